@@ -1,0 +1,279 @@
+"""The content types of the forum, declared once.
+
+Every content file is one record of one type. Validation, the editors' guide
+(`docs/`), the `invoke new` scaffolder and the tests all read these
+declarations, so a field is added or changed here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, time
+
+LANGS: tuple[str, ...] = ("ko", "en")
+"""Every content file exists once per language; the first is the main site."""
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+class FieldError(ValueError):
+    """A field value that does not fit its declared kind."""
+
+
+def _parse_text(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        raise FieldError("is empty")
+    return value
+
+
+def _parse_slug(raw: str) -> str:
+    value = raw.strip()
+    if not SLUG_RE.match(value):
+        raise FieldError(
+            f"{value!r} is not a slug (lower-case ASCII letters, digits and single hyphens)"
+        )
+    return value
+
+
+def _parse_slugs(raw: str) -> tuple[str, ...]:
+    parts = [p.strip() for p in raw.split(",")]
+    if not any(parts):
+        raise FieldError("is empty")
+    for part in parts:
+        if not SLUG_RE.match(part):
+            raise FieldError(f"{part!r} is not a slug (lower-case ASCII letters, digits, hyphens)")
+    if len(set(parts)) != len(parts):
+        raise FieldError("names the same slug twice")
+    return tuple(parts)
+
+
+def _parse_lang(raw: str) -> str:
+    value = raw.strip()
+    if value not in LANGS:
+        raise FieldError(f"{value!r} is not one of {', '.join(LANGS)}")
+    return value
+
+
+def _parse_date(raw: str) -> date:
+    value = raw.strip()
+    match = DATE_RE.match(value)
+    if not match:
+        raise FieldError(f"{value!r} is not a date written YYYY-MM-DD")
+    try:
+        return date(*(int(g) for g in match.groups()))
+    except ValueError as exc:
+        raise FieldError(f"{value!r} is not a real date ({exc})") from None
+
+
+def _parse_time(raw: str) -> time:
+    value = raw.strip()
+    match = TIME_RE.match(value)
+    if not match:
+        raise FieldError(f"{value!r} is not a time written HH:MM (24-hour)")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _parse_int(raw: str) -> int:
+    value = raw.strip()
+    if not re.fullmatch(r"[1-9]\d{0,3}", value):
+        raise FieldError(f"{value!r} is not a whole number from 1 to 9999")
+    return int(value)
+
+
+def _parse_media(raw: str) -> tuple[str, ...]:
+    # Provider and id are checked by the streams module, which knows the providers;
+    # here the value is only split into its items.
+    parts = [p.strip() for p in raw.split(",")]
+    if not all(parts):
+        raise FieldError("has an empty item")
+    return tuple(parts)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of field value: how editors write it and how it is read."""
+
+    name: str
+    help_en: str
+    help_ko: str
+    example: str
+    parse: object  # Callable[[str], Any]; kept loose so the dataclass stays frozen and hashable
+
+
+TEXT = Kind("text", "plain text on one line", "한 줄의 글", "…", _parse_text)
+SLUG = Kind("slug", "ASCII slug: a-z, 0-9, hyphens", "영문 슬러그: a-z, 0-9, 하이픈", "session-1", _parse_slug)
+SLUGS = Kind("slugs", "slugs separated by commas", "쉼표로 구분한 슬러그 목록", "jung-hoon-lee, ying-long", _parse_slugs)
+LANG = Kind("lang", "language code: ko or en", "언어 코드: ko 또는 en", "ko", _parse_lang)
+DATE = Kind("date", "date, YYYY-MM-DD", "날짜, YYYY-MM-DD", "2020-09-23", _parse_date)
+TIME = Kind("time", "time in Seoul, HH:MM (24-hour)", "서울 시각, HH:MM (24시간제)", "16:00", _parse_time)
+INT = Kind("int", "whole number", "정수", "1", _parse_int)
+MEDIA = Kind(
+    "media",
+    "provider:id items separated by commas (youtube:ID, link:https://…); a recording may add @start, e.g. @1h02m03s",
+    "쉼표로 구분한 제공자:아이디 (youtube:ID, link:https://…); 녹화는 @시작위치를 붙일 수 있음 (예: @1h02m03s)",
+    "youtube:dQw4w9WgXcQ",
+    _parse_media,
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One metadata field of a content type."""
+
+    name: str
+    kind: Kind
+    required: bool
+    help_en: str
+    help_ko: str
+    choices: tuple[str, ...] = ()
+    refers_to: str | None = None  # the content type a slug or slugs field points at
+
+
+@dataclass(frozen=True)
+class ContentType:
+    """A content type: where its files live, its fields, its page template."""
+
+    name: str
+    folder: str
+    template: str
+    url: str  # relative to the language site, with {slug}
+    label_en: str
+    label_ko: str
+    fields: tuple[Field, ...] = field(default_factory=tuple)
+    body_help_en: str = ""
+    body_help_ko: str = ""
+
+    def field(self, name: str) -> Field | None:
+        """The declared field of that name, or None."""
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Names of the required fields."""
+        return tuple(f.name for f in self.fields if f.required)
+
+
+_COMMON = (
+    Field("title", TEXT, True, "Title shown on the page and in lists.", "페이지와 목록에 보이는 제목."),
+    Field("slug", SLUG, True, "Stable ASCII id; the same in both languages; never change it once published.",
+          "두 언어에서 같은 영문 고유 이름. 공개한 뒤에는 바꾸지 마세요."),
+    Field("lang", LANG, True, "Language of this file.", "이 파일의 언어."),
+    Field("summary", TEXT, False, "One or two sentences for lists, search results and sharing.",
+          "목록, 검색 결과, 공유에 쓰는 한두 문장."),
+)
+
+SESSION_KINDS = ("keynote", "session", "case-presentations", "talk-concert")
+
+SESSION = ContentType(
+    name="session",
+    folder="sessions",
+    template="session",
+    url="sessions/{slug}/",
+    label_en="Session",
+    label_ko="세션",
+    fields=_COMMON + (
+        Field("day", DATE, True, "Day of the forum this session belongs to (a day in content/programme.toml).",
+              "세션이 열린 날 (content/programme.toml 에 있는 날짜)."),
+        Field("order", INT, True, "Position within its day, from 1.", "그날 안에서의 순서 (1부터)."),
+        Field("kind", TEXT, True, "What sort of session it is.", "세션의 종류.", choices=SESSION_KINDS),
+        Field("part", TEXT, False, "Label of its part of the day, e.g. 'Part 1' or 'Session 2'.",
+              "그날 안에서의 구분 이름 (예: 1부, 세션 2)."),
+        Field("start", TIME, False, "Start time in Seoul; only if it was published. With end.",
+              "서울 시각 시작 시간. 공개된 경우에만, end 와 함께."),
+        Field("end", TIME, False, "End time in Seoul; only if it was published. With start.",
+              "서울 시각 종료 시간. 공개된 경우에만, start 와 함께."),
+        Field("room", SLUG, False, "Room or track (a room in content/programme.toml); the first room if left out.",
+              "방 또는 트랙 (content/programme.toml 의 방). 없으면 첫 번째 방.", refers_to="room"),
+        Field("speakers", SLUGS, False, "Speakers presenting, in order.", "발표자, 순서대로.", refers_to="speaker"),
+        Field("hosts", SLUGS, False, "Hosts or moderators.", "사회자 또는 좌장.", refers_to="speaker"),
+        Field("cases", SLUGS, False, "City case studies presented, in order.", "발표된 도시 사례, 순서대로.",
+              refers_to="case"),
+        Field("streams", MEDIA, False, "Live streams of this session (overrides its day's and room's).",
+              "이 세션의 생중계 (그날과 방의 생중계보다 우선)."),
+        Field("recording", MEDIA, False, "The published recording, with an optional start offset.",
+              "공개된 녹화 영상, 시작 위치를 붙일 수 있음."),
+    ),
+    body_help_en="What the session was about, in Markdown.",
+    body_help_ko="세션 내용, 마크다운으로.",
+)
+
+SPEAKER = ContentType(
+    name="speaker",
+    folder="speakers",
+    template="speaker",
+    url="speakers/{slug}/",
+    label_en="Speaker",
+    label_ko="연사",
+    fields=(
+        Field("title", TEXT, True, "The person's name as written in this language.", "이 언어로 쓴 이름."),
+        _COMMON[1], _COMMON[2], _COMMON[3],
+        Field("affiliation", TEXT, True, "Organisation, as published.", "공개된 소속."),
+        Field("position", TEXT, False, "Role or job title, as published.", "공개된 직함."),
+        Field("talk", TEXT, False, "Title of the person's own talk, only where it was published.",
+              "본인 발표의 제목 (공개된 경우에만)."),
+        Field("sort", TEXT, False, "Sort key for the speakers list (family name first).",
+              "연사 목록 정렬용 이름 (성 먼저)."),
+    ),
+    body_help_en="A short biography from published sources, in Markdown.",
+    body_help_ko="공개된 자료에 근거한 짧은 소개, 마크다운으로.",
+)
+
+CITY_CASE = ContentType(
+    name="case",
+    folder="cases",
+    template="case",
+    url="cases/{slug}/",
+    label_en="City case study",
+    label_ko="도시 사례",
+    fields=_COMMON + (
+        Field("city", TEXT, True, "City or organisation presenting the case.", "사례를 발표한 도시 또는 기관."),
+        Field("country", TEXT, True, "Country.", "나라."),
+        Field("session", SLUG, True, "The session it was presented in.", "발표된 세션.", refers_to="session"),
+    ),
+    body_help_en="What the case is about, in Markdown.",
+    body_help_ko="사례 내용, 마크다운으로.",
+)
+
+PAGE = ContentType(
+    name="page",
+    folder="pages",
+    template="page",
+    url="{slug}/",
+    label_en="Page",
+    label_ko="페이지",
+    fields=_COMMON + (
+        Field("order", INT, False, "Position in the site menu; left out, the page is not in the menu.",
+              "사이트 메뉴에서의 순서. 없으면 메뉴에 나오지 않음."),
+    ),
+    body_help_en="The page, in Markdown. Shortcodes: [[timetable]], [[timetable day=2020-09-22]], "
+                 "[[stream youtube:ID]].",
+    body_help_ko="페이지 본문, 마크다운으로. 단축 코드: [[timetable]], [[timetable day=2020-09-22]], "
+                 "[[stream youtube:ID]].",
+)
+
+CONTENT_TYPES: tuple[ContentType, ...] = (SESSION, SPEAKER, CITY_CASE, PAGE)
+BY_NAME = {ct.name: ct for ct in CONTENT_TYPES}
+BY_FOLDER = {ct.folder: ct for ct in CONTENT_TYPES}
+
+# --- content/programme.toml: the event itself (days, rooms, streams) -------------------------
+
+DAY_FIELDS = (
+    Field("date", DATE, True, "The day.", "날짜."),
+    Field("start", TIME, True, "When the day's programme starts, in Seoul.", "그날 프로그램 시작 (서울 시각)."),
+    Field("end", TIME, True, "When it ends, in Seoul.", "종료 (서울 시각)."),
+    Field("name_ko", TEXT, True, "Name of the day's programme in Korean.", "그날 프로그램 이름 (한국어)."),
+    Field("name_en", TEXT, True, "Name of the day's programme in English.", "그날 프로그램 이름 (영어)."),
+    Field("streams", MEDIA, False, "Live streams for the whole day.", "그날 전체의 생중계."),
+    Field("recording", MEDIA, False, "Recording of the whole day.", "그날 전체의 녹화."),
+)
+
+ROOM_FIELDS = (
+    Field("slug", SLUG, True, "Stable ASCII id of the room.", "방의 영문 고유 이름."),
+    Field("name_ko", TEXT, True, "Name in Korean.", "한국어 이름."),
+    Field("name_en", TEXT, True, "Name in English.", "영어 이름."),
+    Field("streams", MEDIA, False, "Live streams of this room.", "이 방의 생중계."),
+)
