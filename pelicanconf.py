@@ -1,0 +1,88 @@
+"""Pelican settings for the local build of the forum archive (Korean main site, English at /en/)."""
+
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+SITENAME = "2020 서울 스마트시티 리더스 포럼"
+SITESUBTITLE = "포용적 스마트도시"
+AUTHOR = "서울특별시 · 서울디지털재단"
+SITEURL = ""
+PATH = "content"
+THEME = "theme"
+TIMEZONE = "Asia/Seoul"
+DEFAULT_LANG = "ko"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"  # only a fallback: templates format dates with Babel
+DELETE_OUTPUT_DIRECTORY = False  # builds go to a fresh directory; tasks.py swaps it in
+OUTPUT_SOURCES = False
+
+# PLUGINS must be explicit: with it unset Pelican loads every installed plugin.
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_search"]
+
+I18N_SUBSITES = {
+    "en": {
+        "SITENAME": "Seoul Smart City Leaders Forum 2020",
+        "SITESUBTITLE": "Inclusive Smart Cities for Sustainable Growth",
+        "AUTHOR": "Seoul Metropolitan Government · Seoul Digital Foundation",
+    },
+}
+# i18n-subsites turns untranslated articles into drafts, which trips Pelican 4.12's
+# draft-without-category bug; every news item has its twin, so nothing is lost.
+I18N_UNTRANSLATED_ARTICLES = "remove"
+I18N_UNTRANSLATED_PAGES = "remove"
+I18N_GETTEXT_LOCALEDIR = str(_HERE / "theme" / "translations")
+I18N_GETTEXT_DOMAIN = "messages"
+I18N_TEMPLATES_LANG = "en"  # template strings are written in English and translated to Korean
+
+JINJA_ENVIRONMENT = {
+    "extensions": ["jinja2.ext.i18n"],
+    "autoescape": True,  # Pelican leaves it off; only rendered Markdown is marked |safe
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+
+# Only news are Pelican articles; sessions, speakers, city cases and pages belong to the forum plugin.
+ARTICLE_PATHS = ["news"]
+PAGE_PATHS: list[str] = []
+STATIC_PATHS = ["images"]
+ARTICLE_URL = "news/{slug}/"
+ARTICLE_SAVE_AS = "news/{slug}/index.html"
+DIRECT_TEMPLATES = ["index"]
+INDEX_URL = "news/"
+INDEX_SAVE_AS = "news/index.html"
+DEFAULT_PAGINATION = False
+DEFAULT_CATEGORY = "news"
+
+# Listing pages a conference archive does not need: they would cost more than the pages themselves.
+for _kind in ("TAG", "TAGS", "CATEGORY", "CATEGORIES", "AUTHOR", "AUTHORS", "ARCHIVES",
+              "YEAR_ARCHIVE", "MONTH_ARCHIVE", "DAY_ARCHIVE", "DRAFT", "DRAFT_PAGE", "PAGE"):
+    globals()[f"{_kind}_SAVE_AS"] = ""
+    globals()[f"{_kind}_URL"] = ""
+ARTICLE_LANG_SAVE_AS = ""
+ARTICLE_LANG_URL = ""
+
+FEED_ALL_ATOM = "feeds/news.atom.xml"
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+FORMATTED_FIELDS: list[str] = []  # summaries are plain text, escaped by the templates
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+
+# The forum plugin: programme data file, event phase and the public address of the site.
+FORUM = {
+    "programme": "programme.toml",
+    "time_zone": "Asia/Seoul",
+    "phase": None,  # None: decided from the programme's times; "before", "during" or "after" forces it
+    "home_url": "https://forum.seoul.go.kr/ssc2020",
+}

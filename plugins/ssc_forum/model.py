@@ -1,0 +1,279 @@
+"""The programme: one model of the forum per language, read by every page and export.
+
+Built from validated content (see `content`); nothing else reads session
+metadata. Times are aware datetimes in the programme's IANA zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from . import schema
+from .content import Content, Record
+from .streams import Media
+
+PHASES = ("before", "during", "after")
+
+
+@dataclass(eq=False)
+class Room:
+    """A room or track; streams here are the room's own."""
+
+    slug: str
+    name: str
+    streams: tuple[Media, ...] = ()
+
+
+@dataclass(eq=False)
+class Day:
+    """A day of the forum with its block of time and its sessions in order."""
+
+    index: int  # 1-based
+    date: date
+    name: str
+    start: datetime
+    end: datetime
+    streams: tuple[Media, ...] = ()
+    recording: Media | None = None
+    sessions: list[Session] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        """An anchor id for the day, stable across languages."""
+        return f"day-{self.index}"
+
+    @property
+    def rooms(self) -> list[Room]:
+        """Rooms used on this day, in programme order."""
+        seen: dict[str, Room] = {}
+        for s in self.sessions:
+            seen.setdefault(s.room.slug, s.room)
+        return list(seen.values())
+
+
+@dataclass(eq=False)
+class Speaker:
+    """A person who spoke or hosted."""
+
+    slug: str
+    lang: str
+    name: str
+    affiliation: str
+    position: str | None
+    talk: str | None
+    sort: str
+    summary: str | None
+    body: str
+    source: str
+    url: str
+    sessions: list[Session] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class CityCase:
+    """A city case study and the session it was presented in."""
+
+    slug: str
+    lang: str
+    title: str
+    city: str
+    country: str
+    summary: str | None
+    body: str
+    source: str
+    url: str
+    session: Session | None = None
+
+
+@dataclass(eq=False)
+class Session:
+    """A session of the programme."""
+
+    slug: str
+    lang: str
+    title: str
+    summary: str | None
+    body: str
+    source: str
+    url: str
+    day: Day
+    order: int
+    kind: str
+    part: str | None
+    room: Room
+    exact_start: datetime | None
+    exact_end: datetime | None
+    own_streams: tuple[Media, ...]
+    recording: Media | None
+    speakers: list[Speaker] = field(default_factory=list)
+    hosts: list[Speaker] = field(default_factory=list)
+    cases: list[CityCase] = field(default_factory=list)
+    number: int = 0  # numeric id, stable: position in the whole programme
+
+    @property
+    def timed(self) -> bool:
+        """True when the session's own times were published."""
+        return self.exact_start is not None
+
+    @property
+    def start(self) -> datetime:
+        """Its own start, or the start of its day's block when unknown."""
+        return self.exact_start or self.day.start
+
+    @property
+    def end(self) -> datetime:
+        """Its own end, or the end of its day's block when unknown."""
+        return self.exact_end or self.day.end
+
+    @property
+    def streams(self) -> tuple[Media, ...]:
+        """Where it was streamed: its own streams, else its room's, else its day's."""
+        return self.own_streams or self.room.streams or self.day.streams
+
+    @property
+    def people(self) -> list[Speaker]:
+        """Hosts and speakers, each once."""
+        out: list[Speaker] = []
+        for p in self.hosts + self.speakers:
+            if p not in out:
+                out.append(p)
+        return out
+
+
+@dataclass(eq=False)
+class Page:
+    """A plain page (about, venue, …)."""
+
+    slug: str
+    lang: str
+    title: str
+    summary: str | None
+    body: str
+    source: str
+    url: str
+    order: int | None
+
+
+@dataclass(eq=False)
+class Programme:
+    """The whole forum in one language."""
+
+    lang: str
+    tz: ZoneInfo
+    days: list[Day]
+    rooms: list[Room]
+    sessions: list[Session]
+    speakers: list[Speaker]
+    cases: list[CityCase]
+    pages: list[Page]
+    phase: str
+
+    @property
+    def start(self) -> datetime:
+        """When the forum starts."""
+        return self.days[0].start
+
+    @property
+    def end(self) -> datetime:
+        """When the forum ends."""
+        return self.days[-1].end
+
+    @property
+    def menu(self) -> list[Page]:
+        """Pages in the site menu, in their order."""
+        return sorted((p for p in self.pages if p.order is not None), key=lambda p: (p.order, p.slug))
+
+    def day(self, on: date) -> Day | None:
+        """The day on that date, if any."""
+        return next((d for d in self.days if d.date == on), None)
+
+    def session(self, slug: str) -> Session | None:
+        """The session with that slug, if any."""
+        return self._sessions.get(slug)
+
+    def __post_init__(self) -> None:
+        self._sessions = {s.slug: s for s in self.sessions}
+
+
+def decide_phase(start: datetime, end: datetime, now: datetime, forced: str | None) -> str:
+    """Before, during or after the event; a forced phase wins (previews, tests)."""
+    if forced:
+        return forced
+    if now < start:
+        return "before"
+    if now < end:
+        return "during"
+    return "after"
+
+
+def _at(d: date, t: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(d, t, tzinfo=tz)
+
+
+def build(content: Content, lang: str, tz: ZoneInfo, *, now: datetime, forced_phase: str | None) -> Programme:
+    """Build the programme in one language from validated content."""
+    rooms = [
+        Room(r.values["slug"], r.values[f"name_{lang}"], r.media.get("streams", ())) for r in content.rooms
+    ]
+    room_by_slug = {r.slug: r for r in rooms}
+    days = []
+    for i, d in enumerate(sorted(content.days, key=lambda d: d.values["date"]), start=1):
+        v = d.values
+        recording = d.media.get("recording", ())
+        days.append(Day(i, v["date"], v[f"name_{lang}"], _at(v["date"], v["start"], tz), _at(v["date"], v["end"], tz),
+                        d.media.get("streams", ()), recording[0] if recording else None))
+    day_by_date = {d.date: d for d in days}
+
+    def common(rec: Record) -> dict:
+        v = rec.values
+        return {"slug": v["slug"], "lang": lang, "summary": v.get("summary"), "body": rec.body,
+                "source": rec.path, "url": rec.ctype.url.format(slug=v["slug"])}
+
+    speakers = {}
+    for rec in content.of(schema.SPEAKER, lang):
+        v = rec.values
+        speakers[rec.slug] = Speaker(name=v["title"], affiliation=v["affiliation"], position=v.get("position"),
+                                     talk=v.get("talk"), sort=v.get("sort") or v["title"], **common(rec))
+    sessions = []
+    for rec in content.of(schema.SESSION, lang):
+        v = rec.values
+        day = day_by_date[v["day"]]
+        recording = rec.media.get("recording", ())
+        session = Session(
+            title=v["title"], day=day, order=v["order"], kind=v["kind"], part=v.get("part"),
+            room=room_by_slug[v.get("room", rooms[0].slug)],
+            exact_start=_at(day.date, v["start"], tz) if "start" in v else None,
+            exact_end=_at(day.date, v["end"], tz) if "end" in v else None,
+            own_streams=rec.media.get("streams", ()), recording=recording[0] if recording else None,
+            speakers=[speakers[s] for s in v.get("speakers", ())],
+            hosts=[speakers[s] for s in v.get("hosts", ())],
+            **common(rec),
+        )
+        sessions.append(session)
+    sessions.sort(key=lambda s: (s.day.date, s.order))
+    for number, session in enumerate(sessions, start=1):
+        session.number = number
+        session.day.sessions.append(session)
+        for person in session.people:
+            person.sessions.append(session)
+    by_session = {s.slug: s for s in sessions}
+    cases = []
+    for rec in content.of(schema.CITY_CASE, lang):
+        v = rec.values
+        case = CityCase(title=v["title"], city=v["city"], country=v["country"], session=by_session[v["session"]],
+                        **common(rec))
+        cases.append(case)
+    case_by_slug = {c.slug: c for c in cases}
+    for rec in content.of(schema.SESSION, lang):
+        by_session[rec.slug].cases = [case_by_slug[c] for c in rec.values.get("cases", ())]
+    # A case listed by a session but pointing elsewhere is still shown once, in the session's order.
+    order_in_session = {c.slug: i for s in sessions for i, c in enumerate(s.cases)}
+    cases.sort(key=lambda c: (c.session.number if c.session else 0, order_in_session.get(c.slug, 99), c.slug))
+    pages = [Page(title=r.values["title"], order=r.values.get("order"), **common(r))
+             for r in content.of(schema.PAGE, lang)]
+    pages.sort(key=lambda p: (p.order or 9999, p.slug))
+    speaker_list = sorted(speakers.values(), key=lambda p: (p.sort.casefold(), p.slug))
+    phase = decide_phase(days[0].start, days[-1].end, now, forced_phase)
+    return Programme(lang, tz, days, rooms, sessions, speaker_list, cases, pages, phase)

@@ -1,0 +1,28 @@
+"""Wiring of the forum plugin into Pelican's signals; the work is done in the modules."""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from . import exports, timeformat, translations
+from .generator import ForumGenerator
+
+
+def _configure(pelican) -> None:
+    """Give every template the date filters and compile the theme catalogues before any template loads."""
+    settings = pelican.settings
+    settings.setdefault("JINJA_FILTERS", {}).update(timeformat.FILTERS)
+    settings["JINJA_FILTERS"].update(exports.FILTERS)
+    localedir = settings.get("I18N_GETTEXT_LOCALEDIR")
+    if localedir:
+        translations.compile_catalogues(localedir, settings.get("I18N_GETTEXT_DOMAIN", "messages"))
+
+
+def _generator(_pelican) -> type:
+    return ForumGenerator
+
+
+def register() -> None:
+    """Connect the plugin to Pelican."""
+    signals.initialized.connect(_configure)
+    signals.get_generators.connect(_generator)

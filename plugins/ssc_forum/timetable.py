@@ -1,0 +1,73 @@
+"""The timetable grid: rows of time, rooms as columns, sessions spanning their rows.
+
+Sessions whose own times were not published sit in one row for their day's
+block of time, listed in their order: the block and the order are what is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .model import Day, Room, Session
+
+
+@dataclass
+class Cell:
+    """A table cell: the sessions in it and how many rows it spans."""
+
+    sessions: list[Session]
+    rowspan: int = 1
+
+
+@dataclass
+class Row:
+    """A time row: its start and end and one cell (or None when covered) per room."""
+
+    start: datetime
+    end: datetime
+    cells: list[Cell | None]
+    block: bool = False  # a block of time holding sessions without published times
+
+
+@dataclass
+class Grid:
+    """One day's table."""
+
+    day: Day
+    rooms: list[Room]
+    rows: list[Row] = field(default_factory=list)
+
+
+def day_grid(day: Day) -> Grid:
+    """Lay one day out; O(n log n) in the day's sessions plus the size of the table."""
+    rooms = day.rooms or []
+    col = {room.slug: i for i, room in enumerate(rooms)}
+    grid = Grid(day, rooms)
+    untimed = [s for s in day.sessions if not s.timed]
+    timed = sorted((s for s in day.sessions if s.timed), key=lambda s: (s.start, s.order))
+    if untimed:
+        cells: list[Cell | None] = [Cell([]) for _ in rooms]
+        for s in sorted(untimed, key=lambda s: s.order):
+            cells[col[s.room.slug]].sessions.append(s)  # type: ignore[union-attr]
+        grid.rows.append(Row(day.start, day.end, cells, block=True))
+    if not timed:
+        return grid
+    bounds = sorted({t for s in timed for t in (s.start, s.end)})
+    index = {t: i for i, t in enumerate(bounds)}
+    table: list[list[Cell | None]] = [[Cell([]) for _ in rooms] for _ in bounds[:-1]]
+    for s in timed:
+        first, last = index[s.start], index[s.end]
+        table[first][col[s.room.slug]] = Cell([s], rowspan=last - first)
+        for r in range(first + 1, last):
+            table[r][col[s.room.slug]] = None  # covered by the spanning cell above
+    for i, cells in enumerate(table):
+        if all(c is not None and not c.sessions for c in cells):
+            continue  # a gap in every room: no row for it
+        grid.rows.append(Row(bounds[i], bounds[i + 1], cells))
+    return grid
+
+
+def grids(days: list[Day]) -> list[Grid]:
+    """Tables for the given days."""
+    return [day_grid(d) for d in days]
