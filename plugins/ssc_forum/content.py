@@ -37,13 +37,21 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class ContentError(Exception):
-    """The content has mistakes; the build must stop before writing anything."""
+class ContentError(SystemExit):
+    """The content has mistakes; the build must stop before writing anything.
+
+    A SystemExit, not an Exception: Pelican's command line logs every Exception with its
+    traceback, which tells an editor nothing. Uncaught, this prints only the problem lines
+    and exits with status 1; callers that build in-process catch it by name.
+    """
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{len(problems)} problem(s) in the content; nothing was written:\n{lines}")
+        super().__init__(f"ERROR: {len(problems)} problem(s) in the content; nothing was written:\n{lines}")
+
+    def __str__(self) -> str:
+        return str(self.code)
 
 
 @dataclass
@@ -148,7 +156,7 @@ def _parse_fields(
 
 def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
     """Read and check the programme file (days and rooms)."""
-    path = filename
+    path = f"{content_path.name}/{filename}"
     days: list[DayRecord] = []
     rooms: list[RoomRecord] = []
     try:
@@ -170,7 +178,7 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
             if not isinstance(entry, dict):
                 problems.append(Problem(path, f"{key}[{i}]", "is not a table"))
                 continue
-            raw = {k: v for k, v in entry.items()}
+            raw = dict(entry)
             sub: list[Problem] = []
             values, media = _parse_fields(fields, raw, path, sub)
             problems.extend(Problem(p.path, f"{key}[{i}].{p.field}", p.message) for p in sub)
@@ -208,10 +216,11 @@ def read_content(settings: dict[str, Any]) -> Content:
         folder = content_path / ctype.folder
         files = sorted(folder.glob("*.md")) if folder.is_dir() else []
         for file in files:
-            rel = file.relative_to(content_path).as_posix()
+            # Named from the project's root (content/sessions/…), as editors see the file.
+            rel = f"{content_path.name}/{file.relative_to(content_path).as_posix()}"
             try:
                 body, raw = reader.read(str(file))
-            except Exception as exc:  # noqa: BLE001 - any reader failure is the editor's file, not our bug
+            except Exception as exc:
                 problems.append(Problem(rel, None, f"cannot be read: {exc.__class__.__name__}: {exc}"))
                 continue
             own: list[Problem] = []
@@ -225,7 +234,8 @@ def read_content(settings: dict[str, Any]) -> Content:
                 if error:
                     own.append(Problem(rel, "body", error))
             problems.extend(own)
-            if not any(p.field in ctype.required for p in own if p.field):
+            # Cross-file checks need the slug and language; other gaps are already reported.
+            if "slug" in values and "lang" in values:
                 records.append(Record(ctype, rel, values, body, media))
 
     _check_across(records, days, rooms, problems)
@@ -237,11 +247,13 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
     """Checks between files: slugs, twins, references, days, rooms and overlaps."""
     by_key: dict[tuple[str, str, str], Record] = {}
     langs_of: dict[tuple[str, str], dict[str, Record]] = defaultdict(dict)
+    duplicates: list[Record] = []
     for rec in records:
         key = (rec.ctype.name, rec.slug, rec.lang)
         if key in by_key:
             problems.append(Problem(rec.path, "slug", f"{rec.slug!r} is already used by "
                                     f"{by_key[key].path} in the same language"))
+            duplicates.append(rec)
             continue
         by_key[key] = rec
         langs_of[(rec.ctype.name, rec.slug)][rec.lang] = rec
@@ -252,6 +264,8 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
                 problems.append(Problem(some.path, "lang", f"has no translation twin in {lang!r} "
                                         f"(a file with Slug: {slug} and Lang: {lang})"))
 
+    # A duplicate is reported once, above; checking it further would only repeat the mistake.
+    records = [r for r in records if not any(r is d for d in duplicates)]
     room_slugs = {r.values.get("slug") for r in rooms}
     day_by_date = {d.values.get("date"): d for d in days if "date" in d.values}
     for rec in records:

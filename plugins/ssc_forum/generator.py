@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -21,6 +21,20 @@ def forum_settings(settings: dict) -> dict:
     forum = {"programme": "programme.toml", "time_zone": "Asia/Seoul", "phase": None, "now": None}
     forum.update(settings.get("FORUM") or {})
     return forum
+
+
+def _forget_unfinished_subsites() -> None:
+    """Let the next build in this process start afresh after a failed one.
+
+    i18n-subsites keeps its queue of sub-sites in module globals and clears them only when
+    the last sub-site has been written; a build stopped by bad content never gets there,
+    so `invoke regenerate`, livereload and the tests would inherit a stale queue.
+    """
+    try:
+        from pelican.plugins.i18n_subsites import i18n_subsites
+    except ImportError:
+        return
+    i18n_subsites._MAIN_SETTINGS = None
 
 
 class ForumGenerator(Generator):
@@ -41,10 +55,11 @@ class ForumGenerator(Generator):
         content = read_content(self.settings)
         problems.extend(content.problems)
         if problems:
+            _forget_unfinished_subsites()
             # Raised, not logged one by one: with --fatal errors the first logged error would
             # stop the build and hide the others.
             raise ContentError(problems)
-        now = forum["now"] or datetime.now(timezone.utc)
+        now = forum["now"] or datetime.now(UTC)
         lang = self.settings["DEFAULT_LANG"]
         programme = model.build(content, lang, tz, now=now, forced_phase=forum["phase"])
         self.programme = programme

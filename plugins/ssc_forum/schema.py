@@ -106,7 +106,8 @@ class Kind:
 
 TEXT = Kind("text", "plain text on one line", "한 줄의 글", "…", _parse_text)
 SLUG = Kind("slug", "ASCII slug: a-z, 0-9, hyphens", "영문 슬러그: a-z, 0-9, 하이픈", "session-1", _parse_slug)
-SLUGS = Kind("slugs", "slugs separated by commas", "쉼표로 구분한 슬러그 목록", "jung-hoon-lee, ying-long", _parse_slugs)
+SLUGS = Kind("slugs", "slugs separated by commas", "쉼표로 구분한 슬러그 목록", "jung-hoon-lee, ying-long",
+             _parse_slugs)
 LANG = Kind("lang", "language code: ko or en", "언어 코드: ko 또는 en", "ko", _parse_lang)
 DATE = Kind("date", "date, YYYY-MM-DD", "날짜, YYYY-MM-DD", "2020-09-23", _parse_date)
 TIME = Kind("time", "time in Seoul, HH:MM (24-hour)", "서울 시각, HH:MM (24시간제)", "16:00", _parse_time)

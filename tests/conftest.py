@@ -1,0 +1,67 @@
+"""Shared fixtures: real builds of the site (and of small fixture sites) into temporary directories."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def build(output: Path, **overrides: Any) -> Path:
+    """Build the site with pelicanconf.py (plus overrides) into `output`, in this process."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={"OUTPUT_PATH": str(output), "CACHE_PATH": str(output.parent / "cache"), **overrides},
+    )
+    Pelican(settings).run()
+    return output
+
+
+def run_pelican(content: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Build through the command line, as editors and CI do; returns the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output),
+         "--fatal", "errors", *extra],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env={"COLUMNS": "400", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+    )
+
+
+def copy_content(dest: Path) -> Path:
+    """A private copy of the real content folder, for tests that change it."""
+    target = dest / "content"
+    shutil.copytree(ROOT / "content", target)
+    return target
+
+
+def soup(path: Path) -> BeautifulSoup:
+    """Parse one written HTML file."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once for the whole test session."""
+    return build(tmp_path_factory.mktemp("real") / "output")
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture programme (exact times, parallel rooms, streams, recordings), built after the event."""
+    from fixture_site import write_fixture_site
+
+    base = tmp_path_factory.mktemp("fixture")
+    content = write_fixture_site(base)
+    return build(base / "output", PATH=str(content), FORUM={"phase": "after", "home_url": "https://example.org/forum"})

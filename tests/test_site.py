@@ -1,0 +1,181 @@
+"""The real site: every item in both languages, cross-links, alternates, languages, dates, hosts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT, build, copy_content, soup
+
+LANG_ROOT = {"ko": "", "en": "en/"}
+FOLDERS = {"sessions": "sessions/{}/", "speakers": "speakers/{}/", "cases": "cases/{}/", "pages": "{}/"}
+
+
+def slugs(folder: str) -> list[str]:
+    """Slugs of a content folder, read from the file names (independently of the plugin)."""
+    return sorted({p.name.split(".")[0] for p in (ROOT / "content" / folder).glob("*.md")})
+
+
+def page(site: Path, lang: str, rel: str) -> Path:
+    return site / LANG_ROOT[lang] / rel / "index.html" if not rel.endswith(".html") else site / LANG_ROOT[lang] / rel
+
+
+def all_html(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+
+
+def test_real_content_has_the_whole_programme():
+    assert len(slugs("sessions")) == 5
+    assert len(slugs("speakers")) == 8
+    assert slugs("cases") == sorted(["the-hague", "los-angeles", "helsinki", "seongdong-gu", "sh-corporation", "seoul"])
+    assert {"about", "venue", "comment-event", "history", "organisers"} <= set(slugs("pages"))
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("folder", sorted(FOLDERS))
+def test_every_item_exists_in_both_languages(site, folder, lang):
+    for slug in slugs(folder):
+        rel = FOLDERS[folder].format(slug)
+        path = page(site, lang, rel)
+        assert path.is_file(), f"{lang} {rel} missing"
+        doc = soup(path)
+        assert doc.html["lang"] == lang
+        assert doc.find("h1").get_text(strip=True)
+
+
+def test_every_page_has_the_right_lang_and_one_h1(site):
+    pages = all_html(site)
+    assert len(pages) > 60
+    for path in pages:
+        doc = soup(path)
+        expected = "en" if path.relative_to(site).parts[0] == "en" else "ko"
+        assert doc.html.get("lang") == expected, path
+        assert len(doc.find_all("h1")) == 1, path
+        assert doc.find("main", id="main") and doc.select_one("a.skip-link[href='#main']"), path
+
+
+def test_hreflang_alternates_point_both_ways(site):
+    for path in all_html(site):
+        rel = path.relative_to(site).as_posix()
+        if rel.endswith("404.html"):
+            continue
+        doc = soup(path)
+        alternates = {link["hreflang"]: link["href"] for link in doc.find_all("link", rel="alternate", hreflang=True)}
+        assert set(alternates) == {"ko", "en", "x-default"}, rel
+        own = "en" if rel.startswith("en/") else "ko"
+        other = "ko" if own == "en" else "en"
+        twin = site / alternates[other].lstrip("/") / "index.html"
+        assert twin.is_file(), f"{rel}: twin {alternates[other]} missing"
+        back = {link["hreflang"]: link["href"] for link in soup(twin).find_all("link", rel="alternate", hreflang=True)}
+        assert back[own] == alternates[own], rel
+        assert alternates["x-default"] == alternates["ko"]
+        switch = doc.select_one(".lang-switch a")
+        assert switch["href"] == alternates[other] and switch["hreflang"] == other and switch["lang"] == other
+
+
+def test_session_lists_speakers_and_cases_and_they_link_back(site):
+    doc = soup(page(site, "en", "sessions/seminar-part-1-city-cases/"))
+    case_links = [a["href"] for a in doc.select(".card-list a")]
+    assert case_links == [f"/en/cases/{c}/" for c in
+                          ["the-hague", "los-angeles", "helsinki", "seongdong-gu", "sh-corporation", "seoul"]]
+    case = soup(page(site, "en", "cases/helsinki/"))
+    assert case.select_one(".facts a")["href"] == "/en/sessions/seminar-part-1-city-cases/"
+
+    session = soup(page(site, "ko", "sessions/session-2-citizen-participation/"))
+    people = [a["href"] for a in session.select(".facts .people a")]
+    assert people == ["/speakers/in-kwon-park/", "/speakers/fernando-vilarino/", "/speakers/iwan-rudiarto/"]
+    speaker = soup(page(site, "ko", "speakers/fernando-vilarino/"))
+    assert "/sessions/session-2-citizen-participation/" in [a["href"] for a in speaker.select(".session-list a")]
+
+    concert = soup(page(site, "en", "sessions/seminar-part-2-talk-concert/"))
+    facts = concert.select_one(".facts").get_text(" ", strip=True)
+    assert "Host" in facts and "Jeong Cheol-gyu" in facts
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ko", "2020년 9월 23일 (수) 16:00"),
+    ("en", "Wednesday 23 September 2020, 16:00"),
+])
+def test_dates_are_formatted_per_language_with_the_zone_named(site, lang, expected):
+    doc = soup(page(site, lang, "sessions/keynote/"))
+    when = doc.select_one(".facts dd")
+    text = when.get_text(" ", strip=True)
+    assert expected in text.replace(" – ", "–")
+    assert "KST" in text
+    assert when.find("time")["datetime"] == "2020-09-23T16:00+09:00"
+    assert "UTC+09:00" in doc.select_one(".tz-note").get_text()
+
+
+def test_theme_strings_are_translated(site):
+    ko = soup(page(site, "ko", "timetable/"))
+    en = soup(page(site, "en", "timetable/"))
+    assert ko.find("h1").get_text(strip=True) == "시간표"
+    assert en.find("h1").get_text(strip=True) == "Timetable"
+    assert ko.select_one(".skip-link").get_text(strip=True) == "본문 바로가기"
+
+
+def test_unpublished_facts_are_said_plainly(site):
+    for lang, sentence in (("en", "No recording of this session has been published."),
+                           ("ko", "이 세션의 녹화 영상은 공개되지 않았습니다.")):
+        doc = soup(page(site, lang, "sessions/keynote/"))
+        assert doc.select_one(".no-recording").get_text(strip=True) == sentence
+    table = soup(page(site, "en", "timetable/"))
+    assert "were not published" in table.select_one(".block-explain").get_text()
+    # No invented per-session time anywhere: every session shows its day's block.
+    for slug in slugs("sessions"):
+        times = [t["datetime"] for t in soup(page(site, "en", f"sessions/{slug}/")).select(".facts time")]
+        assert times[0][-11:] == "16:00+09:00", slug
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    for path in all_html(site):
+        doc = soup(path)
+        for tag in doc.find_all(["script", "link", "img", "iframe", "source", "video", "audio", "embed", "object"]):
+            if tag.name == "link" and set(tag.get("rel", [])) & {"alternate", "canonical"}:
+                continue  # addresses of this page, not requests
+            for attr in ("src", "href", "data", "srcset"):
+                value = tag.get(attr)
+                if value:
+                    assert not urlsplit(value).netloc, f"{path}: <{tag.name} {attr}={value}>"
+        inline_css = " ".join(s.get_text() for s in doc.find_all("style"))
+        assert "url(http" not in inline_css
+    css = (site / "theme" / "css" / "site.css").read_text()
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", css) and "@import" not in css
+
+
+def test_markup_in_metadata_is_escaped(tmp_path):
+    content = copy_content(tmp_path)
+    session = content / "sessions" / "keynote.en.md"
+    text = session.read_text(encoding="utf-8")
+    text = re.sub(r"^Title: .*$", 'Title: Data & "Cities" <script>alert(1)</script>', text, count=1, flags=re.M)
+    text = re.sub(r"^Summary: .*$", "Summary: Tom's <b>bold</b> & more", text, count=1, flags=re.M)
+    session.write_text(text, encoding="utf-8")
+    out = build(tmp_path / "out", PATH=str(content))
+    raw = (out / "en/sessions/keynote/index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+    assert "<b>bold</b>" not in raw
+    doc = soup(out / "en/sessions/keynote/index.html")
+    assert doc.find("h1").get_text() == 'Data & "Cities" <script>alert(1)</script>'
+    assert doc.find("meta", attrs={"name": "description"})["content"] == "Tom's <b>bold</b> & more"
+    # The same title in the timetable, a speaker's list and the index pages.
+    for rel in ("en/timetable/index.html", "en/sessions/index.html", "en/speakers/sokwoo-rhee/index.html"):
+        listing = (out / rel).read_text(encoding="utf-8")
+        assert "<script>alert(1)</script>" not in listing, rel
+        assert "Data &amp; &#34;Cities&#34; &lt;script&gt;" in listing, rel
+
+
+def test_sub_path_build_links_stay_under_the_sub_path(tmp_path):
+    out = build(tmp_path / "out", SITEURL="/ssc2020")
+    for path in all_html(out):
+        doc = soup(path)
+        for tag in doc.find_all(href=True) + doc.find_all(src=True):
+            value = tag.get("href") or tag.get("src")
+            if value.startswith("/"):
+                assert value.startswith("/ssc2020/"), f"{path}: {value}"
+    en = soup(out / "en/sessions/keynote/index.html")
+    assert en.select_one(".lang-switch a")["href"] == "/ssc2020/sessions/keynote/"
+    assert en.find("link", rel="stylesheet")["href"] == "/ssc2020/theme/css/site.css"
