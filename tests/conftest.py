@@ -21,6 +21,8 @@ def build(output: Path, **overrides: Any) -> Path:
     from pelican import Pelican
     from pelican.settings import read_settings
 
+    if "FORUM" in overrides:  # the forum settings are one dict: override keys, keep the rest
+        overrides["FORUM"] = {**read_settings(str(ROOT / "pelicanconf.py"))["FORUM"], **overrides["FORUM"]}
     settings = read_settings(
         str(ROOT / "pelicanconf.py"),
         override={"OUTPUT_PATH": str(output), "CACHE_PATH": str(output.parent / "cache"), **overrides},

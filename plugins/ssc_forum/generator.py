@@ -37,6 +37,19 @@ def _forget_unfinished_subsites() -> None:
     i18n_subsites._MAIN_SETTINGS = None
 
 
+def _unknown_days(content) -> list[Problem]:
+    """Timetable shortcodes naming a day the programme does not have."""
+    days = {d.values.get("date") for d in content.days}
+    problems = []
+    for rec in content.records:
+        for code in shortcodes.find(rec.body):
+            for arg in code.args if code.name == "timetable" else ():
+                on = arg.partition("=")[2]
+                if not any(d and d.isoformat() == on for d in days):
+                    problems.append(Problem(rec.path, "body", f"[[timetable {arg}]]: no such day in the programme"))
+    return problems
+
+
 class ForumGenerator(Generator):
     """Builds the programme for the site's language and writes every forum page."""
 
@@ -54,6 +67,7 @@ class ForumGenerator(Generator):
             tz = ZoneInfo("Asia/Seoul")
         content = read_content(self.settings)
         problems.extend(content.problems)
+        problems.extend(_unknown_days(content))
         if problems:
             _forget_unfinished_subsites()
             # Raised, not logged one by one: with --fatal errors the first logged error would
@@ -72,11 +86,9 @@ class ForumGenerator(Generator):
         programme = self.programme
         if code.name == "timetable":
             days = programme.days
-            for arg in code.args:
+            for arg in code.args:  # checked in generate_context: the day exists
                 on = arg.partition("=")[2]
                 days = [d for d in programme.days if d.date.isoformat() == on]
-                if not days:
-                    raise ContentError([Problem(source, "body", f"[[timetable {arg}]]: no such day in the programme")])
             module = self.env.get_template("partials/timetable.html").make_module(vars=self.context)
             return module.timetable(programme, days, heading_level=2)  # type: ignore[attr-defined]
         module = self.env.get_template("partials/media.html").make_module(vars=self.context)

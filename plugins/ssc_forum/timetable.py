@@ -46,11 +46,17 @@ def day_grid(day: Day) -> Grid:
     grid = Grid(day, rooms)
     untimed = [s for s in day.sessions if not s.timed]
     timed = sorted((s for s in day.sessions if s.timed), key=lambda s: (s.start, s.order))
+    block = None
     if untimed:
         cells: list[Cell | None] = [Cell([]) for _ in rooms]
         for s in sorted(untimed, key=lambda s: s.order):
             cells[col[s.room.slug]].sessions.append(s)  # type: ignore[union-attr]
-        grid.rows.append(Row(day.start, day.end, cells, block=True))
+        block = Row(day.start, day.end, cells, block=True)
+    # The block row stands where its sessions' order puts it: before the timed rows when they
+    # come first in the day, after them otherwise.
+    block_first = block is not None and (not timed or min(s.order for s in untimed) < min(s.order for s in timed))
+    if block_first:
+        grid.rows.append(block)  # type: ignore[arg-type]
     if not timed:
         return grid
     bounds = sorted({t for s in timed for t in (s.start, s.end)})
@@ -65,6 +71,8 @@ def day_grid(day: Day) -> Grid:
         if all(c is not None and not c.sessions for c in cells):
             continue  # a gap in every room: no row for it
         grid.rows.append(Row(bounds[i], bounds[i + 1], cells))
+    if block is not None and not block_first:
+        grid.rows.append(block)
     return grid
 
 
