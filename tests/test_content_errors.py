@@ -66,6 +66,11 @@ CASES = {
         ["sessions/session-1-big-data.en.md: field 'start': overlaps content/sessions/keynote.en.md "
          "in room 'seoul-on'"],
     ),
+    "case and session disagree": (
+        lambda c: edit(c / "cases" / "helsinki.en.md", r"^Session: .*$", "Session: keynote"),
+        ["content/cases/helsinki.en.md: field 'session': names session 'keynote', but that session's Cases field "
+         "does not list 'helsinki' (content/sessions/seminar-part-1-city-cases.en.md lists it)"],
+    ),
     "page without its translation twin": (
         lambda c: (c / "pages" / "venue.en.md").unlink(),
         ["pages/venue.ko.md: field 'lang': has no translation twin in 'en'"],

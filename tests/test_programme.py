@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from conftest import build, run_pelican, soup
 from fixture_site import SESSIONS, TRICKY_TITLE_EN, write_fixture_site
 

@@ -283,6 +283,18 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
                     problems.append(Problem(rec.path, fdecl.name, f"refers to {fdecl.refers_to} "
                                             f"{target!r}, which does not exist"))
 
+    # A case names its session and the session lists its cases: both must say the same.
+    listed = {(c, r.lang): r for r in records if r.ctype is schema.SESSION for c in r.values.get("cases", ())}
+    for rec in records:
+        if rec.ctype is not schema.CITY_CASE or "session" not in rec.values:
+            continue
+        lister = listed.get((rec.slug, rec.lang))
+        named = rec.values["session"]
+        if (schema.SESSION.name, named, rec.lang) in by_key and (lister is None or lister.slug != named):
+            problems.append(Problem(rec.path, "session", f"names session {named!r}, but that session's Cases "
+                                    f"field does not list {rec.slug!r}"
+                                    + (f" ({lister.path} lists it)" if lister else "")))
+
     sessions = [r for r in records if r.ctype is schema.SESSION]
     default_room = rooms[0].values.get("slug") if rooms else None
     for rec in sessions:

@@ -1,12 +1,46 @@
-"""Exports of the programme: calendars, frab schedule.xml/json and schema.org JSON-LD."""
+"""Exports of the programme: calendars, frab schedule.xml/json and schema.org JSON-LD.
+
+Files written per language site (Korean at the root, English under `en/`):
+`schedule.ics`, `schedule.xml`, `schedule.json` and `sessions/<slug>/<slug>.ics`.
+"""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any
 
+from ..model import Programme
+from . import ical, jsonld, schedule_json, schedule_xml
+from .common import ExportError, Site
+from .schedule import schedule_data
 
-FILTERS: dict[str, Any] = {}
+__all__ = ["FILTERS", "ExportError", "write_all"]
+
+logger = logging.getLogger(__name__)
+
+FILTERS: dict[str, Any] = {
+    "jsonld_event": jsonld.jsonld_event,
+    "jsonld_session": jsonld.jsonld_session,
+}
 
 
-def write_all(programme: Any, generator: Any) -> None:
+def _write(root: Path, relative: str, data: bytes) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def write_all(programme: Programme, generator: Any) -> None:
     """Write every export file of one language into the generator's output path."""
+    settings = generator.settings
+    site = Site.from_settings(settings, programme.lang)
+    root = Path(generator.output_path)
+    _write(root, "schedule.ics", ical.programme_calendar(programme, site))
+    for session in programme.sessions:
+        _write(root, ical.session_path(session), ical.session_calendar(session, programme, site))
+    data = schedule_data(programme, site)
+    _write(root, "schedule.xml", schedule_xml.render(data))
+    _write(root, "schedule.json", schedule_json.render(data))
+    logger.debug("ssc_forum: wrote the %s exports (%d sessions) for %s", programme.lang,
+                 len(programme.sessions), site.base_url)

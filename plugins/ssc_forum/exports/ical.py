@@ -1,0 +1,91 @@
+"""iCalendar files: the whole programme and one file per session, in the site's language.
+
+UIDs are `<session slug>@forum.seoul.go.kr/ssc2020`: the same in the whole
+programme's calendar and in the session's own file, and the same in both
+languages. The same session in Korean and in English is one event, so someone
+who imports both calendars gets each session once (the later import updates
+the earlier, in its language) instead of every session twice at the same hour.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from icalendar import Calendar, Event
+
+from ..model import Programme, Session
+from .common import Site, describe, label
+
+_PRODID = "-//Seoul Smart City Leaders Forum 2020//ssc_forum//{lang}"
+
+
+def session_path(session: Session) -> str:
+    """Where a session's own calendar is written, relative to the language site: next to its page."""
+    return f"{session.url}{session.slug}.ics"
+
+
+def uid(session: Session, site: Site) -> str:
+    """The session's calendar UID, stable across builds and languages."""
+    return f"{session.slug}@{site.uid_domain}"
+
+
+def _stamp(programme: Programme) -> datetime:
+    # DTSTAMP must be a fixed value for two builds to be byte-identical; the
+    # programme's start is fixed data, unlike the time of the build.
+    return programme.start.astimezone(UTC)
+
+
+def _calendar(programme: Programme, site: Site, name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", _PRODID.format(lang=site.lang.upper()))
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", programme.tz.key)
+    return cal
+
+
+def _event(session: Session, programme: Programme, site: Site) -> Event:
+    event = Event()
+    lang = {"LANGUAGE": session.lang}
+    event.add("uid", uid(session, site))
+    event.add("dtstamp", _stamp(programme))
+    event.add("dtstart", session.start)
+    event.add("dtend", session.end)
+    event.add("summary", session.title, parameters=lang)
+    url = site.url(session.url)
+    lines = [describe(session)]
+    if session.recording:
+        lines.append(f"{label(session.lang, 'recording')}: {session.recording.watch_url}")
+    lines.append(url)
+    event.add("description", "\n\n".join(line for line in lines if line), parameters=lang)
+    event.add("location", session.room.name, parameters=lang)
+    event.add("url", url)
+    event.add("categories", [session.kind])
+    event.add("status", "CONFIRMED")
+    return event
+
+
+def _finish(cal: Calendar, programme: Programme) -> bytes:
+    # VTIMEZONE from the IANA data, cut to the forum's year: the full history of
+    # Asia/Seoul (with the 1987-88 summer time) would say nothing about 2020.
+    first = date(programme.start.year, 1, 1)
+    last = date(programme.end.year + 1, 1, 1)
+    cal.add_missing_timezones(first_date=first, last_date=last)
+    return cal.to_ical()
+
+
+def programme_calendar(programme: Programme, site: Site) -> bytes:
+    """The whole programme as one iCalendar file."""
+    cal = _calendar(programme, site, site.title)
+    for session in programme.sessions:
+        cal.add_component(_event(session, programme, site))
+    return _finish(cal, programme)
+
+
+def session_calendar(session: Session, programme: Programme, site: Site) -> bytes:
+    """One session as its own iCalendar file."""
+    cal = _calendar(programme, site, f"{session.title} · {site.title}")
+    cal.add_component(_event(session, programme, site))
+    return _finish(cal, programme)
