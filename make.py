@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Set up and run the project on a machine that has only Python 3.11 or newer.
+
+    python3 make.py build         create or update .venv from requirements.txt, then `invoke build`
+    python3 make.py test [ARGS]   the same .venv (and `npm ci` when needed), then `pytest ARGS`
+    python3 make.py TASK [ARGS]   any other invoke task, e.g. `python3 make.py preview`
+
+The virtual environment is (re)installed only when requirements.txt changed since the last
+install: a hash of it is kept in .venv. Only the standard library is used here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+REQUIREMENTS = ROOT / "requirements.txt"
+STAMP_NAME = "requirements.sha256"
+NPM_STAMP_NAME = ".package-lock.sha256"
+MIN_PYTHON = (3, 11)
+
+
+def file_hash(*paths: Path) -> str:
+    """SHA-256 over the contents of `paths` (in order), hex."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def venv_python(venv_dir: Path = VENV) -> Path:
+    """The interpreter inside the virtual environment."""
+    if os.name == "nt":
+        return venv_dir / "Scripts" / "python.exe"
+    return venv_dir / "bin" / "python"
+
+
+def venv_is_current(venv_dir: Path = VENV, requirements: Path = REQUIREMENTS) -> bool:
+    """True when the environment exists and was installed from this very requirements.txt."""
+    stamp = venv_dir / STAMP_NAME
+    return (
+        venv_python(venv_dir).exists()
+        and stamp.is_file()
+        and stamp.read_text(encoding="utf-8").strip() == file_hash(requirements)
+    )
+
+
+def ensure_venv(venv_dir: Path = VENV, requirements: Path = REQUIREMENTS) -> Path:
+    """Create or update the environment when needed; return its interpreter.
+
+    An existing environment is updated in place (pip installs the pins) rather than deleted:
+    other commands may be using it. The stamp is written last, so an interrupted install is
+    simply run again next time.
+    """
+    python = venv_python(venv_dir)
+    if venv_is_current(venv_dir, requirements):
+        return python
+    if not python.exists():
+        print(f"make.py: creating {venv_dir.name} ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=False).create(venv_dir)
+    print(f"make.py: installing {requirements.name} ...", flush=True)
+    run([str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet", "-r", str(requirements)])
+    (venv_dir / STAMP_NAME).write_text(file_hash(requirements) + "\n", encoding="utf-8")
+    return python
+
+
+def node_modules_stale(root: Path = ROOT) -> bool:
+    """True when package.json and its lock exist and node_modules was not installed from this lock."""
+    package, lock = root / "package.json", root / "package-lock.json"
+    if not (package.is_file() and lock.is_file()):
+        return False
+    stamp = root / "node_modules" / NPM_STAMP_NAME
+    return not (stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == file_hash(package, lock))
+
+
+def ensure_node_modules(root: Path = ROOT) -> None:
+    """Run `npm ci` when node_modules is missing or older than package-lock.json."""
+    if not node_modules_stale(root):
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("make.py: package.json needs npm (Node.js 20 or newer); install it first.")
+    # Packages that would download a browser of their own: the tests use the system's.
+    env = {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1", "CHROMEDRIVER_SKIP_DOWNLOAD": "true"}
+    print("make.py: npm ci ...", flush=True)
+    run([npm, "ci", "--no-audit", "--no-fund"], env=env)
+    stamp = root / "node_modules" / NPM_STAMP_NAME
+    stamp.write_text(file_hash(root / "package.json", root / "package-lock.json") + "\n", encoding="utf-8")
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> None:
+    """Run a command in the project folder; stop with its exit code if it fails."""
+    code = subprocess.call(cmd, cwd=ROOT, env=env)
+    if code != 0:
+        sys.exit(code)
+
+
+def main(argv: list[str]) -> int:
+    """Entry point: `build`, `test` or any invoke task, with its arguments."""
+    if sys.version_info < MIN_PYTHON:
+        sys.exit(f"make.py: Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed.")
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
+    python = ensure_venv()
+    task, args = argv[0], argv[1:]
+    if task == "test":
+        ensure_node_modules()
+        return subprocess.call([str(python), "-m", "pytest", *args], cwd=ROOT)
+    return subprocess.call([str(python), "-m", "invoke", task, *args], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,424 @@
+"""Tasks for the forum archive: build, preview, check, scaffold, translate and publish.
+
+Run `invoke --list` for the list and `invoke --help TASK` for a task's options.
+Settings come from `pelicanconf.py` (local build) and `publishconf.py` (published build);
+the publish target and the preview address can also be given by environment variables:
+
+    SSC_PUBLISH_DIR    local directory the web server serves (swapped in by rename)
+    SSC_PUBLISH_RSYNC  [user@host:]/path of an rsync target (releases + `current` symlink)
+    SSC_HOST, SSC_PORT address of the preview servers (default 127.0.0.1:8000)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from invoke import Context, Exit, task
+
+ROOT = Path(__file__).resolve().parent
+# The plugins folder is not a package on the path; tasks share its schema and publishing code.
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from ssc_forum import schema  # noqa: E402
+from ssc_publish import deploy, sanity  # noqa: E402
+
+SUBPATH = "/ssc2020"
+"""Where the site lives on its host; `--subpath` builds and previews use it too."""
+
+CONFIG: dict[str, Any] = {
+    "settings_base": ROOT / "pelicanconf.py",
+    "settings_publish": ROOT / "publishconf.py",
+    "content": ROOT / "content",
+    "output": ROOT / "output",
+    "translations": ROOT / "theme" / "translations",
+    "babel_cfg": ROOT / "theme" / "babel.cfg",
+    "host": os.environ.get("SSC_HOST", "127.0.0.1"),
+    "port": int(os.environ.get("SSC_PORT", "8000")),
+}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _path(value: str | Path | None, default_key: str) -> Path:
+    return Path(value).absolute() if value else CONFIG[default_key]
+
+
+def _read_settings(settings_file: Path, content: Path) -> dict[str, Any]:
+    from pelican.settings import read_settings
+
+    # Reading the local settings warns that feeds need a SITEURL: true for a build, noise for a check.
+    logging.getLogger("pelican.settings").setLevel(logging.ERROR)
+    return read_settings(str(settings_file), override={"PATH": str(content)})
+
+
+def run_pelican(settings_file: Path, output: Path, content: Path, overrides: dict[str, Any] | None = None) -> bool:
+    """Run one Pelican build (`--fatal errors`) in a child process; True when it succeeded.
+
+    A child process, as the command line would: every build starts from fresh plugin state,
+    and a crash cannot leave this process half-configured.
+    """
+    cmd = [sys.executable, "-m", "pelican", str(content), "-s", str(settings_file), "-o", str(output),
+           "--fatal", "errors"]
+    if overrides:
+        cmd += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
+    return subprocess.run(cmd, cwd=ROOT, check=False).returncode == 0
+
+
+def build_site(output: Path, *, settings_file: Path, content: Path, overrides: dict[str, Any] | None = None) -> Path:
+    """Build into a fresh directory beside `output`; return it. Raise Exit (and delete it) on failure."""
+    staging = deploy.staging_dir(output, "site")
+    started = time.monotonic()
+    if not run_pelican(settings_file, staging, content, overrides):
+        shutil.rmtree(staging, ignore_errors=True)
+        raise Exit(f"Build failed: {output} was left as it was.", code=1)
+    print(f"Built in {time.monotonic() - started:.1f} s.")
+    return staging
+
+
+def content_problems(content: Path) -> list[str]:
+    """The content check of the forum plugin: the build's own validation, without building."""
+    try:
+        from ssc_forum.validation import check_content
+    except ImportError:
+        try:
+            from ssc_forum.content import check_content
+        except ImportError as exc:
+            raise NotImplementedError("the ssc_forum plugin does not offer check_content(settings)") from exc
+    return check_content(_read_settings(CONFIG["settings_base"], content))
+
+
+def _publish_target(target: str | None, rsync: str | None) -> tuple[Path | None, str | None]:
+    """The publish destination: options first, then the environment, then publishconf.py."""
+    target = target or os.environ.get("SSC_PUBLISH_DIR")
+    rsync = rsync or os.environ.get("SSC_PUBLISH_RSYNC")
+    if not target and not rsync:
+        settings = _read_settings(CONFIG["settings_publish"], CONFIG["content"])
+        target = settings.get("PUBLISH_DIR")
+        rsync = settings.get("PUBLISH_RSYNC")
+    if bool(target) == bool(rsync):
+        raise Exit("Say where to publish: exactly one of --target DIR / SSC_PUBLISH_DIR / PUBLISH_DIR "
+                   "or --rsync [user@host:]/path / SSC_PUBLISH_RSYNC / PUBLISH_RSYNC.", code=2)
+    return (Path(target).absolute() if target else None), rsync
+
+
+def _revision() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                          check=False)
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def _serve(output: Path, prefix: str) -> None:
+    from ssc_publish.devserver import make_server
+
+    server = make_server(output, prefix=prefix, host=CONFIG["host"], port=CONFIG["port"])
+    print(f"Serving {output} at http://{CONFIG['host']}:{CONFIG['port']}{prefix}/ (Ctrl+C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+# --- building and previewing -----------------------------------------------------------------
+
+
+@task(help={"output": "folder to clean (default: output)"})
+def clean(c: Context, output: str | None = None) -> None:
+    """Remove the built site, left-over staging folders of failed or stopped builds, and the cache."""
+    out = _path(output, "output")
+    leftovers = [out, *out.parent.glob(f"{deploy.STAGING_PREFIX}*")]
+    if out == CONFIG["output"]:
+        leftovers.append(ROOT / "cache")  # Pelican's content cache, if it was ever turned on
+    for path in leftovers:
+        if path.is_dir():
+            shutil.rmtree(path)
+
+
+@task(help={
+    "subpath": f"build for the site's real path ({SUBPATH}/), as `preview` and nginx serve it",
+    "output": "folder to build into (default: output)",
+    "content": "content folder (default: content)",
+})
+def build(c: Context, subpath: bool = False, output: str | None = None, content: str | None = None) -> None:
+    """Build the site into output/, all at once: a failed build leaves the previous output/ as it was.
+
+    The site is built into a fresh folder beside output/ and swapped in by a rename only when
+    Pelican succeeded (content errors stop it before anything is written).
+    """
+    out = _path(output, "output")
+    staging = build_site(out, settings_file=CONFIG["settings_base"], content=_path(content, "content"),
+                         overrides={"SITEURL": SUBPATH} if subpath else None)
+    deploy.install_tree(staging, out, keep_previous=False)
+
+
+@task(help={"subpath": f"build for {SUBPATH}/", "output": "folder (default: output)"})
+def rebuild(c: Context, subpath: bool = False, output: str | None = None) -> None:
+    """Clean, then build from scratch."""
+    clean(c, output=output)
+    build(c, subpath=subpath, output=output)
+
+
+@task
+def regenerate(c: Context) -> None:
+    """Rebuild output/ whenever a file changes (Pelican's autoreload; writes in place, not atomically)."""
+    subprocess.run([sys.executable, "-m", "pelican", "-r", str(CONFIG["content"]), "-s",
+                    str(CONFIG["settings_base"]), "-o", str(CONFIG["output"])], cwd=ROOT, check=False)
+
+
+@task(help={"subpath": f"serve at {SUBPATH}/ (for a --subpath build)", "output": "folder (default: output)"})
+def serve(c: Context, subpath: bool = False, output: str | None = None) -> None:
+    """Serve output/ at http://127.0.0.1:8000/ (SSC_HOST, SSC_PORT change it), with the 404 pages."""
+    _serve(_path(output, "output"), SUBPATH if subpath else "")
+
+
+@task(help={"subpath": f"build and serve at {SUBPATH}/"})
+def reserve(c: Context, subpath: bool = False) -> None:
+    """Build, then serve."""
+    build(c, subpath=subpath)
+    serve(c, subpath=subpath)
+
+
+@task
+def preview(c: Context) -> None:
+    """Build the site as it will be published, under /ssc2020/, and serve it at http://127.0.0.1:8000/ssc2020/."""
+    build(c, subpath=True)
+    serve(c, subpath=True)
+
+
+@task
+def livereload(c: Context) -> None:
+    """Serve the site and rebuild it, reloading the browser, whenever content, theme or plugins change."""
+    from livereload import Server
+
+    def rebuild_quietly() -> None:
+        try:
+            build(c)
+        except Exit as exc:  # keep serving the last good build; the error is already on screen
+            print(exc.message)
+
+    build(c)
+    server = Server()
+    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py"):
+        server.watch(str(ROOT / pattern), rebuild_quietly)
+    # The root is a path resolved on every request, so each swapped-in build is served at once.
+    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=str(CONFIG["output"]), open_url_delay=None)
+
+
+# --- content ---------------------------------------------------------------------------------
+
+
+@task(help={"content": "content folder (default: content)"})
+def check(c: Context, content: str | None = None) -> None:
+    """Check the content only, fast: the same problems the build reports, and a non-zero exit if any."""
+    started = time.monotonic()
+    problems = content_problems(_path(content, "content"))
+    for line in problems:
+        print(line)
+    if problems:
+        raise Exit(f"{len(problems)} problem(s) in the content.", code=1)
+    print(f"Content is fine (checked in {time.monotonic() - started:.1f} s).")
+
+
+def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> list[Path]:
+    """Write a new record of content type `kind` in every language; return the files written.
+
+    Fields come from the schema: the slug and language are filled in, so are the fields given
+    in `values` (checked against their kind), and every other required field is written with
+    an empty value. The build and `invoke check` refuse empty required fields and name each one,
+    so a half-filled file can never be published by mistake. Optional fields are left out.
+    """
+    ctype = schema.BY_NAME.get(kind)
+    if ctype is None:
+        raise ValueError(f"unknown content type {kind!r} (one of: {', '.join(schema.BY_NAME)})")
+    schema.SLUG.parse(slug)  # type: ignore[operator]
+    for name, value in values.items():
+        declared = ctype.field(name)
+        if declared is None or name in ("slug", "lang"):
+            raise ValueError(f"{name!r} is not a field you can set for a {kind} "
+                             f"(fields: {', '.join(f.name for f in ctype.fields)})")
+        declared.kind.parse(value)  # type: ignore[operator]
+        if declared.choices and value not in declared.choices:
+            raise ValueError(f"{name}: {value!r} is not one of {', '.join(declared.choices)}")
+    paths = [content / ctype.folder / f"{slug}.{lang}.md" for lang in schema.LANGS]
+    existing = [p for p in paths if p.exists()]
+    if existing:
+        raise FileExistsError(f"already there: {', '.join(str(p) for p in existing)}")
+    for lang, path in zip(schema.LANGS, paths, strict=True):
+        lines = []
+        for f in ctype.fields:
+            if f.name == "slug":
+                value = slug
+            elif f.name == "lang":
+                value = lang
+            elif f.name in values:
+                value = values[f.name]
+            elif f.required:
+                value = ""
+            else:
+                continue
+            lines.append(f"{f.name.capitalize()}: {value}".rstrip())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    return paths
+
+
+@task(
+    iterable=["field"],
+    help={
+        "kind": f"content type: {', '.join(schema.BY_NAME)}",
+        "slug": "the new record's slug (a-z, 0-9, hyphens), the same in both languages",
+        "field": "a field to fill in, NAME=VALUE (repeat for more), e.g. --field day=2020-09-23",
+        "content": "content folder (default: content)",
+    },
+)
+def new(c: Context, kind: str, slug: str, field: list[str] | None = None, content: str | None = None) -> None:
+    """Start a new session, speaker, city case or page in both languages, with the fields it needs.
+
+    Required fields you do not give are written empty: `invoke check` lists them until filled.
+    """
+    values: dict[str, str] = {}
+    for item in field or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise Exit(f"--field {item!r}: write NAME=VALUE", code=2)
+        values[name.strip().lower()] = value.strip()
+    try:
+        paths = scaffold(kind, slug, values, _path(content, "content"))
+    except (ValueError, FileExistsError) as exc:
+        raise Exit(str(exc), code=2) from None
+    ctype = schema.BY_NAME[kind]
+    for path in paths:
+        print(f"Wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    empty = [f.name for f in ctype.fields if f.required and f.name not in values and f.name not in ("slug", "lang")]
+    if empty:
+        print(f"Fill in: {', '.join(empty)} (in both files); `python3 make.py check` lists what is still missing.")
+    optional = [f for f in ctype.fields if not f.required and f.name not in values]
+    if optional:
+        print("Optional fields you may add:")
+        for f in optional:
+            print(f"  {f.name.capitalize()}: {f.help_en} / {f.help_ko}")
+
+
+@task
+def translations(c: Context) -> None:
+    """Update the theme's message catalogues: extract strings, merge them into each .po, compile .mo.
+
+    Edit theme/translations/<lang>/LC_MESSAGES/messages.po afterwards; the .mo files are build
+    products (the build compiles them too) and are not committed.
+    """
+    cfg, folder = CONFIG["babel_cfg"], CONFIG["translations"]
+    pot = folder / "messages.pot"
+    settings = _read_settings(CONFIG["settings_base"], CONFIG["content"])
+    # Templates are written in one language; only the others need a catalogue.
+    source_lang = settings.get("I18N_TEMPLATES_LANG", "en")
+
+    def pybabel(*args: str, cwd: Path = ROOT) -> None:
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=cwd, check=True)
+
+    # The catalogue template is kept as the repository has it: sorted, with neither a header
+    # (its creation date would change on every run) nor source locations (a template edit
+    # would then rewrite it): a diff of it shows only strings that changed.
+    theme = cfg.parent
+    pybabel("extract", "--mapping-file", cfg.name, "--output-file", str(pot.relative_to(theme)),
+            "--no-location", "--sort-output", "--omit-header", ".", cwd=theme)
+    for lang in schema.LANGS:
+        if lang == source_lang:
+            continue
+        pybabel("update", "--init-missing", "--ignore-pot-creation-date", "--input-file", str(pot),
+                "--output-dir", str(folder), "--locale", lang, "--domain", "messages")
+    pybabel("compile", "--directory", str(folder), "--domain", "messages", "--statistics")
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+def publish_site(*, target: Path | None, rsync: str | None, content: Path) -> str:
+    """Build the published site, check it, then replace what is served; return where it went.
+
+    Order: content check, build with publishconf.py into a fresh folder (the build repeats the
+    content validation), sanity check of the built tree; only then the swap (local folder) or
+    the release switch (rsync). Any failure raises Exit and leaves the served site untouched.
+    """
+    problems = content_problems(content)
+    if problems:
+        print("\n".join(problems))
+        raise Exit(f"Not published: {len(problems)} problem(s) in the content.", code=1)
+    settings = _read_settings(CONFIG["settings_publish"], content)
+    beside = target if target else CONFIG["output"]
+    staging = build_site(beside, settings_file=CONFIG["settings_publish"], content=content)
+    try:
+        problems = sanity.check_tree(staging, settings["SITEURL"])
+        if problems:
+            print("\n".join(problems))
+            raise Exit(f"Not published: {len(problems)} problem(s) in the built site.", code=1)
+        if target:
+            previous = deploy.install_tree(staging, target, keep_previous=True)
+            kept = f"; the site before is in {previous}" if previous else ""
+            return f"{target}{kept}"
+        try:
+            return deploy.rsync_release(staging, rsync, release=deploy.release_name(_revision()))
+        except deploy.PublishError as exc:
+            raise Exit(f"Not published: {exc}", code=1) from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+
+@task(help={
+    "target": "local folder the web server serves (else SSC_PUBLISH_DIR or PUBLISH_DIR)",
+    "rsync": "[user@host:]/path to publish to with rsync (else SSC_PUBLISH_RSYNC or PUBLISH_RSYNC)",
+    "content": "content folder (default: content)",
+})
+def publish(c: Context, target: str | None = None, rsync: str | None = None, content: str | None = None) -> None:
+    """Build with publishconf.py, check everything, and only then replace the published site.
+
+    A local folder is swapped in by one rename and the old site kept as <folder>.previous; an
+    rsync target gets a new release and its `current` link is switched. `invoke rollback` undoes it.
+    """
+    dest_dir, dest_rsync = _publish_target(target, rsync)
+    where = publish_site(target=dest_dir, rsync=dest_rsync, content=_path(content, "content"))
+    print(f"Published: {where}")
+
+
+@task(help={"target": "local folder (as for publish)", "rsync": "rsync target (as for publish)"})
+def rollback(c: Context, target: str | None = None, rsync: str | None = None) -> None:
+    """Serve the site published before the last one again (run it twice to come back)."""
+    dest_dir, dest_rsync = _publish_target(target, rsync)
+    try:
+        if dest_dir:
+            deploy.rollback_tree(dest_dir)
+            print(f"Rolled back: {dest_dir} now serves what {deploy.previous_path(dest_dir)} held, and vice versa.")
+        else:
+            print(f"Rolled back: current is {deploy.rollback_release(dest_rsync)}")
+    except deploy.PublishError as exc:
+        raise Exit(str(exc), code=1) from None
+
+
+@task(help={"port": "port on 127.0.0.1 (default 8080)", "no_build": "serve output/ as it is"})
+def nginx(c: Context, port: int = 8080, no_build: bool = False) -> None:
+    """Build for /ssc2020/ and serve output/ with nginx and the shipped configuration, in the foreground."""
+    import tempfile
+
+    from ssc_publish import nginx as ngx
+
+    if not no_build:
+        build(c, subpath=True)
+    prefix = Path(tempfile.mkdtemp(prefix="ssc-nginx-"))
+    conf = ngx.prepare(root=CONFIG["output"], prefix=prefix, port=port)
+    print(f"nginx: http://127.0.0.1:{port}{SUBPATH}/ (config {conf}; Ctrl+C stops)")
+    try:
+        subprocess.run(ngx.command(conf, prefix), check=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        shutil.rmtree(prefix, ignore_errors=True)

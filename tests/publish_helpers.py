@@ -1,0 +1,117 @@
+"""Builds shared by the publishing tests: each is made once per test run, through the tasks.
+
+The builds are cached in this module (imported once per process), not in pytest fixtures,
+so every test module that needs one reuses it whichever module asks first.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from invoke import Context  # noqa: E402
+
+import tasks  # noqa: E402  (after the repository is on the path)
+
+SITE_URL = "https://forum.seoul.go.kr/ssc2020"
+SUBPATH = "/ssc2020"
+STALE = "stale-from-an-earlier-build.txt"
+
+
+@functools.cache
+def workdir() -> Path:
+    """A private temporary folder for this test run, removed at exit."""
+    path = Path(tempfile.mkdtemp(prefix="ssc-publish-tests-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (relative POSIX path) with its bytes; symlinks as their target."""
+    files: dict[str, bytes] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            files[rel] = b"-> " + os.fsencode(os.readlink(path))
+        elif path.is_file():
+            files[rel] = path.read_bytes()
+    return files
+
+
+def copy_content(name: str) -> Path:
+    """A private copy of the real content folder, for tests that break or add files."""
+    target = workdir() / name / "content"
+    shutil.copytree(REPO / "content", target)
+    return target
+
+
+def make_old_tree(path: Path) -> dict[str, bytes]:
+    """Put a small stand-in for an earlier published site at `path`; return its snapshot."""
+    (path / "sessions").mkdir(parents=True)
+    (path / "index.html").write_text("<!DOCTYPE html><title>old</title>", encoding="utf-8")
+    (path / "sessions" / "index.html").write_text("<!DOCTYPE html><title>old sessions</title>", encoding="utf-8")
+    (path / STALE).write_text("only in the old tree", encoding="utf-8")
+    return snapshot(path)
+
+
+@functools.cache
+def subpath_output() -> Path:
+    """`invoke build --subpath` into a fresh output folder that held an earlier build.
+
+    The folder starts with a stale file: after the build it must be gone (the tree was replaced,
+    not written over).
+    """
+    output = workdir() / "subpath" / "output"
+    output.mkdir(parents=True)
+    (output / STALE).write_text("earlier build", encoding="utf-8")
+    tasks.build(Context(), subpath=True, output=str(output))
+    return output
+
+
+@dataclass(frozen=True)
+class Published:
+    """The result of one `invoke publish --target DIR` over an earlier site."""
+
+    live: Path
+    old: dict[str, bytes]
+
+
+@functools.cache
+def published() -> Published:
+    """Publish the real content with publishconf.py into a served folder that held an older site."""
+    live = workdir() / "published" / "ssc2020"
+    old = make_old_tree(live)
+    tasks.publish_site(target=live, rsync=None, content=REPO / "content")
+    return Published(live=live, old=old)
+
+
+def build_with_environment(output: Path, content: Path, env: dict[str, str]) -> None:
+    """One published build (publishconf.py) in a child process with extra environment variables."""
+    cmd = [sys.executable, "-m", "pelican", str(content), "-s", str(REPO / "publishconf.py"), "-o", str(output),
+           "--fatal", "errors"]
+    done = subprocess.run(cmd, cwd=REPO, env={**os.environ, **env}, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+def html_pages(root: Path) -> list[Path]:
+    """Every page of a built tree except the 404 pages (which have no address of their own)."""
+    return [p for p in sorted(root.rglob("*.html")) if p.name != "404.html"]
+
+
+def own_url(root: Path, page: Path, site_url: str = SITE_URL) -> str:
+    """The address a page of the tree is served at."""
+    rel = page.relative_to(root).as_posix()
+    if rel == "index.html" or rel.endswith("/index.html"):
+        rel = rel[: -len("index.html")]
+    return f"{site_url}/{rel}"

@@ -1,0 +1,182 @@
+"""The sub-path build served by nginx with the shipped configuration, as readers will get it."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from publish_helpers import subpath_output
+
+from ssc_publish import nginx
+
+# Skipped on a developer's machine without nginx; on CI (CI=true) a missing nginx is an error.
+pytestmark = pytest.mark.skipif(nginx.nginx_binary() is None and not os.environ.get("CI"),
+                                reason="nginx is not installed (Debian package nginx)")
+
+
+@dataclass
+class Reply:
+    """One HTTP answer, redirects not followed."""
+
+    status: int
+    headers: Message
+    body: bytes
+
+    @property
+    def type(self) -> str:
+        """The media type, without parameters."""
+        return self.headers.get_content_type()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs) -> None:
+        return None
+
+
+@dataclass
+class Server:
+    """The running nginx and the tree it serves."""
+
+    base: str
+    root: Path
+    prefix: Path
+
+    def get(self, path: str, *, gzip_ok: bool = False) -> Reply:
+        """GET `path` (below the host) and return the answer, errors included."""
+        headers = {"Accept-Encoding": "gzip"} if gzip_ok else {"Accept-Encoding": "identity"}
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(urllib.request.Request(self.base + path, headers=headers), timeout=10) as resp:
+                return Reply(resp.status, resp.headers, resp.read())
+        except urllib.error.HTTPError as err:
+            return Reply(err.code, err.headers, err.read())
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = subpath_output()
+    prefix = tmp_path_factory.mktemp("nginx")
+    port = nginx.free_port()
+    conf = nginx.prepare(root=root, prefix=prefix, port=port)
+    process = subprocess.Popen(nginx.command(conf, prefix), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        nginx.wait_for_port("127.0.0.1", port, process)
+        yield Server(f"http://127.0.0.1:{port}", root, prefix)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _some(root: Path, pattern: str) -> str:
+    """The site path of the first file matching `pattern` (so the test follows the content)."""
+    matches = sorted(root.glob(pattern))
+    assert matches, f"the build has no {pattern}"
+    return "/ssc2020/" + matches[0].relative_to(root).as_posix().removesuffix("index.html")
+
+
+PAGES = ["/ssc2020/", "/ssc2020/en/", "/ssc2020/timetable/", "/ssc2020/en/timetable/", "/ssc2020/search/",
+         "/ssc2020/en/search/", "/ssc2020/news/", "/ssc2020/about/", "/ssc2020/en/venue/"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_served_as_built(server: Server, path: str) -> None:
+    reply = server.get(path)
+    assert reply.status == 200
+    assert reply.type == "text/html"
+    assert reply.headers.get_content_charset() == "utf-8"
+    assert reply.body == (server.root / path.removeprefix("/ssc2020/") / "index.html").read_bytes()
+
+
+@pytest.mark.parametrize("pattern", ["sessions/*/index.html", "speakers/*/index.html", "cases/*/index.html",
+                                     "en/sessions/*/index.html", "en/speakers/*/index.html"])
+def test_content_pages_are_served(server: Server, pattern: str) -> None:
+    reply = server.get(_some(server.root, pattern))
+    assert reply.status == 200 and reply.type == "text/html"
+
+
+@pytest.mark.parametrize(("path", "media_type"), [
+    ("/ssc2020/feeds/news.atom.xml", "application/xml"),
+    ("/ssc2020/en/feeds/news.atom.xml", "application/xml"),
+    ("/ssc2020/schedule.ics", "text/calendar"),
+    ("/ssc2020/en/schedule.ics", "text/calendar"),
+    ("/ssc2020/schedule.xml", "application/xml"),
+    ("/ssc2020/schedule.json", "application/json"),
+    ("/ssc2020/en/schedule.json", "application/json"),
+    ("/ssc2020/sitemap.xml", "application/xml"),
+    ("/ssc2020/robots.txt", "text/plain"),
+    ("/ssc2020/pagefind/pagefind.js", "text/javascript"),
+    ("/ssc2020/pagefind/pagefind-entry.json", "application/json"),
+])
+def test_feeds_calendars_exports_and_search_index_have_their_types(server: Server, path: str,
+                                                                     media_type: str) -> None:
+    reply = server.get(path)
+    assert reply.status == 200, path
+    assert reply.type == media_type
+    assert reply.body == (server.root / path.removeprefix("/ssc2020/")).read_bytes()
+
+
+def test_theme_assets_are_served(server: Server) -> None:
+    styles = sorted((server.root / "theme").rglob("*.css"))
+    scripts = sorted((server.root / "theme").rglob("*.js"))
+    assert styles and scripts
+    for path, media_type in [(styles[0], "text/css"), (scripts[0], "text/javascript")]:
+        reply = server.get("/ssc2020/" + path.relative_to(server.root).as_posix())
+        assert (reply.status, reply.type) == (200, media_type)
+
+
+def test_search_index_chunks_are_served(server: Server) -> None:
+    for pattern in ["pagefind/*.pf_meta", "pagefind/index/*", "pagefind/fragment/*"]:
+        reply = server.get(_some(server.root, pattern).rstrip("/"))
+        assert reply.status == 200, pattern
+        assert reply.headers.get("Content-Encoding") is None  # Pagefind's chunks are gzip data it reads itself
+
+
+@pytest.mark.parametrize("path", ["/ssc2020/", "/ssc2020/en/timetable/", "/ssc2020/theme/css/site.css",
+                                  "/ssc2020/schedule.json"])
+def test_gzip_clients_get_the_precompressed_file(server: Server, path: str) -> None:
+    local = server.root / path.removeprefix("/ssc2020/")
+    if local.is_dir():
+        local = local / "index.html"
+    reply = server.get(path, gzip_ok=True)
+    assert reply.status == 200
+    assert reply.headers.get("Content-Encoding") == "gzip"
+    assert "Accept-Encoding" in reply.headers.get("Vary", "")
+    assert reply.body == local.with_name(local.name + ".gz").read_bytes(), "nginx compressed it itself"
+    assert gzip.decompress(reply.body) == local.read_bytes()
+    assert server.get(path).headers.get("Content-Encoding") is None
+
+
+@pytest.mark.parametrize(("path", "page"), [
+    ("/ssc2020/no-such-page/", "404.html"),
+    ("/ssc2020/sessions/no-such-session/", "404.html"),
+    ("/ssc2020/en/no-such-page/", "en/404.html"),
+    ("/ssc2020/en/theme-nothing.css", "en/404.html"),
+])
+def test_missing_pages_get_the_404_page_of_their_language(server: Server, path: str, page: str) -> None:
+    reply = server.get(path)
+    assert reply.status == 404
+    assert reply.type == "text/html"
+    assert reply.body == (server.root / page).read_bytes()
+
+
+def test_paths_without_trailing_slash_redirect_within_the_sub_path(server: Server) -> None:
+    reply = server.get("/ssc2020")
+    assert (reply.status, reply.headers["Location"]) == (301, "/ssc2020/")
+    session = _some(server.root, "sessions/*/index.html")
+    reply = server.get(session.rstrip("/"))
+    assert (reply.status, reply.headers["Location"]) == (301, session)
+
+
+def test_config_has_no_placeholders_left(server: Server) -> None:
+    text = (server.prefix / "nginx.conf").read_text(encoding="utf-8")
+    assert re.search(r"@@[A-Z_]+@@", text) is None
+    assert "gzip_static on;" in text

@@ -1,0 +1,100 @@
+"""In the published build every address a search engine, a feed reader or a sharing card reads is absolute."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from functools import cache
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from publish_helpers import SITE_URL, html_pages, own_url, published
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@cache
+def _head(page: Path) -> BeautifulSoup:
+    html = page.read_text(encoding="utf-8")
+    return BeautifulSoup(html[: html.find("</head>")], "html.parser")
+
+
+def _pages() -> list[Path]:
+    return html_pages(published().live)
+
+
+def _meta(head: BeautifulSoup, key: str) -> str | None:
+    tag = head.find("meta", attrs={"property": key}) or head.find("meta", attrs={"name": key})
+    return tag.get("content") if tag else None
+
+
+def _resolves(url: str) -> bool:
+    rel = url.removeprefix(SITE_URL + "/").split("#")[0]
+    live = published().live
+    return (live / rel).is_file() or (live / rel / "index.html").is_file()
+
+
+def _each_page(check) -> list[str]:
+    """Run `check(page, head)` on every page; collect what it reports, one line per problem."""
+    problems = []
+    for page in _pages():
+        rel = page.relative_to(published().live).as_posix()
+        problems.extend(f"{rel}: {problem}" for problem in check(page, _head(page)))
+    return problems
+
+
+def test_canonical_and_alternates_are_absolute() -> None:
+    def check(page: Path, head: BeautifulSoup) -> list[str]:
+        canonical = head.find("link", rel="canonical")
+        if canonical is None:
+            return ["no canonical link"]
+        found = []
+        if canonical["href"] != own_url(published().live, page):
+            found.append(f"canonical {canonical['href']!r} is not the page's own address")
+        alternates = {link["hreflang"]: link["href"] for link in head.find_all("link", rel="alternate")
+                      if link.get("hreflang")}
+        if not {"ko", "en", "x-default"} <= set(alternates):
+            found.append(f"hreflang alternates {sorted(alternates)} lack ko, en or x-default")
+        found += [f"alternate {href!r} is not absolute or leads to nothing" for href in alternates.values()
+                  if not (href.startswith(SITE_URL + "/") and _resolves(href))]
+        return found
+
+    assert _each_page(check) == []
+
+
+def test_open_graph_and_twitter_card_tags_are_complete_and_absolute() -> None:
+    def check(page: Path, head: BeautifulSoup) -> list[str]:
+        found = [f"no {key}" for key in ("og:title", "og:type", "og:url", "og:site_name", "twitter:card")
+                 if not _meta(head, key)]
+        if _meta(head, "og:url") != own_url(published().live, page):
+            found.append(f"og:url {_meta(head, 'og:url')!r} is not the page's own address")
+        for key in ("og:image", "twitter:image", "og:video", "og:audio"):
+            value = _meta(head, key)
+            if value and not value.startswith((SITE_URL + "/", "https://")):
+                found.append(f"{key} {value!r} is not absolute")
+            elif value and value.startswith(SITE_URL + "/") and not _resolves(value):
+                found.append(f"{key} {value!r} leads to nothing")
+        return found
+
+    assert _each_page(check) == []
+
+
+@pytest.mark.parametrize("feed", ["feeds/news.atom.xml", "en/feeds/news.atom.xml"])
+def test_feeds_link_absolutely_to_their_own_language(feed: str) -> None:
+    root = ET.parse(published().live / feed).getroot()
+    base = SITE_URL + ("/en/" if feed.startswith("en/") else "/")
+    self_link = next(link.get("href") for link in root.findall(f"{ATOM}link") if link.get("rel") == "self")
+    assert self_link == f"{SITE_URL}/{feed}"
+    entries = root.findall(f"{ATOM}entry")
+    assert entries
+    for entry in entries:
+        href = entry.find(f"{ATOM}link").get("href")
+        assert href.startswith(base) and _resolves(href), href
+        if base.endswith("/ssc2020/"):
+            assert not href.startswith(SITE_URL + "/en/"), f"English item {href} in the Korean feed"
+
+
+def test_feed_links_in_pages_are_absolute() -> None:
+    for page in _pages():
+        for link in _head(page).find_all("link", type="application/atom+xml"):
+            assert link["href"].startswith(SITE_URL + "/") and _resolves(link["href"]), page

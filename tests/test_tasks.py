@@ -1,0 +1,258 @@
+"""The invoke tasks and the make.py bootstrap: listing, scaffolding, checking, atomic builds, serving."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from invoke import Context, Exit
+from publish_helpers import REPO, STALE, copy_content, snapshot, subpath_output, workdir
+
+import tasks
+from ssc_forum import schema
+from ssc_publish import deploy, devserver
+
+TASKS = ["build", "check", "clean", "livereload", "new", "nginx", "preview", "publish", "rebuild", "regenerate",
+         "reserve", "rollback", "serve", "translations"]
+
+
+def _invoke(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=REPO, capture_output=True, text=True,
+                          check=False, timeout=120)
+
+
+def test_invoke_list_documents_every_task() -> None:
+    done = _invoke("--list")
+    assert done.returncode == 0, done.stderr
+    listed = dict(re.findall(r"^  (\S+)\s+(\S.*)$", done.stdout, flags=re.M))
+    assert sorted(listed) == TASKS
+    assert all(len(doc) > 10 for doc in listed.values()), listed
+
+
+# --- new -------------------------------------------------------------------------------------
+
+
+def _metadata(path: Path) -> dict[str, str]:
+    head = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    return {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in head.splitlines())}
+
+
+def test_new_writes_both_languages_with_the_schema_fields(tmp_path: Path) -> None:
+    paths = tasks.scaffold("session", "smart-mobility", {"day": "2020-09-23", "kind": "session"}, tmp_path)
+    assert paths == [tmp_path / "sessions" / f"smart-mobility.{lang}.md" for lang in schema.LANGS]
+    for lang, path in zip(schema.LANGS, paths, strict=True):
+        meta = _metadata(path)
+        assert set(meta) == set(schema.SESSION.required)  # optional fields are not written
+        assert meta["slug"] == "smart-mobility" and meta["lang"] == lang
+        assert meta["day"] == "2020-09-23" and meta["kind"] == "session"
+        assert meta["title"] == "" and meta["order"] == ""
+        assert "Title:" in path.read_text(encoding="utf-8"), "fields are written as the content files write them"
+
+
+@pytest.mark.parametrize(("kind", "slug", "values", "message"), [
+    ("workshop", "x", {}, "unknown content type"),
+    ("speaker", "Not A Slug", {}, "is not a slug"),
+    ("session", "x", {"colour": "red"}, "not a field"),
+    ("session", "x", {"day": "23 September"}, "is not a date"),
+    ("session", "x", {"kind": "party"}, "is not one of"),
+])
+def test_new_refuses_bad_arguments(tmp_path: Path, kind: str, slug: str, values: dict[str, str],
+                                   message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        tasks.scaffold(kind, slug, values, tmp_path)
+    assert not any(tmp_path.rglob("*.md"))
+
+
+def test_new_never_overwrites(tmp_path: Path) -> None:
+    tasks.scaffold("speaker", "ada-lovelace", {}, tmp_path)
+    first = snapshot(tmp_path)
+    with pytest.raises(FileExistsError):
+        tasks.scaffold("speaker", "ada-lovelace", {"affiliation": "x"}, tmp_path)
+    assert snapshot(tmp_path) == first
+
+
+def test_scaffold_fails_the_check_until_filled_in() -> None:
+    content = copy_content("scaffold")
+    tasks.scaffold("speaker", "ada-lovelace", {}, content)
+    problems = tasks.content_problems(content)
+    named = {(Path(line.split(":")[0]).name, re.search(r"field '(\w+)'", line).group(1)) for line in problems}
+    expected = {(f"ada-lovelace.{lang}.md", name) for lang in schema.LANGS for name in ("title", "affiliation")}
+    assert named == expected, problems
+    for lang in schema.LANGS:
+        path = content / "speakers" / f"ada-lovelace.{lang}.md"
+        text = path.read_text(encoding="utf-8")
+        for name, value in [("Title", "Ada Lovelace"), ("Affiliation", "Analytical Engine")]:
+            text = text.replace(f"{name}:\n", f"{name}: {value}\n")
+        path.write_text(text, encoding="utf-8")
+    assert tasks.content_problems(content) == []
+
+
+# --- check -----------------------------------------------------------------------------------
+
+
+def test_check_passes_on_the_real_content_quickly() -> None:
+    started = time.monotonic()
+    done = _invoke("check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert time.monotonic() - started < 20
+
+
+def test_check_fails_with_the_file_and_field() -> None:
+    content = copy_content("check-broken")
+    speaker = sorted((content / "speakers").glob("*.en.md"))[0]
+    speaker.write_text(re.sub(r"(?m)^Affiliation:.*\n", "", speaker.read_text(encoding="utf-8")), encoding="utf-8")
+    done = _invoke("check", "--content", str(content))
+    assert done.returncode == 1
+    assert f"speakers/{speaker.name}: field 'affiliation'" in done.stdout
+
+
+# --- build -----------------------------------------------------------------------------------
+
+
+def test_successful_build_replaces_output_whole() -> None:
+    output = subpath_output()
+    assert (output / "index.html").is_file() and (output / "en" / "index.html").is_file()
+    assert not (output / STALE).exists(), "the old output was written over, not replaced"
+    assert not list(output.parent.glob(f"{deploy.STAGING_PREFIX}*"))
+    assert '/ssc2020/theme/' in (output / "index.html").read_text(encoding="utf-8")
+
+
+def test_failed_build_leaves_output_untouched() -> None:
+    content = copy_content("build-broken")
+    (content / "sessions" / "keynote.en.md").unlink()  # a session without its English twin
+    output = workdir() / "build-broken" / "output"
+    shutil.copytree(subpath_output(), output)
+    before = snapshot(output)
+    with pytest.raises(Exit):
+        tasks.build(Context(), output=str(output), content=str(content))
+    assert snapshot(output) == before
+    assert not list(output.parent.glob(f"{deploy.STAGING_PREFIX}*"))
+
+
+def test_clean_removes_output_and_leftover_staging(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    (output / "x").mkdir(parents=True)
+    deploy.staging_dir(output, "site")
+    (tmp_path / "keep.txt").write_text("not ours")
+    tasks.clean(Context(), output=str(output))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
+
+
+def test_build_output_is_gzipped_beside_the_originals() -> None:
+    output = subpath_output()
+    index = output / "index.html"
+    assert gzip.decompress((output / "index.html.gz").read_bytes()) == index.read_bytes()
+    assert (output / "index.html.gz").read_bytes()[4:8] == b"\0\0\0\0", "gzip mtime must be 0"
+    assert not list(output.rglob("*.png.gz")) and not list(output.rglob("*.gz.gz"))
+
+
+# --- serve / preview -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def preview_server() -> Iterator[str]:
+    server = devserver.make_server(subpath_output(), prefix="/ssc2020", port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _get(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            return resp.status, resp.headers.get("Content-Type", ""), resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers.get("Content-Type", ""), err.read()
+
+
+def test_preview_serves_the_sub_path_and_the_404_pages(preview_server: str) -> None:
+    output = subpath_output()
+    assert _get(preview_server + "/ssc2020/")[2] == (output / "index.html").read_bytes()
+    assert _get(preview_server + "/ssc2020")[2] == (output / "index.html").read_bytes()  # redirected
+    assert _get(preview_server + "/ssc2020/schedule.ics")[1].startswith("text/calendar")
+    assert _get(preview_server + "/ssc2020/nope/") == (404, "text/html; charset=utf-8",
+                                                        (output / "404.html").read_bytes())
+    assert _get(preview_server + "/ssc2020/en/nope/")[2] == (output / "en" / "404.html").read_bytes()
+    assert _get(preview_server + "/elsewhere/")[0] == 404
+
+
+# --- translations ----------------------------------------------------------------------------
+
+
+def test_translations_extract_update_and_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme, ignore=shutil.ignore_patterns("*.mo", "static"))
+    monkeypatch.setitem(tasks.CONFIG, "babel_cfg", theme / "babel.cfg")
+    monkeypatch.setitem(tasks.CONFIG, "translations", theme / "translations")
+    tasks.translations(Context())
+    pot = (theme / "translations" / "messages.pot").read_text(encoding="utf-8")
+    assert pot.count("msgid ") > 10
+    assert "POT-Creation-Date" not in pot and "#: " not in pot, "no date nor locations: no churn in the diff"
+    assert (theme / "translations" / "ko" / "LC_MESSAGES" / "messages.mo").is_file()
+    assert not (theme / "translations" / "en").exists(), "templates are written in English: no catalogue"
+    # The repository's template must be what `invoke translations` makes of the templates now.
+    committed = (REPO / "theme" / "translations" / "messages.pot").read_text(encoding="utf-8")
+    assert pot == committed, "theme/translations/messages.pot is out of date: run `invoke translations`"
+
+
+# --- make.py ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def make() -> object:
+    spec = importlib.util.spec_from_file_location("make", REPO / "make.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_make_reinstalls_only_when_requirements_change(make, tmp_path: Path) -> None:
+    venv, req = tmp_path / ".venv", tmp_path / "requirements.txt"
+    req.write_text("pelican==4.12.0\n")
+    assert not make.venv_is_current(venv, req)
+    python = make.venv_python(venv)
+    python.parent.mkdir(parents=True)
+    python.write_text("")
+    assert not make.venv_is_current(venv, req), "no stamp: never installed from these requirements"
+    (venv / make.STAMP_NAME).write_text(make.file_hash(req) + "\n")
+    assert make.venv_is_current(venv, req)
+    req.write_text("pelican==4.12.0\ninvoke==3.0.3\n")
+    assert not make.venv_is_current(venv, req)
+
+
+def test_make_runs_npm_ci_only_for_a_new_lock(make, tmp_path: Path) -> None:
+    assert not make.node_modules_stale(tmp_path), "no package.json: nothing to install"
+    (tmp_path / "package.json").write_text("{}")
+    (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 3}')
+    assert make.node_modules_stale(tmp_path)
+    (tmp_path / "node_modules").mkdir()
+    stamp = tmp_path / "node_modules" / make.NPM_STAMP_NAME
+    stamp.write_text(make.file_hash(tmp_path / "package.json", tmp_path / "package-lock.json"))
+    assert not make.node_modules_stale(tmp_path)
+    (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 3, "packages": {}}')
+    assert make.node_modules_stale(tmp_path)
+
+
+def test_make_uses_only_the_standard_library() -> None:
+    source = (REPO / "make.py").read_text(encoding="utf-8")
+    imported = set(re.findall(r"^(?:import|from) (\w+)", source, flags=re.M))
+    assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+
+
+def test_make_explains_itself() -> None:
+    done = subprocess.run([sys.executable, str(REPO / "make.py"), "--help"], capture_output=True, text=True,
+                          check=False, cwd=REPO)
+    assert done.returncode == 0 and "make.py test" in done.stdout
