@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent
 # The plugins folder is not a package on the path; tasks share its schema and publishing code.
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from ssc_forum import schema  # noqa: E402
+from ssc_forum import guide, schema  # noqa: E402
 from ssc_publish import deploy, sanity  # noqa: E402
 
 SUBPATH = "/ssc2020"
@@ -337,6 +337,13 @@ def translations(c: Context) -> None:
         pybabel("update", "--init-missing", "--ignore-pot-creation-date", "--input-file", str(pot),
                 "--output-dir", str(folder), "--locale", lang, "--domain", "messages")
     pybabel("compile", "--directory", str(folder), "--domain", "messages", "--statistics")
+
+
+@task
+def docs(c: Context) -> None:
+    """Rewrite the editors' field reference and example files in docs/ from the content-type declarations."""
+    for path in guide.write(ROOT / "docs"):
+        print(f"Wrote {path.relative_to(ROOT)}")
 
 
 # --- publishing ------------------------------------------------------------------------------
