@@ -23,7 +23,7 @@ import tasks
 from ssc_forum import schema
 from ssc_publish import deploy, devserver
 
-TASKS = ["build", "check", "clean", "livereload", "new", "nginx", "preview", "publish", "rebuild", "regenerate",
+TASKS = ["build", "check", "clean", "docs", "livereload", "new", "nginx", "preview", "publish", "rebuild", "regenerate",
          "reserve", "rollback", "serve", "translations"]
 
 
