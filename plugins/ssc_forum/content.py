@@ -201,8 +201,41 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
     return days, rooms
 
 
+_CACHE: dict[tuple, Content] = {}
+
+
+def _fingerprint(content_path: Path, programme: str) -> tuple:
+    """What the content looks like on disk: every file's path, size and modification time."""
+    files = [content_path / programme]
+    for ctype in schema.CONTENT_TYPES:
+        folder = content_path / ctype.folder
+        if folder.is_dir():
+            files.extend(sorted(folder.glob("*.md")))
+    stats = []
+    for file in files:
+        try:
+            st = file.stat()
+            stats.append((file.relative_to(content_path).as_posix(), st.st_size, st.st_mtime_ns))
+        except OSError:
+            stats.append((file.relative_to(content_path).as_posix(), None, None))
+    return (str(content_path.resolve()), tuple(stats))
+
+
 def read_content(settings: dict[str, Any]) -> Content:
-    """Read and validate every content file; never raises for an editor's mistake."""
+    """Read and validate every content file; never raises for an editor's mistake.
+
+    The English sub-site is built in the same process right after the Korean site and
+    reads the same files: the result is reused while no file has changed.
+    """
+    content_path = Path(settings["PATH"])
+    key = _fingerprint(content_path, settings.get("FORUM", {}).get("programme", "programme.toml"))
+    if key not in _CACHE:
+        _CACHE.clear()  # one content folder at a time: a long-running preview never grows
+        _CACHE[key] = _read_content(settings)
+    return _CACHE[key]
+
+
+def _read_content(settings: dict[str, Any]) -> Content:
     content_path = Path(settings["PATH"])
     # The Markdown reader alone: Pelican's Readers would add default metadata (category,
     # dates from file names) that the editor did not write and that our fields do not declare.

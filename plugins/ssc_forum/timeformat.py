@@ -7,6 +7,7 @@ and never through strftime's names: Babel has the CLDR data for both languages.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
 
@@ -20,18 +21,21 @@ def locale_of(lang: str) -> str:
     return _LOCALES.get(lang, "en_GB")
 
 
+@lru_cache(maxsize=4096)  # the same few instants are formatted on every page
 def day_label(value: date | datetime, lang: str) -> str:
     """`2020년 9월 22일 (화)` / `Tuesday 22 September 2020`."""
     d = value.date() if isinstance(value, datetime) else value
     return format_date(d, _DAY_PATTERN.get(lang, _DAY_PATTERN["en"]), locale=locale_of(lang))
 
 
+@lru_cache(maxsize=4096)  # the same few instants are formatted on every page
 def short_day_label(value: date | datetime, lang: str) -> str:
     """`9월 22일 (화)` / `Tue 22 Sep`."""
     d = value.date() if isinstance(value, datetime) else value
     return format_date(d, _SHORT_DAY_PATTERN.get(lang, _SHORT_DAY_PATTERN["en"]), locale=locale_of(lang))
 
 
+@lru_cache(maxsize=4096)  # the same few instants are formatted on every page
 def time_label(value: datetime, lang: str) -> str:
     """`16:00` in the value's own zone (24-hour in both languages)."""
     return format_datetime(value, "HH:mm", tzinfo=value.tzinfo, locale=locale_of(lang))
@@ -48,6 +52,7 @@ def zone_abbr(value: datetime) -> str:
     return value.tzname() or "UTC"
 
 
+@lru_cache(maxsize=4096)  # the same few instants are formatted on every page
 def zone_label(value: datetime, lang: str) -> str:
     """`대한민국 표준시 (KST, UTC+09:00)` / `Korean Standard Time (KST, UTC+09:00)`."""
     long_name = format_datetime(value, "zzzz", tzinfo=value.tzinfo, locale=locale_of(lang))

@@ -1,0 +1,853 @@
+"""Scale benchmark of the forum plugin (issue 3, point 7).
+
+Writes a synthetic programme (by default 10 days x 8 rooms x 20 slots = 1,600
+sessions and 1,000 speakers, both languages: about 5,200 Markdown files) into a
+temporary folder and builds it, each build in a fresh Python process so that
+its peak memory is its own:
+
+1. with the forum plugin: the real `pelicanconf.py` with the content, output and
+   cache folders moved, and `ssc_search` / `ssc_publish` left out (the pagefind
+   index, the sitemap and the gzip copies are not the forum plugin's work);
+2. with plain Pelican on the same files, as ordinary pages under a minimal theme
+   of its own (the baseline the ratios are taken against), and as articles with
+   and without Pelican's listing pages (tag, category, author, archives) to show
+   what dropping those saves.
+
+It then times the plugin's in-memory model work (field checks, the cross-file
+checks of `content._check_across`, `model.build`, `timetable.grids`) for growing
+programmes and prints time / (n log2 n), so that anything worse than n log n
+shows as a growing ratio.
+
+Run from the project's root with its virtualenv:
+
+    python bench/scale.py                    # the default programme (takes a few minutes)
+    python bench/scale.py --small            # a quick run
+    python bench/scale.py --days 4 --rooms 6 --slots 12 --speakers 300
+    python bench/scale.py --growth-only      # only the in-memory growth table
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_FILE = ROOT / "pelicanconf.py"
+PLUGINS_DIR = ROOT / "plugins"
+FOLDERS = ("sessions", "speakers", "cases", "pages")
+LANGS = ("ko", "en")
+# Plugins that run after the pages are written and are not the forum plugin's work.
+NOT_FORUM_PLUGINS = ("ssc_search", "ssc_publish")
+# Listing pages the real configuration turns off; the "listings" baseline turns them back on.
+LISTING_KINDS = ("TAG", "TAGS", "CATEGORY", "CATEGORIES", "AUTHOR", "AUTHORS", "ARCHIVES")
+DEFAULT_GROWTH_N = (200, 400, 800, 1600, 3200)
+SMALL_GROWTH_N = (100, 200, 400, 800)
+GROWTH_FLAG_FACTOR = 2.0
+HOT_SPOT_SHARE = 0.25  # one step of the plugin taking more than this share of its build is flagged
+
+
+# --- the synthetic programme ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big a synthetic programme is."""
+
+    days: int
+    rooms: int
+    slots: int  # sessions per room and day
+    speakers: int
+    cases: int
+    pages: int
+    sessions: int | None = None  # fewer than days x rooms x slots: the last day is partly filled
+
+    @property
+    def n_sessions(self) -> int:
+        """Number of sessions actually written."""
+        full = self.days * self.rooms * self.slots
+        return full if self.sessions is None else min(full, self.sessions)
+
+
+@dataclass
+class Item:
+    """One content file: its folder, slug, language, metadata (lower-case names) and Markdown body."""
+
+    folder: str
+    slug: str
+    lang: str
+    fields: dict[str, str]
+    body: str = ""
+
+
+@dataclass
+class Programme:
+    """The synthetic programme: days and rooms (programme.toml) and every content file."""
+
+    days: list[dict[str, str]]
+    rooms: list[dict[str, str]]
+    items: list[Item] = field(default_factory=list)
+
+
+# Paired (Korean, English) vocabulary, so both language files say the same thing.
+_FAMILY = [("김", "Kim"), ("이", "Lee"), ("박", "Park"), ("최", "Choi"), ("정", "Jung"), ("강", "Kang"),
+           ("조", "Cho"), ("윤", "Yoon"), ("장", "Jang"), ("임", "Lim"), ("한", "Han"), ("오", "Oh")]
+_GIVEN_1 = [("민", "Min"), ("서", "Seo"), ("지", "Ji"), ("하", "Ha"), ("도", "Do"), ("유", "Yu"),
+            ("준", "Jun"), ("수", "Su"), ("예", "Ye")]
+_GIVEN_2 = [("준", "jun"), ("연", "yeon"), ("우", "woo"), ("윤", "yun"), ("아", "a"), ("호", "ho"),
+            ("린", "rin"), ("진", "jin"), ("희", "hee")]
+_ORGS = [("서울디지털재단", "Seoul Digital Foundation"), ("헬싱키시", "City of Helsinki"),
+         ("스마트시티 연구원", "Smart City Institute"), ("데이터 & 사회 연구소", "Data & Society Lab"),
+         ("바르셀로나시", "Barcelona City Council"), ("유럽 리빙랩 네트워크", "European Network of Living Labs"),
+         ("서울연구원", "The Seoul Institute"), ("국토연구원", "Korea Research Institute for Human Settlements"),
+         ("암스테르담시", "City of Amsterdam"), ("시민", "Citizen"), ("자카르타시", "Jakarta Smart City"),
+         ("세계은행", "World Bank")]
+_POSITIONS = [("원장", "Director"), ("연구원", "Researcher"), ("디지털 책임자", "Chief Digital Officer"),
+              ("교수", "Professor"), ("시장", "Mayor"), ("팀장", "Team leader")]
+_TOPICS = [("데이터 거버넌스", "Data governance"), ("디지털 포용", "Digital inclusion"),
+           ("시민 참여", "Citizen participation"), ("스마트 교통", "Smart mobility"),
+           ("도시 안전", "Urban safety"), ("기후 위기 대응", "Climate action"), ("공공 와이파이", "Public Wi-Fi"),
+           ("고령자 돌봄", "Care for older people"), ("리빙랩", "Living labs"), ("디지털 트윈", "Digital twins"),
+           ("열린 데이터", "Open data"), ("스마트 행정", "Smart administration")]
+_ANGLES = [("현황과 과제", "where we stand"), ("도시 사례", "city cases"), ("정책 방향", "policy directions"),
+           ("시민의 시각", "the citizens' view"), ("기술과 윤리", "technology and ethics"),
+           ("다음 10년", "the next ten years")]
+_SENTENCES = {
+    "ko": ["발표자들은 {topic}이 모든 시민에게 닿아야 한다고 강조했습니다.",
+           "세션은 서울과 해외 도시의 경험을 나란히 놓고 비교했습니다.",
+           "디지털 격차는 기술의 문제이기 전에 도시 행정의 문제라는 의견이 나왔습니다.",
+           "참석자들은 작은 실험을 빠르게 되풀이하는 방식의 장점을 이야기했습니다.",
+           "데이터를 공개하는 것만으로는 부족하며 쓰는 사람을 함께 키워야 한다는 지적이 있었습니다.",
+           "질의응답에서는 예산과 인력의 한계를 어떻게 넘을지에 대한 질문이 이어졌습니다.",
+           "좌장은 논의를 정리하며 다음 포럼에서 이어 갈 주제를 제안했습니다."],
+    "en": ["The speakers stressed that {topic} has to reach every citizen.",
+           "The session set the experience of Seoul beside that of cities abroad.",
+           "One view was that the digital divide is a question of city government before it is one of technology.",
+           "Participants discussed the benefits of running small experiments and repeating them quickly.",
+           "It was pointed out that publishing data is not enough: the people who use it must be trained too.",
+           "In the questions, people asked how to get past limits of budget and staff.",
+           "The moderator summed up and suggested topics to carry on at the next forum."],
+}
+_HEADINGS = {"ko": ("## 내용", "## 주요 논점"), "en": ("## About", "## Key points")}
+
+
+def _pair(pairs: list[tuple[str, str]], i: int, lang: str) -> str:
+    return pairs[i % len(pairs)][LANGS.index(lang)]
+
+
+def _paragraph(lang: str, start: int, count: int, topic: str) -> str:
+    sentences = _SENTENCES[lang]
+    return " ".join(sentences[(start + j) % len(sentences)].format(topic=topic) for j in range(count))
+
+
+def _session_body(k: int, lang: str, topic: str) -> str:
+    about, points = _HEADINGS[lang]
+    bullets = "\n".join(f"- {_paragraph(lang, k + j, 1, topic)}" for j in range(3))
+    return (f"{about}\n\n{_paragraph(lang, k, 3, topic)}\n\n{_paragraph(lang, k + 3, 2, topic)}\n\n"
+            f"{points}\n\n{bullets}\n\n{_paragraph(lang, k + 1, 2, topic)}")
+
+
+def _day_layout(slots: int) -> tuple[int, int]:
+    """Slot length and session length in minutes, so that every day fits between 08:00 and 23:50."""
+    slot = min(30, (940 // slots) // 5 * 5)
+    if slot < 5:
+        raise SystemExit(f"--slots {slots}: at most 188 five-minute slots fit in a day")
+    return slot, slot - 5 if slot > 5 else 5
+
+
+def _hm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def make_programme(size: Size) -> Programme:
+    """The synthetic programme of that size, both languages; deterministic.
+
+    Rooms start their slots 0, 5 or 10 minutes apart, so the timetable has rows that
+    sessions span (rowspan), as with real parallel tracks; the last session of each full
+    day has no published time, so the untimed block row is exercised too.
+    """
+    slot_len, duration = _day_layout(size.slots)
+    day_start = 8 * 60
+    day_end = day_start + size.slots * slot_len + 10
+    first = date(2020, 9, 14)
+    n = size.n_sessions
+    days_used = max(1, math.ceil(n / (size.rooms * size.slots)))
+    days = [{"date": (first + timedelta(days=d)).isoformat(), "start": _hm(day_start), "end": _hm(day_end),
+             "name_ko": f"{d + 1}일차 프로그램", "name_en": f"Day {d + 1} programme"} for d in range(days_used)]
+    rooms = [{"slug": f"room-{r + 1}", "name_ko": f"제{r + 1}회의실", "name_en": f"Room {r + 1}",
+              "streams": f"youtube:room{r + 1:07d}"} for r in range(size.rooms)]
+    prog = Programme(days, rooms)
+    per_day = size.rooms * size.slots
+
+    # Cases go to evenly spread sessions; those sessions become case presentations.
+    cases_of: dict[int, list[int]] = defaultdict(list)
+    for c in range(size.cases):
+        cases_of[(c * n) // max(size.cases, 1)].append(c)
+
+    for k in range(n):
+        d, j = divmod(k, per_day)
+        slot, room = divmod(j, size.rooms)
+        start = day_start + slot * slot_len + (room % 3) * 5
+        timed = j != per_day - 1
+        topic = (k * 5) % len(_TOPICS)
+        angle = k % len(_ANGLES)
+        kind = ("case-presentations" if k in cases_of else "keynote" if j == 0
+                else "talk-concert" if k % 17 == 5 else "session")
+        people: dict[str, str] = {}
+        if size.speakers:
+            people["speakers"] = ", ".join(dict.fromkeys(f"speaker-{(2 * k + i) % size.speakers + 1:04d}"
+                                                         for i in range(2)))
+            if k % 4 == 0:
+                people["hosts"] = f"speaker-{(7 * k + 3) % size.speakers + 1:04d}"
+        for lang in LANGS:
+            topic_text = _pair(_TOPICS, topic, lang)
+            fields = {
+                "title": f"{topic_text}: {_pair(_ANGLES, angle, lang)}",
+                "slug": f"session-{k + 1:04d}", "lang": lang,
+                "summary": _paragraph(lang, k, 1, topic_text),
+                "day": days[d]["date"], "order": str(j + 1), "kind": kind,
+                "part": f"세션 {slot + 1}" if lang == "ko" else f"Session {slot + 1}",
+                "room": f"room-{room + 1}", **people,
+            }
+            if timed:
+                fields["start"], fields["end"] = _hm(start), _hm(start + duration)
+            if k in cases_of:
+                fields["cases"] = ", ".join(f"case-{c + 1:03d}" for c in cases_of[k])
+            if k % 10 == 3:
+                fields["recording"] = f"youtube:rec{k:08d}@{k % 50}m{k % 60}s"
+            prog.items.append(Item("sessions", fields["slug"], lang, fields, _session_body(k, lang, topic_text)))
+
+    for p in range(size.speakers):
+        family, g1, g2 = p % len(_FAMILY), (p // len(_FAMILY)) % len(_GIVEN_1), (p // 7) % len(_GIVEN_2)
+        for lang in LANGS:
+            if lang == "ko":
+                name = _FAMILY[family][0] + _GIVEN_1[g1][0] + _GIVEN_2[g2][0]
+                sort = name
+            else:
+                given = _GIVEN_1[g1][1] + "-" + _GIVEN_2[g2][1]
+                name, sort = f"{_FAMILY[family][1]} {given}", f"{_FAMILY[family][1]}, {given}"
+            fields = {"title": name, "slug": f"speaker-{p + 1:04d}", "lang": lang,
+                      "affiliation": _pair(_ORGS, p, lang), "sort": sort,
+                      "summary": _paragraph(lang, p, 1, _pair(_TOPICS, p, lang))}
+            if p % 2 == 0:
+                fields["position"] = _pair(_POSITIONS, p, lang)
+            if p % 5 == 0:
+                fields["talk"] = _pair(_TOPICS, p + 1, lang)
+            body = f"{_paragraph(lang, p, 2, _pair(_TOPICS, p, lang))}\n\n{_paragraph(lang, p + 4, 2, name)}"
+            prog.items.append(Item("speakers", fields["slug"], lang, fields, body))
+
+    for k, listed in cases_of.items():
+        for c in listed:
+            for lang in LANGS:
+                city = _pair(_ORGS, c, lang)
+                fields = {"title": f"{city}: {_pair(_TOPICS, c, lang)}", "slug": f"case-{c + 1:03d}",
+                          "lang": lang, "city": city, "country": "대한민국" if lang == "ko" else "Korea",
+                          "session": f"session-{k + 1:04d}"}
+                prog.items.append(Item("cases", fields["slug"], lang, fields,
+                                       _paragraph(lang, c, 4, _pair(_TOPICS, c, lang))))
+
+    for g in range(size.pages):
+        for lang in LANGS:
+            body = _paragraph(lang, g, 3, _pair(_TOPICS, g, lang))
+            # Like the real about page: the whole timetable, and one day of it on another page.
+            if g == 0:
+                body += "\n\n[[timetable]]\n\n" + _paragraph(lang, g + 2, 2, "")
+            elif g == 1:
+                body += f"\n\n[[timetable day={days[0]['date']}]]"
+            fields = {"title": f"페이지 {g + 1}" if lang == "ko" else f"Page {g + 1}", "slug": f"page-{g + 1}",
+                      "lang": lang, "summary": _paragraph(lang, g, 1, ""), "order": str(g + 1)}
+            prog.items.append(Item("pages", fields["slug"], lang, fields, body))
+    return prog
+
+
+def _toml_value(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_content(prog: Programme, content: Path) -> int:
+    """Write programme.toml and every Markdown file under `content`; return the number of Markdown files."""
+    lines = ["# Synthetic programme for the scale benchmark; times are in Seoul.", ""]
+    for table, rows in (("days", prog.days), ("rooms", prog.rooms)):
+        for row in rows:
+            lines.append(f"[[{table}]]")
+            lines.extend(f"{key} = {_toml_value(value)}" for key, value in row.items())
+            lines.append("")
+    content.mkdir(parents=True, exist_ok=True)
+    (content / "programme.toml").write_text("\n".join(lines), encoding="utf-8")
+    for folder in FOLDERS:
+        (content / folder).mkdir(exist_ok=True)
+    for item in prog.items:
+        meta = "\n".join(f"{name.capitalize()}: {value}" for name, value in item.fields.items())
+        (content / item.folder / f"{item.slug}.{item.lang}.md").write_text(f"{meta}\n\n{item.body}\n",
+                                                                            encoding="utf-8")
+    return len(prog.items)
+
+
+# --- the minimal theme of the plain-Pelican baselines -----------------------------------------
+
+_HEAD = ('<!DOCTYPE html>\n<html lang="{{ DEFAULT_LANG }}">\n<head><meta charset="utf-8">'
+         "<title>{{ TITLE }} · {{ SITENAME }}</title></head>\n<body>\n")
+_LIST = ('<ul>{% for article in articles %}<li><a href="{{ SITEURL }}/{{ article.url }}">{{ article.title }}</a>'
+         "</li>{% endfor %}</ul>\n")
+_MINIMAL_TEMPLATES = {
+    # Title and content only: the baselines measure Pelican, not a theme.
+    "page.html": _HEAD.replace("TITLE", "page.title") + "<h1>{{ page.title }}</h1>\n{{ page.content|safe }}\n",
+    "article.html": _HEAD.replace("TITLE", "article.title")
+    + "<h1>{{ article.title }}</h1>\n{{ article.content|safe }}\n",
+    "index.html": _HEAD.replace("TITLE", "SITENAME") + _LIST,
+    "tag.html": _HEAD.replace("TITLE", "tag") + "<h1>{{ tag }}</h1>\n" + _LIST,
+    "category.html": _HEAD.replace("TITLE", "category") + "<h1>{{ category }}</h1>\n" + _LIST,
+    "author.html": _HEAD.replace("TITLE", "author") + "<h1>{{ author }}</h1>\n" + _LIST,
+    "archives.html": _HEAD.replace("TITLE", "SITENAME") + _LIST,
+    "period_archives.html": _HEAD.replace("TITLE", "SITENAME") + _LIST,
+    "tags.html": _HEAD.replace("TITLE", "SITENAME")
+    + '<ul>{% for tag, articles in tags %}<li><a href="{{ SITEURL }}/{{ tag.url }}">{{ tag }}</a> '
+      "({{ articles|length }})</li>{% endfor %}</ul>\n",
+    "categories.html": _HEAD.replace("TITLE", "SITENAME")
+    + '<ul>{% for category, articles in categories %}<li><a href="{{ SITEURL }}/{{ category.url }}">'
+      "{{ category }}</a> ({{ articles|length }})</li>{% endfor %}</ul>\n",
+    "authors.html": _HEAD.replace("TITLE", "SITENAME")
+    + '<ul>{% for author, articles in authors %}<li><a href="{{ SITEURL }}/{{ author.url }}">{{ author }}</a> '
+      "({{ articles|length }})</li>{% endfor %}</ul>\n",
+}
+
+
+def write_minimal_theme(theme: Path) -> Path:
+    """Write the baselines' theme (templates only, an empty static folder) and return its folder."""
+    (theme / "templates").mkdir(parents=True, exist_ok=True)
+    (theme / "static").mkdir(exist_ok=True)
+    for name, text in _MINIMAL_TEMPLATES.items():
+        (theme / "templates" / name).write_text(text + "</body>\n</html>\n", encoding="utf-8")
+    return theme
+
+
+# --- builds, each in its own process ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Build:
+    """One kind of build: its label and what it changes in the real settings."""
+
+    key: str
+    label: str
+    note: str
+
+
+BUILDS = (
+    Build("plugin", "forum plugin", "pelicanconf.py as configured, without ssc_search and ssc_publish"),
+    Build("pages", "plain: pages", "same files as Pelican pages, minimal theme, no listings (the baseline)"),
+    Build("articles", "plain: articles", "same files as Pelican articles, minimal theme, no listings"),
+    Build("listings", "plain: articles+listings",
+          "as articles, with tag/category/author/archives pages on (tags = a session's speakers and hosts)"),
+)
+
+
+def _settings_overrides(key: str, paths: dict[str, str]) -> dict[str, Any]:
+    """The settings a build of that kind puts over pelicanconf.py."""
+    from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
+
+    configured = get_settings_from_file(str(SETTINGS_FILE))
+    base = {"PATH": paths["content"], "OUTPUT_PATH": paths["output"], "CACHE_PATH": paths["cache"]}
+    if key == "plugin":
+        return {**base, "PLUGINS": [p for p in configured["PLUGINS"] if p not in NOT_FORUM_PLUGINS]}
+    plain = {**base, "THEME": paths["theme"], "PLUGINS": ["pelican.plugins.i18n_subsites"],
+             # Folder as `{folder}` in URLs: the plain pages land where the forum's own pages do.
+             "PATH_METADATA": r"(?P<folder>[^/]+)/.*"}
+    if key == "pages":
+        return {**plain, "PAGE_PATHS": list(FOLDERS), "PAGE_URL": "{folder}/{slug}/",
+                "PAGE_SAVE_AS": "{folder}/{slug}/index.html"}
+    articles = {**plain, "ARTICLE_PATHS": list(FOLDERS), "PAGE_PATHS": [],
+                # `{folder}`, not `{category}`: Pelican takes the folder as category only when
+                # category pages are on, and the real settings turn them off.
+                "ARTICLE_URL": "{folder}/{slug}/", "ARTICLE_SAVE_AS": "{folder}/{slug}/index.html",
+                # The files have no date; Pelican skips an article without one.
+                "DEFAULT_DATE": (2020, 9, 22)}
+    if key == "articles":
+        return articles
+    listings = dict(articles)
+    for kind in LISTING_KINDS:
+        for suffix in ("SAVE_AS", "URL"):
+            name = f"{kind}_{suffix}"
+            # Direct templates (tags, categories, …) have no entry in Pelican's defaults: `<name>.html`.
+            listings[name] = DEFAULT_CONFIG.get(name, f"{kind.lower()}.html" if suffix == "SAVE_AS" else "")
+    listings["DIRECT_TEMPLATES"] = list(DEFAULT_CONFIG["DIRECT_TEMPLATES"])
+    return listings
+
+
+class _Timer:
+    """Accumulated wall time per name, for methods wrapped inside a build."""
+
+    def __init__(self) -> None:
+        self.total: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self.per_call: dict[str, list[float]] = defaultdict(list)
+
+    def wrap(self, name: str | Callable[..., str], func: Callable[..., Any]) -> Callable[..., Any]:
+        """`func`, timed under `name` (or under the name `name(*args, **kwargs)` returns)."""
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            key = name(*args, **kwargs) if callable(name) else name
+            started = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent = time.perf_counter() - started
+                self.total[key] += spent
+                self.calls[key] += 1
+                self.per_call[key].append(spent)
+
+        timed.__wrapped__ = func  # type: ignore[attr-defined]
+        return timed
+
+
+def _instrument_pelican(timer: _Timer) -> None:
+    """Time every Pelican generator's context and output phases (the plain builds' reading and writing)."""
+    from pelican import generators
+
+    for cls in (generators.ArticlesGenerator, generators.PagesGenerator, generators.StaticGenerator,
+                generators.TemplatePagesGenerator, generators.SourceFileGenerator):
+        for phase in ("generate_context", "generate_output"):
+            if phase in cls.__dict__:
+                setattr(cls, phase, timer.wrap(f"pelican.{phase}", cls.__dict__[phase]))
+
+
+def _instrument_forum(timer: _Timer) -> None:
+    """Time the forum plugin's phases and the steps inside them.
+
+    The plugin is imported here, before Pelican loads it: Pelican reuses a plugin module
+    already in `sys.modules`, so the build runs the wrapped methods.
+    """
+    sys.path.insert(0, str(PLUGINS_DIR))
+    import ssc_forum.content as content
+    import ssc_forum.exports as exports
+    import ssc_forum.generator as generator
+    import ssc_forum.model as model
+    import ssc_forum.timetable as timetable
+
+    gen = generator.ForumGenerator
+    # Keyed by the language site, to show that each language's generator does the same work.
+    gen.generate_context = timer.wrap(lambda self: f"context:{self.settings['DEFAULT_LANG']}",
+                                      gen.generate_context)
+    gen.generate_output = timer.wrap(lambda self, writer: f"output:{self.settings['DEFAULT_LANG']}",
+                                     gen.generate_output)
+    gen._write = timer.wrap(lambda self, *a, **k: f"write:{k.get('page_kind')}", gen._write)
+    gen._expand = timer.wrap("expand_shortcodes", gen._expand)
+    # Module attributes: the callers look them up at call time, so the wrappers are the ones used.
+    # The generator module imported read_content by name, so it is replaced there.
+    generator.read_content = timer.wrap("read_content", generator.read_content)
+    generator._unknown_days = timer.wrap("unknown_days", generator._unknown_days)
+    content._check_across = timer.wrap("check_across", content._check_across)
+    model.build = timer.wrap("model_build", model.build)
+    # generate_context puts `timetable.grids` into the template context, so this wrapper is the one called.
+    timetable.grids = timer.wrap("timetable_grids", timetable.grids)
+    exports.write_all = timer.wrap("exports", exports.write_all)
+    # The steps of the exports; write_all reaches them through these module attributes.
+    from icalendar import Calendar
+
+    from ssc_forum.exports import ical, schedule_json, schedule_xml
+
+    ical.programme_calendar = timer.wrap("export:programme_calendar", ical.programme_calendar)
+    ical.session_calendar = timer.wrap("export:session_calendar", ical.session_calendar)
+    exports.schedule_data = timer.wrap("export:schedule_data", exports.schedule_data)
+    schedule_xml.render = timer.wrap("export:schedule_xml", schedule_xml.render)
+    schedule_json.render = timer.wrap("export:schedule_json", schedule_json.render)
+    # Inside the calendars: the VTIMEZONE made from the IANA data, and the serialisation.
+    Calendar.add_missing_timezones = timer.wrap("ical:add_missing_timezones", Calendar.add_missing_timezones)
+    Calendar.to_ical = timer.wrap("ical:to_ical", Calendar.to_ical)
+
+
+def _count_output(output: Path) -> tuple[int, int]:
+    """(HTML pages, other files) written under `output`."""
+    html = other = 0
+    for path in output.rglob("*"):
+        if path.is_file():
+            if path.suffix == ".html":
+                html += 1
+            else:
+                other += 1
+    return html, other
+
+
+def child_main(spec_file: str) -> None:
+    """Run one build in this (fresh) process and write what it measured as JSON."""
+    import logging
+    import resource
+
+    started = time.perf_counter()
+    spec = json.loads(Path(spec_file).read_text(encoding="utf-8"))
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from pelican import Pelican, signals
+    from pelican.settings import read_settings
+
+    timer = _Timer()
+    _instrument_pelican(timer)
+    if spec["key"] == "plugin":
+        _instrument_forum(timer)
+    if spec["key"] == "listings":
+        from pelican.urlwrappers import Tag
+
+        def people_as_tags(_generator: Any, metadata: dict[str, Any]) -> None:
+            # A stock Pelican site would tag a talk with its people: one tag page per person.
+            names = [s.strip() for key in ("hosts", "speakers") for s in str(metadata.get(key, "")).split(",")]
+            metadata["tags"] = [Tag(name, _generator.settings) for name in dict.fromkeys(n for n in names if n)]
+
+        signals.article_generator_context.connect(people_as_tags)
+
+    rss_start_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    build_started = time.perf_counter()
+    settings = read_settings(str(SETTINGS_FILE), override=_settings_overrides(spec["key"], spec["paths"]))
+    Pelican(settings).run()
+    build_s = time.perf_counter() - build_started
+    html, other = _count_output(Path(spec["paths"]["output"]))
+    result = {
+        "build_s": build_s,
+        "process_s": time.perf_counter() - started,
+        "html": html,
+        "other": other,
+        "rss_start_kb": rss_start_kb,
+        "rss_peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "timer": {"total": timer.total, "calls": timer.calls, "per_call": timer.per_call},
+    }
+    Path(spec["result"]).write_text(json.dumps(result), encoding="utf-8")
+
+
+def run_build(build: Build, work: Path, content: Path, theme: Path) -> dict[str, Any]:
+    """Run one build in a child process; return its measurements (and its log's warnings)."""
+    out = work / build.key
+    paths = {"content": str(content), "output": str(out / "output"), "cache": str(out / "cache"),
+             "theme": str(theme)}
+    out.mkdir(parents=True, exist_ok=True)
+    spec_file, result_file = out / "spec.json", out / "result.json"
+    spec_file.write_text(json.dumps({"key": build.key, "paths": paths, "result": str(result_file)}),
+                         encoding="utf-8")
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(spec_file)],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0 or not result_file.exists():
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"the {build.label} build failed (exit status {proc.returncode})")
+    result = json.loads(result_file.read_text(encoding="utf-8"))
+    result["wall_s"] = wall
+    result["warnings"] = [line for line in proc.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
+    # The next build should not pay for this one's files in the page cache or on disk.
+    shutil.rmtree(out / "output", ignore_errors=True)
+    return result
+
+
+# --- growth of the plugin's own model work ----------------------------------------------------
+
+
+def _import_forum() -> Any:
+    if str(PLUGINS_DIR) not in sys.path:
+        sys.path.insert(0, str(PLUGINS_DIR))
+    import ssc_forum.content as content
+
+    return content
+
+
+def _in_memory_records(prog: Programme) -> Iterator[tuple[Any, str, dict[str, str], str]]:
+    """(content type, path, raw metadata, HTML body) for each item: what the Markdown reader would return."""
+    content = _import_forum()
+    for item in prog.items:
+        ctype = content.schema.BY_FOLDER[item.folder]
+        # A fixed paragraph: the growth table measures checks and model, not Markdown.
+        yield ctype, f"content/{item.folder}/{item.slug}.{item.lang}.md", item.fields, "<p>Body.</p>"
+
+
+def _best_of(repeat: int, func: Callable[[], Any]) -> tuple[float, Any]:
+    best, value = math.inf, None
+    for _ in range(repeat):
+        gc.collect()  # collect garbage of the previous run outside the timed region
+        started = time.perf_counter()
+        value = func()
+        best = min(best, time.perf_counter() - started)
+    return best, value
+
+
+def growth_row(n: int, shape: Size, repeat: int) -> dict[str, float]:
+    """Best-of-`repeat` seconds of each step of the plugin's model work for a programme of n sessions."""
+    from zoneinfo import ZoneInfo
+
+    content = _import_forum()
+    from ssc_forum import model, schema, timetable
+
+    per_session = shape.speakers / max(shape.n_sessions, 1)
+    size = Size(days=math.ceil(n / (shape.rooms * shape.slots)), rooms=shape.rooms, slots=shape.slots,
+                speakers=max(1, round(n * per_session)), cases=round(n * shape.cases / max(shape.n_sessions, 1)),
+                pages=shape.pages, sessions=n)
+    prog = make_programme(size)
+    raw = list(_in_memory_records(prog))
+
+    def fields() -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+        problems: list[Any] = []
+        records = []
+        for ctype, path, meta, body in raw:
+            values, media = content._parse_fields(ctype.fields, meta, path, problems)
+            records.append(content.Record(ctype, path, values, body, media))
+        days = [content.DayRecord(i, *content._parse_fields(schema.DAY_FIELDS, d, "programme.toml", problems))
+                for i, d in enumerate(prog.days, start=1)]
+        rooms = [content.RoomRecord(*content._parse_fields(schema.ROOM_FIELDS, r, "programme.toml", problems))
+                 for r in prog.rooms]
+        return records, days, rooms, problems
+
+    t_fields, (records, days, rooms, problems) = _best_of(repeat, fields)
+
+    def across() -> list[Any]:
+        found: list[Any] = []
+        content._check_across(records, days, rooms, found)
+        return found
+
+    t_across, found = _best_of(repeat, across)
+    if problems or found:
+        raise SystemExit(f"the synthetic programme (n={n}) is not valid: {[str(p) for p in (problems + found)[:5]]}")
+    data = content.Content(records, days, rooms, [])
+    tz, now = ZoneInfo("Asia/Seoul"), datetime(2021, 1, 1, tzinfo=ZoneInfo("UTC"))
+    t_model, programmes = _best_of(
+        repeat, lambda: [model.build(data, lang, tz, now=now, forced_phase="after") for lang in LANGS])
+    t_grids, _ = _best_of(repeat, lambda: [timetable.grids(p.days) for p in programmes])
+    return {"fields": t_fields, "across": t_across, "model": t_model, "grids": t_grids,
+            "total": t_fields + t_across + t_model + t_grids, "records": len(records)}
+
+
+# --- printing ---------------------------------------------------------------------------------
+
+
+def _mb(kb: float) -> float:
+    return kb / 1024  # ru_maxrss is in KiB on Linux
+
+
+def _print_builds(results: dict[str, dict[str, Any]], n_files: int, size: Size) -> None:
+    print(f"\nBuilds ({n_files} Markdown files: {size.n_sessions} sessions, {size.speakers} speakers, "
+          f"{size.cases} cases, {size.pages} pages, x {len(LANGS)} languages; one fresh process each)")
+    head = (f"  {'build':<26}{'build s':>9}{'process s':>11}{'html pages':>12}{'other files':>13}"
+            f"{'ms/page':>9}{'peak RSS MB':>13}{'RSS growth MB':>15}")
+    print(head)
+    print("  " + "-" * (len(head) - 2))
+    for build in BUILDS:
+        r = results.get(build.key)
+        if r is None:
+            continue
+        ms_page = 1000 * r["build_s"] / max(r["html"], 1)
+        print(f"  {build.label:<26}{r['build_s']:>9.2f}{r['wall_s']:>11.2f}{r['html']:>12}{r['other']:>13}"
+              f"{ms_page:>9.2f}{_mb(r['rss_peak_kb']):>13.0f}{_mb(r['rss_peak_kb'] - r['rss_start_kb']):>15.0f}")
+    print("  build s: Pelican(settings).run() in the child, both language sites; process s: the whole child,\n"
+          "  interpreter start and imports included. ms/page = build s / html pages. RSS growth = peak RSS\n"
+          "  minus RSS after the imports. Other files: exports (.ics, schedule.xml/.json), feeds, theme files.")
+    for build in BUILDS:
+        r = results.get(build.key)
+        if r is None:
+            continue
+        t = r["timer"]["total"]
+        reading, writing = t.get("pelican.generate_context", 0), t.get("pelican.generate_output", 0)
+        print(f"  {build.label:<26}{build.note}; Pelican generators: reading {reading:.2f} s, writing {writing:.2f} s")
+        if r["warnings"]:
+            print(f"    {len(r['warnings'])} warning(s) in its log, the first: {r['warnings'][0]}")
+    print("  Left out of the plugin build: ssc_search (the pagefind index) and ssc_publish (sitemap, robots.txt,\n"
+          "  .gz copies): they work on the finished tree and are not the forum plugin's work.")
+
+
+def _print_plugin_share(r: dict[str, Any]) -> None:
+    t, calls, per_call = r["timer"]["total"], r["timer"]["calls"], r["timer"]["per_call"]
+    context = sum(v for k, v in t.items() if k.startswith("context:"))
+    output = sum(v for k, v in t.items() if k.startswith("output:"))
+    build = r["build_s"]
+
+    def pct(v: float) -> str:
+        return f"{v:8.2f} s {100 * v / build:5.1f} %"
+
+    print("\nForum plugin's own work in that build (both language sites; % of build s)")
+    print(f"  context phase  ForumGenerator.generate_context  {pct(context)}   "
+          + ", ".join(f"{k.split(':')[1]} {v:.2f} s" for k, v in sorted(t.items()) if k.startswith("context:")))
+    reads = per_call.get("read_content", [])
+    print(f"    read_content (files, Markdown, field checks)  {pct(t.get('read_content', 0))}   "
+          f"{len(reads)} calls: " + ", ".join(f"{v:.2f} s" for v in reads))
+    print(f"      of which _check_across (cross-file checks) {pct(t.get('check_across', 0))}")
+    print(f"    _unknown_days (timetable shortcode days)       {pct(t.get('unknown_days', 0))}")
+    print(f"    model.build                                    {pct(t.get('model_build', 0))}")
+    print(f"  output phase   ForumGenerator.generate_output   {pct(output)}   "
+          + ", ".join(f"{k.split(':')[1]} {v:.2f} s" for k, v in sorted(t.items()) if k.startswith("output:")))
+    print(f"    shortcode expansion (_expand)                  {pct(t.get('expand_shortcodes', 0))}")
+    writes = {k.split(":", 1)[1]: k for k in t if k.startswith("write:")}
+    total_writes = sum(t[k] for k in writes.values())
+    print(f"    page rendering and writing (_write)            {pct(total_writes)}   "
+          f"{sum(calls[k] for k in writes.values())} pages")
+    for kind in sorted(writes, key=lambda k: -t[writes[k]]):
+        key = writes[kind]
+        print(f"      {kind:<10} {calls[key]:>6} pages {t[key]:>8.2f} s  {1000 * t[key] / calls[key]:>8.2f} ms/page")
+    print(f"    exports (ical, schedule.xml/json)              {pct(t.get('exports', 0))}")
+    for key, label in (("export:session_calendar", "ical.session_calendar (one .ics per session)"),
+                       ("export:programme_calendar", "ical.programme_calendar (schedule.ics)"),
+                       ("export:schedule_data", "schedule_data (frab structure)"),
+                       ("export:schedule_xml", "schedule_xml.render"),
+                       ("export:schedule_json", "schedule_json.render")):
+        print(f"      {label:<45}{pct(t.get(key, 0))}   {calls.get(key, 0)} calls")
+    for key, label in (("ical:add_missing_timezones", "in both: Calendar.add_missing_timezones"),
+                       ("ical:to_ical", "in both: Calendar.to_ical")):
+        n = calls.get(key, 0)
+        print(f"      {label:<45}{pct(t.get(key, 0))}   {n} calls, "
+              f"{1000 * t.get(key, 0) / max(n, 1):.2f} ms each")
+    grids = t.get("timetable_grids", 0)
+    print(f"    timetable.grids (inside the rendering above)   {pct(grids)}   {calls.get('timetable_grids', 0)} calls")
+    plugin = context + output
+    print(f"  plugin total                                     {pct(plugin)}")
+    print(f"  Pelican, i18n-subsites and theme files around it {pct(build - plugin)}")
+    print(f"  Each language site's generator reads and checks the files of both languages ({len(reads)} reads).")
+    # A single step (not a sum of steps) taking this much of the build is a hot spot worth a look.
+    leaves = {"read_content": "read_content", "model_build": "model.build", "expand_shortcodes": "_expand",
+              "export:session_calendar": "ical.session_calendar", "ical:add_missing_timezones":
+              "Calendar.add_missing_timezones", **{k: f"_write of {k.split(':', 1)[1]} pages" for k in writes.values()}}
+    for key, label in leaves.items():
+        share = t.get(key, 0) / build
+        if share > HOT_SPOT_SHARE:
+            print(f"  FLAG: {label} alone takes {100 * share:.0f} % of the build ({calls.get(key, 0)} calls, "
+                  f"{1000 * t[key] / max(calls.get(key, 1), 1):.2f} ms each)")
+
+
+def _print_ratios(results: dict[str, dict[str, Any]]) -> None:
+    plugin = results.get("plugin")
+    if not plugin:
+        return
+
+    def per_page(r: dict[str, Any]) -> float:
+        return r["build_s"] / max(r["html"], 1)
+
+    print("\nRatios, measured in this run")
+    for key, why in (("pages", "the baseline: one page per file, no listings, like the forum site"),
+                     ("listings", "stock Pelican habits: every file an article, with its listing pages")):
+        base = results.get(key)
+        if not base:
+            continue
+        label = next(b.label for b in BUILDS if b.key == key)
+        growth = (plugin["rss_peak_kb"] - plugin["rss_start_kb"]) / max(base["rss_peak_kb"] - base["rss_start_kb"], 1)
+        print(f"  plugin / {label} ({why}):")
+        peak = plugin["rss_peak_kb"] / base["rss_peak_kb"]
+        print(f"    time per page {per_page(plugin) / per_page(base):5.2f}x   build time "
+              f"{plugin['build_s'] / base['build_s']:5.2f}x   peak RSS {peak:5.2f}x   RSS growth {growth:5.2f}x")
+    if "articles" in results and "listings" in results:
+        a, lst = results["articles"], results["listings"]
+        print(f"  What the listing pages cost plain Pelican: +{lst['html'] - a['html']} pages, "
+              f"{lst['build_s'] - a['build_s']:+.2f} s ({100 * (lst['build_s'] / a['build_s'] - 1):+.0f} %), "
+              f"{_mb(lst['rss_peak_kb'] - a['rss_peak_kb']):+.0f} MB peak RSS")
+    print("  Why plain pages are the baseline: the same files, read by the same Markdown reader, each written\n"
+          "  once per language as a page, and no listing pages (the forum site turns them off too). Its theme\n"
+          "  prints only title and content, so the forum's richer theme (header, menu, time zones, JSON-LD,\n"
+          "  people and prev/next links) is part of the plugin's cost, not hidden by a comparably heavy theme.")
+
+
+def _print_growth(rows: list[tuple[int, dict[str, float]]], shape: Size, repeat: int) -> None:
+    steps = (("fields", "field checks (_parse_fields)"), ("across", "_check_across"),
+             ("model", "model.build, both langs"), ("grids", "timetable.grids, both langs"), ("total", "total"))
+    print(f"\nGrowth of the plugin's in-memory model work (no files, no Markdown; best of {repeat}; "
+          f"{shape.rooms} rooms x {shape.slots} slots a day,\n"
+          f"  speakers and cases in the proportions above; t in ms, r = t / (n log2 n) in ns, n = sessions)")
+    print("  " + f"{'n':>6}{'records':>9}" + "".join(f"{name:>22}" for name, _ in steps))
+    for n, row in rows:
+        nlogn = n * math.log2(n)
+        cells = "".join(f"{1000 * row[k]:>10.1f} ms r={1e9 * row[k] / nlogn:>6.1f}" for k, _ in steps)
+        print(f"  {n:>6}{int(row['records']):>9}{cells}")
+    print("  columns: " + "; ".join(f"{k} = {label}" for k, label in steps if k != "total"))
+    flagged = False
+    for key, label in steps:
+        ratios = [row[key] / (n * math.log2(n)) for n, row in rows]
+        growth = ratios[-1] / ratios[0]
+        if growth > GROWTH_FLAG_FACTOR:
+            flagged = True
+            print(f"  FLAG: {label}: t/(n log2 n) grew {growth:.1f}x from n={rows[0][0]} to n={rows[-1][0]}: "
+                  "worse than n log n")
+        else:
+            print(f"  {label}: t/(n log2 n) changed {growth:.2f}x from n={rows[0][0]} to n={rows[-1][0]}")
+    if not flagged:
+        print(f"  No step grows worse than n log n over this range (flagged above {GROWTH_FLAG_FACTOR:.0f}x).")
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--days", type=int, default=10, help="days of the programme (default 10)")
+    parser.add_argument("--rooms", type=int, default=8, help="parallel rooms (default 8)")
+    parser.add_argument("--slots", type=int, default=20, help="sessions per room and day (default 20)")
+    parser.add_argument("--speakers", type=int, default=1000, help="speakers (default 1000)")
+    parser.add_argument("--cases", type=int, default=20, help="city case studies (default 20)")
+    parser.add_argument("--pages", type=int, default=3, help="plain pages; the first two show timetables (default 3)")
+    parser.add_argument("--small", action="store_true",
+                        help="quick run: 2 days x 4 rooms x 10 slots, 60 speakers, 4 cases; growth up to n=800")
+    parser.add_argument("--growth", type=str, default=None,
+                        help="comma-separated session counts of the growth table (default 200,400,800,1600,3200)")
+    parser.add_argument("--repeat", type=int, default=3, help="growth table: best of this many runs (default 3)")
+    parser.add_argument("--growth-only", action="store_true", help="skip the builds")
+    parser.add_argument("--no-growth", action="store_true", help="skip the growth table")
+    parser.add_argument("--only", choices=[b.key for b in BUILDS], action="append",
+                        help="run only this build (may be repeated)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print where it is")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.small:
+        args.days, args.rooms, args.slots, args.speakers, args.cases, args.pages = 2, 4, 10, 60, 4, 3
+    growth = args.growth or ",".join(map(str, SMALL_GROWTH_N if args.small else DEFAULT_GROWTH_N))
+    args.growth_n = [int(v) for v in growth.split(",") if v.strip()]
+    if min(args.days, args.rooms, args.slots) < 1 or args.speakers < 0 or args.cases < 0 or args.pages < 0:
+        parser.error("days, rooms and slots must be at least 1; speakers, cases and pages at least 0")
+    if min(args.growth_n) < 2:
+        parser.error("growth sizes must be at least 2 (log2 n must not be 0)")
+    return args
+
+
+def main(argv: list[str]) -> None:
+    """Write the programme, run the builds and the growth table, print the figures."""
+    args = parse_args(argv)
+    if args.child:
+        child_main(args.child)
+        return
+    size = Size(args.days, args.rooms, args.slots, args.speakers, args.cases, args.pages)
+    _day_layout(size.slots)  # fail early on an impossible day
+    print(f"Scale benchmark of the forum plugin: {size.days} days x {size.rooms} rooms x {size.slots} slots = "
+          f"{size.n_sessions} sessions, {size.speakers} speakers, {size.cases} cases, {size.pages} pages; "
+          f"Python {sys.version.split()[0]}")
+    work = Path(tempfile.mkdtemp(prefix="ssc-scale-"))
+    try:
+        if not args.growth_only:
+            started = time.perf_counter()
+            n_files = write_content(make_programme(size), work / "content")
+            print(f"Wrote {n_files} Markdown files and programme.toml in {time.perf_counter() - started:.1f} s")
+            theme = write_minimal_theme(work / "minimal-theme")
+            results: dict[str, dict[str, Any]] = {}
+            for build in BUILDS:
+                if args.only and build.key not in args.only:
+                    continue
+                print(f"  building: {build.label} …", flush=True)
+                results[build.key] = run_build(build, work, work / "content", theme)
+            _print_builds(results, n_files, size)
+            if "plugin" in results:
+                _print_plugin_share(results["plugin"])
+            _print_ratios(results)
+        if not args.no_growth:
+            rows = []
+            for n in args.growth_n:
+                print(f"  growth: n = {n} …", flush=True)
+                rows.append((n, growth_row(n, size, args.repeat)))
+            _print_growth(rows, size, args.repeat)
+    finally:
+        if args.keep:
+            print(f"\nKept the temporary folder: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
