@@ -18,7 +18,8 @@ OUTPUT_SOURCES = False
 
 # PLUGINS must be explicit: with it unset Pelican loads every installed plugin.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_search"]
+# ssc_publish last: it gzips what the others wrote.
+PLUGINS = ["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_search", "ssc_publish"]
 
 I18N_SUBSITES = {
     "en": {
@@ -62,9 +63,12 @@ for _kind in ("TAG", "TAGS", "CATEGORY", "CATEGORIES", "AUTHOR", "AUTHORS", "ARC
 ARTICLE_LANG_SAVE_AS = ""
 ARTICLE_LANG_URL = ""
 
-FEED_ALL_ATOM = "feeds/news.atom.xml"
+# One news feed per language. FEED_ALL_ATOM would also carry each article's translations,
+# mixing the languages; every news item is in the category "news", so its category feed is it.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+NEWS_FEED_ATOM = "feeds/news.atom.xml"
 FEED_ALL_RSS = None
-CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None

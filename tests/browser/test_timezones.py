@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+
 from .browser_support import SUBPATH, Site, build_site, serve
 
 
@@ -68,9 +69,9 @@ def before_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.mark.parametrize(("now", "expected"), [
-    (datetime(2020, 9, 22, 6, 0, tzinfo=timezone.utc), "Starts in 1 hour"),
-    (datetime(2020, 9, 22, 7, 5, tzinfo=timezone.utc), "Live now"),
-    (datetime(2020, 9, 25, 0, 0, tzinfo=timezone.utc), None),
+    (datetime(2020, 9, 22, 6, 0, tzinfo=UTC), "Starts in 1 hour"),
+    (datetime(2020, 9, 22, 7, 5, tzinfo=UTC), "Live now"),
+    (datetime(2020, 9, 25, 0, 0, tzinfo=UTC), None),
 ])
 def test_live_state_is_computed_in_the_browser(before_site, browser, now, expected):
     context = browser.new_context(locale="en-GB")

@@ -1,0 +1,1 @@
+"""Checks of the built site in a real browser (Chromium through Playwright)."""

@@ -1,0 +1,287 @@
+"""What the browser checks share: the built sites, their servers, a visited page, axe.
+
+Kept apart from conftest.py so that test modules can import the names they
+parametrize over (page kinds, languages, variants) and the helpers.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from pelican import Pelican
+from pelican.settings import read_settings
+from playwright.sync_api import Page, Response
+
+ROOT = Path(__file__).resolve().parents[2]
+SUBPATH = "/ssc2020"
+LANGS = ("ko", "en")
+LANG_PREFIX = {"ko": "", "en": "/en"}
+VARIANTS = ("root", "subpath")
+
+# Debian's /usr/bin/chromium is a shell wrapper; Playwright must start the binary itself.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",  # no browser pings mixed into the site's requests
+    "--disable-component-update",
+    "--disable-sync",
+    # Every other host fails to resolve: an outside request is still seen (and fails the
+    # privacy check) but never leaves the machine and never waits on a network.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+TIMEOUT_MS = 15_000
+WEIGHT_LIMIT = 50 * 1024  # bytes of HTML+CSS+JS a page may load, uncompressed
+
+# One page of every kind, by its path within a language site.
+PAGE_KINDS: dict[str, str] = {
+    "home": "/",
+    "timetable": "/timetable/",
+    "sessions": "/sessions/",
+    "speakers": "/speakers/",
+    "cases": "/cases/",
+    "session": "/sessions/session-1-big-data/",
+    "speaker": "/speakers/sokwoo-rhee/",
+    "case": "/cases/helsinki/",
+    "page": "/about/",
+    "news": "/news/",
+    "search": "/search/",
+    "404": "/404.html",
+}
+
+
+@dataclass(frozen=True)
+class Site:
+    """One build of the site and the local server that serves it."""
+
+    name: str  # "root" or "subpath"
+    output: Path
+    origin: str  # http://127.0.0.1:PORT
+    prefix: str  # "" or "/ssc2020": where the site lives on the server
+
+    def url(self, path: str, lang: str = "ko") -> str:
+        """Absolute URL of `path` (as written in PAGE_KINDS) in the `lang` site."""
+        return f"{self.origin}{self.prefix}{LANG_PREFIX[lang]}{path}"
+
+    def html_files(self) -> list[Path]:
+        """Every HTML page of the build, the search bundle's directory aside."""
+        return sorted(
+            p for p in self.output.rglob("*.html") if "pagefind" not in p.relative_to(self.output).parts
+        )
+
+
+# --- building ------------------------------------------------------------------------------
+
+
+class _ErrorCollector(logging.Handler):
+    """Collects ERROR records: the in-process twin of `pelican --fatal errors`."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.name}: {record.getMessage()}")
+
+
+def build_site(output: Path, siteurl: str, **overrides: Any) -> None:
+    """Build the whole site (both languages and the search index) into `output`.
+
+    Fails on any logged error, as the real build does with `--fatal errors`.
+    """
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "SITEURL": siteurl,
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(output.parent / "cache"),
+            **overrides,
+        },
+    )
+    collector = _ErrorCollector()
+    logging.getLogger().addHandler(collector)
+    try:
+        Pelican(settings).run()
+    finally:
+        logging.getLogger().removeHandler(collector)
+    if collector.messages:
+        pytest.fail(f"the {siteurl or 'root'} build logged errors:\n" + "\n".join(collector.messages))
+
+
+# --- serving -------------------------------------------------------------------------------
+
+
+class _SiteHandler(SimpleHTTPRequestHandler):
+    """Serves one output directory under a URL prefix, as the production server does.
+
+    Outside the prefix everything is 404; a missing page gets the site's 404 page with
+    status 404, as nginx's `error_page` gives it.
+    """
+
+    prefix = ""
+    extensions_map: ClassVar[dict[str, str]] = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".ics": "text/calendar",
+        ".xml": "application/xml",
+        ".json": "application/json",
+        ".wasm": "application/wasm",
+    }
+
+    def translate_path(self, path: str) -> str:
+        clean = unquote(urlsplit(path).path)
+        if self.prefix:
+            if clean != self.prefix and not clean.startswith(self.prefix + "/"):
+                return str(Path(self.directory) / ".outside-the-site")
+            clean = clean[len(self.prefix):] or "/"
+        return super().translate_path(clean)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the access log; failures are reported by the tests."""
+
+
+def serve(directory: Path, prefix: str) -> tuple[ThreadingHTTPServer, str]:
+    """Serve `directory` under `prefix` on 127.0.0.1 (a free port); returns server and origin."""
+    handler = type("Handler", (_SiteHandler,), {"prefix": prefix})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, name=f"serve {prefix or '/'}", daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+@dataclass
+class VnuJob:
+    """A running Nu Html Checker: one JVM over many files, its JSON report going to a file."""
+
+    process: subprocess.Popen[bytes]
+    report: Path
+
+    def result(self, timeout: float = 300) -> tuple[int, str]:
+        """Wait for the checker; its exit code and JSON report."""
+        code = self.process.wait(timeout=timeout)
+        return code, self.report.read_text(encoding="utf-8")
+
+    def stop(self) -> None:
+        """End the checker if nobody waited for it."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_vnu(files: list[Path], report: Path) -> VnuJob:
+    """Start one JVM checking all `files`; vnu writes its JSON to stderr, kept in `report`.
+
+    The report goes to a file, not a pipe, so that a long report cannot stall the
+    checker while nobody reads it.
+    """
+    command = ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, files)]
+    with report.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=sink)
+    return VnuJob(process, report)
+
+
+@dataclass
+class Visit:
+    """A page opened in a fresh context, with everything it asked for and everything that went wrong."""
+
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    responses: list[Response] = field(default_factory=list)
+
+    def outside_requests(self) -> list[str]:
+        """Requests to any host but 127.0.0.1 (data: and blob: URLs never leave the page)."""
+        return [
+            url for url in self.requests
+            if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).hostname != "127.0.0.1"
+        ]
+
+    def weight(self) -> dict[str, int]:
+        """Bytes of HTML, CSS and JS the page loaded, by URL; the search bundle is left aside."""
+        sizes: dict[str, int] = {}
+        for response in self.responses:
+            kind = response.request.resource_type
+            if kind in ("document", "stylesheet", "script") and "/pagefind/" not in response.url:
+                sizes[response.url] = len(response.body())
+        return sizes
+
+
+OpenPage = Callable[..., Visit]
+
+
+# --- axe -----------------------------------------------------------------------------------
+
+_AXE_RUN = """tags => axe.run(document, {
+    runOnly: {type: 'tag', values: tags},
+    resultTypes: ['violations'],
+}).then(result => result.violations.map(v => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map(n => n.target.join(' ') + '\\n      ' + n.failureSummary.replace(/\\n/g, '\\n      ')),
+})))"""
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core on the page as it is now; returns the violations of AXE_TAGS."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(_AXE_RUN, AXE_TAGS)
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    """A readable account of axe violations for an assertion message."""
+    lines = []
+    for violation in violations:
+        lines.append(f"  [{violation['impact']}] {violation['id']}: {violation['help']}")
+        lines.extend(f"    - {node}" for node in violation["nodes"][:8])
+    return "\n".join(lines)
+
+
+def url_path(url: str) -> str:
+    """The path part of a URL, for comparisons independent of port and prefix."""
+    return urlsplit(url).path
+
+
+def page_url(site: Site, path: Path) -> str:
+    """The URL path (with the site's prefix) a built HTML file is served at."""
+    relative = path.relative_to(site.output).as_posix()
+    if relative == "index.html" or relative.endswith("/index.html"):
+        relative = relative[: -len("index.html")]
+    return f"{site.prefix}/{relative}"
+
+
+def facade_pages(site: Site) -> list[str]:
+    """URL paths of the pages that hold a video facade (a YouTube player made on demand)."""
+    return [page_url(site, p) for p in site.html_files() if 'class="video-facade"' in p.read_text("utf-8")]

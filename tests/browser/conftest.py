@@ -1,0 +1,156 @@
+"""Fixtures for the browser checks: built sites, local HTTP servers, one Chromium.
+
+The site is built twice per test session, once for the root (`SITEURL = ""`) and once
+for the sub-path it is published under (`/ssc2020`); the small fixture forum, which
+has videos, is built once more when a video test runs. Each build is served over HTTP on
+127.0.0.1 the way the production server serves it: the sub-path build answers only
+under `/ssc2020/`, so a link that forgets the sub-path fails. One Chromium (Debian's,
+driven by Playwright) serves every test; each test opens its own context. Chromium is
+started so that no host but 127.0.0.1 resolves: a page that calls out to another
+host is caught (the request is recorded) and nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
+
+from .browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SUBPATH,
+    TIMEOUT_MS,
+    OpenPage,
+    Site,
+    Visit,
+    VnuJob,
+    build_site,
+    serve,
+    start_vnu,
+)
+
+
+def _site(tmp_path_factory: pytest.TempPathFactory, name: str, prefix: str, **overrides: Any) -> Iterator[Site]:
+    base = tmp_path_factory.mktemp(name)
+    output = base / "output"
+    build_site(output, prefix, **overrides)
+    server, origin = serve(output, prefix)
+    try:
+        yield Site(name=name, output=output, origin=origin, prefix=prefix)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def root_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The site built for and served at the server's root."""
+    yield from _site(tmp_path_factory, "root", "")
+
+
+@pytest.fixture(scope="session")
+def subpath_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The site as published: built with SITEURL /ssc2020 and served only under /ssc2020/.
+
+    If the Nu Html Checker is wanted in this session it starts on this build as soon as
+    the build exists, so that its JVM works on the second core while the browser tests
+    run (see `vnu_report`).
+    """
+    wants_vnu = any("vnu_report" in getattr(item, "fixturenames", ()) for item in request.session.items)
+    for site in _site(tmp_path_factory, "subpath", SUBPATH):
+        job = start_vnu(site.html_files(), site.output.parent / "vnu.json") if wants_vnu else None
+        if job:
+            _VNU_JOBS[site.output] = job
+        try:
+            yield site
+        finally:
+            if job:
+                job.stop()
+
+
+@pytest.fixture(scope="session")
+def video_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A small forum with videos, published under /ssc2020/ after the event.
+
+    The real archive has no video (no addresses were published), so the video facade is
+    tried on the test suite's fixture forum (tests/fixture_site.py), in the real theme.
+    """
+    from fixture_site import write_fixture_site
+
+    content = write_fixture_site(tmp_path_factory.mktemp("video-content"))
+    yield from _site(
+        tmp_path_factory, "video", SUBPATH,
+        PATH=str(content), FORUM={"phase": "after", "home_url": "https://example.org/forum"},
+    )
+
+
+@pytest.fixture(scope="session")
+def sites(root_site: Site, subpath_site: Site) -> dict[str, Site]:
+    """Both variants by name."""
+    return {"root": root_site, "subpath": subpath_site}
+
+
+# --- the Nu Html Checker -------------------------------------------------------------------
+
+_VNU_JOBS: dict[Path, VnuJob] = {}
+
+
+@pytest.fixture(scope="session")
+def vnu_report(subpath_site: Site) -> tuple[int, str]:
+    """Exit code and JSON report of the one vnu run over every page of the published build."""
+    return _VNU_JOBS[subpath_site.output].result()
+
+
+# --- the browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Chromium for the whole session."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[OpenPage]:
+    """`open_page(url, settle=False, **context_options)`: a fresh context and page, loaded.
+
+    With `settle`, it also waits until the network has been idle for half a second, so
+    that late requests are seen too. Contexts bypass any Content-Security-Policy only so
+    that axe can be injected.
+    """
+    contexts: list[BrowserContext] = []
+
+    def _open(url: str, settle: bool = False, **options: Any) -> Visit:
+        options.setdefault("bypass_csp", True)
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        visit = Visit(page)
+        page.on("request", lambda request: visit.requests.append(request.url))
+        page.on("response", lambda response: visit.responses.append(response))
+        page.on(
+            "response",
+            lambda r: visit.failures.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        page.on("requestfailed", lambda r: visit.failures.append(f"{r.failure} {r.url}"))
+        page.on("console", lambda m: visit.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
+        page.goto(url, wait_until="load")
+        if settle:
+            page.wait_for_load_state("networkidle")
+        return visit
+
+    yield _open
+    for context in contexts:
+        context.close()
+
