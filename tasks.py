@@ -334,7 +334,9 @@ def translations(c: Context) -> None:
     for lang in schema.LANGS:
         if lang == source_lang:
             continue
-        pybabel("update", "--init-missing", "--ignore-pot-creation-date", "--input-file", str(pot),
+        # No fuzzy matching: a guessed translation of a similar sentence is wrong more often than not.
+        pybabel("update", "--init-missing", "--ignore-pot-creation-date", "--no-fuzzy-matching",
+                "--input-file", str(pot),
                 "--output-dir", str(folder), "--locale", lang, "--domain", "messages")
     pybabel("compile", "--directory", str(folder), "--domain", "messages", "--statistics")
 
