@@ -54,50 +54,44 @@ class Day:
 
 
 @dataclass(eq=False)
-class Speaker:
-    """A person who spoke or hosted."""
+class Item:
+    """What every content item has: its id, language, text, source file and address."""
 
     slug: str
     lang: str
+    summary: str | None
+    body: str  # rendered Markdown
+    source: str  # the content file, for messages
+    url: str  # relative to the language site
+
+
+@dataclass(eq=False)
+class Speaker(Item):
+    """A person who spoke or hosted."""
+
     name: str
     affiliation: str
     position: str | None
     talk: str | None
     sort: str
-    summary: str | None
-    body: str
-    source: str
-    url: str
     sessions: list[Session] = field(default_factory=list)
 
 
 @dataclass(eq=False)
-class CityCase:
+class CityCase(Item):
     """A city case study and the session it was presented in."""
 
-    slug: str
-    lang: str
     title: str
     city: str
     country: str
-    summary: str | None
-    body: str
-    source: str
-    url: str
     session: Session | None = None
 
 
 @dataclass(eq=False)
-class Session:
+class Session(Item):
     """A session of the programme."""
 
-    slug: str
-    lang: str
     title: str
-    summary: str | None
-    body: str
-    source: str
-    url: str
     day: Day
     order: int
     kind: str
@@ -143,16 +137,10 @@ class Session:
 
 
 @dataclass(eq=False)
-class Page:
+class Page(Item):
     """A plain page (about, venue, …)."""
 
-    slug: str
-    lang: str
     title: str
-    summary: str | None
-    body: str
-    source: str
-    url: str
     order: int | None
 
 
