@@ -20,6 +20,7 @@ from typing import Any
 from pelican.readers import MarkdownReader
 
 from . import schema, shortcodes, streams
+from .settings import forum_settings
 
 logger = logging.getLogger(__name__)
 
@@ -228,7 +229,7 @@ def read_content(settings: dict[str, Any]) -> Content:
     reads the same files: the result is reused while no file has changed.
     """
     content_path = Path(settings["PATH"])
-    key = _fingerprint(content_path, settings.get("FORUM", {}).get("programme", "programme.toml"))
+    key = _fingerprint(content_path, forum_settings(settings)["programme"])
     if key not in _CACHE:
         _CACHE.clear()  # one content folder at a time: a long-running preview never grows
         _CACHE[key] = _read_content(settings)
@@ -242,8 +243,7 @@ def _read_content(settings: dict[str, Any]) -> Content:
     reader = MarkdownReader({**settings, "FORMATTED_FIELDS": []})
     problems: list[Problem] = []
     records: list[Record] = []
-    forum = settings.get("FORUM", {})
-    days, rooms = _read_programme(content_path, forum.get("programme", "programme.toml"), problems)
+    days, rooms = _read_programme(content_path, forum_settings(settings)["programme"], problems)
 
     for ctype in schema.CONTENT_TYPES:
         folder = content_path / ctype.folder

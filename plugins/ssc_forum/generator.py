@@ -11,16 +11,10 @@ from pelican.generators import Generator
 
 from . import exports, model, shortcodes, timetable
 from .content import ContentError, Problem, read_content
+from .settings import forum_settings
 from .streams import parse_media
 
 logger = logging.getLogger(__name__)
-
-
-def forum_settings(settings: dict) -> dict:
-    """The plugin's settings with their defaults."""
-    forum = {"programme": "programme.toml", "time_zone": "Asia/Seoul", "phase": None, "now": None}
-    forum.update(settings.get("FORUM") or {})
-    return forum
 
 
 def _forget_unfinished_subsites() -> None:

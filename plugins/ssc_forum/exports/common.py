@@ -19,6 +19,7 @@ from lxml import html
 
 from .. import schema
 from ..model import Programme, Session, Speaker
+from ..settings import forum_settings
 
 ACRONYM = "ssc2020"
 """The conference's acronym in schedule exports (c3voc pattern: lower-case, at least four characters)."""
@@ -29,13 +30,6 @@ NAMESPACE = uuid.UUID("3e0e6a80-7bdb-5e50-b6ee-9be86b2d741a")
 Written out rather than derived from the home address at build time, so that a
 move of the site to another address does not change any guid: it is
 uuid5(NAMESPACE_URL, "https://forum.seoul.go.kr/ssc2020"), computed once.
-"""
-
-DEFAULT_HOME_URL = "https://forum.seoul.go.kr/ssc2020"
-"""The archive's public address, used when `FORUM["home_url"]` is not set.
-
-Pelican replaces the whole FORUM dict when a build overrides it (tests,
-previews), so the address must not depend on every override repeating it.
 """
 
 _ABSOLUTE_RE = re.compile(r"^https?://[^/]+", re.IGNORECASE)
@@ -72,11 +66,10 @@ class Site:
 
         `siteurl` defaults to the settings' SITEURL. When it is absolute it is the
         base of every address; otherwise (local builds) the configured
-        `FORUM["home_url"]` (default `DEFAULT_HOME_URL`) is, with `/<lang>` for
+        `FORUM["home_url"]` is, with `/<lang>` for
         the sub-site, so that files people download always point at the public archive.
         """
-        forum = settings.get("FORUM") or {}
-        home = str(forum.get("home_url") or DEFAULT_HOME_URL).rstrip("/")
+        home = str(forum_settings(settings)["home_url"] or "").rstrip("/")
         if not _ABSOLUTE_RE.match(home):
             raise ExportError(
                 "ssc_forum: FORUM['home_url'] must be the public https:// address of the site "
