@@ -117,3 +117,6 @@ class ForumGenerator(Generator):
             for item in items:
                 self._write(writer, item.url + "index.html", kind, item.url, page_kind=kind, item=item)
         exports.write_all(p, self)
+        # Pelican's own summary counts only its articles and pages; say what the forum wrote.
+        logger.info("ssc_forum (%s): %d sessions, %d speakers, %d city cases, %d pages, timetable and exports",
+                    p.lang, len(p.sessions), len(p.speakers), len(p.cases), len(p.pages))
