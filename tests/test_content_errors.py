@@ -156,3 +156,17 @@ def test_check_content_reports_without_building(tmp_path):
     edit(s(content, "keynote"), r"^Day: .*$", "Day: tomorrow")
     assert check_content(settings) == [
         "content/sessions/keynote.en.md: field 'day': 'tomorrow' is not a date written YYYY-MM-DD"]
+
+
+def test_files_the_build_would_skip_are_reported(tmp_path):
+    content = copy_content(tmp_path)
+    (content / "session").mkdir()
+    (content / "session" / "talk.en.md").write_text("Title: x\n", encoding="utf-8")
+    (content / "sessions" / "notes.en.txt").write_text("Title: x\n", encoding="utf-8")
+    (content / "keynote.en.md").write_text("Title: x\n", encoding="utf-8")
+    result = run_pelican(content, tmp_path / "output")
+    assert result.returncode != 0
+    for line in ("content/session: is not a content folder, so nothing in it is published",
+                 "content/sessions/notes.en.txt: is not a Markdown file ending in .md",
+                 "content/keynote.en.md: is not in a content folder"):
+        assert line in result.stderr

@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +132,8 @@ def _parse_fields(
         if isinstance(value, list):
             problems.append(Problem(path, fdecl.name, "is given more than once"))
             continue
+        if isinstance(value, datetime):  # Pelican's reader has already parsed a news item's Date
+            value = value.date().isoformat()
         try:
             parsed = fdecl.kind.parse(str(value))  # type: ignore[operator]
         except schema.FieldError as exc:
@@ -243,7 +245,9 @@ def _read_content(settings: dict[str, Any]) -> Content:
     reader = MarkdownReader({**settings, "FORMATTED_FIELDS": []})
     problems: list[Problem] = []
     records: list[Record] = []
-    days, rooms = _read_programme(content_path, forum_settings(settings)["programme"], problems)
+    programme = forum_settings(settings)["programme"]
+    days, rooms = _read_programme(content_path, programme, problems)
+    problems.extend(_stray_files(content_path, programme, settings))
 
     for ctype in schema.CONTENT_TYPES:
         folder = content_path / ctype.folder
@@ -273,6 +277,31 @@ def _read_content(settings: dict[str, Any]) -> Content:
 
     _check_across(records, days, rooms, problems)
     return Content(records, days, rooms, problems)
+
+
+def _stray_files(content_path: Path, programme: str, settings: dict[str, Any]) -> list[Problem]:
+    """Files and folders the build would silently skip: a misspelt folder, a file saved as .txt."""
+    problems = []
+    known = {ct.folder for ct in schema.CONTENT_TYPES}
+    known |= {Path(p).parts[0] for p in (*settings.get("STATIC_PATHS", ()), *settings.get("ARTICLE_PATHS", ())) if p}
+    where = ", ".join(sorted(known))
+    for entry in sorted(content_path.iterdir()) if content_path.is_dir() else ():
+        rel = f"{content_path.name}/{entry.name}"
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and entry.name not in known:
+            problems.append(Problem(rel, None, f"is not a content folder, so nothing in it is published "
+                                    f"(content folders: {where})"))
+        elif entry.is_file() and entry.name != programme:
+            problems.append(Problem(rel, None, f"is not in a content folder, so it is not published "
+                                    f"(content folders: {where})"))
+    for ctype in schema.CONTENT_TYPES:
+        folder = content_path / ctype.folder
+        for entry in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if not entry.name.startswith(".") and not (entry.is_file() and entry.suffix == ".md"):
+                problems.append(Problem(f"{content_path.name}/{ctype.folder}/{entry.name}", None,
+                                        "is not a Markdown file ending in .md, so it is not published"))
+    return problems
 
 
 def _check_across(records: list[Record], days: list[DayRecord], rooms: list[RoomRecord],

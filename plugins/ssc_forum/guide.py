@@ -85,6 +85,9 @@ ERRORS = [
     ("unknown shortcode / no such day in the programme",
      "Shortcodes are `[[timetable]]`, `[[timetable day=YYYY-MM-DD]]` and `[[stream youtube:ID]]`.",
      "단축 코드는 `[[timetable]]`, `[[timetable day=YYYY-MM-DD]]`, `[[stream youtube:ID]]` 입니다."),
+    ("is not a content folder / is not a Markdown file ending in .md / is not in a content folder",
+     "Move the file into the right folder (sessions, speakers, cases, pages, news) and name it `<slug>.<lang>.md`.",
+     "파일을 알맞은 폴더(sessions, speakers, cases, pages, news)로 옮기고 `<슬러그>.<언어>.md` 로 이름을 붙이세요."),
     ("cannot be read", "Save the file as UTF-8 text; the first lines must be `Field: value`.",
      "파일을 UTF-8 텍스트로 저장하세요. 첫 줄들은 `항목: 값` 형식이어야 합니다."),
 ]

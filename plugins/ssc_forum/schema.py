@@ -256,7 +256,24 @@ PAGE = ContentType(
                  "[[stream youtube:ID]].",
 )
 
-CONTENT_TYPES: tuple[ContentType, ...] = (SESSION, SPEAKER, CITY_CASE, PAGE)
+NEWS = ContentType(
+    name="news",
+    folder="news",
+    template="article",  # written by Pelican's own article generator (and its Atom feed)
+    url="news/{slug}/",
+    label_en="News item",
+    label_ko="소식",
+    fields=_COMMON[:3] + (
+        Field("date", DATE, True, "Date of the news item.", "소식의 날짜."),
+        Field("category", TEXT, True, "Always news.", "항상 news.", choices=("news",)),
+        Field("summary", TEXT, True, "One or two sentences for the news list and the feed.",
+              "소식 목록과 피드에 쓰는 한두 문장."),
+    ),
+    body_help_en="The news item, in Markdown.",
+    body_help_ko="소식 본문, 마크다운으로.",
+)
+
+CONTENT_TYPES: tuple[ContentType, ...] = (SESSION, SPEAKER, CITY_CASE, PAGE, NEWS)
 BY_NAME = {ct.name: ct for ct in CONTENT_TYPES}
 BY_FOLDER = {ct.folder: ct for ct in CONTENT_TYPES}
 
