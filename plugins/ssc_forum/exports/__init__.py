@@ -36,9 +36,10 @@ def write_all(programme: Programme, generator: Any) -> None:
     settings = generator.settings
     site = Site.from_settings(settings, programme.lang)
     root = Path(generator.output_path)
-    _write(root, "schedule.ics", ical.programme_calendar(programme, site))
+    whole, each = ical.calendars(programme, site)
+    _write(root, "schedule.ics", whole)
     for session in programme.sessions:
-        _write(root, ical.session_path(session), ical.session_calendar(session, programme, site))
+        _write(root, ical.session_path(session), each[session.slug])
     data = schedule_data(programme, site)
     _write(root, "schedule.xml", schedule_xml.render(data))
     _write(root, "schedule.json", schedule_json.render(data))

@@ -75,26 +75,42 @@ def _vtimezone(key: str, first: date, last: date) -> bytes:
     return Timezone.from_tzid(key, first_date=first, last_date=last).to_ical()
 
 
-def _finish(cal: Calendar, programme: Programme) -> bytes:
+def _timezone_bytes(programme: Programme) -> bytes:
     # VTIMEZONE from the IANA data, cut to the forum's year: the full history of
     # Asia/Seoul (with the 1987-88 summer time) would say nothing about 2020.
-    first = date(programme.start.year, 1, 1)
-    last = date(programme.end.year + 1, 1, 1)
-    # First among the components, where add_missing_timezones would put it.
-    cal.subcomponents.insert(0, Timezone.from_ical(_vtimezone(programme.tz.key, first, last)))
-    return cal.to_ical()
+    return _vtimezone(programme.tz.key, date(programme.start.year, 1, 1), date(programme.end.year + 1, 1, 1))
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _assemble(cal: Calendar, components: list[bytes]) -> bytes:
+    """The calendar's own lines, then the components, each serialised by icalendar.
+
+    The same as adding the components and calling `to_ical()`, but a session's event is
+    serialised once and used in both the whole programme and its own file.
+    """
+    head = cal.to_ical()
+    return head[: -len(_END)] + b"".join(components) + _END
+
+
+def calendars(programme: Programme, site: Site) -> tuple[bytes, dict[str, bytes]]:
+    """The whole programme's calendar and each session's own, by slug."""
+    tz = _timezone_bytes(programme)
+    events = {s.slug: _event(s, programme, site).to_ical() for s in programme.sessions}
+    whole = _assemble(_calendar(programme, site, site.title), [tz, *events.values()])
+    each = {s.slug: _assemble(_calendar(programme, site, f"{s.title} · {site.title}"), [tz, events[s.slug]])
+            for s in programme.sessions}
+    return whole, each
 
 
 def programme_calendar(programme: Programme, site: Site) -> bytes:
     """The whole programme as one iCalendar file."""
-    cal = _calendar(programme, site, site.title)
-    for session in programme.sessions:
-        cal.add_component(_event(session, programme, site))
-    return _finish(cal, programme)
+    return _assemble(_calendar(programme, site, site.title),
+                     [_timezone_bytes(programme), *(_event(s, programme, site).to_ical() for s in programme.sessions)])
 
 
 def session_calendar(session: Session, programme: Programme, site: Site) -> bytes:
     """One session as its own iCalendar file."""
-    cal = _calendar(programme, site, f"{session.title} · {site.title}")
-    cal.add_component(_event(session, programme, site))
-    return _finish(cal, programme)
+    return _assemble(_calendar(programme, site, f"{session.title} · {site.title}"),
+                     [_timezone_bytes(programme), _event(session, programme, site).to_ical()])
