@@ -179,3 +179,13 @@ def test_sub_path_build_links_stay_under_the_sub_path(tmp_path):
     en = soup(out / "en/sessions/keynote/index.html")
     assert en.select_one(".lang-switch a")["href"] == "/ssc2020/sessions/keynote/"
     assert en.find("link", rel="stylesheet")["href"] == "/ssc2020/theme/css/site.css"
+
+
+def test_sessions_index_gives_each_session_its_summary(site):
+    doc = soup(page(site, "en", "sessions/"))
+    items = doc.select(".session-item")
+    assert len(items) == len(slugs("sessions"))
+    for item in items:
+        slug = item.select_one(".si-title a")["href"].rstrip("/").rsplit("/", 1)[-1]
+        summary = soup(page(site, "en", f"sessions/{slug}/")).find("meta", attrs={"name": "description"})["content"]
+        assert item.select_one(".si-summary").get_text() == summary
