@@ -27,18 +27,11 @@ _OPTIONAL_END = frozenset(
     ["html", "head", "body", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot",
      "colgroup", "option", "optgroup", "rt", "rp", "caption"]
 )
-_URL_ATTRS = {
-    "a": ("href",),
-    "link": ("href",),
-    "script": ("src",),
-    "img": ("src", "srcset"),
-    "source": ("src", "srcset"),
-    "video": ("src", "poster"),
-    "audio": ("src",),
-    "track": ("src",),
-    "iframe": ("src",),
-    "form": ("action",),
-}
+# Attributes that hold an address, on whatever element they appear.
+_URL_ATTRS = ("href", "src", "action", "poster", "data", "cite")
+_SRCSET_ATTRS = ("srcset", "imagesrcset")
+# A fragment that needs no target: "#top" goes to the top of any page (HTML standard).
+_NO_TARGET_NEEDED = frozenset({"top"})
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "blob:")
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 
@@ -66,16 +59,12 @@ class _PageParser(HTMLParser):
             self.ids.append(a["id"])
         if tag == "a" and "name" in a:
             self.ids.append(a["name"])
-        for attr in _URL_ATTRS.get(tag, ()):
-            value = a.get(attr, "").strip()
-            if not value:
-                continue
-            if attr == "srcset":
-                self.links.extend(part.strip().split()[0] for part in value.split(",") if part.strip())
-            else:
-                self.links.append(value)
-        if tag == "meta" and a.get("property", a.get("name", "")) in ("og:image", "twitter:image", "og:url"):
-            self.links.append(a.get("content", ""))
+        self.links.extend(a[attr].strip() for attr in _URL_ATTRS if a.get(attr, "").strip())
+        for attr in _SRCSET_ATTRS:
+            self.links.extend(part.strip().split()[0] for part in a.get(attr, "").split(",") if part.strip())
+        content = a.get("content", "").strip()
+        if tag == "meta" and content.startswith(("/", "http://", "https://")):
+            self.links.append(content)  # og:url, og:image, twitter:image and the like
         if tag not in _VOID:
             self.stack.append(tag)
 
@@ -231,7 +220,7 @@ class TreeChecker:
                 self.check_data(path)
         for where, target, fragment in self._pending:
             ids = self._ids.get(target)
-            if ids is not None and fragment not in ids:
+            if ids is not None and fragment not in ids and fragment not in _NO_TARGET_NEEDED:
                 rel = target.relative_to(self.root).as_posix()
                 self.problems.append(f"{where}: link to #{fragment} in {rel}, which has no such id")
         return self.problems
