@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 import sys
@@ -16,8 +17,22 @@ sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
+class _ErrorCollector(logging.Handler):
+    """Collects ERROR records: the in-process twin of `pelican --fatal errors`."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.name}: {record.getMessage()}")
+
+
 def build(output: Path, **overrides: Any) -> Path:
-    """Build the site with pelicanconf.py (plus overrides) into `output`, in this process."""
+    """Build the site with pelicanconf.py (plus overrides) into `output`, in this process.
+
+    Fails the test on any logged error, as the real build does with `--fatal errors`.
+    """
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -27,7 +42,14 @@ def build(output: Path, **overrides: Any) -> Path:
         str(ROOT / "pelicanconf.py"),
         override={"OUTPUT_PATH": str(output), "CACHE_PATH": str(output.parent / "cache"), **overrides},
     )
-    Pelican(settings).run()
+    collector = _ErrorCollector()
+    logging.getLogger().addHandler(collector)
+    try:
+        Pelican(settings).run()
+    finally:
+        logging.getLogger().removeHandler(collector)
+    if collector.messages:
+        pytest.fail(f"the build into {output} logged errors:\n" + "\n".join(collector.messages))
     return output
 
 

@@ -6,7 +6,6 @@ parametrize over (page kinds, languages, variants) and the helpers.
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import threading
@@ -19,10 +18,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
-import pytest
-from pelican import Pelican
-from pelican.settings import read_settings
 from playwright.sync_api import Page, Response
+
+from conftest import build
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBPATH = "/ssc2020"
@@ -90,39 +88,9 @@ class Site:
 # --- building ------------------------------------------------------------------------------
 
 
-class _ErrorCollector(logging.Handler):
-    """Collects ERROR records: the in-process twin of `pelican --fatal errors`."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.name}: {record.getMessage()}")
-
-
 def build_site(output: Path, siteurl: str, **overrides: Any) -> None:
-    """Build the whole site (both languages and the search index) into `output`.
-
-    Fails on any logged error, as the real build does with `--fatal errors`.
-    """
-    settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={
-            "SITEURL": siteurl,
-            "OUTPUT_PATH": str(output),
-            "CACHE_PATH": str(output.parent / "cache"),
-            **overrides,
-        },
-    )
-    collector = _ErrorCollector()
-    logging.getLogger().addHandler(collector)
-    try:
-        Pelican(settings).run()
-    finally:
-        logging.getLogger().removeHandler(collector)
-    if collector.messages:
-        pytest.fail(f"the {siteurl or 'root'} build logged errors:\n" + "\n".join(collector.messages))
+    """Build the whole site (both languages and the search index) into `output` for `siteurl`."""
+    build(output, SITEURL=siteurl, **overrides)
 
 
 # --- serving -------------------------------------------------------------------------------
