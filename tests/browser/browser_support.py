@@ -11,16 +11,15 @@ import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
-from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, Response
 
 from conftest import build
+from ssc_publish.devserver import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBPATH = "/ssc2020"
@@ -96,53 +95,13 @@ def build_site(output: Path, siteurl: str, **overrides: Any) -> None:
 # --- serving -------------------------------------------------------------------------------
 
 
-class _SiteHandler(SimpleHTTPRequestHandler):
-    """Serves one output directory under a URL prefix, as the production server does.
-
-    Outside the prefix everything is 404; a missing page gets the site's 404 page with
-    status 404, as nginx's `error_page` gives it.
-    """
-
-    prefix = ""
-    extensions_map: ClassVar[dict[str, str]] = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-        ".ics": "text/calendar",
-        ".xml": "application/xml",
-        ".json": "application/json",
-        ".wasm": "application/wasm",
-    }
-
-    def translate_path(self, path: str) -> str:
-        clean = unquote(urlsplit(path).path)
-        if self.prefix:
-            if clean != self.prefix and not clean.startswith(self.prefix + "/"):
-                return str(Path(self.directory) / ".outside-the-site")
-            clean = clean[len(self.prefix):] or "/"
-        return super().translate_path(clean)
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != HTTPStatus.NOT_FOUND or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(code)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silence the access log; failures are reported by the tests."""
-
-
 def serve(directory: Path, prefix: str) -> tuple[ThreadingHTTPServer, str]:
-    """Serve `directory` under `prefix` on 127.0.0.1 (a free port); returns server and origin."""
-    handler = type("Handler", (_SiteHandler,), {"prefix": prefix})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(directory)))
+    """Serve `directory` under `prefix` on 127.0.0.1 (a free port); returns server and origin.
+
+    The preview server of `invoke preview`: outside the prefix everything is 404, and a
+    missing page gets the language's 404 page with status 404, as nginx's `error_page` does.
+    """
+    server = make_server(directory, prefix=prefix, port=0)
     threading.Thread(target=server.serve_forever, name=f"serve {prefix or '/'}", daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}"
 
