@@ -38,19 +38,14 @@ class Day:
     streams: tuple[Media, ...] = ()
     recording: Media | None = None
     sessions: list[Session] = field(default_factory=list)
+    # Rooms used on this day in the programme's order (not the order sessions use them), so a
+    # room keeps its column from one day to the next in the timetable and in the exports.
+    rooms: list[Room] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
         """An anchor id for the day, stable across languages."""
         return f"day-{self.index}"
-
-    @property
-    def rooms(self) -> list[Room]:
-        """Rooms used on this day, in programme order."""
-        seen: dict[str, Room] = {}
-        for s in self.sessions:
-            seen.setdefault(s.room.slug, s.room)
-        return list(seen.values())
 
 
 @dataclass(eq=False)
@@ -246,6 +241,9 @@ def build(content: Content, lang: str, tz: ZoneInfo, *, now: datetime, forced_ph
         session.day.sessions.append(session)
         for person in session.people:
             person.sessions.append(session)
+    for day in days:
+        used = {s.room.slug for s in day.sessions}
+        day.rooms = [r for r in rooms if r.slug in used]
     by_session = {s.slug: s for s in sessions}
     cases = []
     for rec in content.of(schema.CITY_CASE, lang):

@@ -41,7 +41,7 @@ class Grid:
 
 def day_grid(day: Day) -> Grid:
     """Lay one day out; O(n log n) in the day's sessions plus the size of the table."""
-    rooms = day.rooms or []
+    rooms = day.rooms
     col = {room.slug: i for i, room in enumerate(rooms)}
     grid = Grid(day, rooms)
     untimed = [s for s in day.sessions if not s.timed]

@@ -12,7 +12,7 @@ from typing import Any
 
 from pelican import __version__ as pelican_version
 
-from ..model import Day, Programme, Room, Session
+from ..model import Programme, Session
 from .common import (
     ACRONYM,
     Site,
@@ -33,13 +33,6 @@ GENERATOR = {"name": "ssc_forum", "version": f"pelican-{pelican_version}"}
 # Shortest grid step schedule apps should use; every published time of the
 # forum is on a five-minute mark (pretalx uses the same default).
 TIMESLOT = "00:05"
-
-
-def _rooms_of(day: Day, programme: Programme) -> list[Room]:
-    # The programme's room order, not the order in which sessions happen to use
-    # them, so a room keeps its column from one day to the next.
-    used = {s.room.slug for s in day.sessions}
-    return [r for r in programme.rooms if r.slug in used]
 
 
 def _event(session: Session, programme: Programme, site: Site, ids: dict[str, int]) -> dict[str, Any]:
@@ -77,7 +70,7 @@ def schedule_data(programme: Programme, site: Site) -> dict[str, Any]:
     days = []
     for day in programme.days:
         rooms: dict[str, list[dict[str, Any]]] = {}
-        for room in _rooms_of(day, programme):
+        for room in day.rooms:
             in_room = sorted((s for s in day.sessions if s.room is room), key=lambda s: (s.start, s.number))
             rooms[room.name] = [_event(s, programme, site, ids) for s in in_room]
         days.append({"index": day.index, "date": day.date.isoformat(), "day_start": iso(day.start),
