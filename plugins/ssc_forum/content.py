@@ -248,6 +248,7 @@ def _read_content(settings: dict[str, Any]) -> Content:
     programme = forum_settings(settings)["programme"]
     days, rooms = _read_programme(content_path, programme, problems)
     problems.extend(_stray_files(content_path, programme, settings))
+    programme_days = {d.values["date"] for d in days if "date" in d.values}
 
     for ctype in schema.CONTENT_TYPES:
         folder = content_path / ctype.folder
@@ -267,7 +268,7 @@ def _read_content(settings: dict[str, Any]) -> Content:
                 own.append(Problem(rel, "lang", f"is {values['lang']!r} but the file name says "
                                    f"{match.group(1)!r}"))
             for code in shortcodes.find(body):
-                error = shortcodes.check(code)
+                error = shortcodes.check(code, programme_days)
                 if error:
                     own.append(Problem(rel, "body", error))
             problems.extend(own)

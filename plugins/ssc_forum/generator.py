@@ -31,19 +31,6 @@ def _forget_unfinished_subsites() -> None:
     i18n_subsites._MAIN_SETTINGS = None
 
 
-def _unknown_days(content) -> list[Problem]:
-    """Timetable shortcodes naming a day the programme does not have."""
-    days = {d.values.get("date") for d in content.days}
-    problems = []
-    for rec in content.records:
-        for code in shortcodes.find(rec.body):
-            for arg in code.args if code.name == "timetable" else ():
-                on = arg.partition("=")[2]
-                if not any(d and d.isoformat() == on for d in days):
-                    problems.append(Problem(rec.path, "body", f"[[timetable {arg}]]: no such day in the programme"))
-    return problems
-
-
 class ForumGenerator(Generator):
     """Builds the programme for the site's language and writes every forum page."""
 
@@ -61,7 +48,6 @@ class ForumGenerator(Generator):
             tz = ZoneInfo("Asia/Seoul")
         content = read_content(self.settings)
         problems.extend(content.problems)
-        problems.extend(_unknown_days(content))
         if problems:
             _forget_unfinished_subsites()
             # Raised, not logged one by one: with --fatal errors the first logged error would
@@ -80,7 +66,7 @@ class ForumGenerator(Generator):
         programme = self.programme
         if code.name == "timetable":
             days = programme.days
-            for arg in code.args:  # checked in generate_context: the day exists
+            for arg in code.args:  # checked when the content was read: the day exists
                 on = arg.partition("=")[2]
                 days = [d for d in programme.days if d.date.isoformat() == on]
             module = self.env.get_template("partials/timetable.html").make_module(vars=self.context)

@@ -9,8 +9,9 @@ Markdown wraps a line of its own in `<p>`; the paragraph is replaced whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import date
 
 from . import schema, streams
 
@@ -31,17 +32,19 @@ def find(html: str) -> list[Shortcode]:
     return [Shortcode(m.group(1), tuple(m.group(2).split()), m.group(0)) for m in SHORTCODE_RE.finditer(html)]
 
 
-def check(code: Shortcode) -> str | None:
-    """What is wrong with a shortcode, or None when it is usable."""
+def check(code: Shortcode, days: Collection[date] = ()) -> str | None:
+    """What is wrong with a shortcode, or None when it is usable; `days` are the programme's."""
     if code.name == "timetable":
         for arg in code.args:
             key, _, value = arg.partition("=")
             if key != "day":
                 return f"[[timetable]] takes only day=YYYY-MM-DD, not {arg!r}"
             try:
-                schema.DATE.parse(value)  # type: ignore[operator]
+                on = schema.DATE.parse(value)  # type: ignore[operator]
             except schema.FieldError as exc:
                 return f"[[timetable {arg}]]: {exc}"
+            if on not in days:
+                return f"[[timetable {arg}]]: no such day in the programme"
         return None
     if code.name == "stream":
         if len(code.args) != 1:
