@@ -62,7 +62,7 @@ class ForumGenerator(Generator):
 
     # --- output -------------------------------------------------------------------------------
 
-    def _render_shortcode(self, code: shortcodes.Shortcode, source: str) -> str:
+    def _render_shortcode(self, code: shortcodes.Shortcode) -> str:
         programme = self.programme
         if code.name == "timetable":
             days = programme.days
@@ -76,8 +76,7 @@ class ForumGenerator(Generator):
 
     def _expand(self, items: list) -> None:
         for item in items:
-            if shortcodes.find(item.body):
-                item.body = shortcodes.expand(item.body, lambda c, src=item.source: self._render_shortcode(c, src))
+            item.body = shortcodes.expand(item.body, self._render_shortcode)
 
     def _write(self, writer, save_as: str, template: str, rel_url: str, **extra) -> None:
         writer.write_file(
