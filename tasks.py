@@ -86,13 +86,8 @@ def build_site(output: Path, *, settings_file: Path, content: Path, overrides: d
 
 def content_problems(content: Path) -> list[str]:
     """The content check of the forum plugin: the build's own validation, without building."""
-    try:
-        from ssc_forum.validation import check_content
-    except ImportError:
-        try:
-            from ssc_forum.content import check_content
-        except ImportError as exc:
-            raise NotImplementedError("the ssc_forum plugin does not offer check_content(settings)") from exc
+    from ssc_forum.content import check_content
+
     return check_content(_read_settings(CONFIG["settings_base"], content))
 
 
