@@ -17,6 +17,16 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def is_main_site(settings: Any) -> bool:
+    """True for the main-language site, which i18n-subsites finishes last.
+
+    It builds each sub-site inside the main run, with a copy of the main settings whose
+    DEFAULT_LANG is the sub-site's language, a key of I18N_SUBSITES; the main language never
+    is. Work on the whole tree (search index, sitemap, .gz copies) waits for the main site.
+    """
+    return settings["DEFAULT_LANG"] not in (settings.get("I18N_SUBSITES") or {})
+
+
 def forum_settings(settings: Any) -> dict[str, Any]:
     """The FORUM settings with every default filled in."""
     return {**DEFAULTS, **(settings.get("FORUM") or {})}

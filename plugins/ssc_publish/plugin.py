@@ -7,8 +7,10 @@ from pathlib import Path
 
 from pelican import signals
 
+from ssc_forum.settings import is_main_site
+
 from .precompress import precompress_tree
-from .sitemap import MAIN_LANG, write_sitemap_and_robots
+from .sitemap import write_sitemap_and_robots
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +23,7 @@ def finish_site(pelican_obj) -> None:
     whole tree, `en/` included, on disk.
     """
     settings = pelican_obj.settings
-    if settings.get("DEFAULT_LANG") != MAIN_LANG:
+    if not is_main_site(settings):
         return
     root = Path(pelican_obj.output_path)
     urls = write_sitemap_and_robots(root, settings.get("SITEURL", ""))

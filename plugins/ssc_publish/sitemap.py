@@ -17,9 +17,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from ssc_forum import schema
+
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
-MAIN_LANG = "ko"
+MAIN_LANG = schema.LANGS[0]  # the x-default of every page
 """The language of the main site; `x-default` points at it."""
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from pelican import Pelican
 
+from ssc_forum.settings import is_main_site
+
 log = logging.getLogger(__name__)
 
 BUNDLE_DIR = "pagefind"
@@ -25,15 +27,6 @@ BUNDLE_DIR = "pagefind"
 
 class SearchIndexError(RuntimeError):
     """Pagefind could not index the site; the build must not pass without search."""
-
-
-def is_main_site(settings: dict) -> bool:
-    """True for the main-language site, which i18n-subsites finalizes last.
-
-    A sub-site gets a copy of the main settings with DEFAULT_LANG set to its own
-    language, which is a key of I18N_SUBSITES; the main language never is.
-    """
-    return settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {})
 
 
 def build_index(output_path: Path) -> str:

@@ -87,7 +87,7 @@ def test_index_failure_fails_the_build(tmp_path: Path) -> None:
 
 def test_index_waits_for_the_main_site() -> None:
     """Only the main (Korean) site's `finalized` indexes: the English sub-site finishes first."""
-    from ssc_search.indexing import is_main_site
+    from ssc_forum.settings import is_main_site
 
     subsites = {"en": {"SITEURL": "/en"}}
     assert is_main_site({"DEFAULT_LANG": "ko", "I18N_SUBSITES": subsites})
