@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent
 # The plugins folder is not a package on the path; tasks share its schema and publishing code.
 sys.path.insert(0, str(ROOT / "plugins"))
 
+from ssc_deploy import deploy, sanity  # noqa: E402
 from ssc_forum import guide, schema  # noqa: E402
-from ssc_publish import deploy, sanity  # noqa: E402
 
 SUBPATH = "/ssc2020"
 """Where the site lives on its host; `--subpath` builds and previews use it too."""
@@ -112,7 +112,7 @@ def _revision() -> str:
 
 
 def _serve(output: Path, prefix: str) -> None:
-    from ssc_publish.devserver import make_server
+    from ssc_deploy.devserver import make_server
 
     server = make_server(output, prefix=prefix, host=CONFIG["host"], port=CONFIG["port"])
     print(f"Serving {output} at http://{CONFIG['host']}:{CONFIG['port']}{prefix}/ (Ctrl+C stops)")
@@ -413,7 +413,7 @@ def nginx(c: Context, port: int = 8080, no_build: bool = False) -> None:
     """Build for /ssc2020/ and serve output/ with nginx and the shipped configuration, in the foreground."""
     import tempfile
 
-    from ssc_publish import nginx as ngx
+    from ssc_deploy import nginx as ngx
 
     if not no_build:
         build(c, subpath=True)

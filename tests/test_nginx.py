@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from publish_helpers import subpath_output
 
-from ssc_publish import nginx
+from ssc_deploy import nginx
 
 # Skipped on a developer's machine without nginx; on CI (CI=true) a missing nginx is an error.
 pytestmark = pytest.mark.skipif(nginx.nginx_binary() is None and not os.environ.get("CI"),

@@ -22,7 +22,7 @@ from publish_helpers import (
 )
 
 import tasks
-from ssc_publish import deploy, sanity
+from ssc_deploy import deploy, sanity
 
 # Skipped on a developer's machine without rsync; on CI (CI=true) a missing rsync is an error.
 needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None and not os.environ.get("CI"),

@@ -20,8 +20,8 @@ from invoke import Context, Exit
 from publish_helpers import REPO, STALE, copy_content, snapshot, subpath_output, workdir
 
 import tasks
+from ssc_deploy import deploy, devserver
 from ssc_forum import schema
-from ssc_publish import deploy, devserver
 
 TASKS = ["build", "check", "clean", "docs", "livereload", "new", "nginx", "preview", "publish", "rebuild", "regenerate",
          "reserve", "rollback", "serve", "translations"]

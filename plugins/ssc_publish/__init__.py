@@ -1,9 +1,7 @@
-"""Finishing, checking and publishing the built site.
+"""Finishing the built site inside the Pelican build.
 
-The Pelican hooks (sitemap, robots.txt, precompressed files) live in `plugin`;
-the other modules are used by `tasks.py` and the tests: `deploy` swaps trees
-and switches releases, `sanity` checks a built tree, `devserver` serves one,
-`nginx` renders the shipped nginx configuration.
+The Pelican hooks live in `plugin`: the sitemap, robots.txt and the
+precompressed `.gz` files. Publishing a built tree is `ssc_deploy`'s concern.
 """
 
 from .plugin import register

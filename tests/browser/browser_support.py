@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Page, Response
 
 from conftest import build
-from ssc_publish.devserver import make_server
+from ssc_deploy.devserver import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBPATH = "/ssc2020"

@@ -1,7 +1,7 @@
 """No broken internal link or fragment, in both languages, at the root and under /ssc2020/.
 
 The checker is the one `invoke publish` runs before it replaces the live site
-(`ssc_publish.sanity`): it reads every page and stylesheet of a build and resolves each
+(`ssc_deploy.sanity`): it reads every page and stylesheet of a build and resolves each
 address the way the server would serve it — the page or file must exist under the site's
 prefix, and a `#fragment` must name an `id` (or `<a name>`) of the target page, same-page
 links included. linkchecker (pinned) was tried and not used here: with its AnchorCheck
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ssc_publish import sanity
+from ssc_deploy import sanity
 
 from .browser_support import VARIANTS, Site, page_url
 

@@ -1,0 +1,7 @@
+"""Publishing tooling used by `tasks.py` and the pipeline, never by Pelican itself.
+
+`deploy` swaps a built tree into a served folder or uploads a release over
+rsync and switches to it (with rollback); `sanity` checks a built tree before it
+is published; `devserver` serves a build for previews and the browser tests;
+`nginx` renders and runs the shipped nginx configuration.
+"""
