@@ -180,3 +180,75 @@ def test_config_has_no_placeholders_left(server: Server) -> None:
     text = (server.prefix / "nginx.conf").read_text(encoding="utf-8")
     assert re.search(r"@@[A-Z_]+@@", text) is None
     assert "gzip_static on;" in text
+
+
+# --- security headers --------------------------------------------------------------------------
+
+SECURITY_HEADERS = ("Content-Security-Policy", "Referrer-Policy", "Permissions-Policy", "X-Content-Type-Options")
+
+
+def _csp(reply: Reply) -> dict[str, list[str]]:
+    """The Content-Security-Policy of an answer as {directive: [sources]}."""
+    policy: dict[str, list[str]] = {}
+    for part in reply.headers.get("Content-Security-Policy", "").split(";"):
+        if part.strip():
+            name, *sources = part.split()
+            policy[name] = sources
+    return policy
+
+
+@pytest.mark.parametrize("path", [
+    "/ssc2020/", "/ssc2020/en/timetable/", "/ssc2020/theme/css/site.css", "/ssc2020/schedule.ics",
+    "/ssc2020/feeds/news.atom.xml", "/ssc2020/pagefind/pagefind.js", "/ssc2020/no-such-page/",
+    "/ssc2020/en/no-such-page/", "/ssc2020/.manifest.json",
+])
+def test_every_answer_carries_the_security_headers(server: Server, path: str) -> None:
+    # A nested location with an add_header of its own would silently drop these: ask every kind.
+    for gzip_ok in (False, True):
+        reply = server.get(path, gzip_ok=gzip_ok)
+        missing = [name for name in SECURITY_HEADERS if not reply.headers.get(name)]
+        assert missing == [], f"{path} ({reply.status}) lacks {missing}"
+    nested = server.get(_some(server.root, "pagefind/index/*").rstrip("/"))
+    assert nested.headers.get("Content-Security-Policy") == reply.headers.get("Content-Security-Policy")
+
+
+def test_content_security_policy_allows_only_the_site_and_the_video_frame(server: Server) -> None:
+    policy = _csp(server.get("/ssc2020/"))
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'", "'wasm-unsafe-eval'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["img-src"] == ["'self'"]
+    assert policy["frame-src"] == ["https://www.youtube-nocookie.com"]
+    assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
+    assert policy["base-uri"] == ["'self'"] and policy["form-action"] == ["'self'"]
+    every_source = {source for sources in policy.values() for source in sources}
+    assert not every_source & {"'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"}
+
+
+def test_referrer_and_permissions_policies(server: Server) -> None:
+    reply = server.get("/ssc2020/en/")
+    assert reply.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    features = dict(item.strip().split("=", 1) for item in reply.headers["Permissions-Policy"].split(","))
+    for denied in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert features[denied] == "()"
+    for granted in ("autoplay", "fullscreen", "encrypted-media", "picture-in-picture"):
+        assert features[granted] == '("https://www.youtube-nocookie.com")'
+
+
+@pytest.mark.parametrize(("path", "page"), [("/ssc2020/.manifest.json", "404.html"),
+                                           ("/ssc2020/en/.manifest.json", "en/404.html"),
+                                           ("/ssc2020/theme/.env", "404.html")])
+def test_dot_files_are_never_served(server: Server, path: str, page: str) -> None:
+    hidden = server.root / path.removeprefix("/ssc2020/")
+    hidden.write_text('{"secret": true}', encoding="utf-8")
+    try:
+        reply = server.get(path)
+    finally:
+        hidden.unlink()
+    assert reply.status == 404
+    assert reply.body == (server.root / page).read_bytes()
+
+
+def test_hsts_is_documented_for_production_but_not_sent_over_plain_http(server: Server) -> None:
+    assert "Strict-Transport-Security" not in server.get("/ssc2020/").headers
+    assert '#     add_header Strict-Transport-Security "max-age=31536000" always;' in nginx.TEMPLATE.read_text()

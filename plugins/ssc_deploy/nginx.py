@@ -30,6 +30,7 @@ def render_config(*, root: Path, prefix: Path, port: int, host: str = "127.0.0.1
         "PREFIX": str(prefix.absolute()),
         "ROOT": str(root.absolute()).rstrip("/"),
         "LISTEN": f"{host}:{port}",
+        "DEPLOY": str(TEMPLATE.parent),
     }
     text = TEMPLATE.read_text(encoding="utf-8")
     for name, value in values.items():
