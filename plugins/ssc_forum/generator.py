@@ -58,6 +58,9 @@ class ForumGenerator(Generator):
         programme = model.build(content, lang, tz, now=now, forced_phase=forum["phase"])
         self.programme = programme
         self.context["programme"] = programme
+        # The page's language from the start of every render: macros imported "with context" at
+        # the top of a page template see the context before base.html's own `set lang` runs.
+        self.context["lang"] = lang
         self.context["timetable_grids"] = timetable.grids
 
     # --- output -------------------------------------------------------------------------------

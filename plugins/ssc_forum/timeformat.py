@@ -12,27 +12,64 @@ from functools import lru_cache
 from babel.dates import format_date, format_datetime
 
 _LOCALES = {"ko": "ko_KR", "en": "en_GB"}
-_DAY_PATTERN = {"ko": "y년 M월 d일 (E)", "en": "EEEE d MMMM y"}
-_SHORT_DAY_PATTERN = {"ko": "M월 d일 (E)", "en": "EEE d MMM"}
+# Korean writes the weekday in parentheses straight after the day, without a space: 2020년 9월 22일(화).
+_DAY_PATTERN = {"ko": "y년 M월 d일(E)", "en": "EEEE d MMMM y"}
+_SHORT_DAY_PATTERN = {"ko": "M월 d일(E)", "en": "EEE d MMM"}
+# CLDR calls Asia/Seoul "대한민국 표준시"; the city's own releases say "한국 표준시". One term, everywhere.
+_ZONE_NAMES = {("ko", "대한민국 표준시"): "한국 표준시"}
 
 
 def locale_of(lang: str) -> str:
-    """The Babel locale used for a site language."""
-    return _LOCALES.get(lang, "en_GB")
+    """The Babel locale used for a site language.
+
+    An unknown language is an error, not English: a template that loses its `lang`
+    (an undefined variable) must fail the build instead of printing English dates on
+    the Korean site.
+    """
+    try:
+        return _LOCALES[lang]
+    except (KeyError, TypeError):
+        raise ValueError(f"no date format for language {lang!r} (expected one of {', '.join(_LOCALES)})") from None
 
 
 @lru_cache(maxsize=4096)  # the same few instants are formatted on every page
 def day_label(value: date | datetime, lang: str) -> str:
-    """`2020년 9월 22일 (화)` / `Tuesday 22 September 2020`."""
+    """`2020년 9월 22일(화)` / `Tuesday 22 September 2020`."""
     d = value.date() if isinstance(value, datetime) else value
-    return format_date(d, _DAY_PATTERN.get(lang, _DAY_PATTERN["en"]), locale=locale_of(lang))
+    locale = locale_of(lang)  # first: an unknown language fails here, with its name
+    return format_date(d, _DAY_PATTERN[lang], locale=locale)
 
 
 @lru_cache(maxsize=4096)  # the same few instants are formatted on every page
 def short_day_label(value: date | datetime, lang: str) -> str:
-    """`9월 22일 (화)` / `Tue 22 Sep`."""
+    """`9월 22일(화)` / `Tue 22 Sep`."""
     d = value.date() if isinstance(value, datetime) else value
-    return format_date(d, _SHORT_DAY_PATTERN.get(lang, _SHORT_DAY_PATTERN["en"]), locale=locale_of(lang))
+    locale = locale_of(lang)
+    return format_date(d, _SHORT_DAY_PATTERN[lang], locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def date_range_label(start: date | datetime, end: date | datetime, lang: str) -> str:
+    """A span of days, the shared year and month said once.
+
+    `2020년 9월 22일(화)~23일(수)` / `22–23 September 2020`; across months
+    `2020년 9월 30일(수)~10월 1일(목)` / `30 September – 1 October 2020`; one day is `day_label`.
+    """
+    a = start.date() if isinstance(start, datetime) else start
+    b = end.date() if isinstance(end, datetime) else end
+    if a == b:
+        return day_label(a, lang)
+    locale = locale_of(lang)
+    if lang == "ko":
+        weekday = lambda d: format_date(d, "E", locale=locale)  # noqa: E731 - a one-line helper
+        if (a.year, a.month) == (b.year, b.month):
+            return f"{a.year}년 {a.month}월 {a.day}일({weekday(a)})~{b.day}일({weekday(b)})"
+        tail = format_date(b, "M월 d일" if a.year == b.year else "y년 M월 d일", locale=locale)
+        return f"{format_date(a, 'y년 M월 d일', locale=locale)}({weekday(a)})~{tail}({weekday(b)})"
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{format_date(b, 'd MMMM y', locale=locale)}"
+    head = format_date(a, "d MMMM" if a.year == b.year else "d MMMM y", locale=locale)
+    return f"{head} – {format_date(b, 'd MMMM y', locale=locale)}"
 
 
 @lru_cache(maxsize=4096)  # the same few instants are formatted on every page
@@ -42,7 +79,7 @@ def time_label(value: datetime, lang: str) -> str:
 
 
 def datetime_label(value: datetime, lang: str) -> str:
-    """`2020년 9월 22일 (화) 16:00` / `Tuesday 22 September 2020, 16:00`."""
+    """`2020년 9월 22일(화) 16:00` / `Tuesday 22 September 2020, 16:00`."""
     sep = " " if lang == "ko" else ", "
     return f"{day_label(value, lang)}{sep}{time_label(value, lang)}"
 
@@ -53,11 +90,18 @@ def zone_abbr(value: datetime) -> str:
 
 
 @lru_cache(maxsize=4096)  # the same few instants are formatted on every page
+def zone_name(value: datetime, lang: str) -> str:
+    """`한국 표준시` / `Korean Standard Time`: the zone's name at that moment (summer time included)."""
+    name = format_datetime(value, "zzzz", tzinfo=value.tzinfo, locale=locale_of(lang))
+    return _ZONE_NAMES.get((lang, name), name)
+
+
+@lru_cache(maxsize=4096)  # the same few instants are formatted on every page
 def zone_label(value: datetime, lang: str) -> str:
-    """`대한민국 표준시 (KST, UTC+09:00)` / `Korean Standard Time (KST, UTC+09:00)`."""
-    long_name = format_datetime(value, "zzzz", tzinfo=value.tzinfo, locale=locale_of(lang))
+    """`한국 표준시(KST, UTC+09:00)` / `Korean Standard Time (KST, UTC+09:00)`."""
     offset = value.strftime("%z")
-    return f"{long_name} ({zone_abbr(value)}, UTC{offset[:3]}:{offset[3:]})"
+    sep = "" if lang == "ko" else " "  # Korean puts no space before a parenthesis
+    return f"{zone_name(value, lang)}{sep}({zone_abbr(value)}, UTC{offset[:3]}:{offset[3:]})"
 
 
 def iso(value: datetime) -> str:
@@ -76,9 +120,11 @@ FILTERS = {
     "seconds_label": seconds_label,
     "day_label": day_label,
     "short_day_label": short_day_label,
+    "date_range_label": date_range_label,
     "time_label": time_label,
     "datetime_label": datetime_label,
     "zone_abbr": zone_abbr,
+    "zone_name": zone_name,
     "zone_label": zone_label,
     "iso": iso,
 }
