@@ -336,6 +336,18 @@ def translations(c: Context) -> None:
     pybabel("compile", "--directory", str(folder), "--domain", "messages", "--statistics")
 
 
+@task(help={"package": "the krds-uiux package folder (default: node_modules/krds-uiux)"})
+def tokens(c: Context, package: str | None = None) -> None:
+    """Rewrite theme/static/css/tokens.css: the KRDS design tokens the theme uses, from krds-uiux."""
+    from ssc_theme.tokens import write_tokens
+
+    source = Path(package) if package else ROOT / "node_modules" / "krds-uiux"
+    if not (source / "package.json").is_file():
+        raise Exit(f"{source} is not the krds-uiux package: run `npm ci` first.", code=1)
+    path = write_tokens(source, ROOT / "theme" / "static" / "css" / "tokens.css")
+    print(f"Wrote {path.relative_to(ROOT)}")
+
+
 @task
 def docs(c: Context) -> None:
     """Rewrite the editors' field reference and example files in docs/ from the content-type declarations."""

@@ -1,0 +1,1 @@
+"""The theme's build-time side: the KRDS design tokens the theme uses (`invoke tokens`)."""
