@@ -1,4 +1,4 @@
-"""Scale benchmark of the forum plugin (issue 3, point 7).
+"""Scale benchmark of the forum plugin.
 
 Writes a synthetic programme (by default 10 days x 8 rooms x 20 slots = 1,600
 sessions and 1,000 speakers, both languages: about 5,200 Markdown files) into a
@@ -22,6 +22,7 @@ Run from the project's root with its virtualenv:
 
     python bench/scale.py                    # the default programme (takes a few minutes)
     python bench/scale.py --small            # a quick run
+    python bench/scale.py --quick            # a smoke test (tests/test_bench.py runs it)
     python bench/scale.py --days 4 --rooms 6 --slots 12 --speakers 300
     python bench/scale.py --growth-only      # only the in-memory growth table
 """
@@ -55,6 +56,7 @@ NOT_FORUM_PLUGINS = ("ssc_search", "ssc_publish")
 LISTING_KINDS = ("TAG", "TAGS", "CATEGORY", "CATEGORIES", "AUTHOR", "AUTHORS", "ARCHIVES")
 DEFAULT_GROWTH_N = (200, 400, 800, 1600, 3200)
 SMALL_GROWTH_N = (100, 200, 400, 800)
+QUICK_GROWTH_N = (20, 40)
 GROWTH_FLAG_FACTOR = 2.0
 HOT_SPOT_SHARE = 0.25  # one step of the plugin taking more than this share of its build is flagged
 
@@ -412,8 +414,11 @@ class _Timer:
         return timed
 
 
-def _instrument_pelican(timer: _Timer) -> None:
-    """Time every Pelican generator's context and output phases (the plain builds' reading and writing)."""
+def _instrument_pelican(timer: _Timer) -> list[str]:
+    """Time every Pelican generator's context and output phases (the plain builds' reading and writing).
+
+    Returns the keys every build must call.
+    """
     from pelican import generators
 
     for cls in (generators.ArticlesGenerator, generators.PagesGenerator, generators.StaticGenerator,
@@ -421,22 +426,50 @@ def _instrument_pelican(timer: _Timer) -> None:
         for phase in ("generate_context", "generate_output"):
             if phase in cls.__dict__:
                 setattr(cls, phase, timer.wrap(f"pelican.{phase}", cls.__dict__[phase]))
+    return ["pelican.generate_context", "pelican.generate_output"]
 
 
-def _instrument_forum(timer: _Timer) -> None:
-    """Time the forum plugin's phases and the steps inside them.
+# The forum plugin's steps the plugin build times: (module under ssc_forum, attribute, key). The
+# callers look these up as module attributes at call time, so the wrappers are the ones called.
+# A step that disappears in a refactor stops the benchmark with its name; one that is no longer
+# called is flagged in the report (and fails the smoke test in tests/test_bench.py).
+FORUM_STEPS = (
+    # The generator module imported read_content by name, so it is replaced there.
+    ("generator", "read_content", "read_content"),
+    ("content", "_check_across", "check_across"),
+    ("model", "build", "model_build"),
+    # generate_context puts `timetable.grids` into the template context, so this wrapper is the one called.
+    ("timetable", "grids", "timetable_grids"),
+    ("exports", "write_all", "exports"),
+    # The steps of the exports; write_all reaches them through these module attributes.
+    ("exports.ical", "calendars", "export:calendars"),
+    ("exports.ical", "_event", "ical:event"),
+    ("exports.ical", "_timezone_bytes", "ical:vtimezone"),
+    ("exports", "schedule_data", "export:schedule_data"),
+    ("exports.schedule_xml", "render", "export:schedule_xml"),
+    ("exports.schedule_json", "render", "export:schedule_json"),
+)
+
+
+class InstrumentError(SystemExit):
+    """A step the benchmark times no longer exists: the benchmark must be updated with the code."""
+
+
+def _instrument_forum(timer: _Timer) -> list[str]:
+    """Time the forum plugin's phases and the steps inside them; return the keys that must be called.
 
     The plugin is imported here, before Pelican loads it: Pelican reuses a plugin module
     already in `sys.modules`, so the build runs the wrapped methods.
     """
+    import importlib
+
     sys.path.insert(0, str(PLUGINS_DIR))
-    import ssc_forum.content as content
-    import ssc_forum.exports as exports
     import ssc_forum.generator as generator
-    import ssc_forum.model as model
-    import ssc_forum.timetable as timetable
 
     gen = generator.ForumGenerator
+    for name in ("generate_context", "generate_output", "_write", "_expand"):
+        if not callable(getattr(gen, name, None)):
+            raise InstrumentError(f"bench/scale.py: ForumGenerator.{name} is gone; update the benchmark")
     # Keyed by the language site, to show that each language's generator does the same work.
     gen.generate_context = timer.wrap(lambda self: f"context:{self.settings['DEFAULT_LANG']}",
                                       gen.generate_context)
@@ -444,28 +477,19 @@ def _instrument_forum(timer: _Timer) -> None:
                                      gen.generate_output)
     gen._write = timer.wrap(lambda self, *a, **k: f"write:{k.get('page_kind')}", gen._write)
     gen._expand = timer.wrap("expand_shortcodes", gen._expand)
-    # Module attributes: the callers look them up at call time, so the wrappers are the ones used.
-    # The generator module imported read_content by name, so it is replaced there.
-    generator.read_content = timer.wrap("read_content", generator.read_content)
-    generator._unknown_days = timer.wrap("unknown_days", generator._unknown_days)
-    content._check_across = timer.wrap("check_across", content._check_across)
-    model.build = timer.wrap("model_build", model.build)
-    # generate_context puts `timetable.grids` into the template context, so this wrapper is the one called.
-    timetable.grids = timer.wrap("timetable_grids", timetable.grids)
-    exports.write_all = timer.wrap("exports", exports.write_all)
-    # The steps of the exports; write_all reaches them through these module attributes.
+    keys = ["expand_shortcodes"]
+    for module_name, attr, key in FORUM_STEPS:
+        module = importlib.import_module(f"ssc_forum.{module_name}")
+        func = getattr(module, attr, None)
+        if not callable(func):
+            raise InstrumentError(f"bench/scale.py: ssc_forum.{module_name}.{attr} is gone; update FORUM_STEPS")
+        setattr(module, attr, timer.wrap(key, func))
+        keys.append(key)
+    # Inside the calendars: the calendars' own header lines, serialised once per calendar.
     from icalendar import Calendar
 
-    from ssc_forum.exports import ical, schedule_json, schedule_xml
-
-    ical.programme_calendar = timer.wrap("export:programme_calendar", ical.programme_calendar)
-    ical.session_calendar = timer.wrap("export:session_calendar", ical.session_calendar)
-    exports.schedule_data = timer.wrap("export:schedule_data", exports.schedule_data)
-    schedule_xml.render = timer.wrap("export:schedule_xml", schedule_xml.render)
-    schedule_json.render = timer.wrap("export:schedule_json", schedule_json.render)
-    # Inside the calendars: the VTIMEZONE made from the IANA data, and the serialisation.
-    Calendar.add_missing_timezones = timer.wrap("ical:add_missing_timezones", Calendar.add_missing_timezones)
     Calendar.to_ical = timer.wrap("ical:to_ical", Calendar.to_ical)
+    return [*keys, "ical:to_ical"]
 
 
 def _count_output(output: Path) -> tuple[int, int]:
@@ -492,9 +516,9 @@ def child_main(spec_file: str) -> None:
     from pelican.settings import read_settings
 
     timer = _Timer()
-    _instrument_pelican(timer)
+    required = _instrument_pelican(timer)
     if spec["key"] == "plugin":
-        _instrument_forum(timer)
+        required += _instrument_forum(timer)
     if spec["key"] == "listings":
         from pelican.urlwrappers import Tag
 
@@ -519,6 +543,7 @@ def child_main(spec_file: str) -> None:
         "rss_start_kb": rss_start_kb,
         "rss_peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "timer": {"total": timer.total, "calls": timer.calls, "per_call": timer.per_call},
+        "required": required,
     }
     Path(spec["result"]).write_text(json.dumps(result), encoding="utf-8")
 
@@ -675,7 +700,6 @@ def _print_plugin_share(r: dict[str, Any]) -> None:
     print(f"    read_content (files, Markdown, field checks)  {pct(t.get('read_content', 0))}   "
           f"{len(reads)} calls: " + ", ".join(f"{v:.2f} s" for v in reads))
     print(f"      of which _check_across (cross-file checks) {pct(t.get('check_across', 0))}")
-    print(f"    _unknown_days (timetable shortcode days)       {pct(t.get('unknown_days', 0))}")
     print(f"    model.build                                    {pct(t.get('model_build', 0))}")
     print(f"  output phase   ForumGenerator.generate_output   {pct(output)}   "
           + ", ".join(f"{k.split(':')[1]} {v:.2f} s" for k, v in sorted(t.items()) if k.startswith("output:")))
@@ -688,14 +712,14 @@ def _print_plugin_share(r: dict[str, Any]) -> None:
         key = writes[kind]
         print(f"      {kind:<10} {calls[key]:>6} pages {t[key]:>8.2f} s  {1000 * t[key] / calls[key]:>8.2f} ms/page")
     print(f"    exports (ical, schedule.xml/json)              {pct(t.get('exports', 0))}")
-    for key, label in (("export:session_calendar", "ical.session_calendar (one .ics per session)"),
-                       ("export:programme_calendar", "ical.programme_calendar (schedule.ics)"),
+    for key, label in (("export:calendars", "ical.calendars (schedule.ics, one per session)"),
+                       ("ical:event", "  of which ical._event (each event, once)"),
+                       ("ical:vtimezone", "  of which the VTIMEZONE (cached)"),
                        ("export:schedule_data", "schedule_data (frab structure)"),
                        ("export:schedule_xml", "schedule_xml.render"),
                        ("export:schedule_json", "schedule_json.render")):
         print(f"      {label:<45}{pct(t.get(key, 0))}   {calls.get(key, 0)} calls")
-    for key, label in (("ical:add_missing_timezones", "in both: Calendar.add_missing_timezones"),
-                       ("ical:to_ical", "in both: Calendar.to_ical")):
+    for key, label in (("ical:to_ical", "calendar headers: Calendar.to_ical"),):
         n = calls.get(key, 0)
         print(f"      {label:<45}{pct(t.get(key, 0))}   {n} calls, "
               f"{1000 * t.get(key, 0) / max(n, 1):.2f} ms each")
@@ -707,13 +731,40 @@ def _print_plugin_share(r: dict[str, Any]) -> None:
     print(f"  Each language site's generator reads and checks the files of both languages ({len(reads)} reads).")
     # A single step (not a sum of steps) taking this much of the build is a hot spot worth a look.
     leaves = {"read_content": "read_content", "model_build": "model.build", "expand_shortcodes": "_expand",
-              "export:session_calendar": "ical.session_calendar", "ical:add_missing_timezones":
-              "Calendar.add_missing_timezones", **{k: f"_write of {k.split(':', 1)[1]} pages" for k in writes.values()}}
+              "export:calendars": "ical.calendars", "ical:event": "ical._event",
+              **{k: f"_write of {k.split(':', 1)[1]} pages" for k in writes.values()}}
     for key, label in leaves.items():
         share = t.get(key, 0) / build
         if share > HOT_SPOT_SHARE:
             print(f"  FLAG: {label} alone takes {100 * share:.0f} % of the build ({calls.get(key, 0)} calls, "
                   f"{1000 * t[key] / max(calls.get(key, 1), 1):.2f} ms each)")
+
+
+def _print_steps_called(results: dict[str, dict[str, Any]]) -> bool:
+    """One line per build: how many instrumented steps ran; a FLAG for each that never ran. True if all ran."""
+    print("\nInstrumented steps (each must have been called at least once, or its figure measures nothing)")
+    ok = True
+    for build in BUILDS:
+        r = results.get(build.key)
+        if r is None:
+            continue
+        calls = r["timer"]["calls"]
+        missing = [key for key in r["required"] if calls.get(key, 0) == 0]
+        print(f"  steps-called: build={build.key} called={len(r['required']) - len(missing)}/{len(r['required'])}")
+        for key in missing:
+            ok = False
+            print(f"  FLAG: instrumented step {key} was never called in the {build.label} build")
+    return ok
+
+
+def _print_summary(results: dict[str, dict[str, Any]], size: Size) -> None:
+    """The run's figures in one line each, for scripts and the smoke test."""
+    plugin, pages = results.get("plugin"), results.get("pages")
+    if plugin and pages:
+        ratio = (plugin["build_s"] / max(plugin["html"], 1)) / (pages["build_s"] / max(pages["html"], 1))
+        print(f"scale: sessions={size.n_sessions} plugin_s={plugin['build_s']:.2f} plain_s={pages['build_s']:.2f} "
+              f"per_page_ratio={ratio:.2f} "
+              f"peak_rss_ratio={plugin['rss_peak_kb'] / pages['rss_peak_kb']:.2f}")
 
 
 def _print_ratios(results: dict[str, dict[str, Any]]) -> None:
@@ -787,6 +838,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--pages", type=int, default=3, help="plain pages; the first two show timetables (default 3)")
     parser.add_argument("--small", action="store_true",
                         help="quick run: 2 days x 4 rooms x 10 slots, 60 speakers, 4 cases; growth up to n=800")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke test: 1 day x 3 rooms x 4 slots, 10 speakers, 2 cases; growth n=20,40 once")
     parser.add_argument("--growth", type=str, default=None,
                         help="comma-separated session counts of the growth table (default 200,400,800,1600,3200)")
     parser.add_argument("--repeat", type=int, default=3, help="growth table: best of this many runs (default 3)")
@@ -799,7 +852,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.small:
         args.days, args.rooms, args.slots, args.speakers, args.cases, args.pages = 2, 4, 10, 60, 4, 3
-    growth = args.growth or ",".join(map(str, SMALL_GROWTH_N if args.small else DEFAULT_GROWTH_N))
+    if args.quick:
+        args.days, args.rooms, args.slots, args.speakers, args.cases, args.pages = 1, 3, 4, 10, 2, 3
+        args.repeat = 1
+    growth = args.growth or ",".join(map(str, QUICK_GROWTH_N if args.quick else SMALL_GROWTH_N if args.small
+                                         else DEFAULT_GROWTH_N))
     args.growth_n = [int(v) for v in growth.split(",") if v.strip()]
     if min(args.days, args.rooms, args.slots) < 1 or args.speakers < 0 or args.cases < 0 or args.pages < 0:
         parser.error("days, rooms and slots must be at least 1; speakers, cases and pages at least 0")
@@ -820,6 +877,7 @@ def main(argv: list[str]) -> None:
           f"{size.n_sessions} sessions, {size.speakers} speakers, {size.cases} cases, {size.pages} pages; "
           f"Python {sys.version.split()[0]}")
     work = Path(tempfile.mkdtemp(prefix="ssc-scale-"))
+    all_called = True
     try:
         if not args.growth_only:
             started = time.perf_counter()
@@ -836,6 +894,8 @@ def main(argv: list[str]) -> None:
             if "plugin" in results:
                 _print_plugin_share(results["plugin"])
             _print_ratios(results)
+            all_called = _print_steps_called(results)
+            _print_summary(results, size)
         if not args.no_growth:
             rows = []
             for n in args.growth_n:
@@ -847,6 +907,8 @@ def main(argv: list[str]) -> None:
             print(f"\nKept the temporary folder: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+    if not all_called:
+        raise SystemExit("scale.py: some instrumented steps were never called (see FLAG above)")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,44 @@
+"""The benchmarks cannot rot: each quick mode runs to its end, prints its figures, and times real work.
+
+A benchmark that crashes, or whose instrumentation wraps a function the code no longer calls,
+reports nothing (or zeros) without anyone noticing; these smoke tests run every benchmark's quick
+mode as a user would and read what it printed.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(script: str, *args: str, timeout: int = 240) -> str:
+    """Run a benchmark script from the project's root; fail with its output unless it exits 0."""
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, f"bench/{script} {' '.join(args)} exited {proc.returncode}:\n{output[-4000:]}"
+    return output
+
+
+def test_scale_quick_runs_every_build_and_calls_every_instrumented_step() -> None:
+    out = _run("scale.py", "--quick")
+    called = re.findall(r"steps-called: build=(\w+) called=(\d+)/(\d+)", out)
+    assert {build for build, _, _ in called} == {"plugin", "pages", "articles", "listings"}, out
+    for build, done, required in called:
+        assert int(required) > 0 and done == required, f"{build}: only {done} of {required} steps ran\n{out}"
+    assert "FLAG: instrumented step" not in out
+    # The plugin's steps are really timed: every export and read step shows a positive number of calls.
+    assert re.search(r"ical\.calendars .* [1-9]\d* calls", out), out
+    assert re.search(r"read_content .* [1-9]\d* calls", out), out
+    summary = re.search(r"^scale: sessions=(\d+) plugin_s=([\d.]+) plain_s=([\d.]+) per_page_ratio=([\d.]+) "
+                        r"peak_rss_ratio=([\d.]+)", out, re.MULTILINE)
+    assert summary, out
+    assert int(summary.group(1)) == 12 and float(summary.group(2)) > 0 and float(summary.group(3)) > 0
+    # The growth table has a row per size, each with a positive total.
+    rows = re.findall(r"^\s+(20|40)\s+\d+ .*?([\d.]+) ms r=[\d.]+\s*$", out, re.MULTILINE)
+    assert [n for n, _ in rows] == ["20", "40"], out
+    assert all(float(total) > 0 for _, total in rows)
