@@ -1,8 +1,20 @@
 """Pelican settings for the local build of the forum archive (Korean main site, English at /en/)."""
 
+import logging
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
+
+
+def _not_the_local_feed_warning(record: logging.LogRecord) -> bool:
+    # The local build has no SITEURL on purpose (its feeds use site-relative addresses); the
+    # published build sets SITEURL and FEED_DOMAIN. Pelican's warning about it needs no action.
+    return not record.getMessage().startswith("Feeds generated without SITEURL")
+
+
+if _not_the_local_feed_warning.__name__ not in {getattr(f, "__name__", "") for f in
+                                                logging.getLogger("pelican.settings").filters}:
+    logging.getLogger("pelican.settings").addFilter(_not_the_local_feed_warning)
 
 SITENAME = "2020 서울 스마트시티 리더스 포럼"
 SITESUBTITLE = "포용적 스마트도시"

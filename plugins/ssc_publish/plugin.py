@@ -9,14 +9,25 @@ from pelican import signals
 
 from ssc_forum.settings import is_main_site
 
+from .fingerprint import fingerprint_tree
 from .precompress import precompress_tree
+from .revision import build_revision, write_version_file
 from .sitemap import write_sitemap_and_robots
+from .summary import print_summary, quiet_pelican_summary, summary_line
+from .validators import set_content_mtimes
 
 log = logging.getLogger(__name__)
 
 
 def finish_site(pelican_obj) -> None:
-    """Write the sitemap and robots.txt, then the `.gz` copies, after the last language is built.
+    """Finish the whole tree after the last language is built, in this order.
+
+    1. fingerprint the assets and rewrite every reference (after every plugin listed before
+       this one in PLUGINS has written its files: a step that changes assets, such as font
+       subsetting, must be such a plugin);
+    2. `version.txt` with the commit, the sitemap and robots.txt;
+    3. the `.gz` copies, of the final bytes;
+    4. file times from the content, so HTTP validators follow the content (see `validators`).
 
     i18n-subsites builds the English sub-site inside the Korean run (from its `get_writer`
     signal), so the English `finalized` fires first and the Korean one last: only then is the
@@ -26,11 +37,19 @@ def finish_site(pelican_obj) -> None:
     if not is_main_site(settings):
         return
     root = Path(pelican_obj.output_path)
-    urls = write_sitemap_and_robots(root, settings.get("SITEURL", ""))
+    site_url = settings.get("SITEURL", "")
+    renamed = fingerprint_tree(root, site_url)
+    write_version_file(root, build_revision(Path(settings["PATH"])))
+    urls = write_sitemap_and_robots(root, site_url)
     gzipped = precompress_tree(root)
-    log.info("ssc_publish: sitemap with %d pages, %d files precompressed", urls, gzipped)
+    set_content_mtimes(root)
+    log.info("ssc_publish: %d assets fingerprinted, sitemap with %d pages, %d files precompressed",
+             len(renamed), urls, gzipped)
+    languages = (settings["DEFAULT_LANG"], *sorted(settings.get("I18N_SUBSITES", {})))
+    print_summary(summary_line(root, languages))
 
 
 def register() -> None:
     """Connect the plugin to Pelican."""
+    quiet_pelican_summary()
     signals.finalized.connect(finish_site)
