@@ -11,9 +11,11 @@ install: a hash of it is kept in .venv. Only the standard library is used here.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import venv
@@ -95,9 +97,43 @@ def ensure_node_modules(root: Path = ROOT) -> None:
     stamp.write_text(file_hash(root / "package.json", root / "package-lock.json") + "\n", encoding="utf-8")
 
 
+def call(cmd: list[str], env: dict[str, str] | None = None) -> int:
+    """Run a command in the project folder until it has stopped; return its exit status.
+
+    The command runs in a process group of its own, and SIGINT (Ctrl+C) or SIGTERM sent to
+    this process is passed on to that whole group (the task and whatever it started, such as
+    Pelican), so nothing goes on working after `make.py` returned. This process waits for the
+    command to stop and then returns its status; a command ended by a signal gives 128 + its
+    number, as a shell reports it.
+    """
+    forwardable = (signal.SIGINT, signal.SIGTERM)
+    pending: list[int] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        if child is None:
+            pending.append(signum)
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signum)
+
+    child: subprocess.Popen[bytes] | None = None
+    saved = {sig: signal.signal(sig, forward) for sig in forwardable}
+    try:
+        # A signal that arrives before the child exists is passed on as soon as it does.
+        child = subprocess.Popen(cmd, cwd=ROOT, env=env, process_group=0)
+        for signum in pending:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signum)
+        code = child.wait()
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    return 128 - code if code < 0 else code
+
+
 def run(cmd: list[str], env: dict[str, str] | None = None) -> None:
     """Run a command in the project folder; stop with its exit code if it fails."""
-    code = subprocess.call(cmd, cwd=ROOT, env=env)
+    code = call(cmd, env=env)
     if code != 0:
         sys.exit(code)
 
@@ -113,8 +149,8 @@ def main(argv: list[str]) -> int:
     task, args = argv[0], argv[1:]
     if task == "test":
         ensure_node_modules()
-        return subprocess.call([str(python), "-m", "pytest", *args], cwd=ROOT)
-    return subprocess.call([str(python), "-m", "invoke", task, *args], cwd=ROOT)
+        return call([str(python), "-m", "pytest", *args])
+    return call([str(python), "-m", "invoke", task, *args])
 
 
 if __name__ == "__main__":

@@ -105,12 +105,6 @@ def _publish_target(target: str | None, rsync: str | None) -> tuple[Path | None,
     return (Path(target).absolute() if target else None), rsync
 
 
-def _revision() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                          check=False)
-    return done.stdout.strip() if done.returncode == 0 else ""
-
-
 def _serve(output: Path, prefix: str) -> None:
     from ssc_deploy.devserver import make_server
 
@@ -358,64 +352,100 @@ def docs(c: Context) -> None:
 # --- publishing ------------------------------------------------------------------------------
 
 
-def publish_site(*, target: Path | None, rsync: str | None, content: Path) -> str:
+def release_for(source: Path, *, allow_dirty: bool) -> str:
+    """The name of an rsync release of the checkout at `source`; Exit if it has uncommitted changes.
+
+    A release is named after its commit, so a build with changes no commit holds is refused
+    unless `allow_dirty`, and then named `...-dirty` so nobody mistakes it for that commit.
+    """
+    state = deploy.source_state(source)
+    if state.dirty and not allow_dirty:
+        shown = ", ".join(state.changes[:5]) + (f" and {len(state.changes) - 5} more" if len(state.changes) > 5 else "")
+        raise Exit(f"Not published: the working tree differs from commit {state.revision or '(none)'} ({shown}). "
+                   "Commit the changes, or publish anyway with --allow-dirty (the release is then named …-dirty).",
+                   code=1)
+    return deploy.release_name(state.revision, dirty=state.dirty)
+
+
+def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow_dirty: bool = False,
+                 source: Path = ROOT) -> str:
     """Build the published site, check it, then replace what is served; return where it went.
 
-    Order: content check, build with publishconf.py into a fresh folder (the build repeats the
-    content validation), sanity check of the built tree; only then the swap (local folder) or
-    the release switch (rsync). Any failure raises Exit and leaves the served site untouched.
+    Order, all under the target's lock: content check, build with publishconf.py into a fresh
+    folder (the build repeats the content validation), check of the built tree (links, pages,
+    no symbolic link, device or hidden file), its manifest; only then the swap (local folder) or
+    the release switch (rsync). Any failure, or SIGINT/SIGTERM before the swap, raises Exit and
+    leaves the served site untouched. An rsync release of a checkout (`source`) with
+    uncommitted changes needs `allow_dirty`.
     """
-    problems = content_problems(content)
-    if problems:
-        print("\n".join(problems))
-        raise Exit(f"Not published: {len(problems)} problem(s) in the content.", code=1)
+    release = release_for(source, allow_dirty=allow_dirty) if rsync else ""
     settings = _read_settings(CONFIG["settings_publish"], content)
-    beside = target if target else CONFIG["output"]
-    staging = build_site(beside, settings_file=CONFIG["settings_publish"], content=content)
-    try:
-        problems = sanity.check_tree(staging, settings["SITEURL"])
+
+    def build_into(staging: Path) -> None:
+        problems = content_problems(content)
         if problems:
             print("\n".join(problems))
-            raise Exit(f"Not published: {len(problems)} problem(s) in the built site.", code=1)
-        if target:
-            previous = deploy.install_tree(staging, target, keep_previous=True)
-            kept = f"; the site before is in {previous}" if previous else ""
-            return f"{target}{kept}"
-        try:
-            return deploy.rsync_release(staging, rsync, release=deploy.release_name(_revision()))
-        except deploy.PublishError as exc:
-            raise Exit(f"Not published: {exc}", code=1) from None
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+            raise Exit(f"Not published: {len(problems)} problem(s) in the content.", code=1)
+        started = time.monotonic()
+        if not run_pelican(CONFIG["settings_publish"], staging, content):
+            raise Exit("Not published: the build failed; nothing that is served changed.", code=1)
+        print(f"Built in {time.monotonic() - started:.1f} s.")
+
+    try:
+        done = deploy.publish(target=target, rsync=rsync, beside=target or CONFIG["output"], build=build_into,
+                              check=lambda tree: sanity.check_tree(tree, settings["SITEURL"]), release=release)
+    except deploy.CheckFailed as exc:
+        print("\n".join(exc.problems))
+        raise Exit(f"Not published: {exc}.", code=1) from None
+    except deploy.Interrupted as exc:
+        if exc.published:
+            raise Exit(f"Published, then {exc}: {target} serves the new site.", code=128 + exc.signum) from None
+        raise Exit(f"Not published: {exc}; nothing that is served changed.", code=128 + exc.signum) from None
+    except deploy.PublishError as exc:
+        raise Exit(f"Not published: {exc}", code=1) from None
+    for path in done.removed:
+        print(f"Removed {path.name}, left beside the target by a publish or build that was stopped.")
+    return f"{done.where}; the site before is in {done.previous}" if done.previous else done.where
 
 
 @task(help={
     "target": "local folder the web server serves (else SSC_PUBLISH_DIR or PUBLISH_DIR)",
     "rsync": "[user@host:]/path to publish to with rsync (else SSC_PUBLISH_RSYNC or PUBLISH_RSYNC)",
     "content": "content folder (default: content)",
+    "allow_dirty": "publish an rsync release even with uncommitted changes (its name then ends in -dirty)",
 })
-def publish(c: Context, target: str | None = None, rsync: str | None = None, content: str | None = None) -> None:
+def publish(c: Context, target: str | None = None, rsync: str | None = None, content: str | None = None,
+            allow_dirty: bool = False) -> None:
     """Build with publishconf.py, check everything, and only then replace the published site.
 
     A local folder is swapped in by one rename and the old site kept as <folder>.previous; an
     rsync target gets a new release and its `current` link is switched. `invoke rollback` undoes it.
+    One publish per target at a time: a second one is refused at once.
     """
     dest_dir, dest_rsync = _publish_target(target, rsync)
-    where = publish_site(target=dest_dir, rsync=dest_rsync, content=_path(content, "content"))
+    where = publish_site(target=dest_dir, rsync=dest_rsync, content=_path(content, "content"),
+                         allow_dirty=allow_dirty)
     print(f"Published: {where}")
 
 
 @task(help={"target": "local folder (as for publish)", "rsync": "rsync target (as for publish)"})
 def rollback(c: Context, target: str | None = None, rsync: str | None = None) -> None:
-    """Serve the site published before the last one again (run it twice to come back)."""
+    """Serve the site published before the last one again (run it twice to come back).
+
+    Only a whole tree goes back online: its files must match the manifest written when it was published.
+    """
     dest_dir, dest_rsync = _publish_target(target, rsync)
+    lock = deploy.lock_path(dest_dir) if dest_dir else deploy.rsync_lock_path(dest_rsync, CONFIG["output"])
     try:
-        if dest_dir:
-            deploy.rollback_tree(dest_dir)
-            print(f"Rolled back: {dest_dir} now serves what {deploy.previous_path(dest_dir)} held, and vice versa.")
-        else:
-            print(f"Rolled back: current is {deploy.rollback_release(dest_rsync)}")
+        with deploy.publish_lock(lock):
+            if dest_dir:
+                deploy.rollback_tree(dest_dir)
+                print(f"Rolled back: {dest_dir} now serves what {deploy.previous_path(dest_dir)} held, "
+                      "and vice versa.")
+            else:
+                print(f"Rolled back: current is {deploy.rollback_release(dest_rsync)}")
+        for path in deploy.stale_leftovers(dest_dir or CONFIG["output"]):
+            print(f"Left over beside the target by a stopped publish (`publish` or `clean` removes it): {path}")
     except deploy.PublishError as exc:
         raise Exit(str(exc), code=1) from None
 

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,11 +58,14 @@ def copy_content(name: str) -> Path:
 
 
 def make_old_tree(path: Path) -> dict[str, bytes]:
-    """Put a small stand-in for an earlier published site at `path`; return its snapshot."""
+    """Put a small stand-in for an earlier published site at `path` (with its manifest); return its snapshot."""
+    from ssc_deploy import deploy
+
     (path / "sessions").mkdir(parents=True)
     (path / "index.html").write_text("<!DOCTYPE html><title>old</title>", encoding="utf-8")
     (path / "sessions" / "index.html").write_text("<!DOCTYPE html><title>old sessions</title>", encoding="utf-8")
     (path / STALE).write_text("only in the old tree", encoding="utf-8")
+    deploy.write_manifest(path)
     return snapshot(path)
 
 
@@ -115,3 +119,50 @@ def own_url(root: Path, page: Path, site_url: str = SITE_URL) -> str:
     if rel == "index.html" or rel.endswith("/index.html"):
         rel = rel[: -len("index.html")]
     return f"{site_url}/{rel}"
+
+
+# --- publishes run in child processes, as two people or two CI jobs would start them -----------
+
+MARKER = "published-by.txt"
+"""A file each test publish adds to its copy of the site, naming that publish."""
+
+
+def copy_build(tree: Path, marker: str, hold: float = 0.0):
+    """A `build` for `deploy.publish`: copy the built `tree`, mark the copy, then take `hold` seconds.
+
+    The hold stands for the build's own time, so a second publish starts while the first one
+    still holds the lock.
+    """
+    def build(staging: Path) -> None:
+        shutil.copytree(tree, staging, dirs_exist_ok=True)
+        (staging / MARKER).write_text(marker, encoding="utf-8")
+        time.sleep(hold)
+
+    return build
+
+
+def child_publish(tree: str, target: str, marker: str, hold: str) -> int:
+    """Publish a copy of `tree` into `target` with `deploy.publish`; the exit status of a publish command.
+
+    Prints what a publish prints: 'Published: ...' or 'Not published: ...'.
+    """
+    from ssc_deploy import deploy, sanity
+
+    try:
+        done = deploy.publish(target=Path(target), rsync=None, beside=Path(target),
+                              build=copy_build(Path(tree), marker, float(hold)),
+                              check=lambda staged: sanity.check_tree(staged, SITE_URL))
+    except deploy.PublishError as exc:
+        print(f"Not published: {exc}", flush=True)
+        return 1
+    print(f"Published: {done.where}", flush=True)
+    return 0
+
+
+def start_child_publish(tree: Path, target: Path, marker: str, hold: float) -> subprocess.Popen[str]:
+    """Start `child_publish` in a new Python process; its output is piped."""
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import publish_helpers as h; "
+            "sys.exit(h.child_publish(*sys.argv[2:]))")
+    return subprocess.Popen([sys.executable, "-c", code, str(Path(__file__).parent), str(tree), str(target),
+                             marker, str(hold)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)

@@ -5,19 +5,26 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from invoke import Exit
 from publish_helpers import (
+    MARKER,
     REPO,
     SITE_URL,
     STALE,
+    copy_build,
     copy_content,
     make_old_tree,
     published,
     snapshot,
+    start_child_publish,
     workdir,
 )
 
@@ -211,3 +218,322 @@ def test_publishconf_is_the_local_settings_with_the_public_address() -> None:
     assert pub["SITEURL"] == SITE_URL
     assert pub["PLUGINS"] == base["PLUGINS"]
     assert pub["I18N_SUBSITES"]["en"]["FEED_DOMAIN"] == f"{SITE_URL}/en"
+
+
+# --- what a published tree may hold ------------------------------------------------------------
+
+
+def test_built_tree_check_refuses_links_devices_and_hidden_files(tmp_path: Path) -> None:
+    tree = tmp_path / "site"
+    shutil.copytree(published().live, tree)
+    (tree / "theme" / "env.txt").symlink_to("/proc/self/environ")
+    (tree / "theme" / "home").symlink_to(Path.home(), target_is_directory=True)
+    (tree / "en" / "about.html").symlink_to("../about/index.html")  # even a link that stays inside
+    os.mkfifo(tree / "theme" / "pipe")
+    (tree / ".env").write_text("TOKEN=secret", encoding="utf-8")
+    (tree / "theme" / ".git").mkdir()
+    (tree / "theme" / ".git" / "config").write_text("[core]", encoding="utf-8")
+    problems = sanity.check_tree(tree, SITE_URL)
+    assert sorted(problems) == sorted([
+        "theme/env.txt: a symbolic link (to /proc/self/environ); a published site holds only files",
+        f"theme/home: a symbolic link (to {Path.home()}); a published site holds only files",
+        "en/about.html: a symbolic link (to ../about/index.html); a published site holds only files",
+        "theme/pipe: not a regular file (a device, socket or pipe)",
+        ".env: a hidden file or folder; a published site holds none",
+        "theme/.git: a hidden file or folder; a published site holds none",
+    ])
+    # The manifest at the top is the one hidden file allowed; the same name deeper down is not.
+    for name in (".env", "theme/env.txt", "theme/home", "en/about.html", "theme/pipe", "theme/.git/config"):
+        (tree / name).unlink()
+    (tree / "theme" / ".git").rmdir()
+    deploy.write_manifest(tree)
+    assert sanity.check_tree(tree, SITE_URL) == []
+    shutil.copy(tree / deploy.MANIFEST, tree / "en" / deploy.MANIFEST)
+    assert sanity.check_tree(tree, SITE_URL) == [
+        f"en/{deploy.MANIFEST}: a hidden file or folder; a published site holds none"]
+
+
+def test_a_tree_with_a_link_is_not_published(tmp_path: Path) -> None:
+    live = tmp_path / "served" / "ssc2020"
+    before = make_old_tree(live)
+
+    def build_with_a_link(staging: Path) -> None:
+        copy_build(published().live, "with-link")(staging)
+        (staging / "theme" / "env.txt").symlink_to("/proc/self/environ")
+
+    with pytest.raises(deploy.CheckFailed) as failed:
+        deploy.publish(target=live, rsync=None, beside=live, build=build_with_a_link,
+                       check=lambda tree: sanity.check_tree(tree, SITE_URL))
+    assert failed.value.problems == [
+        "theme/env.txt: a symbolic link (to /proc/self/environ); a published site holds only files"]
+    assert snapshot(live) == before
+    assert not _staging_leftovers(live.parent)
+
+
+def test_every_published_tree_carries_a_manifest_that_verifies() -> None:
+    live = published().live
+    assert deploy.verify_manifest(live) == []
+    listed = (live / deploy.MANIFEST).read_text(encoding="utf-8").splitlines()
+    files = sorted(p.relative_to(live).as_posix() for p in live.rglob("*") if p.is_file())
+    assert sorted(line.split("  ", 1)[1] for line in listed) == [f for f in files if f != deploy.MANIFEST]
+    if shutil.which("sha256sum"):  # the rsync rollback checks a release with the system's tool
+        subprocess.run(["sha256sum", "--quiet", "--strict", "-c", deploy.MANIFEST], cwd=live, check=True)
+
+
+def test_manifest_finds_missing_changed_and_extra_files(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(published().live, tree)
+    (tree / "about" / "index.html").unlink()
+    (tree / "en" / "index.html").write_text("changed", encoding="utf-8")
+    (tree / "extra.html").write_text("extra", encoding="utf-8")
+    assert deploy.verify_manifest(tree) == ["about/index.html is missing", "en/index.html has changed",
+                                            "extra.html is not in the manifest"]
+    (tree / deploy.MANIFEST).unlink()
+    assert deploy.verify_manifest(tree) == [f"it has no {deploy.MANIFEST} (not a tree written by publish)"]
+
+
+# --- one publish per target --------------------------------------------------------------------
+
+
+def test_second_lock_of_a_target_is_refused_at_once_naming_the_holder(tmp_path: Path) -> None:
+    lock = deploy.lock_path(tmp_path / "ssc2020")
+    assert lock == tmp_path / ".ssc2020.publish-lock"
+    with deploy.publish_lock(lock):
+        started = time.monotonic()
+        with pytest.raises(deploy.PublishBusy) as busy, deploy.publish_lock(lock):
+            pass
+        assert time.monotonic() - started < 1
+    assert re.fullmatch(rf"another publish of this target is running \(pid {os.getpid()}, "
+                        r"since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)", str(busy.value))
+    with deploy.publish_lock(lock):  # released with its holder
+        pass
+
+
+def _marker(tree: Path) -> str | None:
+    path = tree / MARKER
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _round(live: Path, names: tuple[str, str], hold: float) -> tuple[str, str]:
+    """Two publishes into `live` started together; (winner's marker, refused one's output)."""
+    children = {name: start_child_publish(published().live, live, name, hold) for name in names}
+    results = {name: (child.wait(timeout=60), child.stdout.read()) for name, child in children.items()}
+    won = [name for name, (code, _out) in results.items() if code == 0]
+    lost = [name for name, (code, _out) in results.items() if code != 0]
+    assert len(won) == 1 and len(lost) == 1, results
+    winner_pid = children[won[0]].pid
+    assert re.search(rf"Not published: another publish of this target is running \(pid {winner_pid}, since ",
+                     results[lost[0]][1]), results
+    return won[0], results[lost[0]][1]
+
+
+def test_two_publishes_into_one_target_one_is_refused_every_time(tmp_path: Path) -> None:
+    live = tmp_path / "served" / "ssc2020"
+    first = deploy.publish(target=live, rsync=None, beside=live, build=copy_build(published().live, "round-0"),
+                           check=lambda tree: sanity.check_tree(tree, SITE_URL))
+    assert first.previous is None and _marker(live) == "round-0"
+    started = time.monotonic()
+    rounds = 10
+    for number in range(1, rounds + 1):
+        served_before = _marker(live)
+        winner, _refused = _round(live, (f"round-{number}a", f"round-{number}b"), hold=0.6)
+        assert deploy.verify_manifest(live) == [], f"round {number}: the served tree is not whole"
+        assert _marker(live) == winner
+        previous = deploy.previous_path(live)
+        assert deploy.verify_manifest(previous) == []
+        assert _marker(previous) == served_before, f"round {number}: .previous is not the site served before"
+        assert not _staging_leftovers(live.parent)
+    print(f"{rounds} rounds of two concurrent publishes in {time.monotonic() - started:.1f} s")
+
+
+def _make_py(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, str(REPO / "make.py"), *args], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def test_two_real_publish_tasks_into_one_target(tmp_path: Path) -> None:
+    live = tmp_path / "served" / "ssc2020"
+    shutil.copytree(published().live, live)
+    before = snapshot(live)
+    tasks_ = [_make_py("publish", "--target", str(live), "--content", str(REPO / "content")) for _ in range(2)]
+    results = [(t.wait(timeout=120), t.stdout.read()) for t in tasks_]
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, 1], results
+    refused = next(out for code, out in results if code == 1)
+    assert re.search(r"Not published: another publish of this target is running \(pid \d+, since ", refused)
+    assert "Traceback" not in refused
+    assert deploy.verify_manifest(live) == []
+    assert snapshot(deploy.previous_path(live)) == before
+
+
+# --- interrupted publishes -----------------------------------------------------------------------
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if text in cmdline:
+                found.append(f"{proc.name}: {cmdline}")
+    return found
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_a_signal_to_make_py_stops_the_publish_and_changes_nothing(tmp_path: Path, signum: int) -> None:
+    live = tmp_path / "served" / "ssc2020"
+    shutil.copytree(published().live, live)
+    shutil.copytree(deploy.previous_path(published().live), deploy.previous_path(live))
+    before, previous_before = snapshot(live), snapshot(deploy.previous_path(live))
+    task = _make_py("publish", "--target", str(live), "--content", str(REPO / "content"))
+    deadline = time.monotonic() + 60
+    while not _staging_leftovers(live.parent):  # the build has begun
+        assert task.poll() is None and time.monotonic() < deadline, task.stdout.read() if task.stdout else ""
+        time.sleep(0.02)
+    time.sleep(0.3)
+    task.send_signal(signum)
+    code = task.wait(timeout=30)
+    output = task.stdout.read()
+    assert code == 128 + signum, output
+    assert f"Not published: stopped by {signal.Signals(signum).name}; nothing that is served changed." in output
+    assert "Traceback" not in output
+    assert _processes_mentioning(str(tmp_path)) == [], "make.py returned while its publish was still running"
+    time.sleep(2)  # a publish that went on in the background would swap its tree in about now
+    assert snapshot(live) == before and snapshot(deploy.previous_path(live)) == previous_before
+    assert not _staging_leftovers(live.parent)
+
+
+_KILL_DURING_DELETE = """
+import shutil, sys, time
+sys.path.insert(0, sys.argv[1])
+import publish_helpers as h
+
+real_rmtree = shutil.rmtree
+
+def slow_rmtree(path, *args, **kwargs):
+    # Delete half of the tree, say so, then wait to be killed.
+    files = sorted(p for p in __import__("pathlib").Path(path).rglob("*") if p.is_file())
+    for p in files[: len(files) // 2]:
+        p.unlink()
+    print("HALF " + str(path), flush=True)
+    time.sleep(60)
+
+shutil.rmtree = slow_rmtree
+sys.exit(h.child_publish(*sys.argv[2:]))
+"""
+
+
+def test_a_kill_while_the_old_tree_is_deleted_leaves_a_whole_previous_to_roll_back_to(tmp_path: Path) -> None:
+    live = tmp_path / "served" / "ssc2020"
+    for name in ("A", "B"):
+        deploy.publish(target=live, rsync=None, beside=live, build=copy_build(published().live, name),
+                       check=lambda tree: sanity.check_tree(tree, SITE_URL))
+    assert (_marker(live), _marker(deploy.previous_path(live))) == ("B", "A")
+    child = subprocess.Popen([sys.executable, "-c", _KILL_DURING_DELETE, str(Path(__file__).parent),
+                              str(published().live), str(live), "C", "0"], cwd=REPO, stdout=subprocess.PIPE,
+                             text=True)
+    line = child.stdout.readline()
+    assert line.startswith("HALF "), line
+    half = Path(line.split(" ", 1)[1].strip())
+    child.kill()
+    child.wait()
+    # What was being deleted had been renamed away first: neither served nor kept for roll-back.
+    assert half.parent == live.parent and half.name.startswith(f"{deploy.STAGING_PREFIX}trash-{child.pid}-")
+    assert (_marker(live), _marker(deploy.previous_path(live))) == ("C", "B")
+    assert deploy.verify_manifest(live) == [] and deploy.verify_manifest(deploy.previous_path(live)) == []
+    assert deploy.stale_leftovers(live) == [half]
+
+    tasks.rollback(tasks.Context(), target=str(live))
+    assert (_marker(live), _marker(deploy.previous_path(live))) == ("B", "C")
+    assert deploy.verify_manifest(live) == []
+
+    # The next publish removes what the killed one left.
+    done = deploy.publish(target=live, rsync=None, beside=live, build=copy_build(published().live, "D"),
+                          check=lambda tree: sanity.check_tree(tree, SITE_URL))
+    assert done.removed == (half,) and not half.exists()
+    assert (_marker(live), _marker(deploy.previous_path(live))) == ("D", "B")
+
+
+def test_rollback_refuses_a_half_tree_and_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    live = tmp_path / "ssc2020"
+    for name in ("A", "B"):
+        deploy.publish(target=live, rsync=None, beside=live, build=copy_build(published().live, name),
+                       check=lambda tree: sanity.check_tree(tree, SITE_URL))
+    previous = deploy.previous_path(live)
+    shutil.rmtree(previous / "en")  # what a kill in the middle of an old-style deletion left
+    served, kept = snapshot(live), snapshot(previous)
+    with pytest.raises(Exit) as refused:
+        tasks.rollback(tasks.Context(), target=str(live))
+    assert re.match(rf"not rolled back: {re.escape(str(previous))} is not a whole published site: "
+                    r"en/\S+ is missing \(and \d+ more\)", str(refused.value.message))
+    assert snapshot(live) == served and snapshot(previous) == kept
+
+
+# --- the source of an rsync release ------------------------------------------------------------
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def source_repo(tmp_path: Path) -> Path:
+    """A git checkout holding a copy of the real content, committed."""
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO / "content", repo / "content")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "content")
+    _git(repo, "commit", "-q", "-m", "content")
+    return repo
+
+
+@needs_rsync
+def test_a_dirty_checkout_is_not_published_over_rsync_unless_allowed(source_repo: Path, tmp_path: Path) -> None:
+    head = _git(source_repo, "rev-parse", "--short", "HEAD").strip()
+    assert re.fullmatch(rf"\d{{8}}T\d{{6}}Z-{head}", tasks.release_for(source_repo, allow_dirty=False))
+    (source_repo / "notes.txt").write_text("not part of the site", encoding="utf-8")
+    assert not deploy.source_state(source_repo).dirty, "an untracked file outside the inputs changes nothing"
+
+    page = source_repo / "content" / "pages" / "about.en.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nAn uncommitted sentence.\n", encoding="utf-8")
+    (source_repo / "content" / "news").mkdir(exist_ok=True)
+    (source_repo / "content" / "news" / "draft.en.md").write_text("Title: draft\n", encoding="utf-8")
+    state = deploy.source_state(source_repo)
+    assert state.changes == ("M content/pages/about.en.md", "?? content/news/draft.en.md")
+
+    (source_repo / "content" / "news" / "draft.en.md").unlink()
+    root = tmp_path / "srv"
+    with pytest.raises(Exit) as refused:
+        tasks.publish_site(target=None, rsync=str(root), content=source_repo / "content", source=source_repo)
+    assert str(refused.value.message) == (
+        f"Not published: the working tree differs from commit {head} (M content/pages/about.en.md). "
+        "Commit the changes, or publish anyway with --allow-dirty (the release is then named …-dirty).")
+    assert not root.exists(), "nothing may be uploaded before the refusal"
+
+    where = tasks.publish_site(target=None, rsync=str(root), content=source_repo / "content", source=source_repo,
+                               allow_dirty=True)
+    release = (root / "current").resolve()
+    assert Path(where) == root / "releases" / release.name
+    assert re.fullmatch(rf"\d{{8}}T\d{{6}}Z-{head}-dirty", release.name)
+    assert "An uncommitted sentence." in (release / "en" / "about" / "index.html").read_text(encoding="utf-8")
+    assert deploy.verify_manifest(release) == []
+
+
+@needs_rsync
+def test_rsync_rollback_refuses_a_release_that_is_not_whole(tmp_path: Path) -> None:
+    root = tmp_path / "srv"
+    for name in ("20200922T000000Z-aaaa", "20200923T000000Z-bbbb"):
+        tree = tmp_path / name
+        shutil.copytree(published().live, tree)
+        (tree / MARKER).write_text(name, encoding="utf-8")
+        deploy.write_manifest(tree)
+        deploy.rsync_release(tree, str(root), release=name)
+    (root / "releases" / "20200922T000000Z-aaaa" / "index.html").unlink()
+    with pytest.raises(deploy.PublishError, match="not rolled back: releases/20200922T000000Z-aaaa is not a whole"):
+        deploy.rollback_release(str(root))
+    assert (root / "current").resolve().name == "20200923T000000Z-bbbb"

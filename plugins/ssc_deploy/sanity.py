@@ -5,14 +5,18 @@ the Nu checker): every page decodes, has a doctype, a language, a title, balance
 unique ids; every link, script, style sheet, image and CSS `url()` inside the site leads to a
 file, and every `#fragment` to an element; feeds, sitemaps and schedule files parse; every
 `.gz` holds exactly its original. A sub-path build also proves that no link escapes the
-sub-path (a `/theme/...` that forgot the prefix).
+sub-path (a `/theme/...` that forgot the prefix). And it holds nothing but regular files and
+folders, none of them hidden: a symbolic link, a device or a `.env` is refused before it can
+be served.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import stat
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -226,8 +230,37 @@ class TreeChecker:
         return self.problems
 
 
+MANIFEST = ".manifest.sha256"
+"""The one hidden file a published tree may hold, at its top (written by `deploy.write_manifest`)."""
+
+
+def unsafe_entries(root: Path) -> list[str]:
+    """Symbolic links, devices, sockets, pipes and hidden names under `root`, one line each.
+
+    Links are not followed: a link is a problem wherever it points, since the web server would
+    follow it out of the tree (to /proc/self/environ, a home folder, ...).
+    """
+    problems = []
+    for folder, dirs, names in os.walk(root):
+        for name in sorted([*dirs, *names]):
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix()
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                problems.append(f"{rel}: a symbolic link (to {os.readlink(path)}); a published site holds only files")
+            elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                problems.append(f"{rel}: not a regular file (a device, socket or pipe)")
+            elif name.startswith(".") and rel != MANIFEST:
+                problems.append(f"{rel}: a hidden file or folder; a published site holds none")
+        dirs[:] = sorted(d for d in dirs if not Path(folder, d).is_symlink())
+    return problems
+
+
 def check_tree(root: Path, site_url: str) -> list[str]:
     """Problems found in the built tree at `root` for SITEURL `site_url`; empty when it is fine."""
     if not (root / "index.html").is_file():
         return [f"{root}: no index.html: not a built site"]
+    unsafe = unsafe_entries(root)
+    if unsafe:
+        return unsafe  # the other checks would read through the links
     return TreeChecker(root, site_url).run()
