@@ -28,74 +28,76 @@ CASES = {
     ),
     "unknown field": (
         lambda c: edit(s(c, "keynote"), r"^Kind: ", "Colour: blue\nKind: "),
-        ["sessions/keynote.en.md: field 'colour': is not a field of this content type"],
+        ["sessions/keynote.en.md:7: field 'colour': is not a field of this content type"],
     ),
     "reference to nothing": (
         lambda c: edit(s(c, "keynote"), r"^Speakers: .*$", "Speakers: sokwoo-rhee, nobody-here"),
-        ["sessions/keynote.en.md: field 'speakers': refers to speaker 'nobody-here', which does not exist"],
+        ["sessions/keynote.en.md:9: field 'speakers': refers to speaker 'nobody-here', which does not exist "
+         "(fernando-vilarino, in-kwon-park, iwan-rudiarto, jeong-cheol-gyu, jo-won-hee, jung-hoon-lee, sokwoo-rhee, "
+         "ying-long)"],
     ),
     "malformed slug": (
         lambda c: edit(s(c, "keynote"), r"^Speakers: .*$", "Speakers: Sokwoo Rhee"),
-        ["sessions/keynote.en.md: field 'speakers': 'Sokwoo Rhee' is not a slug"],
+        ["sessions/keynote.en.md:9: field 'speakers': 'Sokwoo Rhee' is not a slug"],
     ),
     "duplicate slug": (
         lambda c: (c / "sessions" / "keynote-copy.en.md").write_text(
             s(c, "keynote").read_text(encoding="utf-8"), encoding="utf-8"),
-        ["content/sessions/keynote.en.md: field 'slug': 'keynote' is already used by "
+        ["content/sessions/keynote.en.md:2: field 'slug': 'keynote' is already used by "
          "content/sessions/keynote-copy.en.md in the same language"],
     ),
     "malformed date": (
         lambda c: edit(s(c, "keynote"), r"^Day: .*$", "Day: 23/09/2020"),
-        ["sessions/keynote.en.md: field 'day': '23/09/2020' is not a date written YYYY-MM-DD"],
+        ["sessions/keynote.en.md:5: field 'day': '23/09/2020' is not a date written YYYY-MM-DD"],
     ),
     "date that is no day of the programme": (
         lambda c: edit(s(c, "keynote"), r"^Day: .*$", "Day: 2020-09-24"),
-        ["sessions/keynote.en.md: field 'day': 2020-09-24 is not a day of the programme"],
+        ["sessions/keynote.en.md:5: field 'day': 2020-09-24 is not a day of the programme (2020-09-22, 2020-09-23)"],
     ),
     "malformed time": (
         lambda c: edit(s(c, "keynote"), r"^Day: (.*)$", r"Day: \1\nStart: 4pm\nEnd: 17:00"),
-        ["sessions/keynote.en.md: field 'start': '4pm' is not a time written HH:MM"],
+        ["sessions/keynote.en.md:6: field 'start': '4pm' is not a time written HH:MM"],
     ),
     "session outside its day": (
         lambda c: edit(s(c, "keynote"), r"^Day: (.*)$", r"Day: \1\nStart: 18:30\nEnd: 19:30"),
-        ["sessions/keynote.en.md: field 'start': 18:30-19:30 is outside its day (16:00-19:00)"],
+        ["sessions/keynote.en.md:6: field 'start': 18:30-19:30 is outside its day (16:00-19:00)"],
     ),
     "overlap in the same room": (
         lambda c: (edit(s(c, "keynote"), r"^Day: (.*)$", r"Day: \1\nStart: 16:00\nEnd: 17:00"),
                    edit(s(c, "session-1-big-data"), r"^Day: (.*)$", r"Day: \1\nStart: 16:30\nEnd: 17:30")),
-        ["sessions/session-1-big-data.en.md: field 'start': overlaps content/sessions/keynote.en.md "
+        ["sessions/session-1-big-data.en.md:6: field 'start': overlaps content/sessions/keynote.en.md "
          "in room 'seoul-on'"],
     ),
     "case and session disagree": (
         lambda c: edit(c / "cases" / "helsinki.en.md", r"^Session: .*$", "Session: keynote"),
-        ["content/cases/helsinki.en.md: field 'session': names session 'keynote', but that session's Cases field "
+        ["content/cases/helsinki.en.md:7: field 'session': names session 'keynote', but that session's Cases field "
          "does not list 'helsinki' (content/sessions/seminar-part-1-city-cases.en.md lists it)"],
     ),
     "page without its translation twin": (
         lambda c: (c / "pages" / "venue.en.md").unlink(),
-        ["pages/venue.ko.md: field 'lang': has no translation twin in 'en'"],
+        ["pages/venue.ko.md:3: field 'lang': has no translation twin in 'en'"],
     ),
     "unreadable metadata": (
         lambda c: s(c, "keynote").write_bytes(b"Title: \xff\xfe broken\nSlug: keynote\n"),
-        ["sessions/keynote.en.md: cannot be read: UnicodeDecodeError"],
+        ["sessions/keynote.en.md:1: cannot be read: UnicodeDecodeError"],
     ),
     "unknown stream provider": (
         lambda c: edit(s(c, "keynote"), r"^Kind: ", "Streams: vimeo:12345\nKind: "),
-        ["sessions/keynote.en.md: field 'streams': unknown provider 'vimeo'"],
+        ["sessions/keynote.en.md:7: field 'streams': unknown provider 'vimeo'"],
     ),
     "malformed video id": (
         lambda c: edit(s(c, "keynote"), r"^Kind: ", "Recording: youtube:short\nKind: "),
-        ["sessions/keynote.en.md: field 'recording': 'short' is not a YouTube video id"],
+        ["sessions/keynote.en.md:7: field 'recording': 'short' is not a YouTube video id"],
     ),
     "unknown shortcode": (
         lambda c: (c / "pages" / "about.en.md").write_text(
             (c / "pages" / "about.en.md").read_text(encoding="utf-8") + "\n[[gallery]]\n", encoding="utf-8"),
-        ["pages/about.en.md: field 'body': unknown shortcode [[gallery]]"],
+        ["pages/about.en.md:35: unknown shortcode [[gallery]] (known: stream, timetable)"],
     ),
     "broken programme file": (
         lambda c: (c / "programme.toml").write_text("[[days]]\ndate = 2020-09-22\nstart = '4pm'\n", encoding="utf-8"),
-        ["programme.toml: field 'days[1].start': '4pm' is not a time written HH:MM",
-         "programme.toml: field 'days[1].end': is required but missing"],
+        ["programme.toml:3: field 'days[1].start': '4pm' is not a time written HH:MM",
+         "programme.toml:1: field 'days[1].end': is required but missing"],
     ),
 }
 
@@ -125,8 +127,8 @@ def test_all_problems_are_reported_at_once(tmp_path):
     log = result.stdout + result.stderr
     assert result.returncode != 0
     assert "4 problem(s) in the content; nothing was written" in log
-    for line in ("sessions/keynote.en.md: field 'kind'", "sessions/session-1-big-data.en.md: field 'day'",
-                 "speakers/ying-long.ko.md: field 'website'", "pages/venue.ko.md: field 'lang'"):
+    for line in ("sessions/keynote.en.md: field 'kind'", "sessions/session-1-big-data.en.md:5: field 'day'",
+                 "speakers/ying-long.ko.md:5: field 'website'", "pages/venue.ko.md:3: field 'lang'"):
         assert line in log
 
 
@@ -155,7 +157,7 @@ def test_check_content_reports_without_building(tmp_path):
     assert check_content(settings) == []
     edit(s(content, "keynote"), r"^Day: .*$", "Day: tomorrow")
     assert check_content(settings) == [
-        "content/sessions/keynote.en.md: field 'day': 'tomorrow' is not a date written YYYY-MM-DD"]
+        "content/sessions/keynote.en.md:5: field 'day': 'tomorrow' is not a date written YYYY-MM-DD"]
 
 
 def test_files_the_build_would_skip_are_reported(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import stat
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,9 +18,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from markdown import Markdown
 from pelican.readers import MarkdownReader
 
-from . import schema, shortcodes, streams
+from . import addresses, characters, markup, schema, shortcodes, statics, streams
 from .settings import forum_settings
 
 logger = logging.getLogger(__name__)
@@ -27,14 +29,21 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Problem:
-    """One mistake in one content file, for one field (or the whole file)."""
+    """One mistake in one content file, for one field (or the whole file), at a line when known.
+
+    `str()` gives the line editors and CI annotations read:
+    `content/sessions/keynote.en.md:5: field 'day': …` (without `:5` when no line is known).
+    """
 
     path: str
     field: str | None
     message: str
+    line: int | None = None  # 1-based line in the file
 
     def __str__(self) -> str:
-        where = f"{self.path}: field '{self.field}'" if self.field else self.path
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        if self.field:
+            where += f": field '{self.field}'"
         return f"{where}: {self.message}"
 
 
@@ -62,8 +71,11 @@ class Record:
     ctype: schema.ContentType
     path: str  # relative to the content folder, for messages
     values: dict[str, Any]
-    body: str  # rendered HTML
+    body: str  # rendered HTML, with a placeholder paragraph for each shortcode
     media: dict[str, tuple[streams.Media, ...]] = field(default_factory=dict)
+    shortcodes: tuple[shortcodes.Shortcode, ...] = ()
+    failed: frozenset[str] = frozenset()  # fields written but not readable: checks between files skip them
+    lines: dict[str, int] = field(default_factory=dict)  # where each field is written
 
     @property
     def slug(self) -> str:
@@ -101,6 +113,7 @@ class Content:
     days: list[DayRecord]
     rooms: list[RoomRecord]
     problems: list[Problem]
+    programme_ok: bool = True  # False: the programme file is broken, so no day or room can be checked
 
     def of(self, ctype: schema.ContentType, lang: str) -> list[Record]:
         """Records of one type in one language, in file order."""
@@ -108,21 +121,44 @@ class Content:
 
 
 _FILE_LANG_RE = re.compile(r"\.([a-z]{2})\.(md|markdown)$")
+_META_KEY_RE = re.compile(r"^ {0,3}([A-Za-z0-9_-]+)[ \t]*:")
+_TOML_TABLE_RE = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
+_TOML_KEY_RE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+_TOML_LINE_RE = re.compile(r"\(at line (\d+)")
+
+
+def _few(values: Any, limit: int = 12) -> str:
+    """The valid values, for a message, when there are few enough to read."""
+    items = sorted(str(v) for v in values)
+    return f" ({', '.join(items)})" if 0 < len(items) <= limit else ""
 
 
 def _parse_fields(
     fields: tuple[schema.Field, ...], raw: dict[str, Any], path: str, problems: list[Problem],
-    *, check_unknown: bool = True,
+    *, check_unknown: bool = True, lines: dict[str, int] | None = None, counts: dict[str, int] | None = None,
+    failed: set[str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, tuple[streams.Media, ...]]]:
-    """Parse raw metadata against declared fields; append every problem found."""
+    """Parse raw metadata against declared fields; append every problem found.
+
+    `lines` gives the line each field is written on, `counts` how often its name is written
+    (to tell a field given twice from one running onto a second line); the names of fields
+    that were written but could not be read are added to `failed`.
+    """
+    lines = lines or {}
     declared = {f.name for f in fields}
     values: dict[str, Any] = {}
     media: dict[str, tuple[streams.Media, ...]] = {}
+    failed = failed if failed is not None else set()
+
+    def problem(name: str, message: str) -> None:
+        problems.append(Problem(path, name, message, lines.get(name)))
+        failed.add(name)
+
     if check_unknown:
         for name in sorted(raw):
             if name not in declared:
                 problems.append(Problem(path, name, "is not a field of this content type "
-                                        f"(allowed: {', '.join(sorted(declared))})"))
+                                        f"(allowed: {', '.join(sorted(declared))})", lines.get(name)))
     for fdecl in fields:
         value = raw.get(fdecl.name)
         if value is None:
@@ -130,18 +166,26 @@ def _parse_fields(
                 problems.append(Problem(path, fdecl.name, "is required but missing"))
             continue
         if isinstance(value, list):
-            problems.append(Problem(path, fdecl.name, "is given more than once"))
+            if counts is not None and counts.get(fdecl.name, 0) <= 1:
+                problem(fdecl.name, "runs onto a second line: write the whole value on one line")
+            else:
+                problem(fdecl.name, "is given more than once")
             continue
         if isinstance(value, datetime):  # Pelican's reader has already parsed a news item's Date
             value = value.date().isoformat()
+        value = str(value)
+        value = characters.nfc(value)
+        bad = characters.forbidden(value)
+        if bad:
+            problem(fdecl.name, bad)
+            continue
         try:
-            parsed = fdecl.kind.parse(str(value))  # type: ignore[operator]
+            parsed = fdecl.kind.parse(value)  # type: ignore[operator]
         except schema.FieldError as exc:
-            problems.append(Problem(path, fdecl.name, str(exc)))
+            problem(fdecl.name, str(exc))
             continue
         if fdecl.choices and parsed not in fdecl.choices:
-            problems.append(Problem(path, fdecl.name,
-                                    f"{parsed!r} is not one of: {', '.join(fdecl.choices)}"))
+            problem(fdecl.name, f"{parsed!r} is not one of: {', '.join(fdecl.choices)}")
             continue
         if fdecl.kind is schema.MEDIA:
             items = []
@@ -149,12 +193,30 @@ def _parse_fields(
                 try:
                     items.append(streams.parse_media(item, recording=fdecl.name == "recording"))
                 except streams.MediaError as exc:
-                    problems.append(Problem(path, fdecl.name, str(exc)))
+                    problem(fdecl.name, str(exc))
             if fdecl.name == "recording" and len(items) > 1:
-                problems.append(Problem(path, fdecl.name, "names more than one recording"))
+                problem(fdecl.name, "names more than one recording")
             media[fdecl.name] = tuple(items)
         values[fdecl.name] = parsed
     return values, media
+
+
+def _toml_lines(text: str) -> dict[tuple[str, int, str], int]:
+    """Where each key of each [[table]] entry is written: (table, index from 1, key) -> line."""
+    where: dict[tuple[str, int, str], int] = {}
+    counter: dict[str, int] = defaultdict(int)
+    table = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        head = _TOML_TABLE_RE.match(line)
+        if head:
+            table = head.group(1)
+            counter[table] += 1
+            where.setdefault((table, counter[table], ""), number)
+            continue
+        key = _TOML_KEY_RE.match(line)
+        if key and table:
+            where.setdefault((table, counter[table], key.group(1)), number)
+    return where
 
 
 def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
@@ -163,13 +225,24 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
     days: list[DayRecord] = []
     rooms: list[RoomRecord] = []
     try:
-        data = tomllib.loads((content_path / filename).read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark is accepted here as in the Markdown files.
+        text = characters.newlines((content_path / filename).read_bytes().decode("utf-8-sig"))
+        data = tomllib.loads(text)
     except FileNotFoundError:
         problems.append(Problem(path, None, "is missing: the programme needs its days and rooms"))
         return days, rooms
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        problems.append(Problem(path, None, f"cannot be read: {exc}"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(path, None, f"cannot be read: it is not UTF-8 text ({exc.reason} at byte "
+                                f"{exc.start})"))
         return days, rooms
+    except tomllib.TOMLDecodeError as exc:
+        at = _TOML_LINE_RE.search(str(exc))
+        problems.append(Problem(path, None, f"cannot be read: {exc}", int(at.group(1)) if at else None))
+        return days, rooms
+    except OSError as exc:
+        problems.append(Problem(path, None, f"cannot be read: {exc.strerror or exc}"))
+        return days, rooms
+    where = _toml_lines(text)
     for key in sorted(set(data) - {"days", "rooms"}):
         problems.append(Problem(path, key, "is not a section of the programme (allowed: days, rooms)"))
     for key, fields, out in (("days", schema.DAY_FIELDS, days), ("rooms", schema.ROOM_FIELDS, rooms)):
@@ -183,8 +256,10 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
                 continue
             raw = dict(entry)
             sub: list[Problem] = []
-            values, media = _parse_fields(fields, raw, path, sub)
-            problems.extend(Problem(p.path, f"{key}[{i}].{p.field}", p.message) for p in sub)
+            lines = {name: line for (table, index, name), line in where.items() if table == key and index == i}
+            values, media = _parse_fields(fields, raw, path, sub, lines=lines)
+            problems.extend(Problem(p.path, f"{key}[{i}].{p.field}", p.message, p.line or lines.get(""))
+                            for p in sub)
             if key == "days":
                 out.append(DayRecord(i, values, media))
             else:
@@ -193,21 +268,113 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
     for day in days:
         d = day.values.get("date")
         if d in seen:
-            problems.append(Problem(path, f"days[{day.index}].date", f"{d} is declared twice"))
+            problems.append(Problem(path, f"days[{day.index}].date", f"{d} is declared twice",
+                                    where.get(("days", day.index, "date"))))
         seen[d] = day.index
         start, end = day.values.get("start"), day.values.get("end")
         if start and end and not start < end:
-            problems.append(Problem(path, f"days[{day.index}].end", "must be after start"))
+            problems.append(Problem(path, f"days[{day.index}].end", "must be after start",
+                                    where.get(("days", day.index, "end"))))
     slugs = [r.values.get("slug") for r in rooms]
     for s in sorted({s for s in slugs if s and slugs.count(s) > 1}):
         problems.append(Problem(path, "rooms", f"room slug {s!r} is declared twice"))
     return days, rooms
 
 
+@dataclass
+class FileRead:
+    """One Markdown file as read: what the build renders and what is wrong with the file alone.
+
+    Everything here depends on the file's bytes and the Markdown settings only, so it can be
+    kept between builds while the file is unchanged.
+    """
+
+    text: str  # the source, NFC, with LF line ends
+    body: str  # rendered HTML, a placeholder paragraph for each shortcode
+    raw: dict[str, Any] | None  # metadata as the Markdown reader gives it; None when unreadable
+    shortcodes: tuple[shortcodes.Shortcode, ...] = ()
+    problems: list[Problem] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # field name -> line it is written on
+    counts: dict[str, int] = field(default_factory=dict)  # field name -> how often it is written
+
+
+class _SourceReader(MarkdownReader):
+    """Pelican's Markdown reader, fed a text rather than a file name (the text is prepared first)."""
+
+    def read_text(self, source_path: str, text: str) -> tuple[str, dict[str, Any], list[str]]:
+        """Rendered HTML, metadata and the raw HTML fragments Markdown passed through."""
+        self._source_path = source_path
+        self._md = Markdown(**self.settings["MARKDOWN"])
+        html = self._md.convert(text)
+        meta = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+        return html, meta, list(self._md.htmlStash.rawHtmlBlocks)
+
+
+def _header(lines: list[str]) -> tuple[int, dict[str, int], dict[str, int]]:
+    """The metadata header: index of the body's first line, each field's line and count."""
+    where: dict[str, int] = {}
+    counts: dict[str, int] = defaultdict(int)
+    for index, line in enumerate(lines):
+        if not line.strip():
+            return index + 1, where, counts
+        key = _META_KEY_RE.match(line)
+        if key:
+            name = key.group(1).lower()
+            where.setdefault(name, index + 1)
+            counts[name] += 1
+        elif not line.startswith("    "):  # a line that is neither a field nor its continuation
+            return index, where, counts
+    return len(lines), where, counts
+
+
+def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
+    """Read one Markdown file: decode, normalise, find shortcodes, render, check its markup.
+
+    The one place a content file is read; its result depends on nothing but the file and
+    the Markdown settings.
+    """
+    problems: list[Problem] = []
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        return FileRead("", "", None, problems=[Problem(rel, None, f"cannot be read: {exc.strerror or exc}")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return FileRead("", "", None, problems=[Problem(
+            rel, None, f"cannot be read: UnicodeDecodeError: it is not UTF-8 text ({exc.reason})", line)])
+    text = characters.nfc(characters.newlines(text))
+    lines = text.split("\n")
+    body_start, where, counts = _header(lines)
+    for number, line in enumerate(lines[body_start:], start=body_start + 1):
+        bad = characters.forbidden(line)
+        if bad:
+            problems.append(Problem(rel, None, bad, number))
+    if problems:  # the text cannot be rendered safely; the rest would only repeat it
+        return FileRead(text, "", None, problems=problems, lines=where, counts=counts)
+    body_text, codes, misuse = shortcodes.extract("\n".join(lines[body_start:]), body_start + 1)
+    problems.extend(Problem(rel, None, m.message, m.line) for m in misuse)
+    source = "\n".join(lines[:body_start]) + ("\n" if body_start else "") + body_text
+    try:
+        html, raw, fragments = reader.read_text(str(file), source)
+    except Exception as exc:  # a Markdown extension failing on odd input: name the file
+        problems.append(Problem(rel, None, f"cannot be read: {exc.__class__.__name__}: {exc}"))
+        return FileRead(text, "", None, problems=problems, lines=where, counts=counts)
+    for code in codes:
+        if not shortcodes.placed(html, code):
+            problems.append(Problem(rel, None, f"the shortcode {code.text} must be a paragraph of its own, "
+                                    "not inside a list, quote or table", code.line))
+    finder = markup.LineFinder(lines, body_start)
+    for finding in markup.check_html(html, fragments):
+        problems.append(Problem(rel, None, finding.message, finder.line(finding.needle)))
+    return FileRead(text, html, raw, tuple(codes), problems, where, counts)
+
+
 _CACHE: dict[tuple, Content] = {}
 
 
-def _fingerprint(content_path: Path, programme: str) -> tuple:
+def _fingerprint(content_path: Path, programme: str, settings: dict[str, Any] | None = None) -> tuple:
     """What the content looks like on disk: every file's path, size and modification time."""
     files = [content_path / programme]
     for ctype in schema.CONTENT_TYPES:
@@ -217,11 +384,13 @@ def _fingerprint(content_path: Path, programme: str) -> tuple:
     stats = []
     for file in files:
         try:
-            st = file.stat()
-            stats.append((file.relative_to(content_path).as_posix(), st.st_size, st.st_mtime_ns))
+            st = file.lstat()
+            stats.append((file.relative_to(content_path).as_posix(), st.st_size, st.st_mtime_ns, st.st_mode))
         except OSError:
-            stats.append((file.relative_to(content_path).as_posix(), None, None))
-    return (str(content_path.resolve()), tuple(stats))
+            stats.append((file.relative_to(content_path).as_posix(), None, None, None))
+    # Static files are checked with the content: a new link under images/ must be seen too.
+    static = statics.fingerprint(settings) if settings is not None else ()
+    return (str(content_path.resolve()), tuple(stats), static)
 
 
 def read_content(settings: dict[str, Any]) -> Content:
@@ -231,53 +400,102 @@ def read_content(settings: dict[str, Any]) -> Content:
     reads the same files: the result is reused while no file has changed.
     """
     content_path = Path(settings["PATH"])
-    key = _fingerprint(content_path, forum_settings(settings)["programme"])
+    key = _fingerprint(content_path, forum_settings(settings)["programme"], settings)
     if key not in _CACHE:
         _CACHE.clear()  # one content folder at a time: a long-running preview never grows
         _CACHE[key] = _read_content(settings)
     return _CACHE[key]
 
 
-def _read_content(settings: dict[str, Any]) -> Content:
-    content_path = Path(settings["PATH"])
+def _reader(settings: dict[str, Any]) -> _SourceReader:
     # The Markdown reader alone: Pelican's Readers would add default metadata (category,
     # dates from file names) that the editor did not write and that our fields do not declare.
-    reader = MarkdownReader({**settings, "FORMATTED_FIELDS": []})
+    return _SourceReader({**settings, "FORMATTED_FIELDS": []})
+
+
+def _plain_file(file: Path, rel: str) -> Problem | None:
+    """A content file must be the file itself: a symbolic link could publish any file of the machine."""
+    try:
+        mode = file.lstat().st_mode
+    except OSError as exc:
+        return Problem(rel, None, f"cannot be read: {exc.strerror or exc}")
+    if stat.S_ISLNK(mode):
+        return Problem(rel, None, "is a symbolic link: a content file must be the file itself")
+    if not stat.S_ISREG(mode):
+        return Problem(rel, None, "is not a regular file")
+    return None
+
+
+def _read_content(settings: dict[str, Any]) -> Content:
+    content_path = Path(settings["PATH"])
+    reader = _reader(settings)
     problems: list[Problem] = []
     records: list[Record] = []
     programme = forum_settings(settings)["programme"]
-    days, rooms = _read_programme(content_path, programme, problems)
+    programme_problems: list[Problem] = []
+    days, rooms = _read_programme(content_path, programme, programme_problems)
+    problems.extend(programme_problems)
     problems.extend(_stray_files(content_path, programme, settings))
+    for tree in statics.trees(settings):
+        found, _ = statics.check_tree(tree)
+        problems.extend(Problem(label, None, message) for label, message in found)
     programme_days = {d.values["date"] for d in days if "date" in d.values}
+    unread: set[tuple[str, str]] = set()  # (folder, file name) of files that could not be read
 
     for ctype in schema.CONTENT_TYPES:
         folder = content_path / ctype.folder
-        files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        files = sorted(f for f in folder.glob("*.md") if not f.name.startswith(".")) if folder.is_dir() else []
         for file in files:
             # Named from the project's root (content/sessions/…), as editors see the file.
             rel = f"{content_path.name}/{file.relative_to(content_path).as_posix()}"
-            try:
-                body, raw = reader.read(str(file))
-            except Exception as exc:
-                problems.append(Problem(rel, None, f"cannot be read: {exc.__class__.__name__}: {exc}"))
+            not_plain = _plain_file(file, rel)
+            if not_plain:
+                problems.append(not_plain)
+                unread.add((ctype.folder, file.name))
+                continue
+            read = _read_file(reader, file, rel)
+            problems.extend(read.problems)
+            if read.raw is None:
+                unread.add((ctype.folder, file.name))
                 continue
             own: list[Problem] = []
-            values, media = _parse_fields(ctype.fields, raw, rel, own)
+            failed: set[str] = set()
+            values, media = _parse_fields(ctype.fields, read.raw, rel, own, lines=read.lines, counts=read.counts,
+                                          failed=failed)
             match = _FILE_LANG_RE.search(file.name)
             if match and "lang" in values and match.group(1) != values["lang"]:
                 own.append(Problem(rel, "lang", f"is {values['lang']!r} but the file name says "
-                                   f"{match.group(1)!r}"))
-            for code in shortcodes.find(body):
-                error = shortcodes.check(code, programme_days)
+                                   f"{match.group(1)!r}", read.lines.get("lang")))
+            if "slug" in values:
+                clash = addresses.slug_clash(ctype, values["slug"], settings)
+                if clash:
+                    own.append(Problem(rel, "slug", clash, read.lines.get("slug")))
+                    failed.add("slug")
+            timetables: list[shortcodes.Shortcode] = []
+            for code in read.shortcodes:
+                error = shortcodes.check(code, programme_days) if not programme_problems else None
                 if error:
-                    own.append(Problem(rel, "body", error))
+                    own.append(Problem(rel, None, error, code.line))
+                elif code.name == "timetable":
+                    day = shortcodes.timetable_days(code)
+                    earlier = next((t for t in timetables if day is None or shortcodes.timetable_days(t)
+                                    in (None, day)), None)
+                    if earlier:
+                        # The timetable's ids (one per day) would repeat: links to a day break.
+                        own.append(Problem(rel, None, f"{code.text} shows a day that {earlier.text} on line "
+                                           f"{earlier.line} already shows: a page can show each day once",
+                                           code.line))
+                    timetables.append(code)
             problems.extend(own)
-            # Cross-file checks need the slug and language; other gaps are already reported.
             if "slug" in values and "lang" in values:
-                records.append(Record(ctype, rel, values, body, media))
+                # Cross-file checks need the slug and language; other gaps are already reported.
+                records.append(Record(ctype, rel, values, read.body, media, read.shortcodes,
+                                      frozenset(failed), dict(read.lines)))
+            else:
+                unread.add((ctype.folder, file.name))
 
-    _check_across(records, days, rooms, problems)
-    return Content(records, days, rooms, problems)
+    _check_across(records, days, rooms, problems, programme_ok=not programme_problems, unread=unread)
+    return Content(records, days, rooms, problems, programme_ok=not programme_problems)
 
 
 def _stray_files(content_path: Path, programme: str, settings: dict[str, Any]) -> list[Problem]:
@@ -306,8 +524,15 @@ def _stray_files(content_path: Path, programme: str, settings: dict[str, Any]) -
 
 
 def _check_across(records: list[Record], days: list[DayRecord], rooms: list[RoomRecord],
-                  problems: list[Problem]) -> None:
-    """Checks between files: slugs, twins, references, days, rooms and overlaps."""
+                  problems: list[Problem], *, programme_ok: bool = True,
+                  unread: set[tuple[str, str]] | None = None) -> None:
+    """Checks between files: slugs, twins, references, days, rooms and overlaps.
+
+    Each mistake is reported at its first cause: a broken programme file does not make every
+    session's day wrong, an unreadable file does not leave its twin without one, and a field
+    that could not be read is not compared or checked again.
+    """
+    unread = unread or set()
     by_key: dict[tuple[str, str, str], Record] = {}
     langs_of: dict[tuple[str, str], dict[str, Record]] = defaultdict(dict)
     duplicates: list[Record] = []
@@ -315,17 +540,22 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
         key = (rec.ctype.name, rec.slug, rec.lang)
         if key in by_key:
             problems.append(Problem(rec.path, "slug", f"{rec.slug!r} is already used by "
-                                    f"{by_key[key].path} in the same language"))
+                                    f"{by_key[key].path} in the same language", rec.lines.get("slug")))
             duplicates.append(rec)
             continue
         by_key[key] = rec
         langs_of[(rec.ctype.name, rec.slug)][rec.lang] = rec
     for (_, slug), per_lang in sorted(langs_of.items()):
+        some = next(iter(per_lang.values()))
+        stem = _FILE_LANG_RE.sub("", Path(some.path).name)
         for lang in schema.LANGS:
             if lang not in per_lang:
-                some = next(iter(per_lang.values()))
+                if (some.ctype.folder, f"{stem}.{lang}.md") in unread or (some.ctype.folder, f"{slug}.{lang}.md") \
+                        in unread:
+                    continue  # its twin is there but could not be read: that is reported already
                 problems.append(Problem(some.path, "lang", f"has no translation twin in {lang!r} "
-                                        f"(a file with Slug: {slug} and Lang: {lang})"))
+                                        f"(a file with Slug: {slug} and Lang: {lang})", some.lines.get("lang")))
+        _check_twins(per_lang, problems)
 
     # A duplicate is reported once, above; checking it further would only repeat the mistake.
     records = [r for r in records if not any(r is d for d in duplicates)]
@@ -335,16 +565,21 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
         for fdecl in rec.ctype.fields:
             if not fdecl.refers_to or fdecl.name not in rec.values:
                 continue
+            if fdecl.refers_to == "room" and not programme_ok:
+                continue
             wanted = rec.values[fdecl.name]
             targets = wanted if isinstance(wanted, tuple) else (wanted,)
             for target in targets:
                 if fdecl.refers_to == "room":
                     ok = target in room_slugs
+                    known = room_slugs
                 else:
                     ok = (fdecl.refers_to, target, rec.lang) in by_key
+                    known = {k[1] for k in by_key if k[0] == fdecl.refers_to and k[2] == rec.lang}
                 if not ok:
                     problems.append(Problem(rec.path, fdecl.name, f"refers to {fdecl.refers_to} "
-                                            f"{target!r}, which does not exist"))
+                                            f"{target!r}, which does not exist{_few(known)}",
+                                            rec.lines.get(fdecl.name)))
 
     # A case names its session and the session lists its cases: both must say the same.
     listed = {(c, r.lang): r for r in records if r.ctype is schema.SESSION for c in r.values.get("cases", ())}
@@ -356,27 +591,32 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
         if (schema.SESSION.name, named, rec.lang) in by_key and (lister is None or lister.slug != named):
             problems.append(Problem(rec.path, "session", f"names session {named!r}, but that session's Cases "
                                     f"field does not list {rec.slug!r}"
-                                    + (f" ({lister.path} lists it)" if lister else "")))
+                                    + (f" ({lister.path} lists it)" if lister else ""), rec.lines.get("session")))
 
     sessions = [r for r in records if r.ctype is schema.SESSION]
     default_room = rooms[0].values.get("slug") if rooms else None
     for rec in sessions:
         v = rec.values
         day = day_by_date.get(v.get("day"))
-        if "day" in v and day is None:
-            problems.append(Problem(rec.path, "day", f"{v['day']} is not a day of the programme"))
+        if "day" in v and day is None and programme_ok:
+            problems.append(Problem(rec.path, "day", f"{v['day']} is not a day of the programme"
+                                    f"{_few(d.isoformat() for d in day_by_date)}", rec.lines.get("day")))
         start, end = v.get("start"), v.get("end")
-        if (start is None) != (end is None):
+        if {"start", "end"} & rec.failed:
+            pass  # a time that could not be read is reported already
+        elif (start is None) != (end is None):
             problems.append(Problem(rec.path, "end" if end is None else "start",
-                                    "start and end go together: give both or neither"))
+                                    "start and end go together: give both or neither",
+                                    rec.lines.get("start" if end is None else "end")))
         elif start is not None and end is not None:
             if not start < end:
-                problems.append(Problem(rec.path, "end", "must be after start"))
+                problems.append(Problem(rec.path, "end", "must be after start", rec.lines.get("end")))
             elif day and "start" in day.values and "end" in day.values and not (
                 day.values["start"] <= start and end <= day.values["end"]
             ):
                 problems.append(Problem(rec.path, "start", f"{_hm(start)}-{_hm(end)} is outside its day "
-                                        f"({_hm(day.values['start'])}-{_hm(day.values['end'])})"))
+                                        f"({_hm(day.values['start'])}-{_hm(day.values['end'])})",
+                                        rec.lines.get("start")))
     # Overlaps and orders per language, day and room, after sorting: n log n.
     groups: dict[tuple[str, date, str], list[Record]] = defaultdict(list)
     orders: dict[tuple[str, date, int], Record] = {}
@@ -388,7 +628,7 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
             okey = (rec.lang, v["day"], v["order"])
             if okey in orders:
                 problems.append(Problem(rec.path, "order", f"{v['order']} is already used on {v['day']} by "
-                                        f"{orders[okey].path}"))
+                                        f"{orders[okey].path}", rec.lines.get("order")))
             orders[okey] = rec
         if v.get("start") and v.get("end") and v["start"] < v["end"]:
             groups[(rec.lang, v["day"], v.get("room", default_room))].append(rec)
@@ -398,9 +638,42 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
         for rec in group[1:]:
             if rec.values["start"] < latest.values["end"]:
                 problems.append(Problem(rec.path, "start", f"overlaps {latest.path} in room {room!r} "
-                                        f"({_hm(latest.values['start'])}-{_hm(latest.values['end'])})"))
+                                        f"({_hm(latest.values['start'])}-{_hm(latest.values['end'])})",
+                                        rec.lines.get("start")))
             if rec.values["end"] > latest.values["end"]:
                 latest = rec
+
+
+def _check_twins(per_lang: dict[str, Record], problems: list[Problem]) -> None:
+    """Language-independent fields must say the same in every language of one item."""
+    ordered = [per_lang[lang] for lang in schema.LANGS if lang in per_lang]
+    if len(ordered) < 2:
+        return
+    main = ordered[0]
+    for other in ordered[1:]:
+        for fdecl in main.ctype.fields:
+            if not fdecl.shared or fdecl.name in main.failed or fdecl.name in other.failed:
+                continue
+            mine, theirs = main.values.get(fdecl.name), other.values.get(fdecl.name)
+            if fdecl.required and (mine is None or theirs is None):
+                continue  # a missing required field is reported as such
+            if mine != theirs:
+                problems.append(Problem(
+                    other.path, fdecl.name, f"is {_shown(theirs)} here but {_shown(mine)} in its twin {main.path}: "
+                    "it does not depend on the language, so both files must say the same",
+                    other.lines.get(fdecl.name)))
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "not given"
+    if isinstance(value, tuple):
+        return repr(", ".join(value))
+    if isinstance(value, time):
+        return _hm(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return repr(value)
 
 
 def _hm(t: time) -> str:
@@ -409,4 +682,9 @@ def _hm(t: time) -> str:
 
 def check_content(settings: dict[str, Any]) -> list[str]:
     """Validate the content only; one line per problem, empty when all is well."""
-    return [str(p) for p in read_content(settings).problems]
+    return [str(p) for p in find_problems(settings)]
+
+
+def find_problems(settings: dict[str, Any]) -> list[Problem]:
+    """Validate the content only; every problem, with its file, field and line where known."""
+    return list(read_content(settings).problems)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from pelican.generators import Generator
+from pelican.writers import FileOverwriteFailedError
 
-from . import exports, model, shortcodes, timetable
+from . import addresses, exports, markup, model, shortcodes, timetable
 from .content import ContentError, Problem, read_content
 from .settings import forum_settings
 from .streams import parse_media
@@ -62,6 +64,12 @@ class ForumGenerator(Generator):
         # the top of a page template see the context before base.html's own `set lang` runs.
         self.context["lang"] = lang
         self.context["timetable_grids"] = timetable.grids
+        # Before anything is written: a page that would repeat an id or write where another
+        # source writes stops the build here, naming its files, never halfway through writing.
+        problems = self._expand_all(content) + self._claim_outputs()
+        if problems:
+            _forget_unfinished_subsites()
+            raise ContentError(problems)
 
     # --- output -------------------------------------------------------------------------------
 
@@ -77,34 +85,78 @@ class ForumGenerator(Generator):
         module = self.env.get_template("partials/media.html").make_module(vars=self.context)
         return module.stream_player(parse_media(code.args[0]), "")  # type: ignore[attr-defined]
 
-    def _expand(self, items: list) -> None:
-        for item in items:
-            item.body = shortcodes.expand(item.body, self._render_shortcode)
+    def _expand_all(self, content) -> list[Problem]:
+        """Put the rendered shortcodes into every body; a body repeating an id is a problem."""
+        p = self.programme
+        codes = {rec.path: rec.shortcodes for rec in content.records}
+        if any(codes.values()):
+            _install_translations(self)  # i18n-subsites would do it only after every generator has read
+        problems = []
+        for item in p.sessions + p.pages + p.cases + p.speakers:
+            item.body = shortcodes.expand(item.body, codes.get(item.source, ()), self._render_shortcode)
+            for ident in markup.duplicate_ids(item.body):
+                problems.append(Problem(item.source, None, f"the id {ident!r} is used twice on the page "
+                                        "(a shortcode or a heading repeated): links to it would break"))
+        return problems
 
-    def _write(self, writer, save_as: str, template: str, rel_url: str, **extra) -> None:
-        writer.write_file(
-            save_as, self.get_template(template), self.context, relative_urls=False,
-            url=rel_url, rel_url=rel_url, template_name=template, **extra,
-        )
+    def _claim_outputs(self) -> list[Problem]:
+        """Every output path with its source; two sources for one path are named together."""
+        p = self.programme
+        claims = addresses.Claims()
+        for article in self.context.get("articles", ()) + self.context.get("drafts", ()):
+            if getattr(article, "save_as", ""):
+                claims.claim(article.save_as, _source(article, self.settings))
+        for page in addresses.FIXED_PAGES:
+            claims.claim(page.save_as, f"the forum's {page.kind} page")
+        for export in addresses.EXPORTS:
+            claims.claim(export, "the forum's schedule exports")
+        for session in p.sessions:
+            claims.claim(exports.ical.session_path(session), f"{session.source} (its calendar file)")
+        for item in p.sessions + p.pages + p.cases + p.speakers:
+            claims.claim(item.url + "index.html", item.source)
+        return [Problem(second, None, f"would write {path}, which {first} writes too: two sources cannot share "
+                        "one address") for path, first, second in claims.clashes]
+
+    def _write(self, writer, save_as: str, template: str, rel_url: str, source: str = "", **extra) -> None:
+        try:
+            writer.write_file(
+                save_as, self.get_template(template), self.context, relative_urls=False,
+                url=rel_url, rel_url=rel_url, template_name=template, **extra,
+            )
+        except FileOverwriteFailedError:
+            # Claimed before writing began; should another writer still get there first, name it plainly.
+            _forget_unfinished_subsites()
+            raise ContentError([Problem(source or f"the forum's {template} page", None,
+                                        f"would write {save_as}, which another source has written already: two "
+                                        "sources cannot share one address")]) from None
 
     def generate_output(self, writer) -> None:
         """Write home, timetable, index pages, one page per item, search, 404 and the exports."""
         p = self.programme
-        self._expand(p.sessions + p.pages + p.cases + p.speakers)
         # Markdown output is trusted: it comes from our own files through the Markdown reader.
         for item in p.sessions + p.pages + p.cases + p.speakers:
             item.body = Markup(item.body)
-        self._write(writer, "index.html", "home", "", page_kind="home")
-        self._write(writer, "timetable/index.html", "timetable", "timetable/", page_kind="timetable")
-        self._write(writer, "sessions/index.html", "sessions", "sessions/", page_kind="sessions")
-        self._write(writer, "speakers/index.html", "speakers", "speakers/", page_kind="speakers")
-        self._write(writer, "cases/index.html", "cases", "cases/", page_kind="cases")
-        self._write(writer, "search/index.html", "search", "search/", page_kind="search")
-        self._write(writer, "404.html", "404", "404.html", page_kind="404")
+        for page in addresses.FIXED_PAGES:
+            self._write(writer, page.save_as, page.template, page.url, page_kind=page.kind)
         for kind, items in (("session", p.sessions), ("speaker", p.speakers), ("case", p.cases), ("page", p.pages)):
             for item in items:
-                self._write(writer, item.url + "index.html", kind, item.url, page_kind=kind, item=item)
+                self._write(writer, item.url + "index.html", kind, item.url, item.source, page_kind=kind, item=item)
         exports.write_all(p, self)
         # Pelican's own summary counts only its articles and pages; say what the forum wrote.
         logger.info("ssc_forum (%s): %d sessions, %d speakers, %d city cases, %d pages, timetable and exports",
                     p.lang, len(p.sessions), len(p.speakers), len(p.cases), len(p.pages))
+
+
+def _install_translations(generator: Generator) -> None:
+    """The theme's translations for this language, as i18n-subsites installs them before writing."""
+    try:
+        from pelican.plugins.i18n_subsites import i18n_subsites
+    except ImportError:
+        return
+    i18n_subsites.install_templates_translations(generator)
+
+
+def _source(content: object, settings: dict) -> str:
+    """A Pelican content object's file, named from the project's root as editors see it."""
+    path = getattr(content, "relative_source_path", None) or getattr(content, "source_path", "") or "?"
+    return str(path) if str(path).startswith("/") else f"{Path(settings['PATH']).name}/{path}"

@@ -27,6 +27,8 @@ def _parse_text(raw: str) -> str:
     value = raw.strip()
     if not value:
         raise FieldError("is empty")
+    if "\n" in value or "\r" in value:
+        raise FieldError("runs onto a second line: write the whole value on one line")
     return value
 
 
@@ -73,7 +75,7 @@ def _parse_time(raw: str) -> time:
     value = raw.strip()
     match = TIME_RE.match(value)
     if not match:
-        raise FieldError(f"{value!r} is not a time written HH:MM (24-hour)")
+        raise FieldError(f"{value!r} is not a time written HH:MM (24-hour, from 00:00 to 23:59)")
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -132,6 +134,7 @@ class Field:
     help_ko: str
     choices: tuple[str, ...] = ()
     refers_to: str | None = None  # the content type a slug or slugs field points at
+    shared: bool = False  # the same in every language: twins must agree on it
 
 
 @dataclass(frozen=True)
@@ -178,25 +181,26 @@ SESSION = ContentType(
     label_ko="세션",
     fields=_COMMON + (
         Field("day", DATE, True, "Day of the forum this session belongs to (a day in content/programme.toml).",
-              "세션이 열린 날 (content/programme.toml 에 있는 날짜)."),
-        Field("order", INT, True, "Position within its day, from 1.", "그날 안에서의 순서 (1부터)."),
-        Field("kind", TEXT, True, "What sort of session it is.", "세션의 종류.", choices=SESSION_KINDS),
+              "세션이 열린 날 (content/programme.toml 에 있는 날짜).", shared=True),
+        Field("order", INT, True, "Position within its day, from 1.", "그날 안에서의 순서 (1부터).", shared=True),
+        Field("kind", TEXT, True, "What sort of session it is.", "세션의 종류.", choices=SESSION_KINDS, shared=True),
         Field("part", TEXT, False, "Label of its part of the day, e.g. 'Part 1' or 'Session 2'.",
               "그날 안에서의 구분 이름 (예: 1부, 세션 2)."),
         Field("start", TIME, False, "Start time in Seoul; only if it was published. With end.",
-              "서울 시각 시작 시간. 공개된 경우에만, end 와 함께."),
+              "서울 시각 시작 시간. 공개된 경우에만, end 와 함께.", shared=True),
         Field("end", TIME, False, "End time in Seoul; only if it was published. With start.",
-              "서울 시각 종료 시간. 공개된 경우에만, start 와 함께."),
+              "서울 시각 종료 시간. 공개된 경우에만, start 와 함께.", shared=True),
         Field("room", SLUG, False, "Room or track (a room in content/programme.toml); the first room if left out.",
-              "방 또는 트랙 (content/programme.toml 의 방). 없으면 첫 번째 방.", refers_to="room"),
-        Field("speakers", SLUGS, False, "Speakers presenting, in order.", "발표자, 순서대로.", refers_to="speaker"),
-        Field("hosts", SLUGS, False, "Hosts or moderators.", "사회자 또는 좌장.", refers_to="speaker"),
+              "방 또는 트랙 (content/programme.toml 의 방). 없으면 첫 번째 방.", refers_to="room", shared=True),
+        Field("speakers", SLUGS, False, "Speakers presenting, in order.", "발표자, 순서대로.", refers_to="speaker",
+              shared=True),
+        Field("hosts", SLUGS, False, "Hosts or moderators.", "사회자 또는 좌장.", refers_to="speaker", shared=True),
         Field("cases", SLUGS, False, "City case studies presented, in order.", "발표된 도시 사례, 순서대로.",
-              refers_to="case"),
+              refers_to="case", shared=True),
         Field("streams", MEDIA, False, "Live streams of this session (overrides its day's and room's).",
-              "이 세션의 생중계 (그날과 방의 생중계보다 우선)."),
+              "이 세션의 생중계 (그날과 방의 생중계보다 우선).", shared=True),
         Field("recording", MEDIA, False, "The published recording, with an optional start offset.",
-              "공개된 녹화 영상, 시작 위치를 붙일 수 있음."),
+              "공개된 녹화 영상, 시작 위치를 붙일 수 있음.", shared=True),
     ),
     body_help_en="What the session was about, in Markdown.",
     body_help_ko="세션 내용, 마크다운으로.",
@@ -233,7 +237,8 @@ CITY_CASE = ContentType(
     fields=_COMMON + (
         Field("city", TEXT, True, "City or organisation presenting the case.", "사례를 발표한 도시 또는 기관."),
         Field("country", TEXT, True, "Country.", "나라."),
-        Field("session", SLUG, True, "The session it was presented in.", "발표된 세션.", refers_to="session"),
+        Field("session", SLUG, True, "The session it was presented in.", "발표된 세션.", refers_to="session",
+              shared=True),
     ),
     body_help_en="What the case is about, in Markdown.",
     body_help_ko="사례 내용, 마크다운으로.",
@@ -248,7 +253,7 @@ PAGE = ContentType(
     label_ko="페이지",
     fields=_COMMON + (
         Field("order", INT, False, "Position in the site menu; left out, the page is not in the menu.",
-              "사이트 메뉴에서의 순서. 없으면 메뉴에 나오지 않음."),
+              "사이트 메뉴에서의 순서. 없으면 메뉴에 나오지 않음.", shared=True),
     ),
     body_help_en="The page, in Markdown. Shortcodes: [[timetable]], [[timetable day=2020-09-22]], "
                  "[[stream youtube:ID]].",
@@ -264,8 +269,8 @@ NEWS = ContentType(
     label_en="News item",
     label_ko="소식",
     fields=_COMMON[:3] + (
-        Field("date", DATE, True, "Date of the news item.", "소식의 날짜."),
-        Field("category", TEXT, True, "Always news.", "항상 news.", choices=("news",)),
+        Field("date", DATE, True, "Date of the news item.", "소식의 날짜.", shared=True),
+        Field("category", TEXT, True, "Always news.", "항상 news.", choices=("news",), shared=True),
         Field("summary", TEXT, True, "One or two sentences for the news list and the feed.",
               "소식 목록과 피드에 쓰는 한두 문장."),
     ),

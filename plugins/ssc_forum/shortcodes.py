@@ -3,7 +3,12 @@
 - `[[timetable]]`: the whole timetable; `[[timetable day=2020-09-22]]`: one day.
 - `[[stream youtube:VIDEO_ID]]` or `[[stream link:https://…]]`: a stream player or link.
 
-Markdown wraps a line of its own in `<p>`; the paragraph is replaced whole.
+Shortcodes are found in the Markdown *source*, before it is rendered: each is replaced by a
+placeholder paragraph that Markdown leaves alone, and after rendering the placeholder is
+replaced by the rendered partial. So Markdown never sees the arguments (`_x_` stays, `&`
+is escaped once, by the template) and a shortcode Markdown would have mangled is still
+found. Whatever looks like a shortcode but is not one on a line of its own is an error
+with its line, never text printed as is.
 """
 
 from __future__ import annotations
@@ -15,26 +20,103 @@ from datetime import date
 
 from . import schema, streams
 
-SHORTCODE_RE = re.compile(r"<p>\s*\[\[\s*([a-z]+)((?:\s+[^\]\s]+)*)\s*\]\]\s*</p>")
+NAMES = ("stream", "timetable")
+LINE_RE = re.compile(r"^ {0,3}\[\[([a-z]+)((?:[ \t]+[^\]\s]+)*)[ \t]*\]\][ \t]*$")
+_LOOSE_RE = re.compile(r"^\[\[\s*([^\s\]]*)")
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN_RE = re.compile(r"(`+).*?\1")
+TOKEN = "SSCFORUMSHORTCODE"
 
 
 @dataclass(frozen=True)
 class Shortcode:
-    """One shortcode found in a rendered body."""
+    """One shortcode found in a Markdown source."""
 
     name: str
     args: tuple[str, ...]
-    text: str
+    text: str  # as written
+    line: int = 0  # 1-based, in the source file
+    index: int = 0  # its position among the file's shortcodes
+
+    @property
+    def placeholder(self) -> str:
+        """The word standing for it while Markdown renders the text."""
+        return f"{TOKEN}{self.index}X"
 
 
-def find(html: str) -> list[Shortcode]:
-    """Every shortcode paragraph in rendered HTML, in order."""
-    return [Shortcode(m.group(1), tuple(m.group(2).split()), m.group(0)) for m in SHORTCODE_RE.finditer(html)]
+@dataclass(frozen=True)
+class SourceProblem:
+    """Something shortcode-like that is not a usable shortcode."""
+
+    line: int
+    message: str
+
+
+def extract(text: str, first_line: int = 1) -> tuple[str, list[Shortcode], list[SourceProblem]]:
+    """Find the shortcodes of a Markdown text and put placeholders in their place.
+
+    `first_line` is the file's line number of the text's first line. Returns the text to
+    render, the shortcodes in order, and what was wrong.
+    """
+    out: list[str] = []
+    codes: list[Shortcode] = []
+    problems: list[SourceProblem] = []
+    fence: str | None = None
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        fence_match = _FENCE_RE.match(line)
+        if fence is not None:  # inside a fenced code block, everything is text
+            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if fence_match:
+            fence = fence_match.group(1)
+            out.append(line)
+            continue
+        if line.startswith(("    ", "\t")):  # an indented code block
+            out.append(line)
+            continue
+        if TOKEN in line:
+            problems.append(SourceProblem(number, f"the word {TOKEN} is reserved for the site's own use"))
+        match = LINE_RE.match(line)
+        if match:
+            code = Shortcode(match.group(1), tuple(match.group(2).split()), line.strip(), number, len(codes))
+            codes.append(code)
+            # Blank lines around it: a paragraph of its own, even right after a list or a paragraph.
+            out.extend(("", code.placeholder, ""))
+            continue
+        problem = _misuse(line)
+        if problem:
+            problems.append(SourceProblem(number, problem))
+        out.append(line)
+    return "\n".join(out), codes, problems
+
+
+def _misuse(line: str) -> str | None:
+    """Why a line that is not a shortcode still looks like one, or None."""
+    visible = _CODE_SPAN_RE.sub("", line)  # `[[timetable]]` in a code span is text about a shortcode
+    if "[[" not in visible:
+        return None
+    stripped = visible.strip()
+    if visible.count("[[") > 1 and stripped.startswith("[["):
+        return "two shortcodes on one line: put each on a line of its own"
+    if not stripped.startswith("[["):
+        return "a shortcode must be on a line of its own, not inside other text"
+    loose = _LOOSE_RE.match(stripped)
+    name = loose.group(1) if loose else ""
+    if not stripped.endswith("]]"):
+        return f"the shortcode {stripped!r} is not closed: write [[name arguments]] on one line"
+    if name not in NAMES:
+        hint = "; names are lower-case" if name.lower() in NAMES else ""
+        return f"unknown shortcode [[{name}]] (known: {', '.join(NAMES)}){hint}"
+    return f"the shortcode {stripped!r} is malformed: write [[name arguments]], arguments separated by spaces"
 
 
 def check(code: Shortcode, days: Collection[date] = ()) -> str | None:
     """What is wrong with a shortcode, or None when it is usable; `days` are the programme's."""
     if code.name == "timetable":
+        if len(code.args) > 1:
+            return "[[timetable]] takes at most one day=YYYY-MM-DD"
         for arg in code.args:
             key, _, value = arg.partition("=")
             if key != "day":
@@ -44,7 +126,8 @@ def check(code: Shortcode, days: Collection[date] = ()) -> str | None:
             except schema.FieldError as exc:
                 return f"[[timetable {arg}]]: {exc}"
             if on not in days:
-                return f"[[timetable {arg}]]: no such day in the programme"
+                known = ", ".join(d.isoformat() for d in sorted(days))
+                return f"[[timetable {arg}]]: no such day in the programme ({known})"
         return None
     if code.name == "stream":
         if len(code.args) != 1:
@@ -54,9 +137,23 @@ def check(code: Shortcode, days: Collection[date] = ()) -> str | None:
         except streams.MediaError as exc:
             return f"[[stream]]: {exc}"
         return None
-    return f"unknown shortcode [[{code.name}]] (known: timetable, stream)"
+    return f"unknown shortcode [[{code.name}]] (known: {', '.join(NAMES)})"
 
 
-def expand(html: str, render: Callable[[Shortcode], str]) -> str:
-    """Replace each shortcode paragraph with what `render` makes of it."""
-    return SHORTCODE_RE.sub(lambda m: render(Shortcode(m.group(1), tuple(m.group(2).split()), m.group(0))), html)
+def timetable_days(code: Shortcode) -> str | None:
+    """The day a timetable shortcode shows (YYYY-MM-DD), or None for every day."""
+    for arg in code.args:
+        return arg.partition("=")[2]
+    return None
+
+
+def placed(html: str, code: Shortcode) -> bool:
+    """Whether the rendered text has the shortcode's placeholder as a paragraph of its own, once."""
+    return html.count(code.placeholder) == 1 and f"<p>{code.placeholder}</p>" in html
+
+
+def expand(html: str, codes: tuple[Shortcode, ...] | list[Shortcode], render: Callable[[Shortcode], str]) -> str:
+    """Replace each shortcode's placeholder paragraph with what `render` makes of it."""
+    for code in codes:
+        html = html.replace(f"<p>{code.placeholder}</p>", render(code), 1)
+    return html

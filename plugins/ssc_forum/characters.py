@@ -1,0 +1,58 @@
+"""Which characters content may contain, and the one normal form it is kept in.
+
+Editors paste text from word processors, PDFs and chat programs, which carry invisible
+characters along. Those that have no place in a page are refused, naming the file and the
+field or line, instead of reaching the HTML, the calendars and the XML exports (where lxml
+refuses them with a traceback naming no file):
+
+- C0 control characters except tab, line feed and carriage return (U+0000-U+001F), DEL
+  (U+007F) and the C1 controls (U+0080-U+009F);
+- the Unicode line and paragraph separators (U+2028, U+2029), which end a line in
+  JavaScript and JSON readers but not in Markdown;
+- the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069),
+  which can make text read differently from what it says; the plain marks U+200E and
+  U+200F stay allowed;
+- a byte-order mark anywhere but at the very start of a file (U+FEFF), and the
+  non-characters U+FFFE and U+FFFF.
+
+All text is normalised to NFC: Korean typed on some systems arrives decomposed (NFD) into
+jamo, which looks the same but does not match in search or in comparisons.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+FORBIDDEN_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+)
+
+_NAMES = {"\x00": "NUL", "\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape", "\x7f": "delete",
+          "\u2028": "line separator", "\u2029": "paragraph separator", "\ufeff": "byte-order mark"}
+
+
+def describe(char: str) -> str:
+    """A character as an editor can find it again: its code point and a name."""
+    name = _NAMES.get(char) or unicodedata.name(char, "").lower()
+    if not name:
+        name = "control character"
+    return f"U+{ord(char):04X} ({name})"
+
+
+def forbidden(text: str) -> str | None:
+    """A message naming the first forbidden character in `text`, or None when there is none."""
+    match = FORBIDDEN_RE.search(text)
+    if not match:
+        return None
+    return f"contains the invisible character {describe(match.group())}, which a page cannot show: delete it"
+
+
+def nfc(text: str) -> str:
+    """`text` in Unicode normal form C (composed), the form search and comparisons rely on."""
+    return unicodedata.normalize("NFC", text)
+
+
+def newlines(text: str) -> str:
+    """Line ends as Python's universal newlines read them: CR LF and a lone CR become LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,173 @@
+"""What HTML a Markdown body may produce: nothing foreign, nothing active.
+
+The site promises that it loads nothing from another host and runs only its own scripts.
+Editors write Markdown; Markdown passes raw HTML through and lets `{: attr=value}` lists
+add attributes. Every body is therefore checked after rendering, with a real HTML parser:
+
+- raw HTML written by the editor may only be a short list of harmless inline elements
+  (`RAW_ALLOWED`) with the attributes `title`, `lang`, `dir` (and `datetime` on `<time>`);
+- no element outside what Markdown itself writes plus that list (so no `<script>`,
+  `<style>`, `<iframe>`, `<object>`, `<embed>`, `<form>`, `<meta>`, `<link>`, `<base>`, SVG …);
+- no attribute outside a short list (so no `on…` handlers, `style`, `data-…`, `srcdoc` …);
+- no `javascript:`, `data:`, `vbscript:` or `file:` address in any address attribute;
+- no image or other resource from another host (`https://…` or `//…`); a plain link
+  (`<a href="https://…">`) to another site is fine.
+
+Each finding is an error with the line of the Markdown source, never stripped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+# What Python-Markdown (with `extra` and `toc`) writes from Markdown syntax.
+MARKDOWN_ELEMENTS = frozenset({
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
+    "hr", "br", "img", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "abbr", "sup", "div",
+})
+# Harmless inline HTML an editor may write by hand.
+RAW_ALLOWED = frozenset({
+    "abbr", "b", "bdi", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s", "samp",
+    "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+})
+RAW_ATTRIBUTES = {"*": frozenset({"title", "lang", "dir"}), "time": frozenset({"datetime"})}
+ATTRIBUTES = frozenset({
+    "href", "src", "alt", "title", "id", "class", "lang", "dir", "datetime", "colspan", "rowspan", "align",
+    "start", "width", "height", "cite", "srcset", "rev", "role",
+})
+# Attributes that hold an address, and those of them whose address the page loads by itself.
+URL_ATTRIBUTES = frozenset({"href", "src", "srcset", "cite", "poster", "data", "action", "formaction",
+                            "background", "longdesc", "lowsrc", "dynsrc", "ping", "xlink:href", "manifest",
+                            "codebase", "icon", "usemap"})
+RESOURCE_ATTRIBUTES = URL_ATTRIBUTES - {"href", "cite", "action", "formaction", "ping", "usemap"}
+BAD_SCHEMES = ("javascript", "data", "vbscript", "file", "blob", "filesystem")
+LINK_SCHEMES = ("http", "https", "mailto", "tel")
+_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_ASCII_BLANKS = re.compile(r"[\x00-\x20]")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a body may not contain; `needle` helps find its line in the source."""
+
+    message: str
+    needle: str
+
+
+def _normalised_url(value: str) -> str:
+    # As browsers read it: tabs and newlines inside are dropped, control characters and spaces
+    # around it too, and a backslash counts as a slash.
+    return _ASCII_BLANKS.sub("", value).replace("\\", "/").lower()
+
+
+def _urls(attribute: str, value: str) -> list[str]:
+    if attribute == "srcset":
+        return [part.strip().split(" ")[0] for part in value.split(",") if part.strip()]
+    return [value]
+
+
+def check_url(tag: str, attribute: str, value: str) -> str | None:
+    """What is wrong with one address attribute, or None."""
+    for raw in _urls(attribute, value):
+        url = _normalised_url(raw)
+        scheme_match = _SCHEME_RE.match(url)
+        scheme = scheme_match.group(1) if scheme_match else ""
+        if scheme in BAD_SCHEMES or (scheme and attribute in RESOURCE_ATTRIBUTES) or (
+                scheme and scheme not in LINK_SCHEMES):
+            if scheme in LINK_SCHEMES:
+                return f"<{tag} {attribute}> loads {raw!r} from another host: the site loads nothing from " \
+                       "another host (put the file under content/images/)"
+            return f"<{tag} {attribute}> uses a {scheme}: address ({raw!r}), which is not allowed"
+        if url.startswith("//") and (attribute in RESOURCE_ATTRIBUTES or not urlsplit(url).hostname):
+            return f"<{tag} {attribute}> loads {raw!r} from another host: the site loads nothing from " \
+                   "another host (put the file under content/images/)"
+    return None
+
+
+def _check_element(el: Tag, allowed_elements: frozenset[str], allowed_attrs: dict[str, frozenset[str]] | None,
+                   raw: bool) -> Iterable[Finding]:
+    name = el.name.lower()
+    if name not in allowed_elements:
+        what = "raw HTML" if raw else "the text"
+        hint = f" (allowed inline HTML: {', '.join(sorted(RAW_ALLOWED))})" if raw else ""
+        yield Finding(f"<{name}> is not allowed in {what}{hint}", f"<{name}")
+        return
+    for attribute, value in el.attrs.items():
+        attribute = attribute.lower()
+        text = " ".join(value) if isinstance(value, list) else str(value)
+        if allowed_attrs is not None:
+            ok = attribute in allowed_attrs["*"] or attribute in allowed_attrs.get(name, frozenset())
+        else:
+            ok = attribute in ATTRIBUTES
+        if attribute.startswith("on"):
+            yield Finding(f"<{name} {attribute}>: event handler attributes run scripts and are not allowed",
+                          attribute)
+        elif attribute == "style":
+            if not raw and name in ("th", "td") and text.startswith("text-align"):
+                yield Finding("a table column alignment (:--- or :---:) is not supported: the site's "
+                              "security policy blocks inline styles; remove the colons", "|")
+            else:
+                yield Finding(f"<{name} style>: style attributes are not allowed (the theme styles the text)",
+                              "style")
+        elif not ok:
+            yield Finding(f"<{name} {attribute}>: the attribute {attribute!r} is not allowed", attribute)
+        elif attribute in URL_ATTRIBUTES:
+            problem = check_url(name, attribute, text)
+            if problem:
+                yield Finding(problem, text)
+        elif attribute == "dir" and text.lower() not in ("ltr", "rtl", "auto"):
+            yield Finding(f"<{name} dir>: {text!r} is not ltr, rtl or auto", "dir")
+
+
+def check_html(body: str, raw_fragments: Iterable[str] = ()) -> list[Finding]:
+    """Every finding in a rendered body and in the raw HTML fragments Markdown passed through."""
+    findings: list[Finding] = []
+    for fragment in raw_fragments:
+        for el in BeautifulSoup(fragment, "html.parser").find_all(True):
+            findings.extend(_check_element(el, RAW_ALLOWED, RAW_ATTRIBUTES, raw=True))
+    for el in BeautifulSoup(body, "html.parser").find_all(True):
+        findings.extend(_check_element(el, MARKDOWN_ELEMENTS | RAW_ALLOWED, None, raw=False))
+    unique: list[Finding] = []
+    for finding in findings:  # a raw element is seen in its fragment and again in the body
+        if finding not in unique:
+            unique.append(finding)
+    return unique
+
+
+def duplicate_ids(html: str) -> list[str]:
+    """Ids used more than once in an HTML fragment, in order of their second use."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for el in BeautifulSoup(html, "html.parser").find_all(id=True):
+        ident = el["id"]
+        if ident in seen and ident not in repeated:
+            repeated.append(ident)
+        seen.add(ident)
+    return repeated
+
+
+class LineFinder:
+    """Finds the source line of a finding: the next line, from the body's start, holding its needle."""
+
+    def __init__(self, lines: list[str], first: int) -> None:
+        self.lines = [line.lower() for line in lines]
+        self.first = first  # index of the body's first line
+        self.after: dict[str, int] = {}
+
+    def line(self, needle: str) -> int | None:
+        """1-based line number of the next occurrence of `needle`, or None when it is not in the source."""
+        needle = needle.lower()
+        start = self.after.get(needle, self.first)
+        for index in range(start, len(self.lines)):
+            if needle in self.lines[index]:
+                self.after[needle] = index + 1
+                return index + 1
+        for index in range(self.first, len(self.lines)):  # a repeat: point at the first one again
+            if needle in self.lines[index]:
+                return index + 1
+        return None
