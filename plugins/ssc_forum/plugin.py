@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import exports, timeformat, translations
+from . import exports, langmark, timeformat, translations
 from .generator import ForumGenerator
 
 
@@ -26,3 +26,4 @@ def register() -> None:
     """Connect the plugin to Pelican."""
     signals.initialized.connect(_configure)
     signals.get_generators.connect(_generator)
+    signals.content_written.connect(langmark.on_content_written)

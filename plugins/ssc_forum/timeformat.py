@@ -6,10 +6,32 @@ and never through strftime's names: Babel has the CLDR data for both languages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 from babel.dates import format_date, format_datetime
+
+_F = TypeVar("_F", bound=Callable[..., str])
+
+
+def _cached(func: _F) -> _F:
+    """`lru_cache` for functions of instants, with each argument's zone in the key.
+
+    Aware datetimes compare (and hash) by instant, so 16:00 in Seoul and 08:00 in London are
+    one key to a plain `lru_cache`, and the second would be answered with the first's text.
+    """
+    @lru_cache(maxsize=4096)  # the same few instants are formatted on every page
+    def by_zone(zones: tuple, *args: object) -> str:
+        return func(*args)
+
+    @wraps(func)
+    def wrapper(*args: object) -> str:
+        return by_zone(tuple(getattr(a, "tzinfo", None) for a in args), *args)
+
+    return wrapper  # type: ignore[return-value]
+
 
 _LOCALES = {"ko": "ko_KR", "en": "en_GB"}
 # Korean writes the weekday in parentheses straight after the day, without a space: 2020년 9월 22일(화).
@@ -32,7 +54,7 @@ def locale_of(lang: str) -> str:
         raise ValueError(f"no date format for language {lang!r} (expected one of {', '.join(_LOCALES)})") from None
 
 
-@lru_cache(maxsize=4096)  # the same few instants are formatted on every page
+@_cached
 def day_label(value: date | datetime, lang: str) -> str:
     """`2020년 9월 22일(화)` / `Tuesday 22 September 2020`."""
     d = value.date() if isinstance(value, datetime) else value
@@ -40,7 +62,7 @@ def day_label(value: date | datetime, lang: str) -> str:
     return format_date(d, _DAY_PATTERN[lang], locale=locale)
 
 
-@lru_cache(maxsize=4096)  # the same few instants are formatted on every page
+@_cached
 def short_day_label(value: date | datetime, lang: str) -> str:
     """`9월 22일(화)` / `Tue 22 Sep`."""
     d = value.date() if isinstance(value, datetime) else value
@@ -48,7 +70,7 @@ def short_day_label(value: date | datetime, lang: str) -> str:
     return format_date(d, _SHORT_DAY_PATTERN[lang], locale=locale)
 
 
-@lru_cache(maxsize=1024)
+@_cached
 def date_range_label(start: date | datetime, end: date | datetime, lang: str) -> str:
     """A span of days, the shared year and month said once.
 
@@ -72,7 +94,7 @@ def date_range_label(start: date | datetime, end: date | datetime, lang: str) ->
     return f"{head} – {format_date(b, 'd MMMM y', locale=locale)}"
 
 
-@lru_cache(maxsize=4096)  # the same few instants are formatted on every page
+@_cached
 def time_label(value: datetime, lang: str) -> str:
     """`16:00` in the value's own zone (24-hour in both languages)."""
     return format_datetime(value, "HH:mm", tzinfo=value.tzinfo, locale=locale_of(lang))
@@ -89,14 +111,14 @@ def zone_abbr(value: datetime) -> str:
     return value.tzname() or "UTC"
 
 
-@lru_cache(maxsize=4096)  # the same few instants are formatted on every page
+@_cached
 def zone_name(value: datetime, lang: str) -> str:
     """`한국 표준시` / `Korean Standard Time`: the zone's name at that moment (summer time included)."""
     name = format_datetime(value, "zzzz", tzinfo=value.tzinfo, locale=locale_of(lang))
     return _ZONE_NAMES.get((lang, name), name)
 
 
-@lru_cache(maxsize=4096)  # the same few instants are formatted on every page
+@_cached
 def zone_label(value: datetime, lang: str) -> str:
     """`한국 표준시(KST, UTC+09:00)` / `Korean Standard Time (KST, UTC+09:00)`."""
     offset = value.strftime("%z")

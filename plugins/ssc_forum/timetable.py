@@ -1,7 +1,10 @@
-"""The timetable grid: rows of time, rooms as columns, sessions spanning their rows.
+"""The timetable of a day: a grid when its sessions have times, a running order when none has.
 
-Sessions whose own times were not published sit in one row for their day's
-block of time, listed in their order: the block and the order are what is known.
+A grid has rows of time, rooms as columns and sessions spanning their rows; sessions
+whose own times were not published sit in one row for their day's block of time,
+listed in their order. A day where no session has its own times has nothing to lay
+out in time: it is its block of time once and its sessions in order (an agenda), since
+a table of one row and one cell would add nothing.
 """
 
 from __future__ import annotations
@@ -32,11 +35,17 @@ class Row:
 
 @dataclass
 class Grid:
-    """One day's table."""
+    """One day's table, or its running order (`agenda`) when no session of the day has its own times."""
 
     day: Day
     rooms: list[Room]
     rows: list[Row] = field(default_factory=list)
+    agenda: list[Session] = field(default_factory=list)
+
+    @property
+    def is_agenda(self) -> bool:
+        """True when the day is shown as a running order instead of a table."""
+        return bool(self.agenda)
 
 
 def day_grid(day: Day) -> Grid:
@@ -46,6 +55,9 @@ def day_grid(day: Day) -> Grid:
     grid = Grid(day, rooms)
     untimed = [s for s in day.sessions if not s.timed]
     timed = sorted((s for s in day.sessions if s.timed), key=lambda s: (s.start, s.order))
+    if untimed and not timed:
+        grid.agenda = sorted(untimed, key=lambda s: s.order)
+        return grid
     block = None
     if untimed:
         cells: list[Cell | None] = [Cell([]) for _ in rooms]

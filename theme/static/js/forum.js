@@ -18,61 +18,92 @@
     for (var k in opts) { o[k] = opts[k]; }
     return new Intl.DateTimeFormat(locale, o).format(date);
   }
-  function zoneName(date, zone) {
-    var parts = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: "long" }).formatToParts(date);
+  function zonePart(date, zone, style) {
+    var parts = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: style }).formatToParts(date);
     for (var i = 0; i < parts.length; i++) { if (parts[i].type === "timeZoneName") { return parts[i].value; } }
     return zone;
   }
-  function shortZone(date, zone) {
-    var parts = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: "short" }).formatToParts(date);
-    for (var i = 0; i < parts.length; i++) { if (parts[i].type === "timeZoneName") { return parts[i].value; } }
-    return zone;
+  // Zones are named as they were at `date` (the date the page shows), so September 2020 in London is
+  // British Summer Time (BST), not today's Greenwich Mean Time.
+  function zoneName(date, zone) { return zonePart(date, zone, "long"); }
+  function shortZone(date, zone) { return zonePart(date, zone, "short"); }
+  function zoneLabel(date, zone) {
+    // As the page writes the event's zone: 한국 표준시(KST, UTC+09:00) / Korean Standard Time (KST, UTC+09:00).
+    return zoneName(date, zone) + (lang === "ko" ? "(" : " (") + shortZone(date, zone) + ", " + zone + ")";
   }
-  var DAY = { weekday: "short", day: "numeric", month: "short" };
-  var LONG_DAY = lang === "ko" ? { year: "numeric", month: "long", day: "numeric", weekday: "short" }
-                               : { weekday: "long", day: "numeric", month: "long", year: "numeric" };
+  function partsOf(date, zone, opts) {
+    var o = { timeZone: zone };
+    for (var k in opts) { o[k] = opts[k]; }
+    var out = {};
+    var parts = new Intl.DateTimeFormat(locale, o).formatToParts(date);
+    for (var i = 0; i < parts.length; i++) { out[parts[i].type] = parts[i].value; }
+    return out;
+  }
+  // Korean dates as the build writes them: the weekday in parentheses, no space before it (2020년 9월 22일(화)).
+  function day(date, zone, withYear) {
+    if (lang === "ko") {
+      var p = partsOf(date, zone, { year: "numeric", month: "numeric", day: "numeric", weekday: "short" });
+      return (withYear ? p.year + "년 " : "") + p.month + "월 " + p.day + "일(" + p.weekday + ")";
+    }
+    return fmt(date, zone, withYear ? { weekday: "long", day: "numeric", month: "long", year: "numeric" }
+                                    : { weekday: "short", day: "numeric", month: "short" });
+  }
   var TIME = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
 
+  function refDate() {
+    var box = doc.querySelector("[data-tz-ref]");
+    return box ? new Date(box.getAttribute("data-tz-ref")) : new Date();
+  }
+  function remember(el) {
+    if (!el.hasAttribute("data-event-text")) { el.setAttribute("data-event-text", el.textContent); }
+  }
+
   function render(zone) {
+    var event = zone === EVENT_ZONE;
     var times = doc.querySelectorAll("time[data-tz]");
     for (var i = 0; i < times.length; i++) {
       var el = times[i];
-      if (!el.hasAttribute("data-event-text")) { el.setAttribute("data-event-text", el.textContent); }
-      if (zone === EVENT_ZONE) { el.textContent = el.getAttribute("data-event-text"); continue; }
+      remember(el);
+      if (event) { el.textContent = el.getAttribute("data-event-text"); continue; }
       var when = new Date(el.getAttribute("datetime"));
       var style = el.getAttribute("data-tz");
-      if (style === "day") { el.textContent = fmt(when, zone, LONG_DAY); continue; }
+      if (style === "day") { el.textContent = day(when, zone, true); continue; }
       var text = fmt(when, zone, TIME);
       // A day that wraps: the local date differs from the event's date, so say which day.
       var eventDay = fmt(when, EVENT_ZONE, { year: "numeric", month: "2-digit", day: "2-digit" });
       var localDay = fmt(when, zone, { year: "numeric", month: "2-digit", day: "2-digit" });
-      if (style === "datetime") { text = fmt(when, zone, LONG_DAY) + " " + text; }
-      else if (eventDay !== localDay) { text = fmt(when, zone, DAY) + " " + text; }
+      if (style === "datetime") { text = day(when, zone, true) + (lang === "ko" ? " " : ", ") + text; }
+      else if (eventDay !== localDay) { text = day(when, zone, false) + " " + text; }
       el.textContent = text;
     }
+    // Every abbreviation, caption, label and footer line that names the zone names the one in use.
     var abbrs = doc.querySelectorAll("[data-tz-abbr]");
     for (var j = 0; j < abbrs.length; j++) {
       var a = abbrs[j];
-      if (!a.hasAttribute("data-event-text")) {
-        a.setAttribute("data-event-text", a.textContent);
-        a.setAttribute("data-event-title", a.getAttribute("title") || "");
-      }
-      var t = a.previousElementSibling && a.previousElementSibling.getAttribute("datetime");
-      var d = t ? new Date(t) : new Date();
-      a.textContent = zone === EVENT_ZONE ? a.getAttribute("data-event-text") : shortZone(d, zone);
-      a.setAttribute("title", zone === EVENT_ZONE ? a.getAttribute("data-event-title") : zoneName(d, zone));
+      remember(a);
+      if (!a.hasAttribute("data-event-title")) { a.setAttribute("data-event-title", a.getAttribute("title") || ""); }
+      var d = a.hasAttribute("data-tz-ref") ? new Date(a.getAttribute("data-tz-ref")) : refDate();
+      a.textContent = event ? a.getAttribute("data-event-text") : shortZone(d, zone);
+      a.setAttribute("title", event ? a.getAttribute("data-event-title") : zoneLabel(d, zone));
+    }
+    var names = doc.querySelectorAll("[data-tz-name]");
+    for (var n = 0; n < names.length; n++) {
+      var z = names[n];
+      remember(z);
+      var ref = z.hasAttribute("data-tz-ref") ? new Date(z.getAttribute("data-tz-ref")) : refDate();
+      z.textContent = event ? z.getAttribute("data-event-text")
+        : z.getAttribute("data-tz-name") === "name" ? zoneName(ref, zone) : zoneLabel(ref, zone);
     }
     var boxes = doc.querySelectorAll("[data-tz-switch] button");
     for (var k = 0; k < boxes.length; k++) {
       var b = boxes[k];
-      var local = zone !== EVENT_ZONE;
-      b.setAttribute("aria-pressed", local ? "true" : "false");
-      b.textContent = b.getAttribute(local ? "data-label-event" : "data-label-local");
-      var status = b.parentNode.parentNode.querySelector("[data-tz-status]");
+      b.setAttribute("aria-pressed", event ? "false" : "true");
+      b.textContent = b.getAttribute(event ? "data-label-local" : "data-label-event");
+      var box = b.closest("[data-tz-ref]");
+      var status = box && box.querySelector("[data-tz-status]");
       if (status) {
-        status.textContent = local
-          ? b.getAttribute("data-status-local").replace("{zone}", zoneName(new Date(), zone) + " (" + zone + ")")
-          : b.getAttribute("data-status-event");
+        status.textContent = event ? b.getAttribute("data-status-event")
+          : b.getAttribute("data-status-local").replace("{zone}", zoneLabel(new Date(box.getAttribute("data-tz-ref")), zone));
       }
     }
   }
