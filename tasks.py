@@ -468,3 +468,50 @@ def nginx(c: Context, port: int = 8080, no_build: bool = False) -> None:
         pass
     finally:
         shutil.rmtree(prefix, ignore_errors=True)
+
+
+# --- web archive -----------------------------------------------------------------------------
+
+ARCHIVE_OUTPUT = ROOT / "output-archive"
+
+
+def archive_site(out_dir: Path, *, content: Path) -> Path:
+    """Build with publishconf.py, check the tree as `publish` does, and write its WACZ into `out_dir`.
+
+    Returns the package's path. A failed build or check raises Exit and leaves no package.
+    """
+    from ssc_archive import contenttypes, package, provenance
+    from ssc_deploy import nginx as ngx
+
+    try:
+        source = provenance.read_provenance(ROOT)
+    except provenance.ProvenanceError as exc:
+        raise Exit(f"No archive: {exc}", code=1) from None
+    settings = _read_settings(CONFIG["settings_publish"], content)
+    staging = build_site(out_dir, settings_file=CONFIG["settings_publish"], content=content)
+    try:
+        problems = sanity.check_tree(staging, settings["SITEURL"])
+        if problems:
+            print("\n".join(problems))
+            raise Exit(f"No archive: {len(problems)} problem(s) in the built site.", code=1)
+        return package.make_package(staging, out_dir, site=package.SiteDescription.from_settings(settings),
+                                    provenance=source, types=contenttypes.load(ngx.TEMPLATE))
+    except (package.ArchiveError, contenttypes.ConfigError) as exc:
+        raise Exit(f"No archive: {exc}", code=1) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@task(help={"output": "folder for the package (default: output-archive)",
+            "content": "content folder (default: content)"})
+def archive(c: Context, output: str | None = None, content: str | None = None) -> None:
+    """Write one WACZ web archive of the published site, for archives and libraries; prints its path last.
+
+    Built with publishconf.py at the real addresses and dated with the commit, so one commit
+    always gives the same file. View it with pywb or ReplayWeb.page (see docs/publishing.en.md).
+    """
+    from ssc_archive.package import sha256_file
+
+    path = archive_site(Path(output).absolute() if output else ARCHIVE_OUTPUT, content=_path(content, "content"))
+    print(f"sha256 {sha256_file(path)} (also in {path.name}.sha256)")
+    print(path)
