@@ -138,6 +138,17 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> None:
         sys.exit(code)
 
 
+def invoke_args(task: str, args: list[str]) -> list[str]:
+    """invoke's arguments for `make.py TASK ARGS`.
+
+    `TASK --help` (or `-h`) becomes `--help TASK`: invoke would otherwise take `--help` as
+    the task's own argument and fail on a task with a required one (`new` needs `--kind`).
+    """
+    if "--help" in args or "-h" in args:
+        return ["--help", task]
+    return [task, *args]
+
+
 def main(argv: list[str]) -> int:
     """Entry point: `build`, `test` or any invoke task, with its arguments."""
     if sys.version_info < MIN_PYTHON:
@@ -150,7 +161,7 @@ def main(argv: list[str]) -> int:
     if task == "test":
         ensure_node_modules()
         return call([str(python), "-m", "pytest", *args])
-    return call([str(python), "-m", "invoke", task, *args])
+    return call([str(python), "-m", "invoke", *invoke_args(task, args)])
 
 
 if __name__ == "__main__":

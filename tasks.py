@@ -91,6 +91,13 @@ def content_problems(content: Path) -> list[str]:
     return check_content(_read_settings(CONFIG["settings_base"], content))
 
 
+def content_problem_list(content: Path) -> list:
+    """The same check as `content_problems`, as `ssc_forum.content.Problem`s (file, field, line, message)."""
+    from ssc_forum.content import read_content
+
+    return list(read_content(_read_settings(CONFIG["settings_base"], content)).problems)
+
+
 def _publish_target(target: str | None, rsync: str | None) -> tuple[Path | None, str | None]:
     """The publish destination: options first, then the environment, then publishconf.py."""
     target = target or os.environ.get("SSC_PUBLISH_DIR")
@@ -109,6 +116,10 @@ def _serve(output: Path, prefix: str) -> None:
     from ssc_deploy.devserver import make_server
 
     server = make_server(output, prefix=prefix, host=CONFIG["host"], port=CONFIG["port"])
+    # The request lines go to a logger (quiet in tests); whoever runs a preview by hand sees them.
+    requests = logging.getLogger("ssc_deploy.devserver")
+    requests.setLevel(logging.INFO)
+    requests.addHandler(logging.StreamHandler())
     print(f"Serving {output} at http://{CONFIG['host']}:{CONFIG['port']}{prefix}/ (Ctrl+C stops)")
     try:
         server.serve_forever()
@@ -135,18 +146,22 @@ def clean(c: Context, output: str | None = None) -> None:
 
 @task(help={
     "subpath": f"build for the site's real path ({SUBPATH}/), as `preview` and nginx serve it",
+    "publish": "build with publishconf.py (absolute addresses), as `publish` does, e.g. for a CI artifact",
     "output": "folder to build into (default: output)",
     "content": "content folder (default: content)",
 })
-def build(c: Context, subpath: bool = False, output: str | None = None, content: str | None = None) -> None:
+def build(c: Context, subpath: bool = False, publish: bool = False, output: str | None = None,
+          content: str | None = None) -> None:
     """Build the site into output/, all at once: a failed build leaves the previous output/ as it was.
 
     The site is built into a fresh folder beside output/ and swapped in by a rename only when
     Pelican succeeded (content errors stop it before anything is written).
     """
+    if publish and subpath:
+        raise Exit("--publish builds for the published address already; leave out --subpath.", code=2)
     out = _path(output, "output")
-    staging = build_site(out, settings_file=CONFIG["settings_base"], content=_path(content, "content"),
-                         overrides={"SITEURL": SUBPATH} if subpath else None)
+    staging = build_site(out, settings_file=CONFIG["settings_publish" if publish else "settings_base"],
+                         content=_path(content, "content"), overrides={"SITEURL": SUBPATH} if subpath else None)
     deploy.install_tree(staging, out, keep_previous=False)
 
 
@@ -206,12 +221,32 @@ def livereload(c: Context) -> None:
 # --- content ---------------------------------------------------------------------------------
 
 
-@task(help={"content": "content folder (default: content)"})
-def check(c: Context, content: str | None = None) -> None:
+CHECK_FORMATS = ("text", "github", "gitlab")
+"""How `check` reports: lines for people, GitHub workflow commands, a GitLab Code Quality file."""
+
+
+@task(help={
+    "content": "content folder (default: content)",
+    "format": "text (default), github (::error annotations on the pull request's lines) or gitlab "
+              "(a Code Quality report file for the merge request)",
+    "output": "the report file of --format gitlab (default: gl-code-quality-report.json)",
+})
+def check(c: Context, content: str | None = None, format: str = "text", output: str | None = None) -> None:
     """Check the content only, fast: the same problems the build reports, and a non-zero exit if any."""
+    from ssc_deploy import ci_reports
+
+    if format not in CHECK_FORMATS:
+        raise Exit(f"--format {format!r}: one of {', '.join(CHECK_FORMATS)}", code=2)
     started = time.monotonic()
-    problems = content_problems(_path(content, "content"))
-    for line in problems:
+    problems = content_problem_list(_path(content, "content"))
+    lines = [str(p) for p in problems]
+    if format == "github":
+        lines = ci_reports.github_annotations(problems)
+    elif format == "gitlab":
+        report = Path(output or "gl-code-quality-report.json").absolute()
+        report.write_text(ci_reports.gitlab_report_json(problems), encoding="utf-8")
+        print(f"Wrote {report.name} ({len(problems)} problem(s)).")
+    for line in lines:
         print(line)
     if problems:
         raise Exit(f"{len(problems)} problem(s) in the content.", code=1)
@@ -515,3 +550,30 @@ def archive(c: Context, output: str | None = None, content: str | None = None) -
     path = archive_site(Path(output).absolute() if output else ARCHIVE_OUTPUT, content=_path(content, "content"))
     print(f"sha256 {sha256_file(path)} (also in {path.name}.sha256)")
     print(path)
+
+
+@task(help={
+    "url": "the live site's address (the Korean home), e.g. https://forum.seoul.go.kr/ssc2020/",
+    "revision": "the commit that was published (else SSC_REVISION, GITHUB_SHA or CI_COMMIT_SHA)",
+    "wait": "keep trying for this many seconds while the site is not right yet (default 0)",
+})
+def smoke(c: Context, url: str, revision: str | None = None, wait: int = 0) -> None:
+    """Check the live site after a publish: both language homes and their assets answer, and
+    version.txt names the published commit. A non-zero exit lists what is wrong."""
+    from ssc_deploy import smoke as live
+    from ssc_publish.revision import ENV_VARS
+
+    revision = revision or next((os.environ[n] for n in ENV_VARS if os.environ.get(n)), "")
+    if not revision:
+        raise Exit("Say which commit should be live: --revision SHA (or SSC_REVISION).", code=2)
+    problems = live.wait_for_live_site(url, revision, wait=wait)
+    for line in problems:
+        print(line)
+    if problems:
+        raise Exit(f"Smoke check failed: {len(problems)} problem(s) at {url}.", code=1)
+    print(f"{url} serves {revision} in both languages.")
+
+
+# --- web archive -----------------------------------------------------------------------------
+
+ARCHIVE_OUTPUT = ROOT / "output-archive"

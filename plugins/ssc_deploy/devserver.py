@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import logging
 import posixpath
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -27,12 +28,20 @@ CONTENT_TYPES = {
 }
 """The types nginx is configured to send too, so a preview behaves like the real site."""
 
+log = logging.getLogger(__name__)
+"""Request lines of the preview server (INFO); `tasks.py serve` prints them."""
+
 
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """Serves `directory` at `prefix`/, answers unknown paths with the right language's 404 page."""
 
     prefix = ""
     languages: tuple[str, ...] = ("en",)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
+        # To a logger, not straight to stderr: tests and CI serve builds in threads, and their
+        # request lines would land in the middle of pytest's output. `invoke serve` shows them.
+        log.info("%s %s", self.address_string(), format % args)
 
     def _local_path(self) -> str | None:
         path = unquote(urlsplit(self.path).path)
