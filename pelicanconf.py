@@ -30,8 +30,8 @@ OUTPUT_SOURCES = False
 
 # PLUGINS must be explicit: with it unset Pelican loads every installed plugin.
 PLUGIN_PATHS = ["plugins"]
-# ssc_publish last: it gzips what the others wrote.
-PLUGINS = ["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_search", "ssc_publish"]
+# ssc_theme writes the font subsets from the finished pages; ssc_publish last: it gzips what the others wrote.
+PLUGINS = ["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_search", "ssc_theme", "ssc_publish"]
 
 I18N_SUBSITES = {
     "en": {

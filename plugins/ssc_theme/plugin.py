@@ -1,0 +1,36 @@
+"""Signal wiring of the theme plugin: minify the stylesheets and subset the web font once both languages are written."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+
+from ssc_forum.settings import is_main_site
+
+from .assets import minify_stylesheets
+from .fonts import subset_fonts
+
+log = logging.getLogger(__name__)
+
+
+def finish_theme(pelican_obj) -> None:
+    """`finalized` handler: minified stylesheets and the font subsets, after the last language is built.
+
+    i18n-subsites finishes the English sub-site inside the Korean run, so the main site's
+    `finalized` is the last one; registered before ssc_publish, whose precompression follows.
+    """
+    settings = pelican_obj.settings
+    if not is_main_site(settings):
+        return
+    output = Path(pelican_obj.output_path)
+    saved = minify_stylesheets(output)
+    sizes = subset_fonts(output, Path(settings["THEME"]) / "fonts")
+    log.info("ssc_theme: stylesheets %d bytes smaller; web font subsets %s, %d bytes in all", saved,
+             ", ".join(f"{name} {size}" for name, size in sizes.items()), sum(sizes.values()))
+
+
+def register() -> None:
+    """Connect the plugin to Pelican."""
+    signals.finalized.connect(finish_theme)
