@@ -577,3 +577,35 @@ def smoke(c: Context, url: str, revision: str | None = None, wait: int = 0) -> N
 # --- web archive -----------------------------------------------------------------------------
 
 ARCHIVE_OUTPUT = ROOT / "output-archive"
+
+
+# --- screenshots -----------------------------------------------------------------------------
+
+SHOTS_OUTPUT = ROOT / "output-shots"
+
+
+@task(help={"folder": "where the PNG files go (default: output-shots)",
+            "site": "an already built site to photograph (default: build one now)",
+            "kind": "only this page kind (repeatable; default: every kind)",
+            "lang": "only this language, ko or en (repeatable; default: both)",
+            "viewport": "only desktop (1366x900) or mobile (390x844) (repeatable; default: both)"},
+      iterable=["kind", "lang", "viewport"])
+def shots(c: Context, folder: str | None = None, site: str | None = None, kind: list[str] | None = None,
+          lang: list[str] | None = None, viewport: list[str] | None = None) -> None:
+    """Full-page screenshots of every page kind, both languages, desktop and mobile; prints the folder last."""
+    from ssc_deploy import screenshots
+
+    target = Path(folder).absolute() if folder else SHOTS_OUTPUT
+    tree = Path(site).absolute() if site else build_site(target, settings_file=CONFIG["settings_base"],
+                                                          content=CONFIG["content"])
+    try:
+        chosen = screenshots.plan(tree, kind or screenshots.KINDS, lang or ("ko", "en"),
+                                  viewport or tuple(screenshots.VIEWPORTS))
+        written = screenshots.take(tree, target, chosen)
+    except screenshots.ShotError as exc:
+        raise Exit(f"No screenshots: {exc}", code=1) from None
+    finally:
+        if not site:
+            shutil.rmtree(tree, ignore_errors=True)
+    print(f"{len(written)} screenshots")
+    print(target)

@@ -37,6 +37,7 @@ def test_switching_to_the_visitor_zone_and_back(root_site, open_page):
     button.click()
     assert button.get_attribute("aria-pressed") == "true"
     assert times_of(page) == ["Mon 21 Sept 21:00", "Mon 21 Sept 23:00"]
+    assert page.locator("#day-1 .day-date time").inner_text() == "Monday 21 September 2020"
     assert "Hawaii" in status.inner_text() and "Pacific/Honolulu" in status.inner_text()
     assert page.locator("#day-1 .agenda-when [data-tz-abbr]").first.inner_text() in ("HST", "GMT-10")
 

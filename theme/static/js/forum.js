@@ -45,8 +45,11 @@
       var p = partsOf(date, zone, { year: "numeric", month: "numeric", day: "numeric", weekday: "short" });
       return (withYear ? p.year + "년 " : "") + p.month + "월 " + p.day + "일(" + p.weekday + ")";
     }
-    return fmt(date, zone, withYear ? { weekday: "long", day: "numeric", month: "long", year: "numeric" }
-                                    : { weekday: "short", day: "numeric", month: "short" });
+    if (withYear) {  // Tuesday 22 September 2020, as the build writes it (Intl adds a comma after the weekday)
+      var q = partsOf(date, zone, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+      return q.weekday + " " + q.day + " " + q.month + " " + q.year;
+    }
+    return fmt(date, zone, { weekday: "short", day: "numeric", month: "short" });
   }
   var TIME = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
 

@@ -1,0 +1,158 @@
+"""Full-page screenshots of every kind of page, both languages, desktop and mobile: what a visitor sees.
+
+`invoke shots` builds the site (or takes a built one), serves it on 127.0.0.1 with the preview
+server and has Debian's Chromium (through Playwright) photograph each page kind in each language
+at 1366×900 and 390×844. Files are named `<lang>-<kind>-<viewport>.png`. The kind
+`timetable-local` is the timetable after pressing "Show times in my time zone" in London, to
+see the switched state as well.
+
+Chromium runs with every host but 127.0.0.1 unresolvable, as in the browser tests: a shot never
+waits on the network and nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .devserver import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+LANG_PREFIX = {"ko": "", "en": "/en"}
+VIEWPORTS: dict[str, tuple[int, int]] = {"desktop": (1366, 900), "mobile": (390, 844)}
+# Pages with a fixed address; the one item of each list kind is found in the built tree (see `page_paths`).
+FIXED: dict[str, str] = {
+    "home": "/",
+    "timetable": "/timetable/",
+    "timetable-local": "/timetable/",
+    "sessions": "/sessions/",
+    "speakers": "/speakers/",
+    "cases": "/cases/",
+    "news": "/news/",
+    "search": "/search/",
+    "404": "/404.html",
+}
+ITEMS: dict[str, tuple[str, str | None]] = {  # kind: (folder, preferred item)
+    "session": ("sessions", "session-1-big-data"),
+    "speaker": ("speakers", "sokwoo-rhee"),
+    "case": ("cases", "helsinki"),
+    "page": ("", "about"),
+    "news-item": ("news", None),
+}
+KINDS = ("home", "timetable", "timetable-local", "sessions", "session", "speakers", "speaker", "cases", "case",
+         "page", "news", "news-item", "search", "404")
+LOCAL_ZONE = "Europe/London"  # summer time in September 2020: the switched state says BST
+
+
+class ShotError(Exception):
+    """Screenshots cannot be taken (unknown kind, missing page, no browser)."""
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One screenshot to take."""
+
+    lang: str
+    kind: str
+    viewport: str
+    path: str  # URL path within the language site
+
+    @property
+    def filename(self) -> str:
+        """`ko-timetable-desktop.png`."""
+        return f"{self.lang}-{self.kind}-{self.viewport}.png"
+
+
+def _first_item(site: Path, folder: str, preferred: str | None) -> str | None:
+    base = site / folder if folder else site
+    if preferred and (base / preferred / "index.html").is_file():
+        return preferred
+    # Any item of the folder: a directory holding a page (the language sub-site and assets are not items).
+    skip = {"en", "theme", "pagefind", "search", "sessions", "speakers", "cases", "news", "timetable", "feeds"}
+    names = sorted(p.parent.name for p in base.glob("*/index.html") if p.parent.name not in skip)
+    return names[0] if names else None
+
+
+def page_paths(site: Path, kinds: Iterable[str] = KINDS) -> dict[str, str]:
+    """The URL path (within the Korean site) of one page of each kind in the built tree `site`."""
+    paths: dict[str, str] = {}
+    for kind in kinds:
+        if kind in FIXED:
+            paths[kind] = FIXED[kind]
+        elif kind in ITEMS:
+            folder, preferred = ITEMS[kind]
+            item = _first_item(site, folder, preferred)
+            if item is None:
+                raise ShotError(f"no page of kind {kind!r} in {site}")
+            paths[kind] = f"/{folder}/{item}/" if folder else f"/{item}/"
+        else:
+            raise ShotError(f"unknown page kind {kind!r} (one of: {', '.join(KINDS)})")
+    return paths
+
+
+def plan(site: Path, kinds: Iterable[str] = KINDS, langs: Iterable[str] = ("ko", "en"),
+         viewports: Iterable[str] = tuple(VIEWPORTS)) -> list[Shot]:
+    """Every shot for the given kinds, languages and viewports, in a stable order."""
+    paths = page_paths(site, kinds)
+    for name in viewports:
+        if name not in VIEWPORTS:
+            raise ShotError(f"unknown viewport {name!r} (one of: {', '.join(VIEWPORTS)})")
+    return [Shot(lang, kind, viewport, paths[kind]) for lang in langs for kind in paths for viewport in viewports]
+
+
+def take(site: Path, folder: Path, shots: list[Shot]) -> list[Path]:
+    """Serve `site` on 127.0.0.1 and write each shot into `folder`; returns the files written."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    folder.mkdir(parents=True, exist_ok=True)
+    server = make_server(site, prefix="", port=0)
+    threading.Thread(target=server.serve_forever, name="shots", daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_port}"
+    written: list[Path] = []
+    try:
+        with sync_playwright() as playwright:
+            try:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            except PlaywrightError as exc:
+                raise ShotError(f"Chromium could not start ({CHROMIUM}): {exc.message.splitlines()[0]}") from None
+            try:
+                for shot in shots:
+                    written.append(_take_one(browser, origin, shot, folder))
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return written
+
+
+def _take_one(browser, origin: str, shot: Shot, folder: Path) -> Path:
+    width, height = VIEWPORTS[shot.viewport]
+    local = shot.kind == "timetable-local"
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=1,
+        locale="ko-KR" if shot.lang == "ko" else "en-GB", timezone_id=LOCAL_ZONE if local else "Asia/Seoul",
+        reduced_motion="reduce",
+    )
+    try:
+        page = context.new_page()
+        page.goto(origin + LANG_PREFIX[shot.lang] + shot.path, wait_until="load")
+        if local:
+            page.locator("[data-tz-switch] button").first.click()
+        page.evaluate("document.fonts.ready.then(() => true)")
+        target = folder / shot.filename
+        page.screenshot(path=str(target), full_page=True)
+        return target
+    finally:
+        context.close()
