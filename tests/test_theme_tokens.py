@@ -35,7 +35,7 @@ def test_tokens_resolve_to_values_and_convert_rems(package: Path) -> None:
     """References are followed to final values, and KRDS's 10px rems become 16px rems."""
     css = tokens.render(package)
     assert "var(" not in css
-    assert "--krds-color-link-default: #256ef4;" in css  # KRDS primary 50
+    assert "--krds-color-button-primary-fill: #256ef4;" in css  # KRDS primary 50
     assert "--krds-font-size-body-medium: 1.0625rem;" in css  # 1.7rem of a 10px root = 17px
     assert "@media (prefers-contrast: more)" in css
 

@@ -25,28 +25,22 @@ SOURCE = Path("resources/css/token/krds_tokens.css")
 COLOURS = (
     "text-basic", "text-bolder", "text-subtle", "text-primary", "text-basic-inverse",
     "surface-white", "surface-gray-subtler", "surface-primary-subtler", "surface-secondary-subtler",
-    "surface-inverse",
     "border-gray-light", "border-gray", "border-gray-dark", "border-primary", "border-primary-light",
-    "divider-gray-light",
-    "link-default", "link-hover", "link-visited",
     "button-primary-fill", "button-primary-fill-hover",
     "element-primary", "element-primary-light", "element-secondary", "element-secondary-light",
-    "graphic-brand",
 )
 # Type scale (PC values, mobile values below 48rem).
 FONT_SIZES = (
-    "display-small", "display-medium", "heading-xlarge", "heading-large", "heading-medium", "heading-small",
-    "heading-xsmall", "body-large", "body-medium", "body-small", "body-xsmall", "label-medium",
-    "label-small", "navigation-depth-medium",
+    "display-small", "heading-large", "heading-medium", "heading-small", "heading-xsmall",
+    "body-large", "body-medium", "body-small", "body-xsmall", "navigation-depth-medium",
 )
-# Layout gaps and card padding, which also differ between PC and mobile.
-LAYOUT = (
-    "gap-layout-h1-h2", "gap-layout-h2-h3", "gap-layout-text-text-medium",
-    "padding-card-medium", "padding-card-small",
-)
+# Layout gaps, which also differ between PC and mobile.
+LAYOUT = ("gap-layout-h1-h2",)
 # Mode-independent steps.
-STEPS = tuple(f"gap-{n}" for n in range(1, 11)) + tuple(f"padding-{n}" for n in range(1, 11)) + (
-    "radius-small1", "radius-medium1", "radius-medium3", "radius-large1", "radius-xlarge1", "radius-max",
+STEPS = (
+    "gap-2", "gap-3", "gap-4", "gap-5", "gap-7", "gap-8", "gap-9", "gap-10",
+    "padding-3", "padding-4", "padding-5", "padding-6", "padding-7", "padding-8",
+    "radius-small1", "radius-medium3", "radius-large1",
 )
 # The breakpoint below which KRDS uses its mobile scale (its `responsive-mobile` set).
 MOBILE_MAX = "47.99rem"
