@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import shutil
 import subprocess
 import urllib.error
 import urllib.request
@@ -252,3 +253,103 @@ def test_dot_files_are_never_served(server: Server, path: str, page: str) -> Non
 def test_hsts_is_documented_for_production_but_not_sent_over_plain_http(server: Server) -> None:
     assert "Strict-Transport-Security" not in server.get("/ssc2020/").headers
     assert '#     add_header Strict-Transport-Security "max-age=31536000" always;' in nginx.TEMPLATE.read_text()
+
+
+# --- caching: lifetimes and validators ----------------------------------------------------------
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, max-age=300, must-revalidate"
+
+
+def _loaded_assets(server: Server, page: str) -> list[str]:
+    """The addresses of the style sheets and scripts a page loads (fingerprinted by the build)."""
+    html = server.get(page).body.decode("utf-8")
+    return re.findall(r'<(?:link rel="stylesheet" href|script[^>]* src)="(/ssc2020/[^"]+)"', html)
+
+
+def test_fingerprinted_assets_are_cached_for_a_year_and_everything_else_revalidates(server: Server) -> None:
+    assets = _loaded_assets(server, "/ssc2020/") + _loaded_assets(server, "/ssc2020/en/search/")
+    assert any(a.endswith(".css") for a in assets) and any(a.endswith(".js") for a in assets)
+    hashed = [*assets, _some(server.root, "pagefind/index/*").rstrip("/"),
+              _some(server.root, "pagefind/fragment/*").rstrip("/"), _some(server.root, "pagefind/*.pf_meta")]
+    for path in hashed:
+        for gzip_ok in (False, True):
+            reply = server.get(path, gzip_ok=gzip_ok)
+            assert (reply.status, reply.headers.get("Cache-Control")) == (200, IMMUTABLE), path
+            assert reply.headers.get("Content-Security-Policy"), f"{path} lost the security headers"
+    short = ["/ssc2020/", "/ssc2020/en/timetable/", "/ssc2020/feeds/news.atom.xml", "/ssc2020/schedule.ics",
+             "/ssc2020/en/schedule.json", "/ssc2020/version.txt", "/ssc2020/sitemap.xml",
+             "/ssc2020/pagefind/pagefind.js", "/ssc2020/pagefind/pagefind-entry.json",
+             "/ssc2020/theme/css/site.css"]  # the plain name of an asset: it changes in place
+    for path in short:
+        reply = server.get(path, gzip_ok=True)
+        assert (reply.status, reply.headers.get("Cache-Control")) == (200, REVALIDATE), path
+    missing = server.get("/ssc2020/theme/css/site.0badc0de.css")
+    assert missing.status == 404 and missing.headers.get("Cache-Control") is None
+
+
+def _build_pair(base: Path) -> tuple[Path, Path, str, str]:
+    """Two builds of one content, the second with one session's text changed.
+
+    Returns both trees, the changed page's address and an unchanged page's address.
+    """
+    from invoke import Context
+    from publish_helpers import REPO
+
+    import tasks
+
+    content = base / "content"
+    shutil.copytree(REPO / "content", content)
+    first = base / "first"
+    tasks.build(Context(), subpath=True, output=str(first), content=str(content))
+    session = sorted((content / "sessions").glob("*.ko.md"))[0]
+    text = session.read_text(encoding="utf-8")
+    # A paragraph said twice: no new character, so the subset fonts (and the style sheet naming
+    # them) stay the same and only this page changes.
+    last = [line for line in text.splitlines() if line.strip()][-1]
+    session.write_text(f"{text.rstrip()}\n\n{last}\n", encoding="utf-8")
+    second = base / "second"
+    tasks.build(Context(), subpath=True, output=str(second), content=str(content))
+    changed = [p.relative_to(second).as_posix() for p in sorted(second.rglob("index.html"))
+               if p.read_bytes() != (first / p.relative_to(second)).read_bytes()]
+    assert len(changed) == 1, changed
+    return first, second, "/ssc2020/" + changed[0].removesuffix("index.html"), "/ssc2020/about/"
+
+
+def test_a_rebuilt_page_gets_new_validators_and_an_unchanged_one_answers_304(tmp_path: Path) -> None:
+    first, second, changed, unchanged = _build_pair(tmp_path)
+    current = tmp_path / "current"  # as on the server: a link switched from one release to the next
+    current.symlink_to(first)
+    prefix = tmp_path / "nginx"
+    port = nginx.free_port()
+    conf = nginx.prepare(root=current, prefix=prefix, port=port)
+    process = subprocess.Popen(nginx.command(conf, prefix), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = Server(f"http://127.0.0.1:{port}", current, prefix)
+
+    def conditional(path: str, gzip_ok: bool, **headers: str) -> int:
+        opener = urllib.request.build_opener(_NoRedirect)
+        headers["Accept-Encoding"] = "gzip" if gzip_ok else "identity"
+        try:
+            with opener.open(urllib.request.Request(server.base + path, headers=headers), timeout=10) as resp:
+                return resp.status
+        except urllib.error.HTTPError as err:
+            return err.code
+
+    try:
+        nginx.wait_for_port("127.0.0.1", port, process)
+        before = {(p, gz): server.get(p, gzip_ok=gz).headers for p in (changed, unchanged) for gz in (False, True)}
+        current.unlink()
+        current.symlink_to(second)
+        for gzip_ok in (False, True):
+            old_changed, old_unchanged = before[(changed, gzip_ok)], before[(unchanged, gzip_ok)]
+            new_changed = server.get(changed, gzip_ok=gzip_ok).headers
+            assert new_changed["ETag"] != old_changed["ETag"]
+            assert new_changed["Last-Modified"] != old_changed["Last-Modified"]
+            assert server.get(unchanged, gzip_ok=gzip_ok).headers["ETag"] == old_unchanged["ETag"]
+            assert conditional(changed, gzip_ok, **{"If-None-Match": old_changed["ETag"]}) == 200
+            assert conditional(changed, gzip_ok, **{"If-Modified-Since": old_changed["Last-Modified"]}) == 200
+            assert conditional(unchanged, gzip_ok, **{"If-None-Match": old_unchanged["ETag"]}) == 304
+            assert conditional(unchanged, gzip_ok, **{"If-Modified-Since": old_unchanged["Last-Modified"]}) == 304
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

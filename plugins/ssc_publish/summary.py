@@ -65,4 +65,4 @@ def print_summary(line: str) -> None:
     """Print the summary where Pelican prints its own messages."""
     from pelican.log import console
 
-    console.print(line)
+    console.print(line, soft_wrap=True)  # one line, whatever the terminal width
