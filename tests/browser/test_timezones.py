@@ -78,6 +78,16 @@ def test_the_zone_is_named_as_it_was_on_the_date_shown(root_site, open_page, lan
     assert visit.console_errors == []
 
 
+def test_a_session_page_names_one_zone_after_switching(root_site, open_page):
+    visit = open_page(root_site.url("/sessions/keynote/", "en"), timezone_id="Europe/London", locale="en-GB")
+    page = visit.page
+    page.locator("[data-tz-switch] button").first.click()
+    assert page.locator(".facts dd time").first.inner_text() == "Wednesday 23 September 2020, 08:00"
+    shown = main_text(page)
+    assert "KST" not in shown and "Korean Standard Time" not in shown
+    assert shown.count("British Summer Time") >= 2, "the status line and the footer"
+
+
 def test_the_grid_caption_follows_the_zone(video_site, open_page):
     visit = open_page(video_site.url("/timetable/", "en"), timezone_id="Europe/London", locale="en-GB")
     page = visit.page
