@@ -1,0 +1,610 @@
+"""Incremental rebuilds for the edit loop: after an edit, rewrite only what the edit can change.
+
+`LiveSite` is for a long-running process (`invoke livereload`, `bench/edit_loop.py`, the tests).
+Its first build is a normal, complete Pelican build run in this process, during which it notes,
+for every file written, which content records the page read (a dependency map from output path to
+record keys), and keeps the forum's generators, Markdown renderings and export pieces. After an
+edit, `update()`:
+
+1. re-reads the content; only changed files are rendered again (`_read_file` results are kept by
+   the hash of the file's bytes), every check runs as in a full build;
+2. compares the records with the previous ones: which records changed, and whether in their text
+   (the body) or their fields;
+3. rebuilds the model of each language that changed (the forum generator's own
+   `generate_context`) and writes again only the pages whose recorded reads meet a change, and
+   that language's exports (each session's calendar and schedule entry is kept until its session,
+   or a person or case of it, changes; files whose bytes did not change are not rewritten).
+
+What is tracked: templates read model items through Jinja's attribute lookup, which is watched;
+Python code that reads items for a template (the JSON-LD filters) is counted as reading the item,
+its neighbours (people, cases, session) and, for the whole programme, everything; a body with a
+timetable shortcode counts as reading every session of its language. Changes whose effects
+reach further fall back: an added, removed or renamed record, or a changed day, order, time,
+room, people or cases of a session, re-renders every forum page of the language; an edit that
+reaches a page Pelican writes (news, feeds: they show the menu's page titles), a new or removed
+page, any file other than sessions, speakers, cases and pages (news, images, programme.toml),
+or the theme, plugins or settings, runs a full build.
+
+The post-build steps (search index, sitemap, `.gz` copies, font subset: every `finalized`
+handler of the project's plugins) are not needed to see a change: `finish()` runs them
+afterwards on the whole tree. A full build runs them as usual.
+
+The result of any sequence of updates is byte-identical to a clean full build of the same
+content with the same plugins (tests/test_incremental.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import content as content_module
+from . import model, schema
+from .content import ContentError
+
+logger = logging.getLogger(__name__)
+
+Key = tuple[str, str, str]  # (content type, slug, language)
+Token = tuple[Any, str]  # (record key or ("*", language), "body" | "meta")
+
+_KIND: dict[type, str] = {model.Session: "session", model.Speaker: "speaker", model.CityCase: "case",
+                          model.Page: "page"}
+FORUM_TYPES = frozenset(_KIND.values())
+"""Content types whose pages the forum generator writes; other types (news) are Pelican's."""
+
+# Fields whose change moves a record within the programme (its place, its links to other records):
+# every forum page of the language is rendered again rather than tracked.
+STRUCTURAL_FIELDS = {
+    "session": frozenset({"slug", "lang", "day", "order", "start", "end", "room", "speakers", "hosts", "cases"}),
+    "case": frozenset({"slug", "lang", "session"}),
+    "speaker": frozenset({"slug", "lang"}),
+    "page": frozenset({"slug", "lang", "order"}),
+}
+# Plugins whose `finalized` handlers are part of Pelican's own machinery, not post-build steps.
+_NOT_POST_BUILD = ("pelican.plugins.i18n_subsites", __name__)
+
+
+def item_key(obj: model.Item) -> Key:
+    """The record key of a model item."""
+    return (_KIND[type(obj)], obj.slug, obj.lang)
+
+
+def _neighbours(obj: Any) -> list[model.Item]:
+    """Items a Python function given `obj` may read as well: its people, cases or session."""
+    if isinstance(obj, model.Session):
+        return [*obj.hosts, *obj.speakers, *obj.cases]
+    if isinstance(obj, model.Speaker):
+        return list(obj.sessions)
+    if isinstance(obj, model.CityCase):
+        return [obj.session] if obj.session else []
+    return []
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """What a record contributes to the output: its fields and its rendered body."""
+
+    values: tuple
+    body: str
+    has_shortcodes: bool
+
+
+def _snapshot(data: content_module.Content) -> dict[Key, _Snapshot]:
+    return {(r.ctype.name, r.slug, r.lang): _Snapshot(
+        tuple(sorted((k, repr(v)) for k, v in r.values.items())) + tuple(sorted(
+            (k, repr(v)) for k, v in r.media.items())),
+        str(r.body), bool(getattr(r, "shortcodes", ()))) for r in data.records}
+
+
+def _changed_fields(old: _Snapshot, new: _Snapshot) -> set[str]:
+    a, b = dict(old.values), dict(new.values)
+    return {k for k in a.keys() | b.keys() if a.get(k) != b.get(k)}
+
+
+class _Frozen:
+    """Stands for an icalendar component whose serialisation is already known."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def to_ical(self) -> bytes:
+        """The serialised component."""
+        return self.data
+
+
+@dataclass
+class Update:
+    """What one update did."""
+
+    kind: str  # "incremental", "full", "unchanged" or "failed"
+    seconds: float
+    written: list[str] = field(default_factory=list)  # output paths, relative to the output root
+    removed: list[str] = field(default_factory=list)
+    reason: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+class _ErrorCollector(logging.Handler):
+    """ERROR records of a build: the in-process twin of `pelican --fatal errors`."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.name}: {record.getMessage()}")
+
+
+class _FileCache:
+    """`content._read_file` results kept by file, Markdown settings and the hash of the file's bytes."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple, Any] = {}
+        self.rendered = 0  # files actually read since the last reset
+
+    def wrap(self, read_file: Callable[..., Any]) -> Callable[..., Any]:
+        def cached(reader: Any, file: Path, rel: str) -> Any:
+            try:
+                digest = hashlib.blake2b(Path(file).read_bytes(), digest_size=16).digest()
+            except OSError:
+                return read_file(reader, file, rel)
+            key = (str(file), rel, digest, repr(reader.settings.get("MARKDOWN")))
+            found = self.kept.get(key)
+            if found is None:
+                found = self.kept[key] = read_file(reader, file, rel)
+                self.rendered += 1
+            return found
+
+        cached.__wrapped__ = read_file  # type: ignore[attr-defined]
+        return cached
+
+
+class LiveSite:
+    """A site kept in memory between builds, rebuilt incrementally after each edit.
+
+    `settings_file` and `overrides` are those of a Pelican build; `output` is where the site is
+    served from. While a LiveSite is open it watches every Pelican build in this process, so
+    open one at a time and `close()` it when done.
+    """
+
+    def __init__(self, settings_file: Path, content: Path, output: Path,
+                 overrides: dict[str, Any] | None = None) -> None:
+        self.settings_file = Path(settings_file)
+        self.content = Path(content).absolute()
+        self.output = Path(output).absolute()
+        self.overrides = dict(overrides or {})
+        self.forum_gens: dict[str, Any] = {}  # language -> the forum generator of its site
+        self.deps: dict[str, set[Token]] = {}  # output path -> what its rendering read
+        self.owner: dict[str, str] = {}  # output path -> "forum", "export" or "pelican"
+        self.lang_of: dict[str, str] = {}  # forum output path -> its language
+        self.records: dict[Key, _Snapshot] = {}
+        self.main_settings: dict[str, Any] | None = None
+        self.files = _FileCache()
+        self._stack: list[set[Token]] = []
+        self._shortcode_items: set[Key] = set()
+        self._root: Path = self.output
+        self._only: set[str] | None = None  # forum outputs to write in this update; None: all
+        self._written: list[str] = []
+        self._forum_writing = False
+        self._ical_events: dict[tuple[str, str], bytes] = {}
+        self._ical_heads: dict[tuple, bytes] = {}
+        self._schedule_events: dict[tuple[str, str], Any] = {}
+        self._dirty: set[tuple[str, str]] | None = None  # (lang, session slug) whose exports must be made
+        self._last_export: dict[str, bytes] = {}
+        self._writer_class: dict[str, type] = {}
+        self._stale = True  # True until a full build succeeded
+        self._undo: list[Callable[[], None]] = []
+        self._install()
+
+    # --- hooks ----------------------------------------------------------------------------------
+
+    def _patch(self, owner: Any, name: str, make: Callable[[Any], Any], *, optional: bool = False) -> None:
+        if optional and not hasattr(owner, name):
+            return  # only a saving is lost: the step runs as in a full build
+        original = getattr(owner, name)
+        setattr(owner, name, make(original))
+        self._undo.append(lambda: setattr(owner, name, original))
+
+    def _install(self) -> None:
+        from pelican import signals
+        from pelican.writers import Writer
+
+        from . import exports
+        from .exports import ical, schedule
+
+        self._patch(content_module, "_read_file", self.files.wrap, optional=True)
+        self._patch(Writer, "write_file", self._wrap_write_file)
+        self._patch(exports, "_write", self._wrap_export_write)
+        self._patch(ical, "_event", self._wrap_ical_event, optional=True)
+        self._patch(ical, "_calendar", self._wrap_ical_calendar, optional=True)
+        self._patch(schedule, "_event", self._wrap_schedule_event, optional=True)
+        signals.all_generators_finalized.connect(self._on_generators)
+        self._undo.append(lambda: signals.all_generators_finalized.disconnect(self._on_generators))
+
+    def close(self) -> None:
+        """Remove every hook: the process builds as usual again."""
+        while self._undo:
+            self._undo.pop()()
+        self.forum_gens.clear()
+
+    def __enter__(self) -> LiveSite:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _record(self, obj: Any, attribute: Any) -> None:
+        if not self._stack:
+            return
+        kind = _KIND.get(type(obj))
+        if kind is None:
+            return
+        key = (kind, obj.slug, obj.lang)
+        if attribute == "body":
+            self._stack[-1].add((key, "body"))
+            if key in self._shortcode_items:  # a timetable in the body shows every session
+                self._stack[-1].add((("*", obj.lang), "meta"))
+        else:
+            self._stack[-1].add((key, "meta"))
+
+    def _record_whole(self, obj: Any) -> None:
+        """A Python function was given `obj`: count it, its neighbours, or the whole programme as read."""
+        if not self._stack:
+            return
+        if isinstance(obj, model.Programme):
+            self._stack[-1].add((("*", obj.lang), "meta"))
+        elif type(obj) in _KIND:
+            self._record(obj, "meta")
+            for other in _neighbours(obj):
+                self._record(other, "meta")
+
+    def _track_env(self, env: Any) -> None:
+        if getattr(env, "_ssc_tracked", None) is self:
+            return
+        get_attr, get_item = env.getattr, env.getitem
+
+        def getattr_(obj: Any, attribute: str) -> Any:
+            self._record(obj, attribute)
+            return get_attr(obj, attribute)
+
+        def getitem_(obj: Any, argument: Any) -> Any:
+            self._record(obj, argument)
+            return get_item(obj, argument)
+
+        env.getattr, env.getitem = getattr_, getitem_
+        for name, func in list(env.filters.items()):
+            if getattr(func, "__module__", "").startswith("ssc_forum.exports"):
+                env.filters[name] = self._tracked_filter(func)
+        env._ssc_tracked = self
+
+    def _tracked_filter(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        def tracked(*args: Any, **kwargs: Any) -> Any:
+            for arg in (*args, *kwargs.values()):
+                self._record_whole(arg)
+            return func(*args, **kwargs)
+
+        for attr in ("jinja_pass_arg",):  # keep Jinja's context/environment markers
+            if hasattr(func, attr):
+                setattr(tracked, attr, getattr(func, attr))
+        return tracked
+
+    def _on_generators(self, generators: list[Any]) -> None:
+        """Before any page is written: watch every generator's templates, keep the forum's generator."""
+        from .generator import ForumGenerator
+
+        for gen in generators:
+            env = getattr(gen, "env", None)
+            if env is not None:
+                self._track_env(env)
+            if isinstance(gen, ForumGenerator):
+                self.forum_gens[gen.settings["DEFAULT_LANG"]] = gen
+                self._wrap_forum_write(gen)
+
+    def _wrap_forum_write(self, gen: Any) -> None:
+        write = type(gen)._write.__get__(gen)
+
+        def _write(writer: Any, save_as: str, *args: Any, **kwargs: Any) -> None:
+            rel = self._rel(Path(writer.output_path) / save_as)
+            if self._only is not None and rel not in self._only:
+                return
+            self._writer_class[gen.settings["DEFAULT_LANG"]] = type(writer)  # the one Pelican chose
+            self._forum_writing = True
+            try:
+                write(writer, save_as, *args, **kwargs)
+            finally:
+                self._forum_writing = False
+            self.lang_of[rel] = gen.settings["DEFAULT_LANG"]
+
+        gen._write = _write
+
+    def _rel(self, path: Path) -> str:
+        return Path(os.path.normpath(path)).relative_to(self._root).as_posix()
+
+    def _wrap_write_file(self, write_file: Callable[..., Any]) -> Callable[..., Any]:
+        def tracked(writer: Any, name: Any, template: Any, context: Any, *args: Any, **kwargs: Any) -> Any:
+            if not name:
+                return write_file(writer, name, template, context, *args, **kwargs)
+            tokens: set[Token] = set()
+            self._stack.append(tokens)
+            try:
+                return write_file(writer, name, template, context, *args, **kwargs)
+            finally:
+                self._stack.pop()
+                rel = self._rel(Path(writer.output_path) / name)
+                self.deps[rel] = tokens
+                self.owner[rel] = "forum" if self._forum_writing else "pelican"
+                self._written.append(rel)
+
+        return tracked
+
+    def _wrap_export_write(self, write: Callable[[Path, str, bytes], None]) -> Callable[[Path, str, bytes], None]:
+        def tracked(root: Path, relative: str, data: bytes) -> None:
+            rel = self._rel(Path(root) / relative)
+            self.owner[rel] = "export"
+            # Each language site writes its exports into its own output folder.
+            self.lang_of[rel] = next((lang for lang, gen in self.forum_gens.items()
+                                      if Path(gen.output_path) == Path(root)), "")
+            # Unchanged bytes are not written again: the file's time and the page cache stay.
+            if self._last_export.get(rel) == data and (self._root / rel).is_file():
+                return
+            write(root, relative, data)
+            self._last_export[rel] = data
+            self._written.append(rel)
+
+        return tracked
+
+    def _fresh(self, lang: str, slug: str) -> bool:
+        return self._dirty is not None and (lang, slug) not in self._dirty
+
+    def _wrap_ical_event(self, event: Callable[..., Any]) -> Callable[..., Any]:
+        def kept(session: model.Session, programme: model.Programme, site: Any) -> Any:
+            key = (session.lang, session.slug)
+            if self._fresh(*key) and key in self._ical_events:
+                return _Frozen(self._ical_events[key])
+            data = event(session, programme, site).to_ical()
+            self._ical_events[key] = data
+            return _Frozen(data)
+
+        return kept
+
+    def _wrap_ical_calendar(self, calendar: Callable[..., Any]) -> Callable[..., Any]:
+        def kept(programme: model.Programme, site: Any, name: str) -> Any:
+            # Made of these inputs only: the site, the calendar's name and the zone.
+            key = (site, name, programme.tz.key)
+            if key not in self._ical_heads:
+                self._ical_heads[key] = calendar(programme, site, name).to_ical()
+            return _Frozen(self._ical_heads[key])
+
+        return kept
+
+    def _wrap_schedule_event(self, event: Callable[..., Any]) -> Callable[..., Any]:
+        def kept(session: model.Session, programme: model.Programme, site: Any, ids: dict[str, int]) -> Any:
+            key = (session.lang, session.slug)
+            if self._fresh(*key) and key in self._schedule_events:
+                return self._schedule_events[key]
+            made = self._schedule_events[key] = event(session, programme, site, ids)
+            return made
+
+        return kept
+
+    # --- full build -------------------------------------------------------------------------------
+
+    def _settings(self, output: Path) -> dict[str, Any]:
+        from pelican.settings import read_settings
+
+        return read_settings(str(self.settings_file), override={
+            "PATH": str(self.content), "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(output.parent / ".ssc-cache"), **self.overrides})
+
+    def full_build(self, reason: str = "first build") -> Update:
+        """Build everything into a fresh folder, swap it in for the output; keep what was read."""
+        from pelican import Pelican
+
+        from ssc_deploy import deploy
+
+        started = time.perf_counter()
+        staging = deploy.staging_dir(self.output, "live")
+        self.forum_gens.clear()
+        self.deps.clear()
+        self.owner.clear()
+        self.lang_of.clear()
+        self._ical_events.clear()
+        self._schedule_events.clear()
+        self._last_export.clear()
+        self._written = []
+        self._root, self._only, self._dirty = staging, None, None
+        self._stale = True
+        collector = _ErrorCollector()
+        logging.getLogger().addHandler(collector)
+        try:
+            settings = self._settings(staging)
+            self.main_settings = settings
+            self._shortcode_items = self._items_with_shortcodes(settings)
+            Pelican(settings).run()
+        except ContentError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            return Update("failed", time.perf_counter() - started, reason=reason,
+                          problems=[str(p) for p in exc.problems])
+        finally:
+            logging.getLogger().removeHandler(collector)
+        if collector.messages:
+            shutil.rmtree(staging, ignore_errors=True)
+            return Update("failed", time.perf_counter() - started, reason=reason, problems=collector.messages)
+        deploy.install_tree(staging, self.output, keep_previous=False)
+        # The generators wrote into the staging folder, which is now the output.
+        for gen in self.forum_gens.values():
+            gen.output_path = str(self.output / Path(gen.output_path).relative_to(staging))
+        self._root = self.output
+        self.records = _snapshot(content_module.read_content(settings))
+        self._stale = False
+        return Update("full", time.perf_counter() - started, written=sorted(self.deps), reason=reason)
+
+    def _items_with_shortcodes(self, settings: dict[str, Any]) -> set[Key]:
+        data = content_module.read_content(settings)
+        return {(r.ctype.name, r.slug, r.lang) for r in data.records if getattr(r, "shortcodes", ())}
+
+    # --- incremental update -----------------------------------------------------------------------
+
+    def _full_reason(self, changed: Iterable[Path]) -> str:
+        folders = {t.folder for t in schema.CONTENT_TYPES if t.name in FORUM_TYPES}
+        for path in changed:
+            path = Path(path).absolute()
+            try:
+                rel = path.relative_to(self.content)
+            except ValueError:
+                return f"{path.name} is not content (theme, plugin or settings)"
+            if len(rel.parts) != 2 or rel.parts[0] not in folders or rel.suffix != ".md":
+                return f"{rel.as_posix()} is not a session, speaker, case or page"
+        return ""
+
+    def update(self, changed: Iterable[Path] | None = None) -> Update:
+        """Bring the output up to date after `changed` files changed (None: look at everything)."""
+        started = time.perf_counter()
+        changed = list(changed) if changed is not None else []
+        if self._stale or not self.forum_gens:
+            return self.full_build("no earlier build to start from")
+        reason = self._full_reason(changed)
+        if reason:
+            return self.full_build(reason)
+        assert self.main_settings is not None
+        content_module._CACHE.clear()
+        self.files.rendered = 0
+        data = content_module.read_content(self.main_settings)
+        if data.problems:
+            return Update("failed", time.perf_counter() - started, problems=[str(p) for p in data.problems])
+        new = _snapshot(data)
+        old = self.records
+        changes: dict[Key, set[str]] = defaultdict(set)
+        structural_langs: set[str] = set()
+        for key in old.keys() | new.keys():
+            a, b = old.get(key), new.get(key)
+            if a == b:
+                continue
+            if a is None or b is None:
+                if key[0] not in FORUM_TYPES or key[0] == "page":
+                    return self.full_build(f"{key[0]} {key[1]} ({key[2]}) was added or removed")
+                structural_langs.add(key[2])
+                changes[key] |= {"meta", "body"}
+                continue
+            fields = _changed_fields(a, b)
+            if key[0] not in FORUM_TYPES:
+                return self.full_build(f"{key[0]} {key[1]} ({key[2]}) changed")
+            if fields & STRUCTURAL_FIELDS.get(key[0], frozenset()) or a.has_shortcodes != b.has_shortcodes:
+                structural_langs.add(key[2])
+            if fields:
+                changes[key].add("meta")
+            if a.body != b.body:
+                changes[key].add("body")
+        if not changes:
+            self.records = new
+            return Update("unchanged", time.perf_counter() - started)
+        fired: set[Token] = {(key, part) for key, parts in changes.items() for part in parts}
+        fired |= {(("*", key[2]), "meta") for key, parts in changes.items() if "meta" in parts}
+        # Pages Pelican writes (news, feeds) cannot be written one by one: a change they show needs a full build.
+        for rel, owner in self.owner.items():
+            if owner == "pelican" and self.deps.get(rel, set()) & fired:
+                return self.full_build(f"{rel} shows what changed")
+        langs = sorted({key[2] for key in changes}, key=lambda lang: lang != schema.LANGS[0])
+        self._shortcode_items = {(r.ctype.name, r.slug, r.lang) for r in data.records
+                                 if getattr(r, "shortcodes", ())}
+        self._written = []
+        removed: list[str] = []
+        try:
+            for lang in langs:
+                removed += self._update_language(lang, changes, fired, lang in structural_langs)
+        except ContentError as exc:
+            self._stale = True  # a language may be half updated: the next update builds everything
+            return Update("failed", time.perf_counter() - started, problems=[str(p) for p in exc.problems])
+        finally:
+            self._only, self._dirty = None, None
+        self.records = new
+        return Update("incremental", time.perf_counter() - started, written=list(dict.fromkeys(self._written)),
+                      removed=removed, reason=f"{len(changes)} record(s) changed, {self.files.rendered} file(s) read")
+
+    def _update_language(self, lang: str, changes: dict[Key, set[str]], fired: set[Token],
+                         structural: bool) -> list[str]:
+        from pelican.writers import Writer
+
+        gen = self.forum_gens[lang]
+        writer_class = self._writer_class.get(lang, Writer)
+        old_programme = gen.programme
+        gen.generate_context()
+        new_programme = gen.programme
+        before = {rel for rel, owner in self.owner.items() if owner in ("forum", "export")
+                  and self.lang_of.get(rel) == lang}
+        if structural:
+            self._only = None
+            self._dirty = None  # every export piece is made again
+            for store in (self._ical_events, self._schedule_events):
+                for key in [k for k in store if k[0] == lang]:
+                    del store[key]
+        else:
+            self._only = {rel for rel in before if self.owner[rel] == "forum" and self.deps.get(rel, set()) & fired}
+            self._dirty = self._dirty_sessions(lang, changes, old_programme, new_programme)
+        for rel in before:  # forget what is written again: what is not written again is gone
+            if self._only is None or rel in self._only or self.owner.get(rel) == "export":
+                self.owner.pop(rel, None)
+                self.deps.pop(rel, None)
+        writer = writer_class(gen.output_path, settings=gen.settings)
+        gen.generate_output(writer)
+        # What was written before and not now is gone (a removed or renamed record): delete it.
+        now = {rel for rel, owner in self.owner.items() if owner in ("forum", "export")
+               and self.lang_of.get(rel) == lang}
+        removed = sorted(before - now)
+        for rel in removed:
+            for path in (self.output / rel, self.output / (rel + ".gz")):
+                path.unlink(missing_ok=True)
+            self._last_export.pop(rel, None)
+            self.lang_of.pop(rel, None)
+        return removed
+
+    def _dirty_sessions(self, lang: str, changes: dict[Key, set[str]], *programmes: model.Programme
+                        ) -> set[tuple[str, str]]:
+        """Sessions whose calendar or schedule entry may change: changed ones, and those of a changed person or case."""
+        dirty: set[tuple[str, str]] = set()
+        changed = {key for key in changes if key[2] == lang}
+        for programme in programmes:
+            for session in programme.sessions:
+                related = [session, *session.hosts, *session.speakers, *session.cases]
+                if any(item_key(item) in changed for item in related):
+                    dirty.add((lang, session.slug))
+        return dirty
+
+    # --- after the pages --------------------------------------------------------------------------
+
+    def finish(self) -> float:
+        """Run the post-build steps (every `finalized` handler of the project's plugins) on the whole tree.
+
+        Returns the seconds it took. Search index, sitemap, `.gz` copies and font subset are not
+        needed to see a change in the preview, so the edit loop runs them after the pages.
+        """
+        from pelican import signals
+
+        started = time.perf_counter()
+        if self.main_settings is None:
+            return 0.0
+        stand_in = _Finished(self.main_settings, self.output)
+        for receiver in list(signals.finalized.receivers_for(stand_in)):
+            module = getattr(receiver, "__module__", "") or ""
+            if module.startswith(_NOT_POST_BUILD):
+                continue
+            receiver(stand_in)
+        return time.perf_counter() - started
+
+
+class _Finished:
+    """What a post-build step reads of the finished Pelican run: the main site's settings and output."""
+
+    def __init__(self, settings: dict[str, Any], output: Path) -> None:
+        self.settings = {**settings, "OUTPUT_PATH": str(output)}
+        self.output_path = str(output)
