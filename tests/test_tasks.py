@@ -23,8 +23,8 @@ import tasks
 from ssc_deploy import deploy, devserver
 from ssc_forum import schema
 
-TASKS = ["build", "check", "clean", "docs", "livereload", "new", "nginx", "preview", "publish", "rebuild", "regenerate",
-         "reserve", "rollback", "serve", "translations"]
+TASKS = ["archive", "build", "check", "clean", "docs", "livereload", "new", "nginx", "preview", "publish", "rebuild",
+         "regenerate", "reserve", "rollback", "serve", "translations"]
 
 
 def _invoke(*args: str) -> subprocess.CompletedProcess:
