@@ -333,3 +333,16 @@ def test_an_address_kept_for_the_404_answer_must_be_free(tmp_path: Path) -> None
     (tmp_path / captures.NOT_FOUND_NAME).write_text("a real file", encoding="utf-8")
     with pytest.raises(ValueError, match=captures.NOT_FOUND_NAME):
         captures.site_captures(tmp_path, SITE_URL, contenttypes.load(nginx.TEMPLATE))
+
+
+def test_the_date_comes_from_the_commit_or_source_date_epoch() -> None:
+    committed = subprocess.run(["git", "log", "-1", "--format=%H %cI"], cwd=REPO, capture_output=True, text=True,
+                               check=True).stdout.split()
+    source = provenance.read_provenance(REPO, environ={})
+    assert source.commit == committed[0]
+    assert source.date == datetime.fromisoformat(committed[1]).astimezone(UTC)
+    assert source.package_name("ssc2020").startswith(f"ssc2020-{source.date:%Y%m%d}-{committed[0][:7]}")
+    pinned = provenance.read_provenance(REPO, environ={"SOURCE_DATE_EPOCH": "1600761600"})
+    assert pinned.iso == "2020-09-22T08:00:00Z" and pinned.timestamp == "20200922080000"
+    with pytest.raises(provenance.ProvenanceError, match="SOURCE_DATE_EPOCH"):
+        provenance.read_provenance(REPO, environ={"SOURCE_DATE_EPOCH": "yesterday"})
