@@ -21,7 +21,7 @@ from typing import Any
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 
-from . import addresses, characters, markup, schema, shortcodes, statics, streams
+from . import addresses, characters, images, markup, schema, shortcodes, statics, streams
 from .settings import forum_settings
 
 logger = logging.getLogger(__name__)
@@ -495,6 +495,7 @@ def _read_content(settings: dict[str, Any]) -> Content:
                 unread.add((ctype.folder, file.name))
 
     _check_across(records, days, rooms, problems, programme_ok=not programme_problems, unread=unread)
+    problems.extend(images.check(records, content_path))  # photos: alt text and readable files
     return Content(records, days, rooms, problems, programme_ok=not programme_problems)
 
 
@@ -503,6 +504,8 @@ def _stray_files(content_path: Path, programme: str, settings: dict[str, Any]) -
     problems = []
     known = {ct.folder for ct in schema.CONTENT_TYPES}
     known |= {Path(p).parts[0] for p in (*settings.get("STATIC_PATHS", ()), *settings.get("ARTICLE_PATHS", ())) if p}
+    # Photos are read from images/ by the forum itself, also on a sub-site, which publishes no static files.
+    known.add(images.SOURCE_FOLDER)
     where = ", ".join(sorted(known))
     for entry in sorted(content_path.iterdir()) if content_path.is_dir() else ():
         rel = f"{content_path.name}/{entry.name}"

@@ -11,9 +11,9 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.writers import FileOverwriteFailedError
 
-from . import addresses, exports, markup, model, shortcodes, timetable
+from . import addresses, exports, images, markup, model, shortcodes, timetable
 from .content import ContentError, Problem, read_content
-from .settings import forum_settings
+from .settings import forum_settings, is_main_site
 from .streams import parse_media
 
 logger = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ class ForumGenerator(Generator):
         now = forum["now"] or datetime.now(UTC)
         lang = self.settings["DEFAULT_LANG"]
         programme = model.build(content, lang, tz, now=now, forced_phase=forum["phase"])
+        images.attach(programme, content, Path(self.settings["PATH"]))
         self.programme = programme
         self.context["programme"] = programme
         # The page's language from the start of every render: macros imported "with context" at
@@ -142,6 +143,10 @@ class ForumGenerator(Generator):
             for item in items:
                 self._write(writer, item.url + "index.html", kind, item.url, item.source, page_kind=kind, item=item)
         exports.write_all(p, self)
+        if is_main_site(self.settings):
+            # The main site is the root of the whole tree; both languages show the same files.
+            images.write_all(p, Path(self.settings["PATH"]), Path(self.output_path))
+            images.unpublish_sources(p, self.context.get("staticfiles", []))
         # Pelican's own summary counts only its articles and pages; say what the forum wrote.
         logger.info("ssc_forum (%s): %d sessions, %d speakers, %d city cases, %d pages, timetable and exports",
                     p.lang, len(p.sessions), len(p.speakers), len(p.cases), len(p.pages))

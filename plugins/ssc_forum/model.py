@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from . import schema
 from .content import Content, Record
+from .images import Picture
 from .streams import Media
 
 PHASES = ("before", "during", "after")
@@ -70,6 +71,7 @@ class Speaker(Item):
     talk: str | None
     sort: str
     sessions: list[Session] = field(default_factory=list)
+    photo: Picture | None = None  # a portrait, when the content gives one (see images.attach)
 
 
 @dataclass(eq=False)
@@ -80,6 +82,7 @@ class CityCase(Item):
     city: str
     country: str
     session: Session | None = None
+    image: Picture | None = None  # an image of the case, when the content gives one
 
 
 @dataclass(eq=False)

@@ -86,6 +86,26 @@ def _parse_int(raw: str) -> int:
     return int(value)
 
 
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+"""The image files a photo field may name: what the build can turn into responsive images."""
+
+
+def _parse_image(raw: str) -> str:
+    # Only the path's form is checked here; whether it is a readable image is checked by the
+    # images module, which knows the content folder.
+    value = raw.strip()
+    if not value:
+        raise FieldError("is empty")
+    parts = value.split("/")
+    if (parts[0] != "images" or len(parts) < 2 or "\\" in value
+            or any(p in ("", ".", "..") or p.startswith(".") for p in parts)):
+        raise FieldError(f"{value!r} is not a file under content/images/: write its path from the content folder, "
+                         "e.g. images/people/jane-doe.jpg")
+    if not value.lower().endswith(IMAGE_SUFFIXES):
+        raise FieldError(f"{value!r} is not a JPEG, PNG or WebP file (it must end in {', '.join(IMAGE_SUFFIXES)})")
+    return value
+
+
 def _parse_media(raw: str) -> tuple[str, ...]:
     # Provider and id are checked by the streams module, which knows the providers;
     # here the value is only split into its items.
@@ -121,6 +141,8 @@ MEDIA = Kind(
     "youtube:dQw4w9WgXcQ",
     _parse_media,
 )
+IMAGE = Kind("image", "path of a JPEG, PNG or WebP file under content/images/",
+             "content/images/ 아래의 JPEG, PNG, WebP 파일 경로", "images/people/jane-doe.jpg", _parse_image)
 
 
 @dataclass(frozen=True)
@@ -222,6 +244,12 @@ SPEAKER = ContentType(
               "본인 발표의 제목 (공개된 경우에만)."),
         Field("sort", TEXT, False, "Sort key for the speakers list (family name first).",
               "연사 목록 정렬용 이름 (성 먼저)."),
+        Field("photo", IMAGE, False, "A portrait, only one the person or the city has published; shown cropped "
+              "square. The same file in both languages.",
+              "공개된 인물 사진 (정사각형으로 잘라 보임). 두 언어에서 같은 파일.", shared=True),
+        Field("photo_alt", TEXT, False, "Text alternative for the photo in this language, required with Photo, "
+              "e.g. 'Portrait of Jane Doe'.",
+              "사진의 대체 텍스트 (Photo 가 있으면 필수), 이 언어로. 예: '홍길동 교수 사진'."),
     ),
     body_help_en="A short biography from published sources, in Markdown.",
     body_help_ko="공개된 자료에 근거한 짧은 소개, 마크다운으로.",
@@ -239,6 +267,10 @@ CITY_CASE = ContentType(
         Field("country", TEXT, True, "Country.", "나라."),
         Field("session", SLUG, True, "The session it was presented in.", "발표된 세션.", refers_to="session",
               shared=True),
+        Field("image", IMAGE, False, "An image of the case, only one the city has published. The same file in "
+              "both languages.", "공개된 사례 이미지. 두 언어에서 같은 파일.", shared=True),
+        Field("image_alt", TEXT, False, "Text alternative for the image in this language, required with Image: "
+              "what it shows.", "이미지의 대체 텍스트 (Image 가 있으면 필수), 이 언어로: 이미지가 보여 주는 것."),
     ),
     body_help_en="What the case is about, in Markdown.",
     body_help_ko="사례 내용, 마크다운으로.",

@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from .. import schema
 from ..model import Programme, Session, Speaker
 from .common import Site, describe, iso
 
@@ -54,7 +55,17 @@ def _person(speaker: Speaker, site: Site) -> dict[str, Any]:
     if speaker.position:
         person["jobTitle"] = speaker.position
     person["affiliation"] = {"@type": "Organization", "name": speaker.affiliation}
+    if speaker.photo:
+        person["image"] = _root_url(site, speaker.photo.src)
     return person
+
+
+def _root_url(site: Site, path: str) -> str:
+    """The absolute address of a file at the root of the whole site (derived images serve both languages)."""
+    base = site.base_url
+    if site.lang != schema.LANGS[0] and base.endswith(f"/{site.lang}"):
+        base = base[: -len(site.lang) - 1]  # i18n-subsites puts every language but the first under /<lang>
+    return f"{base}/{path.lstrip('/')}"
 
 
 def _session(session: Session, site: Site) -> dict[str, Any]:

@@ -1,0 +1,368 @@
+"""Speakers' photos and city cases' images: checked with the content, built into responsive images.
+
+An editor names a file under `content/images/` (`Photo: images/people/jane-doe.jpg`, the same in
+both languages) and describes it in each language (`Photo_alt: …`). Before anything is written the
+file must exist, be a plain file, open as an image with Pillow and stay within `MAX_PIXELS`; a
+photo without its text alternative is a mistake too. Every such problem names the file and field.
+
+At build time each source becomes a few widths (`Recipe`) in AVIF (when this Pillow can write it),
+WebP and a JPEG fallback (PNG when the source has transparency). Derived files are named from the
+source's hash, so a changed photo gets new addresses and an unchanged one keeps them; their bytes
+depend only on the source and this module: no metadata, no timestamp, EXIF dropped after its
+orientation is applied. Work is kept by source hash within one process, so the two languages and
+repeated builds (livereload, tests) encode each photo once. Only the main site writes the files,
+into `images/derived/` of the site root, after its content has passed every check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import stat
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PIL import Image, ImageOps, UnidentifiedImageError, features
+
+from . import content as _content
+from . import schema
+
+if TYPE_CHECKING:
+    from .model import Programme
+
+MAX_PIXELS = 40_000_000
+"""The largest source accepted (40 megapixels, more than any camera photo of a speaker needs).
+
+Checked from the file's header before decoding: a small file claiming a huge size (a
+decompression bomb) is refused instead of filling the memory of the build machine."""
+
+SOURCE_FOLDER = "images"
+"""The content folder every photo and image is read from (`content/images/`)."""
+
+OUTPUT_DIR = "images/derived"
+"""Where derived files go, relative to the site root (shared by both languages)."""
+
+_VERSION = "1"  # part of every derived name: change it when the encoding below changes
+
+_FORMATS = ("JPEG", "PNG", "WEBP")  # what Pillow may read a source as (see schema.IMAGE_SUFFIXES)
+_MIME = {"avif": "image/avif", "webp": "image/webp", "jpg": "image/jpeg", "png": "image/png"}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one kind of image is derived: its widths and whether it is cropped square."""
+
+    name: str
+    widths: tuple[int, ...]
+    square: bool
+    fallback_width: int  # the width of the plain <img src>, for browsers without srcset
+
+
+PORTRAIT = Recipe("portrait", (160, 320, 640), square=True, fallback_width=320)
+CASE = Recipe("case", (480, 960), square=False, fallback_width=960)
+
+IMAGE_FIELDS: dict[str, tuple[str, str, Recipe]] = {
+    schema.SPEAKER.name: ("photo", "photo_alt", PORTRAIT),
+    schema.CITY_CASE.name: ("image", "image_alt", CASE),
+}
+"""Per content type: the image field, its text-alternative field and how the image is derived."""
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One derived file: its address relative to the site root and its size in pixels."""
+
+    path: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class SourceSet:
+    """The renditions of one file type, smallest first: one `<source>` (or the `<img>`) element."""
+
+    type: str  # MIME type
+    files: tuple[Rendition, ...]
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A photo or image as pages show it: next-generation sources, a fallback, its size and alt text."""
+
+    alt: str
+    sources: tuple[SourceSet, ...]  # best first (AVIF, WebP), for <source> elements
+    fallback: SourceSet  # JPEG or PNG, the <img>'s srcset
+    src: str  # the <img>'s own src, relative to the site root
+    width: int  # of `src`: the box the browser reserves before the image loads
+    height: int
+    source: str  # the content file it is derived from, e.g. images/people/jane-doe.jpg
+    digest: str  # sha256 of the source's bytes
+    recipe: Recipe
+
+
+@dataclass(frozen=True)
+class _Inspected:
+    """What the check learnt about a source file."""
+
+    digest: str
+    width: int  # after EXIF orientation
+    height: int
+    alpha: bool
+
+
+# Kept between builds of one process; keyed so that any change of the file is seen.
+_INSPECTED: dict[tuple[str, int, int, int], _Inspected | str] = {}
+_DERIVED: dict[tuple[str, str], dict[str, bytes]] = {}
+_CACHE_LIMIT = 512
+
+
+def avif_supported() -> bool:
+    """True when this Pillow can write AVIF."""
+    return bool(features.check("avif"))
+
+
+def _formats() -> tuple[str, ...]:
+    return ("avif", "webp") if avif_supported() else ("webp",)
+
+
+def _inspect(file: Path) -> _Inspected | str:
+    """The source's hash, oriented size and transparency, or why it cannot be used."""
+    try:
+        st = file.lstat()
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISLNK(st.st_mode):
+        return "is a symbolic link: name the image file itself"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a file"
+    key = (str(file), st.st_size, st.st_mtime_ns, st.st_ino)
+    if key not in _INSPECTED:
+        if len(_INSPECTED) > _CACHE_LIMIT:
+            _INSPECTED.clear()
+        _INSPECTED[key] = _open_and_check(file)
+    return _INSPECTED[key]
+
+
+def _open_and_check(file: Path) -> _Inspected | str:
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between its own limit and twice that; here every bomb is an error.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=_FORMATS) as img:
+                if img.width * img.height > MAX_PIXELS:
+                    return _too_large(img.width * img.height)
+                img.load()  # a truncated or corrupt file fails here, not halfway through the build
+                orientation = img.getexif().get(0x0112, 1)
+                width, height = (img.height, img.width) if orientation in (5, 6, 7, 8) else img.size
+                alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow refuses from the header alone; its message carries the size the header claims.
+        claimed = re.search(r"\((\d+) pixels\)", str(exc))
+        return _too_large(int(claimed.group(1)) if claimed else None)
+    except UnidentifiedImageError:
+        return "is not an image Pillow can read as JPEG, PNG or WebP"
+    except (OSError, ValueError, SyntaxError) as exc:  # Pillow's decoders report damage with these
+        return f"cannot be read as an image ({exc})"
+    return _Inspected(hashlib.sha256(data).hexdigest(), width, height, alpha)
+
+
+def _too_large(pixels: int | None) -> str:
+    size = f"{pixels:,} pixels; " if pixels else ""
+    return f"is too large to use ({size}at most {MAX_PIXELS:,} pixels): save a smaller copy"
+
+
+def check(records: list[_content.Record], content_path: Path) -> list[_content.Problem]:
+    """Every problem with the image fields of these records: missing text alternatives and bad files."""
+    problems: list[_content.Problem] = []
+    for rec in records:
+        names = IMAGE_FIELDS.get(rec.ctype.name)
+        if not names:
+            continue
+        field, alt_field, _ = names
+        value = rec.values.get(field)
+        if field in rec.failed:
+            continue  # its form is wrong: reported already
+        if value is None:
+            if alt_field in rec.values:
+                problems.append(_content.Problem(
+                    rec.path, alt_field, f"is given but {field.capitalize()} is not: remove it or add the image",
+                    rec.lines.get(alt_field)))
+            continue
+        if alt_field not in rec.values and alt_field not in rec.failed:
+            problems.append(_content.Problem(
+                rec.path, alt_field, f"is required with {field.capitalize()} ({value}): describe the image in "
+                "this language for people who cannot see it", rec.lines.get(field)))
+        found = _inspect(content_path / value)
+        if isinstance(found, str):
+            problems.append(_content.Problem(rec.path, field, f"{value}: {found}", rec.lines.get(field)))
+    return problems
+
+
+def _stem(source: str) -> str:
+    stem = Path(source).stem.lower()
+    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:40] or "image"
+
+
+def _plan(inspected: _Inspected, recipe: Recipe) -> list[tuple[int, int]]:
+    """The (width, height) of each rendition: the recipe's widths the source can fill, never enlarged."""
+    if recipe.square:
+        side = min(inspected.width, inspected.height)
+        sizes = [(w, w) for w in recipe.widths if w <= side] or [(side, side)]
+    else:
+        w0, h0 = inspected.width, inspected.height
+        sizes = [(w, max(1, round(h0 * w / w0))) for w in recipe.widths if w <= w0] or [(w0, h0)]
+    return sizes
+
+
+def _name(source: str, digest: str, recipe: Recipe, width: int, ext: str) -> str:
+    tag = hashlib.sha256(f"{digest}:{recipe}:{_VERSION}".encode()).hexdigest()[:10]
+    return f"{OUTPUT_DIR}/{_stem(source)}-{tag}-{width}.{ext}"
+
+
+def picture(source: str, alt: str, recipe: Recipe, content_path: Path) -> Picture:
+    """The picture of a checked source (see `check`): its renditions' addresses and sizes, nothing encoded."""
+    inspected = _inspect(content_path / source)
+    if isinstance(inspected, str):  # `check` reported it and stopped the build; not reached in a build
+        raise ValueError(f"{source}: {inspected}")
+    sizes = _plan(inspected, recipe)
+    fallback_ext = "png" if inspected.alpha else "jpg"
+
+    def renditions(ext: str) -> SourceSet:
+        return SourceSet(_MIME[ext], tuple(Rendition(_name(source, inspected.digest, recipe, w, ext), w, h)
+                                           for w, h in sizes))
+
+    fallback = renditions(fallback_ext)
+    plain = min(fallback.files, key=lambda r: (abs(r.width - recipe.fallback_width), r.width))
+    return Picture(alt=alt, sources=tuple(renditions(ext) for ext in _formats()), fallback=fallback,
+                   src=plain.path, width=plain.width, height=plain.height, source=source,
+                   digest=inspected.digest, recipe=recipe)
+
+
+def attach(programme: Programme, content: _content.Content, content_path: Path) -> None:
+    """Give every speaker its `photo` and every city case its `image` (a `Picture`, or None)."""
+    by_slug = {
+        schema.SPEAKER.name: {p.slug: p for p in programme.speakers},
+        schema.CITY_CASE.name: {c.slug: c for c in programme.cases},
+    }
+    for ctype_name, (field, alt_field, recipe) in IMAGE_FIELDS.items():
+        attribute = "photo" if ctype_name == schema.SPEAKER.name else "image"
+        for rec in content.of(schema.BY_NAME[ctype_name], programme.lang):
+            item = by_slug[ctype_name].get(rec.slug)
+            if item is None:
+                continue
+            value = rec.values.get(field)
+            setattr(item, attribute, picture(value, rec.values[alt_field], recipe, content_path) if value else None)
+
+
+def _prepare(img: Image.Image) -> Image.Image:
+    """Upright, in sRGB-like RGB (or RGBA), without any of the source's metadata."""
+    img = ImageOps.exif_transpose(img)
+    icc = img.info.get("icc_profile")
+    has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
+    target = "RGBA" if has_alpha else "RGB"
+    if icc and features.check("littlecms2"):
+        # Convert from the embedded profile, then drop it: browsers show untagged images as sRGB.
+        from PIL import ImageCms
+
+        try:
+            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            img = ImageCms.profileToProfile(img.convert(target), src, ImageCms.createProfile("sRGB"),
+                                            outputMode=target)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            img = img.convert(target)
+    else:
+        img = img.convert(target)
+    img.info = {}
+    return img
+
+
+def _encode(img: Image.Image, ext: str) -> bytes:
+    out = io.BytesIO()
+    img.info = {}  # nothing of the source (EXIF, ICC, comments, times) reaches the file
+    if ext == "avif":
+        # One thread: the encoder's output then does not depend on how the work was split.
+        img.save(out, "AVIF", quality=55, speed=6, max_threads=1)
+    elif ext == "webp":
+        img.save(out, "WEBP", quality=80, method=4)
+    elif ext == "jpg":
+        img.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    else:
+        img.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def derive(pic: Picture, content_path: Path) -> dict[str, bytes]:
+    """Every derived file of a picture, by its path relative to the site root (kept by source hash)."""
+    key = (pic.digest, repr(pic.recipe))
+    if key in _DERIVED:
+        return _DERIVED[key]
+    data = (content_path / pic.source).read_bytes()
+    if hashlib.sha256(data).hexdigest() != pic.digest:
+        raise _content.ContentError([_content.Problem(f"{content_path.name}/{pic.source}", None,
+                                                      "changed while the site was being built: build again")])
+    with Image.open(io.BytesIO(data), formats=_FORMATS) as opened:
+        base = _prepare(opened)
+    files: dict[str, bytes] = {}
+    sets = (*pic.sources, pic.fallback)
+    for rendition_index in range(len(pic.fallback.files)):
+        first = pic.fallback.files[rendition_index]
+        size = (first.width, first.height)
+        if pic.recipe.square:
+            # Faces sit in the upper part of most portraits: crop a tall photo from nearer its top.
+            resized = ImageOps.fit(base, size, Image.Resampling.LANCZOS, centering=(0.5, 0.35))
+        else:
+            resized = base.resize(size, Image.Resampling.LANCZOS) if size != base.size else base.copy()
+        for sset in sets:
+            rendition = sset.files[rendition_index]
+            files[rendition.path] = _encode(resized.copy(), rendition.path.rsplit(".", 1)[1])
+    if len(_DERIVED) > _CACHE_LIMIT:
+        _DERIVED.clear()
+    _DERIVED[key] = files
+    return files
+
+
+def _shown(programme: Programme) -> list[Picture]:
+    shown = [p.photo for p in programme.speakers] + [c.image for c in programme.cases]
+    return [pic for pic in shown if pic is not None]
+
+
+def pictures(programme: Programme) -> list[Picture]:
+    """Every picture the programme shows, each derivation once, in a stable order."""
+    seen: dict[tuple[str, str], Picture] = {}
+    for pic in _shown(programme):
+        seen.setdefault((pic.digest, repr(pic.recipe)), pic)
+    return [seen[k] for k in sorted(seen)]
+
+
+def write_all(programme: Programme, content_path: Path, output_root: Path) -> list[Path]:
+    """Write the derived files of every picture into the site root; unchanged files are left alone."""
+    written = []
+    for pic in pictures(programme):
+        for rel, data in derive(pic, content_path).items():
+            target = output_root / rel
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            written.append(target)
+    return written
+
+
+def unpublish_sources(programme: Programme, staticfiles: list) -> None:
+    """Take the sources of the programme's pictures out of the static files Pelican is about to copy.
+
+    Only the derived files are published: a camera's original keeps its EXIF (the place and time it
+    was taken, the camera's serial number) and is many times larger than any page needs.
+    """
+    sources = {pic.source for pic in _shown(programme)}
+    staticfiles[:] = [sc for sc in staticfiles
+                      if Path(getattr(sc, "relative_source_path", "") or "").as_posix() not in sources]
