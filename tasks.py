@@ -201,16 +201,53 @@ def preview(c: Context) -> None:
 
 @task
 def livereload(c: Context) -> None:
-    """Serve the site and rebuild it, reloading the browser, whenever content, theme or plugins change."""
+    """Serve the site and rebuild it, reloading the browser, whenever content, theme or plugins change.
+
+    An edit of a session, speaker, city case or page rewrites only the pages it changes
+    (ssc_forum.incremental); the search index, sitemap and .gz copies follow after the reload.
+    Other content, the theme and the settings rebuild everything; changed plugin code restarts
+    the task, so that the new code is the one running.
+    """
+    import threading
+
     from livereload import Server
 
-    def rebuild_quietly() -> None:
-        try:
-            build(c)
-        except Exit as exc:  # keep serving the last good build; the error is already on screen
-            print(exc.message)
+    from ssc_forum.incremental import LiveSite, changed_paths, tree_state
 
-    build(c)
+    watched = [CONFIG["content"], ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]]
+    site = LiveSite(CONFIG["settings_base"], CONFIG["content"], CONFIG["output"])
+    lock = threading.Lock()  # one update or post-build run at a time
+    files = {"state": tree_state(watched)}
+
+    def report(update) -> None:
+        if update.kind == "failed":  # keep serving the last good build
+            print("\n".join(update.problems) + f"\nNot rebuilt: {len(update.problems)} problem(s).")
+        elif update.kind != "unchanged":
+            print(f"{update.kind.capitalize()} build in {update.seconds:.2f} s: {len(update.written)} file(s) "
+                  f"written{f' ({update.reason})' if update.reason else ''}.")
+
+    def finish_later() -> None:
+        with lock:
+            print(f"Search index, sitemap and .gz copies updated in {site.finish():.1f} s.")
+
+    def rebuild_quietly() -> None:
+        with lock:
+            now = tree_state(watched)
+            changed, files["state"] = changed_paths(files["state"], now), now
+            if any(path.suffix == ".py" and path.is_relative_to(ROOT / "plugins") for path in changed):
+                print("Plugin code changed: restarting to load it.")
+                os.execv(sys.executable, [sys.executable, *sys.argv])
+            if not changed:
+                return
+            update = site.update(changed)
+            report(update)
+        if update.kind == "incremental":
+            threading.Thread(target=finish_later, daemon=True).start()
+
+    first = site.full_build()
+    report(first)
+    if first.kind == "failed":
+        raise Exit("Build failed: nothing to serve.", code=1)
     server = Server()
     for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py"):
         server.watch(str(ROOT / pattern), rebuild_quietly)

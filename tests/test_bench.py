@@ -42,3 +42,17 @@ def test_scale_quick_runs_every_build_and_calls_every_instrumented_step() -> Non
     rows = re.findall(r"^\s+(20|40)\s+\d+ .*?([\d.]+) ms r=[\d.]+\s*$", out, re.MULTILINE)
     assert [n for n, _ in rows] == ["20", "40"], out
     assert all(float(total) > 0 for _, total in rows)
+
+
+def test_edit_loop_quick_measures_incremental_updates_of_both_sites() -> None:
+    out = _run("edit_loop.py", "--quick")
+    # Every kind of edit ran as an incremental update that wrote at least the edited page.
+    for kind in ("session text", "session title", "speaker", "case"):
+        rows = re.findall(rf"^\s+{kind}\s+(\d+) ms\s+(\d+) files written", out, re.MULTILINE)
+        assert len(rows) == 2, f"{kind}: expected one row per site\n{out}"
+        assert all(int(files) >= 1 for _, files in rows), out
+    figures = re.findall(r"^edit-loop: sessions=(\d+) incremental_ms=(\d+) full_ms=(\d+)$", out, re.MULTILINE)
+    assert [int(s) for s, _, _ in figures] == [len(list((ROOT / "content" / "sessions").glob("*.ko.md"))), 12], out
+    for _, inc, full in figures:
+        assert 0 < int(inc) < int(full), out
+    assert out.rstrip().splitlines()[-1].startswith("edit-loop: sessions=12 ")

@@ -608,3 +608,32 @@ class _Finished:
     def __init__(self, settings: dict[str, Any], output: Path) -> None:
         self.settings = {**settings, "OUTPUT_PATH": str(output)}
         self.output_path = str(output)
+
+
+BUILD_PRODUCTS = frozenset({".mo", ".pyc"})
+"""Files the build itself writes beside its inputs (compiled catalogues, bytecode): not edits."""
+
+
+def tree_state(roots: Iterable[Path]) -> dict[Path, tuple[int, int]]:
+    """Size and modification time of every file under `roots` (files or folders), dot files and caches aside."""
+    state: dict[Path, tuple[int, int]] = {}
+    for root in roots:
+        root = Path(root).absolute()
+        paths = [root] if root.is_file() else root.rglob("*")
+        for path in paths:
+            if any(part.startswith(".") or part == "__pycache__" for part in path.relative_to(root.parent).parts):
+                continue
+            if path.suffix in BUILD_PRODUCTS:
+                continue
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            if path.is_file():
+                state[path] = (st.st_size, st.st_mtime_ns)
+    return state
+
+
+def changed_paths(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, int]]) -> list[Path]:
+    """Files added, removed or changed between two `tree_state`s."""
+    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
