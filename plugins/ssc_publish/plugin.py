@@ -18,6 +18,9 @@ from .validators import set_content_mtimes
 
 log = logging.getLogger(__name__)
 
+PROJECT = Path(__file__).resolve().parents[2]
+"""The project folder (the git checkout) this plugin belongs to."""
+
 
 def finish_site(pelican_obj) -> None:
     """Finish the whole tree after the last language is built, in this order.
@@ -39,7 +42,8 @@ def finish_site(pelican_obj) -> None:
     root = Path(pelican_obj.output_path)
     site_url = settings.get("SITEURL", "")
     renamed = fingerprint_tree(root, site_url)
-    write_version_file(root, build_revision(Path(settings["PATH"])))
+    # The commit of the project whose code runs this build (content may be a copy elsewhere).
+    write_version_file(root, build_revision(PROJECT))
     urls = write_sitemap_and_robots(root, site_url)
     gzipped = precompress_tree(root)
     set_content_mtimes(root)
