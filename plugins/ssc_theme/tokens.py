@@ -23,7 +23,7 @@ SOURCE = Path("resources/css/token/krds_tokens.css")
 
 # Colour roles the theme uses; each is taken from the light mode and from the high-contrast mode.
 COLOURS = (
-    "text-basic", "text-bolder", "text-subtle", "text-primary", "text-basic-inverse",
+    "text-basic", "text-bolder", "text-subtle", "text-primary",
     "surface-white", "surface-gray-subtler", "surface-primary-subtler", "surface-secondary-subtler",
     "border-gray-light", "border-gray", "border-gray-dark", "border-primary", "border-primary-light",
     "button-primary-fill", "button-primary-fill-hover",

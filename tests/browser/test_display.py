@@ -1,4 +1,4 @@
-"""How pages are shown: Korean fonts, reduced motion, zoom to 200 % and 320 px reflow."""
+"""How pages are shown: Korean fonts, the header and menu, the measure, reduced motion, zoom and reflow."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import re
 
 import pytest
 
-from .browser_support import LANGS, PAGE_KINDS, OpenPage, Site
+from .browser_support import LANGS, PAGE_KINDS, OpenPage, Site, axe_violations, describe_violations
 
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-NOTO_KOREAN = re.compile(r"Noto Sans (CJK )?KR|Noto Serif (CJK )?KR|Noto Sans CJK|Noto Serif CJK", re.IGNORECASE)
+# The site's own subset of Pretendard GOV, or the installed Noto CJK fallback for a glyph it lacks.
+KOREAN_FONT = re.compile(
+    r"SSC Forum Sans|Noto Sans (CJK )?KR|Noto Serif (CJK )?KR|Noto Sans CJK|Noto Serif CJK", re.IGNORECASE
+)
 
 # Marks, per selector, the first element whose own text (not its children's) holds Hangul.
 _MARK_HANGUL = """selectors => selectors.map((selector, i) => {
@@ -24,8 +27,13 @@ _MARK_HANGUL = """selectors => selectors.map((selector, i) => {
 
 @pytest.mark.parametrize("kind", ["home", "session", "speaker"])
 def test_hangul_renders_in_a_korean_font(kind: str, subpath_site: Site, open_page: OpenPage) -> None:
-    """Chromium reports (DevTools CSS.getPlatformFontsForNode) that Hangul was drawn with Noto CJK KR."""
+    """Chromium reports (DevTools CSS.getPlatformFontsForNode) that Hangul was drawn with a Korean font.
+
+    The web font (a subset of Pretendard GOV) is awaited first, so that the check sees what a
+    visitor sees once it has loaded.
+    """
     page = open_page(subpath_site.url(PAGE_KINDS[kind], "ko")).page
+    page.evaluate("document.fonts.ready.then(() => true)")
     selectors = ["main h1, main h2", "main p"]
     texts = page.evaluate(_MARK_HANGUL, selectors)
     assert texts[0], f"no Korean heading in main on {page.url}"
@@ -38,7 +46,7 @@ def test_hangul_renders_in_a_korean_font(kind: str, subpath_site: Site, open_pag
             continue
         node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": f"[data-hangul='{i}']"})["nodeId"]
         fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-        korean_glyphs = sum(f["glyphCount"] for f in fonts if NOTO_KOREAN.search(f["familyName"]))
+        korean_glyphs = sum(f["glyphCount"] for f in fonts if KOREAN_FONT.search(f["familyName"]))
         hangul = len(HANGUL.findall(text))
         assert korean_glyphs >= hangul, (
             f"{selectors[i]} {text[:30]!r}: {hangul} Hangul characters but the fonts used were "
@@ -133,3 +141,88 @@ def test_reflow_without_loss(size: str, lang: str, kind: str, subpath_site: Site
     if result["scrollWidth"] > result["width"] + 1:
         problems.insert(0, f"the page scrolls sideways: {result['scrollWidth']} px in a {result['width']} px window")
     assert not problems, f"{page.url} at {size}:\n  " + "\n  ".join(problems[:25])
+
+
+def test_web_font_is_used_and_within_budget(subpath_site: Site, open_page: OpenPage) -> None:
+    """The Korean home draws its text with the site's subset font, loaded from the site, at most 120 KB."""
+    visit = open_page(subpath_site.url(PAGE_KINDS["home"], "ko"), settle=True)
+    page = visit.page
+    page.evaluate("document.fonts.ready.then(() => true)")
+    fonts = [r for r in visit.responses if r.request.resource_type == "font"]
+    assert fonts, "no web font was loaded"
+    assert all(r.url.startswith(subpath_site.origin) and r.url.endswith(".woff2") for r in fonts), fonts
+    total = sum(len(r.body()) for r in fonts)
+    assert total <= 120 * 1024, f"web fonts weigh {total} bytes on a first visit"
+    loaded = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family + ' ' + f.weight)")
+    assert any("SSC Forum Sans" in f for f in loaded), loaded
+
+
+# --- the header, the menu and the measure -------------------------------------------------------
+
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+LAYOUT_KINDS = ["home", "timetable", "session", "speaker", "page", "search"]
+LAYOUT_CASES = [(lang, kind) for lang in LANGS for kind in LAYOUT_KINDS]
+_IDS = ["-".join(c) for c in LAYOUT_CASES]
+
+_HEADER = """() => {
+  const header = document.querySelector('header.site-header').getBoundingClientRect();
+  const items = [...document.querySelectorAll('header nav a')].filter(a => a.checkVisibility());
+  const tops = [...new Set(items.map(a => Math.round(a.getBoundingClientRect().top)))];
+  return {height: header.height, items: items.length, tops};
+}"""
+
+
+@pytest.mark.parametrize(("lang", "kind"), LAYOUT_CASES, ids=_IDS)
+def test_header_is_compact_with_a_one_row_menu(lang: str, kind: str, subpath_site: Site, open_page: OpenPage) -> None:
+    """At 1366x900 the header, menu included, is at most 140 px tall and the menu is one row."""
+    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), **DESKTOP).page
+    header = page.evaluate(_HEADER)
+    assert 4 <= header["items"] <= 7, f"the main menu shows {header['items']} links"
+    assert len(header["tops"]) == 1, f"the main menu wraps into rows at {header['tops']}"
+    assert header["height"] <= 140, f"the header is {header['height']} px tall"
+
+
+@pytest.mark.parametrize(("lang", "kind"), LAYOUT_CASES, ids=_IDS)
+def test_h1_near_the_top_on_a_phone_without_javascript(
+    lang: str, kind: str, subpath_site: Site, open_page: OpenPage
+) -> None:
+    """At 390x844 without JavaScript the menu is folded away and the h1 starts within 200 px."""
+    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), java_script_enabled=False, **PHONE).page
+    top = page.evaluate("document.querySelector('h1').getBoundingClientRect().top")
+    assert top <= 200, f"the h1 starts {top} px down"
+    visible = page.evaluate("[...document.querySelectorAll('header nav a')].filter(a => a.checkVisibility()).length")
+    assert visible == 0, f"{visible} menu links show before the menu is opened"
+    page.click("header details summary")
+    shown = page.evaluate("[...document.querySelectorAll('header nav a')].filter(a => a.checkVisibility()).length")
+    assert shown >= 4, "opening the menu shows no links (without JavaScript)"
+
+
+_MEASURE = """() => [...document.querySelectorAll('main p')].filter(p => p.checkVisibility()).map(p => {
+  const size = parseFloat(getComputedStyle(p).fontSize);
+  return {width: p.getBoundingClientRect().width, ems: p.getBoundingClientRect().width / size,
+          text: p.innerText.trim().slice(0, 40)};
+}).filter(p => p.ems > 40.01)"""
+
+
+@pytest.mark.parametrize(("lang", "kind"), [(lang, kind) for lang in LANGS for kind in PAGE_KINDS],
+                         ids=[f"{lang}-{kind}" for lang in LANGS for kind in PAGE_KINDS])
+def test_paragraphs_keep_a_readable_measure(lang: str, kind: str, subpath_site: Site, open_page: OpenPage) -> None:
+    """At 1366 px no paragraph of the main text is wider than 40em of its own font size."""
+    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), **DESKTOP).page
+    wide = page.evaluate(_MEASURE)
+    assert not wide, "paragraphs wider than 40em:\n  " + "\n  ".join(
+        f"{p['ems']:.1f}em ({p['width']:.0f} px) {p['text']!r}" for p in wide)
+
+
+HIGH_CONTRAST_CASES = [(lang, kind) for lang in LANGS for kind in ("home", "session", "timetable", "search")]
+
+
+@pytest.mark.parametrize(("lang", "kind"), HIGH_CONTRAST_CASES, ids=["-".join(c) for c in HIGH_CONTRAST_CASES])
+def test_high_contrast_mode(lang: str, kind: str, subpath_site: Site, open_page: OpenPage) -> None:
+    """With prefers-contrast: more the KRDS high-contrast colours apply, and axe still finds nothing."""
+    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), contrast="more").page
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(0, 0, 0)", f"the high-contrast surface is not applied: {background}"
+    violations = axe_violations(page)
+    assert not violations, "axe in high-contrast mode:\n" + describe_violations(violations)

@@ -260,3 +260,21 @@ def test_search_by_keyboard(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert url_path(page.url) == url_path(subpath_site.url(f"/sessions/{slug}/", lang))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_phone_menu_by_keyboard(lang: str, subpath_site: Site, open_page: OpenPage) -> None:
+    """On a phone the menu button opens the menu with Enter; its links come next in the tab order,
+    axe stays clean with it open, and Enter on the button folds it again."""
+    page = open_page(subpath_site.url(PAGE_KINDS["session"], lang), viewport={"width": 390, "height": 844}).page
+    tab_to(page, "header details summary")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.querySelector('header details').open"), "Enter did not open the menu"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('header details nav') !== null")
+    assert focused, "Tab after opening the menu does not go into it"
+    violations = axe_violations(page)
+    assert not violations, "axe with the menu open:\n" + describe_violations(violations)
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    assert not page.evaluate("document.querySelector('header details').open"), "Enter did not fold the menu"
