@@ -228,5 +228,7 @@ def test_addresses_answer_as_on_the_server(replay: Replay) -> None:
         assert _status(replay.url(f"{base}/sessions/index.html"))[0] == 200
         assert _status(replay.url(f"{base}/not-found"))[0] == 404
         assert _status(replay.url(f"{base}/feeds/news.atom.xml"))[0] == 200
-    # Not in the archive: pywb says so itself and does not go to the live site for it.
+    # Not in the archive: pywb says so itself and does not go to the live site for it; there is
+    # no live-web route at all.
     assert _status(replay.url(f"{SITE_URL}/no-such-page/"))[0] == 404
+    assert _status(f"{replay.origin}/live/{SITE_URL}/")[0] == 404
