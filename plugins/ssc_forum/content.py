@@ -310,6 +310,17 @@ class _SourceReader(MarkdownReader):
         return html, meta, list(self._md.htmlStash.rawHtmlBlocks)
 
 
+class NFCMarkdownReader(_SourceReader):
+    """The Markdown reader Pelican uses for the news: text in NFC, as the forum's own files are read."""
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        """Rendered HTML and metadata of one file, read as UTF-8 (a BOM allowed) and normalised."""
+        with open(source_path, encoding="utf-8-sig") as handle:  # universal newlines, as Pelican reads
+            text = handle.read()
+        html, meta, _ = self.read_text(source_path, characters.nfc(text))
+        return html, meta
+
+
 def _header(lines: list[str]) -> tuple[int, dict[str, int], dict[str, int]]:
     """The metadata header: index of the body's first line, each field's line and count."""
     where: dict[str, int] = {}
@@ -367,7 +378,7 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
                                     "not inside a list, quote or table", code.line))
     finder = markup.LineFinder(lines, body_start)
     for finding in markup.check_html(html, fragments):
-        problems.append(Problem(rel, None, finding.message, finder.line(finding.needle)))
+        problems.append(Problem(rel, None, finding.message, finder.line(finding.needle, finding.fallback)))
     return FileRead(text, html, raw, tuple(codes), problems, where, counts)
 
 
@@ -472,7 +483,10 @@ def _read_content(settings: dict[str, Any]) -> Content:
                     own.append(Problem(rel, "slug", clash, read.lines.get("slug")))
                     failed.add("slug")
             timetables: list[shortcodes.Shortcode] = []
-            for code in read.shortcodes:
+            if ctype is schema.NEWS:  # Pelican writes the news, without the forum's shortcodes
+                own.extend(Problem(rel, None, f"{code.text}: shortcodes work in pages, sessions, speakers and "
+                                   "city cases, not in news", code.line) for code in read.shortcodes)
+            for code in read.shortcodes if ctype is not schema.NEWS else ():
                 error = shortcodes.check(code, programme_days) if not programme_problems else None
                 if error:
                     own.append(Problem(rel, None, error, code.line))

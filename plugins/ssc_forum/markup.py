@@ -53,10 +53,11 @@ _ASCII_BLANKS = re.compile(r"[\x00-\x20]")
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing a body may not contain; `needle` helps find its line in the source."""
+    """One thing a body may not contain; `needle` (or else `fallback`) helps find its line in the source."""
 
     message: str
     needle: str
+    fallback: str = ""
 
 
 def _normalised_url(value: str) -> str:
@@ -93,9 +94,8 @@ def _check_element(el: Tag, allowed_elements: frozenset[str], allowed_attrs: dic
                    raw: bool) -> Iterable[Finding]:
     name = el.name.lower()
     if name not in allowed_elements:
-        what = "raw HTML" if raw else "the text"
-        hint = f" (allowed inline HTML: {', '.join(sorted(RAW_ALLOWED))})" if raw else ""
-        yield Finding(f"<{name}> is not allowed in {what}{hint}", f"<{name}")
+        yield Finding(f"<{name}> is not allowed in the text (allowed inline HTML: {', '.join(sorted(RAW_ALLOWED))})",
+                      f"<{name}")
         return
     for attribute, value in el.attrs.items():
         attribute = attribute.lower()
@@ -119,24 +119,37 @@ def _check_element(el: Tag, allowed_elements: frozenset[str], allowed_attrs: dic
         elif attribute in URL_ATTRIBUTES:
             problem = check_url(name, attribute, text)
             if problem:
-                yield Finding(problem, text)
+                # Written with entities or spaces the value is not in the source as parsed: its end is.
+                yield Finding(problem, text, text[-8:])
         elif attribute == "dir" and text.lower() not in ("ltr", "rtl", "auto"):
             yield Finding(f"<{name} dir>: {text!r} is not ltr, rtl or auto", "dir")
 
 
+def _code_block(fragment: BeautifulSoup) -> bool:
+    # Fenced code is stashed by Markdown as HTML too: <pre><code class="language-…">, its text escaped.
+    elements = fragment.find_all(True)
+    return bool(elements) and [el.name for el in elements] == ["pre", "code"] and all(
+        set(el.attrs) <= {"class"} for el in elements)
+
+
 def check_html(body: str, raw_fragments: Iterable[str] = ()) -> list[Finding]:
     """Every finding in a rendered body and in the raw HTML fragments Markdown passed through."""
-    findings: list[Finding] = []
+    raw: list[Finding] = []
     for fragment in raw_fragments:
-        for el in BeautifulSoup(fragment, "html.parser").find_all(True):
-            findings.extend(_check_element(el, RAW_ALLOWED, RAW_ATTRIBUTES, raw=True))
+        parsed = BeautifulSoup(fragment, "html.parser")
+        if _code_block(parsed):
+            continue
+        for el in parsed.find_all(True):
+            raw.extend(_check_element(el, RAW_ALLOWED, RAW_ATTRIBUTES, raw=True))
+    unmatched = list(raw)
+    extra: list[Finding] = []
     for el in BeautifulSoup(body, "html.parser").find_all(True):
-        findings.extend(_check_element(el, MARKDOWN_ELEMENTS | RAW_ALLOWED, None, raw=False))
-    unique: list[Finding] = []
-    for finding in findings:  # a raw element is seen in its fragment and again in the body
-        if finding not in unique:
-            unique.append(finding)
-    return unique
+        for finding in _check_element(el, MARKDOWN_ELEMENTS | RAW_ALLOWED, None, raw=False):
+            if finding in unmatched:  # the same raw element, seen again in the rendered body
+                unmatched.remove(finding)
+            else:
+                extra.append(finding)
+    return raw + extra
 
 
 def duplicate_ids(html: str) -> list[str]:
@@ -159,8 +172,12 @@ class LineFinder:
         self.first = first  # index of the body's first line
         self.after: dict[str, int] = {}
 
-    def line(self, needle: str) -> int | None:
-        """1-based line number of the next occurrence of `needle`, or None when it is not in the source."""
+    def line(self, needle: str, fallback: str = "") -> int | None:
+        """1-based line number of the next occurrence of `needle` (or `fallback`), or None."""
+        found = self._line(needle)
+        return found if found is not None or not fallback else self._line(fallback)
+
+    def _line(self, needle: str) -> int | None:
         needle = needle.lower()
         start = self.after.get(needle, self.first)
         for index in range(start, len(self.lines)):

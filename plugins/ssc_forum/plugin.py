@@ -5,7 +5,9 @@ from __future__ import annotations
 from pelican import signals
 
 from . import exports, langmark, timeformat, translations
+from .content import NFCMarkdownReader
 from .generator import ForumGenerator
+from .writer import ForumWriter
 
 
 def _configure(pelican) -> None:
@@ -22,8 +24,20 @@ def _generator(_pelican) -> type:
     return ForumGenerator
 
 
+def _writer(_pelican) -> type:
+    return ForumWriter
+
+
+def _readers(readers) -> None:
+    """Pelican reads the news itself: through the same normalising Markdown reader as the forum."""
+    for ext in NFCMarkdownReader.file_extensions:
+        readers.reader_classes[ext] = NFCMarkdownReader
+
+
 def register() -> None:
     """Connect the plugin to Pelican."""
     signals.initialized.connect(_configure)
     signals.get_generators.connect(_generator)
+    signals.get_writer.connect(_writer)
+    signals.readers_init.connect(_readers)
     signals.content_written.connect(langmark.on_content_written)

@@ -56,14 +56,24 @@ class Media:
         return urlsplit(self.watch_url).hostname or ""
 
 
+MAX_OFFSET = 24 * 3600  # no recording of a forum day runs longer than a day
+
+
 def _offset(text: str) -> int:
     match = OFFSET_RE.match(text)
-    if not text or not match:
+    if not text or not match or len(text) > 12:
         raise MediaError(f"start offset {text!r} is not written like 1h02m03s or 3723")
     h, m, s, plain = match.groups()
     if plain is not None:
-        return int(plain)
-    return int(h or 0) * 3600 + int(m or 0) * 60 + int(s or 0)
+        seconds = int(plain)
+    else:
+        # A unit after a larger one counts up to 59 only; alone (99m, 90s) it may be larger.
+        if (h is not None and int(m or 0) >= 60) or ((h or m) is not None and int(s or 0) >= 60):
+            raise MediaError(f"start offset {text!r}: minutes and seconds go from 0 to 59")
+        seconds = int(h or 0) * 3600 + int(m or 0) * 60 + int(s or 0)
+    if seconds > MAX_OFFSET:
+        raise MediaError(f"start offset {text!r} is more than 24 hours into the video")
+    return seconds
 
 
 def parse_media(value: str, *, recording: bool = False) -> Media:
