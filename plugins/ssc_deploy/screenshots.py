@@ -17,8 +17,12 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .devserver import make_server
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
 CHROMIUM_ARGS = [
@@ -110,34 +114,37 @@ def plan(site: Path, kinds: Iterable[str] = KINDS, langs: Iterable[str] = ("ko",
     return [Shot(lang, kind, viewport, paths[kind]) for lang in langs for kind in paths for viewport in viewports]
 
 
-def take(site: Path, folder: Path, shots: list[Shot]) -> list[Path]:
-    """Serve `site` on 127.0.0.1 and write each shot into `folder`; returns the files written."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
+def take(site: Path, folder: Path, shots: list[Shot], browser: Browser | None = None) -> list[Path]:
+    """Serve `site` on 127.0.0.1 and write each shot into `folder`; returns the files written.
 
+    Without `browser`, Chromium is started for the run (and closed after it); a caller that
+    already drives one (the test suite) passes it in, as Playwright allows one driver per thread.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     server = make_server(site, prefix="", port=0)
     threading.Thread(target=server.serve_forever, name="shots", daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_port}"
-    written: list[Path] = []
     try:
+        if browser is not None:
+            return [_take_one(browser, origin, shot, folder) for shot in shots]
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+
         with sync_playwright() as playwright:
             try:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                own = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             except PlaywrightError as exc:
                 raise ShotError(f"Chromium could not start ({CHROMIUM}): {exc.message.splitlines()[0]}") from None
             try:
-                for shot in shots:
-                    written.append(_take_one(browser, origin, shot, folder))
+                return [_take_one(own, origin, shot, folder) for shot in shots]
             finally:
-                browser.close()
+                own.close()
     finally:
         server.shutdown()
         server.server_close()
-    return written
 
 
-def _take_one(browser, origin: str, shot: Shot, folder: Path) -> Path:
+def _take_one(browser: Browser, origin: str, shot: Shot, folder: Path) -> Path:
     width, height = VIEWPORTS[shot.viewport]
     local = shot.kind == "timetable-local"
     context = browser.new_context(

@@ -18,9 +18,9 @@ def test_every_page_kind_is_found_in_the_built_site(site):
         screenshots.page_paths(site, ["gallery"])
 
 
-def test_shots_of_one_kind_in_both_languages_and_sizes(site, tmp_path):
+def test_shots_of_one_kind_in_both_languages_and_sizes(site, tmp_path, browser):
     shots = screenshots.plan(site, ["timetable-local"])
-    written = screenshots.take(site, tmp_path / "shots", shots)
+    written = screenshots.take(site, tmp_path / "shots", shots, browser=browser)
     assert sorted(p.name for p in written) == sorted([
         "ko-timetable-local-desktop.png", "ko-timetable-local-mobile.png",
         "en-timetable-local-desktop.png", "en-timetable-local-mobile.png"])
