@@ -124,6 +124,7 @@ SMALL_SITE = {
     "theme/js/lazy.js": "export const x = 1;",
     "pagefind/pagefind.js": "export {};",
     "data.json": '{"image": "/sub/theme/img/logo.png"}',
+    "images/derived/portrait-0123456789-400.avif": b"AVIF fake",
 }
 
 
@@ -146,6 +147,7 @@ def test_references_in_every_form_are_rewritten(tmp_path: Path) -> None:
     assert f'"/sub/theme/img/{logo}"' in script
     assert (root / "data.json").read_text() == f'{{"image": "/sub/theme/img/{logo}"}}'
     assert "pagefind/pagefind.js" not in names
+    assert "images/derived/portrait-0123456789-400.avif" not in names  # named by its source's hash already
     assert (root / "theme/css/site.css").read_text() == SMALL_SITE["theme/css/site.css"]  # original kept
 
 

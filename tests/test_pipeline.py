@@ -146,7 +146,7 @@ def test_github_workflow_least_privilege_pinned_actions_one_deploy_at_a_time() -
     text = (REPO / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8")
     assert "StrictHostKeyChecking yes" in text and "chmod 600" in text and "umask 077" in text
     assert not re.search(r"echo .*SSC_DEPLOY_KEY|set -x", text), "the key must never be printed"
-    assert "cache: pip" in text and "cache: npm" in text and "~/.npm" in text
+    assert "cache: pip" in text and "cache: npm" in text and "~/.cache/pip" in text
 
 
 def test_gitlab_deploys_one_at_a_time_from_the_default_branch_only() -> None:

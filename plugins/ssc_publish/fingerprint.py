@@ -40,6 +40,9 @@ TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".mjs", ".svg", ".xml", ".jso
 SKIP_DIRS = frozenset({"pagefind"})
 """Top-level folders left as they are (see the module's docstring)."""
 
+CONTENT_ADDRESSED = ("images/derived/",)
+"""Folders whose files are named by a hash of their source already (`ssc_forum.images`): not copied again."""
+
 HASH_LENGTH = 8
 FINGERPRINTED_RE = re.compile(r"\.[0-9a-f]{" + str(HASH_LENGTH) + r"}\.[A-Za-z0-9]+$")
 """A name that already carries a fingerprint (`site.3f2a9c1b.css`)."""
@@ -65,7 +68,7 @@ def fingerprinted_name(name: str, digest: str) -> str:
 
 
 def _is_asset(rel: str) -> bool:
-    if rel.split("/", 1)[0] in SKIP_DIRS or "/." in f"/{rel}":
+    if rel.split("/", 1)[0] in SKIP_DIRS or "/." in f"/{rel}" or rel.startswith(CONTENT_ADDRESSED):
         return False
     return posixpath.splitext(rel)[1].lower() in ASSET_SUFFIXES and not FINGERPRINTED_RE.search(rel)
 
