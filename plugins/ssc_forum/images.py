@@ -310,17 +310,23 @@ def derive(pic: Picture, content_path: Path) -> dict[str, bytes]:
         raise _content.ContentError([_content.Problem(f"{content_path.name}/{pic.source}", None,
                                                       "changed while the site was being built: build again")])
     with Image.open(io.BytesIO(data), formats=_FORMATS) as opened:
+        # A camera's JPEG is decoded at the smallest 1/2, 1/4 or 1/8 scale still twice the largest
+        # rendition: the same result for the eye at a fraction of the time.
+        need = 2 * max(pic.recipe.widths)
+        opened.draft(None, (need, need))
         base = _prepare(opened)
     files: dict[str, bytes] = {}
     sets = (*pic.sources, pic.fallback)
+    box = (0.0, 0.0, float(base.width), float(base.height))
+    if pic.recipe.square:
+        # Faces sit in the upper part of most portraits: a tall photo is cropped nearer its top.
+        side = min(base.size)
+        left, top = (base.width - side) * 0.5, (base.height - side) * 0.35
+        box = (left, top, left + side, top + side)
     for rendition_index in range(len(pic.fallback.files)):
         first = pic.fallback.files[rendition_index]
         size = (first.width, first.height)
-        if pic.recipe.square:
-            # Faces sit in the upper part of most portraits: crop a tall photo from nearer its top.
-            resized = ImageOps.fit(base, size, Image.Resampling.LANCZOS, centering=(0.5, 0.35))
-        else:
-            resized = base.resize(size, Image.Resampling.LANCZOS) if size != base.size else base.copy()
+        resized = base.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
         for sset in sets:
             rendition = sset.files[rendition_index]
             files[rendition.path] = _encode(resized.copy(), rendition.path.rsplit(".", 1)[1])
