@@ -64,13 +64,17 @@ def run_pelican(settings_file: Path, output: Path, content: Path, overrides: dic
     """Run one Pelican build (`--fatal errors`) in a child process; True when it succeeded.
 
     A child process, as the command line would: every build starts from fresh plugin state,
-    and a crash cannot leave this process half-configured.
+    and a crash cannot leave this process half-configured. It is Pelican's command line with
+    both cores at work (`ssc_forum.parallel`: the English site is written by a second process),
+    whose output is byte-identical to `pelican`'s (tests/test_incremental.py).
     """
-    cmd = [sys.executable, "-m", "pelican", str(content), "-s", str(settings_file), "-o", str(output),
+    cmd = [sys.executable, "-m", "ssc_forum.parallel", str(content), "-s", str(settings_file), "-o", str(output),
            "--fatal", "errors"]
     if overrides:
         cmd += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
-    return subprocess.run(cmd, cwd=ROOT, check=False).returncode == 0
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "plugins"),
+                                                                     os.environ.get("PYTHONPATH")]))}
+    return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode == 0
 
 
 def build_site(output: Path, *, settings_file: Path, content: Path, overrides: dict[str, Any] | None = None) -> Path:
@@ -93,9 +97,9 @@ def content_problems(content: Path) -> list[str]:
 
 def content_problem_list(content: Path) -> list:
     """The same check as `content_problems`, as `ssc_forum.content.Problem`s (file, field, line, message)."""
-    from ssc_forum.content import find_problems
+    from ssc_forum.content import read_content
 
-    return find_problems(_read_settings(CONFIG["settings_base"], content))
+    return list(read_content(_read_settings(CONFIG["settings_base"], content)).problems)
 
 
 def _publish_target(target: str | None, rsync: str | None) -> tuple[Path | None, str | None]:

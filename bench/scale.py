@@ -349,6 +349,8 @@ class Build:
 
 BUILDS = (
     Build("plugin", "forum plugin", "pelicanconf.py as configured, without ssc_search and ssc_publish"),
+    Build("parallel", "forum plugin, both cores",
+          "as above, built by ssc_forum.parallel (Markdown in 2 workers, the English site in a forked process)"),
     Build("pages", "plain: pages", "same files as Pelican pages, minimal theme, no listings (the baseline)"),
     Build("articles", "plain: articles", "same files as Pelican articles, minimal theme, no listings"),
     Build("listings", "plain: articles+listings",
@@ -362,8 +364,11 @@ def _settings_overrides(key: str, paths: dict[str, str]) -> dict[str, Any]:
 
     configured = get_settings_from_file(str(SETTINGS_FILE))
     base = {"PATH": paths["content"], "OUTPUT_PATH": paths["output"], "CACHE_PATH": paths["cache"]}
-    if key == "plugin":
-        return {**base, "PLUGINS": [p for p in configured["PLUGINS"] if p not in NOT_FORUM_PLUGINS]}
+    if key in ("plugin", "parallel"):
+        plugins = [p for p in configured["PLUGINS"] if p not in NOT_FORUM_PLUGINS]
+        if key == "parallel":
+            return {**base, "PLUGINS": plugins, "PELICAN_CLASS": "ssc_forum.ParallelPelican"}
+        return {**base, "PLUGINS": plugins}
     plain = {**base, "THEME": paths["theme"], "PLUGINS": ["pelican.plugins.i18n_subsites"],
              # Folder as `{folder}` in URLs: the plain pages land where the forum's own pages do.
              "PATH_METADATA": r"(?P<folder>[^/]+)/.*"}
@@ -467,7 +472,7 @@ def _instrument_forum(timer: _Timer) -> list[str]:
     import ssc_forum.generator as generator
 
     gen = generator.ForumGenerator
-    for name in ("generate_context", "generate_output", "_write", "_expand"):
+    for name in ("generate_context", "generate_output", "_write", "_expand_all"):
         if not callable(getattr(gen, name, None)):
             raise InstrumentError(f"bench/scale.py: ForumGenerator.{name} is gone; update the benchmark")
     # Keyed by the language site, to show that each language's generator does the same work.
@@ -476,7 +481,7 @@ def _instrument_forum(timer: _Timer) -> list[str]:
     gen.generate_output = timer.wrap(lambda self, writer: f"output:{self.settings['DEFAULT_LANG']}",
                                      gen.generate_output)
     gen._write = timer.wrap(lambda self, *a, **k: f"write:{k.get('page_kind')}", gen._write)
-    gen._expand = timer.wrap("expand_shortcodes", gen._expand)
+    gen._expand_all = timer.wrap("expand_shortcodes", gen._expand_all)
     keys = ["expand_shortcodes"]
     for module_name, attr, key in FORUM_STEPS:
         module = importlib.import_module(f"ssc_forum.{module_name}")
@@ -532,7 +537,16 @@ def child_main(spec_file: str) -> None:
     rss_start_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     build_started = time.perf_counter()
     settings = read_settings(str(SETTINGS_FILE), override=_settings_overrides(spec["key"], spec["paths"]))
-    Pelican(settings).run()
+    if spec["key"] == "parallel":
+        sys.path.insert(0, str(PLUGINS_DIR))
+        import ssc_forum
+        from ssc_forum.parallel import ParallelPelican
+
+        # Pelican (and i18n-subsites for the sub-site) look PELICAN_CLASS up on the top package.
+        ssc_forum.ParallelPelican = ParallelPelican  # type: ignore[attr-defined]
+        ParallelPelican(settings).run()
+    else:
+        Pelican(settings).run()
     build_s = time.perf_counter() - build_started
     html, other = _count_output(Path(spec["paths"]["output"]))
     result = {
@@ -542,6 +556,8 @@ def child_main(spec_file: str) -> None:
         "other": other,
         "rss_start_kb": rss_start_kb,
         "rss_peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        # Processes this build forked (the parallel build's workers and sub-site): the largest one.
+        "rss_children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
         "timer": {"total": timer.total, "calls": timer.calls, "per_call": timer.per_call},
         "required": required,
     }
@@ -701,9 +717,9 @@ def _print_plugin_share(r: dict[str, Any]) -> None:
           f"{len(reads)} calls: " + ", ".join(f"{v:.2f} s" for v in reads))
     print(f"      of which _check_across (cross-file checks) {pct(t.get('check_across', 0))}")
     print(f"    model.build                                    {pct(t.get('model_build', 0))}")
+    print(f"    shortcode expansion (_expand_all)              {pct(t.get('expand_shortcodes', 0))}")
     print(f"  output phase   ForumGenerator.generate_output   {pct(output)}   "
           + ", ".join(f"{k.split(':')[1]} {v:.2f} s" for k, v in sorted(t.items()) if k.startswith("output:")))
-    print(f"    shortcode expansion (_expand)                  {pct(t.get('expand_shortcodes', 0))}")
     writes = {k.split(":", 1)[1]: k for k in t if k.startswith("write:")}
     total_writes = sum(t[k] for k in writes.values())
     print(f"    page rendering and writing (_write)            {pct(total_writes)}   "
@@ -730,7 +746,7 @@ def _print_plugin_share(r: dict[str, Any]) -> None:
     print(f"  Pelican, i18n-subsites and theme files around it {pct(build - plugin)}")
     print(f"  Each language site's generator reads and checks the files of both languages ({len(reads)} reads).")
     # A single step (not a sum of steps) taking this much of the build is a hot spot worth a look.
-    leaves = {"read_content": "read_content", "model_build": "model.build", "expand_shortcodes": "_expand",
+    leaves = {"read_content": "read_content", "model_build": "model.build", "expand_shortcodes": "_expand_all",
               "export:calendars": "ical.calendars", "ical:event": "ical._event",
               **{k: f"_write of {k.split(':', 1)[1]} pages" for k in writes.values()}}
     for key, label in leaves.items():
@@ -765,6 +781,12 @@ def _print_summary(results: dict[str, dict[str, Any]], size: Size) -> None:
         print(f"scale: sessions={size.n_sessions} plugin_s={plugin['build_s']:.2f} plain_s={pages['build_s']:.2f} "
               f"per_page_ratio={ratio:.2f} "
               f"peak_rss_ratio={plugin['rss_peak_kb'] / pages['rss_peak_kb']:.2f}")
+    par = results.get("parallel")
+    if par and pages:
+        per_process = max(par["rss_peak_kb"], par.get("rss_children_kb", 0))
+        print(f"scale-parallel: sessions={size.n_sessions} parallel_s={par['build_s']:.2f} "
+              f"plain_s={pages['build_s']:.2f} wall_ratio={par['build_s'] / pages['build_s']:.2f} "
+              f"peak_rss_per_process_ratio={per_process / pages['rss_peak_kb']:.2f}")
 
 
 def _print_ratios(results: dict[str, dict[str, Any]]) -> None:
@@ -787,6 +809,14 @@ def _print_ratios(results: dict[str, dict[str, Any]]) -> None:
         peak = plugin["rss_peak_kb"] / base["rss_peak_kb"]
         print(f"    time per page {per_page(plugin) / per_page(base):5.2f}x   build time "
               f"{plugin['build_s'] / base['build_s']:5.2f}x   peak RSS {peak:5.2f}x   RSS growth {growth:5.2f}x")
+    par, base = results.get("parallel"), results.get("pages")
+    if par and base:
+        per_process = max(par["rss_peak_kb"], par.get("rss_children_kb", 0))
+        print(f"  both cores / plain: pages (goal: wall time at most 0.65x, peak RSS per process at most 1.3x):\n"
+              f"    build time {par['build_s'] / base['build_s']:5.2f}x   peak RSS per process "
+              f"{per_process / base['rss_peak_kb']:5.2f}x (main {_mb(par['rss_peak_kb']):.0f} MB, largest forked "
+              f"{_mb(par.get('rss_children_kb', 0)):.0f} MB)   vs one core: "
+              f"{par['build_s'] / plugin['build_s']:5.2f}x")
     if "articles" in results and "listings" in results:
         a, lst = results["articles"], results["listings"]
         print(f"  What the listing pages cost plain Pelican: +{lst['html'] - a['html']} pages, "

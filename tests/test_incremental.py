@@ -144,3 +144,27 @@ def test_edits_in_a_loop_give_the_same_tree_as_a_full_build(live) -> None:
     u = site.update([page])
     assert u.kind == "incremental", u
     _assert_same_as_full_build(site, content, tmp / "ref-3", "a deletion, a mistake, a news item and a page")
+
+
+def test_parallel_build_is_byte_identical_to_the_single_process_build(tmp_path: Path) -> None:
+    """`python -m ssc_forum.parallel` (what `invoke build` runs) writes what `pelican` writes, in two processes."""
+    import os
+    import subprocess
+    import sys
+
+    content = copy_content(tmp_path)
+    plugins = ["-e", f"PLUGINS={json.dumps(_plugins())}"]
+    single = run_pelican(content, tmp_path / "single", *plugins)
+    assert single.returncode == 0, single.stdout + single.stderr
+    both = subprocess.run(
+        [sys.executable, "-m", "ssc_forum.parallel", str(content), "-s", str(ROOT / "pelicanconf.py"),
+         "-o", str(tmp_path / "both"), "--fatal", "errors", "-v", *plugins],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "COLUMNS": "400"},
+    )
+    assert both.returncode == 0, both.stdout[-3000:] + both.stderr[-3000:]
+    assert re.search(r"the en site is written by process \d+", both.stdout + both.stderr), "no process was forked"
+    a, b = snapshot(tmp_path / "single"), snapshot(tmp_path / "both")
+    assert len(a) > 100
+    assert sorted(set(a) ^ set(b)) == [], "the two builds wrote different files"
+    assert [name for name in a if a[name] != b[name]] == []

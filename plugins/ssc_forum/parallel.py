@@ -1,0 +1,215 @@
+"""A full build on both cores: the two language sites write their pages in two processes.
+
+i18n-subsites builds the English sub-site inside the Korean run: Korean reads its content,
+English reads its own, the plugin then links the two sites' generators (translations, each
+site's address), and only then does each site write its pages, English first. `ParallelPelican`
+forks at that point, when both sites have read everything and are linked: the child writes the
+English site, the parent the Korean one, and the parent waits for the child before the post-build
+steps (search index, sitemap, `.gz`, fonts), which need both languages on disk. Until the fork
+both sites share one reading of the content, so the output is byte for byte that of the
+single-process build (tests/test_incremental.py).
+
+Before the build starts, the Markdown files are rendered by two worker processes; the forum's
+content reader then finds each file's rendering ready (`content._read_file`, checked against the
+file's bytes).
+
+Run it as Pelican's command line is run (the same arguments):
+
+    PYTHONPATH=plugins python -m ssc_forum.parallel content -s pelicanconf.py -o output --fatal errors
+
+Without `os.fork` (not on Linux or macOS) it builds in one process, as Pelican does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from pelican import Pelican, signals
+
+from . import content as content_module
+from . import schema
+from .settings import is_main_site
+
+logger = logging.getLogger(__name__)
+
+_generators: list[Any] = []  # the generators of the run that signalled last
+_child: int | None = None  # the process writing the sub-site, in the parent
+_in_child = False
+_prepared: dict[tuple[str, str], tuple[bytes, Any]] = {}  # (file, rel) -> (hash of its bytes, FileRead)
+_todo: list[tuple[Path, str]] = []
+
+
+def can_fork() -> bool:
+    """True where the sub-site can be written by a forked process."""
+    return hasattr(os, "fork") and sys.platform != "win32"
+
+
+def _remember_generators(generators: list[Any]) -> None:
+    global _generators  # the signal gives no other way to reach the run
+    _generators = generators
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _read_some(span: tuple[int, int, dict[str, Any]]) -> list[Any]:
+    start, stop, settings = span
+    reader = content_module._reader(settings)
+    return [content_module._read_file(reader, file, rel) for file, rel in _todo[start:stop]]
+
+
+def prepare_markdown(settings: dict[str, Any], workers: int = 2) -> int:
+    """Render every forum Markdown file in `workers` processes, for the content reader to find ready.
+
+    Returns how many files were prepared (0 where the content module has no single file reader).
+    """
+    global _todo  # read by the forked workers
+    if not (hasattr(content_module, "_read_file") and hasattr(content_module, "_reader")) or not can_fork():
+        return 0
+    content_path = Path(settings["PATH"])
+    _todo = []
+    for ctype in schema.CONTENT_TYPES:
+        folder = content_path / ctype.folder
+        if folder.is_dir():
+            for file in sorted(folder.glob("*.md")):
+                if file.is_file() and not file.is_symlink() and not file.name.startswith("."):
+                    _todo.append((file, f"{content_path.name}/{file.relative_to(content_path).as_posix()}"))
+    if len(_todo) < 2 * workers:
+        return 0
+    # Contiguous halves: neighbouring files are about the same size, and the results come back in order.
+    bounds = [len(_todo) * i // workers for i in range(workers + 1)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.map(_read_some, [(bounds[i], bounds[i + 1], settings) for i in range(workers)])
+    for (file, rel), read in zip(_todo, (r for part in parts for r in part), strict=True):
+        try:
+            _prepared[(str(file), rel)] = (_digest(file.read_bytes()), read)
+        except OSError:
+            continue
+    return len(_prepared)
+
+
+def _install_prepared() -> None:
+    read_file = content_module._read_file
+
+    def prepared(reader: Any, file: Path, rel: str) -> Any:
+        found = _prepared.pop((str(file), rel), None)
+        if found is not None:
+            try:
+                if _digest(Path(file).read_bytes()) == found[0]:
+                    return found[1]
+            except OSError:
+                pass
+        return read_file(reader, file, rel)
+
+    prepared.__wrapped__ = read_file  # type: ignore[attr-defined]
+    content_module._read_file = prepared
+
+
+class ParallelPelican(Pelican):
+    """Pelican whose i18n sub-site writes its pages in a child process, beside the main site's."""
+
+    def run(self) -> None:
+        """Build; in the child, stop once the sub-site is written."""
+        global _child
+        main = is_main_site(self.settings)
+        if main:
+            _child = None
+            signals.all_generators_finalized.connect(_remember_generators)
+            if prepare_markdown(self.settings):
+                _install_prepared()
+        try:
+            super().run()
+        except BaseException:
+            if _in_child:
+                traceback.print_exc()
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(1)
+            raise
+        finally:
+            if main:
+                _prepared.clear()
+                read_file = getattr(content_module._read_file, "__wrapped__", None)
+                if read_file is not None and content_module._read_file.__name__ == "prepared":
+                    content_module._read_file = read_file
+        if _in_child:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            logging.shutdown()
+            os._exit(0)
+
+    def _get_writer(self) -> Any:
+        global _child, _in_child
+        own = list(_generators)  # this run's; the sub-site's run (inside super()) replaces them
+        writer = super()._get_writer()
+        if is_main_site(self.settings):
+            if _child is not None and own:
+                # The post-build steps need the sub-site on disk: wait once this site's pages are written.
+                last = own[-1]
+                write = last.generate_output
+
+                def then_wait(w: Any) -> None:
+                    write(w)
+                    _wait_for_child()
+
+                last.generate_output = then_wait
+            return writer
+        if not can_fork():
+            return writer
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child writes this sub-site and leaves in run()
+            _in_child = True
+            return writer
+        _child = pid
+        logger.info("ssc_forum: the %s site is written by process %d", self.settings["DEFAULT_LANG"], pid)
+        for gen in own:  # the parent leaves this sub-site's pages to the child
+            gen.generate_output = _nothing
+        return writer
+
+
+def _nothing(_writer: Any) -> None:
+    return None
+
+
+def _wait_for_child() -> None:
+    global _child
+    if _child is None:
+        return
+    pid, _child = _child, None
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("ERROR: the sub-site's build failed in its process (see its messages above); "
+                         "the output is incomplete")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Pelican's command line, building with ParallelPelican."""
+    import pelican
+
+    import ssc_forum
+    from ssc_forum import parallel  # this module by its name, also when run with -m
+
+    # Pelican looks the class up as an attribute of the top package named in the setting.
+    ssc_forum.ParallelPelican = parallel.ParallelPelican  # type: ignore[attr-defined]
+    get_instance = pelican.get_instance
+
+    def parallel_instance(args: Any) -> Any:
+        args.overrides = {**(args.overrides or {}), "PELICAN_CLASS": "ssc_forum.ParallelPelican"}
+        return get_instance(args)
+
+    pelican.get_instance = parallel_instance
+    pelican.main(list(sys.argv[1:] if argv is None else argv))
+
+
+if __name__ == "__main__":
+    main()
