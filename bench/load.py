@@ -145,9 +145,16 @@ def serve_and_measure(site: Path, *, connections: list[int], seconds: float, max
         paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
         port = nginx.free_port()
         conf = nginx.prepare(root=site, prefix=work / "nginx", port=port)
-        # No access log: writing it would be measured too.
-        conf.write_text(conf.read_text(encoding="utf-8").replace(
-            f"access_log {work / 'nginx'}/access.log;", "access_log off;"), encoding="utf-8")
+        # No access log (writing it would be measured too), and room for more connections than the
+        # small local runner's 128: only the `location` blocks go to production, whose own
+        # `events { }` sets its limit. The locations, headers and files are the shipped ones.
+        text = conf.read_text(encoding="utf-8")
+        for old, new in ((f"access_log {work / 'nginx'}/access.log;", "access_log off;"),
+                         ("worker_connections 128;", "worker_connections 1024;")):
+            if old not in text:
+                raise SystemExit(f"deploy/nginx.conf.template changed: {old!r} not found")
+            text = text.replace(old, new)
+        conf.write_text(text, encoding="utf-8")
         process = subprocess.Popen(nginx.command(conf, work / "nginx"), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE)
         try:
