@@ -141,28 +141,48 @@ def copy_build(tree: Path, marker: str, hold: float = 0.0):
     return build
 
 
-def child_publish(tree: str, target: str, marker: str, hold: str) -> int:
-    """Publish a copy of `tree` into `target` with `deploy.publish`; the exit status of a publish command.
+_CHILD_PUBLISH = """
+import shutil, sys, time
+from pathlib import Path
 
-    Prints what a publish prints: 'Published: ...' or 'Not published: ...'.
+plugins, tree, target, marker, hold, site_url, mode = sys.argv[1:]
+sys.path.insert(0, plugins)
+from ssc_deploy import deploy, sanity
+
+def build(staging):
+    shutil.copytree(tree, staging, dirs_exist_ok=True)
+    (staging / "published-by.txt").write_text(marker, encoding="utf-8")
+    time.sleep(float(hold))
+
+if mode == "stop-while-deleting":
+    def half_rmtree(path, *args, **kwargs):
+        # Delete half of the tree, say which, then wait to be killed.
+        files = sorted(p for p in Path(path).rglob("*") if p.is_file())
+        for p in files[: len(files) // 2]:
+            p.unlink()
+        print("HALF " + str(path), flush=True)
+        time.sleep(60)
+    shutil.rmtree = half_rmtree
+
+try:
+    done = deploy.publish(target=Path(target), rsync=None, beside=Path(target), build=build,
+                          check=lambda staged: sanity.check_tree(staged, site_url))
+except deploy.PublishError as exc:
+    print(f"Not published: {exc}", flush=True)
+    sys.exit(1)
+print(f"Published: {done.where}", flush=True)
+"""
+
+
+def start_child_publish(tree: Path, target: Path, marker: str, hold: float,
+                        mode: str = "normal") -> subprocess.Popen[str]:
+    """Publish a marked copy of `tree` into `target` with `deploy.publish`, in a new Python process.
+
+    It imports only the publishing code (quick to start), prints 'Published: ...' or 'Not
+    published: ...' like the task, and exits 0 or 1. `mode` "stop-while-deleting" makes it
+    delete half of the old tree it removes, print `HALF <path>` and wait to be killed.
     """
-    from ssc_deploy import deploy, sanity
-
-    try:
-        done = deploy.publish(target=Path(target), rsync=None, beside=Path(target),
-                              build=copy_build(Path(tree), marker, float(hold)),
-                              check=lambda staged: sanity.check_tree(staged, SITE_URL))
-    except deploy.PublishError as exc:
-        print(f"Not published: {exc}", flush=True)
-        return 1
-    print(f"Published: {done.where}", flush=True)
-    return 0
-
-
-def start_child_publish(tree: Path, target: Path, marker: str, hold: float) -> subprocess.Popen[str]:
-    """Start `child_publish` in a new Python process; its output is piped."""
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import publish_helpers as h; "
-            "sys.exit(h.child_publish(*sys.argv[2:]))")
-    return subprocess.Popen([sys.executable, "-c", code, str(Path(__file__).parent), str(tree), str(target),
-                             marker, str(hold)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    assert MARKER == "published-by.txt"
+    return subprocess.Popen([sys.executable, "-c", _CHILD_PUBLISH, str(REPO / "plugins"), str(tree), str(target),
+                             marker, str(hold), SITE_URL, mode], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)

@@ -336,7 +336,7 @@ def test_two_publishes_into_one_target_one_is_refused_every_time(tmp_path: Path)
     rounds = 10
     for number in range(1, rounds + 1):
         served_before = _marker(live)
-        winner, _refused = _round(live, (f"round-{number}a", f"round-{number}b"), hold=0.6)
+        winner, _refused = _round(live, (f"round-{number}a", f"round-{number}b"), hold=1.0)
         assert deploy.verify_manifest(live) == [], f"round {number}: the served tree is not whole"
         assert _marker(live) == winner
         previous = deploy.previous_path(live)
@@ -406,35 +406,13 @@ def test_a_signal_to_make_py_stops_the_publish_and_changes_nothing(tmp_path: Pat
     assert not _staging_leftovers(live.parent)
 
 
-_KILL_DURING_DELETE = """
-import shutil, sys, time
-sys.path.insert(0, sys.argv[1])
-import publish_helpers as h
-
-real_rmtree = shutil.rmtree
-
-def slow_rmtree(path, *args, **kwargs):
-    # Delete half of the tree, say so, then wait to be killed.
-    files = sorted(p for p in __import__("pathlib").Path(path).rglob("*") if p.is_file())
-    for p in files[: len(files) // 2]:
-        p.unlink()
-    print("HALF " + str(path), flush=True)
-    time.sleep(60)
-
-shutil.rmtree = slow_rmtree
-sys.exit(h.child_publish(*sys.argv[2:]))
-"""
-
-
 def test_a_kill_while_the_old_tree_is_deleted_leaves_a_whole_previous_to_roll_back_to(tmp_path: Path) -> None:
     live = tmp_path / "served" / "ssc2020"
     for name in ("A", "B"):
         deploy.publish(target=live, rsync=None, beside=live, build=copy_build(published().live, name),
                        check=lambda tree: sanity.check_tree(tree, SITE_URL))
     assert (_marker(live), _marker(deploy.previous_path(live))) == ("B", "A")
-    child = subprocess.Popen([sys.executable, "-c", _KILL_DURING_DELETE, str(Path(__file__).parent),
-                              str(published().live), str(live), "C", "0"], cwd=REPO, stdout=subprocess.PIPE,
-                             text=True)
+    child = start_child_publish(published().live, live, "C", 0, mode="stop-while-deleting")
     line = child.stdout.readline()
     assert line.startswith("HALF "), line
     half = Path(line.split(" ", 1)[1].strip())

@@ -68,8 +68,12 @@ class CheckFailed(PublishError):
         self.problems = problems
 
 
-class Interrupted(PublishError):
-    """SIGINT or SIGTERM arrived; `published` says whether the new tree was already swapped in."""
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; `published` says whether the new tree was already swapped in.
+
+    A BaseException, as KeyboardInterrupt is: code that turns any `Exception` into a message
+    (a content check, a plug-in) must not swallow a stop.
+    """
 
     def __init__(self, signum: int) -> None:
         self.signum = signum
