@@ -53,9 +53,11 @@
   }
   var TIME = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
 
+  // The date the page shows: its first time in the main text (a session's own day), else the programme's start.
   function refDate() {
-    var box = doc.querySelector("[data-tz-ref]");
-    return box ? new Date(box.getAttribute("data-tz-ref")) : new Date();
+    var first = doc.querySelector("main time[datetime]") || doc.querySelector("[data-tz-ref]");
+    if (!first) { return new Date(); }
+    return new Date(first.getAttribute(first.hasAttribute("datetime") ? "datetime" : "data-tz-ref"));
   }
   function remember(el) {
     if (!el.hasAttribute("data-event-text")) { el.setAttribute("data-event-text", el.textContent); }
@@ -106,7 +108,7 @@
       var status = box && box.querySelector("[data-tz-status]");
       if (status) {
         status.textContent = event ? b.getAttribute("data-status-event")
-          : b.getAttribute("data-status-local").replace("{zone}", zoneLabel(new Date(box.getAttribute("data-tz-ref")), zone));
+          : b.getAttribute("data-status-local").replace("{zone}", zoneLabel(refDate(), zone));
       }
     }
   }
