@@ -27,7 +27,7 @@ def _run(script: str, *args: str, timeout: int = 240) -> str:
 def test_scale_quick_runs_every_build_and_calls_every_instrumented_step() -> None:
     out = _run("scale.py", "--quick")
     called = re.findall(r"steps-called: build=(\w+) called=(\d+)/(\d+)", out)
-    assert {build for build, _, _ in called} == {"plugin", "pages", "articles", "listings"}, out
+    assert {build for build, _, _ in called} == {"plugin", "parallel", "pages", "articles", "listings"}, out
     for build, done, required in called:
         assert int(required) > 0 and done == required, f"{build}: only {done} of {required} steps ran\n{out}"
     assert "FLAG: instrumented step" not in out
@@ -38,6 +38,9 @@ def test_scale_quick_runs_every_build_and_calls_every_instrumented_step() -> Non
                         r"peak_rss_ratio=([\d.]+)", out, re.MULTILINE)
     assert summary, out
     assert int(summary.group(1)) == 12 and float(summary.group(2)) > 0 and float(summary.group(3)) > 0
+    both = re.search(r"^scale-parallel: sessions=12 parallel_s=([\d.]+) plain_s=([\d.]+) wall_ratio=([\d.]+) "
+                     r"peak_rss_per_process_ratio=([\d.]+)$", out, re.MULTILINE)
+    assert both and float(both.group(1)) > 0 and float(both.group(4)) > 0, out
     # The growth table has a row per size, each with a positive total.
     rows = re.findall(r"^\s+(20|40)\s+\d+ .*?([\d.]+) ms r=[\d.]+\s*$", out, re.MULTILINE)
     assert [n for n, _ in rows] == ["20", "40"], out
