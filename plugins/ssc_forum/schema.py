@@ -245,8 +245,7 @@ SPEAKER = ContentType(
         Field("sort", TEXT, False, "Sort key for the speakers list (family name first).",
               "연사 목록 정렬용 이름 (성 먼저)."),
         Field("photo", IMAGE, False, "A portrait, only one the person or the city has published; shown cropped "
-              "square. The same file in both languages.",
-              "공개된 인물 사진 (정사각형으로 잘라 보임). 두 언어에서 같은 파일.", shared=True),
+              "square.", "공개된 인물 사진 (정사각형으로 잘라 보임).", shared=True),
         Field("photo_alt", TEXT, False, "Text alternative for the photo in this language, required with Photo, "
               "e.g. 'Portrait of Jane Doe'.",
               "사진의 대체 텍스트 (Photo 가 있으면 필수), 이 언어로. 예: '홍길동 교수 사진'."),
@@ -267,8 +266,8 @@ CITY_CASE = ContentType(
         Field("country", TEXT, True, "Country.", "나라."),
         Field("session", SLUG, True, "The session it was presented in.", "발표된 세션.", refers_to="session",
               shared=True),
-        Field("image", IMAGE, False, "An image of the case, only one the city has published. The same file in "
-              "both languages.", "공개된 사례 이미지. 두 언어에서 같은 파일.", shared=True),
+        Field("image", IMAGE, False, "An image of the case, only one the city has published.",
+              "공개된 사례 이미지.", shared=True),
         Field("image_alt", TEXT, False, "Text alternative for the image in this language, required with Image: "
               "what it shows.", "이미지의 대체 텍스트 (Image 가 있으면 필수), 이 언어로: 이미지가 보여 주는 것."),
     ),
