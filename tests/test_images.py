@@ -230,6 +230,8 @@ def _both(message: str) -> list[str]:
 MISTAKES = {
     "missing alt": (lambda c: _set(c, "en", r"^Photo_alt: .*\n", ""),
                     [f"{SPEAKER_EN}:6: field 'photo_alt': is required with Photo ({PHOTO})"]),
+    "a file name as alt": (lambda c: _set(c, "ko", r"^Photo_alt: .*$", "Photo_alt: anna-virtanen.JPG"),
+                           [f"{SPEAKER_KO}:7: field 'photo_alt': 'anna-virtanen.JPG' is a file name"]),
     "alt without a photo": (lambda c: _set(c, "en", r"^Photo: .*\n", ""),
                             [f"{SPEAKER_EN}:6: field 'photo_alt': is given but Photo is not",
                              f"{SPEAKER_EN}: field 'photo': is not given here but '{PHOTO}' in its twin"]),

@@ -197,10 +197,16 @@ def check(records: list[_content.Record], content_path: Path) -> list[_content.P
                     rec.path, alt_field, f"is given but {field.capitalize()} is not: remove it or add the image",
                     rec.lines.get(alt_field)))
             continue
-        if alt_field not in rec.values and alt_field not in rec.failed:
+        alt = rec.values.get(alt_field)
+        if alt is None and alt_field not in rec.failed:
             problems.append(_content.Problem(
                 rec.path, alt_field, f"is required with {field.capitalize()} ({value}): describe the image in "
                 "this language for people who cannot see it", rec.lines.get(field)))
+        elif alt is not None and alt.lower().endswith(schema.IMAGE_SUFFIXES):
+            # A file name read aloud tells a screen-reader user nothing about the person.
+            problems.append(_content.Problem(
+                rec.path, alt_field, f"{alt!r} is a file name: describe what the image shows, in this language",
+                rec.lines.get(alt_field)))
         found = _inspect(content_path / value)
         if isinstance(found, str):
             problems.append(_content.Problem(rec.path, field, f"{value}: {found}", rec.lines.get(field)))
