@@ -193,3 +193,37 @@ def test_sessions_index_gives_each_session_its_summary(site):
         slug = item.select_one(".si-title a")["href"].rstrip("/").rsplit("/", 1)[-1]
         summary = soup(page(site, "en", f"sessions/{slug}/")).find("meta", attrs={"name": "description"})["content"]
         assert item.select_one(".si-summary").get_text() == summary
+
+
+def test_page_structure_follows_the_krds_patterns(site):
+    """Every page: the skip link first inside the banner landmark, a main menu of at most six items (folded
+    into a <details> for narrow screens), footer links in lists, never loose in a paragraph."""
+    for path in all_html(site):
+        doc = soup(path)
+        rel = path.relative_to(site).as_posix()
+        header = doc.select_one("body > header.site-header")
+        assert header and header.find(["a", "details", "nav"]) is header.select_one("a.skip-link"), rel
+        menus = header.select("nav")
+        assert len(menus) == 2 and header.select_one("details > nav"), rel
+        assert all(1 <= len(nav.select("li > a")) <= 6 for nav in menus), rel
+        footer = doc.select_one("body > footer")
+        assert footer.select("ul a") and not footer.select("p a"), rel
+
+
+def test_404_pages_link_each_other(site):
+    """The language switch of a 404 page goes to the other language's 404 page, not its home."""
+    assert soup(site / "404.html").select_one(".lang-switch a")["href"] == "/en/404.html"
+    assert soup(site / "en/404.html").select_one(".lang-switch a")["href"] == "/404.html"
+
+
+def test_home_says_what_when_where_once(site):
+    """The home's hero: the forum's name as the one h1, its theme, its dates as one range, its format."""
+    for lang, dates, theme in (("ko", "2020년 9월 22일(화)~23일(수)", "포용적 스마트도시"),
+                               ("en", "22–23 September 2020", "Inclusive Smart Cities for Sustainable Growth")):
+        doc = soup(site / ("en/" if lang == "en" else "") / "index.html")
+        assert len(doc.find_all("h1")) == 1 and doc.select_one(".hero h1")
+        hero = doc.select_one(".hero").get_text(" ", strip=True)
+        assert dates in hero and theme in hero, hero
+        # The day's block once per day, never a per-session caveat.
+        assert len(doc.select(".day-when .time-span")) == 2
+        assert not doc.select(".card-session .time-span")
