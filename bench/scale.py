@@ -6,8 +6,9 @@ temporary folder and builds it, each build in a fresh Python process so that
 its peak memory is its own:
 
 1. with the forum plugin: the real `pelicanconf.py` with the content, output and
-   cache folders moved, and `ssc_search` / `ssc_publish` left out (the pagefind
-   index, the sitemap and the gzip copies are not the forum plugin's work);
+   cache folders moved, and `ssc_search`, `ssc_publish` and `ssc_theme` left out
+   (the pagefind index, the sitemap, the gzip copies and the font subset are
+   post-build steps on the finished tree, not the forum plugin's work);
 2. with plain Pelican on the same files, as ordinary pages under a minimal theme
    of its own (the baseline the ratios are taken against), and as articles with
    and without Pelican's listing pages (tag, category, author, archives) to show
@@ -51,7 +52,7 @@ PLUGINS_DIR = ROOT / "plugins"
 FOLDERS = ("sessions", "speakers", "cases", "pages")
 LANGS = ("ko", "en")
 # Plugins that run after the pages are written and are not the forum plugin's work.
-NOT_FORUM_PLUGINS = ("ssc_search", "ssc_publish")
+NOT_FORUM_PLUGINS = ("ssc_search", "ssc_publish", "ssc_theme")
 # Listing pages the real configuration turns off; the "listings" baseline turns them back on.
 LISTING_KINDS = ("TAG", "TAGS", "CATEGORY", "CATEGORIES", "AUTHOR", "AUTHORS", "ARCHIVES")
 DEFAULT_GROWTH_N = (200, 400, 800, 1600, 3200)
@@ -348,7 +349,7 @@ class Build:
 
 
 BUILDS = (
-    Build("plugin", "forum plugin", "pelicanconf.py as configured, without ssc_search and ssc_publish"),
+    Build("plugin", "forum plugin", "pelicanconf.py as configured, without the post-build plugins"),
     Build("parallel", "forum plugin, both cores",
           "as above, built by ssc_forum.parallel (Markdown in 2 workers, the English site in a forked process)"),
     Build("pages", "plain: pages", "same files as Pelican pages, minimal theme, no listings (the baseline)"),
@@ -696,8 +697,8 @@ def _print_builds(results: dict[str, dict[str, Any]], n_files: int, size: Size) 
         print(f"  {build.label:<26}{build.note}; Pelican generators: reading {reading:.2f} s, writing {writing:.2f} s")
         if r["warnings"]:
             print(f"    {len(r['warnings'])} warning(s) in its log, the first: {r['warnings'][0]}")
-    print("  Left out of the plugin build: ssc_search (the pagefind index) and ssc_publish (sitemap, robots.txt,\n"
-          "  .gz copies): they work on the finished tree and are not the forum plugin's work.")
+    print("  Left out of the plugin builds: ssc_search (the pagefind index), ssc_publish (sitemap, robots.txt,\n"
+          "  .gz copies) and ssc_theme (font subset): they work on the finished tree, not the forum plugin's work.")
 
 
 def _print_plugin_share(r: dict[str, Any]) -> None:
