@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,11 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# Every build of one test run names the same commit in version.txt (builds compared with each other
+# must not differ because a commit landed between them): the one checked out when the run started.
+os.environ.setdefault("SSC_REVISION", subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                                                     text=True, check=False).stdout.strip() or "unknown")
 
 
 class _ErrorCollector(logging.Handler):
@@ -59,7 +65,7 @@ def run_pelican(content: Path, output: Path, *extra: str) -> subprocess.Complete
         [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output),
          "--fatal", "errors", *extra],
         capture_output=True, text=True, cwd=ROOT, timeout=120,
-        env={"COLUMNS": "400", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+        env={"COLUMNS": "400", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SSC_REVISION": os.environ["SSC_REVISION"]},
     )
 
 

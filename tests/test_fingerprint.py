@@ -183,3 +183,21 @@ def test_fingerprinted_name_keeps_the_suffix(name: str) -> None:
     new = fingerprint.fingerprinted_name(name, "0123abcd")
     assert new.endswith(Path(name).suffix) and ".0123abcd." in new
     assert fingerprint.FINGERPRINTED_RE.search(new)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_second_pass_over_a_finished_tree_equals_a_fresh_one(tmp_path: Path) -> None:
+    # An incremental build changes some files of a finished tree and runs the finishing steps again;
+    # pages it did not rewrite still name the assets of the first pass.
+    changed = {**SMALL_SITE, "theme/img/logo.png": b"a new logo"}
+    again = _tree(tmp_path / "again", SMALL_SITE)
+    fingerprint.fingerprint_tree(again, "https://example.org/sub")
+    (again / "theme/img/logo.png").write_bytes(changed["theme/img/logo.png"])
+    (again / "theme/css/site.css").write_text(changed["theme/css/site.css"], encoding="utf-8")
+    fingerprint.fingerprint_tree(again, "https://example.org/sub")
+    fresh = _tree(tmp_path / "fresh", changed)
+    fingerprint.fingerprint_tree(fresh, "https://example.org/sub")
+    assert _files(again) == _files(fresh)

@@ -46,6 +46,12 @@ CONTENT_ADDRESSED = ("images/derived/",)
 HASH_LENGTH = 8
 FINGERPRINTED_RE = re.compile(r"\.[0-9a-f]{" + str(HASH_LENGTH) + r"}\.[A-Za-z0-9]+$")
 """A name that already carries a fingerprint (`site.3f2a9c1b.css`)."""
+_HASH_PART_RE = re.compile(r"\.[0-9a-f]{" + str(HASH_LENGTH) + r"}(?=\.[A-Za-z0-9]+$)")
+
+
+def plain_path(rel: str) -> str:
+    """`theme/css/site.3f2a9c1b.css` -> `theme/css/site.css` (other paths unchanged)."""
+    return _HASH_PART_RE.sub("", rel, count=1)
 
 # A URL-ish token that ends in an asset suffix. Characters around it must not belong to a URL:
 # this finds `href="/theme/css/site.css"`, `url(../img/a.svg)`, `"theme/js/forum.js"` in JSON.
@@ -113,6 +119,8 @@ def rewrite_references(text: str, referrer: str, names: dict[str, str], site_url
     def swap(match: re.Match[str]) -> str:
         token = match.group(1)
         target = resolve_reference(token, referrer, site_url)
+        if target is not None and target not in names:
+            target = plain_path(target)  # an earlier pass's name, in a page written before (incremental builds)
         if target is None or target not in names:
             return token
         head, _, _ = token.rpartition("/")
@@ -126,6 +134,8 @@ def _references(text: str, referrer: str, assets: set[str], site_url: str) -> se
     found = set()
     for match in _REF_RE.finditer(text):
         target = resolve_reference(match.group(1), referrer, site_url)
+        if target is not None and target not in assets:
+            target = plain_path(target)
         if target in assets and target != referrer:
             found.add(target)
     return found
@@ -180,10 +190,14 @@ def fingerprint_tree(root: Path, site_url: str) -> dict[str, str]:
         target.write_bytes(data)
         shutil.copymode(source, target)
         names[rel] = new_rel
-    # Pages and data files: every text file outside Pagefind's folder that is not an asset copy.
+    # Copies named by an earlier pass over this tree (an incremental build) that are not current.
     copies = set(names.values())
     for rel in files:
-        if (rel in names or rel in copies or rel.split("/", 1)[0] in SKIP_DIRS
+        if FINGERPRINTED_RE.search(rel) and plain_path(rel) in names and rel not in copies:
+            (root / rel).unlink()
+    # Pages and data files: every text file outside Pagefind's folder that is not an asset copy.
+    for rel in files:
+        if (rel in names or FINGERPRINTED_RE.search(rel) or rel.split("/", 1)[0] in SKIP_DIRS
                 or posixpath.splitext(rel)[1].lower() not in TEXT_SUFFIXES):
             continue
         path = root / rel
