@@ -325,3 +325,12 @@ def test_every_task_answers_help_through_make_py() -> None:
         done = subprocess.run([sys.executable, str(REPO / "make.py"), name, "--help"], capture_output=True,
                               text=True, cwd=REPO, timeout=60)
         assert done.returncode == 0 and f"Usage: inv[oke] [--core-opts] {name}" in done.stdout, (name, done.stderr)
+
+
+def test_the_docs_show_one_way_to_start_an_item() -> None:
+    docs = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    calls = [(p.name, m) for p in docs for m in re.findall(r"make\.py new\b[^\n`]*", p.read_text(encoding="utf-8"))]
+    assert calls
+    documented = re.compile(r"make\.py new( --help| --kind \w+ --slug [\w-]+)")
+    odd = [(name, call) for name, call in calls if not documented.match(call)]
+    assert odd == [], odd
