@@ -19,8 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # Every build of one test run names the same commit in version.txt (builds compared with each other
 # must not differ because a commit landed between them): the one checked out when the run started.
-os.environ.setdefault("SSC_REVISION", subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
-                                                     text=True, check=False).stdout.strip() or "unknown")
+from ssc_publish.revision import build_revision  # noqa: E402  (plugins are on the path now)
+
+os.environ.setdefault("SSC_REVISION", build_revision(ROOT))
 
 
 class _ErrorCollector(logging.Handler):
