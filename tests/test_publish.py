@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -515,3 +516,33 @@ def test_rsync_rollback_refuses_a_release_that_is_not_whole(tmp_path: Path) -> N
     with pytest.raises(deploy.PublishError, match="not rolled back: releases/20200922T000000Z-aaaa is not a whole"):
         deploy.rollback_release(str(root))
     assert (root / "current").resolve().name == "20200923T000000Z-bbbb"
+
+
+@needs_rsync
+def test_an_rsync_target_is_locked_on_the_target_itself(tmp_path: Path) -> None:
+    root = tmp_path / "srv"
+    lock = root / deploy.REMOTE_LOCK
+    with deploy.remote_lock(str(root)):
+        assert re.fullmatch(rf"pid {os.getpid()} on \S+, since .* UTC\n", (lock / "owner").read_text())
+        with pytest.raises(deploy.PublishBusy) as busy, deploy.remote_lock(str(root)):
+            pass
+        assert str(busy.value).startswith(f"another publish of this target is running (pid {os.getpid()} on ")
+        with pytest.raises(deploy.PublishBusy):  # a rollback waits its turn too
+            deploy.rollback_release(str(root))
+    assert not lock.exists()
+
+    # Left by a publish from another machine: reported with the way out, never taken over.
+    lock.mkdir()
+    (lock / "owner").write_text("pid 4242 on ci-runner-7, since 2020-09-22 07:00:00 UTC\n")
+    with pytest.raises(deploy.PublishBusy) as busy, deploy.remote_lock(str(root)):
+        pass
+    assert str(busy.value) == ("another publish of this target is running (pid 4242 on ci-runner-7, since "
+                               f"2020-09-22 07:00:00 UTC); if none is, remove {lock}")
+
+    # Left by a killed publish of this machine: its process is gone, so the lock is taken over.
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    (lock / "owner").write_text(f"pid {dead} on {socket.gethostname()}, since 2020-09-22 07:00:00 UTC\n")
+    with deploy.remote_lock(str(root)):
+        assert (lock / "owner").read_text().startswith(f"pid {os.getpid()} on ")
+    assert not lock.exists()

@@ -28,6 +28,7 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -390,7 +391,8 @@ def publish(
     swap, the staging folder is deleted and nothing served has changed.
     """
     lock = lock_path(target) if target else rsync_lock_path(str(rsync), beside)
-    with publish_lock(lock), signals_as_errors():
+    on_target = contextlib.nullcontext() if target else remote_lock(str(rsync))
+    with publish_lock(lock), signals_as_errors(), on_target:
         removed = tuple(remove_stale_leftovers(target or beside))
         staging = staging_dir(target or beside, "site")
         try:
@@ -527,8 +529,58 @@ def rsync_release(tree: Path, target: str, *, release: str, keep: int = KEEP_REL
     return dest
 
 
+REMOTE_LOCK = ".publish-lock"
+"""A directory on an rsync target that says a publish of it is running, for publishes from other machines."""
+
+
+def _take_remote_lock(host: str | None, root: str, owner: str) -> str:
+    """Create the lock directory on the target; "" when taken, else what its holder wrote."""
+    r = shlex.quote(root.rstrip("/") or "/")
+    # mkdir is atomic on any file system: of two publishes, exactly one creates the directory.
+    script = (
+        f"mkdir -p {r} && cd {r} && "
+        f"if mkdir {REMOTE_LOCK} 2>/dev/null; then printf '%s\\n' {shlex.quote(owner)} > {REMOTE_LOCK}/owner; "
+        f"else cat {REMOTE_LOCK}/owner 2>/dev/null || echo 'owner unknown'; fi"
+    )
+    return _run_shell(host, script).strip()
+
+
+@contextlib.contextmanager
+def remote_lock(target: str) -> Iterator[None]:
+    """Hold the lock directory of an rsync target for the block; PublishBusy at once if another holds it.
+
+    The local lock only keeps out publishes from the same machine; this one also keeps out a
+    publish from a colleague's computer or another CI runner. A lock left by a publish of this
+    machine whose process is gone (killed with SIGKILL) is taken over; one from another machine
+    is reported with the command that removes it, since its process cannot be checked from here.
+    """
+    host, root = split_target(target)
+    me = socket.gethostname()
+    since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    owner = f"pid {os.getpid()} on {me}, since {since}"
+    holder = _take_remote_lock(host, root, owner)
+    stale = re.match(r"pid (\d+) on (\S+),", holder)
+    if holder and stale and stale.group(2) == me and not _alive(int(stale.group(1))):
+        _run_shell(host, f"cd {shlex.quote(root.rstrip('/') or '/')} && rm -rf {REMOTE_LOCK}")
+        holder = _take_remote_lock(host, root, owner)
+    if holder:
+        lock = f"{root.rstrip('/')}/{REMOTE_LOCK}"
+        raise PublishBusy(f"another publish of this target is running ({holder}); if none is, "
+                          f"remove {f'{host}:' if host else ''}{lock}")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(PublishError):
+            _run_shell(host, f"cd {shlex.quote(root.rstrip('/') or '/')} && rm -rf {REMOTE_LOCK}")
+
+
 def rollback_release(target: str) -> str:
     """Point `current` back at `previous` on an rsync target (and `previous` at what was current)."""
+    with remote_lock(target):
+        return _rollback_release(target)
+
+
+def _rollback_release(target: str) -> str:
     host, root = split_target(target)
     r = shlex.quote(root.rstrip("/") or "/")
     script = (
