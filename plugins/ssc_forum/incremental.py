@@ -68,6 +68,8 @@ STRUCTURAL_FIELDS = {
     "speaker": frozenset({"slug", "lang"}),
     "page": frozenset({"slug", "lang", "order"}),
 }
+# Fields naming a picture: its derived files are written, and its source left unpublished, by a full build.
+PICTURE_FIELDS = frozenset({"photo", "image"})
 # Plugins whose `finalized` handlers are part of Pelican's own machinery, not post-build steps.
 _NOT_POST_BUILD = ("pelican.plugins.i18n_subsites", __name__)
 
@@ -490,14 +492,15 @@ class LiveSite:
             a, b = old.get(key), new.get(key)
             if a == b:
                 continue
+            pictures = {k for k, _ in (a or b).values} & PICTURE_FIELDS if a is None or b is None else set()
             if a is None or b is None:
-                if key[0] not in FORUM_TYPES or key[0] == "page":
+                if key[0] not in FORUM_TYPES or key[0] == "page" or pictures:
                     return self.full_build(f"{key[0]} {key[1]} ({key[2]}) was added or removed")
                 structural_langs.add(key[2])
                 changes[key] |= {"meta", "body"}
                 continue
             fields = _changed_fields(a, b)
-            if key[0] not in FORUM_TYPES:
+            if key[0] not in FORUM_TYPES or fields & PICTURE_FIELDS:
                 return self.full_build(f"{key[0]} {key[1]} ({key[2]}) changed")
             if fields & STRUCTURAL_FIELDS.get(key[0], frozenset()) or a.has_shortcodes != b.has_shortcodes:
                 structural_langs.add(key[2])
@@ -535,6 +538,8 @@ class LiveSite:
                          structural: bool) -> list[str]:
         from pelican.writers import Writer
 
+        from . import images
+
         gen = self.forum_gens[lang]
         writer_class = self._writer_class.get(lang, Writer)
         old_programme = gen.programme
@@ -556,7 +561,15 @@ class LiveSite:
                 self.owner.pop(rel, None)
                 self.deps.pop(rel, None)
         writer = writer_class(gen.output_path, settings=gen.settings)
-        gen.generate_output(writer)
+        write_pictures = getattr(images, "write_all", None)
+        if write_pictures is not None:
+            # No picture changed (that is a full build): their derived files are on disk as they should be.
+            images.write_all = lambda *args, **kwargs: []
+        try:
+            gen.generate_output(writer)
+        finally:
+            if write_pictures is not None:
+                images.write_all = write_pictures
         # What was written before and not now is gone (a removed or renamed record): delete it.
         now = {rel for rel, owner in self.owner.items() if owner in ("forum", "export")
                and self.lang_of.get(rel) == lang}
