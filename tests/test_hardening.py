@@ -166,9 +166,9 @@ TABLES["reserved addresses"] = {
 MARKUP = {
     "script element": ("<script>alert(1)</script>", "<script> is not allowed"),
     "script in capitals from another host": ("<SCRIPT SRC=//evil.example/x.js></SCRIPT>", "<script> is not allowed"),
-    "onerror handler": ('<img src="x.png" onerror="alert(1)">', "<img> is not allowed"),
+    "onerror handler": ('<img src="x.png" onerror="alert(1)">', "event handler"),
     "handler on an allowed element": ('<abbr title="x" onmouseover="alert(1)">X</abbr>', "event handler"),
-    "javascript link": ('<a href="javascript:alert(1)">x</a>', "<a> is not allowed"),
+    "javascript link": ('<a href="javascript:alert(1)">x</a>', "uses a javascript: address"),
     "javascript in a Markdown link": ("[x](javascript:alert(1))", "uses a javascript: address"),
     "javascript in mixed case": ("[x](JaVaScRiPt:alert(1))", "uses a javascript: address"),
     "javascript behind an entity tab": ("[x](java&#x09;script:alert(1))", "uses a javascript: address"),
@@ -178,7 +178,14 @@ MARKUP = {
     "image from another host": ("![tracker](https://evil.example/t.png)", "from another host"),
     "protocol-relative image": ("![tracker](//evil.example/t.png)", "from another host"),
     "backslash protocol-relative image": ("![tracker](/\\evil.example/t.png)", "from another host"),
-    "raw image from another host": ('<img src="https://evil.example/x.png">', "<img> is not allowed"),
+    "raw image from another host": ('<img src="https://evil.example/x.png">', "from another host"),
+    "raw image with a foreign srcset": ('<img src="/images/a.png" srcset="https://evil.example/a.png 2x">',
+                                        "'srcset' is not allowed"),
+    "tracking ping on a raw link": ('<a href="https://www.seoul.go.kr/" ping="https://evil.example/">x</a>',
+                                    "'ping' is not allowed"),
+    "reference-style image from another host": ("![tracker][t]\n\n[t]: https://evil.example/t.png",
+                                                "from another host"),
+    "raw link with a handler": ('<a href="https://www.seoul.go.kr/" onclick="alert(1)">x</a>', "event handler"),
     "iframe": ('<iframe src="https://evil.example/"></iframe>', "<iframe> is not allowed"),
     "object": ('<object data="x.swf"></object>', "<object> is not allowed"),
     "embed": ('<embed src="x.swf">', "<embed> is not allowed"),
@@ -495,6 +502,23 @@ def test_two_sources_for_one_output_path_are_named_together(tmp_path):
         "content/pages/second.en.md: would write en/index.html, which content/pages/first.en.md writes too: two "
         "sources cannot share one address")
     assert (tmp_path / "en" / "index.html").read_text(encoding="utf-8") == "one"
+
+
+@pytest.mark.parametrize(("snippet", "page_path"), [
+    ("## Main", "en/about/index.html"),  # the toc id "main" is the page's skip-link target
+    ("## Day one {: #day-1 }", "en/about/index.html"),  # the id of the timetable's first day on the page
+], ids=["heading named like the page's main", "heading with a timetable day's id"])
+def test_an_id_used_twice_on_a_page_stops_the_build(pristine, tmp_path, snippet, page_path):
+    from ssc_forum.content import ContentError
+
+    content = _copy(pristine, tmp_path)
+    append(page(content), snippet)
+    output = tmp_path / "output"
+    with pytest.raises(ContentError) as raised:
+        build(output, PATH=str(content), THEME=str(content.parent / "theme"))
+    lines = [str(p) for p in raised.value.problems]
+    assert len(lines) == 1 and lines[0].startswith("content/pages/about.en.md: ") and "twice" in lines[0], lines
+    assert not (output / page_path).exists()
 
 
 def test_reserved_addresses_come_from_what_the_build_writes():

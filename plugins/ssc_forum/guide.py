@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import schema
+from . import markup, schema, statics
 
 TEXT = {
     "en": {
@@ -27,10 +27,34 @@ TEXT = {
                            "table per room.",
         "days": "Each `[[days]]`", "rooms": "Each `[[rooms]]`",
         "errors": "When the build stops: what the messages mean",
-        "errors_intro": "The build checks every file and lists every problem at once, one line each: the file, the "
-                        "field, what is wrong. Nothing is published until all are fixed. `invoke check` runs the same "
-                        "checks in a second.",
+        "errors_intro": "The build checks every file and lists every problem at once, one line each: the file and "
+                        "the line in it (`content/sessions/keynote.en.md:5:`), the field, what is wrong. Nothing is "
+                        "published until all are fixed. `invoke check` runs the same checks in a second.",
         "message": "The message says", "fix": "What to do",
+        "shared": "The same in both languages.",
+        "text": "What the text may contain",
+        "text_intro": "The site loads nothing from another host and runs only its own scripts; the build refuses, "
+                      "with the file and line, whatever would break that. It never removes anything silently.",
+        "html": "Inline HTML: only {tags}; with the attributes `title`, `lang`, `dir`, `href` on `a`, and `src`, "
+                "`alt`, `width`, `height` on `img`. Everything else written as HTML (`script`, `style`, `iframe`, "
+                "`object`, `embed`, `form`, `div`, SVG …), `on…` handlers, `style` and `data-…` attributes, and "
+                "addresses starting `javascript:`, `data:` or `vbscript:` are refused.",
+        "resources": "Images only from the site itself: put them in `content/images/` ({types}) and write "
+                     "`![description](/images/name.png)`. A link to another site (`[text](https://…)`) is fine; an "
+                     "image from another site (`https://…` or `//…`) is not.",
+        "characters": "Invisible characters pasted from other programs are refused: control characters (all but "
+                      "tab and line ends), the Unicode line and paragraph separators, the bidirectional overrides "
+                      "and isolates (U+202A–U+202E, U+2066–U+2069) and a byte-order mark inside the text. Text is "
+                      "kept in Unicode NFC, so Korean typed on any system matches in search. One-line fields "
+                      "(titles, names) stay on one line.",
+        "static": "`content/images/` holds plain image files only: no symbolic links, no hidden files (`.env`, "
+                  "`.git`…), no SVG or HTML (they can run scripts).",
+        "shortcodes": "Shortcodes stand on a line of their own, written exactly `[[timetable]]`, "
+                      "`[[timetable day=YYYY-MM-DD]]` or `[[stream youtube:ID]]` (lower case); a page shows each "
+                      "day of the timetable once.",
+        "twins": "Fields marked “the same in both languages” must say the same in the Korean and the English file.",
+        "addresses": "A page's `Slug` cannot be an address the site uses itself (`en`, `search`, `news`, "
+                     "`sessions`, `theme` …; the message lists them all).",
     },
     "ko": {
         "title": "콘텐츠 종류: 항목 설명",
@@ -44,9 +68,32 @@ TEXT = {
         "programme_intro": "포럼의 날짜와 방을 TOML 형식으로 적습니다. 날마다 `[[days]]` 표 하나, 방마다 `[[rooms]]` 표 하나를 씁니다.",
         "days": "각 `[[days]]`", "rooms": "각 `[[rooms]]`",
         "errors": "빌드가 멈췄을 때: 메시지의 뜻",
-        "errors_intro": "빌드는 모든 파일을 검사하고 문제를 한 줄에 하나씩, 한꺼번에 보여 줍니다: 파일, 항목, 무엇이 잘못되었는지. "
-                        "모두 고칠 때까지 아무것도 게시되지 않습니다. `invoke check` 는 같은 검사를 1초 안에 합니다.",
+        "errors_intro": "빌드는 모든 파일을 검사하고 문제를 한 줄에 하나씩, 한꺼번에 보여 줍니다: 파일과 그 안의 줄 번호"
+                        "(`content/sessions/keynote.en.md:5:`), 항목, 무엇이 잘못되었는지. 모두 고칠 때까지 아무것도 게시되지 "
+                        "않습니다. `invoke check` 는 같은 검사를 1초 안에 합니다.",
         "message": "메시지", "fix": "고치는 방법",
+        "shared": "두 언어에서 같아야 함.",
+        "text": "본문에 쓸 수 있는 것",
+        "text_intro": "사이트는 다른 호스트에서 아무것도 불러오지 않고 자체 스크립트만 실행합니다. 이를 깨뜨리는 내용은 빌드가 파일과 "
+                      "줄 번호를 밝혀 거부합니다. 몰래 지우는 일은 없습니다.",
+        "html": "본문 속 HTML은 {tags} 만 쓸 수 있고, 속성은 `title`, `lang`, `dir`, `a` 의 `href`, `img` 의 `src`, `alt`, "
+                "`width`, `height` 만 됩니다. 그 밖의 HTML(`script`, `style`, `iframe`, `object`, `embed`, `form`, `div`, "
+                "SVG 등), `on…` 처리기, `style`·`data-…` 속성, `javascript:`·`data:`·`vbscript:` 로 시작하는 주소는 "
+                "거부됩니다.",
+        "resources": "이미지는 사이트 안의 것만 씁니다. `content/images/` 에 넣고({types}) "
+                     "`![설명](/images/name.png)` 처럼 씁니다. 다른 사이트로 가는 링크(`[글](https://…)`)는 괜찮지만 다른 "
+                     "사이트의 이미지(`https://…`, `//…`)는 안 됩니다.",
+        "characters": "다른 프로그램에서 붙여 넣은 보이지 않는 문자는 거부됩니다: 제어 문자(탭과 줄바꿈 제외), 유니코드 줄·문단 "
+                      "구분자, 양방향 재정의·격리 문자(U+202A–U+202E, U+2066–U+2069), 본문 중간의 BOM. 글은 유니코드 NFC "
+                      "로 저장되어 어느 시스템에서 입력한 한글도 검색에서 똑같이 찾힙니다. 한 줄 항목(제목, 이름)은 한 줄로 "
+                      "씁니다.",
+        "static": "`content/images/` 에는 보통 이미지 파일만 둡니다: 심볼릭 링크, 숨김 파일(`.env`, `.git`…), SVG·HTML "
+                  "(스크립트를 실행할 수 있음)은 안 됩니다.",
+        "shortcodes": "단축 코드는 한 줄에 하나만, 정확히 `[[timetable]]`, `[[timetable day=YYYY-MM-DD]]`, "
+                      "`[[stream youtube:ID]]` (소문자)로 씁니다. 한 페이지에서 일정표의 각 날짜는 한 번만 보일 수 있습니다.",
+        "twins": "“두 언어에서 같아야 함” 표시가 있는 항목은 한국어 파일과 영어 파일에서 같은 값이어야 합니다.",
+        "addresses": "페이지의 `Slug` 는 사이트가 스스로 쓰는 주소(`en`, `search`, `news`, `sessions`, `theme` 등, "
+                     "메시지에 모두 나옵니다)일 수 없습니다.",
     },
 }
 
@@ -67,7 +114,8 @@ ERRORS = [
      "다른 언어로 같은 `Slug`의 파일을 추가하세요."),
     ("is not a date written YYYY-MM-DD / is not a real date", "Write dates like `2020-09-23`.",
      "날짜는 `2020-09-23` 처럼 쓰세요."),
-    ("is not a day of the programme", "Use a date listed in `content/programme.toml`, or add the day there.",
+    ("is not a day of the programme (…)", "Use a date listed in `content/programme.toml` (the message lists them), "
+     "or add the day there.",
      "`content/programme.toml` 에 있는 날짜를 쓰거나 그 날을 추가하세요."),
     ("is not a time written HH:MM", "Write times in Seoul time, 24-hour, like `16:00`.",
      "시간은 서울 시각, 24시간제로 `16:00` 처럼 쓰세요."),
@@ -90,6 +138,30 @@ ERRORS = [
      "파일을 알맞은 폴더(sessions, speakers, cases, pages, news)로 옮기고 `<슬러그>.<언어>.md` 로 이름을 붙이세요."),
     ("cannot be read", "Save the file as UTF-8 text; the first lines must be `Field: value`.",
      "파일을 UTF-8 텍스트로 저장하세요. 첫 줄들은 `항목: 값` 형식이어야 합니다."),
+    ("contains the invisible character U+…", "Delete the character (it was pasted along with the text); the "
+     "message names it.", "함께 붙여 넣어진 보이지 않는 문자를 지우세요. 메시지에 문자 이름이 나옵니다."),
+    ("runs onto a second line", "Write the whole value on one line.", "값 전체를 한 줄에 쓰세요."),
+    ("is … here but … in its twin …", "The field does not depend on the language: make both files say the same.",
+     "언어와 상관없는 항목입니다. 두 파일의 값을 같게 하세요."),
+    ("<…> is not allowed in the text / event handler / style attributes / the attribute … is not allowed",
+     "Write it in Markdown, or use only the inline HTML listed above.",
+     "마크다운으로 쓰거나, 위에 적은 HTML만 쓰세요."),
+    ("loads … from another host / uses a javascript: address", "Put the image in `content/images/`; link to other "
+     "sites only with `https://`.", "이미지는 `content/images/` 에 넣고, 다른 사이트는 `https://` 링크로만 연결하세요."),
+    ("is a symbolic link / hidden file / is not an image the site publishes",
+     "Put the image file itself (PNG, JPEG, GIF, WebP, AVIF) in `content/images/`; remove links and hidden files.",
+     "이미지 파일 자체(PNG, JPEG, GIF, WebP, AVIF)를 `content/images/` 에 두고, 링크와 숨김 파일은 지우세요."),
+    ("is an address the site itself uses", "Choose another `Slug` (in both languages).",
+     "다른 `Slug` 를 고르세요 (두 언어 모두)."),
+    ("a shortcode must be on a line of its own / two shortcodes on one line / is not closed / names are lower-case",
+     "Write each shortcode alone on its line, exactly as shown above.",
+     "단축 코드는 위와 똑같이, 한 줄에 하나만 쓰세요."),
+    ("a page can show each day once / the id … twice", "Remove the second timetable, or rename the heading.",
+     "두 번째 일정표를 지우거나 제목을 바꾸세요."),
+    ("start offset …", "Write it like `1h02m03s` or `3723` (seconds), minutes and seconds up to 59, at most 24 hours.",
+     "`1h02m03s` 또는 `3723`(초)처럼 쓰세요. 분과 초는 59까지, 최대 24시간입니다."),
+    ("would write …, which … writes too", "Two files would be published at one address: change one `Slug`.",
+     "두 파일이 같은 주소에 게시됩니다. `Slug` 하나를 바꾸세요."),
 ]
 
 
@@ -101,6 +173,8 @@ def _field_rows(fields: tuple[schema.Field, ...], lang: str) -> list[str]:
         if f.choices:
             kind = f"{t['choices']}: " + ", ".join(f"`{c}`" for c in f.choices)
         text = f.help_ko if lang == "ko" else f.help_en
+        if f.shared:
+            text += " " + t["shared"]
         rows.append(f"| `{f.name.capitalize()}` | {kind} | {t['yes'] if f.required else t['no']} | {text} |")
     return rows
 
@@ -143,6 +217,11 @@ def render(lang: str) -> str:
     out += [f"## {t['programme']}", "", t["programme_intro"], "",
             f"### {t['days']}", "", *_field_rows(schema.DAY_FIELDS, lang), "",
             f"### {t['rooms']}", "", *_field_rows(schema.ROOM_FIELDS, lang), "",
+            f"## {t['text']}", "", t["text_intro"], "",
+            "- " + t["html"].format(tags=", ".join(f"`{tag}`" for tag in sorted(markup.RAW_ALLOWED))),
+            "- " + t["resources"].format(types=", ".join(statics.IMAGE_TYPES)),
+            "- " + t["characters"], "- " + t["static"], "- " + t["shortcodes"], "- " + t["twins"],
+            "- " + t["addresses"], "",
             f"## {t['errors']}", "", t["errors_intro"], "",
             f"| {t['message']} | {t['fix']} |", "|---|---|"]
     out += [f"| {msg} | {ko if lang == 'ko' else en} |" for msg, en, ko in ERRORS]

@@ -5,7 +5,8 @@ Editors write Markdown; Markdown passes raw HTML through and lets `{: attr=value
 add attributes. Every body is therefore checked after rendering, with a real HTML parser:
 
 - raw HTML written by the editor may only be a short list of harmless inline elements
-  (`RAW_ALLOWED`) with the attributes `title`, `lang`, `dir` (and `datetime` on `<time>`);
+  (`RAW_ALLOWED`) with the attributes `title`, `lang`, `dir` (and `datetime` on `<time>`,
+  `href` on `<a>`, `src`, `alt`, `width` and `height` on `<img>`);
 - no element outside what Markdown itself writes plus that list (so no `<script>`,
   `<style>`, `<iframe>`, `<object>`, `<embed>`, `<form>`, `<meta>`, `<link>`, `<base>`, SVG …);
 - no attribute outside a short list (so no `on…` handlers, `style`, `data-…`, `srcdoc` …);
@@ -32,10 +33,12 @@ MARKDOWN_ELEMENTS = frozenset({
 })
 # Harmless inline HTML an editor may write by hand.
 RAW_ALLOWED = frozenset({
-    "abbr", "b", "bdi", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s", "samp",
-    "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+    "a", "abbr", "b", "bdi", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s", "samp",
+    "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "img",
 })
-RAW_ATTRIBUTES = {"*": frozenset({"title", "lang", "dir"}), "time": frozenset({"datetime"})}
+# Links and images are checked like Markdown's own: no script address, no image from another host.
+RAW_ATTRIBUTES = {"*": frozenset({"title", "lang", "dir"}), "time": frozenset({"datetime"}),
+                  "a": frozenset({"href", "hreflang"}), "img": frozenset({"src", "alt", "width", "height"})}
 ATTRIBUTES = frozenset({
     "href", "src", "alt", "title", "id", "class", "lang", "dir", "datetime", "colspan", "rowspan", "align",
     "start", "width", "height", "cite", "srcset", "rev", "role",

@@ -286,10 +286,10 @@ PAGE = ContentType(
         Field("order", INT, False, "Position in the site menu; left out, the page is not in the menu.",
               "사이트 메뉴에서의 순서. 없으면 메뉴에 나오지 않음.", shared=True),
     ),
-    body_help_en="The page, in Markdown. Shortcodes: [[timetable]], [[timetable day=2020-09-22]], "
-                 "[[stream youtube:ID]].",
-    body_help_ko="페이지 본문, 마크다운으로. 단축 코드: [[timetable]], [[timetable day=2020-09-22]], "
-                 "[[stream youtube:ID]].",
+    body_help_en="The page, in Markdown. Shortcodes, each on a line of its own: `[[timetable]]`, "
+                 "`[[timetable day=2020-09-22]]`, `[[stream youtube:ID]]`.",
+    body_help_ko="페이지 본문, 마크다운으로. 단축 코드 (한 줄에 하나씩): `[[timetable]]`, "
+                 "`[[timetable day=2020-09-22]]`, `[[stream youtube:ID]]`.",
 )
 
 NEWS = ContentType(

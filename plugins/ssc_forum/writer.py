@@ -4,6 +4,9 @@
   FORMATTED_FIELDS), but Pelican hands the summary to the feed as HTML and strips tags
   from the title, so `A <b> & C` would be read as markup by a feed reader or lose its
   `<b>`. Both are escaped here, making the HTML the feed declares say exactly the text.
+- An id used twice on one page (a heading in the text named like a part of the page, say
+  `## Main`): links and labels would point at the wrong element. Each HTML page is checked
+  as it is written, and the build stops naming the page's source.
 - Two sources writing one output path: Pelican raises FileOverwriteFailedError with a
   traceback naming only a temporary path. Every path is checked before writing begins
   (generator.py); should one still be written twice, this names both sources instead.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +44,52 @@ class _PlainTextItem:
     def title(self) -> str:
         """The title escaped, so the feed's tag stripping gives back the text as written."""
         return html.escape(str(self._item.title), quote=False)
+
+
+_ID_RE = re.compile(r"""<[a-zA-Z][^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def duplicate_ids(page: str) -> list[str]:
+    """Ids given to more than one element of a written page, in order."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for match in _ID_RE.finditer(page):
+        ident = next(g for g in match.groups() if g is not None)
+        if ident in seen and ident not in repeated:
+            repeated.append(ident)
+        seen.add(ident)
+    return repeated
+
+
+class _CheckedPage:
+    """A page file that refuses to be written with an id used twice."""
+
+    def __init__(self, handle: Any, path: str, rel: str, source: str) -> None:
+        self._handle, self._path, self._rel, self._source = handle, path, rel, source
+
+    def __enter__(self) -> _CheckedPage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._handle.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+    def write(self, text: str) -> int:
+        """Write the page, or stop the build when an id repeats."""
+        repeated = duplicate_ids(text)
+        if repeated:
+            from .generator import _forget_unfinished_subsites
+
+            self._handle.close()
+            os.remove(self._path)
+            _forget_unfinished_subsites()
+            raise ContentError([Problem(self._source, None, f"the page {self._rel} would use the id "
+                                        f"{', '.join(map(repr, repeated))} twice (a heading named like a part of "
+                                        "the page?): links to it would break; rename the heading or give it "
+                                        "another id with {: #other-id }")])
+        return self._handle.write(text)
 
 
 def _source(kwargs: dict[str, Any], settings: dict[str, Any]) -> str | None:
@@ -85,4 +135,7 @@ class ForumWriter(Writer):
             raise ContentError([Problem(second, None, f"would write {rel}, which {first} writes too: two sources "
                                         "cannot share one address")]) from None
         self._sources.setdefault(filename, self._current or "the site")
+        if filename.endswith(".html"):
+            return _CheckedPage(handle, filename, os.path.relpath(filename, self.output_path),
+                                self._current or "the site")
         return handle
