@@ -108,6 +108,14 @@ def _fifo(c: Path) -> None:
     os.mkfifo(_images(c) / "pipe.png")
 
 
+def _socket(path: Path) -> None:
+    import socket
+
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.close()
+
+
 def _markdown_link(c: Path) -> None:
     session(c).unlink()
     os.symlink("/etc/passwd", session(c))
@@ -145,6 +153,10 @@ TABLES["static files"] = {
                                             "is a symbolic link", r"content/images/sub"),
     "Markdown file that is a link": (_markdown_link, "is a symbolic link", r"content/sessions/keynote\.en\.md"),
     "link in the theme's static files": (_theme_link, "is a symbolic link", r"theme/static/img/leak\.png"),
+    "socket": (lambda c: _socket(_images(c) / "s.png"), "is a socket", r"content/images/s\.png"),
+    "programme file that is a link": (lambda c: ((c / "programme.toml").unlink(),
+                                                 os.symlink("/etc/passwd", c / "programme.toml")),
+                                      "is a symbolic link", r"content/programme\.toml:"),
     "hidden file in the theme": (lambda c: (c.parent / "theme" / "static" / ".env").write_text("x"),
                                  "hidden file", r"theme/static/\.env"),
 }
@@ -260,6 +272,10 @@ TABLES["control characters"] = {
                                "runs onto a second line", r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'"),
     "multi-line TOML string": (_programme('name_en = "Leaders Seminar"', 'name_en = """Leaders\nSeminar"""'),
                                "runs onto a second line", r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'"),
+    "NUL in a news title": (_in_field("Title", "\x00", lambda c: c / "news" / "forum-held-online.en.md"),
+                            "U+0000", r"content/news/forum-held-online\.en\.md:1: field 'title'"),
+    "NUL in a speaker's affiliation": (_in_field("Affiliation", "\x00", lambda c: c / "speakers" / "ying-long.ko.md"),
+                                       "U+0000", r"content/speakers/ying-long\.ko\.md:\d+: field 'affiliation'"),
     "NUL escape in TOML": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\\u0000Seminar"'),
                            "U+0000", r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'"),
     "raw control character in TOML": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\x0bSeminar"'),
@@ -340,6 +356,13 @@ TABLES["first cause only"] = {
                                    for name, value in (("Start", "23:00"), ("End", "24:00"))],
                         "'24:00' is not a time written HH:MM (24-hour, from 00:00 to 23:59)",
                         r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'end'"),
+    "news date Pelican cannot read": (_en(lambda c: c / "news" / "forum-held-online.en.md", "Date", "2020-13-45"),
+                                      "'2020-13-45' is not a real date",
+                                      r"content/news/forum-held-online\.en\.md:\d+: field 'date'"),
+    "news date in words": (_en(lambda c: c / "news" / "forum-held-online.en.md", "Date", "tomorrow"),
+                           "is not a date written YYYY-MM-DD", r"content/news/forum-held-online\.en\.md:\d+:"),
+    "programme not UTF-8": (lambda c: (c / "programme.toml").write_bytes(b"# \xff\xfe\n[[days]]\n"),
+                            "it is not UTF-8 text", r"content/programme\.toml:"),
     "24:00 as a start": (lambda c: [set_field(session(c, lang=lang), name, value) for lang in ("ko", "en")
                                     for name, value in (("Start", "24:00"), ("End", "23:00"))],
                          "'24:00' is not a time", r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'start'"),

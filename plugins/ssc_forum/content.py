@@ -224,6 +224,9 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
     path = f"{content_path.name}/{filename}"
     days: list[DayRecord] = []
     rooms: list[RoomRecord] = []
+    if (content_path / filename).is_symlink():
+        problems.append(Problem(path, None, "is a symbolic link: the programme file must be the file itself"))
+        return days, rooms
     try:
         # utf-8-sig: a byte-order mark is accepted here as in the Markdown files.
         text = characters.newlines((content_path / filename).read_bytes().decode("utf-8-sig"))
@@ -299,7 +302,17 @@ class FileRead:
 
 
 class _SourceReader(MarkdownReader):
-    """Pelican's Markdown reader, fed a text rather than a file name (the text is prepared first)."""
+    """Pelican's Markdown reader, fed a text rather than a file name (the text is prepared first).
+
+    Metadata stay the strings the editor wrote: the declared kinds parse them, with messages
+    naming the field and line (Pelican's own date parser would fail with a traceback).
+    """
+
+    raw_metadata = True
+
+    def process_metadata(self, name: str, value: Any) -> Any:
+        """The value as written, or as Pelican processes it when Pelican itself reads."""
+        return value if self.raw_metadata else super().process_metadata(name, value)
 
     def read_text(self, source_path: str, text: str) -> tuple[str, dict[str, Any], list[str]]:
         """Rendered HTML, metadata and the raw HTML fragments Markdown passed through."""
@@ -313,11 +326,24 @@ class _SourceReader(MarkdownReader):
 class NFCMarkdownReader(_SourceReader):
     """The Markdown reader Pelican uses for the news: text in NFC, as the forum's own files are read."""
 
+    raw_metadata = False
+
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         """Rendered HTML and metadata of one file, read as UTF-8 (a BOM allowed) and normalised."""
-        with open(source_path, encoding="utf-8-sig") as handle:  # universal newlines, as Pelican reads
-            text = handle.read()
-        html, meta, _ = self.read_text(source_path, characters.nfc(text))
+        try:
+            with open(source_path, encoding="utf-8-sig") as handle:  # universal newlines, as Pelican reads
+                text = handle.read()
+            html, meta, _ = self.read_text(source_path, characters.nfc(text))
+        except Exception:
+            # Pelican reads the news before the forum checks the content, and its own date parser
+            # fails with a traceback: report the content's problems (this file's among them) instead.
+            problems = find_problems(self.settings)
+            if not problems:
+                raise
+            from .generator import _forget_unfinished_subsites
+
+            _forget_unfinished_subsites()
+            raise ContentError(problems) from None
         return html, meta
 
 
