@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from markdown.extensions.toc import slugify
 from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.writers import FileOverwriteFailedError
@@ -17,6 +19,8 @@ from .settings import forum_settings, is_main_site
 from .streams import parse_media
 
 logger = logging.getLogger(__name__)
+
+_TEMPLATE_ID_RE = re.compile(r'\bid="([A-Za-z][\w:.-]*)"')
 
 
 def _forget_unfinished_subsites() -> None:
@@ -87,18 +91,51 @@ class ForumGenerator(Generator):
         return module.stream_player(parse_media(code.args[0]), "")  # type: ignore[attr-defined]
 
     def _expand_all(self, content) -> list[Problem]:
-        """Put the rendered shortcodes into every body; a body repeating an id is a problem."""
+        """Put the rendered shortcodes into every body; an id the page would use twice is a problem.
+
+        The page's own ids are the literal ones of the theme's templates (`id="main"` …); a
+        heading `## Main` in the text would take the same one. Checked here, before anything is
+        written, with the line of the heading.
+        """
         p = self.programme
         codes = {rec.path: rec.shortcodes for rec in content.records}
         if any(codes.values()):
             _install_translations(self)  # i18n-subsites would do it only after every generator has read
+        template_ids = self._template_ids()
         problems = []
         for item in p.sessions + p.pages + p.cases + p.speakers:
             item.body = shortcodes.expand(item.body, codes.get(item.source, ()), self._render_shortcode)
             for ident in markup.duplicate_ids(item.body):
                 problems.append(Problem(item.source, None, f"the id {ident!r} is used twice on the page "
-                                        "(a shortcode or a heading repeated): links to it would break"))
+                                        "(a shortcode or a heading repeated): links to it would break",
+                                        self._id_line(item.source, ident)))
+            for ident in sorted(markup.ids(item.body) & template_ids):
+                problems.append(Problem(item.source, None, f"the id {ident!r} is one the page itself uses: rename "
+                                        "the heading or give it another id with {: #other-id }",
+                                        self._id_line(item.source, ident)))
         return problems
+
+    def _template_ids(self) -> set[str]:
+        """Every literal id in the theme's page templates."""
+        ids: set[str] = set()
+        for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html") and not n.startswith("!")):
+            source = self.env.loader.get_source(self.env, name)[0]
+            ids.update(_TEMPLATE_ID_RE.findall(source))
+        return ids
+
+    def _id_line(self, source: str, ident: str) -> int | None:
+        """The line of the heading (or attribute list) that gives an id, for the message."""
+        path = Path(self.settings["PATH"]).parent / source
+        try:
+            lines = path.read_text(encoding="utf-8-sig").split("\n")
+        except (OSError, UnicodeDecodeError):
+            return None
+        for number, line in enumerate(lines, start=1):
+            heading = line.lstrip().startswith("#") and slugify(
+                re.sub(r"\{:?[^}]*\}\s*$", "", line.lstrip("# ").strip()), "-") == ident
+            if heading or f"#{ident}" in line:
+                return number
+        return None
 
     def _claim_outputs(self) -> list[Problem]:
         """Every output path with its source; two sources for one path are named together."""

@@ -155,6 +155,11 @@ def check_html(body: str, raw_fragments: Iterable[str] = ()) -> list[Finding]:
     return raw + extra
 
 
+def ids(html: str) -> set[str]:
+    """Every id in an HTML fragment."""
+    return {el["id"] for el in BeautifulSoup(html, "html.parser").find_all(id=True)}
+
+
 def duplicate_ids(html: str) -> list[str]:
     """Ids used more than once in an HTML fragment, in order of their second use."""
     seen: set[str] = set()
