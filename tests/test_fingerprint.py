@@ -174,7 +174,7 @@ def test_a_successful_build_prints_one_summary_and_no_needless_warning(tmp_path:
     assert len(summary) == 1, printed
     sessions = len(list((tmp_path / "out" / "sessions").glob("*/index.html")))
     assert re.fullmatch(rf"Built: \d+ pages in ko, \d+ in en; {sessions} sessions, \d+ speakers, "
-                        r"\d+ city cases, \d+ news \(each language\)\.", summary[0]), summary[0]
+                        r"\d+ city cases, \d+ news items \(each language\)\.", summary[0]), summary[0]
     shutil.rmtree(tmp_path / "out")
 
 

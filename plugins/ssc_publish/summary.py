@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-SECTIONS = (("sessions", "sessions"), ("speakers", "speakers"), ("cases", "city cases"), ("news", "news"))
+SECTIONS = (("sessions", "sessions"), ("speakers", "speakers"), ("cases", "city cases"), ("news", "news items"))
 """Folders of the built site counted in the summary, with their names in it."""
 
 
@@ -31,7 +31,7 @@ def count_items(root: Path) -> dict[str, int]:
 
 
 def summary_line(root: Path, languages: tuple[str, ...]) -> str:
-    """`Built: 52 pages in ko, 52 in en; 21 sessions, 40 speakers, 6 city cases, 2 news (each language).`"""
+    """`Built: 52 pages in ko, 52 in en; 21 sessions, 40 speakers, 6 city cases, 2 news items (each language).`"""
     pages = count_pages(root, languages)
     first, *others = languages
     page_part = ", ".join([f"{pages[first]} pages in {first}", *(f"{pages[lang]} in {lang}" for lang in others)])
