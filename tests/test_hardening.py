@@ -165,7 +165,7 @@ TABLES["static files"] = {
 # --- 2. reserved addresses -------------------------------------------------------------------
 
 RESERVED = ("en", "ko", "search", "news", "sessions", "timetable", "cases", "speakers", "theme", "feeds",
-            "pagefind", "index", "images", "404", "schedule", "sitemap", "robots")
+            "pagefind", "index", "images", "404", "schedule", "sitemap", "robots", "version")
 TABLES["reserved addresses"] = {
     f"page slug {slug}": (both(page, "Slug", slug), f"field 'slug': '{slug}' is an address the site itself uses",
                           r"content/pages/about\.(en|ko)\.md:2:")
@@ -556,6 +556,17 @@ def test_reserved_addresses_come_from_what_the_build_writes():
         assert page_.save_as.split("/")[0] in names
 
 
+def test_every_top_level_name_the_build_writes_is_reserved_or_a_page(site):
+    from pelican.settings import read_settings
+
+    from ssc_forum import addresses
+
+    reserved = addresses.reserved(read_settings(str(ROOT / "pelicanconf.py")))
+    pages = {path.name.split(".")[0] for path in (ROOT / "content" / "pages").glob("*.md")}
+    written = {path.name.removesuffix(".gz") for path in site.iterdir()}
+    assert written - pages - set(reserved) == set(), "written but not declared in ssc_forum.addresses"
+
+
 # --- odd but fine: built and checked in the pages --------------------------------------------
 
 
@@ -588,6 +599,7 @@ def odd_site(pristine, tmp_path_factory):
     set_field(page(content, "about", "ko"), "Title", nfd_title)
     news = content / "news" / "forum-held-online.en.md"
     set_field(news, "Summary", "Cities <for> all & everyone")
+    set_field(content / "news" / "forum-held-online.ko.md", "Title", unicodedata.normalize("NFD", "온라인 개막 소식"))
     output = build(base / "output", PATH=str(content), THEME=str(content.parent / "theme"))
     return output
 
@@ -619,6 +631,8 @@ def test_text_is_kept_in_nfc(odd_site):
     doc = soup(odd_site / "about" / "index.html")
     title = doc.select_one("h1").get_text(strip=True)
     assert title == unicodedata.normalize("NFC", title) and "서울 포럼 소개" in title
+    news = soup(odd_site / "news" / "forum-held-online" / "index.html").select_one("h1").get_text(strip=True)
+    assert news == "온라인 개막 소식", "Pelican's own news pages are read in NFC too"
 
 
 def test_feed_summary_is_the_text_as_written(odd_site):

@@ -39,8 +39,10 @@ FIXED_PAGES: tuple[FixedPage, ...] = (
 
 EXPORTS = ("schedule.ics", "schedule.xml", "schedule.json")  # written by exports.write_all
 # Written over the whole tree by the other plugins: the search index (ssc_search), the
-# sitemap and robots.txt (ssc_publish).
-TREE_OUTPUTS = {"pagefind": "the search index", "sitemap.xml": "the sitemap", "robots.txt": "robots.txt"}
+# sitemap, robots.txt and the build's commit (ssc_publish). A test builds the site and
+# fails when a top-level name is written that is neither here nor a content page.
+TREE_OUTPUTS = {"pagefind": "the search index", "sitemap.xml": "the sitemap", "robots.txt": "robots.txt",
+                "version.txt": "the build's commit"}
 
 
 def _first(path: str) -> str:
