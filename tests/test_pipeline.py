@@ -36,6 +36,7 @@ COMMAND_TESTS = {
     "bash .ci/run": "tests/test_pipeline.py::test_ci_run_installs_the_packages_and_runs_the_documented_test_command",
     "build --publish": "tests/test_pipeline.py::test_build_publish_is_the_published_site_for_the_artifact",
     "publish": "tests/test_publish.py::test_rsync_target_switches_current_and_rolls_back",
+    "bash .ci/ssh-setup": "tests/test_pipeline.py::test_ssh_setup_keeps_the_key_private_and_trusts_only_the_given_host",
     "smoke": "tests/test_pipeline.py::test_smoke_passes_on_the_served_release_and_names_what_is_wrong",
 }
 
@@ -54,8 +55,7 @@ def _pipeline_commands(files: list[Path] | None = None) -> set[str]:
     found = set()
     for path in files or [*WORKFLOWS, GITLAB_CI]:
         for script in _scripts(path):
-            if "bash .ci/run" in script:
-                found.add("bash .ci/run")
+            found.update(re.findall(r"bash \.ci/[\w-]+", script))
             for task, rest in re.findall(r"python3 make\.py (\w+)([^\n]*)", script):
                 flags = [f for f in ("--format github", "--format gitlab", "--publish") if f in rest]
                 found.add(" ".join([task, *flags]))
@@ -74,7 +74,7 @@ def test_every_pipeline_command_is_documented_and_has_a_test() -> None:
     assert commands, "no project command found in the pipelines"
     for command in sorted(commands):
         assert command in COMMAND_TESTS, f"{command!r}: which test exercises it?"
-        documented = command if command == "bash .ci/run" else f"python3 make.py {command}"
+        documented = command if command.startswith("bash ") else f"python3 make.py {command}"
         task_name = command.split()[0]
         assert documented in readme or (
             f"python3 make.py {task_name}" in readme and all(f in readme for f in command.split()[1:])
@@ -144,7 +144,7 @@ def test_github_workflow_least_privilege_pinned_actions_one_deploy_at_a_time() -
     assert deploy["concurrency"]["cancel-in-progress"] is False
     assert "refs/heads/main" in deploy["if"] and deploy["needs"] == "build"
     text = (REPO / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8")
-    assert "StrictHostKeyChecking yes" in text and "chmod 600" in text and "umask 077" in text
+    assert "run: bash .ci/ssh-setup" in text
     assert not re.search(r"echo .*SSC_DEPLOY_KEY|set -x", text), "the key must never be printed"
     assert "cache: pip" in text and "cache: npm" in text and "~/.cache/pip" in text
 
@@ -156,7 +156,7 @@ def test_gitlab_deploys_one_at_a_time_from_the_default_branch_only() -> None:
     assert ci["deploy"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
     assert ci["content-check"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     assert "dist/" in ci["build"]["artifacts"]["paths"]
-    assert "StrictHostKeyChecking yes" in GITLAB_CI.read_text(encoding="utf-8")
+    assert "bash .ci/ssh-setup" in ci["deploy"]["script"]
 
 
 def test_ci_run_installs_the_packages_and_runs_the_documented_test_command() -> None:
@@ -334,3 +334,34 @@ def test_the_docs_show_one_way_to_start_an_item() -> None:
     documented = re.compile(r"make\.py new( --help| --kind \w+ --slug [\w-]+)")
     odd = [(name, call) for name, call in calls if not documented.match(call)]
     assert odd == [], odd
+
+
+def test_ssh_setup_keeps_the_key_private_and_trusts_only_the_given_host(tmp_path: Path) -> None:
+    key = tmp_path / "key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(key)], check=True)
+    secret = key.read_text(encoding="utf-8")
+    host_line = "deploy.example.org " + key.with_suffix(".pub").read_text(encoding="utf-8").strip()
+    (tmp_path / "known").write_text(host_line + "\n", encoding="utf-8")
+    home = tmp_path / "home"
+    home.mkdir()
+    # The key as text (a GitHub secret), the host key as a file (a GitLab variable of type File).
+    env = {"PATH": os.environ["PATH"], "HOME": str(home), "SSC_DEPLOY_KEY": secret,
+           "SSC_KNOWN_HOSTS": str(tmp_path / "known")}
+    done = subprocess.run(["bash", str(REPO / ".ci" / "ssh-setup")], env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    ssh = home / ".ssh"
+    assert ssh.stat().st_mode & 0o777 == 0o700
+    for name in ("ssc2020_deploy", "known_hosts", "config"):
+        assert (ssh / name).stat().st_mode & 0o777 == 0o600, name
+    assert (ssh / "ssc2020_deploy").read_text(encoding="utf-8").strip() == secret.strip()
+    assert (ssh / "known_hosts").read_text(encoding="utf-8") == host_line + "\n"
+    resolved = subprocess.run(["ssh", "-F", str(ssh / "config"), "-G", "deploy.example.org"], capture_output=True,
+                              text=True, check=True).stdout.splitlines()
+    assert "stricthostkeychecking true" in resolved or "stricthostkeychecking yes" in resolved
+    assert f"identityfile {ssh / 'ssc2020_deploy'}" in resolved
+    assert f"userknownhostsfile {ssh / 'known_hosts'}" in resolved
+    # A missing secret stops it, naming the variable and nothing else.
+    env.pop("SSC_KNOWN_HOSTS")
+    done = subprocess.run(["bash", str(REPO / ".ci" / "ssh-setup")], env=env, capture_output=True, text=True)
+    assert done.returncode == 2 and "SSC_KNOWN_HOSTS is not set" in done.stderr
+    assert secret.splitlines()[1] not in done.stdout + done.stderr
