@@ -139,6 +139,8 @@ TABLES["static files"] = {
     ".git folder": (_write(".git/config"), "hidden file", r"content/images/\.git"),
     "hidden folder with an image": (_write(".cache/a.png"), "hidden file", r"content/images/\.cache"),
     ".DS_Store": (_write(".DS_Store"), "hidden file", r"content/images/\.DS_Store"),
+    "hidden file whose name forges a second line": (_write(".x\nfake.md: all is well"), "hidden file",
+                                                   r"content/images/\.x\\nfake\.md: all is well: "),
     "SVG image": (_write("logo.svg", b"<svg onload='alert(1)'/>"), "SVG and HTML can run scripts",
                   r"content/images/logo\.svg"),
     "SVG in capitals": (_write("LOGO.SVG"), "not an image the site publishes", r"content/images/LOGO\.SVG"),

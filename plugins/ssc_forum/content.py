@@ -44,7 +44,12 @@ class Problem:
         where = f"{self.path}:{self.line}" if self.line else self.path
         if self.field:
             where += f": field '{self.field}'"
-        return f"{where}: {self.message}"
+        # One line per problem, whatever a file name or a quoted value holds (a newline, an escape).
+        return _printable(f"{where}: {self.message}")
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class ContentError(SystemExit):
