@@ -97,9 +97,9 @@ def content_problems(content: Path) -> list[str]:
 
 def content_problem_list(content: Path) -> list:
     """The same check as `content_problems`, as `ssc_forum.content.Problem`s (file, field, line, message)."""
-    from ssc_forum.content import read_content
+    from ssc_forum.content import find_problems
 
-    return list(read_content(_read_settings(CONFIG["settings_base"], content)).problems)
+    return find_problems(_read_settings(CONFIG["settings_base"], content))
 
 
 def _publish_target(target: str | None, rsync: str | None) -> tuple[Path | None, str | None]:
