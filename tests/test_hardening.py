@@ -133,7 +133,7 @@ TABLES["static files"] = {
     "link to a folder": (_link("keys", "/etc/ssl"), "is a symbolic link", r"content/images/keys"),
     "link inside the tree": (_link("copy.png", "photo.png"), "is a symbolic link", r"content/images/copy\.png"),
     "dangling link": (_link("gone.png", "/nonexistent/file.png"), "is a symbolic link", r"content/images/gone"),
-    "images folder is a link": (_images_folder_link, "not a folder", r"content/images:"),
+    "images folder is a link": (_images_folder_link, "is a symbolic link", r"content/images:"),
     "named pipe": (_fifo, "is a named pipe", r"content/images/pipe\.png"),
     ".env file": (_write(".env", b"TOKEN=1"), "hidden file", r"content/images/\.env"),
     ".git folder": (_write(".git/config"), "hidden file", r"content/images/\.git"),
@@ -503,6 +503,21 @@ def test_programme_problems_name_their_line(pristine, tmp_path):
     problems = find_problems(_settings(content))
     assert [(p.field, p.line) for p in problems] == [("days[1].start", line_of(content / "programme.toml",
                                                                                 '"24:00"'))], problems
+
+
+def test_a_static_path_naming_one_file_is_checked_too(tmp_path):
+    from ssc_forum import statics
+
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    (tmp_path / ".env").write_text("TOKEN=1", encoding="utf-8")
+    os.symlink("/etc/passwd", tmp_path / "passwd.txt")
+
+    def check(name: str) -> tuple[list, list]:
+        return statics.check_tree(statics.StaticTree(tmp_path / name, f"content/{name}", name, True))
+
+    assert check("notes.txt") == ([], ["notes.txt"])
+    assert "hidden file" in check(".env")[0][0][1] and check(".env")[1] == []
+    assert "symbolic link" in check("passwd.txt")[0][0][1] and check("passwd.txt")[1] == []
 
 
 # --- the last line of defence: two writers of one path ---------------------------------------

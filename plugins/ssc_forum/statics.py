@@ -76,9 +76,16 @@ def check_tree(tree: StaticTree) -> tuple[list[tuple[str, str]], list[str]]:
     except OSError as exc:
         return [(tree.label, f"cannot be read: {exc.strerror}")], published
     kind = _kind(top.st_mode)
-    if kind or not stat.S_ISDIR(top.st_mode):
-        return [(tree.label, f"is {kind or 'a file'}, not a folder: a published folder must be the "
-                 "folder itself, inside the project")], published
+    if kind:
+        return [(tree.label, f"is {kind}: a published folder or file must be the thing itself, inside the "
+                 "project")], published
+    if stat.S_ISREG(top.st_mode):  # STATIC_PATHS may name a single file
+        if tree.root.name.startswith("."):
+            return [(tree.label, "is a hidden file: hidden files are never published")], published
+        if tree.content and tree.root.suffix.lower() in ACTIVE_TYPES:
+            return [(tree.label, f"is active content ({tree.root.suffix.lower()}): a browser would run it from "
+                     "the site's own address, so it is not published")], published
+        return problems, [tree.output]
     real_root = os.path.realpath(tree.root)
     for folder, dirs, files in os.walk(tree.root, followlinks=False, onerror=None):
         dirs.sort()
