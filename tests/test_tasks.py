@@ -24,7 +24,7 @@ from ssc_deploy import deploy, devserver
 from ssc_forum import schema
 
 TASKS = ["archive", "build", "check", "clean", "docs", "livereload", "new", "nginx", "preview", "publish", "rebuild",
-         "regenerate", "reserve", "rollback", "serve", "shots", "smoke", "translations"]
+         "regenerate", "reserve", "rollback", "serve", "shots", "smoke", "tokens", "translations"]
 
 
 def _invoke(*args: str) -> subprocess.CompletedProcess:
