@@ -620,11 +620,12 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
             for target in targets:
                 if fdecl.refers_to == "room":
                     ok = target in room_slugs
-                    known = room_slugs
                 else:
                     ok = (fdecl.refers_to, target, rec.lang) in by_key
-                    known = {k[1] for k in by_key if k[0] == fdecl.refers_to and k[2] == rec.lang}
                 if not ok:
+                    # The slugs it could mean, gathered for the message only: for every reference it is n².
+                    known = room_slugs if fdecl.refers_to == "room" else {
+                        k[1] for k in by_key if k[0] == fdecl.refers_to and k[2] == rec.lang}
                     problems.append(Problem(rec.path, fdecl.name, f"refers to {fdecl.refers_to} "
                                             f"{target!r}, which does not exist{_few(known)}",
                                             rec.lines.get(fdecl.name)))
