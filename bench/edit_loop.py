@@ -120,6 +120,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="smoke test: the real site and a 12-session programme, no warm-up build")
+    parser.add_argument("--no-warm-up", action="store_true",
+                        help="time the first full build (which also compiles templates) instead of a second one")
     parser.add_argument("--site", choices=("real", "scale"), action="append", help="only this site (repeatable)")
     parser.add_argument("--days", type=int, default=10, help="scale programme: days (default 10)")
     parser.add_argument("--rooms", type=int, default=8, help="scale programme: rooms (default 8)")
@@ -150,7 +152,8 @@ def main(argv: list[str]) -> None:
                 started = time.perf_counter()
                 n = scale.write_content(scale.make_programme(size), content)
                 print(f"  scale: wrote {n} Markdown files in {time.perf_counter() - started:.1f} s", flush=True)
-            sessions, inc_ms, full_ms = measure(name, content, work / name, warm_up=not args.quick)
+            sessions, inc_ms, full_ms = measure(name, content, work / name,
+                                                warm_up=not (args.quick or args.no_warm_up))
             lines.append(f"edit-loop: sessions={sessions} incremental_ms={inc_ms:.0f} full_ms={full_ms:.0f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -221,7 +221,7 @@ class LiveSite:
         from pelican import signals
         from pelican.writers import Writer
 
-        from . import exports
+        from . import exports, markup
         from .exports import ical, schedule
 
         self._patch(content_module, "_read_file", self.files.wrap, optional=True)
@@ -230,6 +230,8 @@ class LiveSite:
         self._patch(ical, "_event", self._wrap_ical_event, optional=True)
         self._patch(ical, "_calendar", self._wrap_ical_calendar, optional=True)
         self._patch(schedule, "_event", self._wrap_schedule_event, optional=True)
+        # A pure function of the (expanded) body, parsed for every item on every update otherwise.
+        self._patch(markup, "duplicate_ids", self._kept_by_text, optional=True)
         signals.all_generators_finalized.connect(self._on_generators)
         self._undo.append(lambda: signals.all_generators_finalized.disconnect(self._on_generators))
 
@@ -388,6 +390,20 @@ class LiveSite:
             return _Frozen(self._ical_heads[key])
 
         return kept
+
+    def _kept_by_text(self, func: Callable[[str], Any]) -> Callable[[str], Any]:
+        kept: dict[str, Any] = {}
+
+        def by_text(text: str) -> Any:
+            key = str(text)
+            if key not in kept:
+                if len(kept) > 50_000:  # a long session of edits: start again rather than grow
+                    kept.clear()
+                kept[key] = func(text)
+            return list(kept[key])
+
+        by_text.__wrapped__ = func  # type: ignore[attr-defined]
+        return by_text
 
     def _wrap_schedule_event(self, event: Callable[..., Any]) -> Callable[..., Any]:
         def kept(session: model.Session, programme: model.Programme, site: Any, ids: dict[str, int]) -> Any:
