@@ -298,6 +298,9 @@ SHORTCODES = {
     "in a list item": ("- [[timetable]]", "on a line of its own"),
     "in a quote": ("> [[timetable]]", "on a line of its own"),
     "not closed": ("[[timetable day=2020-09-22", "is not closed"),
+    "followed by other text": ("[[timetable]] and more", "not followed by other text"),
+    "indented under a list item": ("- Days:\n\n    [[timetable]]", "looks like a shortcode inside other text"),
+    "in a table cell": ("| Days |\n|---|\n| [[timetable]] |", "on a line of its own"),
     "space after the brackets": ("[[ timetable ]]", "is malformed"),
     "unknown name": ("[[gallery]]", "unknown shortcode [[gallery]]"),
     "unknown argument": ("[[timetable date=2020-09-22]]", "takes only day=YYYY-MM-DD"),
@@ -430,7 +433,7 @@ def _needle(cls: str, name: str) -> str | None:
     if cls == "markup" and name in MARKUP:
         return MARKUP[name][0].split("\n")[-1][:12]
     if cls == "shortcodes" and name in SHORTCODES:
-        return SHORTCODES[name][0][:12]
+        return SHORTCODES[name][0].split("\n")[-1][:12]
     if cls == "control characters" and "body" in name:
         return {"NUL in the body": "\x00", "backspace in the body": "\x08",
                 "right-to-left override in the body": "\u202e"}[name]

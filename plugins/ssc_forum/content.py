@@ -407,7 +407,14 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
         if not shortcodes.placed(html, code):
             problems.append(Problem(rel, None, f"the shortcode {code.text} must be a paragraph of its own, "
                                     "not inside a list, quote or table", code.line))
-    finder = markup.LineFinder(lines, body_start)
+    finder = markup.LineFinder(lines, body_start, {code.line for code in codes})
+    reported = {m.line for m in misuse}
+    for text in shortcodes.leftovers(html):
+        line = finder.line(text)
+        if line not in reported:
+            reported.add(line)
+            problems.append(Problem(rel, None, f"{text.strip()!r} looks like a shortcode inside other text: a "
+                                    "shortcode must be on a line of its own, not indented or in a list", line))
     for finding in markup.check_html(html, fragments):
         problems.append(Problem(rel, None, finding.message, finder.line(finding.needle, finding.fallback)))
     return FileRead(text, html, raw, tuple(codes), problems, where, counts)

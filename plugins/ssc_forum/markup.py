@@ -175,8 +175,9 @@ def duplicate_ids(html: str) -> list[str]:
 class LineFinder:
     """Finds the source line of a finding: the next line, from the body's start, holding its needle."""
 
-    def __init__(self, lines: list[str], first: int) -> None:
-        self.lines = [line.lower() for line in lines]
+    def __init__(self, lines: list[str], first: int, skip: set[int] | None = None) -> None:
+        # Lines in `skip` (1-based: the shortcodes themselves) never hold a finding.
+        self.lines = [("" if skip and number in skip else line.lower()) for number, line in enumerate(lines, 1)]
         self.first = first  # index of the body's first line
         self.after: dict[str, int] = {}
 

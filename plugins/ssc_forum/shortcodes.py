@@ -105,11 +105,26 @@ def _misuse(line: str) -> str | None:
     loose = _LOOSE_RE.match(stripped)
     name = loose.group(1) if loose else ""
     if not stripped.endswith("]]"):
+        if "]]" in stripped:
+            return "a shortcode must be on a line of its own, not followed by other text"
         return f"the shortcode {stripped!r} is not closed: write [[name arguments]] on one line"
     if name not in NAMES:
         hint = "; names are lower-case" if name.lower() in NAMES else ""
         return f"unknown shortcode [[{name}]] (known: {', '.join(NAMES)}){hint}"
     return f"the shortcode {stripped!r} is malformed: write [[name arguments]], arguments separated by spaces"
+
+
+_LEFT_RE = re.compile(r"\[\[\s*[A-Za-z]+[^\]\n]*\]?\]?")
+
+
+def leftovers(html: str) -> list[str]:
+    """Shortcode-like text that reached the rendered page outside code (e.g. indented in a list item)."""
+    from bs4 import BeautifulSoup
+
+    doc = BeautifulSoup(html, "html.parser")
+    for code in doc.find_all(["code", "pre"]):
+        code.decompose()
+    return _LEFT_RE.findall(doc.get_text())
 
 
 def check(code: Shortcode, days: Collection[date] = ()) -> str | None:
