@@ -270,6 +270,8 @@ TABLES["control characters"] = {
                               r"content/sessions/keynote\.en\.md:LINE:"),
     "right-to-left override in the body": (lambda c: append(session(c), "abc\u202edef"), "U+202E",
                                            r"content/sessions/keynote\.en\.md:LINE:"),
+    "carriage return inside the title": (_in_field("Title", "\r"), "carriage return (U+000D)",
+                                         r"content/sessions/keynote\.en\.md:1: "),
     "title running onto a second line": (
         lambda c: set_field(session(c), "Title", "First line\n    second line"), "runs onto a second line",
         r"content/sessions/keynote\.en\.md:1: field 'title'"),

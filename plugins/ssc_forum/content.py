@@ -386,6 +386,12 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
         line = data[:exc.start].count(b"\n") + 1
         return FileRead("", "", None, problems=[Problem(
             rel, None, f"cannot be read: UnicodeDecodeError: it is not UTF-8 text ({exc.reason})", line)])
+    lone = re.search(r"\r(?!\n)", text)
+    if lone:  # an old Mac line end would silently split a field in two; name it instead
+        line = text[:lone.start()].replace("\r\n", "\n").count("\n") + 1
+        return FileRead("", "", None, problems=[Problem(
+            rel, None, "contains a carriage return (U+000D) that ends no line: save the file with ordinary line "
+            "ends (LF or CR LF)", line)])
     text = characters.nfc(characters.newlines(text))
     lines = text.split("\n")
     body_start, where, counts = _header(lines)
