@@ -114,8 +114,8 @@ def test_dates_are_formatted_per_language_with_the_zone_named(site, lang, expect
 def test_theme_strings_are_translated(site):
     ko = soup(page(site, "ko", "timetable/"))
     en = soup(page(site, "en", "timetable/"))
-    assert ko.find("h1").get_text(strip=True) == "시간표"
-    assert en.find("h1").get_text(strip=True) == "Timetable"
+    assert ko.find("h1").get_text(strip=True) == "프로그램"
+    assert en.find("h1").get_text(strip=True) == "Programme"
     assert ko.select_one(".skip-link").get_text(strip=True) == "본문 바로가기"
 
 
