@@ -453,6 +453,13 @@ class LiveSite:
             shutil.rmtree(staging, ignore_errors=True)
             return Update("failed", time.perf_counter() - started, reason=reason,
                           problems=[str(p) for p in exc.problems])
+        except Exception as exc:  # a template or plugin error: say it, keep serving the last good build
+            from .generator import _forget_unfinished_subsites
+
+            _forget_unfinished_subsites()
+            shutil.rmtree(staging, ignore_errors=True)
+            return Update("failed", time.perf_counter() - started, reason=reason,
+                          problems=[f"{exc.__class__.__name__}: {exc}"])
         finally:
             logging.getLogger().removeHandler(collector)
         if collector.messages:
@@ -544,6 +551,9 @@ class LiveSite:
         except ContentError as exc:
             self._stale = True  # a language may be half updated: the next update builds everything
             return Update("failed", time.perf_counter() - started, problems=[str(p) for p in exc.problems])
+        except Exception as exc:
+            self._stale = True
+            return Update("failed", time.perf_counter() - started, problems=[f"{exc.__class__.__name__}: {exc}"])
         finally:
             self._only, self._dirty = None, None
         self.records = new

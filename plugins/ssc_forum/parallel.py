@@ -169,12 +169,27 @@ class ParallelPelican(Pelican):
         pid = os.fork()
         if pid == 0:  # the child writes this sub-site and leaves in run()
             _in_child = True
+            _fresh_console_locks()
             return writer
         _child = pid
         logger.info("ssc_forum: the %s site is written by process %d", self.settings["DEFAULT_LANG"], pid)
         for gen in own:  # the parent leaves this sub-site's pages to the child
             gen.generate_output = _nothing
         return writer
+
+
+def _fresh_console_locks() -> None:
+    """New locks for Pelican's console in the child: the spinner's thread, which is not forked, may hold them."""
+    import threading
+
+    try:
+        from pelican.log import console
+    except ImportError:
+        return
+    console._lock = threading.RLock()
+    live = getattr(console, "_live", None) or next(iter(getattr(console, "_live_stack", []) or []), None)
+    if live is not None and hasattr(live, "_lock"):
+        live._lock = threading.RLock()
 
 
 def _nothing(_writer: Any) -> None:
