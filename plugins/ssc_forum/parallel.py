@@ -9,9 +9,9 @@ steps (search index, sitemap, `.gz`, fonts), which need both languages on disk. 
 both sites share one reading of the content, so the output is byte for byte that of the
 single-process build (tests/test_incremental.py).
 
-Before the build starts, the Markdown files are rendered by two worker processes; the forum's
-content reader then finds each file's rendering ready (`content._read_file`, checked against the
-file's bytes).
+Before the build starts, the Markdown files are rendered, and each body checked for repeated
+ids, by two worker processes; the forum's content reader then finds each file's rendering ready
+(`content._read_file`, checked against the file's bytes), and the check its result.
 
 Run it as Pelican's command line is run (the same arguments):
 
@@ -34,7 +34,7 @@ from typing import Any
 from pelican import Pelican, signals
 
 from . import content as content_module
-from . import schema
+from . import markup, schema
 from .settings import is_main_site
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ _child: int | None = None  # the process writing the sub-site, in the parent
 _in_child = False
 _prepared: dict[tuple[str, str], tuple[bytes, Any]] = {}  # (file, rel) -> (hash of its bytes, FileRead)
 _todo: list[tuple[Path, str]] = []
+_ids_by_text: dict[str, list[str]] = {}  # a rendered body -> the ids it repeats, found by the workers
 
 
 def can_fork() -> bool:
@@ -60,10 +61,17 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _read_some(span: tuple[int, int, dict[str, Any]]) -> list[Any]:
+def _read_some(span: tuple[int, int, dict[str, Any]]) -> list[tuple[Any, list[str] | None]]:
+    """Read some files in a worker: each one's FileRead, and the repeated ids of its rendered body."""
     start, stop, settings = span
     reader = content_module._reader(settings)
-    return [content_module._read_file(reader, file, rel) for file, rel in _todo[start:stop]]
+    duplicate_ids = getattr(markup, "duplicate_ids", None)
+    out = []
+    for file, rel in _todo[start:stop]:
+        read = content_module._read_file(reader, file, rel)
+        body = getattr(read, "body", "")
+        out.append((read, duplicate_ids(body) if duplicate_ids and body else None))
+    return out
 
 
 def prepare_markdown(settings: dict[str, Any], workers: int = 2) -> int:
@@ -88,7 +96,9 @@ def prepare_markdown(settings: dict[str, Any], workers: int = 2) -> int:
     bounds = [len(_todo) * i // workers for i in range(workers + 1)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         parts = pool.map(_read_some, [(bounds[i], bounds[i + 1], settings) for i in range(workers)])
-    for (file, rel), read in zip(_todo, (r for part in parts for r in part), strict=True):
+    for (file, rel), (read, ids) in zip(_todo, (r for part in parts for r in part), strict=True):
+        if ids is not None:
+            _ids_by_text[read.body] = ids
         try:
             _prepared[(str(file), rel)] = (_digest(file.read_bytes()), read)
         except OSError:
@@ -111,6 +121,15 @@ def _install_prepared() -> None:
 
     prepared.__wrapped__ = read_file  # type: ignore[attr-defined]
     content_module._read_file = prepared
+    duplicate_ids = getattr(markup, "duplicate_ids", None)
+    if duplicate_ids is not None:
+        # Bodies without shortcodes are checked as rendered: the workers have done it already.
+        def known_ids(text: str) -> list[str]:
+            found = _ids_by_text.get(str(text))
+            return list(found) if found is not None else duplicate_ids(text)
+
+        known_ids.__wrapped__ = duplicate_ids  # type: ignore[attr-defined]
+        markup.duplicate_ids = known_ids
 
 
 class ParallelPelican(Pelican):
@@ -137,9 +156,12 @@ class ParallelPelican(Pelican):
         finally:
             if main:
                 _prepared.clear()
-                read_file = getattr(content_module._read_file, "__wrapped__", None)
-                if read_file is not None and content_module._read_file.__name__ == "prepared":
-                    content_module._read_file = read_file
+                _ids_by_text.clear()
+                for module, name, wrapper in ((content_module, "_read_file", "prepared"),
+                                              (markup, "duplicate_ids", "known_ids")):
+                    func = getattr(module, name, None)
+                    if func is not None and func.__name__ == wrapper:
+                        setattr(module, name, func.__wrapped__)
         if _in_child:
             sys.stdout.flush()
             sys.stderr.flush()
