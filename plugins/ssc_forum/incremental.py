@@ -16,8 +16,8 @@ edit, `update()`:
    or a person or case of it, changes; files whose bytes did not change are not rewritten).
 
 What is tracked: templates read model items through Jinja's attribute lookup, which is watched;
-Python code that reads items for a template (the JSON-LD filters) is counted as reading the item,
-its neighbours (people, cases, session) and, for the whole programme, everything; a body with a
+Python code that reads items for a template (the JSON-LD filters) is counted as reading the item
+it is given and its neighbours (people, cases, session), or, given only the programme, everything; a body with a
 timetable shortcode counts as reading every session of its language. Changes whose effects
 reach further fall back: an added, removed or renamed record, or a changed day, order, time,
 room, people or cases of a session, re-renders every forum page of the language; an edit that
@@ -230,8 +230,9 @@ class LiveSite:
         self._patch(ical, "_event", self._wrap_ical_event, optional=True)
         self._patch(ical, "_calendar", self._wrap_ical_calendar, optional=True)
         self._patch(schedule, "_event", self._wrap_schedule_event, optional=True)
-        # A pure function of the (expanded) body, parsed for every item on every update otherwise.
+        # Pure functions of the (expanded) body, which parse every item's body on every update otherwise.
         self._patch(markup, "duplicate_ids", self._kept_by_text, optional=True)
+        self._patch(markup, "ids", self._kept_by_text, optional=True)
         signals.all_generators_finalized.connect(self._on_generators)
         self._undo.append(lambda: signals.all_generators_finalized.disconnect(self._on_generators))
 
@@ -293,7 +294,11 @@ class LiveSite:
 
     def _tracked_filter(self, func: Callable[..., Any]) -> Callable[..., Any]:
         def tracked(*args: Any, **kwargs: Any) -> Any:
-            for arg in (*args, *kwargs.values()):
+            given = (*args, *kwargs.values())
+            items = [arg for arg in given if type(arg) in _KIND]
+            # Given an item, the programme is the item's setting (its language, dates, address),
+            # as for the session page's JSON-LD; given the programme alone, the filter reads it all.
+            for arg in items or given:
                 self._record_whole(arg)
             return func(*args, **kwargs)
 
@@ -313,6 +318,7 @@ class LiveSite:
             if isinstance(gen, ForumGenerator):
                 self.forum_gens[gen.settings["DEFAULT_LANG"]] = gen
                 self._wrap_forum_write(gen)
+                self._keep_shortcodes(gen)
 
     def _wrap_forum_write(self, gen: Any) -> None:
         write = type(gen)._write.__get__(gen)
@@ -330,6 +336,23 @@ class LiveSite:
             self.lang_of[rel] = gen.settings["DEFAULT_LANG"]
 
         gen._write = _write
+
+    def _keep_shortcodes(self, gen: Any) -> None:
+        """Keep what each shortcode rendered: it shows the programme's fields, never a body.
+
+        Forgotten when a field of the language changes (`_update_language`) and at every full build.
+        """
+        render = type(gen)._render_shortcode.__get__(gen)
+        kept: dict[tuple, str] = {}
+
+        def _render_shortcode(code: Any) -> str:
+            key = (code.name, tuple(code.args))
+            if key not in kept:
+                kept[key] = render(code)
+            return kept[key]
+
+        gen._render_shortcode = _render_shortcode
+        gen._ssc_rendered_shortcodes = kept
 
     def _rel(self, path: Path) -> str:
         return Path(os.path.normpath(path)).relative_to(self._root).as_posix()
@@ -400,7 +423,7 @@ class LiveSite:
                 if len(kept) > 50_000:  # a long session of edits: start again rather than grow
                     kept.clear()
                 kept[key] = func(text)
-            return list(kept[key])
+            return type(kept[key])(kept[key])  # a copy: the caller may change what it gets
 
         by_text.__wrapped__ = func  # type: ignore[attr-defined]
         return by_text
@@ -568,6 +591,8 @@ class LiveSite:
 
         gen = self.forum_gens[lang]
         writer_class = self._writer_class.get(lang, Writer)
+        if structural or any("meta" in parts for key, parts in changes.items() if key[2] == lang):
+            getattr(gen, "_ssc_rendered_shortcodes", {}).clear()
         old_programme = gen.programme
         gen.generate_context()
         new_programme = gen.programme

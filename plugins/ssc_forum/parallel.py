@@ -44,7 +44,9 @@ _child: int | None = None  # the process writing the sub-site, in the parent
 _in_child = False
 _prepared: dict[tuple[str, str], tuple[bytes, Any]] = {}  # (file, rel) -> (hash of its bytes, FileRead)
 _todo: list[tuple[Path, str]] = []
-_ids_by_text: dict[str, list[str]] = {}  # a rendered body -> the ids it repeats, found by the workers
+ID_CHECKS = ("duplicate_ids", "ids")
+"""Functions of `markup` the forum runs on every body after its shortcodes are expanded."""
+_ids_by_text: dict[str, dict[str, Any]] = {}  # a rendered body -> what each ID_CHECKS function gives for it
 
 
 def can_fork() -> bool:
@@ -61,16 +63,16 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _read_some(span: tuple[int, int, dict[str, Any]]) -> list[tuple[Any, list[str] | None]]:
-    """Read some files in a worker: each one's FileRead, and the repeated ids of its rendered body."""
+def _read_some(span: tuple[int, int, dict[str, Any]]) -> list[tuple[Any, dict[str, Any]]]:
+    """Read some files in a worker: each one's FileRead, and the id checks of its rendered body."""
     start, stop, settings = span
     reader = content_module._reader(settings)
-    duplicate_ids = getattr(markup, "duplicate_ids", None)
     out = []
     for file, rel in _todo[start:stop]:
         read = content_module._read_file(reader, file, rel)
         body = getattr(read, "body", "")
-        out.append((read, duplicate_ids(body) if duplicate_ids and body else None))
+        out.append((read, {name: getattr(markup, name)(body) for name in ID_CHECKS
+                           if body and hasattr(markup, name)}))
     return out
 
 
@@ -96,9 +98,9 @@ def prepare_markdown(settings: dict[str, Any], workers: int = 2) -> int:
     bounds = [len(_todo) * i // workers for i in range(workers + 1)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         parts = pool.map(_read_some, [(bounds[i], bounds[i + 1], settings) for i in range(workers)])
-    for (file, rel), (read, ids) in zip(_todo, (r for part in parts for r in part), strict=True):
-        if ids is not None:
-            _ids_by_text[read.body] = ids
+    for (file, rel), (read, found) in zip(_todo, (r for part in parts for r in part), strict=True):
+        if found:
+            _ids_by_text[read.body] = found
         try:
             _prepared[(str(file), rel)] = (_digest(file.read_bytes()), read)
         except OSError:
@@ -121,15 +123,20 @@ def _install_prepared() -> None:
 
     prepared.__wrapped__ = read_file  # type: ignore[attr-defined]
     content_module._read_file = prepared
-    duplicate_ids = getattr(markup, "duplicate_ids", None)
-    if duplicate_ids is not None:
-        # Bodies without shortcodes are checked as rendered: the workers have done it already.
-        def known_ids(text: str) -> list[str]:
-            found = _ids_by_text.get(str(text))
-            return list(found) if found is not None else duplicate_ids(text)
+    for name in ID_CHECKS:
+        if hasattr(markup, name):
+            setattr(markup, name, _known(name, getattr(markup, name)))
 
-        known_ids.__wrapped__ = duplicate_ids  # type: ignore[attr-defined]
-        markup.duplicate_ids = known_ids
+
+def _known(name: str, check: Any) -> Any:
+    """`check`, answered from the workers' results for the bodies that the shortcodes left as rendered."""
+
+    def known_ids(text: str) -> Any:
+        found = _ids_by_text.get(str(text), {}).get(name)
+        return type(found)(found) if found is not None else check(text)
+
+    known_ids.__wrapped__ = check  # type: ignore[attr-defined]
+    return known_ids
 
 
 class ParallelPelican(Pelican):
@@ -158,7 +165,7 @@ class ParallelPelican(Pelican):
                 _prepared.clear()
                 _ids_by_text.clear()
                 for module, name, wrapper in ((content_module, "_read_file", "prepared"),
-                                              (markup, "duplicate_ids", "known_ids")):
+                                              *((markup, check, "known_ids") for check in ID_CHECKS)):
                     func = getattr(module, name, None)
                     if func is not None and func.__name__ == wrapper:
                         setattr(module, name, func.__wrapped__)
