@@ -375,8 +375,14 @@ class LiveSite:
         return tracked
 
     def _wrap_export_write(self, write: Callable[[Path, str, bytes], None]) -> Callable[[Path, str, bytes], None]:
+        prefixes: dict[tuple[str, str], str] = {}
+
         def tracked(root: Path, relative: str, data: bytes) -> None:
-            rel = self._rel(Path(root) / relative)
+            # One language site's folder, relative to the output root, worked out once per build.
+            where = (str(root), str(self._root))
+            if where not in prefixes:
+                prefixes[where] = self._rel(Path(root) / "x")[:-1]
+            rel = prefixes[where] + relative
             self.owner[rel] = "export"
             # Each language site writes its exports into its own output folder.
             self.lang_of[rel] = next((lang for lang, gen in self.forum_gens.items()
@@ -527,6 +533,26 @@ class LiveSite:
         assert self.main_settings is not None
         content_module._CACHE.clear()
         self.files.rendered = 0
+        fingerprint = getattr(content_module, "_fingerprint", None)
+        if fingerprint is not None:
+            # One look at the files per update: the generators read what this update compared.
+            seen: dict[tuple, Any] = {}
+
+            def once(*args: Any) -> Any:
+                key = tuple(str(arg) for arg in args[:2])  # the content folder and the programme file
+                if key not in seen:
+                    seen[key] = fingerprint(*args)
+                return seen[key]
+
+            content_module._fingerprint = once
+        try:
+            return self._update(started)
+        finally:
+            if fingerprint is not None:
+                content_module._fingerprint = fingerprint
+
+    def _update(self, started: float) -> Update:
+        assert self.main_settings is not None
         data = content_module.read_content(self.main_settings)
         if data.problems:
             return Update("failed", time.perf_counter() - started, problems=[str(p) for p in data.problems])
