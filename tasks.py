@@ -400,8 +400,10 @@ def translations(c: Context) -> None:
         if lang == source_lang:
             continue
         # No fuzzy matching: a guessed translation of a similar sentence is wrong more often than not.
+        # Strings the templates no longer use are dropped, not kept as comments: the catalogue is
+        # what the site says, and git keeps the history.
         pybabel("update", "--init-missing", "--ignore-pot-creation-date", "--no-fuzzy-matching",
-                "--input-file", str(pot),
+                "--ignore-obsolete", "--input-file", str(pot),
                 "--output-dir", str(folder), "--locale", lang, "--domain", "messages")
     pybabel("compile", "--directory", str(folder), "--domain", "messages", "--statistics")
 
@@ -546,6 +548,28 @@ def nginx(c: Context, port: int = 8080, no_build: bool = False) -> None:
         shutil.rmtree(prefix, ignore_errors=True)
 
 
+@task(help={
+    "url": "the live site's address (the Korean home), e.g. https://forum.seoul.go.kr/ssc2020/",
+    "revision": "the commit that was published (else SSC_REVISION, GITHUB_SHA or CI_COMMIT_SHA)",
+    "wait": "keep trying for this many seconds while the site is not right yet (default 0)",
+})
+def smoke(c: Context, url: str, revision: str | None = None, wait: int = 0) -> None:
+    """Check the live site after a publish: both language homes and their assets answer, and
+    version.txt names the published commit. A non-zero exit lists what is wrong."""
+    from ssc_deploy import smoke as live
+    from ssc_publish.revision import ENV_VARS
+
+    revision = revision or next((os.environ[n] for n in ENV_VARS if os.environ.get(n)), "")
+    if not revision:
+        raise Exit("Say which commit should be live: --revision SHA (or SSC_REVISION).", code=2)
+    problems = live.wait_for_live_site(url, revision, wait=wait)
+    for line in problems:
+        print(line)
+    if problems:
+        raise Exit(f"Smoke check failed: {len(problems)} problem(s) at {url}.", code=1)
+    print(f"{url} serves {revision} in both languages.")
+
+
 # --- web archive -----------------------------------------------------------------------------
 
 ARCHIVE_OUTPUT = ROOT / "output-archive"
@@ -591,33 +615,6 @@ def archive(c: Context, output: str | None = None, content: str | None = None) -
     path = archive_site(Path(output).absolute() if output else ARCHIVE_OUTPUT, content=_path(content, "content"))
     print(f"sha256 {sha256_file(path)} (also in {path.name}.sha256)")
     print(path)
-
-
-@task(help={
-    "url": "the live site's address (the Korean home), e.g. https://forum.seoul.go.kr/ssc2020/",
-    "revision": "the commit that was published (else SSC_REVISION, GITHUB_SHA or CI_COMMIT_SHA)",
-    "wait": "keep trying for this many seconds while the site is not right yet (default 0)",
-})
-def smoke(c: Context, url: str, revision: str | None = None, wait: int = 0) -> None:
-    """Check the live site after a publish: both language homes and their assets answer, and
-    version.txt names the published commit. A non-zero exit lists what is wrong."""
-    from ssc_deploy import smoke as live
-    from ssc_publish.revision import ENV_VARS
-
-    revision = revision or next((os.environ[n] for n in ENV_VARS if os.environ.get(n)), "")
-    if not revision:
-        raise Exit("Say which commit should be live: --revision SHA (or SSC_REVISION).", code=2)
-    problems = live.wait_for_live_site(url, revision, wait=wait)
-    for line in problems:
-        print(line)
-    if problems:
-        raise Exit(f"Smoke check failed: {len(problems)} problem(s) at {url}.", code=1)
-    print(f"{url} serves {revision} in both languages.")
-
-
-# --- web archive -----------------------------------------------------------------------------
-
-ARCHIVE_OUTPUT = ROOT / "output-archive"
 
 
 # --- screenshots -----------------------------------------------------------------------------

@@ -178,6 +178,7 @@ def test_times_carry_their_instant_and_the_zone_is_named(fixture_site):
     doc = soup(fixture_site / "timetable/index.html")
     times = doc.select("time[data-tz]")
     assert times and all(t["datetime"].endswith("+09:00") for t in times if t["data-tz"] != "day")
-    assert doc.select_one("[data-tz-status]").get_text(strip=True).startswith("모든 시각은 행사 기준 시간대인 한국 표준시(KST")
+    status = doc.select_one("[data-tz-status]").get_text(strip=True)
+    assert status.startswith("모든 시각은 행사 기준 시간대인 한국 표준시(KST")
     switch = doc.select_one("[data-tz-switch]")
     assert switch.has_attr("hidden"), "the switch needs JavaScript, so it starts hidden"

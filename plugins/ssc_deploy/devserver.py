@@ -38,7 +38,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     prefix = ""
     languages: tuple[str, ...] = ("en",)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args) -> None:
         # To a logger, not straight to stderr: tests and CI serve builds in threads, and their
         # request lines would land in the middle of pytest's output. `invoke serve` shows them.
         log.info("%s %s", self.address_string(), format % args)
