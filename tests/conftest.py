@@ -19,20 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # Every build of one test run names the same commit in version.txt (builds compared with each other
 # must not differ because a commit landed between them): the one checked out when the run started.
-from ssc_publish.revision import build_revision  # noqa: E402  (plugins are on the path now)
+from ssc_forum.incremental import ErrorCollector  # noqa: E402  (plugins are on the path now)
+from ssc_publish.revision import build_revision  # noqa: E402
 
 os.environ.setdefault("SSC_REVISION", build_revision(ROOT))
-
-
-class _ErrorCollector(logging.Handler):
-    """Collects ERROR records: the in-process twin of `pelican --fatal errors`."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.name}: {record.getMessage()}")
 
 
 def build(output: Path, **overrides: Any) -> Path:
@@ -49,7 +39,7 @@ def build(output: Path, **overrides: Any) -> Path:
         str(ROOT / "pelicanconf.py"),
         override={"OUTPUT_PATH": str(output), "CACHE_PATH": str(output.parent / "cache"), **overrides},
     )
-    collector = _ErrorCollector()
+    collector = ErrorCollector()
     logging.getLogger().addHandler(collector)
     try:
         Pelican(settings).run()

@@ -136,7 +136,7 @@ class Update:
     problems: list[str] = field(default_factory=list)
 
 
-class _ErrorCollector(logging.Handler):
+class ErrorCollector(logging.Handler):
     """ERROR records of a build: the in-process twin of `pelican --fatal errors`."""
 
     def __init__(self) -> None:
@@ -471,7 +471,7 @@ class LiveSite:
         self._written = []
         self._root, self._only, self._dirty = staging, None, None
         self._stale = True
-        collector = _ErrorCollector()
+        collector = ErrorCollector()
         logging.getLogger().addHandler(collector)
         try:
             settings = self._settings(staging)
