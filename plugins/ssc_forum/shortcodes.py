@@ -115,10 +115,13 @@ def _misuse(line: str) -> str | None:
 
 
 _LEFT_RE = re.compile(r"\[\[\s*[A-Za-z]+[^\]\n]*\]?\]?")
+_BRACKET_ENTITY_RE = re.compile(r"&(?:#|l)", re.IGNORECASE)  # &#91; &#x5b; &lsqb; &lbrack;
 
 
 def leftovers(html: str) -> list[str]:
     """Shortcode-like text that reached the rendered page outside code (e.g. indented in a list item)."""
+    if "[" not in html and not _BRACKET_ENTITY_RE.search(html):
+        return []  # the text holds no "[" at all: written neither as it is nor as an entity (&#91; &lsqb;)
     from bs4 import BeautifulSoup
 
     doc = BeautifulSoup(html, "html.parser")
