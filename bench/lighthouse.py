@@ -27,9 +27,11 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-sys.path.insert(0, str(ROOT))
+# tests/ itself, not the project root: pywb installs a top-level package named `tests`, which
+# would win over our folder of the same name (a namespace package) on any path.
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "plugins")]
 
-from tests.browser.browser_support import (  # noqa: E402 - needs the project root on the path
+from browser.browser_support import (  # noqa: E402 - needs tests/ on the path
     CHROMIUM,
     LANG_PREFIX,
     PAGE_KINDS,
