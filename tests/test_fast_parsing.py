@@ -127,3 +127,19 @@ def test_shortcode_leftovers_without_brackets_skip_the_parse() -> None:
     for doc in _documents(pieces, 4000, 7):
         assert shortcodes.leftovers(doc) == _soup_leftovers(doc), doc
     assert shortcodes.leftovers("<p>&#91;&#91;stream youtube:x]]</p>") == ["[[stream youtube:x]]"]
+
+
+def test_kept_parses_do_not_grow_without_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long-running preview keeps at most so many characters of bodies; a large body only by its digest."""
+    monkeypatch.setattr(markup, "_BODIES", {})
+    monkeypatch.setattr(markup, "_BODIES_CHARS", 0)
+    monkeypatch.setattr(markup, "_BODIES_CHARS_MAX", 2000)
+    monkeypatch.setattr(markup, "_LARGE", 1000)
+    for n in range(20):  # bodies of about 480 characters: at most four are kept
+        body = f'<h2 id="h{n}">x</h2>' + "<p>text</p>" * 40 + f'<h2 id="h{n}">y</h2>'
+        assert markup.duplicate_ids(body) == [f"h{n}"]
+        assert markup._BODIES_CHARS <= 2000 and len(markup._BODIES) <= 4
+    assert markup.ids(body) == {"h19"} and body in markup._BODIES
+    large = '<h2 id="t">x</h2>' + "<p>text</p>" * 100 + '<h2 id="t">y</h2>'
+    assert markup.duplicate_ids(large) == ["t"]
+    assert large not in markup._BODIES and any(isinstance(key, bytes) and len(key) == 16 for key in markup._BODIES)

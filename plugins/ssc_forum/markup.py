@@ -19,6 +19,7 @@ Each finding is an error with the line of the Markdown source, never stripped si
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -186,22 +187,31 @@ class _Body:
     ids: tuple[str, ...]  # every id, in order (a repeated one as often as it is used)
 
 
-_BODIES: dict[str, _Body] = {}
-_BODIES_MAX = 50_000  # a long-running preview starts again rather than grow
+_BODIES: dict[str | bytes, _Body] = {}
+_BODIES_MAX = 50_000
+_BODIES_CHARS_MAX = 20_000_000  # of the texts kept as keys: a long-running preview starts again rather than grow
+_BODIES_CHARS = 0
+_LARGE = 65_536  # a larger body (one holding a whole timetable) is kept by a digest of its text
 
 
 def _body(html: str) -> _Body:
     """The parse of a body, kept by its text: reading, the id checks and both languages share it."""
+    global _BODIES_CHARS
     html = str(html)
-    found = _BODIES.get(html)
+    key: str | bytes = html if len(html) < _LARGE else hashlib.blake2b(
+        html.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    found = _BODIES.get(key)
     if found is None:
         parsed = elements(html)
         allowed = MARKDOWN_ELEMENTS | RAW_ALLOWED
         findings = tuple(f for name, attrs in parsed for f in _check_element(name, attrs, allowed, None, raw=False))
         found = _Body(findings, tuple(attrs["id"] for _, attrs in parsed if "id" in attrs))
-        if len(_BODIES) >= _BODIES_MAX:
+        size = len(key)
+        if len(_BODIES) >= _BODIES_MAX or _BODIES_CHARS + size > _BODIES_CHARS_MAX:
             _BODIES.clear()
-        _BODIES[html] = found
+            _BODIES_CHARS = 0
+        _BODIES[key] = found
+        _BODIES_CHARS += size
     return found
 
 
