@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
-from ssc_theme.assets import minify_css
+from ssc_theme.assets import StylesheetError, inline_imports, minify_css, minify_stylesheets
 from ssc_theme.fonts import FACES, FAMILY, page_characters
 
 FONT_BUDGET = 120 * 1024  # bytes of WOFF2 on a first visit
@@ -57,3 +59,49 @@ def test_minify_keeps_strings_and_meaning() -> None:
     assert minify_css("@media (max-width: 40rem) {\n  .a > .b { margin: 0 auto; }\n}") == (
         "@media (max-width:40rem){.a>.b{margin:0 auto}}\n"
     )
+
+
+def test_pages_link_one_stylesheet_and_preload_both_weights(site: Path) -> None:
+    """Each page waits for one stylesheet only (tokens inlined), and asks for both fonts at once.
+
+    A second stylesheet is a second render-blocking request; fonts found only through the
+    stylesheet arrive after the first paint, and the swap from the fallback moves the text.
+    """
+    fonts = {face.output_name.removesuffix(".woff2") for face in FACES}
+    for page in (site / "index.html", site / "en" / "speakers" / "index.html"):
+        head = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").head
+        sheets = [link["href"] for link in head.find_all("link", rel="stylesheet")]
+        assert len(sheets) == 1 and Path(sheets[0]).name.startswith("site"), sheets
+        preloads = head.find_all("link", rel="preload")
+        assert {Path(link["href"]).name.split(".")[0] for link in preloads} == fonts
+        assert all((site / "theme" / "fonts" / Path(link["href"]).name).is_file() for link in preloads)
+        assert all(link["as"] == "font" and link["type"] == "font/woff2" and link.has_attr("crossorigin")
+                   for link in preloads)
+    css_dir = site / "theme" / "css"
+    assert not list(css_dir.glob("tokens*.css")), "the tokens are served inside site.css, not on their own"
+    css = next(css_dir.glob("site*.css")).read_text(encoding="utf-8")
+    assert "@import" not in css and "--krds-color-text-basic:" in css
+    assert css.index("--krds-color-text-basic:") < css.index("@font-face")  # tokens first, as imported
+
+
+def test_inline_imports_takes_in_sheets_beside_it(tmp_path: Path) -> None:
+    """Plain imports of a sibling sheet are replaced by its text; the sheet is then dropped from the output."""
+    css = tmp_path / "theme" / "css"
+    css.mkdir(parents=True)
+    (css / "tokens.css").write_text(":root { --a: 1px; }\n", encoding="utf-8")
+    (css / "site.css").write_text('@import url("tokens.css");\n@import "tokens.css";\nb { margin: var(--a); }\n',
+                                  encoding="utf-8")
+    text, names = inline_imports((css / "site.css").read_text(encoding="utf-8"), css)
+    assert names == {"tokens.css"} and text.count("--a: 1px") == 2 and "@import" not in text
+    # An import with a media list or of another host is not ours to rewrite.
+    kept = '@import url("tokens.css") print;\n@import url("https://example.org/x.css");\n'
+    assert inline_imports(kept, css) == (kept, set())
+    minify_stylesheets(tmp_path)
+    assert sorted(p.name for p in css.iterdir()) == ["site.css"]
+    assert (css / "site.css").read_text(encoding="utf-8") == ":root{--a:1px}:root{--a:1px}b{margin:var(--a)}\n"
+
+
+def test_inline_imports_names_a_missing_sheet(tmp_path: Path) -> None:
+    """An import of a sheet that is not there is an error naming it, not a silent broken page."""
+    with pytest.raises(StylesheetError, match="tokens.css"):
+        inline_imports('@import url("tokens.css");', tmp_path)

@@ -1,8 +1,13 @@
-"""The theme's stylesheets as served: comments and layout whitespace taken out.
+"""The theme's stylesheets as served: one file per page, comments and layout whitespace taken out.
 
 The committed CSS stays readable and commented; the pages' weight budget (50 KiB of
 HTML+CSS+JS) counts what is served, so the written copies in the output are minified.
 Quoted strings (`content: " <" attr(href) ">"`, font names) are left exactly as written.
+
+`site.css` starts with `@import url("tokens.css")` (the generated KRDS tokens), which works
+as committed; as served, the import is replaced by the imported sheet's text and that
+sheet is dropped from the output. Each stylesheet a page links blocks its first paint, and
+an @import is one more request after the first: one sheet is one round trip.
 """
 
 from __future__ import annotations
@@ -15,6 +20,12 @@ _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _SPACE = re.compile(r"\s+")
 _AROUND = re.compile(r"\s*([{};,>])\s*")
 _AFTER_COLON = re.compile(r":\s+")
+# `@import url("tokens.css");` or `@import "tokens.css";` of a sheet in the same folder, for all media.
+_IMPORT = re.compile(r"""@import\s+(?:url\(\s*(["']?)([\w.-]+\.css)\1\s*\)|(["'])([\w.-]+\.css)\3)\s*;""")
+
+
+class StylesheetError(Exception):
+    """A stylesheet imports a sheet that is not there."""
 
 
 def minify_css(css: str) -> str:
@@ -32,13 +43,47 @@ def minify_css(css: str) -> str:
     return "".join(out).strip() + "\n"
 
 
+def inline_imports(css: str, folder: Path) -> tuple[str, set[str]]:
+    """`css` with each `@import` of a sheet in `folder` replaced by that sheet's text.
+
+    Returns the new text and the names of the sheets taken in. Only plain imports of a
+    file beside the sheet are matched (no media list, no other folder or host), so that
+    the inlined text means what the import meant; imports inside imports are not followed.
+    """
+    imported: set[str] = set()
+
+    def take_in(match: re.Match[str]) -> str:
+        name = match.group(2) or match.group(4)
+        path = folder / name
+        if not path.is_file():
+            raise StylesheetError(f"{folder.name}/{name}: imported by a stylesheet but not found")
+        imported.add(name)
+        return path.read_text(encoding="utf-8")
+
+    return _IMPORT.sub(take_in, css), imported
+
+
 def minify_stylesheets(output: Path) -> int:
-    """Minify every stylesheet under `output`/theme/css in place; returns the bytes saved."""
-    saved = 0
-    for path in sorted((output / "theme" / "css").glob("*.css")):
+    """Inline the imports of, and minify, every stylesheet under `output`/theme/css in place.
+
+    The sheets that were inlined are removed: no page links them. Returns the bytes the
+    minifying saved.
+    """
+    folder = output / "theme" / "css"
+    written: dict[Path, tuple[str, str]] = {}  # path -> (as copied, with its imports inlined)
+    merged: set[str] = set()
+    for path in sorted(folder.glob("*.css")):
         text = path.read_text(encoding="utf-8")
-        small = minify_css(text)
+        whole, imported = inline_imports(text, folder)
+        merged |= imported
+        written[path] = (text, whole)
+    saved = 0
+    for path, (text, whole) in written.items():
+        if path.name in merged:
+            path.unlink()
+            continue
+        small = minify_css(whole)
         if small != text:
             path.write_text(small, encoding="utf-8")
-            saved += len(text.encode()) - len(small.encode())
+            saved += len(whole.encode()) - len(small.encode())
     return saved
