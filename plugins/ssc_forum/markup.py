@@ -23,7 +23,6 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -115,61 +114,11 @@ class _Elements(HTMLParser):
         self.elements.append((tag, found))
 
 
-# Most bodies (and every rendered timetable) are made only of these tokens, each read exactly as
-# `HTMLParser` reads it: text, a start tag with plainly written attributes (ASCII spaces, `name`,
-# `name=value`, `name="value"`, `name='value'`), an end tag, a doctype, the text of a script or
-# style. `_plain_elements` reads those with one regular expression per token; anything else
-# (a comment, a stray `<`, odd spacing, a broken character reference …) goes to `HTMLParser`.
-_SPACE = "[ \t\n\r\f]"
-_ATTRIBUTE = rf"""{_SPACE}+([^\s"'=<>`/]+)(?:=("[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
-_TOKEN = re.compile(
-    r"""(?P<text>[^<]+)"""
-    rf"""|<(?P<start>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:{_ATTRIBUTE})*){_SPACE}*(?P<close>/?)>"""
-    rf"""|</[a-zA-Z][a-zA-Z0-9-]*{_SPACE}*>"""
-    r"""|<![dD][oO][cC][tT][yY][pP][eE][^<>]*>""")
-_ATTRIBUTES = re.compile(_ATTRIBUTE)
-_CDATA_END = {tag: re.compile(rf"</\s*{tag}\s*>", re.I) for tag in ("script", "style")}  # as HTMLParser ends them
-_CHARREF = re.compile("&#(?:[0-9]+|[xX][0-9a-fA-F]+)[^0-9a-fA-F]")
-
-
-def _plain_elements(html: str) -> list[tuple[str, dict[str, str]]] | None:
-    """The elements of a document made only of plain tokens, or None when it holds anything else."""
-    found: list[tuple[str, dict[str, str]]] = []
-    pos, end = 0, len(html)
-    match = _TOKEN.match
-    while pos < end:
-        token = match(html, pos)
-        if token is None:
-            return None
-        pos = token.end()
-        text, name, written, close = token.group("text", "start", "attrs", "close")
-        if name is None:
-            if text is not None and "&#" in text and any(
-                    not _CHARREF.match(text + "<", at.start()) for at in re.finditer("&#", text)):
-                return None  # HTMLParser reads what follows such a reference its own way
-            continue
-        attrs: dict[str, str] = {}
-        if written:
-            for attribute, value in _ATTRIBUTES.findall(written):
-                if value[:1] in ("'", '"'):
-                    value = value[1:-1]
-                # The last of a name counts; no value is "", as BeautifulSoup has it.
-                attrs[attribute.lower()] = unescape(value) if "&" in value else value
-        name = name.lower()
-        found.append((name, attrs))
-        if name in _CDATA_END and not close:  # its text runs to its end tag, unread
-            stop = _CDATA_END[name].search(html, pos)
-            if stop is None:
-                return None
-            pos = stop.end()
-    return found
-
-
 def elements(html: str) -> list[tuple[str, dict[str, str]]]:
     """Every element of an HTML fragment as (name, attributes), in document order."""
-    plain = _plain_elements(html)
-    if plain is not None:
-        return plain
+    # Always the standard tokenizer, with no quicker regular-expression path for "plain" HTML:
+    # this decides what may reach a page, so it reads markup as a parser does, and the parse
+    # of each distinct body is kept (by its text) for the ids check and the other language.
     parser = _Elements()
     try:
         parser.feed(html)
