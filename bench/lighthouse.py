@@ -32,13 +32,14 @@ ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "plugins")]
 
 from browser.browser_support import (  # noqa: E402 - needs tests/ on the path
-    CHROMIUM,
     LANG_PREFIX,
     PAGE_KINDS,
     SUBPATH,
     build_site,
     serve,
 )
+
+from ssc_deploy.screenshots import CHROMIUM  # noqa: E402
 
 LIGHTHOUSE_VERSION = "12.2.3"  # 12.8 cannot be installed from a lock; 13 needs a newer node
 LIGHTHOUSE_CLI = BENCH / "node_modules" / "lighthouse" / "cli" / "index.js"

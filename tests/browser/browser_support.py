@@ -6,7 +6,6 @@ parametrize over (page kinds, languages, variants) and the helpers.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
 from collections.abc import Callable
@@ -27,20 +26,6 @@ LANGS = ("ko", "en")
 LANG_PREFIX = {"ko": "", "en": "/en"}
 VARIANTS = ("root", "subpath")
 
-# Debian's /usr/bin/chromium is a shell wrapper; Playwright must start the binary itself.
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",  # no browser pings mixed into the site's requests
-    "--disable-component-update",
-    "--disable-sync",
-    # Every other host fails to resolve: an outside request is still seen (and fails the
-    # privacy check) but never leaves the machine and never waits on a network.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]

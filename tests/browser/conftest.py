@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from ssc_deploy.screenshots import CHROMIUM, CHROMIUM_ARGS
+
 from .browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     SUBPATH,
     TIMEOUT_MS,
     OpenPage,
