@@ -27,6 +27,19 @@ def is_main_site(settings: Any) -> bool:
     return settings["DEFAULT_LANG"] not in (settings.get("I18N_SUBSITES") or {})
 
 
+def finishes_tree(settings: Any, module: str) -> bool:
+    """True when the plugin of `module` should finish this build's tree: it is the main site,
+    and the plugin is one of this build's PLUGINS.
+
+    Pelican's signals are process-wide: once a build in a process has registered a plugin, its
+    handlers also fire for later builds in that process (the edit loop, the tests) that did not
+    ask for it.
+    """
+    package = module.split(".", 1)[0]
+    own = {str(getattr(p, "__name__", p)).split(".", 1)[0] for p in settings.get("PLUGINS") or ()}
+    return package in own and is_main_site(settings)
+
+
 def forum_settings(settings: Any) -> dict[str, Any]:
     """The FORUM settings with every default filled in."""
     return {**DEFAULTS, **(settings.get("FORUM") or {})}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from ssc_forum.settings import is_main_site
+from ssc_forum.settings import finishes_tree
 
 from .fingerprint import fingerprint_tree
 from .precompress import precompress_tree
@@ -37,7 +37,7 @@ def finish_site(pelican_obj) -> None:
     whole tree, `en/` included, on disk.
     """
     settings = pelican_obj.settings
-    if not is_main_site(settings):
+    if not finishes_tree(settings, __name__):
         return
     root = Path(pelican_obj.output_path)
     site_url = settings.get("SITEURL", "")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pelican import Pelican
 
-from ssc_forum.settings import is_main_site
+from ssc_forum.settings import finishes_tree
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def drop_unused_files(bundle: Path) -> None:
 
 def index_output(pelican: Pelican) -> None:
     """`finalized` handler: index the whole output once the main site is written."""
-    if not is_main_site(pelican.settings):
+    if not finishes_tree(pelican.settings, __name__):
         log.debug("ssc_search: sub-site %s finished; indexing waits for the main site",
                   pelican.settings["DEFAULT_LANG"])
         return

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from ssc_forum.settings import is_main_site
+from ssc_forum.settings import finishes_tree
 
 from .assets import minify_stylesheets
 from .fonts import subset_fonts
@@ -22,7 +22,7 @@ def finish_theme(pelican_obj) -> None:
     `finalized` is the last one; registered before ssc_publish, whose precompression follows.
     """
     settings = pelican_obj.settings
-    if not is_main_site(settings):
+    if not finishes_tree(settings, __name__):
         return
     output = Path(pelican_obj.output_path)
     saved = minify_stylesheets(output)
