@@ -610,10 +610,8 @@ def archive(c: Context, output: str | None = None, content: str | None = None) -
     Built with publishconf.py at the real addresses and dated with the commit, so one commit
     always gives the same file. View it with pywb or ReplayWeb.page (see docs/publishing.en.md).
     """
-    from ssc_archive.package import sha256_file
-
     path = archive_site(Path(output).absolute() if output else ARCHIVE_OUTPUT, content=_path(content, "content"))
-    print(f"sha256 {sha256_file(path)} (also in {path.name}.sha256)")
+    print(f"sha256 {deploy.sha256_file(path)} (also in {path.name}.sha256)")
     print(path)
 
 

@@ -37,6 +37,8 @@ from urllib.parse import urlsplit
 
 from wacz.main import main as wacz_main
 
+from ssc_deploy.deploy import sha256_file
+
 from . import warc
 from .captures import site_captures
 from .contenttypes import ContentTypes
@@ -170,15 +172,6 @@ def make_reproducible(src: Path, dest: Path, *, date: datetime) -> None:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    """The SHA-256 of a file, hex (what `sha256sum` prints)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def warcinfo_fields(site: SiteDescription, provenance: Provenance) -> dict[str, str]:

@@ -211,7 +211,8 @@ def rollback_tree(target: Path) -> None:
 # --- manifests ----------------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, hex (what `sha256sum` prints)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -238,7 +239,7 @@ def write_manifest(tree: Path) -> Path:
     for rel in _files(tree):
         if "\n" in rel or "\\" in rel:
             raise PublishError(f"{rel!r}: a file name with a line break or backslash cannot be published")
-        lines.append(f"{_sha256(tree / rel)}  {rel}\n")
+        lines.append(f"{sha256_file(tree / rel)}  {rel}\n")
     path = tree / MANIFEST
     path.write_text("".join(lines), encoding="utf-8")
     return path
@@ -260,7 +261,7 @@ def verify_manifest(tree: Path) -> list[str]:
     for rel, digest in listed.items():
         if rel not in present:
             problems.append(f"{rel} is missing")
-        elif _sha256(tree / rel) != digest:
+        elif sha256_file(tree / rel) != digest:
             problems.append(f"{rel} has changed")
     problems.extend(f"{rel} is not in the manifest" for rel in sorted(present - listed.keys()))
     return problems
