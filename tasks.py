@@ -11,10 +11,12 @@ the publish target and the preview address can also be given by environment vari
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -74,7 +76,17 @@ def run_pelican(settings_file: Path, output: Path, content: Path, overrides: dic
         cmd += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "plugins"),
                                                                      os.environ.get("PYTHONPATH")]))}
-    return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode == 0
+    # Its own process group: a Ctrl+C or SIGTERM sent to ours (make.py passes them on) must not
+    # reach it mid-import, where Python prints a traceback. This process stops it instead, with
+    # its workers and the English site's process, and then passes the stop on.
+    build = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    try:
+        return build.wait() == 0
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(build.pid, signal.SIGTERM)
+        build.wait()
+        raise
 
 
 def build_site(output: Path, *, settings_file: Path, content: Path, overrides: dict[str, Any] | None = None) -> Path:
