@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from markdown import Markdown
-from pelican.readers import MarkdownReader
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
 from . import addresses, characters, images, markup, schema, shortcodes, statics, streams
 from .settings import forum_settings
@@ -322,10 +322,40 @@ class _SourceReader(MarkdownReader):
     def read_text(self, source_path: str, text: str) -> tuple[str, dict[str, Any], list[str]]:
         """Rendered HTML, metadata and the raw HTML fragments Markdown passed through."""
         self._source_path = source_path
-        self._md = Markdown(**self.settings["MARKDOWN"])
-        html = self._md.convert(text)
-        meta = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
-        return html, meta, list(self._md.htmlStash.rawHtmlBlocks)
+        if not self._reusable():
+            self._md = Markdown(**self.settings["MARKDOWN"])
+            html = self._md.convert(text)
+            meta = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+            return html, meta, list(self._md.htmlStash.rawHtmlBlocks)
+        # One Markdown instance per reader, reset between files: building its extensions and
+        # parser anew for each file costs about as much as converting the file.
+        md = getattr(self, "_reused_md", None)
+        if md is None:
+            md = self._reused_md = Markdown(**self.settings["MARKDOWN"])
+        else:
+            md.reset()
+        self._md = md
+        html = md.convert(text)
+        meta = self._raw_fields(getattr(md, "Meta", {}))
+        return html, meta, list(md.htmlStash.rawHtmlBlocks)
+
+    def _reusable(self) -> bool:
+        # Pelican's metadata parser unregisters the Markdown instance's metadata reader (it may
+        # render formatted fields with it): only raw fields can share one instance.
+        return self.raw_metadata and not self.settings.get("FORMATTED_FIELDS")
+
+    def _raw_fields(self, meta: dict[str, list[str]]) -> dict[str, Any]:
+        """The fields as Pelican's parser gives them when no field is formatted, the instance kept whole."""
+        output: dict[str, Any] = {}
+        for name, value in meta.items():
+            name = name.lower()
+            if not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+                if len(value) > 1:
+                    logger.warning("Duplicate definition of `%s` for %s. Using first one.", name, self._source_path)
+                output[name] = value[0]
+            else:
+                output[name] = value if len(value) > 1 else value[0]
+        return output
 
 
 class NFCMarkdownReader(_SourceReader):
