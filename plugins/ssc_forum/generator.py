@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,8 +16,10 @@ from pelican.writers import FileOverwriteFailedError
 
 from . import addresses, exports, images, markup, model, shortcodes, timetable
 from .content import ContentError, Problem, read_content
+from .fragments import Fragments
 from .settings import forum_settings, is_main_site
 from .streams import parse_media
+from .writer import page_ids
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,7 @@ class ForumGenerator(Generator):
         # the top of a page template see the context before base.html's own `set lang` runs.
         self.context["lang"] = lang
         self.context["timetable_grids"] = timetable.grids
+        self.context["fragment"] = Fragments()
         # Before anything is written: a page that would repeat an id or write where another
         # source writes stops the build here, naming its files, never halfway through writing.
         problems = self._expand_all(content) + self._claim_outputs()
@@ -104,16 +108,39 @@ class ForumGenerator(Generator):
         template_ids = self._template_ids()
         problems = []
         for item in p.sessions + p.pages + p.cases + p.speakers:
-            item.body = shortcodes.expand(item.body, codes.get(item.source, ()), self._render_shortcode)
-            for ident in markup.duplicate_ids(item.body):
+            own = codes.get(item.source, ())
+            rendered = {code.placeholder: self._render_shortcode(code) for code in own}
+            found = self._expanded_ids(item.body, own, rendered)
+            item.body = shortcodes.expand(item.body, own, lambda code, done=rendered: done[code.placeholder])
+            for ident in markup.repeated(found):
                 problems.append(Problem(item.source, None, f"the id {ident!r} is used twice on the page "
                                         "(a shortcode or a heading repeated): links to it would break",
                                         self._id_line(item.source, ident)))
-            for ident in sorted(markup.ids(item.body) & template_ids):
+            for ident in sorted(set(found) & template_ids):
                 problems.append(Problem(item.source, None, f"the id {ident!r} is one the page itself uses: rename "
                                         "the heading or give it another id with {: #other-id }",
                                         self._id_line(item.source, ident)))
         return problems
+
+    @staticmethod
+    def _expanded_ids(body: str, codes: Iterable[shortcodes.Shortcode], rendered: dict[str, str]) -> list[str]:
+        """The ids of a body once its shortcodes are expanded, in order.
+
+        The editor's text is read by the parser (each body's parse is kept); what a shortcode
+        rendered is the theme's own escaped HTML, whose ids are found as on a written page: a whole
+        timetable is not parsed again for every page and language that shows it.
+        """
+        found: list[str] = []
+        rest = str(body)
+        for code in codes:
+            before, paragraph, after = rest.partition(f"<p>{code.placeholder}</p>")
+            if not paragraph:  # not a paragraph of its own (reported when read): nothing replaced
+                continue
+            found.extend(markup.id_sequence(before))
+            found.extend(page_ids(rendered[code.placeholder]))
+            rest = after
+        found.extend(markup.id_sequence(rest))
+        return found
 
     def _template_ids(self) -> set[str]:
         """Every literal id in the theme's page templates."""

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from . import content as content_module
-from . import model, schema
+from . import fragments, model, schema
 from .content import ContentError
 
 logger = logging.getLogger(__name__)
@@ -225,14 +225,15 @@ class LiveSite:
         from .exports import ical, schedule
 
         self._patch(content_module, "_read_file", self.files.wrap, optional=True)
+        # A part kept from another page would hide what this page reads from the dependency map.
+        self._patch(fragments.Fragments, "enabled", lambda _enabled: False)
         self._patch(Writer, "write_file", self._wrap_write_file)
         self._patch(exports, "_write", self._wrap_export_write)
         self._patch(ical, "_event", self._wrap_ical_event, optional=True)
         self._patch(ical, "_calendar", self._wrap_ical_calendar, optional=True)
         self._patch(schedule, "_event", self._wrap_schedule_event, optional=True)
         # Pure functions of the (expanded) body, which parse every item's body on every update otherwise.
-        self._patch(markup, "duplicate_ids", self._kept_by_text, optional=True)
-        self._patch(markup, "ids", self._kept_by_text, optional=True)
+        self._patch(markup, "id_sequence", self._kept_by_text, optional=True)
         signals.all_generators_finalized.connect(self._on_generators)
         self._undo.append(lambda: signals.all_generators_finalized.disconnect(self._on_generators))
 

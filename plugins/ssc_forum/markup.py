@@ -224,20 +224,30 @@ def check_html(body: str, raw_fragments: Iterable[str] = ()) -> list[Finding]:
     return raw + extra
 
 
+def id_sequence(html: str) -> tuple[str, ...]:
+    """Every id of an HTML fragment in document order, a repeated one as often as it is given."""
+    return _body(html).ids
+
+
 def ids(html: str) -> set[str]:
     """Every id in an HTML fragment."""
-    return set(_body(html).ids)
+    return set(id_sequence(html))
+
+
+def repeated(sequence: Iterable[str]) -> list[str]:
+    """The ids given more than once in a sequence, in order of their second use."""
+    seen: set[str] = set()
+    again: list[str] = []
+    for ident in sequence:
+        if ident in seen and ident not in again:
+            again.append(ident)
+        seen.add(ident)
+    return again
 
 
 def duplicate_ids(html: str) -> list[str]:
     """Ids used more than once in an HTML fragment, in order of their second use."""
-    seen: set[str] = set()
-    repeated: list[str] = []
-    for ident in _body(html).ids:
-        if ident in seen and ident not in repeated:
-            repeated.append(ident)
-        seen.add(ident)
-    return repeated
+    return repeated(id_sequence(html))
 
 
 class LineFinder:

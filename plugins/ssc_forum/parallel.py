@@ -44,7 +44,7 @@ _child: int | None = None  # the process writing the sub-site, in the parent
 _in_child = False
 _prepared: dict[tuple[str, str], tuple[bytes, Any]] = {}  # (file, rel) -> (hash of its bytes, FileRead)
 _todo: list[tuple[Path, str]] = []
-ID_CHECKS = ("duplicate_ids", "ids")
+ID_CHECKS = ("id_sequence",)
 """Functions of `markup` the forum runs on every body after its shortcodes are expanded."""
 _ids_by_text: dict[str, dict[str, Any]] = {}  # a rendered body -> what each ID_CHECKS function gives for it
 

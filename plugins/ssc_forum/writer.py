@@ -22,6 +22,7 @@ from typing import Any
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from . import markup
 from .content import ContentError, Problem
 
 
@@ -49,16 +50,18 @@ class _PlainTextItem:
 _ID_RE = re.compile(r"""<[a-zA-Z][^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
 
+def page_ids(page: str) -> list[str]:
+    """Every id of the theme's own HTML (a page or a fragment the theme rendered), in order.
+
+    The theme's output escapes all text, so each id attribute is found by its pattern; text an
+    editor wrote is read by the parser instead (`markup`).
+    """
+    return [next(g for g in match.groups() if g is not None) for match in _ID_RE.finditer(page)]
+
+
 def duplicate_ids(page: str) -> list[str]:
     """Ids given to more than one element of a written page, in order."""
-    seen: set[str] = set()
-    repeated: list[str] = []
-    for match in _ID_RE.finditer(page):
-        ident = next(g for g in match.groups() if g is not None)
-        if ident in seen and ident not in repeated:
-            repeated.append(ident)
-        seen.add(ident)
-    return repeated
+    return markup.repeated(page_ids(page))
 
 
 class _CheckedPage:
