@@ -10,11 +10,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from markdown.extensions.toc import slugify
-from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.writers import FileOverwriteFailedError
 
-from . import addresses, exports, images, markup, model, shortcodes, timetable
+from . import addresses, exports, images, markup, model, shortcodes, timetable, translations
 from .content import ContentError, Problem, read_content
 from .fragments import Fragments
 from .settings import forum_settings, is_main_site
@@ -198,9 +197,9 @@ class ForumGenerator(Generator):
     def generate_output(self, writer) -> None:
         """Write home, timetable, index pages, one page per item, search, 404 and the exports."""
         p = self.programme
-        # Markdown output is trusted: it comes from our own files through the Markdown reader.
-        for item in p.sessions + p.pages + p.cases + p.speakers:
-            item.body = Markup(item.body)
+        translations.keep_messages(self.env)  # i18n-subsites has installed this language's messages
+        # Bodies are the Markdown reader's checked output, marked safe where the templates print
+        # them (`|safe`): a Markup copy of every body kept here would hold each body twice.
         for page in addresses.FIXED_PAGES:
             self._write(writer, page.save_as, page.template, page.url, page_kind=page.kind)
         for kind, items in (("session", p.sessions), ("speaker", p.speakers), ("case", p.cases), ("page", p.pages)):
