@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from bs4 import ParserRejectedMarkup
-
 # What Python-Markdown (with `extra` and `toc`) writes from Markdown syntax.
 MARKDOWN_ELEMENTS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -114,6 +112,10 @@ class _Elements(HTMLParser):
         self.elements.append((tag, found))
 
 
+class MarkupRejected(ValueError):
+    """The tokenizer gave up on the markup (BeautifulSoup raises its ParserRejectedMarkup there)."""
+
+
 def elements(html: str) -> list[tuple[str, dict[str, str]]]:
     """Every element of an HTML fragment as (name, attributes), in document order."""
     # Always the standard tokenizer, with no quicker regular-expression path for "plain" HTML:
@@ -124,7 +126,7 @@ def elements(html: str) -> list[tuple[str, dict[str, str]]]:
         parser.feed(html)
         parser.close()
     except AssertionError as exc:  # the tokenizer gives up on some broken declarations, as in BeautifulSoup
-        raise ParserRejectedMarkup(exc) from exc
+        raise MarkupRejected(exc) from exc
     return parser.elements
 
 
