@@ -448,7 +448,7 @@ FORUM_STEPS = (
     ("timetable", "grids", "timetable_grids"),
     ("exports", "write_all", "exports"),
     # The steps of the exports; write_all reaches them through these module attributes.
-    ("exports.ical", "calendars", "export:calendars"),
+    ("exports.ical", "_assemble", "export:calendars"),
     ("exports.ical", "_event", "ical:event"),
     ("exports.ical", "_timezone_bytes", "ical:vtimezone"),
     ("exports", "schedule_data", "export:schedule_data"),
@@ -729,9 +729,9 @@ def _print_plugin_share(r: dict[str, Any]) -> None:
         key = writes[kind]
         print(f"      {kind:<10} {calls[key]:>6} pages {t[key]:>8.2f} s  {1000 * t[key] / calls[key]:>8.2f} ms/page")
     print(f"    exports (ical, schedule.xml/json)              {pct(t.get('exports', 0))}")
-    for key, label in (("export:calendars", "ical.calendars (schedule.ics, one per session)"),
-                       ("ical:event", "  of which ical._event (each event, once)"),
-                       ("ical:vtimezone", "  of which the VTIMEZONE (cached)"),
+    for key, label in (("export:calendars", "ical._assemble (schedule.ics, one per session)"),
+                       ("ical:event", "ical._event (each event, once)"),
+                       ("ical:vtimezone", "the VTIMEZONE (cached)"),
                        ("export:schedule_data", "schedule_data (frab structure)"),
                        ("export:schedule_xml", "schedule_xml.render"),
                        ("export:schedule_json", "schedule_json.render")):
@@ -748,7 +748,7 @@ def _print_plugin_share(r: dict[str, Any]) -> None:
     print(f"  Each language site's generator reads and checks the files of both languages ({len(reads)} reads).")
     # A single step (not a sum of steps) taking this much of the build is a hot spot worth a look.
     leaves = {"read_content": "read_content", "model_build": "model.build", "expand_shortcodes": "_expand_all",
-              "export:calendars": "ical.calendars", "ical:event": "ical._event",
+              "export:calendars": "ical._assemble", "ical:event": "ical._event",
               **{k: f"_write of {k.split(':', 1)[1]} pages" for k in writes.values()}}
     for key, label in leaves.items():
         share = t.get(key, 0) / build

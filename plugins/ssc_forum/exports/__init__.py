@@ -38,8 +38,8 @@ def write_all(programme: Programme, generator: Any) -> None:
     root = Path(generator.output_path)
     whole, each = ical.calendars(programme, site)
     _write(root, "schedule.ics", whole)
-    for session in programme.sessions:
-        _write(root, ical.session_path(session), each[session.slug])
+    for session, calendar in each:
+        _write(root, ical.session_path(session), calendar)
     data = schedule_data(programme, site)
     _write(root, "schedule.xml", schedule_xml.render(data))
     _write(root, "schedule.json", schedule_json.render(data))

@@ -9,6 +9,7 @@ the earlier, in its language) instead of every session twice at the same hour.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
@@ -94,13 +95,17 @@ def _assemble(cal: Calendar, components: list[bytes]) -> bytes:
     return head[: -len(_END)] + b"".join(components) + _END
 
 
-def calendars(programme: Programme, site: Site) -> tuple[bytes, dict[str, bytes]]:
-    """The whole programme's calendar and each session's own, by slug."""
+def calendars(programme: Programme, site: Site) -> tuple[bytes, Iterator[tuple[Session, bytes]]]:
+    """The whole programme's calendar, and each session with its own (made as they are taken).
+
+    One at a time: at 1,600 sessions, holding every session's file at once would add megabytes
+    to the build's peak memory for files written one after another.
+    """
     tz = _timezone_bytes(programme)
     events = {s.slug: _event(s, programme, site).to_ical() for s in programme.sessions}
     whole = _assemble(_calendar(programme, site, site.title), [tz, *events.values()])
-    each = {s.slug: _assemble(_calendar(programme, site, f"{s.title} · {site.title}"), [tz, events[s.slug]])
-            for s in programme.sessions}
+    each = ((s, _assemble(_calendar(programme, site, f"{s.title} · {site.title}"), [tz, events[s.slug]]))
+            for s in programme.sessions)
     return whole, each
 
 
