@@ -3,6 +3,7 @@
 
     python3 make.py build         create or update .venv from requirements.txt, then `invoke build`
     python3 make.py test [ARGS]   the same .venv (and `npm ci` when needed), then `pytest ARGS`
+                                  (on every core, with pytest-xdist, unless ARGS say -n or -p no:xdist)
     python3 make.py TASK [ARGS]   any other invoke task, e.g. `python3 make.py preview`
 
 The virtual environment is (re)installed only when requirements.txt changed since the last
@@ -149,6 +150,35 @@ def invoke_args(task: str, args: list[str]) -> list[str]:
     return [task, *args]
 
 
+# Options after which the run stays in one process: the caller chose the workers, or debugs.
+_OWN_PROCESS_OPTIONS = ("-n", "--numprocesses", "--dist", "--pdb", "--trace")
+
+
+def worker_count() -> int:
+    """How many pytest-xdist workers `make.py test` starts: one per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def pytest_args(args: list[str], workers: int | None = None) -> list[str]:
+    """pytest's arguments for `make.py test ARGS`: ARGS, run on every core unless they say otherwise.
+
+    Most tests keep one core busy at a time (a build, a page in Chromium), so by default the
+    suite runs in pytest-xdist workers, one per core (`--dist loadgroup`: tests marked with one
+    `xdist_group` share a worker and so its expensive fixtures). ARGS that choose the workers
+    (`-n`, `--dist`, `-p no:xdist`) or debug (`--pdb`, `--trace`) are passed on alone, and so
+    is everything on a single core.
+    """
+    workers = worker_count() if workers is None else workers
+    chosen = any(arg.split("=")[0] in _OWN_PROCESS_OPTIONS or arg.startswith("-n") for arg in args)
+    no_xdist = any(a == "no:xdist" or a == "-pno:xdist" for a in args)
+    if chosen or no_xdist or workers < 2:
+        return list(args)
+    return ["-n", str(workers), "--dist", "loadgroup", *args]
+
+
 def main(argv: list[str]) -> int:
     """Entry point: `build`, `test` or any invoke task, with its arguments."""
     if sys.version_info < MIN_PYTHON:
@@ -160,7 +190,7 @@ def main(argv: list[str]) -> int:
     task, args = argv[0], argv[1:]
     if task == "test":
         ensure_node_modules()
-        return call([str(python), "-m", "pytest", *args])
+        return call([str(python), "-m", "pytest", *pytest_args(args)])
     return call([str(python), "-m", "invoke", *invoke_args(task, args)])
 
 

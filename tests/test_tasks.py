@@ -246,6 +246,17 @@ def test_make_runs_npm_ci_only_for_a_new_lock(make, tmp_path: Path) -> None:
     assert make.node_modules_stale(tmp_path)
 
 
+def test_make_test_runs_on_every_core_unless_told_otherwise(make) -> None:
+    spread = ["-n", "2", "--dist", "loadgroup"]
+    assert make.pytest_args([], workers=2) == spread
+    assert make.pytest_args(["tests/test_site.py", "-x"], workers=2) == [*spread, "tests/test_site.py", "-x"]
+    for own in (["-n", "4"], ["-n4"], ["--numprocesses=3"], ["-p", "no:xdist"], ["-pno:xdist"], ["--pdb"],
+                ["--dist", "load"]):
+        assert make.pytest_args(["tests", *own], workers=2) == ["tests", *own], own
+    assert make.pytest_args(["tests"], workers=1) == ["tests"], "one core: no workers to spread over"
+    assert make.worker_count() >= 1
+
+
 def test_make_uses_only_the_standard_library() -> None:
     source = (REPO / "make.py").read_text(encoding="utf-8")
     imported = set(re.findall(r"^(?:import|from) (\w+)", source, flags=re.M))

@@ -12,6 +12,7 @@ host is caught (the request is recorded) and nothing leaves the machine.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -58,16 +59,21 @@ def subpath_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
     If the Nu Html Checker is wanted in this session it starts on this build as soon as
     the build exists, so that its JVM works on the second core while the browser tests
-    run (see `vnu_report`).
+    run (see `vnu_report`). Under pytest-xdist the second core already runs a worker of
+    its own, and a worker cannot know in advance whether it will be sent the check, so
+    there the checker starts when the check asks for it.
     """
-    wants_vnu = any("vnu_report" in getattr(item, "fixturenames", ()) for item in request.session.items)
+    in_xdist_worker = "PYTEST_XDIST_WORKER" in os.environ
+    wants_vnu = not in_xdist_worker and any(
+        "vnu_report" in getattr(item, "fixturenames", ()) for item in request.session.items
+    )
     for site in _site(tmp_path_factory, "subpath", SUBPATH):
-        job = start_vnu(site.html_files(), site.output.parent / "vnu.json") if wants_vnu else None
-        if job:
-            _VNU_JOBS[site.output] = job
+        if wants_vnu:
+            _VNU_JOBS[site.output] = start_vnu(site.html_files(), site.output.parent / "vnu.json")
         try:
             yield site
         finally:
+            job = _VNU_JOBS.pop(site.output, None)
             if job:
                 job.stop()
 
@@ -102,7 +108,12 @@ _VNU_JOBS: dict[Path, VnuJob] = {}
 @pytest.fixture(scope="session")
 def vnu_report(subpath_site: Site) -> tuple[int, str]:
     """Exit code and JSON report of the one vnu run over every page of the published build."""
-    return _VNU_JOBS[subpath_site.output].result()
+    job = _VNU_JOBS.get(subpath_site.output)
+    if job is None:  # not started with the build (see `subpath_site`): start it now
+        job = _VNU_JOBS[subpath_site.output] = start_vnu(
+            subpath_site.html_files(), subpath_site.output.parent / "vnu.json"
+        )
+    return job.result()
 
 
 # --- the browser ---------------------------------------------------------------------------
