@@ -146,8 +146,13 @@ def test_edits_in_a_loop_give_the_same_tree_as_a_full_build(live) -> None:
     _assert_same_as_full_build(site, content, tmp / "ref-3", "a deletion, a mistake, a news item and a page")
 
 
-def test_parallel_build_is_byte_identical_to_the_single_process_build(tmp_path: Path) -> None:
-    """`python -m ssc_forum.parallel` (what `invoke build` runs) writes what `pelican` writes, in two processes."""
+@pytest.mark.parametrize("per_process", [None, 10], ids=["default", "pages written in turns of 10"])
+def test_parallel_build_is_byte_identical_to_the_single_process_build(tmp_path: Path, per_process) -> None:
+    """`python -m ssc_forum.parallel` (what `invoke build` runs) writes what `pelican` writes, in two processes.
+
+    With FORUM_PAGES_PER_PROCESS at 10, each language site's pages are written by short-lived
+    processes in turns (as at scale), the exports by one more.
+    """
     import os
     import subprocess
     import sys
@@ -155,6 +160,8 @@ def test_parallel_build_is_byte_identical_to_the_single_process_build(tmp_path: 
     content = copy_content(tmp_path)
     plugins = ["-e", f"PLUGINS={json.dumps(_plugins())}"]
     single = run_pelican(content, tmp_path / "single", *plugins)
+    if per_process:  # one -e for all settings: a second -e replaces the first
+        plugins.append(f"FORUM_PAGES_PER_PROCESS={per_process}")
     assert single.returncode == 0, single.stdout + single.stderr
     both = subprocess.run(
         [sys.executable, "-m", "ssc_forum.parallel", str(content), "-s", str(ROOT / "pelicanconf.py"),
@@ -164,6 +171,11 @@ def test_parallel_build_is_byte_identical_to_the_single_process_build(tmp_path: 
     )
     assert both.returncode == 0, both.stdout[-3000:] + both.stderr[-3000:]
     assert re.search(r"the en site is written by process \d+", both.stdout + both.stderr), "no process was forked"
+    turns = re.findall(r"ssc_forum: (\d+) pages written by (\d+) processes in turns", both.stdout + both.stderr)
+    if per_process:
+        assert len(turns) == 2 and all(int(n) > 20 and int(t) == -(-int(n) // per_process) for n, t in turns), turns
+    else:
+        assert turns == []  # the real site is smaller than one turn
     a, b = snapshot(tmp_path / "single"), snapshot(tmp_path / "both")
     assert len(a) > 100
     assert sorted(set(a) ^ set(b)) == [], "the two builds wrote different files"

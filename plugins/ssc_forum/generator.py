@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from markdown.extensions.toc import slugify
 from pelican.generators import Generator
 from pelican.writers import FileOverwriteFailedError
 
-from . import addresses, exports, images, markup, model, shortcodes, timetable, translations
+from . import addresses, batches, exports, images, markup, model, shortcodes, timetable, translations
 from .content import ContentError, Problem, read_content
 from .fragments import Fragments
 from .settings import forum_settings, is_main_site
@@ -200,12 +201,12 @@ class ForumGenerator(Generator):
         translations.keep_messages(self.env)  # i18n-subsites has installed this language's messages
         # Bodies are the Markdown reader's checked output, marked safe where the templates print
         # them (`|safe`): a Markup copy of every body kept here would hold each body twice.
-        for page in addresses.FIXED_PAGES:
-            self._write(writer, page.save_as, page.template, page.url, page_kind=page.kind)
+        jobs = [partial(self._write, writer, page.save_as, page.template, page.url, page_kind=page.kind)
+                for page in addresses.FIXED_PAGES]
         for kind, items in (("session", p.sessions), ("speaker", p.speakers), ("case", p.cases), ("page", p.pages)):
-            for item in items:
-                self._write(writer, item.url + "index.html", kind, item.url, item.source, page_kind=kind, item=item)
-        exports.write_all(p, self)
+            jobs.extend(partial(self._write, writer, item.url + "index.html", kind, item.url, item.source,
+                                page_kind=kind, item=item) for item in items)
+        batches.run(jobs, alone=[partial(exports.write_all, p, self)])
         if is_main_site(self.settings):
             # The main site is the root of the whole tree; both languages show the same files.
             images.write_all(p, Path(self.settings["PATH"]), Path(self.output_path))

@@ -33,8 +33,8 @@ from typing import Any
 
 from pelican import Pelican, signals
 
+from . import batches, markup, schema
 from . import content as content_module
-from . import markup, schema
 from .settings import is_main_site
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,9 @@ _prepared: dict[tuple[str, str], tuple[bytes, Any]] = {}  # (file, rel) -> (hash
 _todo: list[tuple[Path, str]] = []
 ID_CHECKS = ("id_sequence",)
 """Functions of `markup` the forum runs on every body after its shortcodes are expanded."""
+PAGES_PER_PROCESS = 700
+"""Pages each short-lived writing process takes (`batches`): at 1,600 sessions, four turns a language.
+The setting FORUM_PAGES_PER_PROCESS overrides it (0: every page in the language site's own process)."""
 _ids_by_text: dict[str, dict[str, Any]] = {}  # a rendered body -> what each ID_CHECKS function gives for it
 
 
@@ -148,6 +151,7 @@ class ParallelPelican(Pelican):
         main = is_main_site(self.settings)
         if main:
             _child = None
+            batches.PAGES_PER_PROCESS = int(self.settings.get("FORUM_PAGES_PER_PROCESS", PAGES_PER_PROCESS))
             signals.all_generators_finalized.connect(_remember_generators)
             if prepare_markdown(self.settings):
                 _install_prepared()
@@ -162,6 +166,7 @@ class ParallelPelican(Pelican):
             raise
         finally:
             if main:
+                batches.PAGES_PER_PROCESS = None
                 _prepared.clear()
                 _ids_by_text.clear()
                 for module, name, wrapper in ((content_module, "_read_file", "prepared"),
@@ -198,7 +203,7 @@ class ParallelPelican(Pelican):
         pid = os.fork()
         if pid == 0:  # the child writes this sub-site and leaves in run()
             _in_child = True
-            _fresh_console_locks()
+            fresh_console_locks()
             return writer
         _child = pid
         logger.info("ssc_forum: the %s site is written by process %d", self.settings["DEFAULT_LANG"], pid)
@@ -207,7 +212,7 @@ class ParallelPelican(Pelican):
         return writer
 
 
-def _fresh_console_locks() -> None:
+def fresh_console_locks() -> None:
     """New locks for Pelican's console in the child: the spinner's thread, which is not forked, may hold them."""
     import threading
 

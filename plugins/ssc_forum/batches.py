@@ -1,0 +1,92 @@
+"""Writing a language site's pages in turns of short-lived processes, to keep each process small.
+
+Rendering thousands of pages leaves the process that does it larger than the model it renders:
+the interpreter keeps the memory of each page's short-lived objects for reuse rather than giving
+it back (at 1,600 sessions, about 30 MB a language site). When `PAGES_PER_PROCESS` is set (the
+two-core build sets it, `parallel.ParallelPelican`), the pages are written by forked processes
+in turns, one after another, each taking that many pages and ending when they are written: its
+memory goes with it. The pages are the same, written by the same code from the same model;
+only where the garbage of writing them lives changes.
+
+A content mistake found while writing (an id used twice on a page) reaches the parent as the same
+`ContentError`, naming the file; any other failure is printed by the process it happened in and
+stops the build.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from .content import ContentError
+
+logger = logging.getLogger(__name__)
+
+PAGES_PER_PROCESS: int | None = None
+"""Pages (and export jobs) one forked process writes; None writes everything in this process."""
+
+
+def run(jobs: Sequence[Callable[[], None]], alone: Sequence[Callable[[], None]] = ()) -> None:
+    """Run each writing job, in this process or in turns of forked ones.
+
+    `alone` are jobs that need much memory while they run (the exports hold the whole schedule):
+    in turns, each has a process of its own, so that no process pays for pages and them at once.
+    """
+    size = PAGES_PER_PROCESS
+    if not size or len(jobs) <= size or not hasattr(os, "fork"):
+        for job in (*jobs, *alone):
+            job()
+        return
+    turns = -(-len(jobs) // size)
+    logger.info("ssc_forum: %d pages written by %d processes in turns, then %d export job(s)", len(jobs), turns,
+                len(alone))
+    bounds = [len(jobs) * i // turns for i in range(turns + 1)]
+    for start, stop in zip(bounds, bounds[1:], strict=False):
+        _in_child(jobs[start:stop])
+    for job in alone:
+        _in_child([job])
+
+
+def _in_child(jobs: Sequence[Callable[[], None]]) -> None:
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: write, report a content mistake to the parent, leave
+        os.close(read_end)
+        from .parallel import fresh_console_locks
+
+        fresh_console_locks()
+        status, report = 0, b""
+        try:
+            for job in jobs:
+                job()
+        except ContentError as exc:
+            status, report = 1, pickle.dumps(exc.problems)
+        except BaseException:  # whatever it is, the parent must learn that the turn failed
+            traceback.print_exc()
+            status = 2
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(report)
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        report = pipe.read()
+    _, wait_status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(wait_status)
+    if code == 0:
+        return
+    from .generator import _forget_unfinished_subsites
+
+    _forget_unfinished_subsites()
+    if code == 1 and report:
+        raise ContentError(pickle.loads(report))  # our own child's problems, through our own pipe
+    raise SystemExit(f"ERROR: writing pages failed in process {pid} (its messages are above); the output is "
+                     "incomplete")
