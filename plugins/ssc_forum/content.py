@@ -459,13 +459,19 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
 _CACHE: dict[tuple, Content] = {}
 
 
+def _name(file: Path) -> str:
+    # Files of one folder sort by name as paths do, without comparing paths part by part
+    # (at 5,000 files, a third of a second each time the content is looked at).
+    return file.name
+
+
 def _fingerprint(content_path: Path, programme: str, settings: dict[str, Any] | None = None) -> tuple:
     """What the content looks like on disk: every file's path, size and modification time."""
     files = [content_path / programme]
     for ctype in schema.CONTENT_TYPES:
         folder = content_path / ctype.folder
         if folder.is_dir():
-            files.extend(sorted(folder.glob("*.md")))
+            files.extend(sorted(folder.glob("*.md"), key=_name))  # one folder: by name
     stats = []
     for file in files:
         try:
@@ -529,7 +535,8 @@ def _read_content(settings: dict[str, Any]) -> Content:
 
     for ctype in schema.CONTENT_TYPES:
         folder = content_path / ctype.folder
-        files = sorted(f for f in folder.glob("*.md") if not f.name.startswith(".")) if folder.is_dir() else []
+        found = folder.glob("*.md") if folder.is_dir() else ()
+        files = sorted((f for f in found if not f.name.startswith(".")), key=_name)
         for file in files:
             # Named from the project's root (content/sessions/…), as editors see the file.
             rel = f"{content_path.name}/{file.relative_to(content_path).as_posix()}"

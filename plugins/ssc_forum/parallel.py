@@ -92,7 +92,7 @@ def prepare_markdown(settings: dict[str, Any], workers: int = 2) -> int:
     for ctype in schema.CONTENT_TYPES:
         folder = content_path / ctype.folder
         if folder.is_dir():
-            for file in sorted(folder.glob("*.md")):
+            for file in sorted(folder.glob("*.md"), key=lambda f: f.name):
                 if file.is_file() and not file.is_symlink() and not file.name.startswith("."):
                     _todo.append((file, f"{content_path.name}/{file.relative_to(content_path).as_posix()}"))
     if len(_todo) < 2 * workers:
