@@ -25,6 +25,27 @@ from ssc_publish.revision import build_revision  # noqa: E402
 os.environ.setdefault("SSC_REVISION", build_revision(ROOT))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup`, name each test's `xdist_group` in its node id, as pytest-xdist means to.
+
+    pytest-xdist 3.8 writes the group into `item._nodeid`, which pytest 9 no longer reads (the id
+    is `item._id`), so its scheduler never saw a group and spread a group's tests over the workers,
+    each then making the group's builds again. This does the same renaming on the new attribute;
+    it does nothing once pytest-xdist does it itself.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                        for mark in item.iter_markers("xdist_group")})
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):
+            item._id = coerce_node_id(item.nodeid + suffix)
+
+
 def build(output: Path, **overrides: Any) -> Path:
     """Build the site with pelicanconf.py (plus overrides) into `output`, in this process.
 
@@ -74,8 +95,17 @@ def soup(path: Path) -> BeautifulSoup:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once for the whole test session."""
+    """The real site, built once for the whole test session (read-only: the browser checks serve it too)."""
     return build(tmp_path_factory.mktemp("real") / "output")
+
+
+@pytest.fixture(scope="session")
+def subpath_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site built for the sub-path it is published under (SITEURL /ssc2020), once per session.
+
+    Read-only to its users, like `site`: the browser checks serve this very tree.
+    """
+    return build(tmp_path_factory.mktemp("real-subpath") / "output", SITEURL="/ssc2020")
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,9 @@ from archive_helpers import REPO, SITE_URL, Archive, made_archive, rebuild_tree,
 from ssc_archive import captures, contenttypes, package, provenance
 from ssc_deploy import nginx
 
+# The package is made once per process (archive_helpers): its tests share one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("archive")
+
 WACZ = str(REPO / ".venv" / "bin" / "wacz")
 NAME = re.compile(r"^ssc2020-(\d{8})-([0-9a-f]{7})(-modified)?\.wacz$")
 SUBPATH = urlsplit(SITE_URL).path

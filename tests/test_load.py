@@ -13,10 +13,14 @@ from publish_helpers import REPO, subpath_output
 
 from ssc_deploy import nginx
 
-pytestmark = pytest.mark.skipif(
-    (shutil.which("wrk") is None or nginx.nginx_binary() is None) and not os.environ.get("CI"),
-    reason="the load benchmark needs wrk and nginx (Debian packages wrk, nginx)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        (shutil.which("wrk") is None or nginx.nginx_binary() is None) and not os.environ.get("CI"),
+        reason="the load benchmark needs wrk and nginx (Debian packages wrk, nginx)",
+    ),
+    # The publishing builds are made once per process (publish_helpers): their tests share one pytest-xdist worker.
+    pytest.mark.xdist_group("publish-builds"),
+]
 
 
 def test_quick_load_run_reports_rate_and_latency_for_both_languages() -> None:

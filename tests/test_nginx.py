@@ -20,8 +20,12 @@ from publish_helpers import subpath_output
 from ssc_deploy import nginx
 
 # Skipped on a developer's machine without nginx; on CI (CI=true) a missing nginx is an error.
-pytestmark = pytest.mark.skipif(nginx.nginx_binary() is None and not os.environ.get("CI"),
-                                reason="nginx is not installed (Debian package nginx)")
+pytestmark = [
+    pytest.mark.skipif(nginx.nginx_binary() is None and not os.environ.get("CI"),
+                       reason="nginx is not installed (Debian package nginx)"),
+    # The publishing builds are made once per process (publish_helpers): their tests share one pytest-xdist worker.
+    pytest.mark.xdist_group("publish-builds"),
+]
 
 
 @dataclass

@@ -22,6 +22,9 @@ from publish_helpers import REPO, subpath_output, workdir
 import tasks
 from ssc_deploy import ci_reports, devserver, smoke
 
+# The publishing builds are made once per process (publish_helpers): their tests share one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("publish-builds")
+
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 GITLAB_CI = REPO / ".gitlab-ci.yml"
 PRE_COMMIT = REPO / ".pre-commit-config.yaml"

@@ -32,6 +32,9 @@ from publish_helpers import (
 import tasks
 from ssc_deploy import deploy, sanity
 
+# The publishing builds are made once per process (publish_helpers): their tests share one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("publish-builds")
+
 # Skipped on a developer's machine without rsync; on CI (CI=true) a missing rsync is an error.
 needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None and not os.environ.get("CI"),
                                  reason="rsync is not installed (Debian package rsync)")

@@ -10,6 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 from publish_helpers import SITE_URL, html_pages, own_url, published
 
+# The publishing builds are made once per process (publish_helpers): their tests share one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("publish-builds")
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

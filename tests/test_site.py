@@ -171,8 +171,8 @@ def test_markup_in_metadata_is_escaped(tmp_path):
         assert "Data &amp; &#34;Cities&#34; &lt;script&gt;" in listing, rel
 
 
-def test_sub_path_build_links_stay_under_the_sub_path(tmp_path):
-    out = build(tmp_path / "out", SITEURL="/ssc2020")
+def test_sub_path_build_links_stay_under_the_sub_path(subpath_build):
+    out = subpath_build
     for path in all_html(out):
         doc = soup(path)
         for tag in doc.find_all(href=True) + doc.find_all(src=True):

@@ -11,6 +11,9 @@ from publish_helpers import SITE_URL, html_pages, own_url, published, subpath_ou
 
 from ssc_publish.sitemap import SITEMAP_NS, XHTML_NS, render_robots
 
+# The publishing builds are made once per process (publish_helpers): their tests share one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("publish-builds")
+
 NS = {"sm": SITEMAP_NS, "xhtml": XHTML_NS}
 
 

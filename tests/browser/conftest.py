@@ -1,8 +1,9 @@
 """Fixtures for the browser checks: built sites, local HTTP servers, one Chromium.
 
 The site is built twice per test session, once for the root (`SITEURL = ""`) and once
-for the sub-path it is published under (`/ssc2020`); the small fixture forum, which
-has videos, is built once more when a video test runs. Each build is served over HTTP on
+for the sub-path it is published under (`/ssc2020`): the session's builds `site` and
+`subpath_build` (tests/conftest.py), which the other tests read too; the small fixture
+forum, which has videos, is built once more when a video test runs. Each build is served over HTTP on
 127.0.0.1 the way the production server serves it: the sub-path build answers only
 under `/ssc2020/`, so a link that forgets the sub-path fails. One Chromium (Debian's,
 driven by Playwright) serves every test; each test opens its own context. Chromium is
@@ -35,10 +36,7 @@ from .browser_support import (
 )
 
 
-def _site(tmp_path_factory: pytest.TempPathFactory, name: str, prefix: str, **overrides: Any) -> Iterator[Site]:
-    base = tmp_path_factory.mktemp(name)
-    output = base / "output"
-    build_site(output, prefix, **overrides)
+def _served(name: str, output: Path, prefix: str) -> Iterator[Site]:
     server, origin = serve(output, prefix)
     try:
         yield Site(name=name, output=output, origin=origin, prefix=prefix)
@@ -47,15 +45,21 @@ def _site(tmp_path_factory: pytest.TempPathFactory, name: str, prefix: str, **ov
         server.server_close()
 
 
-@pytest.fixture(scope="session")
-def root_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The site built for and served at the server's root."""
-    yield from _site(tmp_path_factory, "root", "")
+def _site(tmp_path_factory: pytest.TempPathFactory, name: str, prefix: str, **overrides: Any) -> Iterator[Site]:
+    output = tmp_path_factory.mktemp(name) / "output"
+    build_site(output, prefix, **overrides)
+    yield from _served(name, output, prefix)
 
 
 @pytest.fixture(scope="session")
-def subpath_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The site as published: built with SITEURL /ssc2020 and served only under /ssc2020/.
+def root_site(site: Path) -> Iterator[Site]:
+    """The site built for and served at the server's root: the session's real build (`site`)."""
+    yield from _served("root", site, "")
+
+
+@pytest.fixture(scope="session")
+def subpath_site(request: pytest.FixtureRequest, subpath_build: Path) -> Iterator[Site]:
+    """The site as published: built with SITEURL /ssc2020 (`subpath_build`) and served only under /ssc2020/.
 
     If the Nu Html Checker is wanted in this session it starts on this build as soon as
     the build exists, so that its JVM works on the second core while the browser tests
@@ -67,7 +71,7 @@ def subpath_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     wants_vnu = not in_xdist_worker and any(
         "vnu_report" in getattr(item, "fixturenames", ()) for item in request.session.items
     )
-    for site in _site(tmp_path_factory, "subpath", SUBPATH):
+    for site in _served("subpath", subpath_build, SUBPATH):
         if wants_vnu:
             _VNU_JOBS[site.output] = start_vnu(site.html_files(), site.output.parent / "vnu.json")
         try:

@@ -27,6 +27,9 @@ from archive_helpers import SITE_URL, Archive, made_archive, workdir
 
 from .browser_support import LANG_PREFIX, LANGS, PAGE_KINDS, OpenPage, Visit
 
+# The package is made once per process (archive_helpers): its tests share one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("archive")
+
 BIN = Path(sys.executable).parent
 COLLECTION = "ssc"
 REPLAY_PREFIX = re.compile(rf"^http://127\.0\.0\.1:\d+/{COLLECTION}/\d{{14}}[a-z]{{0,2}}_?/")
