@@ -5,6 +5,7 @@ second a language): the timetable page, a page showing all days and a page showi
 the same HTML on the page. Templates wrap such a part in `{% call fragment(name, *key) %}`: the
 first page renders it, the others take it. The key must name everything the part shows besides
 the language site's own settings and programme (a new `Fragments` is made with each programme).
+The edit loop counts a page showing such a part as reading its language's whole programme.
 """
 
 from __future__ import annotations
@@ -16,16 +17,11 @@ from typing import Any
 class Fragments:
     """The rendered parts of one language site's pages, by name and key."""
 
-    enabled = True
-    """False where each rendering must read the model itself (the edit loop records what each page reads)."""
-
     def __init__(self) -> None:
         self._kept: dict[tuple[Hashable, ...], Any] = {}
 
     def __call__(self, *key: Hashable, caller: Callable[[], Any]) -> Any:
         """What `caller` renders for `key`, rendered the first time only."""
-        if not self.enabled:
-            return caller()
         if key not in self._kept:
             self._kept[key] = caller()
         return self._kept[key]

@@ -197,7 +197,7 @@ class LiveSite:
         self._root: Path = self.output
         self._only: set[str] | None = None  # forum outputs to write in this update; None: all
         self._written: list[str] = []
-        self._forum_writing = False
+        self._forum_writing = ""  # the language of the forum page being written, if one is
         self._ical_events: dict[tuple[str, str], bytes] = {}
         self._ical_heads: dict[tuple, bytes] = {}
         self._schedule_events: dict[tuple[str, str], Any] = {}
@@ -225,8 +225,9 @@ class LiveSite:
         from .exports import ical, schedule
 
         self._patch(content_module, "_read_file", self.files.wrap, optional=True)
-        # A part kept from another page would hide what this page reads from the dependency map.
-        self._patch(fragments.Fragments, "enabled", lambda _enabled: False)
+        self._patch(content_module, "_parse_fields", self._kept_fields, optional=True)
+        # A part kept from another page hides what it reads: it counts as reading the whole programme.
+        self._patch(fragments.Fragments, "__call__", self._wrap_fragment)
         self._patch(Writer, "write_file", self._wrap_write_file)
         self._patch(exports, "_write", self._wrap_export_write)
         self._patch(ical, "_event", self._wrap_ical_event, optional=True)
@@ -333,11 +334,11 @@ class LiveSite:
             if self._only is not None and rel not in self._only:
                 return
             self._writer_class[gen.settings["DEFAULT_LANG"]] = type(writer)  # the one Pelican chose
-            self._forum_writing = True
+            self._forum_writing = gen.settings["DEFAULT_LANG"]
             try:
                 write(writer, save_as, *args, **kwargs)
             finally:
-                self._forum_writing = False
+                self._forum_writing = ""
             self.lang_of[rel] = gen.settings["DEFAULT_LANG"]
 
         gen._write = _write
@@ -444,17 +445,50 @@ class LiveSite:
         by_text.__wrapped__ = func  # type: ignore[attr-defined]
         return by_text
 
+    def _kept_fields(self, parse: Callable[..., Any]) -> Callable[..., Any]:
+        """A file's fields parsed again only when the file was read again (its metadata is a new object)."""
+        kept: dict[tuple[int, str], tuple[Any, ...]] = {}  # (fields declared, file) -> metadata and results
+
+        def cached(fields: Any, raw: Any, path: str, problems: list[Any], **options: Any) -> Any:
+            failed = options.pop("failed", None)
+            key = (id(fields), path)
+            sources = (raw, options.get("lines"), options.get("counts"))
+            hit = kept.get(key)
+            if hit is None or any(a is not b for a, b in zip(hit[0], sources, strict=True)) or hit[1] != options:
+                found: list[Any] = []
+                failing: set[str] = set()
+                values, media = parse(fields, raw, path, found, failed=failing, **options)
+                hit = kept[key] = (sources, dict(options), values, media, found, failing)
+            _, _, values, media, found, failing = hit
+            problems.extend(found)
+            if failed is not None:
+                failed |= failing
+            return dict(values), dict(media)  # copies: the caller's record may be changed later
+
+        cached.__wrapped__ = parse  # type: ignore[attr-defined]
+        return cached
+
+    def _wrap_fragment(self, call: Callable[..., Any]) -> Callable[..., Any]:
+        def tracked(kept: Any, *key: Any, caller: Callable[[], Any]) -> Any:
+            # A timetable's day shows every session of its day: count the page as reading the
+            # language's whole programme, whether the part is rendered now or was kept.
+            if self._stack and self._forum_writing:
+                self._stack[-1].add((("*", self._forum_writing), "meta"))
+            return call(kept, *key, caller=caller)
+
+        return tracked
+
     def _kept_by_data(self, render: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
-        """A schedule file made again only when its data changed (one language's at a time is kept each)."""
-        kept: list[tuple[Any, bytes]] = []
+        """A schedule file made again only when its data changed; kept for each language site."""
+        kept: dict[str, tuple[Any, bytes]] = {}
 
         def same_data(data: Any) -> bytes:
-            for old, made in kept:
-                if old == data:  # the whole schedule compared: far quicker than writing it out
-                    return made
+            site = str(data.get("schedule", {}).get("base_url", ""))  # the language site's address
+            old = kept.get(site)
+            if old is not None and old[0] == data:  # the whole schedule compared: far quicker than writing it
+                return old[1]
             made = render(data)
-            kept.insert(0, (data, made))  # the schedule's data is made anew, never changed once made
-            del kept[len(schema.LANGS):]
+            kept[site] = (data, made)  # the schedule's data is made anew, never changed once made
             return made
 
         same_data.__wrapped__ = render  # type: ignore[attr-defined]
