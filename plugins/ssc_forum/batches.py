@@ -30,18 +30,22 @@ PAGES_PER_PROCESS: int | None = None
 """Pages (and export jobs) one forked process writes; None writes everything in this process."""
 
 
+def in_turns(count: int) -> bool:
+    """Whether `count` writing jobs would be run in turns of forked processes."""
+    return bool(PAGES_PER_PROCESS) and count > PAGES_PER_PROCESS and hasattr(os, "fork")
+
+
 def run(jobs: Sequence[Callable[[], None]], alone: Sequence[Callable[[], None]] = ()) -> None:
     """Run each writing job, in this process or in turns of forked ones.
 
     `alone` are jobs that need much memory while they run (the exports hold the whole schedule):
     in turns, each has a process of its own, so that no process pays for pages and them at once.
     """
-    size = PAGES_PER_PROCESS
-    if not size or len(jobs) <= size or not hasattr(os, "fork"):
+    if not in_turns(len(jobs)):
         for job in (*jobs, *alone):
             job()
         return
-    turns = -(-len(jobs) // size)
+    turns = -(-len(jobs) // PAGES_PER_PROCESS)
     logger.info("ssc_forum: %d pages written by %d processes in turns, then %d export job(s)", len(jobs), turns,
                 len(alone))
     bounds = [len(jobs) * i // turns for i in range(turns + 1)]

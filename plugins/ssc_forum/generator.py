@@ -206,6 +206,10 @@ class ForumGenerator(Generator):
         for kind, items in (("session", p.sessions), ("speaker", p.speakers), ("case", p.cases), ("page", p.pages)):
             jobs.extend(partial(self._write, writer, item.url + "index.html", kind, item.url, item.source,
                                 page_kind=kind, item=item) for item in items)
+        if batches.in_turns(len(jobs)):
+            # Compiled once here rather than again by every process that writes a turn of pages.
+            for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html")):
+                self.env.get_template(name)
         batches.run(jobs, alone=[partial(exports.write_all, p, self)])
         if is_main_site(self.settings):
             # The main site is the root of the whole tree; both languages show the same files.
