@@ -10,8 +10,9 @@ both sites share one reading of the content, so the output is byte for byte that
 single-process build (tests/test_incremental.py).
 
 Before the build starts, the Markdown files are rendered, and each body checked for repeated
-ids, by two worker processes; the forum's content reader then finds each file's rendering ready
-(`content._read_file`, checked against the file's bytes), and the check its result.
+ids, by this process and a forked worker (half each); the forum's content reader then finds each
+file's rendering ready (`content._read_file`, checked against the file's bytes), and the check its
+result. Each language site's pages are then written in turns by short-lived processes (`batches`).
 
 Run it as Pelican's command line is run (the same arguments):
 
@@ -97,10 +98,13 @@ def prepare_markdown(settings: dict[str, Any], workers: int = 2) -> int:
                     _todo.append((file, f"{content_path.name}/{file.relative_to(content_path).as_posix()}"))
     if len(_todo) < 2 * workers:
         return 0
-    # Contiguous halves: neighbouring files are about the same size, and the results come back in order.
+    # Contiguous parts: neighbouring files are about the same size, and the results come back in order.
+    # This process reads the first part itself while the others read theirs: it would only wait, and
+    # its own results need no passing between processes.
     bounds = [len(_todo) * i // workers for i in range(workers + 1)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        parts = pool.map(_read_some, [(bounds[i], bounds[i + 1], settings) for i in range(workers)])
+    with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+        others = pool.map_async(_read_some, [(bounds[i], bounds[i + 1], settings) for i in range(1, workers)])
+        parts = [_read_some((bounds[0], bounds[1], settings)), *others.get()]
     for (file, rel), (read, found) in zip(_todo, (r for part in parts for r in part), strict=True):
         if found:
             _ids_by_text[read.body] = found
