@@ -351,7 +351,8 @@ class Build:
 BUILDS = (
     Build("plugin", "forum plugin", "pelicanconf.py as configured, without the post-build plugins"),
     Build("parallel", "forum plugin, both cores",
-          "as above, built by ssc_forum.parallel (Markdown in 2 workers, the English site in a forked process)"),
+          "as above, built by ssc_forum.parallel (Markdown half here, half in a worker; the English site in a "
+          "forked process; pages in turns of short-lived processes)"),
     Build("pages", "plain: pages", "same files as Pelican pages, minimal theme, no listings (the baseline)"),
     Build("articles", "plain: articles", "same files as Pelican articles, minimal theme, no listings"),
     Build("listings", "plain: articles+listings",
