@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         suffix = "@" + "_".join(names)
         if names and not item.nodeid.endswith(suffix):
             item._id = coerce_node_id(item.nodeid + suffix)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say in the test summary how many hostile inputs of each class tests/test_hardening.py tried.
+
+    Counted from the reports of the run, so that it also works when pytest-xdist workers ran them.
+    """
+    counts: Counter[str] = Counter()
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            nodeid = getattr(report, "nodeid", "")
+            if getattr(report, "when", None) == "call" and nodeid.startswith(HOSTILE_INPUT_TEST + "["):
+                counts[nodeid[len(HOSTILE_INPUT_TEST) + 1:].split(": ", 1)[0]] += 1
+    if counts:
+        terminalreporter.write_line(
+            "hostile inputs per class: " + ", ".join(f"{cls} {n}" for cls, n in counts.items())
+            + f" (total {sum(counts.values())})")
+
+
+HOSTILE_INPUT_TEST = "tests/test_hardening.py::test_hostile_input_is_refused_by_check_and_build"
 
 
 def build(output: Path, **overrides: Any) -> Path:

@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -404,23 +403,6 @@ def _settings(content: Path) -> dict:
 
     return read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content),
                                                                   "THEME": str(content.parent / "theme")})
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _count_report(request: pytest.FixtureRequest):
-    """Say in the test summary how many hostile inputs each class tries."""
-    counts = Counter(cls for cls, _ in CASES)
-
-    class Reporter:
-        @pytest.hookimpl
-        def pytest_terminal_summary(self, terminalreporter) -> None:
-            terminalreporter.write_line(
-                "hostile inputs per class: " + ", ".join(f"{cls} {n}" for cls, n in counts.items())
-                + f" (total {sum(counts.values())})")
-
-    reporter = Reporter()
-    request.config.pluginmanager.register(reporter, "hostile-input-counts")
-    yield
 
 
 def _expected_prefix(pattern: str, content: Path, snippet_needle: str | None) -> str:
