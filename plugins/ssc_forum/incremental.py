@@ -194,6 +194,7 @@ class LiveSite:
         self.files = _FileCache()
         self._stack: list[set[Token]] = []
         self._shortcode_items: set[Key] = set()
+        self._shortcodes: dict[str, dict[tuple, str]] = {}  # language -> what each shortcode rendered
         self._root: Path = self.output
         self._only: set[str] | None = None  # forum outputs to write in this update; None: all
         self._written: list[str] = []
@@ -226,6 +227,9 @@ class LiveSite:
 
         self._patch(content_module, "_read_file", self.files.wrap, optional=True)
         self._patch(content_module, "_parse_fields", self._kept_fields, optional=True)
+        from .generator import ForumGenerator
+
+        self._patch(ForumGenerator, "_render_shortcode", self._keep_shortcodes)
         # A part kept from another page hides what it reads: it counts as reading the whole programme.
         self._patch(fragments.Fragments, "__call__", self._wrap_fragment)
         self._patch(Writer, "write_file", self._wrap_write_file)
@@ -324,7 +328,6 @@ class LiveSite:
             if isinstance(gen, ForumGenerator):
                 self.forum_gens[gen.settings["DEFAULT_LANG"]] = gen
                 self._wrap_forum_write(gen)
-                self._keep_shortcodes(gen)
 
     def _wrap_forum_write(self, gen: Any) -> None:
         write = type(gen)._write.__get__(gen)
@@ -343,22 +346,21 @@ class LiveSite:
 
         gen._write = _write
 
-    def _keep_shortcodes(self, gen: Any) -> None:
-        """Keep what each shortcode rendered: it shows the programme's fields, never a body.
+    def _keep_shortcodes(self, render: Callable[[Any, Any], str]) -> Callable[[Any, Any], str]:
+        """Keep what each shortcode rendered, by language: it shows the programme's fields, never a body.
 
-        Forgotten when a field of the language changes (`_update_language`) and at every full build.
+        Kept from the full build on (a full build renders them before its generators are known);
+        forgotten when a field of the language changes (`_update_language`) and at every full build.
         """
-        render = type(gen)._render_shortcode.__get__(gen)
-        kept: dict[tuple, str] = {}
 
-        def _render_shortcode(code: Any) -> str:
+        def _render_shortcode(gen: Any, code: Any) -> str:
+            kept = self._shortcodes.setdefault(gen.settings["DEFAULT_LANG"], {})
             key = (code.name, tuple(code.args))
             if key not in kept:
-                kept[key] = render(code)
+                kept[key] = render(gen, code)
             return kept[key]
 
-        gen._render_shortcode = _render_shortcode
-        gen._ssc_rendered_shortcodes = kept
+        return _render_shortcode
 
     def _rel(self, path: Path | str) -> str:
         # Asked for every page of the language on every update (to skip those not written again):
@@ -522,6 +524,7 @@ class LiveSite:
         started = time.perf_counter()
         staging = deploy.staging_dir(self.output, "live")
         self.forum_gens.clear()
+        self._shortcodes.clear()
         self.deps.clear()
         self.owner.clear()
         self.lang_of.clear()
@@ -678,7 +681,7 @@ class LiveSite:
         gen = self.forum_gens[lang]
         writer_class = self._writer_class.get(lang, Writer)
         if structural or any("meta" in parts for key, parts in changes.items() if key[2] == lang):
-            getattr(gen, "_ssc_rendered_shortcodes", {}).clear()
+            self._shortcodes.pop(lang, None)
         old_programme = gen.programme
         gen.generate_context()
         new_programme = gen.programme
