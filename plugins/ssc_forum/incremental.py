@@ -222,7 +222,7 @@ class LiveSite:
         from pelican import signals
         from pelican.writers import Writer
 
-        from . import exports, markup
+        from . import exports
         from .exports import ical, schedule
 
         self._patch(content_module, "_read_file", self.files.wrap, optional=True)
@@ -241,8 +241,8 @@ class LiveSite:
 
         for module in (schedule_xml, schedule_json):
             self._patch(module, "render", self._kept_by_data)
-        # Pure functions of the (expanded) body, which parse every item's body on every update otherwise.
-        self._patch(markup, "id_sequence", self._kept_by_text, optional=True)
+        # The ids of every body are read again on each update: `markup` keeps each body's parse by its
+        # text (with a limit on count and size), so only the changed bodies are parsed.
         signals.all_generators_finalized.connect(self._on_generators)
         self._undo.append(lambda: signals.all_generators_finalized.disconnect(self._on_generators))
 
@@ -432,20 +432,6 @@ class LiveSite:
             return _Frozen(self._ical_heads[key])
 
         return kept
-
-    def _kept_by_text(self, func: Callable[[str], Any]) -> Callable[[str], Any]:
-        kept: dict[str, Any] = {}
-
-        def by_text(text: str) -> Any:
-            key = str(text)
-            if key not in kept:
-                if len(kept) > 50_000:  # a long session of edits: start again rather than grow
-                    kept.clear()
-                kept[key] = func(text)
-            return type(kept[key])(kept[key])  # a copy: the caller may change what it gets
-
-        by_text.__wrapped__ = func  # type: ignore[attr-defined]
-        return by_text
 
     def _kept_fields(self, parse: Callable[..., Any]) -> Callable[..., Any]:
         """A file's fields parsed again only when the file was read again (its metadata is a new object)."""
