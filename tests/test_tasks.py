@@ -192,6 +192,28 @@ def test_preview_serves_the_sub_path_and_the_404_pages(preview_server: str) -> N
     assert _get(preview_server + "/elsewhere/")[0] == 404
 
 
+def test_preview_stays_quiet_when_a_browser_drops_a_connection(tmp_path: Path, capfd) -> None:
+    """A cancelled load (the browser moved on) is no error: no traceback in the editor's terminal."""
+    import socket
+    import struct
+
+    (tmp_path / "big.html").write_bytes(b"x" * 5_000_000)
+    server = devserver.make_server(tmp_path, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+        client.sendall(b"GET /big.html HTTP/1.1\r\nHost: preview\r\n\r\n")
+        assert client.recv(100).startswith(b"HTTP/1.0 200")
+        client.close()
+        time.sleep(0.5)  # the handler meets the reset while it is still sending
+        assert _get(f"http://127.0.0.1:{server.server_address[1]}/big.html")[0] == 200  # still serving
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
 # --- translations ----------------------------------------------------------------------------
 
 

@@ -10,7 +10,9 @@ import functools
 import http.server
 import logging
 import posixpath
+import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 CONTENT_TYPES = {
@@ -90,6 +92,16 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         return page if page.is_file() else None
 
 
+class PreviewServer(http.server.ThreadingHTTPServer):
+    """The standard threading server, quiet when a browser drops a connection it no longer needs."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Print a handler's failure, except a client that went away (a cancelled load is no error)."""
+        if isinstance(sys.exc_info()[1], ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(
     root: Path, *, prefix: str = "", host: str = "127.0.0.1", port: int = 8000
 ) -> http.server.ThreadingHTTPServer:
@@ -99,4 +111,4 @@ def make_server(
     every request: an atomic build that swaps a new tree into place is served at once.
     """
     handler = type("Handler", (PreviewHandler,), {"prefix": prefix.rstrip("/")})
-    return http.server.ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(root)))
+    return PreviewServer((host, port), functools.partial(handler, directory=str(root)))
