@@ -53,6 +53,9 @@ JINJA_ENVIRONMENT = {
     "autoescape": True,  # Pelican leaves it off; only rendered Markdown is marked |safe
     "trim_blocks": True,
     "lstrip_blocks": True,
+    # Every build (livereload's too) makes new environments: a template never changes under one,
+    # and checking its file's time at each include cost a stat per partial per page.
+    "auto_reload": False,
 }
 
 # Only news are Pelican articles; sessions, speakers, city cases and pages belong to the forum plugin.

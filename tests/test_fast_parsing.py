@@ -3,7 +3,8 @@
 - `markup.elements` (one pass of the standard tokenizer) sees the elements and attributes that
   BeautifulSoup's "html.parser" builds, so the markup and id checks find what they found before;
 - `langmark.mark_korean` skips the full parse only for pages where it would mark nothing;
-- `shortcodes.leftovers` skips BeautifulSoup only for text that holds no "[" in any spelling.
+- `shortcodes.leftovers` skips BeautifulSoup only for text that holds no "[" in any spelling;
+- `writer.page_ids` finds the ids that a pattern for a whole start tag, tried at every `<`, finds.
 
 Each is compared with the general parse on many documents made of hostile pieces (comments,
 CDATA, stray `<`, broken character references, repeated attributes, odd spacing …).
@@ -12,11 +13,12 @@ CDATA, stray `<`, broken character references, repeated attributes, odd spacing 
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from bs4 import BeautifulSoup
 
-from ssc_forum import langmark, markup, shortcodes
+from ssc_forum import langmark, markup, shortcodes, writer
 
 MARKUP_PIECES = [
     "<p>", "</p>", "<a href='javascript:x'>", "<img src=//x.y/a.png>", "<span title=a title=b>", "<p id=x>",
@@ -72,6 +74,21 @@ def test_id_checks_from_one_parse() -> None:
     messages = [f.message for f in markup.check_html(body)]
     assert any("onclick" in m for m in messages) and any("javascript" in m for m in messages)
     assert markup.duplicate_ids("<p id=x></p><!-- <p id=x> --><script><p id=x></script>") == []
+
+
+_WHOLE_TAG_ID = re.compile(r"""<[a-zA-Z][^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+ID_PIECES = ["<", ">", " ", "id", "=", '"', "'", "a", "x", "\n", "!", "/", "xid", "\t", "\u3000", "data-", "\x1c", "I",
+             "<p ", "</p>", "<!-- ", " -->", "<script>", "grid=", " id='y'", ' id="z" ', "<a id=1>"]
+
+
+def test_page_ids_are_the_whole_tag_patterns() -> None:
+    """The ids of the theme's HTML, in order, as the pattern for a whole start tag finds them."""
+    def whole_tag(page: str) -> list[str]:
+        return [next(g for g in m.groups() if g is not None) for m in _WHOLE_TAG_ID.finditer(page)]
+
+    for doc in _documents(ID_PIECES, 20000, 11):
+        assert writer.page_ids(doc) == whole_tag(doc), doc
+    assert writer.page_ids('<a id="x" id="y"><p class="grid" data-id="q" id=z>xid="no" <b\tid=\'w\'>') == ["x", "z", "w"]
 
 
 def _full_mark(html: str) -> tuple[str, int]:

@@ -15,6 +15,7 @@ stops the build.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -49,10 +50,17 @@ def run(jobs: Sequence[Callable[[], None]], alone: Sequence[Callable[[], None]] 
     logger.info("ssc_forum: %d pages written by %d processes in turns, then %d export job(s)", len(jobs), turns,
                 len(alone))
     bounds = [len(jobs) * i // turns for i in range(turns + 1)]
-    for start, stop in zip(bounds, bounds[1:], strict=False):
-        _in_child(jobs[start:stop])
-    for job in alone:
-        _in_child([job])
+    # What exists now (the model, the templates) is moved out of the collector's sight while the
+    # turns run, as the gc module's documentation advises before forking: a child's collection
+    # would otherwise walk, and so copy page by page, the whole heap it shares with this process.
+    gc.freeze()
+    try:
+        for start, stop in zip(bounds, bounds[1:], strict=False):
+            _in_child(jobs[start:stop])
+        for job in alone:
+            _in_child([job])
+    finally:
+        gc.unfreeze()
 
 
 def _in_child(jobs: Sequence[Callable[[], None]]) -> None:

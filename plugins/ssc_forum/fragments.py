@@ -6,6 +6,11 @@ the same HTML on the page. Templates wrap such a part in `{% call fragment(name,
 first page renders it, the others take it. The key must name everything the part shows besides
 the language site's own settings and programme (a new `Fragments` is made with each programme).
 The edit loop counts a page showing such a part as reading its language's whole programme.
+
+Smaller parts shown on thousands of pages (a session's time span, the name of the time zone)
+read no record at all, only the values they are given: `{% call fragment.pure(name, *values) %}`
+keeps them by those values. The template reads the values from the model before the call, so
+the edit loop sees what the page read either way.
 """
 
 from __future__ import annotations
@@ -19,9 +24,20 @@ class Fragments:
 
     def __init__(self) -> None:
         self._kept: dict[tuple[Hashable, ...], Any] = {}
+        self._pure: dict[tuple[Hashable, ...], Any] = {}
 
     def __call__(self, *key: Hashable, caller: Callable[[], Any]) -> Any:
         """What `caller` renders for `key`, rendered the first time only."""
         if key not in self._kept:
             self._kept[key] = caller()
         return self._kept[key]
+
+    def pure(self, *key: Hashable, caller: Callable[[], Any]) -> Any:
+        """What `caller` renders for `key`, for a part made only of the values in `key`.
+
+        Only for parts that read no model record (the edit loop does not count them as reading
+        the programme): a time span from its two instants, a zone's name from an instant.
+        """
+        if key not in self._pure:
+            self._pure[key] = caller()
+        return self._pure[key]

@@ -67,12 +67,12 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _read_some(span: tuple[int, int, dict[str, Any]]) -> list[tuple[Any, dict[str, Any]]]:
-    """Read some files in a worker: each one's FileRead, and the id checks of its rendered body."""
-    start, stop, settings = span
+def _read_some(share: tuple[int, int, dict[str, Any]]) -> list[tuple[Any, dict[str, Any]]]:
+    """Read every `step`-th file from `first` on: each one's FileRead, and the id checks of its body."""
+    first, step, settings = share
     reader = content_module._reader(settings)
     out = []
-    for file, rel in _todo[start:stop]:
+    for file, rel in _todo[first::step]:
         read = content_module._read_file(reader, file, rel)
         body = getattr(read, "body", "")
         out.append((read, {name: getattr(markup, name)(body) for name in ID_CHECKS
@@ -98,14 +98,17 @@ def prepare_markdown(settings: dict[str, Any], workers: int = 2) -> int:
                     _todo.append((file, f"{content_path.name}/{file.relative_to(content_path).as_posix()}"))
     if len(_todo) < 2 * workers:
         return 0
-    # Contiguous parts: neighbouring files are about the same size, and the results come back in order.
-    # This process reads the first part itself while the others read theirs: it would only wait, and
-    # its own results need no passing between processes.
-    bounds = [len(_todo) * i // workers for i in range(workers + 1)]
+    # Every `workers`-th file to each process, not contiguous parts: the files are in order of their
+    # kind, and sessions take longer to render than speakers, so halves by position would leave one
+    # process waiting for the other. This process reads its share itself while the others read
+    # theirs: it would only wait, and its own results need no passing between processes.
     with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-        others = pool.map_async(_read_some, [(bounds[i], bounds[i + 1], settings) for i in range(1, workers)])
-        parts = [_read_some((bounds[0], bounds[1], settings)), *others.get()]
-    for (file, rel), (read, found) in zip(_todo, (r for part in parts for r in part), strict=True):
+        others = pool.map_async(_read_some, [(i, workers, settings) for i in range(1, workers)])
+        parts = [_read_some((0, workers, settings)), *others.get()]
+    results: list[Any] = [None] * len(_todo)
+    for i, part in enumerate(parts):
+        results[i::workers] = part
+    for (file, rel), (read, found) in zip(_todo, results, strict=True):
         if found:
             _ids_by_text[read.body] = found
         try:

@@ -47,16 +47,30 @@ class _PlainTextItem:
         return html.escape(str(self._item.title), quote=False)
 
 
-_ID_RE = re.compile(r"""<[a-zA-Z][^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_ID_ATTR_RE = re.compile(r"""id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_TAG_OPEN_RE = re.compile(r"<[a-zA-Z]")
 
 
 def page_ids(page: str) -> list[str]:
     """Every id of the theme's own HTML (a page or a fragment the theme rendered), in order.
 
-    The theme's output escapes all text, so each id attribute is found by its pattern; text an
-    editor wrote is read by the parser instead (`markup`).
+    The theme's output escapes all text, so each id attribute is found by its pattern: an `id=`
+    after whitespace inside a start tag (a `<` and a letter, then no `>`), the first one of each
+    tag. Text an editor wrote is read by the parser instead (`markup`).
     """
-    return [next(g for g in match.groups() if g is not None) for match in _ID_RE.finditer(page)]
+    # The attribute is searched for by its letters, then its tag looked back for: a pattern for
+    # the whole tag, tried at every `<` of a page, cost more than writing the page.
+    ids: list[str] = []
+    searched = pos = 0  # as that pattern would: on from the end of the last id found
+    while match := _ID_ATTR_RE.search(page, pos):
+        start = match.start() - 1
+        if start < searched or not page[start].isspace() or not _TAG_OPEN_RE.search(
+                page, max(searched, page.rfind(">", 0, start) + 1), start):
+            pos = match.start() + 1  # `xid=` is no attribute, but the `id=` after it may be
+            continue
+        searched = pos = match.end()
+        ids.append(next(g for g in match.groups() if g is not None))
+    return ids
 
 
 def duplicate_ids(page: str) -> list[str]:
