@@ -143,7 +143,16 @@ def test_edits_in_a_loop_give_the_same_tree_as_a_full_build(live) -> None:
     _append(page, "A sentence added to a page.")
     u = site.update([page])
     assert u.kind == "incremental", u
-    _assert_same_as_full_build(site, content, tmp / "ref-3", "a deletion, a mistake, a news item and a page")
+    # 7. A page's title: the footer of every page of its language links to it. The footer is rendered
+    # once and kept for the other pages; each page still counts as reading the pages it lists.
+    page_slug = _field(page, "slug")
+    for written in (f"en/sessions/{slug}/index.html", "en/speakers/index.html", "en/index.html"):
+        assert (("page", page_slug, "en"), "meta") in site.deps[written], written
+    _set_field(page, "title", _field(page, "title") + " (edited)")
+    u = site.update([page])
+    # The news pages show the footer too, and they are Pelican's own: a full build.
+    assert u.kind == "full" and "news" in u.reason, u
+    _assert_same_as_full_build(site, content, tmp / "ref-3", "a deletion, a mistake, a news item and pages")
 
 
 @pytest.mark.parametrize("per_process", [None, 10], ids=["default", "pages written in turns of 10"])

@@ -11,6 +11,10 @@ Smaller parts shown on thousands of pages (a session's time span, the name of th
 read no record at all, only the values they are given: `{% call fragment.pure(name, *values) %}`
 keeps them by those values. The template reads the values from the model before the call, so
 the edit loop sees what the page read either way.
+
+Parts that read a few records and look the same on most pages (the footer's list of the forum's
+pages) use `{% call fragment.shared(name, *key) %}`: the edit loop counts a page showing one as
+reading what the part read when it was rendered (`incremental`).
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from typing import Any
 class Fragments:
     """The rendered parts of one language site's pages, by name and key."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "") -> None:
+        self.lang = lang
         self._kept: dict[tuple[Hashable, ...], Any] = {}
         self._pure: dict[tuple[Hashable, ...], Any] = {}
+        self._shared: dict[tuple[Hashable, ...], Any] = {}
 
     def __call__(self, *key: Hashable, caller: Callable[[], Any]) -> Any:
         """What `caller` renders for `key`, rendered the first time only."""
@@ -41,3 +47,13 @@ class Fragments:
         if key not in self._pure:
             self._pure[key] = caller()
         return self._pure[key]
+
+    def shared(self, *key: Hashable, caller: Callable[[], Any]) -> Any:
+        """What `caller` renders for `key`, for a part that reads some records of the programme.
+
+        The key names what differs between pages (which link is the page's own); the records it
+        reads are the same for every page, and the edit loop keeps them with the part.
+        """
+        if key not in self._shared:
+            self._shared[key] = caller()
+        return self._shared[key]

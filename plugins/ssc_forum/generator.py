@@ -72,7 +72,7 @@ class ForumGenerator(Generator):
         # the top of a page template see the context before base.html's own `set lang` runs.
         self.context["lang"] = lang
         self.context["timetable_grids"] = timetable.grids
-        self.context["fragment"] = Fragments()
+        self.context["fragment"] = Fragments(lang)
         # Before anything is written: a page that would repeat an id or write where another
         # source writes stops the build here, naming its files, never halfway through writing.
         problems = self._expand_all(content) + self._claim_outputs()

@@ -232,6 +232,8 @@ class LiveSite:
         self._patch(ForumGenerator, "_render_shortcode", self._keep_shortcodes)
         # A part kept from another page hides what it reads: it counts as reading the whole programme.
         self._patch(fragments.Fragments, "__call__", self._wrap_fragment)
+        # A shared part counts as reading what its first rendering read, on every page showing it.
+        self._patch(fragments.Fragments, "shared", self._wrap_shared)
         self._patch(Writer, "write_file", self._wrap_write_file)
         self._patch(exports, "_write", self._wrap_export_write)
         self._patch(ical, "_event", self._wrap_ical_event, optional=True)
@@ -463,6 +465,29 @@ class LiveSite:
             if self._stack and self._forum_writing:
                 self._stack[-1].add((("*", self._forum_writing), "meta"))
             return call(kept, *key, caller=caller)
+
+        return tracked
+
+    def _wrap_shared(self, call: Callable[..., Any]) -> Callable[..., Any]:
+        def tracked(kept: Any, *key: Any, caller: Callable[[], Any]) -> Any:
+            if not self._stack:
+                return call(kept, *key, caller=caller)
+            # Kept with the Fragments of its programme: a new programme renders, and records, anew.
+            reads: dict[tuple, set[Token]] = kept.__dict__.setdefault("_edit_loop_reads", {})
+            tokens: set[Token] = set()
+
+            def recorded() -> Any:
+                self._stack.append(tokens)
+                try:
+                    return caller()
+                finally:
+                    self._stack.pop()
+                    reads[key] = tokens
+
+            result = call(kept, *key, caller=recorded)
+            # Rendered before pages were watched (not in a build of the edit loop): the whole programme.
+            self._stack[-1].update(reads.get(key, {(("*", kept.lang), "meta")}))
+            return result
 
         return tracked
 
