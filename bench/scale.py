@@ -447,8 +447,9 @@ FORUM_STEPS = (
     ("model", "build", "model_build"),
     # generate_context puts `timetable.grids` into the template context, so this wrapper is the one called.
     ("timetable", "grids", "timetable_grids"),
-    ("exports", "write_all", "exports"),
-    # The steps of the exports; write_all reaches them through these module attributes.
+    ("exports", "write_calendars", "exports:calendars"),
+    ("exports", "write_schedules", "exports:schedules"),
+    # The steps of the exports; the two writers reach them through these module attributes.
     ("exports.ical", "_assemble", "export:calendars"),
     ("exports.ical", "_event", "ical:event"),
     ("exports.ical", "_timezone_bytes", "ical:vtimezone"),
@@ -729,7 +730,8 @@ def _print_plugin_share(r: dict[str, Any]) -> None:
     for kind in sorted(writes, key=lambda k: -t[writes[k]]):
         key = writes[kind]
         print(f"      {kind:<10} {calls[key]:>6} pages {t[key]:>8.2f} s  {1000 * t[key] / calls[key]:>8.2f} ms/page")
-    print(f"    exports (ical, schedule.xml/json)              {pct(t.get('exports', 0))}")
+    exports_s = t.get("exports:calendars", 0) + t.get("exports:schedules", 0)
+    print(f"    exports (ical, schedule.xml/json)              {pct(exports_s)}")
     for key, label in (("export:calendars", "ical._assemble (schedule.ics, one per session)"),
                        ("ical:event", "ical._event (each event, once)"),
                        ("ical:vtimezone", "the VTIMEZONE (cached)"),

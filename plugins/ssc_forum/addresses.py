@@ -37,7 +37,7 @@ FIXED_PAGES: tuple[FixedPage, ...] = (
     FixedPage("404.html", "404", "404.html", "404"),
 )
 
-EXPORTS = ("schedule.ics", "schedule.xml", "schedule.json")  # written by exports.write_all
+EXPORTS = ("schedule.ics", "schedule.xml", "schedule.json")  # written by exports.writers()
 # Written over the whole tree by the other plugins: the search index (ssc_search), the
 # sitemap, robots.txt and the build's commit (ssc_publish). A test builds the site and
 # fails when a top-level name is written that is neither here nor a content page.

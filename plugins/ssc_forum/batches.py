@@ -28,7 +28,7 @@ from .content import ContentError
 logger = logging.getLogger(__name__)
 
 PAGES_PER_PROCESS: int | None = None
-"""Pages (and export jobs) one forked process writes; None writes everything in this process."""
+"""Pages one forked process writes (each export job has one of its own); None writes everything here."""
 
 
 def in_turns(count: int) -> bool:

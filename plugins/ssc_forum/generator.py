@@ -210,7 +210,9 @@ class ForumGenerator(Generator):
             # Compiled once here rather than again by every process that writes a turn of pages.
             for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html")):
                 self.env.get_template(name)
-        batches.run(jobs, alone=[partial(exports.write_all, p, self)])
+        # The calendars and the schedules each in a process of their own (in turns): each holds
+        # the whole programme in its own form, and together they were the largest process.
+        batches.run(jobs, alone=[partial(write, p, self) for write in exports.writers()])
         if is_main_site(self.settings):
             # The main site is the root of the whole tree; both languages show the same files.
             images.write_all(p, Path(self.settings["PATH"]), Path(self.output_path))

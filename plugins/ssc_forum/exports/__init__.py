@@ -7,6 +7,7 @@ Files written per language site (Korean at the root, English under `en/`):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from . import ical, jsonld, schedule_json, schedule_xml
 from .common import ExportError, Site
 from .schedule import schedule_data
 
-__all__ = ["FILTERS", "ExportError", "write_all"]
+__all__ = ["FILTERS", "ExportError", "write_all", "write_calendars", "write_schedules", "writers"]
 
 logger = logging.getLogger(__name__)
 
@@ -31,17 +32,36 @@ def _write(root: Path, relative: str, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def write_all(programme: Programme, generator: Any) -> None:
-    """Write every export file of one language into the generator's output path."""
-    settings = generator.settings
-    site = Site.from_settings(settings, programme.lang)
+def write_calendars(programme: Programme, generator: Any) -> None:
+    """Write one language's calendars: the whole programme's and each session's."""
+    site = Site.from_settings(generator.settings, programme.lang)
     root = Path(generator.output_path)
     whole, each = ical.calendars(programme, site)
     _write(root, "schedule.ics", whole)
     for session, calendar in each:
         _write(root, ical.session_path(session), calendar)
+
+
+def write_schedules(programme: Programme, generator: Any) -> None:
+    """Write one language's frab schedule, as XML and as JSON."""
+    site = Site.from_settings(generator.settings, programme.lang)
+    root = Path(generator.output_path)
     data = schedule_data(programme, site)
     _write(root, "schedule.xml", schedule_xml.render(data))
     _write(root, "schedule.json", schedule_json.render(data))
+
+
+def writers() -> list[Callable[[Programme, Any], None]]:
+    """The writers of a language's exports, each writing a part; a build may run them apart.
+
+    Looked up when called, so a benchmark or the edit loop wrapping one of them is the one run.
+    """
+    return [write_calendars, write_schedules]
+
+
+def write_all(programme: Programme, generator: Any) -> None:
+    """Write every export file of one language into the generator's output path."""
+    for write in writers():
+        write(programme, generator)
     logger.debug("ssc_forum: wrote the %s exports (%d sessions) for %s", programme.lang,
-                 len(programme.sessions), site.base_url)
+                 len(programme.sessions), generator.settings.get("SITEURL", ""))
