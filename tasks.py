@@ -482,7 +482,9 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
         print(f"Built in {time.monotonic() - started:.1f} s.")
 
     try:
-        done = deploy.publish(target=target, rsync=rsync, beside=target or CONFIG["output"], build=build_into,
+        # An rsync release is staged (and locked) beside the output folder of the checkout it comes from.
+        beside = target or (CONFIG["output"] if source == ROOT else source / CONFIG["output"].relative_to(ROOT))
+        done = deploy.publish(target=target, rsync=rsync, beside=beside, build=build_into,
                               check=lambda tree: sanity.check_tree(tree, settings["SITEURL"]), release=release)
     except deploy.CheckFailed as exc:
         print("\n".join(exc.problems))

@@ -504,6 +504,9 @@ def test_a_dirty_checkout_is_not_published_over_rsync_unless_allowed(source_repo
     assert re.fullmatch(rf"\d{{8}}T\d{{6}}Z-{head}-dirty", release.name)
     assert "An uncommitted sentence." in (release / "en" / "about" / "index.html").read_text(encoding="utf-8")
     assert deploy.verify_manifest(release) == []
+    # Staged and locked beside the output folder of the checkout published, not of this one.
+    assert [p.name for p in source_repo.glob(".rsync-*.publish-lock")] == [
+        deploy.rsync_lock_path(str(root), source_repo / "output").name]
 
 
 @needs_rsync
