@@ -66,3 +66,36 @@ def test_any_other_failure_in_a_turn_stops_the_build(tmp_path, in_turns_of, capf
     with pytest.raises(SystemExit, match="writing pages failed in process"):
         batches.run([partial(_write_pid, tmp_path, "first"), broken])
     assert "RuntimeError: template exploded" in capfd.readouterr().err  # printed where it happened
+
+
+def test_markdown_rendered_ahead_is_used_only_for_files_not_saved_since(tmp_path) -> None:
+    """The two-core build renders the Markdown first; a file saved after that is read again."""
+    from pelican.settings import read_settings
+
+    from conftest import ROOT, copy_content
+    from ssc_forum import content as content_module
+    from ssc_forum import parallel
+
+    content = copy_content(tmp_path)
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+    read_file = content_module._read_file
+    try:
+        assert parallel.prepare_markdown(settings) > 10
+        parallel._install_prepared()
+        sessions = sorted((content / "sessions").glob("*.en.md"))
+        kept, saved = sessions[0], sessions[1]
+        text = saved.read_text(encoding="utf-8")
+        saved.write_text(text.rstrip("\n") + "\n\nSaved after the rendering.\n", encoding="utf-8")
+        reader = content_module._reader(settings)
+        ahead = parallel._prepared[(str(kept), f"content/sessions/{kept.name}")][1]
+        assert content_module._read_file(reader, kept, f"content/sessions/{kept.name}") is ahead
+        again = content_module._read_file(reader, saved, f"content/sessions/{saved.name}")
+        assert "Saved after the rendering." in again.body
+    finally:
+        content_module._read_file = read_file
+        parallel._prepared.clear()
+        parallel._ids_by_text.clear()
+        for check in parallel.ID_CHECKS:
+            func = getattr(parallel.markup, check)
+            if func.__name__ == "known_ids":
+                setattr(parallel.markup, check, func.__wrapped__)

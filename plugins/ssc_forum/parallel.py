@@ -23,7 +23,6 @@ Without `os.fork` (not on Linux or macOS) it builds in one process, as Pelican d
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import multiprocessing
 import os
@@ -43,7 +42,7 @@ logger = logging.getLogger(__name__)
 _generators: list[Any] = []  # the generators of the run that signalled last
 _child: int | None = None  # the process writing the sub-site, in the parent
 _in_child = False
-_prepared: dict[tuple[str, str], tuple[bytes, Any]] = {}  # (file, rel) -> (hash of its bytes, FileRead)
+_prepared: dict[tuple[str, str], tuple[tuple[int, int, int], Any]] = {}  # (file, rel) -> (its stat, FileRead)
 _todo: list[tuple[Path, str]] = []
 ID_CHECKS = ("id_sequence",)
 """Functions of `markup` the forum runs on every body after its shortcodes are expanded."""
@@ -63,20 +62,27 @@ def _remember_generators(generators: list[Any]) -> None:
     _generators = generators
 
 
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+def _signature(file: Path | str) -> tuple[int, int, int] | None:
+    """The file's size, modification time and inode: a save, or a file put in its place, changes it."""
+    try:
+        st = os.stat(file)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def _read_some(share: tuple[int, int, dict[str, Any]]) -> list[tuple[Any, dict[str, Any]]]:
-    """Read every `step`-th file from `first` on: each one's FileRead, and the id checks of its body."""
+def _read_some(share: tuple[int, int, dict[str, Any]]) -> list[tuple[Any, dict[str, Any], Any]]:
+    """Read every `step`-th file from `first` on: each one's FileRead, the id checks of its body, its stat."""
     first, step, settings = share
     reader = content_module._reader(settings)
     out = []
     for file, rel in _todo[first::step]:
+        # Taken before reading: a file saved while it is read then differs when the reading is used.
+        signature = _signature(file)
         read = content_module._read_file(reader, file, rel)
         body = getattr(read, "body", "")
         out.append((read, {name: getattr(markup, name)(body) for name in ID_CHECKS
-                           if body and hasattr(markup, name)}))
+                           if body and hasattr(markup, name)}, signature))
     return out
 
 
@@ -92,10 +98,9 @@ def prepare_markdown(settings: dict[str, Any], workers: int = 2) -> int:
     _todo = []
     for ctype in schema.CONTENT_TYPES:
         folder = content_path / ctype.folder
-        if folder.is_dir():
-            for file in sorted(folder.glob("*.md"), key=lambda f: f.name):
-                if file.is_file() and not file.is_symlink() and not file.name.startswith("."):
-                    _todo.append((file, f"{content_path.name}/{file.relative_to(content_path).as_posix()}"))
+        for entry in content_module._markdown_entries(folder):
+            if entry.is_file(follow_symlinks=False) and not entry.name.startswith("."):
+                _todo.append((folder / entry.name, f"{content_path.name}/{ctype.folder}/{entry.name}"))
     if len(_todo) < 2 * workers:
         return 0
     # Every `workers`-th file to each process, not contiguous parts: the files are in order of their
@@ -108,13 +113,11 @@ def prepare_markdown(settings: dict[str, Any], workers: int = 2) -> int:
     results: list[Any] = [None] * len(_todo)
     for i, part in enumerate(parts):
         results[i::workers] = part
-    for (file, rel), (read, found) in zip(_todo, results, strict=True):
+    for (file, rel), (read, found, signature) in zip(_todo, results, strict=True):
         if found:
             _ids_by_text[read.body] = found
-        try:
-            _prepared[(str(file), rel)] = (_digest(file.read_bytes()), read)
-        except OSError:
-            continue
+        if signature is not None:
+            _prepared[(str(file), rel)] = (signature, read)
     return len(_prepared)
 
 
@@ -123,12 +126,10 @@ def _install_prepared() -> None:
 
     def prepared(reader: Any, file: Path, rel: str) -> Any:
         found = _prepared.pop((str(file), rel), None)
-        if found is not None:
-            try:
-                if _digest(Path(file).read_bytes()) == found[0]:
-                    return found[1]
-            except OSError:
-                pass
+        # The file as it was read by the worker (not saved since): its reading is used. Compared by
+        # stat rather than by reading every file again, which on this path no other core shares.
+        if found is not None and _signature(file) == found[0]:
+            return found[1]
         return read_file(reader, file, rel)
 
     prepared.__wrapped__ = read_file  # type: ignore[attr-defined]
