@@ -34,6 +34,7 @@ import argparse
 import gc
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -395,6 +396,13 @@ def _settings_overrides(key: str, paths: dict[str, str]) -> dict[str, Any]:
     return listings
 
 
+RAM_DISK = Path("/dev/shm")
+"""Where the builds write their sites, where it exists: a file system in memory, the same for every build.
+On disk, each build's file creation depended on what the builds before it had deleted (ext4 without a
+journal, as on these machines, passes over inodes freed in the last minutes when it creates a file),
+which moved the ratios between runs by more than the differences measured."""
+
+
 class _Timer:
     """Accumulated wall time per name, for methods wrapped inside a build."""
 
@@ -567,10 +575,10 @@ def child_main(spec_file: str) -> None:
     Path(spec["result"]).write_text(json.dumps(result), encoding="utf-8")
 
 
-def run_build(build: Build, work: Path, content: Path, theme: Path) -> dict[str, Any]:
+def run_build(build: Build, work: Path, content: Path, theme: Path, out_root: Path) -> dict[str, Any]:
     """Run one build in a child process; return its measurements (and its log's warnings)."""
     out = work / build.key
-    paths = {"content": str(content), "output": str(out / "output"), "cache": str(out / "cache"),
+    paths = {"content": str(content), "output": str(out_root / build.key / "output"), "cache": str(out / "cache"),
              "theme": str(theme)}
     out.mkdir(parents=True, exist_ok=True)
     spec_file, result_file = out / "spec.json", out / "result.json"
@@ -586,8 +594,7 @@ def run_build(build: Build, work: Path, content: Path, theme: Path) -> dict[str,
     result = json.loads(result_file.read_text(encoding="utf-8"))
     result["wall_s"] = wall
     result["warnings"] = [line for line in proc.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    # The next build should not pay for this one's files in the page cache or on disk.
-    shutil.rmtree(out / "output", ignore_errors=True)
+    shutil.rmtree(out_root / build.key, ignore_errors=True)  # on a RAM disk, the memory back
     return result
 
 
@@ -882,6 +889,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--only", choices=[b.key for b in BUILDS], action="append",
                         help="run only this build (may be repeated)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print where it is")
+    parser.add_argument("--on-disk", action="store_true",
+                        help="write the built sites to disk, not to a RAM disk (where the machine has one)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.small:
@@ -911,6 +920,7 @@ def main(argv: list[str]) -> None:
           f"{size.n_sessions} sessions, {size.speakers} speakers, {size.cases} cases, {size.pages} pages; "
           f"Python {sys.version.split()[0]}")
     work = Path(tempfile.mkdtemp(prefix="ssc-scale-"))
+    ram: Path | None = None
     all_called = True
     try:
         if not args.growth_only:
@@ -918,12 +928,17 @@ def main(argv: list[str]) -> None:
             n_files = write_content(make_programme(size), work / "content")
             print(f"Wrote {n_files} Markdown files and programme.toml in {time.perf_counter() - started:.1f} s")
             theme = write_minimal_theme(work / "minimal-theme")
+            out_root = work
+            if not args.on_disk and RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
+                ram = Path(tempfile.mkdtemp(prefix="ssc-scale-out-", dir=RAM_DISK))
+                out_root = ram
+            print("Each build writes its site to " + ("a RAM disk (tmpfs)" if ram else "the temporary folder on disk"))
             results: dict[str, dict[str, Any]] = {}
             for build in BUILDS:
                 if args.only and build.key not in args.only:
                     continue
                 print(f"  building: {build.label} …", flush=True)
-                results[build.key] = run_build(build, work, work / "content", theme)
+                results[build.key] = run_build(build, work, work / "content", theme, out_root)
             _print_builds(results, n_files, size)
             if "plugin" in results:
                 _print_plugin_share(results["plugin"])
@@ -937,6 +952,8 @@ def main(argv: list[str]) -> None:
                 rows.append((n, growth_row(n, size, args.repeat)))
             _print_growth(rows, size, args.repeat)
     finally:
+        if ram is not None:
+            shutil.rmtree(ram, ignore_errors=True)
         if args.keep:
             print(f"\nKept the temporary folder: {work}")
         else:

@@ -56,14 +56,15 @@ def run(jobs: Sequence[Callable[[], None]], alone: Sequence[Callable[[], None]] 
     gc.freeze()
     try:
         for start, stop in zip(bounds, bounds[1:], strict=False):
-            _in_child(jobs[start:stop])
+            in_child(jobs[start:stop])
         for job in alone:
-            _in_child([job])
+            in_child([job])
     finally:
         gc.unfreeze()
 
 
-def _in_child(jobs: Sequence[Callable[[], None]]) -> None:
+def in_child(jobs: Sequence[Callable[[], None]]) -> None:
+    """Run the jobs in a forked process and wait for it; its content mistake is raised here as ContentError."""
     read_end, write_end = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -43,6 +43,9 @@ def _forget_unfinished_subsites() -> None:
 class ForumGenerator(Generator):
     """Builds the programme for the site's language and writes every forum page."""
 
+    exports_written_elsewhere: frozenset[str] = frozenset()
+    """Names of export writers that another process runs for this site (the two-core build, `parallel`)."""
+
     def generate_context(self) -> None:
         """Read and validate all content (both languages); stop the build on any problem."""
         forum = forum_settings(self.settings)
@@ -207,12 +210,14 @@ class ForumGenerator(Generator):
             jobs.extend(partial(self._write, writer, item.url + "index.html", kind, item.url, item.source,
                                 page_kind=kind, item=item) for item in items)
         if batches.in_turns(len(jobs)):
-            # Compiled once here rather than again by every process that writes a turn of pages.
-            for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html")):
+            # Compiled once here rather than again by every process that writes a turn of pages. The
+            # theme's own only: names starting with "!" are Pelican's prefixed copies, which no page uses.
+            for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html") and not n.startswith("!")):
                 self.env.get_template(name)
         # The calendars and the schedules each in a process of their own (in turns): each holds
         # the whole programme in its own form, and together they were the largest process.
-        batches.run(jobs, alone=[partial(write, p, self) for write in exports.writers()])
+        batches.run(jobs, alone=[partial(write, p, self) for write in exports.writers()
+                                 if write.__name__ not in self.exports_written_elsewhere])
         if is_main_site(self.settings):
             # The main site is the root of the whole tree; both languages show the same files.
             images.write_all(p, Path(self.settings["PATH"]), Path(self.output_path))

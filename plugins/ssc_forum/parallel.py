@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import sys
 import traceback
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,10 @@ _prepared: dict[tuple[str, str], tuple[tuple[int, int, int], Any]] = {}  # (file
 _todo: list[tuple[Path, str]] = []
 ID_CHECKS = ("id_sequence",)
 """Functions of `markup` the forum runs on every body after its shortcodes are expanded."""
+SUBSITE_EXPORTS_IN_MAIN = frozenset({"write_schedules"})
+"""Exports of the sub-site that the main site's process writes, beside its own pages, to even out the
+two processes: the English pages take longer (their Korean words are marked, `langmark`), and at
+1,600 sessions the Korean process waited two seconds for the English one without this."""
 PAGES_PER_PROCESS = 700
 """Pages each short-lived writing process takes (`batches`): at 1,600 sessions, four turns a language.
 The setting FORUM_PAGES_PER_PROCESS overrides it (0: every page in the language site's own process)."""
@@ -209,14 +214,19 @@ class ParallelPelican(Pelican):
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
+        from .generator import ForumGenerator
+
+        forum = [gen for gen in own if isinstance(gen, ForumGenerator)]
         if pid == 0:  # the child writes this sub-site and leaves in run()
             _in_child = True
             fresh_console_locks()
+            for gen in forum:
+                gen.exports_written_elsewhere = SUBSITE_EXPORTS_IN_MAIN
             return writer
         _child = pid
         logger.info("ssc_forum: the %s site is written by process %d", self.settings["DEFAULT_LANG"], pid)
-        for gen in own:  # the parent leaves this sub-site's pages to the child
-            gen.generate_output = _nothing
+        for gen in own:  # the parent leaves this sub-site's pages to the child, and writes the exports named
+            gen.generate_output = partial(_subsite_exports, gen) if gen in forum else _nothing
         return writer
 
 
@@ -236,6 +246,20 @@ def fresh_console_locks() -> None:
 
 def _nothing(_writer: Any) -> None:
     return None
+
+
+def _subsite_exports(gen: Any, _writer: Any) -> None:
+    """Write the sub-site's exports named in SUBSITE_EXPORTS_IN_MAIN, in a process of their own."""
+    from . import exports
+
+    jobs = [partial(write, gen.programme, gen) for write in exports.writers()
+            if write.__name__ in SUBSITE_EXPORTS_IN_MAIN]
+    if batches.PAGES_PER_PROCESS:
+        for job in jobs:  # as the site's own exports are written: the memory goes with the process
+            batches.in_child([job])
+    else:
+        for job in jobs:
+            job()
 
 
 def _wait_for_child() -> None:
