@@ -25,7 +25,7 @@ def _run(script: str, *args: str, timeout: int = 240) -> str:
 
 
 def test_scale_quick_runs_every_build_and_calls_every_instrumented_step() -> None:
-    out = _run("scale.py", "--quick")
+    out = _run("scale.py", "--quick", "--rounds", "2")
     called = re.findall(r"steps-called: build=(\w+) called=(\d+)/(\d+)", out)
     assert {build for build, _, _ in called} == {"plugin", "parallel", "pages", "articles", "listings"}, out
     for build, done, required in called:
@@ -41,6 +41,10 @@ def test_scale_quick_runs_every_build_and_calls_every_instrumented_step() -> Non
     both = re.search(r"^scale-parallel: sessions=12 parallel_s=([\d.]+) plain_s=([\d.]+) wall_ratio=([\d.]+) "
                      r"peak_rss_per_process_ratio=([\d.]+)$", out, re.MULTILINE)
     assert both and float(both.group(1)) > 0 and float(both.group(4)) > 0, out
+    # Two rounds of every build: each build's two times, and the faster one reported.
+    rounds = dict(re.findall(r"(\w+)=([\d.]+,[\d.]+)", re.search(r"^scale-rounds: (.*)$", out, re.M).group(1)))
+    assert set(rounds) == {"plugin", "parallel", "pages", "articles", "listings"}, out
+    assert float(both.group(1)) == min(map(float, rounds["parallel"].split(","))), out
     # The growth table has a row per size, each with a positive total.
     rows = re.findall(r"^\s+(20|40)\s+\d+ .*?([\d.]+) ms r=[\d.]+\s*$", out, re.MULTILINE)
     assert [n for n, _ in rows] == ["20", "40"], out
