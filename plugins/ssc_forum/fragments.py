@@ -57,3 +57,8 @@ class Fragments:
         if key not in self._shared:
             self._shared[key] = caller()
         return self._shared[key]
+
+    def clear(self) -> None:
+        """Forget every part: the language site's pages are written, the next site renders its own."""
+        for parts in (self._kept, self._pure, self._shared):
+            parts.clear()

@@ -218,6 +218,8 @@ class ForumGenerator(Generator):
         # the whole programme in its own form, and together they were the largest process.
         batches.run(jobs, alone=[partial(write, p, self) for write in exports.writers()
                                  if write.__name__ not in self.exports_written_elsewhere])
+        # Its parts are not shown again: a one-process build would keep them while it writes the other language.
+        self.context["fragment"].clear()
         if is_main_site(self.settings):
             # The main site is the root of the whole tree; both languages show the same files.
             images.write_all(p, Path(self.settings["PATH"]), Path(self.output_path))
