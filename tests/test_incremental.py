@@ -14,6 +14,7 @@ exactly as after a full build, and each takes longer than the rest of the build.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -189,3 +190,35 @@ def test_parallel_build_is_byte_identical_to_the_single_process_build(tmp_path: 
     assert len(a) > 100
     assert sorted(set(a) ^ set(b)) == [], "the two builds wrote different files"
     assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_a_file_saved_twice_within_a_clock_tick_is_read_again(tmp_path: Path) -> None:
+    """The edit loop trusts a file's stat for its bytes only once its time is clearly older than its reading."""
+    from ssc_forum.incremental import _FileCache
+
+    cache, reads = _FileCache(), []
+
+    def read_file(reader: object, file: Path, rel: str) -> str:
+        reads.append(file.read_text(encoding="utf-8"))
+        return reads[-1]
+
+    cached = cache.wrap(read_file)
+    reader = type("Reader", (), {"settings": {}})()
+    page = tmp_path / "page.md"
+    page.write_text("Title: A\n", encoding="utf-8")
+    first = os.stat(page)
+    assert cached(reader, page, "content/page.md") == "Title: A\n"
+    # Saved again with the same size and (as a coarse clock gives it) the same modification time.
+    page.write_text("Title: B\n", encoding="utf-8")
+    os.utime(page, ns=(first.st_atime_ns, first.st_mtime_ns))
+    assert cached(reader, page, "content/page.md") == "Title: B\n"
+    # A file last saved long before it was read: its stat stands for its bytes, it is not read again.
+    old = first.st_mtime_ns - 3_600_000_000_000
+    os.utime(page, ns=(old, old))
+    assert cached(reader, page, "content/page.md") == "Title: B\n"  # read: its stat changed
+    # Settled: its stat stands for its bytes, and the file is not read again (a same-size change with
+    # its old time put back by hand is not seen, as in git).
+    page.write_text("Title: C\n", encoding="utf-8")
+    os.utime(page, ns=(old, old))
+    assert cached(reader, page, "content/page.md") == "Title: B\n"
+    assert reads == ["Title: A\n", "Title: B\n"]

@@ -147,17 +147,40 @@ class ErrorCollector(logging.Handler):
         self.messages.append(f"{record.name}: {record.getMessage()}")
 
 
+_SETTLED_NS = 2_000_000_000
+"""How much older than its last reading a file's modification time must be for its stat to stand for its bytes."""
+
+
 class _FileCache:
     """`content._read_file` results kept by file, Markdown settings and the hash of the file's bytes."""
 
     def __init__(self) -> None:
         self.kept: dict[tuple, Any] = {}
         self.rendered = 0  # files actually read since the last reset
+        self._digests: dict[str, tuple[tuple[int, int, int], int, bytes]] = {}  # file -> (stat, when, digest)
+
+    def _digest(self, file: str) -> bytes:
+        """The hash of the file's bytes; read again only when its stat changed since it was last read.
+
+        As git does with its index: a file whose modification time is not clearly older than
+        the moment it was read could have been saved again within the same clock tick, with the
+        same size, so it is read again until it is (`_SETTLED_NS`).
+        """
+        st = os.stat(file)
+        signature = (st.st_size, st.st_mtime_ns, st.st_ino)
+        known = self._digests.get(file)
+        if known is not None and known[0] == signature and st.st_mtime_ns < known[1] - _SETTLED_NS:
+            return known[2]
+        read_at = time.time_ns()
+        with open(file, "rb") as handle:
+            digest = hashlib.blake2b(handle.read(), digest_size=16).digest()
+        self._digests[file] = (signature, read_at, digest)
+        return digest
 
     def wrap(self, read_file: Callable[..., Any]) -> Callable[..., Any]:
         def cached(reader: Any, file: Path, rel: str) -> Any:
             try:
-                digest = hashlib.blake2b(Path(file).read_bytes(), digest_size=16).digest()
+                digest = self._digest(str(file))
             except OSError:
                 return read_file(reader, file, rel)
             key = (str(file), rel, digest, repr(reader.settings.get("MARKDOWN")))
