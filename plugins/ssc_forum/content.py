@@ -459,6 +459,28 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
 _CACHE: dict[tuple, Content] = {}
 
 
+SETTLED_NS = 2_000_000_000
+"""How much older than a reading of a file its modification time must be for its stat to stand for its bytes."""
+
+
+def stat_signature(path: Path | str) -> tuple[int, int, int] | None:
+    """A file's size, modification time and inode (None if it cannot be read): a save changes them.
+
+    As git's index does, trust it for the bytes only when the time is clearly older than the moment
+    they were read (`settled`): a save within the same clock tick, of the same size, keeps all three.
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def settled(signature: tuple[int, int, int] | None, read_at_ns: int) -> bool:
+    """Whether a file with this stat, read at that time, cannot have been saved again unseen."""
+    return signature is not None and signature[1] < read_at_ns - SETTLED_NS
+
+
 def _entries(folder: Path) -> list[os.DirEntry[str]]:
     """The entries of a folder, by name; none if it is not a folder that can be listed.
 

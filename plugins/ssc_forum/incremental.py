@@ -147,10 +147,6 @@ class ErrorCollector(logging.Handler):
         self.messages.append(f"{record.name}: {record.getMessage()}")
 
 
-_SETTLED_NS = 2_000_000_000
-"""How much older than its last reading a file's modification time must be for its stat to stand for its bytes."""
-
-
 class _FileCache:
     """`content._read_file` results kept by file, Markdown settings and the hash of the file's bytes."""
 
@@ -160,16 +156,13 @@ class _FileCache:
         self._digests: dict[str, tuple[tuple[int, int, int], int, bytes]] = {}  # file -> (stat, when, digest)
 
     def _digest(self, file: str) -> bytes:
-        """The hash of the file's bytes; read again only when its stat changed since it was last read.
-
-        As git does with its index: a file whose modification time is not clearly older than
-        the moment it was read could have been saved again within the same clock tick, with the
-        same size, so it is read again until it is (`_SETTLED_NS`).
-        """
-        st = os.stat(file)
-        signature = (st.st_size, st.st_mtime_ns, st.st_ino)
+        """The hash of the file's bytes; read again only when its stat changed since it was last read
+        or is not settled (`content.settled`)."""
+        signature = content_module.stat_signature(file)
+        if signature is None:
+            raise FileNotFoundError(file)
         known = self._digests.get(file)
-        if known is not None and known[0] == signature and st.st_mtime_ns < known[1] - _SETTLED_NS:
+        if known is not None and known[0] == signature and content_module.settled(signature, known[1]):
             return known[2]
         read_at = time.time_ns()
         with open(file, "rb") as handle:

@@ -23,10 +23,12 @@ Without `os.fork` (not on Linux or macOS) it builds in one process, as Pelican d
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
 import sys
+import time
 import traceback
 from functools import partial
 from pathlib import Path
@@ -43,7 +45,8 @@ logger = logging.getLogger(__name__)
 _generators: list[Any] = []  # the generators of the run that signalled last
 _child: int | None = None  # the process writing the sub-site, in the parent
 _in_child = False
-_prepared: dict[tuple[str, str], tuple[tuple[int, int, int], Any]] = {}  # (file, rel) -> (its stat, FileRead)
+# (file, rel) -> ((its stat if settled, hash of its bytes), FileRead)
+_prepared: dict[tuple[str, str], tuple[tuple[Any, bytes | None], Any]] = {}
 _todo: list[tuple[Path, str]] = []
 ID_CHECKS = ("id_sequence",)
 """Functions of `markup` the forum runs on every body after its shortcodes are expanded."""
@@ -67,27 +70,28 @@ def _remember_generators(generators: list[Any]) -> None:
     _generators = generators
 
 
-def _signature(file: Path | str) -> tuple[int, int, int] | None:
-    """The file's size, modification time and inode: a save, or a file put in its place, changes it."""
-    try:
-        st = os.stat(file)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _read_some(share: tuple[int, int, dict[str, Any]]) -> list[tuple[Any, dict[str, Any], Any]]:
-    """Read every `step`-th file from `first` on: each one's FileRead, the id checks of its body, its stat."""
+    """Read every `step`-th file from `first` on: each one's FileRead, the id checks of its body, and
+    (its stat if settled, the hash of its bytes)."""
     first, step, settings = share
     reader = content_module._reader(settings)
     out = []
     for file, rel in _todo[first::step]:
         # Taken before reading: a file saved while it is read then differs when the reading is used.
-        signature = _signature(file)
+        read_at, signature = time.time_ns(), content_module.stat_signature(file)
+        try:
+            digest = _digest(file.read_bytes())
+        except OSError:
+            digest = None
         read = content_module._read_file(reader, file, rel)
         body = getattr(read, "body", "")
         out.append((read, {name: getattr(markup, name)(body) for name in ID_CHECKS
-                           if body and hasattr(markup, name)}, signature))
+                           if body and hasattr(markup, name)},
+                    (signature if content_module.settled(signature, read_at) else None, digest)))
     return out
 
 
@@ -121,7 +125,7 @@ def prepare_markdown(settings: dict[str, Any], workers: int = 2) -> int:
     for (file, rel), (read, found, signature) in zip(_todo, results, strict=True):
         if found:
             _ids_by_text[read.body] = found
-        if signature is not None:
+        if signature != (None, None):
             _prepared[(str(file), rel)] = (signature, read)
     return len(_prepared)
 
@@ -132,9 +136,17 @@ def _install_prepared() -> None:
     def prepared(reader: Any, file: Path, rel: str) -> Any:
         found = _prepared.pop((str(file), rel), None)
         # The file as it was read by the worker (not saved since): its reading is used. Compared by
-        # stat rather than by reading every file again, which on this path no other core shares.
-        if found is not None and _signature(file) == found[0]:
-            return found[1]
+        # stat rather than by reading every file again, which on this path no other core shares; a
+        # file saved just before the build (its stat not settled) is compared by its bytes.
+        if found is not None:
+            (settled_stat, digest), read = found
+            if settled_stat is not None and content_module.stat_signature(file) == settled_stat:
+                return read
+            try:
+                if digest is not None and _digest(Path(file).read_bytes()) == digest:
+                    return read
+            except OSError:
+                pass
         return read_file(reader, file, rel)
 
     prepared.__wrapped__ = read_file  # type: ignore[attr-defined]
