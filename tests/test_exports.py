@@ -387,3 +387,29 @@ def test_real_site_exports_are_valid(site, schema):
             assert data["@type"] == "Event" and data["startDate"].endswith("+09:00")
         (forum,) = ld_scripts(soup(root / "index.html"))
         assert forum["@type"] == "Event" and len(forum["subEvent"]) == len(sessions)
+
+
+def test_schedule_json_is_json_dumps_with_an_indent_of_two() -> None:
+    """Events encoded one at a time and put in place give the bytes of one `json.dumps` of the whole."""
+    from ssc_forum.exports import schedule_json
+
+    event = {"guid": "g", "title": "서울 \"온\"\n", "persons": [], "links": [{"url": "u", "title": "t"}], "n": 1.5}
+    data = {"generator": {"name": "x"}, "schedule": {"url": "u", "conference": {"rooms": [], "days": [
+        {"index": 1, "rooms": {"A": [], "B": [event, {**event, "guid": "h"}]}}, {"index": 2, "rooms": {}}]}}}
+    assert schedule_json.render(data) == (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def test_the_edit_loop_encodes_only_new_schedule_events(tmp_path: Path) -> None:
+    from conftest import ROOT, copy_content
+    from ssc_forum.incremental import LiveSite
+
+    site = LiveSite(ROOT / "pelicanconf.py", copy_content(tmp_path), tmp_path / "output")
+    try:
+        encoded: list[str] = []
+        encode = site._kept_event_json(lambda event: encoded.append(event["guid"]) or event["guid"])
+        first, second = {"guid": "a", "language": "en"}, {"guid": "b", "language": "en"}
+        for event in (first, second, first, {**first}, second):
+            encode(event)
+        assert encoded == ["a", "b", "a"]  # an event made again (a new object) is encoded again
+    finally:
+        site.close()

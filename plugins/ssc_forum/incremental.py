@@ -259,6 +259,7 @@ class LiveSite:
 
         for module in (schedule_xml, schedule_json):
             self._patch(module, "render", self._kept_by_data)
+        self._patch(schedule_json, "encode_event", self._kept_event_json, optional=True)
         # The ids of every body are read again on each update: `markup` keeps each body's parse by its
         # text (with a limit on count and size), so only the changed bodies are parsed.
         signals.all_generators_finalized.connect(self._on_generators)
@@ -522,6 +523,19 @@ class LiveSite:
 
         same_data.__wrapped__ = render  # type: ignore[attr-defined]
         return same_data
+
+    def _kept_event_json(self, encode: Callable[[dict[str, Any]], str]) -> Callable[[dict[str, Any]], str]:
+        """A schedule event encoded again only when it is a new one: unchanged sessions keep their event."""
+        kept: dict[tuple[Any, Any], tuple[dict[str, Any], str]] = {}  # (guid, language) -> (event, its JSON)
+
+        def cached(event: dict[str, Any]) -> str:
+            key = (event.get("guid"), event.get("language"))
+            found = kept.get(key)
+            if found is None or found[0] is not event:  # the same object: `_wrap_schedule_event` kept it
+                found = kept[key] = (event, encode(event))
+            return found[1]
+
+        return cached
 
     def _wrap_schedule_event(self, event: Callable[..., Any]) -> Callable[..., Any]:
         def kept(session: model.Session, programme: model.Programme, site: Any, ids: dict[str, int]) -> Any:
