@@ -145,10 +145,14 @@ class ForumGenerator(Generator):
         found.extend(markup.id_sequence(rest))
         return found
 
+    def _theme_templates(self) -> list[str]:
+        """The theme's page templates; names starting with "!" are Pelican's prefixed copies, which no page uses."""
+        return self.env.list_templates(filter_func=lambda n: n.endswith(".html") and not n.startswith("!"))
+
     def _template_ids(self) -> set[str]:
         """Every literal id in the theme's page templates."""
         ids: set[str] = set()
-        for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html") and not n.startswith("!")):
+        for name in self._theme_templates():
             source = self.env.loader.get_source(self.env, name)[0]
             ids.update(_TEMPLATE_ID_RE.findall(source))
         return ids
@@ -210,9 +214,8 @@ class ForumGenerator(Generator):
             jobs.extend(partial(self._write, writer, item.url + "index.html", kind, item.url, item.source,
                                 page_kind=kind, item=item) for item in items)
         if batches.in_turns(len(jobs)):
-            # Compiled once here rather than again by every process that writes a turn of pages. The
-            # theme's own only: names starting with "!" are Pelican's prefixed copies, which no page uses.
-            for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html") and not n.startswith("!")):
+            # Compiled once here rather than again by every process that writes a turn of pages.
+            for name in self._theme_templates():
                 self.env.get_template(name)
         # The calendars and the schedules each in a process of their own (in turns): each holds
         # the whole programme in its own form, and together they were the largest process.

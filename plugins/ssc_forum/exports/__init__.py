@@ -6,7 +6,6 @@ Files written per language site (Korean at the root, English under `en/`):
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,7 @@ from . import ical, jsonld, schedule_json, schedule_xml
 from .common import ExportError, Site
 from .schedule import schedule_data
 
-__all__ = ["FILTERS", "ExportError", "write_all", "write_calendars", "write_schedules", "writers"]
-
-logger = logging.getLogger(__name__)
+__all__ = ["FILTERS", "ExportError", "write_calendars", "write_schedules", "writers"]
 
 FILTERS: dict[str, Any] = {
     "jsonld_event": jsonld.jsonld_event,
@@ -57,11 +54,3 @@ def writers() -> list[Callable[[Programme, Any], None]]:
     Looked up when called, so a benchmark or the edit loop wrapping one of them is the one run.
     """
     return [write_calendars, write_schedules]
-
-
-def write_all(programme: Programme, generator: Any) -> None:
-    """Write every export file of one language into the generator's output path."""
-    for write in writers():
-        write(programme, generator)
-    logger.debug("ssc_forum: wrote the %s exports (%d sessions) for %s", programme.lang,
-                 len(programme.sessions), generator.settings.get("SITEURL", ""))
