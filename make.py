@@ -4,7 +4,8 @@
     python3 make.py build         create or update .venv from requirements.txt, then `invoke build`
     python3 make.py test [ARGS]   the same .venv (and `npm ci` when needed), then `pytest ARGS`
                                   (on every core, with pytest-xdist, unless ARGS say -n or -p no:xdist)
-    python3 make.py TASK [ARGS]   any other invoke task, e.g. `python3 make.py preview`
+    python3 make.py TASK [ARGS]   any other task, e.g. `python3 make.py preview`
+    python3 make.py TASK --help   what a task does and its options
 
 The virtual environment is (re)installed only when requirements.txt changed since the last
 install: a hash of it is kept in .venv. Only the standard library is used here.
@@ -12,6 +13,7 @@ install: a hash of it is kept in .venv. Only the standard library is used here.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import os
@@ -25,6 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
+TASKS = ROOT / "tasks.py"
+BINARY = "python3 make.py"
+IN_VENV = "--in-venv"  # make.py started again inside .venv, to run a task with invoke
 STAMP_NAME = "requirements.sha256"
 NPM_STAMP_NAME = ".package-lock.sha256"
 MIN_PYTHON = (3, 11)
@@ -139,6 +144,63 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> None:
         sys.exit(code)
 
 
+def task_summaries(tasks_file: Path = TASKS) -> list[tuple[str, str]]:
+    """Every task in tasks.py as (name as typed, first sentence of its docstring), in file order.
+
+    Read from the source rather than imported, so that `--help` works before .venv exists.
+    """
+    tree = ast.parse(tasks_file.read_text(encoding="utf-8"))
+    found: list[tuple[str, str]] = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
+        if not any(isinstance(d, ast.Name) and d.id == "task" for d in decorators):
+            continue
+        first_paragraph = (ast.get_docstring(node) or "").strip().split("\n\n", 1)[0]
+        summary = " ".join(first_paragraph.split())
+        found.append((node.name.replace("_", "-"), summary.split(". ", 1)[0].rstrip(".") + "."))
+    return found
+
+
+def usage(tasks_file: Path = TASKS) -> str:
+    """What `python3 make.py --help` prints: how to call it and every task, one line each."""
+    lines = [(__doc__ or "").strip(), "", "Tasks:"]
+    summaries = task_summaries(tasks_file)
+    width = max((len(name) for name, _ in summaries), default=0)
+    lines += [f"  {name.ljust(width)}  {summary}" for name, summary in summaries]
+    lines += ["", f"A task's options: {BINARY} TASK --help   (e.g. {BINARY} new --help)"]
+    return "\n".join(lines)
+
+
+def run_task(argv: list[str]) -> int:
+    """Run one task with invoke, inside .venv, its help naming `python3 make.py TASK`."""
+    from invoke import Collection, Program
+
+    sys.path.insert(0, str(ROOT))
+    import tasks  # only here: tasks.py needs the packages of .venv
+
+    class _Program(Program):
+        def print_task_help(self, name: str) -> None:
+            # invoke's own header reads "inv[oke] [--core-opts] TASK": not what an editor types.
+            import io
+            from contextlib import redirect_stdout
+
+            buffer = io.StringIO()
+            with redirect_stdout(buffer):
+                super().print_task_help(name)
+            text = buffer.getvalue().split("\n", 1)[1]
+            options = " [options]" if self.parser.contexts[name].help_tuples() else ""
+            print(f"Usage: {BINARY} {name}{options}\n{text}", end="")
+
+    program = _Program(namespace=Collection.from_module(tasks), binary=BINARY, name="make.py", version="")
+    try:
+        program.run([BINARY, *argv], exit=True)
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    return 0
+
+
 def invoke_args(task: str, args: list[str]) -> list[str]:
     """invoke's arguments for `make.py TASK ARGS`.
 
@@ -183,15 +245,17 @@ def main(argv: list[str]) -> int:
     """Entry point: `build`, `test` or any invoke task, with its arguments."""
     if sys.version_info < MIN_PYTHON:
         sys.exit(f"make.py: Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed.")
-    if not argv or argv[0] in ("-h", "--help", "help"):
-        print(__doc__)
+    if argv and argv[0] == IN_VENV:
+        return run_task(argv[1:])
+    if not argv or argv[0] in ("-h", "--help", "help", "--list", "-l"):
+        print(usage())
         return 0
     python = ensure_venv()
     task, args = argv[0], argv[1:]
     if task == "test":
         ensure_node_modules()
         return call([str(python), "-m", "pytest", *pytest_args(args)])
-    return call([str(python), "-m", "invoke", *invoke_args(task, args)])
+    return call([str(python), str(ROOT / "make.py"), IN_VENV, *invoke_args(task, args)])
 
 
 if __name__ == "__main__":

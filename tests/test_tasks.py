@@ -292,3 +292,22 @@ def test_make_explains_itself() -> None:
     done = subprocess.run([sys.executable, str(REPO / "make.py"), "--help"], capture_output=True, text=True,
                           check=False, cwd=REPO)
     assert done.returncode == 0 and "make.py test" in done.stdout
+
+
+def test_make_lists_every_task_and_how_to_get_its_help() -> None:
+    done = subprocess.run([sys.executable, str(REPO / "make.py"), "--help"], capture_output=True, text=True,
+                          check=False, cwd=REPO)
+    listed = {line.split()[0] for line in done.stdout.split("Tasks:\n", 1)[1].splitlines()
+              if line.startswith("  ") and line.strip()}
+    from invoke import Collection
+
+    assert listed == set(Collection.from_module(tasks).task_names), listed
+    assert "python3 make.py TASK --help" in done.stdout
+
+
+def test_task_help_names_the_command_an_editor_types() -> None:
+    done = subprocess.run([sys.executable, str(REPO / "make.py"), "new", "--help"], capture_output=True,
+                          text=True, check=False, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: python3 make.py new [options]\n"), done.stdout
+    assert "inv[oke]" not in done.stdout and "--core-opts" not in done.stdout
