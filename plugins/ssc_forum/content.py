@@ -369,6 +369,7 @@ class NFCMarkdownReader(_SourceReader):
             with open(source_path, encoding="utf-8-sig") as handle:  # universal newlines, as Pelican reads
                 text = handle.read()
             html, meta, _ = self.read_text(source_path, characters.nfc(text))
+            html = markup.written(html)  # the page and the feed get the tree the forum's check reads
         except Exception:
             # Pelican reads the news before the forum checks the content, and its own date parser
             # fails with a traceback: report the content's problems (this file's among them) instead.
@@ -453,7 +454,8 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
                                     "shortcode must be on a line of its own, not indented or in a list", line))
     for finding in markup.check_html(html, fragments):
         problems.append(Problem(rel, None, finding.message, finder.line(finding.needle, finding.fallback)))
-    return FileRead(text, html, raw, tuple(codes), problems, where, counts)
+    # The page gets the tree that was checked, written out: never text a browser could read otherwise.
+    return FileRead(text, markup.written(html), raw, tuple(codes), problems, where, counts)
 
 
 _CACHE: dict[tuple, Content] = {}

@@ -2,7 +2,8 @@
 
 The site promises that it loads nothing from another host and runs only its own scripts.
 Editors write Markdown; Markdown passes raw HTML through and lets `{: attr=value}` lists
-add attributes. Every body is therefore checked after rendering, with a real HTML parser:
+add attributes. Every body is therefore checked after rendering, read as a browser reads it
+(html5lib, which follows the HTML standard's tokenizer and tree construction):
 
 - raw HTML written by the editor may only be a short list of harmless inline elements
   (`RAW_ALLOWED`) with the attributes `title`, `lang`, `dir` (and `datetime` on `<time>`,
@@ -12,9 +13,14 @@ add attributes. Every body is therefore checked after rendering, with a real HTM
 - no attribute outside a short list (so no `on…` handlers, `style`, `data-…`, `srcdoc` …);
 - no `javascript:`, `data:`, `vbscript:` or `file:` address in any address attribute;
 - no image or other resource from another host (`https://…` or `//…`); a plain link
-  (`<a href="https://…">`) to another site is fine.
+  (`<a href="https://…">`) to another site is fine;
+- no comment, CDATA section or processing instruction: the forms browsers end early
+  (`<!-->`, `<!--->`, `--!>`) are where a checker and a browser part ways.
 
 Each finding is an error with the line of the Markdown source, never stripped silently.
+What is written into the page and the feed is not the text Markdown gave but the
+serialisation of the tree that was checked (`written`), in Python-Markdown's own form, so a
+difference between how the check and a browser read the text cannot reach a page.
 """
 
 from __future__ import annotations
@@ -23,8 +29,12 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+import html5lib
+from html5lib._tokenizer import HTMLTokenizer
+from html5lib.constants import namespaces, tokenTypes
 
 # What Python-Markdown (with `extra` and `toc`) writes from Markdown syntax.
 MARKDOWN_ELEMENTS = frozenset({
@@ -93,56 +103,165 @@ def check_url(tag: str, attribute: str, value: str) -> str | None:
     return None
 
 
-class _Elements(HTMLParser):
-    """The elements of an HTML fragment, in order, each as BeautifulSoup's "html.parser" would make it.
+# One parser, reused: building html5lib's parser anew for every body costs more than small bodies' parse.
+_PARSER = html5lib.HTMLParser(tree=html5lib.getTreeBuilder("etree"), namespaceHTMLElements=False)
+_COMMENT = ElementTree.Comment
+_PREFIXES = {f"{{{uri}}}": f"{prefix}:" for prefix, uri in namespaces.items() if prefix not in ("html", "svg",
+                                                                                                  "mathml")}
+# Elements without an end tag, and those whose first newline the parser drops (written again, as the
+# HTML standard's serialisation does).
+VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+                  "keygen", "link", "meta", "param", "source", "track", "wbr"})
+_NEWLINE_DROPPED = frozenset({"pre", "textarea", "listing"})
 
-    One pass of the standard library's tokenizer, without building a tree: the same start tags
-    BeautifulSoup turns into elements, with the same attributes (a repeated attribute keeps its
-    last value, an attribute without a value is ""), several times faster.
+
+def _name(tag: str) -> str:
+    # An element of SVG or MathML is named by its namespace too: its own name is what an editor wrote.
+    return tag.rpartition("}")[2] if tag.startswith("{") else tag
+
+
+def _attribute(name: str) -> str:
+    # A foreign attribute (`xlink:href` in SVG) is kept by its namespace: give it its written prefix.
+    if name.startswith("{"):
+        uri, _, local = name.partition("}")
+        return _PREFIXES.get(uri + "}", "") + local
+    return name
+
+
+def _tree(html: str) -> ElementTree.Element:
+    """The tree a browser builds of an HTML fragment (inside a `<div>`, as a body is on the page)."""
+    return _PARSER.parseFragment(html)
+
+
+def _comment_finding(data: str) -> Finding:
+    """A comment, CDATA section or processing instruction (browsers make all three a comment)."""
+    if data.startswith("[CDATA["):
+        return Finding("a CDATA section (<![CDATA[ … ]]>) is not allowed in the text: browsers read it as a "
+                       "comment that hides what follows; remove it", "<![")
+    if data.startswith("?"):
+        return Finding("a processing instruction (<? … >) is not allowed in the text: browsers read it as a "
+                       "comment; remove it", "<?")
+    return Finding("an HTML comment (<!-- … -->) is not allowed in the text: browsers end some comments "
+                   "earlier than they seem to (<!-->, --!>); keep notes outside the published text", "<!")
+
+
+def _escape_text(text: str) -> str:
+    # As Python-Markdown writes text: only these three, so a Markdown body is written back unchanged.
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _escape_attribute(value: str) -> str:
+    # As Python-Markdown writes attribute values (always in double quotes).
+    return _escape_text(value).replace('"', "&quot;")
+
+
+def serialise(fragment: ElementTree.Element) -> str:
+    """An html5lib fragment written back as HTML in Python-Markdown's form ("html5" output).
+
+    Double-quoted attributes in their order, no trailing solidus on void elements, text escaped
+    as Markdown escapes it, so Markdown's own output comes back byte for byte. Comments are not
+    written (a body with one is refused). Iterative: a deeply nested body must not exhaust the stack.
     """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)  # as BeautifulSoup feeds it
-        self.elements: list[tuple[str, dict[str, str]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found: dict[str, str] = {}
-        for attribute, value in attrs:
-            found[attribute] = "" if value is None else value
-        self.elements.append((tag, found))
-
-
-class MarkupRejected(ValueError):
-    """The tokenizer gave up on the markup (BeautifulSoup raises its ParserRejectedMarkup there)."""
+    out: list[str] = [_escape_text(fragment.text or "")]
+    stack: list[tuple[ElementTree.Element, bool]] = [(child, False) for child in reversed(fragment)]
+    while stack:
+        element, closing = stack.pop()
+        if closing:
+            out.append(f"</{_name(element.tag)}>")
+        elif element.tag is _COMMENT:
+            pass
+        else:
+            name = _name(element.tag)
+            out.append(f"<{name}")
+            for attribute, value in element.attrib.items():
+                out.append(f' {_attribute(attribute)}="{_escape_attribute(value)}"')
+            out.append(">")
+            if name not in VOID:
+                text = element.text or ""
+                if text.startswith("\n") and name in _NEWLINE_DROPPED:
+                    out.append("\n")
+                out.append(_escape_text(text))
+                stack.append((element, True))
+                stack.extend((child, False) for child in reversed(element))
+                continue
+        if element.tail:
+            out.append(_escape_text(element.tail))
+    return "".join(out)
 
 
 def elements(html: str) -> list[tuple[str, dict[str, str]]]:
-    """Every element of an HTML fragment as (name, attributes), in document order."""
-    # Always the standard tokenizer, with no quicker regular-expression path for "plain" HTML:
-    # this decides what may reach a page, so it reads markup as a parser does, and the parse
-    # of each distinct body is kept (by its text) for the ids check and the other language.
-    parser = _Elements()
-    try:
-        parser.feed(html)
-        parser.close()
-    except AssertionError as exc:  # the tokenizer gives up on some broken declarations, as in BeautifulSoup
-        raise MarkupRejected(exc) from exc
-    return parser.elements
+    """Every element of an HTML fragment as (name, attributes), in document order, as a browser builds it."""
+    found = []
+    for element in _tree(html).iter():
+        if element.tag is not _COMMENT and element.tag != "DOCUMENT_FRAGMENT":
+            found.append((_name(element.tag), {_attribute(k): v for k, v in element.attrib.items()}))
+    return found
 
+
+def _tokens(html: str) -> list[tuple[str, dict[str, str]]]:
+    """Every start tag and comment of an HTML fragment, as the standard's tokenizer reads them.
+
+    For the raw HTML an editor wrote, checked as written: the tree builder drops some start tags
+    (`<frameset>` in a body) that are refused all the same. A comment is given as ("", {"": data}).
+    """
+    found: list[tuple[str, dict[str, str]]] = []
+    for token in HTMLTokenizer(html):
+        kind = token["type"]
+        if kind == tokenTypes["StartTag"]:
+            found.append((token["name"], dict(token["data"])))
+        elif kind == tokenTypes["Comment"]:
+            found.append(("", {"": token["data"]}))
+    return found
 
 @dataclass(frozen=True)
 class _Body:
-    """What the checks need of one rendered body, from one parse."""
+    """What the checks and the pages need of one rendered body, from one parse."""
 
     findings: tuple[Finding, ...]  # those of its elements, as if none of them were written by hand
     ids: tuple[str, ...]  # every id, in order (a repeated one as often as it is used)
+    written: str | None  # the serialisation of the checked tree; None where it is the text itself
 
 
 _BODIES: dict[str | bytes, _Body] = {}
 _BODIES_MAX = 50_000
-_BODIES_CHARS_MAX = 20_000_000  # of the texts kept as keys: a long-running preview starts again rather than grow
+_BODIES_CHARS_MAX = 20_000_000  # of the texts kept: a long-running preview starts again rather than grow
 _BODIES_CHARS = 0
 _LARGE = 65_536  # a larger body (one holding a whole timetable) is kept by a digest of its text
+_REWRITTEN = Finding("this raw HTML would be read differently by a browser once written out (elements "
+                     "misnested or out of place): write it as plain, properly closed inline HTML", "<")
+
+
+def _read(html: str) -> _Body:
+    """Parse a body as a browser does, check every node of the tree and write the tree back out."""
+    tree = _tree(html)
+    allowed = MARKDOWN_ELEMENTS | RAW_ALLOWED
+    findings: list[Finding] = []
+    found_ids: list[str] = []
+    for element in tree.iter():
+        tag = element.tag
+        if tag is _COMMENT:
+            findings.append(_comment_finding(element.text or ""))
+            continue
+        if tag == "DOCUMENT_FRAGMENT":
+            continue
+        attrs = {_attribute(k): v for k, v in element.attrib.items()} if element.attrib else {}
+        findings.extend(_check_element(_name(tag), attrs, allowed, None, raw=False))
+        if "id" in attrs:
+            found_ids.append(attrs["id"])
+    written = serialise(tree)
+    if written == html:
+        return _Body(tuple(findings), tuple(found_ids), None)
+    if not findings and serialise(_tree(written)) != written:
+        # What is written is read again as it will be on the page: the same tree, or refused. Parser
+        # output of allowed elements is stable; this only guards what that rule does not foresee.
+        findings.append(_REWRITTEN)
+    return _Body(tuple(findings), tuple(found_ids), written)
 
 
 def _body(html: str) -> _Body:
@@ -153,17 +272,24 @@ def _body(html: str) -> _Body:
         html.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     found = _BODIES.get(key)
     if found is None:
-        parsed = elements(html)
-        allowed = MARKDOWN_ELEMENTS | RAW_ALLOWED
-        findings = tuple(f for name, attrs in parsed for f in _check_element(name, attrs, allowed, None, raw=False))
-        found = _Body(findings, tuple(attrs["id"] for _, attrs in parsed if "id" in attrs))
-        size = len(key)
+        found = _read(html)
+        size = len(key) + len(found.written or "")
         if len(_BODIES) >= _BODIES_MAX or _BODIES_CHARS + size > _BODIES_CHARS_MAX:
             _BODIES.clear()
             _BODIES_CHARS = 0
         _BODIES[key] = found
         _BODIES_CHARS += size
     return found
+
+
+def written(html: str) -> str:
+    """What a page (and the feed) holds of a rendered body: the serialisation of the tree `check_html` checked.
+
+    Python-Markdown's own output comes back unchanged; raw HTML comes back as the browser
+    reads it (quotes, entities and misnesting resolved), so nothing the check did not see is written.
+    """
+    found = _body(html)
+    return str(html) if found.written is None else found.written
 
 
 def _check_element(name: str, attrs: dict[str, str], allowed_elements: frozenset[str],
@@ -211,11 +337,14 @@ def check_html(body: str, raw_fragments: Iterable[str] = ()) -> list[Finding]:
     """Every finding in a rendered body and in the raw HTML fragments Markdown passed through."""
     raw: list[Finding] = []
     for fragment in raw_fragments:
-        parsed = elements(fragment)
+        parsed = _tokens(fragment)
         if _code_block(parsed):
             continue
         for name, attrs in parsed:
-            raw.extend(_check_element(name, attrs, RAW_ALLOWED, RAW_ATTRIBUTES, raw=True))
+            if not name:
+                raw.append(_comment_finding(attrs[""]))
+            else:
+                raw.extend(_check_element(name, attrs, RAW_ALLOWED, RAW_ATTRIBUTES, raw=True))
     unmatched = list(raw)
     extra: list[Finding] = []
     for finding in _body(body).findings:
