@@ -225,6 +225,13 @@ MARKUP = {
                                  "from another host"),
     "dir that is no direction": ('<span dir="rtl-override">x</span>', "is not ltr, rtl or auto"),
     "class on raw HTML": ('<span class="visually-hidden">x</span>', "'class' is not allowed"),
+    # Read as a browser reads them (the standard's tokenizer): these comments end at once.
+    "handler behind an empty comment": ("<!--><img src=x onerror=alert(1)>-->", "event handler"),
+    "comment <!---> that ends at once": ("a <!---> b -->", "an HTML comment"),
+    "comment ended by --!>": ("<!-- a --!><b>x</b>", "an HTML comment"),
+    "note in a comment": ("Text <!-- a note for the editors --> and more", "an HTML comment"),
+    "CDATA section": ("<![CDATA[x]]>", "a CDATA section"),
+    "processing instruction": ('<?xml version="1.0"?>', "a processing instruction"),
 }
 TABLES["markup"] = {name: body_case(snippet, expected) for name, (snippet, expected) in MARKUP.items()}
 TABLES["markup"]["table column alignment (an inline style)"] = (

@@ -165,13 +165,16 @@ def serialise(fragment: ElementTree.Element) -> str:
     """An html5lib fragment written back as HTML in Python-Markdown's form ("html5" output).
 
     Double-quoted attributes in their order, no trailing solidus on void elements, text escaped
-    as Markdown escapes it, so Markdown's own output comes back byte for byte. Comments are not
-    written (a body with one is refused). Iterative: a deeply nested body must not exhaust the stack.
+    as Markdown escapes it (and `"` too in a code block, as its fenced code does), so Markdown's
+    own output comes back byte for byte. Comments are not written (a body with one is refused).
+    Iterative: a deeply nested body must not exhaust the stack.
     """
     out: list[str] = [_escape_text(fragment.text or "")]
-    stack: list[tuple[ElementTree.Element, bool]] = [(child, False) for child in reversed(fragment)]
+    # (element, closing, its parent's name, whether its tail is code-block text as its parent's text is)
+    stack: list[tuple[ElementTree.Element, bool, str, bool]] = [
+        (child, False, "", False) for child in reversed(fragment)]
     while stack:
-        element, closing = stack.pop()
+        element, closing, parent, tail_in_code = stack.pop()
         if closing:
             out.append(f"</{_name(element.tag)}>")
         elif element.tag is _COMMENT:
@@ -186,12 +189,13 @@ def serialise(fragment: ElementTree.Element) -> str:
                 text = element.text or ""
                 if text.startswith("\n") and name in _NEWLINE_DROPPED:
                     out.append("\n")
-                out.append(_escape_text(text))
-                stack.append((element, True))
-                stack.extend((child, False) for child in reversed(element))
+                in_code = tail_in_code or (name == "code" and parent == "pre")
+                out.append(_escape_attribute(text) if in_code else _escape_text(text))
+                stack.append((element, True, parent, tail_in_code))
+                stack.extend((child, False, name, in_code) for child in reversed(element))
                 continue
         if element.tail:
-            out.append(_escape_text(element.tail))
+            out.append(_escape_attribute(element.tail) if tail_in_code else _escape_text(element.tail))
     return "".join(out)
 
 
