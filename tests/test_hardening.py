@@ -38,6 +38,10 @@ def session(c: Path, slug: str = "keynote", lang: str = "en") -> Path:
     return c / "sessions" / f"{slug}.{lang}.md"
 
 
+def _speaker_ko(c: Path) -> Path:
+    return c / "speakers" / "in-kwon-park.ko.md"
+
+
 def append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + text + "\n", encoding="utf-8")
 
@@ -263,7 +267,12 @@ def _programme(old: str, new: str) -> Mutation:
 FIELD_CHARS = {"NUL": "\x00", "vertical tab": "\x0b", "form feed": "\x0c", "unit separator": "\x1f",
                "escape": "\x1b", "delete": "\x7f", "C1 next line": "\x85", "C1 CSI": "\x9b",
                "line separator": "\u2028", "paragraph separator": "\u2029", "right-to-left override": "\u202e",
-               "left-to-right isolate": "\u2066", "byte-order mark inside": "\ufeff"}
+               "left-to-right isolate": "\u2066", "byte-order mark inside": "\ufeff",
+               # Characters that show as nothing at all (refused in fields; running text keeps them).
+               "tag letter": "\U000e0041", "cancel tag": "\U000e007f", "Hangul filler": "\u3164",
+               "half-width Hangul filler": "\uffa0", "Hangul choseong filler": "\u115f", "word joiner": "\u2060",
+               "interlinear annotation anchor": "\ufff9", "interlinear annotation terminator": "\ufffb",
+               "zero-width space": "\u200b", "soft hyphen": "\u00ad", "Mongolian vowel separator": "\u180e"}
 TABLES["control characters"] = {
     **{f"{name} in the title": (_in_field("Title", char), "contains the invisible character",
                                 r"content/sessions/keynote\.en\.md:1: field 'title':")
@@ -291,6 +300,10 @@ TABLES["control characters"] = {
                                        "U+0000", r"content/speakers/ying-long\.ko\.md:\d+: field 'affiliation'"),
     "NUL escape in TOML": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\\u0000Seminar"'),
                            "U+0000", r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'"),
+    "Hangul filler as a whole name": (_in_field("Sort", "\u3164", _speaker_ko), "U+3164",
+                                      r"content/speakers/in-kwon-park\.ko\.md:8: field 'sort'"),
+    "Hangul filler in a TOML name": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\\u3164Seminar"'),
+                                     "U+3164", r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'"),
     "raw control character in TOML": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\x0bSeminar"'),
                                       "cannot be read", r"content/programme\.toml:\d+:"),
 }
@@ -356,6 +369,41 @@ TWINS = {
 TABLES["twins"] = {
     name: (mutate, f"field '{fname}': is ", r"content/\w+/[\w-]+\.en\.md:\d+: field") for name, (mutate, fname) in
     TWINS.items()
+}
+
+
+# --- 7. header lines that are no field --------------------------------------------------------
+
+
+def _header_line(path_of: Callable[[Path], Path], old: str, new: str) -> Mutation:
+    """Rewrite the header line starting with `old` (the line keeps its place)."""
+    def mutate(c: Path) -> None:
+        path = path_of(c)
+        text = path.read_text(encoding="utf-8")
+        assert re.search(rf"(?m)^{re.escape(old)}", text), old
+        path.write_text(re.sub(rf"(?m)^{re.escape(old)}", lambda _: new, text, count=1), encoding="utf-8")
+    return mutate
+
+
+HEADER_LINES = {
+    # (file, line written, replaced by, expected text, line number)
+    "full-width colon": (_speaker_ko, "Position: ", "Position：", "did you mean 'Position: 교수'?", 6),
+    "small colon": (_speaker_ko, "Position: ", "Position\ufe55 ", "U+FE55", 6),
+    "ratio sign as a colon": (_speaker_ko, "Talk: ", "Talk\u2236 ", "did you mean 'Talk: ", 7),
+    "space before the colon": (_speaker_ko, "Affiliation: ", "Affiliation : ", "a space stands before the colon", 5),
+    "space before the colon on line 1": (session, "Title: ", "Title : ", "did you mean 'Title: ", 1),
+    "Korean field name": (_speaker_ko, "Position: ", "직위: ", "'직위' is not a field name", 6),
+    "zero-width space in the name": (_speaker_ko, "Position: ", "Posi\u200btion: ", "U+200B", 6),
+    "zero-width space before the name": (session, "Order: ", "\u200bOrder: ", "did you mean 'Order: 1'?", 6),
+    "word joiner in the name": (session, "Kind: ", "Ki\u2060nd: ", "U+2060", 7),
+    "misspelt field name, full-width": (_speaker_ko, "Position: ", "Postion：", "did you mean 'Position: 교수'?", 6),
+    "text right after the fields": (session, "Speakers: ", "The keynote was given by Sokwoo Rhee.\nSpeakers: ",
+                                    "leave one blank line between the fields and the text", 9),
+}
+TABLES["header lines"] = {
+    name: (_header_line(path_of, old, new), expected,
+           rf"content/(sessions|speakers)/[\w-]+\.(en|ko)\.md:{line}: '")
+    for name, (path_of, old, new, expected, line) in HEADER_LINES.items()
 }
 
 

@@ -8,6 +8,7 @@ each naming the file and the field.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 import re
@@ -126,7 +127,13 @@ class Content:
 
 
 _FILE_LANG_RE = re.compile(r"\.([a-z]{2})\.(md|markdown)$")
-_META_KEY_RE = re.compile(r"^ {0,3}([A-Za-z0-9_-]+)[ \t]*:")
+# A field line exactly as Python-Markdown's metadata reader takes one: no space before the colon.
+_META_KEY_RE = re.compile(r"^ {0,3}([A-Za-z0-9_-]+):")
+# Colons a keyboard or a word processor gives for ":" (full-width, small, vertical, ratio, modifier letters).
+_COLON_LIKES = "\uff1a\ufe55\ufe13\u2236\ua789\u02d0\u02f8"
+# A line meant as a field: a short name, then a colon of any kind (the name may hold anything, to be named).
+_FIELD_LIKE_RE = re.compile(rf"^\s{{0,3}}(?P<name>[^\s:{_COLON_LIKES}][^:{_COLON_LIKES}]{{0,40}}?)"
+                            rf"(?P<space>\s*)(?P<colon>[:{_COLON_LIKES}])\s*(?P<value>.*)$")
 _TOML_TABLE_RE = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
 _TOML_KEY_RE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 _TOML_LINE_RE = re.compile(r"\(at line (\d+)")
@@ -180,7 +187,7 @@ def _parse_fields(
             value = value.date().isoformat()
         value = str(value)
         value = characters.nfc(value)
-        bad = characters.forbidden(value)
+        bad = characters.invisible(value)
         if bad:
             problem(fdecl.name, bad)
             continue
@@ -383,21 +390,65 @@ class NFCMarkdownReader(_SourceReader):
         return html, meta
 
 
-def _header(lines: list[str]) -> tuple[int, dict[str, int], dict[str, int]]:
-    """The metadata header: index of the body's first line, each field's line and count."""
+def _header(lines: list[str]) -> tuple[int, dict[str, int], dict[str, int], list[int]]:
+    """The metadata header: index of the body's first line, each field's line and count, lines that are no field.
+
+    The header runs to the first blank line. A line in it that is neither `Field: value` nor the
+    continuation of one would end Python-Markdown's header there and put the fields after it into
+    the page as text: its index is returned, to be reported (and left out of what Markdown reads).
+    A first line that does not even look like a field means the file has no header.
+    """
     where: dict[str, int] = {}
     counts: dict[str, int] = defaultdict(int)
+    not_fields: list[int] = []
     for index, line in enumerate(lines):
         if not line.strip():
-            return index + 1, where, counts
+            return index + 1, where, counts, not_fields
         key = _META_KEY_RE.match(line)
         if key:
             name = key.group(1).lower()
             where.setdefault(name, index + 1)
             counts[name] += 1
-        elif not line.startswith("    "):  # a line that is neither a field nor its continuation
-            return index, where, counts
-    return len(lines), where, counts
+        elif line.startswith("    ") and index:  # the continuation of a field
+            continue
+        elif index == 0 and not _FIELD_LIKE_RE.match(line):
+            return 0, where, counts, not_fields
+        else:
+            not_fields.append(index)
+    return len(lines), where, counts, not_fields
+
+
+def _not_a_field(line: str, names: list[str]) -> tuple[str, str | None]:
+    """Why a header line is not a field, and the field line it was probably meant to be (or None)."""
+    shown = _shortened(line)
+    loose = _FIELD_LIKE_RE.match(line)
+    if not loose:
+        return (f"{shown!r} is not a field ('Name: value'): the fields end at the first blank line, so leave one "
+                "blank line between the fields and the text"), None
+    name, colon, value = loose.group("name"), loose.group("colon"), loose.group("value")
+    invisible = [c for c in name if characters.invisible(c)]
+    clean = "".join(c for c in name if c not in invisible).strip()
+    reasons = []
+    if colon != ":":
+        reasons.append(f"its colon is {characters.describe(colon)}, not the ASCII colon ':'")
+    if loose.group("space"):
+        reasons.append("a space stands before the colon")
+    if invisible:
+        reasons.append(f"the name holds the invisible character {characters.describe(invisible[0])}")
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", clean):
+        reasons.append(f"{clean!r} is not a field name (field names are English)")
+    meant = difflib.get_close_matches(clean.lower(), names, n=1, cutoff=0.6)
+    if meant:
+        hint = f" (did you mean '{meant[0].capitalize()}: {_shortened(value.strip(), 40)}'?)"
+    else:
+        hint = f" (the fields here: {', '.join(n.capitalize() for n in names)})" if names else ""
+    message = f"{shown!r} is not a field: {'; '.join(reasons) or 'write it as Name: value'}{hint}"
+    return message, f"{meant[0].capitalize()}: {value}" if meant else None
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    """A quoted value cut for a message: an error line must stay one readable line."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
@@ -425,16 +476,34 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
             "ends (LF or CR LF)", line)])
     text = characters.nfc(characters.newlines(text))
     lines = text.split("\n")
-    body_start, where, counts = _header(lines)
+    body_start, where, counts, not_fields = _header(lines)
+    # What Markdown reads of the header: a line that is no field is reported here, and read as the field
+    # it was meant to be where that is clear, so the file's other checks name no second cause.
+    header = lines[:body_start]
+    if not_fields:
+        ctype = next((t for t in schema.CONTENT_TYPES if t.folder == Path(rel).parent.name), None)
+        names = sorted(f.name for f in ctype.fields) if ctype else []
+        header = list(header)
+        for index in not_fields:
+            message, meant = _not_a_field(lines[index], names)
+            problems.append(Problem(rel, None, message, index + 1))
+            header[index] = meant or ""
+            if meant:
+                name = meant.split(":", 1)[0].lower()
+                where.setdefault(name, index + 1)
+                counts[name] += 1
+        header = [line for index, line in enumerate(header) if line or index not in not_fields]
+    unsafe = False
     for number, line in enumerate(lines[body_start:], start=body_start + 1):
         bad = characters.forbidden(line)
         if bad:
             problems.append(Problem(rel, None, bad, number))
-    if problems:  # the text cannot be rendered safely; the rest would only repeat it
+            unsafe = True
+    if unsafe:  # the text cannot be rendered safely; the rest would only repeat it
         return FileRead(text, "", None, problems=problems, lines=where, counts=counts)
     body_text, codes, misuse = shortcodes.extract("\n".join(lines[body_start:]), body_start + 1)
     problems.extend(Problem(rel, None, m.message, m.line) for m in misuse)
-    source = "\n".join(lines[:body_start]) + ("\n" if body_start else "") + body_text
+    source = "\n".join(header) + ("\n" if body_start else "") + body_text
     try:
         html, raw, fragments = reader.read_text(str(file), source)
     except Exception as exc:  # a Markdown extension failing on odd input: name the file
