@@ -229,6 +229,7 @@ MARKUP = {
                                  "from another host"),
     "dir that is no direction": ('<span dir="rtl-override">x</span>', "is not ltr, rtl or auto"),
     "class on raw HTML": ('<span class="visually-hidden">x</span>', "'class' is not allowed"),
+    "image address written with entities": ("![tracker](/&#x5C;evil.example&#x2F;t.png)", "from another host"),
     # Read as a browser reads them (the standard's tokenizer): these comments end at once.
     "handler behind an empty comment": ("<!--><img src=x onerror=alert(1)>-->", "event handler"),
     "comment <!---> that ends at once": ("a <!---> b -->", "an HTML comment"),
@@ -300,6 +301,20 @@ TABLES["control characters"] = {
                                        "U+0000", r"content/speakers/ying-long\.ko\.md:\d+: field 'affiliation'"),
     "NUL escape in TOML": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\\u0000Seminar"'),
                            "U+0000", r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'"),
+    "TOML date and time for a date": (_programme('date = "2020-09-22"', "date = 2020-09-22T10:00:00"),
+                                      "is a date and time (2020-09-22T10:00:00) where a date is meant",
+                                      r"content/programme\.toml:6: field 'days\[1\]\.date'"),
+    "TOML inline table for a name": (_programme('name_en = "Leaders Seminar"', 'name_en = { text = "x" }'),
+                                     "is a table ({'text': 'x'}) where text is meant",
+                                     r"content/programme\.toml:10: field 'days\[1\]\.name_en'"),
+    "TOML array for a name": (_programme('name_en = "Leaders Seminar"', 'name_en = ["a", "b"]'),
+                              "is a list", r"content/programme\.toml:10: field 'days\[1\]\.name_en'"),
+    "stream link with a backslash before @": (
+        both(session, "Streams", "link:https://evil.example\\@www.youtube.com/"), "holds a backslash",
+        r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'streams'"),
+    "recording link with a user name": (
+        both(session, "Recording", "link:https://www.youtube.com:443@evil.example/"), "holds a user name",
+        r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'recording'"),
     "Hangul filler as a whole name": (_in_field("Sort", "\u3164", _speaker_ko), "U+3164",
                                       r"content/speakers/in-kwon-park\.ko\.md:8: field 'sort'"),
     "Hangul filler in a TOML name": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\\u3164Seminar"'),
@@ -312,6 +327,10 @@ TABLES["control characters"] = {
 # --- 5. shortcodes ---------------------------------------------------------------------------
 
 SHORTCODES = {
+    "stream link with a backslash before @": ("[[stream link:https://evil.example\\@www.youtube.com/]]",
+                                               "holds a backslash"),
+    "stream link with a user name": ("[[stream link:https://www.youtube.com@evil.example/]]",
+                                     "holds a user name before '@'"),
     "name in capitals": ("[[Stream youtube:dQw4w9WgXcQ]]", "unknown shortcode [[Stream]]"),
     "all capitals": ("[[TIMETABLE]]", "names are lower-case"),
     "two on one line": ("[[timetable day=2020-09-22]] [[timetable day=2020-09-23]]", "two shortcodes on one line"),
@@ -750,3 +769,41 @@ def test_invoke_check_reports_the_same_lines(pristine, tmp_path):
     lines = [line for line in result.stdout.splitlines() if line.startswith(("content/", "theme/"))]
     assert any("content/images/env.txt: is a symbolic link" in line for line in lines), result.stdout
     assert any(line.startswith("content/sessions/keynote.en.md:1: field 'title'") for line in lines)
+
+
+# --- messages that stay one readable line ------------------------------------------------------
+
+
+def test_a_200_kb_value_is_not_echoed_whole(pristine, tmp_path):
+    from ssc_forum.content import find_problems
+
+    content = _copy(pristine, tmp_path)
+    both(session, "Day", "2020-09-2" + "9" * 200_000)(content)
+    set_field(page(content), "Title", "x" + "\u3164" * 200_000)
+    problems = [str(p) for p in find_problems(_settings(content))]
+    day = [p for p in problems if "field 'day'" in p]
+    assert day and all(len(p) < 400 and "(200,009 characters)" in p for p in day), day
+    assert all(len(p) <= 1200 for p in problems), max(problems, key=len)[:300]
+
+
+def test_a_link_is_labelled_by_the_host_a_browser_opens():
+    from ssc_forum import streams
+
+    assert streams.parse_media("link:https://www.yоutube.com/live").host == "www.xn--yutube-wqf.com"  # Cyrillic о
+    assert streams.parse_media("link:https://ＷＷＷ.Example.com/x").host == "www.example.com"
+    assert streams.parse_media("link:https://tv.example.org/live?a=1&b=2").host == "tv.example.org"
+    for bad in ("https://evil.example\\@www.youtube.com/", "https://u:p@www.youtube.com/", "https:///evil.example/",
+                "https://www.you%74ube.com/", "https://www.youtube.com\t/", "https://x.example:8o/",
+                "https:evil.example/", "https://a b.example/"):
+        with pytest.raises(streams.MediaError):
+            streams.parse_media("link:" + bad)
+
+
+def test_github_annotations_print_no_terminal_sequences():
+    from ssc_deploy import ci_reports
+    from ssc_forum.content import Problem
+
+    name = "content/sessions/\x1b]8;;https://evil.example\x07x\x1b[2J\u202egnp.md"
+    (line,) = ci_reports.github_annotations([Problem(name, "title", "is \x1b[31mred\x9b", 3)])
+    assert line.isprintable() and "\x1b" not in line and "\u202e" not in line
+    assert "\\x1b]8;;https%3A//evil.example\\x07x\\x1b[2J\\u202egnp.md" in line, line

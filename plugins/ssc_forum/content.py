@@ -41,12 +41,32 @@ class Problem:
     message: str
     line: int | None = None  # 1-based line in the file
 
+    def __post_init__(self) -> None:
+        # The one place messages are cut: a value quoted from a 200 KB line must not fill the terminal.
+        object.__setattr__(self, "message", shorten_quoted(self.message))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         if self.field:
             where += f": field '{self.field}'"
         # One line per problem, whatever a file name or a quoted value holds (a newline, an escape).
         return _printable(f"{where}: {self.message}")
+
+
+QUOTED_MAX = 100  # characters of a quoted value a message shows in full
+MESSAGE_MAX = 1000  # characters of a whole message, whatever it quotes
+_QUOTED_RE = re.compile(rf"'[^'\n]{{{QUOTED_MAX + 1},}}'|\"[^\"\n]{{{QUOTED_MAX + 1},}}\"")
+
+
+def shorten_quoted(message: str) -> str:
+    """A message with every long quoted value cut to its start and end, and the whole kept short."""
+    def cut(match: re.Match[str]) -> str:
+        quote, inner = match.group()[0], match.group()[1:-1]
+        return f"{quote}{inner[:60]}…{inner[-20:]}{quote} ({len(inner):,} characters)"
+
+    if len(message) > QUOTED_MAX:
+        message = _QUOTED_RE.sub(cut, message)
+    return message if len(message) <= MESSAGE_MAX else message[:MESSAGE_MAX - 1] + "…"
 
 
 def _printable(text: str) -> str:
@@ -231,6 +251,23 @@ def _toml_lines(text: str) -> dict[tuple[str, int, str], int]:
     return where
 
 
+def _toml_kind(value: Any, fields: tuple[schema.Field, ...]) -> str | None:
+    """Why a TOML value is of a kind no field of the programme takes (None when it may be read).
+
+    TOML has dates, times, date-times, arrays and tables of its own; the fields are text, a
+    date or a time written as text or as TOML's date. Truncating a date-time to its day, or
+    printing a table as text, would publish what the editor did not write.
+    """
+    if isinstance(value, datetime):
+        return (f"is a date and time ({value.isoformat()}) where a date is meant: write the date alone, "
+                f"e.g. {value.date().isoformat()}")
+    if isinstance(value, dict):
+        return f"is a table ({shorten_quoted(repr(value))}) where text is meant: write the text in quotes"
+    if isinstance(value, list):
+        return "is a list ([…]) where one value is meant: write one value in quotes"
+    return None
+
+
 def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
     """Read and check the programme file (days and rooms)."""
     path = f"{content_path.name}/{filename}"
@@ -272,7 +309,14 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
             raw = dict(entry)
             sub: list[Problem] = []
             lines = {name: line for (table, index, name), line in where.items() if table == key and index == i}
+            wrong = {name: _toml_kind(value, fields) for name, value in raw.items()}
+            for name, message in wrong.items():
+                if message:
+                    sub.append(Problem(path, name, message, lines.get(name)))
+            raw = {name: value for name, value in raw.items() if not wrong[name]}
             values, media = _parse_fields(fields, raw, path, sub, lines=lines)
+            # A value of the wrong kind is its field's first cause: not "missing" as well.
+            sub = [p for p in sub if not (wrong.get(p.field or "") and p.message == "is required but missing")]
             problems.extend(Problem(p.path, f"{key}[{i}].{p.field}", p.message, p.line or lines.get(""))
                             for p in sub)
             if key == "days":
@@ -522,7 +566,8 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
             problems.append(Problem(rel, None, f"{text.strip()!r} looks like a shortcode inside other text: a "
                                     "shortcode must be on a line of its own, not indented or in a list", line))
     for finding in markup.check_html(html, fragments):
-        problems.append(Problem(rel, None, finding.message, finder.line(finding.needle, finding.fallback)))
+        problems.append(Problem(rel, None, finding.message, finder.line(finding.needle, finding.fallback,
+                                                                         *finding.markers)))
     # The page gets the tree that was checked, written out: never text a browser could read otherwise.
     return FileRead(text, markup.written(html), raw, tuple(codes), problems, where, counts)
 

@@ -71,6 +71,7 @@ class Finding:
     message: str
     needle: str
     fallback: str = ""
+    markers: tuple[str, ...] = ()  # last resorts: what the element's line holds however its value was written
 
 
 def _normalised_url(value: str) -> str:
@@ -326,8 +327,9 @@ def _check_element(name: str, attrs: dict[str, str], allowed_elements: frozenset
         elif attribute in URL_ATTRIBUTES:
             problem = check_url(name, attribute, text)
             if problem:
-                # Written with entities or spaces the value is not in the source as parsed: its end is.
-                yield Finding(problem, text, text[-8:])
+                # Written with entities or spaces the value is not in the source as parsed: its end is,
+                # or else the element itself (a raw tag, or Markdown's link or image).
+                yield Finding(problem, text, text[-8:], (f"<{name}", "![" if name == "img" else "](", "]:"))
         elif attribute == "dir" and text.lower() not in ("ltr", "rtl", "auto"):
             yield Finding(f"<{name} dir>: {text!r} is not ltr, rtl or auto", "dir")
 
@@ -394,10 +396,13 @@ class LineFinder:
         self.first = first  # index of the body's first line
         self.after: dict[str, int] = {}
 
-    def line(self, needle: str, fallback: str = "") -> int | None:
-        """1-based line number of the next occurrence of `needle` (or `fallback`), or None."""
-        found = self._line(needle)
-        return found if found is not None or not fallback else self._line(fallback)
+    def line(self, needle: str, fallback: str = "", *markers: str) -> int | None:
+        """1-based line number of the next occurrence of `needle` (or `fallback`, or a marker), or None."""
+        for candidate in (needle, fallback, *markers):
+            found = self._line(candidate) if candidate else None
+            if found is not None:
+                return found
+        return None
 
     def _line(self, needle: str) -> int | None:
         needle = needle.lower()
