@@ -807,3 +807,17 @@ def test_github_annotations_print_no_terminal_sequences():
     (line,) = ci_reports.github_annotations([Problem(name, "title", "is \x1b[31mred\x9b", 3)])
     assert line.isprintable() and "\x1b" not in line and "\u202e" not in line
     assert "\\x1b]8;;https%3A//evil.example\\x07x\\x1b[2J\\u202egnp.md" in line, line
+
+
+def test_every_format_character_is_refused_in_fields_but_the_marks_and_joiners():
+    """The list of format characters (Unicode category Cf) is the one of this Python's Unicode database."""
+    import unicodedata
+
+    from ssc_forum import characters
+
+    allowed = {"\u200c", "\u200d", "\u200e", "\u200f"}
+    for code in range(0x110000):
+        char = chr(code)
+        if unicodedata.category(char) == "Cf":
+            assert (characters.invisible(f"a{char}b") is None) == (char in allowed), f"U+{code:04X}"
+    assert characters.invisible("서울 Seoul 🏴\u200d☠\ufe0f") is None
