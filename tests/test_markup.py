@@ -76,6 +76,9 @@ def test_markdown_output_comes_back_byte_for_byte() -> None:
     assert markup.check_html(html) == []
     assert markup.written(html) == html
     assert "<pre><code class=\"language-python\">if a &lt; b and c &gt; d: print(&quot;&amp;amp;&quot;" in html
+    # Python-Markdown escapes `"` in fenced code, not in an indented block: both come back as they were.
+    indented = _markdown().convert('    print("x")\n\nA&nbsp;b')
+    assert indented == '<pre><code>print("x")\n</code></pre>\n<p>A&nbsp;b</p>' and markup.written(indented) == indented
 
 
 @pytest.mark.parametrize(("source", "written"), [
@@ -83,8 +86,6 @@ def test_markdown_output_comes_back_byte_for_byte() -> None:
     # the tree holds no trace of how a character was written.
     ("&copy; 2020&nbsp;Seoul", "<p>\u00a9 2020\u00a0Seoul</p>"),
     ("<mail@example.org>", '<p><a href="mailto:mail@example.org">mail@example.org</a></p>'),
-    # Python-Markdown escapes `"` in fenced code only; an indented block's quotes come out escaped too.
-    ('    print("x")', '<pre><code>print(&quot;x&quot;)\n</code></pre>'),
 ])
 def test_the_documented_differences_mean_the_same(source: str, written: str) -> None:
     html = _markdown().convert(source)
@@ -154,3 +155,28 @@ def test_news_page_and_feed_hold_the_written_form(tmp_path) -> None:
     feed = BeautifulSoup((output / "en" / "feeds" / "news.atom.xml").read_text(encoding="utf-8"), "xml")
     entry = next(e for e in feed.find_all("entry") if "forum-held-online" in e.link["href"])
     assert expected in entry.content.get_text()
+
+
+QUICK_PIECES = [*PIECES, "<p id=a>", "<h2 id=a>", "<!-->", "<!--", "-->", "--!>", "<![CDATA[", "]]>", "<?x>",
+                "<svg>", "<math>", "<noscript>", "<template>", "<a href='javascript:1'>", "<img src=//x/a.png>",
+                "<span dir=rtl>", "<span dir=bad>", "\u00a0", "&nbsp;", "<td style='x'>", "<img src=/a.png>",
+                "<a href=https://www.seoul.go.kr/>", "<div id=b class=c>", "<table><tbody>", "</td>", "</tr>"]
+
+
+def test_the_quick_reading_agrees_with_the_full_one() -> None:
+    """Where html5ever (nh3) gives a body back unchanged, html5lib's reading finds the same: nothing, the same ids."""
+    rng = random.Random(8)
+    quick = 0
+    for _ in range(4000):
+        doc = "".join(rng.choice(QUICK_PIECES) for _ in range(rng.randint(1, 12)))
+        fast = markup._quick(doc)
+        if fast is not None:
+            quick += 1
+            full = markup._read_fully(doc)
+            assert (fast.findings, fast.ids) == (full.findings, full.ids), doc
+            # The quick reading keeps the text; the full one may write it otherwise (`&nbsp;` as its
+            # character): the same tree either way.
+            assert markup.serialise(markup._tree(full.written or doc)) == markup.serialise(markup._tree(doc)), doc
+    assert quick > 30, quick  # both readings are exercised
+    body = _markdown().convert(MARKDOWN_DOC)
+    assert markup._quick(body) is not None or '"' in body  # Markdown's own output takes the quick way

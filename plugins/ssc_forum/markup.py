@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import html5lib
+import nh3
 from html5lib._tokenizer import HTMLTokenizer
 from html5lib.constants import namespaces, tokenTypes
 
@@ -242,8 +243,45 @@ _REWRITTEN = Finding("this raw HTML would be read differently by a browser once 
                      "misnested or out of place): write it as plain, properly closed inline HTML", "<")
 
 
+def _quick(html: str) -> _Body | None:
+    """The reading of a body that html5ever (through nh3) gives back unchanged, or None.
+
+    nh3 parses the text with html5ever, a parser of the HTML standard as html5lib is, keeps only
+    the allowed elements and attributes (comments dropped) and writes the tree back out. When that
+    is the very text, the text is a tree of allowed elements that a browser reads as written:
+    nothing is left to find but the attribute values, which are checked here as the tree walk
+    checks them. Anything else (a finding, a text written back otherwise) is read by html5lib,
+    which names every finding. Ten times faster than that reading, and Markdown's output nearly
+    always passes.
+    """
+    found_ids: list[str] = []
+    trouble = False
+
+    def look(element: str, attribute: str, value: str) -> str:
+        nonlocal trouble
+        if attribute == "id":
+            found_ids.append(value)
+        elif attribute in URL_ATTRIBUTES or attribute == "dir" or attribute.startswith("on"):
+            trouble = trouble or any(_check_element(element, {attribute: value}, _ALLOWED, None, raw=False))
+        return value
+
+    written = nh3.clean(html, tags=_ALLOWED, attributes={"*": ATTRIBUTES}, strip_comments=True, link_rel=None,
+                        clean_content_tags=set(), url_schemes=None, attribute_filter=look)
+    if trouble or written != html:
+        return None
+    return _Body((), tuple(found_ids), None)
+
+
+_ALLOWED = MARKDOWN_ELEMENTS | RAW_ALLOWED
+
+
 def _read(html: str) -> _Body:
     """Parse a body as a browser does, check every node of the tree and write the tree back out."""
+    return _quick(html) or _read_fully(html)
+
+
+def _read_fully(html: str) -> _Body:
+    """Parse a body with html5lib, check every node of the tree and write the tree back out."""
     tree = _tree(html)
     allowed = MARKDOWN_ELEMENTS | RAW_ALLOWED
     findings: list[Finding] = []
