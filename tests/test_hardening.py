@@ -229,6 +229,7 @@ MARKUP = {
                                  "from another host"),
     "dir that is no direction": ('<span dir="rtl-override">x</span>', "is not ltr, rtl or auto"),
     "class on raw HTML": ('<span class="visually-hidden">x</span>', "'class' is not allowed"),
+    "inline HTML nested 1,000 deep": ("<span>" * 1000 + "x", "nests elements more than 100 deep"),
     "image address written with entities": ("![tracker](/&#x5C;evil.example&#x2F;t.png)", "from another host"),
     # Read as a browser reads them (the standard's tokenizer): these comments end at once.
     "handler behind an empty comment": ("<!--><img src=x onerror=alert(1)>-->", "event handler"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import time
 
 import html5lib
 import pytest
@@ -134,10 +135,17 @@ def test_written_text_reads_back_as_the_same_tree() -> None:
     assert markup.check_html("<li><table><</blockquote><li>") == [markup._REWRITTEN]
 
 
-def test_deep_nesting_is_written_without_recursion() -> None:
-    doc = "<span>" * 5000 + "x" + "</span>" * 5000
-    assert markup.written(doc) == doc
-    assert markup.check_html(doc) == []
+def test_deep_nesting_is_written_without_recursion_and_refused_past_the_limit() -> None:
+    doc = "<span>" * markup.MAX_DEPTH + "x" + "</span>" * markup.MAX_DEPTH
+    assert markup.check_html(doc) == [] and markup.written(doc) == doc
+    assert markup.serialise(markup._tree("<span>" * 5000)) == "<span>" * 5000 + "</span>" * 5000
+    deeper = "<p>" + "<ul><li>" * 20_000 + "x"  # read by the standard's tree construction, minutes
+    started = time.perf_counter()
+    (finding,) = markup.check_html(deeper)
+    assert "nests elements more than 100 deep" in finding.message and finding.needle in ("<ul", "<li")
+    assert time.perf_counter() - started < 1
+    wide = "<p>" + "<b>x</b> " * 20_000 + "</p>"  # many elements, shallow: fine
+    assert markup.check_html(wide) == [] and markup.ids(wide) == set()
 
 
 def test_news_page_and_feed_hold_the_written_form(tmp_path) -> None:

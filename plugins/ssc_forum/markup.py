@@ -275,8 +275,41 @@ def _quick(html: str) -> _Body | None:
 _ALLOWED = MARKDOWN_ELEMENTS | RAW_ALLOWED
 
 
+MAX_DEPTH = 100
+"""How deeply elements may nest in a body. Markdown's deepest lists and quotes stay far below; the
+standard's tree construction looks through the open elements at each tag, so a deeper body would
+cost time growing with the square of its depth (1,000 nested lists: seconds) before being refused."""
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+
+
+def _too_deep(html: str) -> Finding | None:
+    """A finding when elements may nest deeper than MAX_DEPTH, counted without parsing (linear).
+
+    Start tags minus end tags, void elements aside: never less than the depth a parser builds
+    (it only closes more), so a body within the limit is never refused by this count.
+    """
+    if html.count("<") <= MAX_DEPTH:
+        return None
+    depth = 0
+    for match in _TAG_RE.finditer(html):
+        name = match.group(2).lower()
+        if name in VOID:
+            continue
+        if match.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Finding(f"the text nests elements more than {MAX_DEPTH} deep (<{name}> here): write "
+                               "flatter lists, quotes and inline HTML", f"<{name}")
+    return None
+
+
 def _read(html: str) -> _Body:
     """Parse a body as a browser does, check every node of the tree and write the tree back out."""
+    deep = _too_deep(html)
+    if deep:
+        return _Body((deep,), (), None)
     return _quick(html) or _read_fully(html)
 
 
