@@ -238,6 +238,7 @@ MARKUP = {
     "note in a comment": ("Text <!-- a note for the editors --> and more", "an HTML comment"),
     "CDATA section": ("<![CDATA[x]]>", "a CDATA section"),
     "processing instruction": ('<?xml version="1.0"?>', "a processing instruction"),
+    "document type declaration": ("<!DOCTYPE html>", "a document type declaration"),
 }
 TABLES["markup"] = {name: body_case(snippet, expected) for name, (snippet, expected) in MARKUP.items()}
 TABLES["markup"]["table column alignment (an inline style)"] = (

@@ -140,6 +140,9 @@ def _comment_finding(data: str) -> Finding:
     if data.startswith("[CDATA["):
         return Finding("a CDATA section (<![CDATA[ … ]]>) is not allowed in the text: browsers read it as a "
                        "comment that hides what follows; remove it", "<![")
+    if data == "!DOCTYPE":
+        return Finding("a document type declaration (<!DOCTYPE …>) is not allowed in the text: the page has its "
+                       "own; remove it", "<!")
     if data.startswith("?"):
         return Finding("a processing instruction (<? … >) is not allowed in the text: browsers read it as a "
                        "comment; remove it", "<?")
@@ -223,6 +226,8 @@ def _tokens(html: str) -> list[tuple[str, dict[str, str]]]:
             found.append((token["name"], dict(token["data"])))
         elif kind == tokenTypes["Comment"]:
             found.append(("", {"": token["data"]}))
+        elif kind == tokenTypes["Doctype"]:  # dropped by a browser inside a page: refused like a comment
+            found.append(("", {"": "!DOCTYPE"}))
     return found
 
 @dataclass(frozen=True)
