@@ -414,6 +414,8 @@ HEADER_LINES = {
     "space before the colon": (_speaker_ko, "Affiliation: ", "Affiliation : ", "a space stands before the colon", 5),
     "space before the colon on line 1": (session, "Title: ", "Title : ", "did you mean 'Title: ", 1),
     "Korean field name": (_speaker_ko, "Position: ", "직위: ", "'직위' is not a field name", 6),
+    "Korean field name, meant": (_speaker_ko, "Affiliation: ", "소속: ", "did you mean 'Affiliation: ", 5),
+    "unknown Korean field name": (_speaker_ko, "Sort: ", "비고: ", "the fields here: Affiliation, Lang, ", 8),
     "zero-width space in the name": (_speaker_ko, "Position: ", "Posi\u200btion: ", "U+200B", 6),
     "zero-width space before the name": (session, "Order: ", "\u200bOrder: ", "did you mean 'Order: 1'?", 6),
     "word joiner in the name": (session, "Kind: ", "Ki\u2060nd: ", "U+2060", 7),

@@ -462,6 +462,18 @@ def _header(lines: list[str]) -> tuple[int, dict[str, int], dict[str, int], list
     return len(lines), where, counts, not_fields
 
 
+# Field names an editor typing in Korean may write for the English ones (the field guide's words).
+_KOREAN_NAMES = {
+    "제목": "title", "이름": "title", "슬러그": "slug", "언어": "lang", "요약": "summary", "소속": "affiliation",
+    "직위": "position", "직책": "position", "발표": "talk", "발표제목": "talk", "정렬": "sort", "사진": "photo",
+    "사진설명": "photo_alt", "날짜": "day", "일자": "day", "순서": "order", "종류": "kind", "부": "part",
+    "연사": "speakers", "발표자": "speakers", "사회자": "hosts", "좌장": "hosts", "시작": "start", "종료": "end",
+    "끝": "end", "방": "room", "장소": "room", "생중계": "streams", "녹화": "recording", "다시보기": "recording",
+    "도시": "city", "국가": "country", "나라": "country", "이미지": "image", "이미지설명": "image_alt",
+    "세션": "session", "사례": "cases", "분류": "category",
+}
+
+
 def _not_a_field(line: str, names: list[str]) -> tuple[str, str | None]:
     """Why a header line is not a field, and the field line it was probably meant to be (or None)."""
     shown = _shortened(line)
@@ -482,6 +494,9 @@ def _not_a_field(line: str, names: list[str]) -> tuple[str, str | None]:
     if not re.fullmatch(r"[A-Za-z0-9_-]+", clean):
         reasons.append(f"{clean!r} is not a field name (field names are English)")
     meant = difflib.get_close_matches(clean.lower(), names, n=1, cutoff=0.6)
+    korean = _KOREAN_NAMES.get(clean.replace(" ", ""))
+    if not meant and korean in names:
+        meant = [korean]
     if meant:
         hint = f" (did you mean '{meant[0].capitalize()}: {_shortened(value.strip(), 40)}'?)"
     else:
