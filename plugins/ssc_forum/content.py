@@ -551,7 +551,7 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
                 name = meant.split(":", 1)[0].lower()
                 where.setdefault(name, index + 1)
                 counts[name] += 1
-        header = [line for index, line in enumerate(header) if line or index not in not_fields]
+        header = [kept for number, kept in enumerate(header) if kept or number not in not_fields]
     unsafe = False
     for number, line in enumerate(lines[body_start:], start=body_start + 1):
         bad = characters.forbidden(line)

@@ -2,8 +2,10 @@
 
 The site promises that it loads nothing from another host and runs only its own scripts.
 Editors write Markdown; Markdown passes raw HTML through and lets `{: attr=value}` lists
-add attributes. Every body is therefore checked after rendering, read as a browser reads it
-(html5lib, which follows the HTML standard's tokenizer and tree construction):
+add attributes. Every body is therefore checked after rendering, read as a browser reads it, by
+parsers that follow the HTML standard's tokenizer and tree construction: html5ever (through nh3)
+answers for a body it writes back unchanged with only allowed elements and attributes, which is
+nearly every body Markdown writes; any other body is read by html5lib, which names each finding:
 
 - raw HTML written by the editor may only be a short list of harmless inline elements
   (`RAW_ALLOWED`) with the attributes `title`, `lang`, `dir` (and `datetime` on `<time>`,
