@@ -38,6 +38,10 @@ def session(c: Path, slug: str = "keynote", lang: str = "en") -> Path:
     return c / "sessions" / f"{slug}.{lang}.md"
 
 
+def _speaker_ko(c: Path) -> Path:
+    return c / "speakers" / "in-kwon-park.ko.md"
+
+
 def append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + text + "\n", encoding="utf-8")
 
@@ -225,6 +229,16 @@ MARKUP = {
                                  "from another host"),
     "dir that is no direction": ('<span dir="rtl-override">x</span>', "is not ltr, rtl or auto"),
     "class on raw HTML": ('<span class="visually-hidden">x</span>', "'class' is not allowed"),
+    "inline HTML nested 1,000 deep": ("<span>" * 1000 + "x", "nests elements more than 100 deep"),
+    "image address written with entities": ("![tracker](/&#x5C;evil.example&#x2F;t.png)", "from another host"),
+    # Read as a browser reads them (the standard's tokenizer): these comments end at once.
+    "handler behind an empty comment": ("<!--><img src=x onerror=alert(1)>-->", "event handler"),
+    "comment <!---> that ends at once": ("a <!---> b -->", "an HTML comment"),
+    "comment ended by --!>": ("<!-- a --!><b>x</b>", "an HTML comment"),
+    "note in a comment": ("Text <!-- a note for the editors --> and more", "an HTML comment"),
+    "CDATA section": ("<![CDATA[x]]>", "a CDATA section"),
+    "processing instruction": ('<?xml version="1.0"?>', "a processing instruction"),
+    "document type declaration": ("<!DOCTYPE html>", "a document type declaration"),
 }
 TABLES["markup"] = {name: body_case(snippet, expected) for name, (snippet, expected) in MARKUP.items()}
 TABLES["markup"]["table column alignment (an inline style)"] = (
@@ -256,7 +270,12 @@ def _programme(old: str, new: str) -> Mutation:
 FIELD_CHARS = {"NUL": "\x00", "vertical tab": "\x0b", "form feed": "\x0c", "unit separator": "\x1f",
                "escape": "\x1b", "delete": "\x7f", "C1 next line": "\x85", "C1 CSI": "\x9b",
                "line separator": "\u2028", "paragraph separator": "\u2029", "right-to-left override": "\u202e",
-               "left-to-right isolate": "\u2066", "byte-order mark inside": "\ufeff"}
+               "left-to-right isolate": "\u2066", "byte-order mark inside": "\ufeff",
+               # Characters that show as nothing at all (refused in fields; running text keeps them).
+               "tag letter": "\U000e0041", "cancel tag": "\U000e007f", "Hangul filler": "\u3164",
+               "half-width Hangul filler": "\uffa0", "Hangul choseong filler": "\u115f", "word joiner": "\u2060",
+               "interlinear annotation anchor": "\ufff9", "interlinear annotation terminator": "\ufffb",
+               "zero-width space": "\u200b", "soft hyphen": "\u00ad", "Mongolian vowel separator": "\u180e"}
 TABLES["control characters"] = {
     **{f"{name} in the title": (_in_field("Title", char), "contains the invisible character",
                                 r"content/sessions/keynote\.en\.md:1: field 'title':")
@@ -284,6 +303,24 @@ TABLES["control characters"] = {
                                        "U+0000", r"content/speakers/ying-long\.ko\.md:\d+: field 'affiliation'"),
     "NUL escape in TOML": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\\u0000Seminar"'),
                            "U+0000", r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'"),
+    "TOML date and time for a date": (_programme('date = "2020-09-22"', "date = 2020-09-22T10:00:00"),
+                                      "is a date and time (2020-09-22T10:00:00) where a date is meant",
+                                      r"content/programme\.toml:6: field 'days\[1\]\.date'"),
+    "TOML inline table for a name": (_programme('name_en = "Leaders Seminar"', 'name_en = { text = "x" }'),
+                                     "is a table ({'text': 'x'}) where text is meant",
+                                     r"content/programme\.toml:10: field 'days\[1\]\.name_en'"),
+    "TOML array for a name": (_programme('name_en = "Leaders Seminar"', 'name_en = ["a", "b"]'),
+                              "is a list", r"content/programme\.toml:10: field 'days\[1\]\.name_en'"),
+    "stream link with a backslash before @": (
+        both(session, "Streams", "link:https://evil.example\\@www.youtube.com/"), "holds a backslash",
+        r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'streams'"),
+    "recording link with a user name": (
+        both(session, "Recording", "link:https://www.youtube.com:443@evil.example/"), "holds a user name",
+        r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'recording'"),
+    "Hangul filler as a whole name": (_in_field("Sort", "\u3164", _speaker_ko), "U+3164",
+                                      r"content/speakers/in-kwon-park\.ko\.md:8: field 'sort'"),
+    "Hangul filler in a TOML name": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\\u3164Seminar"'),
+                                     "U+3164", r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'"),
     "raw control character in TOML": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\x0bSeminar"'),
                                       "cannot be read", r"content/programme\.toml:\d+:"),
 }
@@ -292,6 +329,10 @@ TABLES["control characters"] = {
 # --- 5. shortcodes ---------------------------------------------------------------------------
 
 SHORTCODES = {
+    "stream link with a backslash before @": ("[[stream link:https://evil.example\\@www.youtube.com/]]",
+                                               "holds a backslash"),
+    "stream link with a user name": ("[[stream link:https://www.youtube.com@evil.example/]]",
+                                     "holds a user name before '@'"),
     "name in capitals": ("[[Stream youtube:dQw4w9WgXcQ]]", "unknown shortcode [[Stream]]"),
     "all capitals": ("[[TIMETABLE]]", "names are lower-case"),
     "two on one line": ("[[timetable day=2020-09-22]] [[timetable day=2020-09-23]]", "two shortcodes on one line"),
@@ -349,6 +390,43 @@ TWINS = {
 TABLES["twins"] = {
     name: (mutate, f"field '{fname}': is ", r"content/\w+/[\w-]+\.en\.md:\d+: field") for name, (mutate, fname) in
     TWINS.items()
+}
+
+
+# --- 7. header lines that are no field --------------------------------------------------------
+
+
+def _header_line(path_of: Callable[[Path], Path], old: str, new: str) -> Mutation:
+    """Rewrite the header line starting with `old` (the line keeps its place)."""
+    def mutate(c: Path) -> None:
+        path = path_of(c)
+        text = path.read_text(encoding="utf-8")
+        assert re.search(rf"(?m)^{re.escape(old)}", text), old
+        path.write_text(re.sub(rf"(?m)^{re.escape(old)}", lambda _: new, text, count=1), encoding="utf-8")
+    return mutate
+
+
+HEADER_LINES = {
+    # (file, line written, replaced by, expected text, line number)
+    "full-width colon": (_speaker_ko, "Position: ", "Position：", "did you mean 'Position: 교수'?", 6),
+    "small colon": (_speaker_ko, "Position: ", "Position\ufe55 ", "U+FE55", 6),
+    "ratio sign as a colon": (_speaker_ko, "Talk: ", "Talk\u2236 ", "did you mean 'Talk: ", 7),
+    "space before the colon": (_speaker_ko, "Affiliation: ", "Affiliation : ", "a space stands before the colon", 5),
+    "space before the colon on line 1": (session, "Title: ", "Title : ", "did you mean 'Title: ", 1),
+    "Korean field name": (_speaker_ko, "Position: ", "직위: ", "'직위' is not a field name", 6),
+    "Korean field name, meant": (_speaker_ko, "Affiliation: ", "소속: ", "did you mean 'Affiliation: ", 5),
+    "unknown Korean field name": (_speaker_ko, "Sort: ", "비고: ", "the fields here: Affiliation, Lang, ", 8),
+    "zero-width space in the name": (_speaker_ko, "Position: ", "Posi\u200btion: ", "U+200B", 6),
+    "zero-width space before the name": (session, "Order: ", "\u200bOrder: ", "did you mean 'Order: 1'?", 6),
+    "word joiner in the name": (session, "Kind: ", "Ki\u2060nd: ", "U+2060", 7),
+    "misspelt field name, full-width": (_speaker_ko, "Position: ", "Postion：", "did you mean 'Position: 교수'?", 6),
+    "text right after the fields": (session, "Speakers: ", "The keynote was given by Sokwoo Rhee.\nSpeakers: ",
+                                    "leave one blank line between the fields and the text", 9),
+}
+TABLES["header lines"] = {
+    name: (_header_line(path_of, old, new), expected,
+           rf"content/(sessions|speakers)/[\w-]+\.(en|ko)\.md:{line}: '")
+    for name, (path_of, old, new, expected, line) in HEADER_LINES.items()
 }
 
 
@@ -695,3 +773,55 @@ def test_invoke_check_reports_the_same_lines(pristine, tmp_path):
     lines = [line for line in result.stdout.splitlines() if line.startswith(("content/", "theme/"))]
     assert any("content/images/env.txt: is a symbolic link" in line for line in lines), result.stdout
     assert any(line.startswith("content/sessions/keynote.en.md:1: field 'title'") for line in lines)
+
+
+# --- messages that stay one readable line ------------------------------------------------------
+
+
+def test_a_200_kb_value_is_not_echoed_whole(pristine, tmp_path):
+    from ssc_forum.content import find_problems
+
+    content = _copy(pristine, tmp_path)
+    both(session, "Day", "2020-09-2" + "9" * 200_000)(content)
+    set_field(page(content), "Title", "x" + "\u3164" * 200_000)
+    problems = [str(p) for p in find_problems(_settings(content))]
+    day = [p for p in problems if "field 'day'" in p]
+    assert day and all(len(p) < 400 and "(200,009 characters)" in p for p in day), day
+    assert all(len(p) <= 1200 for p in problems), max(problems, key=len)[:300]
+
+
+def test_a_link_is_labelled_by_the_host_a_browser_opens():
+    from ssc_forum import streams
+
+    assert streams.parse_media("link:https://www.yоutube.com/live").host == "www.xn--yutube-wqf.com"  # Cyrillic о
+    assert streams.parse_media("link:https://ＷＷＷ.Example.com/x").host == "www.example.com"
+    assert streams.parse_media("link:https://tv.example.org/live?a=1&b=2").host == "tv.example.org"
+    for bad in ("https://evil.example\\@www.youtube.com/", "https://u:p@www.youtube.com/", "https:///evil.example/",
+                "https://www.you%74ube.com/", "https://www.youtube.com\t/", "https://x.example:8o/",
+                "https:evil.example/", "https://a b.example/"):
+        with pytest.raises(streams.MediaError):
+            streams.parse_media("link:" + bad)
+
+
+def test_github_annotations_print_no_terminal_sequences():
+    from ssc_deploy import ci_reports
+    from ssc_forum.content import Problem
+
+    name = "content/sessions/\x1b]8;;https://evil.example\x07x\x1b[2J\u202egnp.md"
+    (line,) = ci_reports.github_annotations([Problem(name, "title", "is \x1b[31mred\x9b", 3)])
+    assert line.isprintable() and "\x1b" not in line and "\u202e" not in line
+    assert "\\x1b]8;;https%3A//evil.example\\x07x\\x1b[2J\\u202egnp.md" in line, line
+
+
+def test_every_format_character_is_refused_in_fields_but_the_marks_and_joiners():
+    """The list of format characters (Unicode category Cf) is the one of this Python's Unicode database."""
+    import unicodedata
+
+    from ssc_forum import characters
+
+    allowed = {"\u200c", "\u200d", "\u200e", "\u200f"}
+    for code in range(0x110000):
+        char = chr(code)
+        if unicodedata.category(char) == "Cf":
+            assert (characters.invisible(f"a{char}b") is None) == (char in allowed), f"U+{code:04X}"
+    assert characters.invisible("서울 Seoul 🏴\u200d☠\ufe0f") is None

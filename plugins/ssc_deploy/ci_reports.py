@@ -27,7 +27,13 @@ class ProblemLike(Protocol):
 
 
 def escape_data(value: str) -> str:
-    """Escape a workflow command's message: `%`, CR and LF (GitHub's own rules)."""
+    """Escape a workflow command's message: `%`, CR and LF (GitHub's own rules), and what a terminal runs.
+
+    The log is shown in a terminal and a browser: an escape sequence or a direction override
+    from a file name would act there. Every other character that does not print is written as
+    its Python escape (`\\x1b`, `\\u202e`), as the content check's own lines write it.
+    """
+    value = "".join(c if c.isprintable() or c in "\r\n" else repr(c)[1:-1] for c in value)
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

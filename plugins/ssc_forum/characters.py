@@ -28,6 +28,15 @@ FORBIDDEN_RE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
 )
 
+# Characters that show as nothing, refused in fields (names, titles, slugs …), where nothing invisible
+# has a use: the Hangul fillers (letters by their category, blank on screen, a known way to forge an
+# empty-looking name), zero-width and invisible operators, the interlinear annotation marks, the
+# Mongolian vowel separator and the tag characters. Running text keeps them: tag characters
+# spell emoji flags there, and the body's HTML is checked on its own.
+INVISIBLE_RE = re.compile(
+    "[\u115f\u1160\u3164\uffa0\u180e\u200b\u2060-\u2064\u206a-\u206f\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+
 _NAMES = {"\x00": "NUL", "\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape", "\x7f": "delete",
           "\u2028": "line separator", "\u2029": "paragraph separator", "\ufeff": "byte-order mark"}
 
@@ -46,6 +55,29 @@ def forbidden(text: str) -> str | None:
     if not match:
         return None
     return f"contains the invisible character {describe(match.group())}, which a page cannot show: delete it"
+
+
+def invisible(text: str) -> str | None:
+    """A message naming the first character of `text` that a field may not hold, or None.
+
+    The forbidden ones (`forbidden`), then those that show as nothing (`INVISIBLE_RE`) and any
+    other format character (Unicode category Cf) but the direction marks U+200E and U+200F and
+    the zero-width joiners of emoji and scripts (U+200C, U+200D).
+    """
+    bad = forbidden(text)
+    if bad:
+        return bad
+    match = INVISIBLE_RE.search(text)
+    if match is None:
+        match = next((m for m in _FORMAT_RE.finditer(text) if m.group() not in "\u200c\u200d\u200e\u200f"), None)
+    if match is None:
+        return None
+    return f"contains the invisible character {describe(match.group())}, which shows as nothing: delete it"
+
+
+_FORMAT_RE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u200b-\u200f\u202a-\u202e"
+                        "\u180e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+                        "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
 
 
 def nfc(text: str) -> str:

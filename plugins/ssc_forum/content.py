@@ -8,6 +8,7 @@ each naming the file and the field.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 import re
@@ -40,12 +41,32 @@ class Problem:
     message: str
     line: int | None = None  # 1-based line in the file
 
+    def __post_init__(self) -> None:
+        # The one place messages are cut: a value quoted from a 200 KB line must not fill the terminal.
+        object.__setattr__(self, "message", shorten_quoted(self.message))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         if self.field:
             where += f": field '{self.field}'"
         # One line per problem, whatever a file name or a quoted value holds (a newline, an escape).
         return _printable(f"{where}: {self.message}")
+
+
+QUOTED_MAX = 100  # characters of a quoted value a message shows in full
+MESSAGE_MAX = 1000  # characters of a whole message, whatever it quotes
+_QUOTED_RE = re.compile(rf"'[^'\n]{{{QUOTED_MAX + 1},}}'|\"[^\"\n]{{{QUOTED_MAX + 1},}}\"")
+
+
+def shorten_quoted(message: str) -> str:
+    """A message with every long quoted value cut to its start and end, and the whole kept short."""
+    def cut(match: re.Match[str]) -> str:
+        quote, inner = match.group()[0], match.group()[1:-1]
+        return f"{quote}{inner[:60]}…{inner[-20:]}{quote} ({len(inner):,} characters)"
+
+    if len(message) > QUOTED_MAX:
+        message = _QUOTED_RE.sub(cut, message)
+    return message if len(message) <= MESSAGE_MAX else message[:MESSAGE_MAX - 1] + "…"
 
 
 def _printable(text: str) -> str:
@@ -126,7 +147,13 @@ class Content:
 
 
 _FILE_LANG_RE = re.compile(r"\.([a-z]{2})\.(md|markdown)$")
-_META_KEY_RE = re.compile(r"^ {0,3}([A-Za-z0-9_-]+)[ \t]*:")
+# A field line exactly as Python-Markdown's metadata reader takes one: no space before the colon.
+_META_KEY_RE = re.compile(r"^ {0,3}([A-Za-z0-9_-]+):")
+# Colons a keyboard or a word processor gives for ":" (full-width, small, vertical, ratio, modifier letters).
+_COLON_LIKES = "\uff1a\ufe55\ufe13\u2236\ua789\u02d0\u02f8"
+# A line meant as a field: a short name, then a colon of any kind (the name may hold anything, to be named).
+_FIELD_LIKE_RE = re.compile(rf"^\s{{0,3}}(?P<name>[^\s:{_COLON_LIKES}][^:{_COLON_LIKES}]{{0,40}}?)"
+                            rf"(?P<space>\s*)(?P<colon>[:{_COLON_LIKES}])\s*(?P<value>.*)$")
 _TOML_TABLE_RE = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
 _TOML_KEY_RE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 _TOML_LINE_RE = re.compile(r"\(at line (\d+)")
@@ -180,7 +207,7 @@ def _parse_fields(
             value = value.date().isoformat()
         value = str(value)
         value = characters.nfc(value)
-        bad = characters.forbidden(value)
+        bad = characters.invisible(value)
         if bad:
             problem(fdecl.name, bad)
             continue
@@ -224,6 +251,23 @@ def _toml_lines(text: str) -> dict[tuple[str, int, str], int]:
     return where
 
 
+def _toml_kind(value: Any, fields: tuple[schema.Field, ...]) -> str | None:
+    """Why a TOML value is of a kind no field of the programme takes (None when it may be read).
+
+    TOML has dates, times, date-times, arrays and tables of its own; the fields are text, a
+    date or a time written as text or as TOML's date. Truncating a date-time to its day, or
+    printing a table as text, would publish what the editor did not write.
+    """
+    if isinstance(value, datetime):
+        return (f"is a date and time ({value.isoformat()}) where a date is meant: write the date alone, "
+                f"e.g. {value.date().isoformat()}")
+    if isinstance(value, dict):
+        return f"is a table ({shorten_quoted(repr(value))}) where text is meant: write the text in quotes"
+    if isinstance(value, list):
+        return "is a list ([…]) where one value is meant: write one value in quotes"
+    return None
+
+
 def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
     """Read and check the programme file (days and rooms)."""
     path = f"{content_path.name}/{filename}"
@@ -265,7 +309,14 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
             raw = dict(entry)
             sub: list[Problem] = []
             lines = {name: line for (table, index, name), line in where.items() if table == key and index == i}
+            wrong = {name: _toml_kind(value, fields) for name, value in raw.items()}
+            for name, message in wrong.items():
+                if message:
+                    sub.append(Problem(path, name, message, lines.get(name)))
+            raw = {name: value for name, value in raw.items() if not wrong[name]}
             values, media = _parse_fields(fields, raw, path, sub, lines=lines)
+            # A value of the wrong kind is its field's first cause: not "missing" as well.
+            sub = [p for p in sub if not (wrong.get(p.field or "") and p.message == "is required but missing")]
             problems.extend(Problem(p.path, f"{key}[{i}].{p.field}", p.message, p.line or lines.get(""))
                             for p in sub)
             if key == "days":
@@ -369,6 +420,7 @@ class NFCMarkdownReader(_SourceReader):
             with open(source_path, encoding="utf-8-sig") as handle:  # universal newlines, as Pelican reads
                 text = handle.read()
             html, meta, _ = self.read_text(source_path, characters.nfc(text))
+            html = markup.written(html)  # the page and the feed get the tree the forum's check reads
         except Exception:
             # Pelican reads the news before the forum checks the content, and its own date parser
             # fails with a traceback: report the content's problems (this file's among them) instead.
@@ -382,21 +434,80 @@ class NFCMarkdownReader(_SourceReader):
         return html, meta
 
 
-def _header(lines: list[str]) -> tuple[int, dict[str, int], dict[str, int]]:
-    """The metadata header: index of the body's first line, each field's line and count."""
+def _header(lines: list[str]) -> tuple[int, dict[str, int], dict[str, int], list[int]]:
+    """The metadata header: index of the body's first line, each field's line and count, lines that are no field.
+
+    The header runs to the first blank line. A line in it that is neither `Field: value` nor the
+    continuation of one would end Python-Markdown's header there and put the fields after it into
+    the page as text: its index is returned, to be reported (and left out of what Markdown reads).
+    A first line that does not even look like a field means the file has no header.
+    """
     where: dict[str, int] = {}
     counts: dict[str, int] = defaultdict(int)
+    not_fields: list[int] = []
     for index, line in enumerate(lines):
         if not line.strip():
-            return index + 1, where, counts
+            return index + 1, where, counts, not_fields
         key = _META_KEY_RE.match(line)
         if key:
             name = key.group(1).lower()
             where.setdefault(name, index + 1)
             counts[name] += 1
-        elif not line.startswith("    "):  # a line that is neither a field nor its continuation
-            return index, where, counts
-    return len(lines), where, counts
+        elif line.startswith("    ") and index:  # the continuation of a field
+            continue
+        elif index == 0 and not _FIELD_LIKE_RE.match(line):
+            return 0, where, counts, not_fields
+        else:
+            not_fields.append(index)
+    return len(lines), where, counts, not_fields
+
+
+# Field names an editor typing in Korean may write for the English ones (the field guide's words).
+_KOREAN_NAMES = {
+    "제목": "title", "이름": "title", "슬러그": "slug", "언어": "lang", "요약": "summary", "소속": "affiliation",
+    "직위": "position", "직책": "position", "발표": "talk", "발표제목": "talk", "정렬": "sort", "사진": "photo",
+    "사진설명": "photo_alt", "날짜": "day", "일자": "day", "순서": "order", "종류": "kind", "부": "part",
+    "연사": "speakers", "발표자": "speakers", "사회자": "hosts", "좌장": "hosts", "시작": "start", "종료": "end",
+    "끝": "end", "방": "room", "장소": "room", "생중계": "streams", "녹화": "recording", "다시보기": "recording",
+    "도시": "city", "국가": "country", "나라": "country", "이미지": "image", "이미지설명": "image_alt",
+    "세션": "session", "사례": "cases", "분류": "category",
+}
+
+
+def _not_a_field(line: str, names: list[str]) -> tuple[str, str | None]:
+    """Why a header line is not a field, and the field line it was probably meant to be (or None)."""
+    shown = _shortened(line)
+    loose = _FIELD_LIKE_RE.match(line)
+    if not loose:
+        return (f"{shown!r} is not a field ('Name: value'): the fields end at the first blank line, so leave one "
+                "blank line between the fields and the text"), None
+    name, colon, value = loose.group("name"), loose.group("colon"), loose.group("value")
+    invisible = [c for c in name if characters.invisible(c)]
+    clean = "".join(c for c in name if c not in invisible).strip()
+    reasons = []
+    if colon != ":":
+        reasons.append(f"its colon is {characters.describe(colon)}, not the ASCII colon ':'")
+    if loose.group("space"):
+        reasons.append("a space stands before the colon")
+    if invisible:
+        reasons.append(f"the name holds the invisible character {characters.describe(invisible[0])}")
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", clean):
+        reasons.append(f"{clean!r} is not a field name (field names are English)")
+    meant = difflib.get_close_matches(clean.lower(), names, n=1, cutoff=0.6)
+    korean = _KOREAN_NAMES.get(clean.replace(" ", ""))
+    if not meant and korean in names:
+        meant = [korean]
+    if meant:
+        hint = f" (did you mean '{meant[0].capitalize()}: {_shortened(value.strip(), 40)}'?)"
+    else:
+        hint = f" (the fields here: {', '.join(n.capitalize() for n in names)})" if names else ""
+    message = f"{shown!r} is not a field: {'; '.join(reasons) or 'write it as Name: value'}{hint}"
+    return message, f"{meant[0].capitalize()}: {value}" if meant else None
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    """A quoted value cut for a message: an error line must stay one readable line."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
@@ -424,16 +535,34 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
             "ends (LF or CR LF)", line)])
     text = characters.nfc(characters.newlines(text))
     lines = text.split("\n")
-    body_start, where, counts = _header(lines)
+    body_start, where, counts, not_fields = _header(lines)
+    # What Markdown reads of the header: a line that is no field is reported here, and read as the field
+    # it was meant to be where that is clear, so the file's other checks name no second cause.
+    header = lines[:body_start]
+    if not_fields:
+        ctype = next((t for t in schema.CONTENT_TYPES if t.folder == Path(rel).parent.name), None)
+        names = sorted(f.name for f in ctype.fields) if ctype else []
+        header = list(header)
+        for index in not_fields:
+            message, meant = _not_a_field(lines[index], names)
+            problems.append(Problem(rel, None, message, index + 1))
+            header[index] = meant or ""
+            if meant:
+                name = meant.split(":", 1)[0].lower()
+                where.setdefault(name, index + 1)
+                counts[name] += 1
+        header = [kept for number, kept in enumerate(header) if kept or number not in not_fields]
+    unsafe = False
     for number, line in enumerate(lines[body_start:], start=body_start + 1):
         bad = characters.forbidden(line)
         if bad:
             problems.append(Problem(rel, None, bad, number))
-    if problems:  # the text cannot be rendered safely; the rest would only repeat it
+            unsafe = True
+    if unsafe:  # the text cannot be rendered safely; the rest would only repeat it
         return FileRead(text, "", None, problems=problems, lines=where, counts=counts)
     body_text, codes, misuse = shortcodes.extract("\n".join(lines[body_start:]), body_start + 1)
     problems.extend(Problem(rel, None, m.message, m.line) for m in misuse)
-    source = "\n".join(lines[:body_start]) + ("\n" if body_start else "") + body_text
+    source = "\n".join(header) + ("\n" if body_start else "") + body_text
     try:
         html, raw, fragments = reader.read_text(str(file), source)
     except Exception as exc:  # a Markdown extension failing on odd input: name the file
@@ -452,8 +581,10 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
             problems.append(Problem(rel, None, f"{text.strip()!r} looks like a shortcode inside other text: a "
                                     "shortcode must be on a line of its own, not indented or in a list", line))
     for finding in markup.check_html(html, fragments):
-        problems.append(Problem(rel, None, finding.message, finder.line(finding.needle, finding.fallback)))
-    return FileRead(text, html, raw, tuple(codes), problems, where, counts)
+        problems.append(Problem(rel, None, finding.message, finder.line(finding.needle, finding.fallback,
+                                                                         *finding.markers)))
+    # The page gets the tree that was checked, written out: never text a browser could read otherwise.
+    return FileRead(text, markup.written(html), raw, tuple(codes), problems, where, counts)
 
 
 _CACHE: dict[tuple, Content] = {}

@@ -38,7 +38,9 @@ TEXT = {
         "html": "Inline HTML: only {tags}; with the attributes `title`, `lang`, `dir`, `href` on `a`, and `src`, "
                 "`alt`, `width`, `height` on `img`. Everything else written as HTML (`script`, `style`, `iframe`, "
                 "`object`, `embed`, `form`, `div`, SVG …), `on…` handlers, `style` and `data-…` attributes, and "
-                "addresses starting `javascript:`, `data:` or `vbscript:` are refused.",
+                "addresses starting `javascript:`, `data:` or `vbscript:` are refused, and so are HTML comments "
+                "(`<!-- … -->`): browsers end some of them earlier than they seem to. The page gets the HTML as a "
+                "browser reads it.",
         "resources": "Images only from the site itself: put them in `content/images/` ({types}) and write "
                      "`![description](/images/name.png)`. A link to another site (`[text](https://…)`) is fine; an "
                      "image from another site (`https://…` or `//…`) is not.",
@@ -79,7 +81,8 @@ TEXT = {
         "html": "본문 속 HTML은 {tags} 만 쓸 수 있고, 속성은 `title`, `lang`, `dir`, `a` 의 `href`, `img` 의 `src`, `alt`, "
                 "`width`, `height` 만 됩니다. 그 밖의 HTML(`script`, `style`, `iframe`, `object`, `embed`, `form`, `div`, "
                 "SVG 등), `on…` 처리기, `style`·`data-…` 속성, `javascript:`·`data:`·`vbscript:` 로 시작하는 주소는 "
-                "거부됩니다.",
+                "거부됩니다. HTML 주석(`<!-- … -->`)도 거부됩니다. 브라우저는 일부 주석을 보기보다 일찍 끝냅니다. "
+                "페이지에는 브라우저가 읽는 그대로의 HTML이 들어갑니다.",
         "resources": "이미지는 사이트 안의 것만 씁니다. `content/images/` 에 넣고({types}) "
                      "`![설명](/images/name.png)` 처럼 씁니다. 다른 사이트로 가는 링크(`[글](https://…)`)는 괜찮지만 다른 "
                      "사이트의 이미지(`https://…`, `//…`)는 안 됩니다.",
@@ -104,6 +107,14 @@ ERRORS = [
     ("is not a field of this content type", "Remove it, or fix its spelling (the message lists the allowed fields).",
      "지우거나 철자를 고치세요 (메시지에 쓸 수 있는 항목이 나옵니다)."),
     ("is given more than once", "Keep one line for the field.", "그 항목은 한 줄만 남기세요."),
+    ("… is not a field: its colon is … / a space stands before the colon / is not a field name",
+     "Write each field as `Name: value`: the English name, then the ASCII colon `:` right after it; leave a blank "
+     "line after the fields (the message names the field meant).",
+     "항목은 영어 이름 바로 뒤에 반각 콜론 `:` 을 붙여 `Name: value` 로 쓰고, 항목들 뒤에는 빈 줄을 두세요 "
+     "(메시지에 뜻한 항목이 나옵니다)."),
+    ("is a date and time … / is a table … / is a list … (programme.toml)",
+     "In `programme.toml`, write a date alone (`2020-09-22`) and text in quotes (`\"…\"`).",
+     "`programme.toml` 에서 날짜는 날짜만 (`2020-09-22`), 글은 따옴표 안에 (`\"…\"`) 쓰세요."),
     ("is not a slug", "Use lower-case ASCII letters, digits and single hyphens, e.g. `session-1`.",
      "영문 소문자, 숫자, 하이픈만 쓰세요 (예: `session-1`)."),
     ("refers to … which does not exist", "Fix the slug, or add the missing file (in the same language).",
@@ -130,6 +141,9 @@ ERRORS = [
     ("unknown provider / is not a YouTube video id / is not an https:// address",
      "Write streams as `youtube:` and the 11-character id, or `link:https://…`.",
      "생중계는 `youtube:` 다음에 11자 영상 아이디, 또는 `link:https://…` 로 쓰세요."),
+    ("holds a backslash / holds a user name before '@'",
+     "Write the address as a browser shows it: `https://host/path`, with `/` and nothing before the host.",
+     "주소는 브라우저에 보이는 그대로 `https://호스트/경로` 로 쓰세요. `/` 를 쓰고, 호스트 앞에는 아무것도 쓰지 마세요."),
     ("unknown shortcode / no such day in the programme",
      "Shortcodes are `[[timetable]]`, `[[timetable day=YYYY-MM-DD]]` and `[[stream youtube:ID]]`.",
      "단축 코드는 `[[timetable]]`, `[[timetable day=YYYY-MM-DD]]`, `[[stream youtube:ID]]` 입니다."),
@@ -146,6 +160,12 @@ ERRORS = [
     ("<…> is not allowed in the text / event handler / style attributes / the attribute … is not allowed",
      "Write it in Markdown, or use only the inline HTML listed above.",
      "마크다운으로 쓰거나, 위에 적은 HTML만 쓰세요."),
+    ("an HTML comment / a CDATA section / a processing instruction … is not allowed",
+     "Remove it: notes for editors belong outside the published text.",
+     "지우세요. 편집자 메모는 공개되는 본문 밖에 두세요."),
+    ("would be read differently by a browser once written out",
+     "Close inline HTML elements in the reverse order of opening them, each inside the paragraph it starts in.",
+     "인라인 HTML 요소는 연 순서의 반대로, 시작한 문단 안에서 닫으세요."),
     ("loads … from another host / uses a javascript: address", "Put the image in `content/images/`; link to other "
      "sites only with `https://`.", "이미지는 `content/images/` 에 넣고, 다른 사이트는 `https://` 링크로만 연결하세요."),
     ("is a symbolic link / hidden file / is not an image the site publishes",

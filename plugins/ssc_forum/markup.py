@@ -2,7 +2,10 @@
 
 The site promises that it loads nothing from another host and runs only its own scripts.
 Editors write Markdown; Markdown passes raw HTML through and lets `{: attr=value}` lists
-add attributes. Every body is therefore checked after rendering, with a real HTML parser:
+add attributes. Every body is therefore checked after rendering, read as a browser reads it, by
+parsers that follow the HTML standard's tokenizer and tree construction: html5ever (through nh3)
+answers for a body it writes back unchanged with only allowed elements and attributes, which is
+nearly every body Markdown writes; any other body is read by html5lib, which names each finding:
 
 - raw HTML written by the editor may only be a short list of harmless inline elements
   (`RAW_ALLOWED`) with the attributes `title`, `lang`, `dir` (and `datetime` on `<time>`,
@@ -12,9 +15,14 @@ add attributes. Every body is therefore checked after rendering, with a real HTM
 - no attribute outside a short list (so no `on…` handlers, `style`, `data-…`, `srcdoc` …);
 - no `javascript:`, `data:`, `vbscript:` or `file:` address in any address attribute;
 - no image or other resource from another host (`https://…` or `//…`); a plain link
-  (`<a href="https://…">`) to another site is fine.
+  (`<a href="https://…">`) to another site is fine;
+- no comment, CDATA section or processing instruction: the forms browsers end early
+  (`<!-->`, `<!--->`, `--!>`) are where a checker and a browser part ways.
 
 Each finding is an error with the line of the Markdown source, never stripped silently.
+What is written into the page and the feed is not the text Markdown gave but the
+serialisation of the tree that was checked (`written`), in Python-Markdown's own form, so a
+difference between how the check and a browser read the text cannot reach a page.
 """
 
 from __future__ import annotations
@@ -23,8 +31,13 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+import html5lib
+import nh3
+from html5lib._tokenizer import HTMLTokenizer
+from html5lib.constants import namespaces, tokenTypes
 
 # What Python-Markdown (with `extra` and `toc`) writes from Markdown syntax.
 MARKDOWN_ELEMENTS = frozenset({
@@ -61,6 +74,7 @@ class Finding:
     message: str
     needle: str
     fallback: str = ""
+    markers: tuple[str, ...] = ()  # last resorts: what the element's line holds however its value was written
 
 
 def _normalised_url(value: str) -> str:
@@ -93,56 +107,244 @@ def check_url(tag: str, attribute: str, value: str) -> str | None:
     return None
 
 
-class _Elements(HTMLParser):
-    """The elements of an HTML fragment, in order, each as BeautifulSoup's "html.parser" would make it.
+# One parser, reused: building html5lib's parser anew for every body costs more than small bodies' parse.
+_PARSER = html5lib.HTMLParser(tree=html5lib.getTreeBuilder("etree"), namespaceHTMLElements=False)
+_COMMENT = ElementTree.Comment
+_PREFIXES = {f"{{{uri}}}": f"{prefix}:" for prefix, uri in namespaces.items() if prefix not in ("html", "svg",
+                                                                                                  "mathml")}
+# Elements without an end tag, and those whose first newline the parser drops (written again, as the
+# HTML standard's serialisation does).
+VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+                  "keygen", "link", "meta", "param", "source", "track", "wbr"})
+_NEWLINE_DROPPED = frozenset({"pre", "textarea", "listing"})
 
-    One pass of the standard library's tokenizer, without building a tree: the same start tags
-    BeautifulSoup turns into elements, with the same attributes (a repeated attribute keeps its
-    last value, an attribute without a value is ""), several times faster.
+
+def _name(tag: str) -> str:
+    # An element of SVG or MathML is named by its namespace too: its own name is what an editor wrote.
+    return tag.rpartition("}")[2] if tag.startswith("{") else tag
+
+
+def _attribute(name: str) -> str:
+    # A foreign attribute (`xlink:href` in SVG) is kept by its namespace: give it its written prefix.
+    if name.startswith("{"):
+        uri, _, local = name.partition("}")
+        return _PREFIXES.get(uri + "}", "") + local
+    return name
+
+
+def _tree(html: str) -> ElementTree.Element:
+    """The tree a browser builds of an HTML fragment (inside a `<div>`, as a body is on the page)."""
+    return _PARSER.parseFragment(html)
+
+
+def _comment_finding(data: str) -> Finding:
+    """A comment, CDATA section or processing instruction (browsers make all three a comment)."""
+    if data.startswith("[CDATA["):
+        return Finding("a CDATA section (<![CDATA[ … ]]>) is not allowed in the text: browsers read it as a "
+                       "comment that hides what follows; remove it", "<![")
+    if data == "!DOCTYPE":
+        return Finding("a document type declaration (<!DOCTYPE …>) is not allowed in the text: the page has its "
+                       "own; remove it", "<!")
+    if data.startswith("?"):
+        return Finding("a processing instruction (<? … >) is not allowed in the text: browsers read it as a "
+                       "comment; remove it", "<?")
+    return Finding("an HTML comment (<!-- … -->) is not allowed in the text: browsers end some comments "
+                   "earlier than they seem to (<!-->, --!>); keep notes outside the published text", "<!")
+
+
+def _escape_text(text: str) -> str:
+    # As Python-Markdown writes text: only these three, so a Markdown body is written back unchanged.
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _escape_attribute(value: str) -> str:
+    # As Python-Markdown writes attribute values (always in double quotes).
+    return _escape_text(value).replace('"', "&quot;")
+
+
+def serialise(fragment: ElementTree.Element) -> str:
+    """An html5lib fragment written back as HTML in Python-Markdown's form ("html5" output).
+
+    Double-quoted attributes in their order, no trailing solidus on void elements, text escaped
+    as Markdown escapes it (and `"` too in a code block, as its fenced code does), so Markdown's
+    own output comes back byte for byte. Comments are not written (a body with one is refused).
+    Iterative: a deeply nested body must not exhaust the stack.
     """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)  # as BeautifulSoup feeds it
-        self.elements: list[tuple[str, dict[str, str]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found: dict[str, str] = {}
-        for attribute, value in attrs:
-            found[attribute] = "" if value is None else value
-        self.elements.append((tag, found))
-
-
-class MarkupRejected(ValueError):
-    """The tokenizer gave up on the markup (BeautifulSoup raises its ParserRejectedMarkup there)."""
+    out: list[str] = [_escape_text(fragment.text or "")]
+    # (element, closing, its parent's name, whether its tail is code-block text as its parent's text is)
+    stack: list[tuple[ElementTree.Element, bool, str, bool]] = [
+        (child, False, "", False) for child in reversed(fragment)]
+    while stack:
+        element, closing, parent, tail_in_code = stack.pop()
+        if closing:
+            out.append(f"</{_name(element.tag)}>")
+        elif element.tag is _COMMENT:
+            pass
+        else:
+            name = _name(element.tag)
+            out.append(f"<{name}")
+            for attribute, value in element.attrib.items():
+                out.append(f' {_attribute(attribute)}="{_escape_attribute(value)}"')
+            out.append(">")
+            if name not in VOID:
+                text = element.text or ""
+                if text.startswith("\n") and name in _NEWLINE_DROPPED:
+                    out.append("\n")
+                in_code = tail_in_code or (name == "code" and parent == "pre")
+                out.append(_escape_attribute(text) if in_code else _escape_text(text))
+                stack.append((element, True, parent, tail_in_code))
+                stack.extend((child, False, name, in_code) for child in reversed(element))
+                continue
+        if element.tail:
+            out.append(_escape_attribute(element.tail) if tail_in_code else _escape_text(element.tail))
+    return "".join(out)
 
 
 def elements(html: str) -> list[tuple[str, dict[str, str]]]:
-    """Every element of an HTML fragment as (name, attributes), in document order."""
-    # Always the standard tokenizer, with no quicker regular-expression path for "plain" HTML:
-    # this decides what may reach a page, so it reads markup as a parser does, and the parse
-    # of each distinct body is kept (by its text) for the ids check and the other language.
-    parser = _Elements()
-    try:
-        parser.feed(html)
-        parser.close()
-    except AssertionError as exc:  # the tokenizer gives up on some broken declarations, as in BeautifulSoup
-        raise MarkupRejected(exc) from exc
-    return parser.elements
+    """Every element of an HTML fragment as (name, attributes), in document order, as a browser builds it."""
+    found = []
+    for element in _tree(html).iter():
+        if element.tag is not _COMMENT and element.tag != "DOCUMENT_FRAGMENT":
+            found.append((_name(element.tag), {_attribute(k): v for k, v in element.attrib.items()}))
+    return found
 
+
+def _tokens(html: str) -> list[tuple[str, dict[str, str]]]:
+    """Every start tag and comment of an HTML fragment, as the standard's tokenizer reads them.
+
+    For the raw HTML an editor wrote, checked as written: the tree builder drops some start tags
+    (`<frameset>` in a body) that are refused all the same. A comment is given as ("", {"": data}).
+    """
+    found: list[tuple[str, dict[str, str]]] = []
+    for token in HTMLTokenizer(html):
+        kind = token["type"]
+        if kind == tokenTypes["StartTag"]:
+            found.append((token["name"], dict(token["data"])))
+        elif kind == tokenTypes["Comment"]:
+            found.append(("", {"": token["data"]}))
+        elif kind == tokenTypes["Doctype"]:  # dropped by a browser inside a page: refused like a comment
+            found.append(("", {"": "!DOCTYPE"}))
+    return found
 
 @dataclass(frozen=True)
 class _Body:
-    """What the checks need of one rendered body, from one parse."""
+    """What the checks and the pages need of one rendered body, from one parse."""
 
     findings: tuple[Finding, ...]  # those of its elements, as if none of them were written by hand
     ids: tuple[str, ...]  # every id, in order (a repeated one as often as it is used)
+    written: str | None  # the serialisation of the checked tree; None where it is the text itself
 
 
 _BODIES: dict[str | bytes, _Body] = {}
 _BODIES_MAX = 50_000
-_BODIES_CHARS_MAX = 20_000_000  # of the texts kept as keys: a long-running preview starts again rather than grow
+_BODIES_CHARS_MAX = 20_000_000  # of the texts kept: a long-running preview starts again rather than grow
 _BODIES_CHARS = 0
 _LARGE = 65_536  # a larger body (one holding a whole timetable) is kept by a digest of its text
+_REWRITTEN = Finding("this raw HTML would be read differently by a browser once written out (elements "
+                     "misnested or out of place): write it as plain, properly closed inline HTML", "<")
+
+
+def _quick(html: str) -> _Body | None:
+    """The reading of a body that html5ever (through nh3) gives back unchanged, or None.
+
+    nh3 parses the text with html5ever, a parser of the HTML standard as html5lib is, keeps only
+    the allowed elements and attributes (comments dropped) and writes the tree back out. When that
+    is the very text, the text is a tree of allowed elements that a browser reads as written:
+    nothing is left to find but the attribute values, which are checked here as the tree walk
+    checks them. Anything else (a finding, a text written back otherwise) is read by html5lib,
+    which names every finding. Ten times faster than that reading, and Markdown's output nearly
+    always passes.
+    """
+    found_ids: list[str] = []
+    trouble = False
+
+    def look(element: str, attribute: str, value: str) -> str:
+        nonlocal trouble
+        if attribute == "id":
+            found_ids.append(value)
+        elif attribute in URL_ATTRIBUTES or attribute == "dir" or attribute.startswith("on"):
+            trouble = trouble or any(_check_element(element, {attribute: value}, _ALLOWED, None, raw=False))
+        return value
+
+    written = nh3.clean(html, tags=_ALLOWED, attributes={"*": ATTRIBUTES}, strip_comments=True, link_rel=None,
+                        clean_content_tags=set(), url_schemes=None, attribute_filter=look)
+    if trouble or written != html:
+        return None
+    return _Body((), tuple(found_ids), None)
+
+
+_ALLOWED = MARKDOWN_ELEMENTS | RAW_ALLOWED
+
+
+MAX_DEPTH = 100
+"""How deeply elements may nest in a body. Markdown's deepest lists and quotes stay far below; the
+standard's tree construction looks through the open elements at each tag, so a deeper body would
+cost time growing with the square of its depth (1,000 nested lists: seconds) before being refused."""
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+
+
+def _too_deep(html: str) -> Finding | None:
+    """A finding when elements may nest deeper than MAX_DEPTH, counted without parsing (linear).
+
+    Start tags minus end tags, void elements aside: never less than the depth a parser builds
+    (it only closes more), so a body within the limit is never refused by this count.
+    """
+    if html.count("<") <= MAX_DEPTH:
+        return None
+    depth = 0
+    for match in _TAG_RE.finditer(html):
+        name = match.group(2).lower()
+        if name in VOID:
+            continue
+        if match.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Finding(f"the text nests elements more than {MAX_DEPTH} deep (<{name}> here): write "
+                               "flatter lists, quotes and inline HTML", f"<{name}")
+    return None
+
+
+def _read(html: str) -> _Body:
+    """Parse a body as a browser does, check every node of the tree and write the tree back out."""
+    deep = _too_deep(html)
+    if deep:
+        return _Body((deep,), (), None)
+    return _quick(html) or _read_fully(html)
+
+
+def _read_fully(html: str) -> _Body:
+    """Parse a body with html5lib, check every node of the tree and write the tree back out."""
+    tree = _tree(html)
+    allowed = MARKDOWN_ELEMENTS | RAW_ALLOWED
+    findings: list[Finding] = []
+    found_ids: list[str] = []
+    for element in tree.iter():
+        tag = element.tag
+        if tag is _COMMENT:
+            findings.append(_comment_finding(element.text or ""))
+            continue
+        if tag == "DOCUMENT_FRAGMENT":
+            continue
+        attrs = {_attribute(k): v for k, v in element.attrib.items()} if element.attrib else {}
+        findings.extend(_check_element(_name(tag), attrs, allowed, None, raw=False))
+        if "id" in attrs:
+            found_ids.append(attrs["id"])
+    written = serialise(tree)
+    if written == html:
+        return _Body(tuple(findings), tuple(found_ids), None)
+    if not findings and serialise(_tree(written)) != written:
+        # What is written is read again as it will be on the page: the same tree, or refused. Parser
+        # output of allowed elements is stable; this only guards what that rule does not foresee.
+        findings.append(_REWRITTEN)
+    return _Body(tuple(findings), tuple(found_ids), written)
 
 
 def _body(html: str) -> _Body:
@@ -153,17 +355,24 @@ def _body(html: str) -> _Body:
         html.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     found = _BODIES.get(key)
     if found is None:
-        parsed = elements(html)
-        allowed = MARKDOWN_ELEMENTS | RAW_ALLOWED
-        findings = tuple(f for name, attrs in parsed for f in _check_element(name, attrs, allowed, None, raw=False))
-        found = _Body(findings, tuple(attrs["id"] for _, attrs in parsed if "id" in attrs))
-        size = len(key)
+        found = _read(html)
+        size = len(key) + len(found.written or "")
         if len(_BODIES) >= _BODIES_MAX or _BODIES_CHARS + size > _BODIES_CHARS_MAX:
             _BODIES.clear()
             _BODIES_CHARS = 0
         _BODIES[key] = found
         _BODIES_CHARS += size
     return found
+
+
+def written(html: str) -> str:
+    """What a page (and the feed) holds of a rendered body: the serialisation of the tree `check_html` checked.
+
+    Python-Markdown's own output comes back unchanged; raw HTML comes back as the browser
+    reads it (quotes, entities and misnesting resolved), so nothing the check did not see is written.
+    """
+    found = _body(html)
+    return str(html) if found.written is None else found.written
 
 
 def _check_element(name: str, attrs: dict[str, str], allowed_elements: frozenset[str],
@@ -196,8 +405,9 @@ def _check_element(name: str, attrs: dict[str, str], allowed_elements: frozenset
         elif attribute in URL_ATTRIBUTES:
             problem = check_url(name, attribute, text)
             if problem:
-                # Written with entities or spaces the value is not in the source as parsed: its end is.
-                yield Finding(problem, text, text[-8:])
+                # Written with entities or spaces the value is not in the source as parsed: its end is,
+                # or else the element itself (a raw tag, or Markdown's link or image).
+                yield Finding(problem, text, text[-8:], (f"<{name}", "![" if name == "img" else "](", "]:"))
         elif attribute == "dir" and text.lower() not in ("ltr", "rtl", "auto"):
             yield Finding(f"<{name} dir>: {text!r} is not ltr, rtl or auto", "dir")
 
@@ -211,11 +421,14 @@ def check_html(body: str, raw_fragments: Iterable[str] = ()) -> list[Finding]:
     """Every finding in a rendered body and in the raw HTML fragments Markdown passed through."""
     raw: list[Finding] = []
     for fragment in raw_fragments:
-        parsed = elements(fragment)
+        parsed = _tokens(fragment)
         if _code_block(parsed):
             continue
         for name, attrs in parsed:
-            raw.extend(_check_element(name, attrs, RAW_ALLOWED, RAW_ATTRIBUTES, raw=True))
+            if not name:
+                raw.append(_comment_finding(attrs[""]))
+            else:
+                raw.extend(_check_element(name, attrs, RAW_ALLOWED, RAW_ATTRIBUTES, raw=True))
     unmatched = list(raw)
     extra: list[Finding] = []
     for finding in _body(body).findings:
@@ -261,10 +474,13 @@ class LineFinder:
         self.first = first  # index of the body's first line
         self.after: dict[str, int] = {}
 
-    def line(self, needle: str, fallback: str = "") -> int | None:
-        """1-based line number of the next occurrence of `needle` (or `fallback`), or None."""
-        found = self._line(needle)
-        return found if found is not None or not fallback else self._line(fallback)
+    def line(self, needle: str, fallback: str = "", *markers: str) -> int | None:
+        """1-based line number of the next occurrence of `needle` (or `fallback`, or a marker), or None."""
+        for candidate in (needle, fallback, *markers):
+            found = self._line(candidate) if candidate else None
+            if found is not None:
+                return found
+        return None
 
     def _line(self, needle: str) -> int | None:
         needle = needle.lower()

@@ -52,8 +52,8 @@ class Media:
 
     @property
     def host(self) -> str:
-        """The host name shown next to a plain link."""
-        return urlsplit(self.watch_url).hostname or ""
+        """The host name shown next to a plain link: the host a browser opens, in ASCII (punycode)."""
+        return browser_host(self.watch_url) or ""
 
 
 MAX_OFFSET = 24 * 3600  # no recording of a forum day runs longer than a day
@@ -95,7 +95,51 @@ def parse_media(value: str, *, recording: bool = False) -> Media:
             raise MediaError(f"{ident!r} is not a YouTube video id (11 letters, digits, - or _)")
         return Media(provider, ident, start)
     url = rest.strip()
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname:
-        raise MediaError(f"{url!r} is not an https:// address")
+    _check_link(url)
     return Media(provider, url)
+
+
+def browser_host(url: str) -> str | None:
+    """The host a browser opens for an https:// address that `parse_media` accepted, as shown to visitors.
+
+    In ASCII: a name written in other scripts is shown as its punycode form, so a look-alike
+    (a Cyrillic "о" in "yоutube") cannot pass for the name it imitates.
+    """
+    hostname = urlsplit(url).hostname
+    if not hostname:
+        return None
+    try:
+        return hostname.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+
+
+def _check_link(url: str) -> None:
+    """Refuse an address whose host a browser reads otherwise than it looks (WHATWG URL rules).
+
+    Browsers read a backslash as "/" and drop a user name before "@", so
+    `https://evil.example\\@www.youtube.com/` opens evil.example; spaces and control characters
+    are dropped or encoded, and a percent-encoded host is decoded. None of them has a use in a
+    link to a stream: refused, so the host shown beside the link is the one it opens.
+    """
+    if "\\" in url:
+        raise MediaError(f"{url!r} holds a backslash, which browsers read as '/' (so the address opens another "
+                         "host than it shows): write '/'")
+    odd = next((c for c in url if c.isspace() or not c.isprintable()), None)
+    if odd is not None:
+        raise MediaError(f"{url!r} holds a space or an invisible character (U+{ord(odd):04X}): remove it, or write "
+                         "it percent-encoded")
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname or not url.lower().startswith("https://"):
+        raise MediaError(f"{url!r} is not an https:// address")
+    if "@" in parts.netloc:
+        raise MediaError(f"{url!r} holds a user name before '@' ({parts.netloc.rpartition('@')[0]!r}): browsers "
+                         "open the host after it, so the address is not what it shows; remove the part up to '@'")
+    if "%" in parts.netloc:
+        raise MediaError(f"{url!r} has a percent-encoded host name: write the host name as it is")
+    try:
+        parts.port  # noqa: B018 - a port that is no number raises here
+    except ValueError:
+        raise MediaError(f"{url!r} has a port that is not a number") from None
+    if browser_host(url) is None:
+        raise MediaError(f"{url!r} has a host name that is not a valid domain name")
