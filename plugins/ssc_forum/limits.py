@@ -1,0 +1,150 @@
+"""How much one content file may hold: limits no editor reaches, declared once, checked before parsing.
+
+The Markdown and TOML parsers the build relies on do more than linear work on some inputs
+(Python-Markdown's inline patterns rescan a paragraph for every unclosed `[`; both parsers recurse
+once per level of nesting), so a hostile or broken file could hold a build for minutes or end it
+with a RecursionError naming no line. Every file is measured first, in one pass over its text,
+and refused with its line when it goes past a limit:
+
+- its size (`MAX_FILE_BYTES`), before the bytes are even decoded;
+- the length of each line (`MAX_LINE_CHARS`);
+- in Markdown, how deep lists and quotes are nested on a line (`MAX_NESTING`): each four columns
+  of indentation and each quote or list marker at the start of the line is one level;
+- in the programme file, how deep arrays and inline tables are nested (`MAX_TOML_NESTING`);
+- and the years a date may name (`EARLIEST_YEAR`, `LATEST_YEAR`), checked where dates are read.
+
+The real archive's largest file is under 3 KB, its longest line about 500 characters, and its
+lists one level deep.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_FILE_BYTES = 256 * 1024
+"""Bytes per content file (Markdown or the programme)."""
+
+MAX_LINE_CHARS = 4_000
+"""Characters per line: a long paragraph of Korean text is about 1,000."""
+
+MAX_NESTING = 16
+"""Levels of lists and quotes in Markdown (each four columns of indentation counts as one)."""
+
+MAX_TOML_NESTING = 8
+"""Levels of arrays and inline tables in the programme file (its values need two)."""
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+"""Years a date may name: the calendars count days and zone offsets around each date, and the
+first and last years the `datetime` module knows leave no room for either."""
+
+TAB_COLUMNS = 4  # as Python-Markdown's tab_length
+
+# The containers that open at the start of a Markdown line: a quote marker, or a list marker
+# followed by a space. A thematic break (`- - -`, `* * *`) is markers only and opens nothing.
+_CONTAINER_RE = re.compile(r"[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))")
+_THEMATIC_BREAK_RE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
+
+
+def size_problem(size: int) -> str | None:
+    """What is wrong with a file of `size` bytes, or None."""
+    if size > MAX_FILE_BYTES:
+        return (f"is {size:,} bytes long; a content file may have at most {MAX_FILE_BYTES:,} "
+                "(split the text into several pages)")
+    return None
+
+
+def _long_line(length: int) -> str:
+    return (f"this line is {length:,} characters long; a line may have at most {MAX_LINE_CHARS:,} "
+            "(break it into paragraphs)")
+
+
+def _nesting(line: str) -> int:
+    """How many lists and quotes a Markdown line opens or continues, counted at its start."""
+    if _THEMATIC_BREAK_RE.fullmatch(line):
+        return 0
+    depth = columns = pos = 0
+    while True:
+        # Indentation: each full TAB_COLUMNS columns is one level (a tab reaches the next stop).
+        while pos < len(line) and line[pos] in " \t":
+            columns = columns + TAB_COLUMNS - columns % TAB_COLUMNS if line[pos] == "\t" else columns + 1
+            pos += 1
+        depth += columns // TAB_COLUMNS
+        columns %= TAB_COLUMNS
+        marker = _CONTAINER_RE.match(line, pos)
+        if not marker:
+            return depth
+        depth += 1
+        columns += marker.end() - pos
+        pos = marker.end()
+
+
+def markdown_problems(text: str) -> list[tuple[int, str]]:
+    """(line, message) for each line of a Markdown text past a limit, at most one per line.
+
+    `text` has LF line ends. One pass over the text; nothing is parsed.
+    """
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            found.append((number, _long_line(len(line))))
+            continue
+        depth = _nesting(line)
+        if depth > MAX_NESTING:
+            found.append((number, f"lists and quotes are nested {depth} deep on this line; at most "
+                                  f"{MAX_NESTING} levels are allowed"))
+    return found
+
+
+def toml_problems(text: str) -> list[tuple[int, str]]:
+    """(line, message) for each line of a TOML text past a limit, at most one per line.
+
+    Arrays and inline tables are counted by their brackets outside strings and comments, in
+    one pass; a table header (`[[days]]`) is a line of its own and counted the same way.
+    """
+    found: list[tuple[int, str]] = []
+    reported: set[int] = set()
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            found.append((number, _long_line(len(line))))
+            reported.add(number)
+    depth = 0
+    line = 1
+    pos = 0
+    quote = ""  # the delimiter of the string being read: ", ', \"\"\" or '''
+    n = len(text)
+    while pos < n:
+        c = text[pos]
+        if c == "\n":
+            line += 1
+        if quote:
+            if c == "\\" and quote[0] == '"':
+                if pos + 1 < n and text[pos + 1] == "\n":
+                    line += 1
+                pos += 2
+                continue
+            if text.startswith(quote, pos):
+                pos += len(quote)
+                quote = ""
+                continue
+            if c == "\n" and len(quote) == 1:
+                quote = ""  # an unclosed one-line string: the parser says so, with its line
+            pos += 1
+            continue
+        if c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, pos) else c
+            pos += len(quote)
+            continue
+        if c == "#":
+            end = text.find("\n", pos)
+            pos = n if end < 0 else end
+            continue
+        if c in "[{":
+            depth += 1
+            if depth > MAX_TOML_NESTING and line not in reported:
+                found.append((line, f"arrays and tables are nested more than {MAX_TOML_NESTING} deep here"))
+                reported.add(line)
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        pos += 1
+    found.sort()
+    return found
