@@ -126,7 +126,9 @@ def leftovers(html: str) -> list[str]:
 
     doc = BeautifulSoup(html, "html.parser")
     for code in doc.find_all(["code", "pre"]):
-        code.decompose()
+        # Emptied, not removed: removing looks the element up among its siblings, and a paragraph
+        # of thousands of code spans took minutes; its text is what must not be read.
+        code.clear()
     return _LEFT_RE.findall(doc.get_text())
 
 
