@@ -41,7 +41,7 @@ TAB_COLUMNS = 4  # as Python-Markdown's tab_length
 
 # The containers that open at the start of a Markdown line: a quote marker, or a list marker
 # followed by a space. A thematic break (`- - -`, `* * *`) is markers only and opens nothing.
-_CONTAINER_RE = re.compile(r"[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))")
+_CONTAINER_RE = re.compile(r"(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))")
 _THEMATIC_BREAK_RE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
 
 
@@ -59,23 +59,27 @@ def _long_line(length: int) -> str:
 
 
 def _nesting(line: str) -> int:
-    """How many lists and quotes a Markdown line opens or continues, counted at its start."""
+    """How many lists and quotes a Markdown line opens or continues, counted at its start.
+
+    Each marker is one level, and so is each four columns of indentation before it (the space
+    that ends a marker belongs to the marker).
+    """
     if _THEMATIC_BREAK_RE.fullmatch(line):
         return 0
-    depth = columns = pos = 0
+    depth = pos = 0
     while True:
-        # Indentation: each full TAB_COLUMNS columns is one level (a tab reaches the next stop).
+        columns = 0
         while pos < len(line) and line[pos] in " \t":
             columns = columns + TAB_COLUMNS - columns % TAB_COLUMNS if line[pos] == "\t" else columns + 1
             pos += 1
         depth += columns // TAB_COLUMNS
-        columns %= TAB_COLUMNS
         marker = _CONTAINER_RE.match(line, pos)
         if not marker:
             return depth
         depth += 1
-        columns += marker.end() - pos
         pos = marker.end()
+        if pos < len(line) and line[pos] == " ":
+            pos += 1
 
 
 def markdown_problems(text: str) -> list[tuple[int, str]]:
