@@ -84,6 +84,12 @@ CASES: dict[str, tuple[Mutation, str, str, str | None]] = {
     "TOML file over the size limit": (
         _programme('name_en = "Leaders Seminar"', 'name_en = "Leaders Seminar"\n' + "# padding\n" * 30_000),
         "content/programme.toml", "bytes long", None),
+    "a paragraph of unclosed brackets": (
+        lambda c: append(page(c), "\n".join(["[" * 20 + "text " * 700] * 10)),
+        "content/pages/about.en.md", "so many unclosed or nested '['", "[[[[[[[[[[text"),
+    "nested links with unclosed addresses": (
+        lambda c: append(session(c), "\n".join(["[a](" * 900] * 4)),
+        "content/sessions/keynote.en.md", "so many unclosed", "[a]([a]("),
     "escape character reference in a session body": (
         lambda c: append(session(c), "Before &#27;[31m after."), "content/sessions/keynote.en.md",
         "'&#27;', a reference to the invisible character U+001B", "&#27;"),
@@ -128,6 +134,8 @@ FINE = {
     "thematic breaks of many markers": "- - - - - - - - - - - - - - - - - - - -\n\n* * * * * * * * * * * * * * * * * *",
     "lists at the deepest level allowed": _deep_list(limits.MAX_NESTING),
     "a line of the longest length allowed": "y" * limits.MAX_LINE_CHARS,
+    "links, a stray bracket and comparisons": ("[one](https://www.seoul.go.kr/) and [two][t], a [ stray, "
+                                               "x < y and <https://www.seoul.go.kr/>\n\n[t]: https://www.seoul.go.kr/"),
     "character references to visible characters": "&#44032; &#x1F600; &#9; &amp;#27; &#150000000000;",
 }
 
