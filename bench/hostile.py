@@ -8,6 +8,7 @@ are timed on each, in the same run:
 - url: one long `http://a.a.a…` token (the fingerprint's reference pattern);
 - codespans: lines of code spans in one paragraph, then a lone `[` (the shortcode leftovers scan);
 - links: `[a](` repeated on one line (Python-Markdown's link pattern);
+- brackets: lines of unclosed `[` in one paragraph (the same pattern, within the line length);
 - entities: lines of `&amp;` in one paragraph;
 - lists: a list nested a thousand deep, repeated;
 - toml: arrays nested 500 deep in the programme file, repeated.
@@ -70,6 +71,7 @@ CLASSES: dict[str, Callable[[int], str]] = {
     "url": lambda size: "http://" + _one_line("a.", size),
     "codespans": lambda size: _paragraph("`a` ", size) + "\n\n[",
     "links": lambda size: _one_line("[a](", size),
+    "brackets": lambda size: _paragraph("[", size),
     "entities": lambda size: _paragraph("&amp;", size),
     "lists": lambda size: _fill("\n".join("    " * level + "- x" for level in range(1000)), size),
     "toml": lambda size: _fill("x = " + "[" * 500 + "]" * 500, size),

@@ -67,12 +67,13 @@ def test_edit_loop_quick_measures_incremental_updates_of_both_sites() -> None:
 
 def test_hostile_quick_checks_every_class_at_both_sizes() -> None:
     out = _run("hostile.py", "--quick", timeout=120)
-    classes = ("ids", "url", "codespans", "links", "entities", "lists", "toml")
+    classes = ("ids", "url", "codespans", "links", "brackets", "entities", "lists", "toml")
     for cls in classes:
         rows = re.findall(rf"^\s+{cls}\s+check\s+([\d,]+)\s+([\d.]+)\s+(passed|refused: \S+)", out, re.MULTILINE)
         assert [size for size, _, _ in rows] == ["2,000", "20,000"], f"{cls}:\n{out}"
     # Past a limit of ssc_forum.limits, each is refused with its file and line, not by a crash.
-    for cls, where in (("links", "keynote.en.md:18:"), ("lists", "keynote.en.md:"), ("toml", "programme.toml:")):
+    for cls, where in (("links", "keynote.en.md:18:"), ("brackets", "keynote.en.md:18:"), ("lists", "keynote.en.md:"),
+                       ("toml", "programme.toml:")):
         assert re.search(rf"^\s+{cls}\s+check\s+20,000\s+[\d.]+\s+refused: content/\S*{re.escape(where)}", out,
                          re.MULTILINE), f"{cls}:\n{out}"
     assert "FLAG" not in out and "CRASHED" not in out, out
