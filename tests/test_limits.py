@@ -157,3 +157,66 @@ def test_toml_nesting_is_counted_outside_strings_and_comments():
     deep = "x = " + "[" * (limits.MAX_TOML_NESTING + 1) + "]" * (limits.MAX_TOML_NESTING + 1)
     assert limits.toml_problems(text + deep) == [(9, f"arrays and tables are nested more than "
                                                       f"{limits.MAX_TOML_NESTING} deep here")]
+
+
+# --- the scans made linear find what the patterns they replace found ---------------------------
+
+
+def test_asset_references_are_those_of_the_single_pattern():
+    import random
+
+    from ssc_publish import fingerprint
+
+    suffixes = "|".join(sorted((s[1:] for s in fingerprint.ASSET_SUFFIXES), key=len, reverse=True))
+    pattern = re.compile(r"(?<![A-Za-z0-9_./:%~-])((?:https?://[A-Za-z0-9.:-]+)?[A-Za-z0-9_./~%-]*?\.(?:"
+                         + suffixes + r"))(?=[\"'\s)?#,;<>\\]|$)")
+    pieces = ["http://", "https://", "a", "/", ".", ":", "css", ".css", ".woff2", ".woff", ".png", " ", '"', "(",
+              ")", "=", "%", "~", "-", "_", "\n", "#", "?", "é", "&", "\\", "..", "//"]
+    rng = random.Random(17)
+    for _ in range(30_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        expected = [(m.start(1), m.group(1)) for m in pattern.finditer(text)]
+        assert [(m.start(1), m.group(1)) for m in fingerprint._reference_matches(text)] == expected, repr(text)
+        assert fingerprint.rewrite_references(text, "index.html", {}, "") == text
+
+
+def _page_ids_by_pattern(page: str) -> list[str]:
+    """The id scan as one pattern and a look back from each `id=` (what `writer.page_ids` replaced)."""
+    attr = re.compile(r"""id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+    ids: list[str] = []
+    searched = pos = 0
+    while match := attr.search(page, pos):
+        start = match.start() - 1
+        if start < searched or not page[start].isspace() or not re.compile(r"<[a-zA-Z]").search(
+                page, max(searched, page.rfind(">", 0, start) + 1), start):
+            pos = match.start() + 1
+            continue
+        searched = pos = match.end()
+        ids.append(next(g for g in match.groups() if g is not None))
+    return ids
+
+
+def test_page_ids_are_those_of_the_pattern_and_look_back():
+    import random
+
+    from ssc_forum import writer
+
+    pieces = ["id", "=", " ", "\n", '"', "'", "<a", "<p", ">", "x", "id=", ' id="a"', "<", "b", "xid=", "\t", "< "]
+    rng = random.Random(23)
+    for _ in range(30_000):
+        page = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert writer.page_ids(page) == _page_ids_by_pattern(page), repr(page)
+    page = '<main id="main"><h2 id="a">x</h2><p>id=b <span id=\'c\' class="d">e</span></p></main>'
+    assert writer.page_ids(page) == ["main", "a", "c"]
+
+
+def test_exports_drop_characters_xml_cannot_hold():
+    from lxml import etree
+
+    from ssc_forum.exports.common import plain_text
+
+    text = plain_text("<p>a&#27;b&#xFFFF;c\x0bd</p>\n<p>&#44032;</p>")
+    assert text == "abcd\n가"
+    element = etree.Element("description")
+    element.text = text  # lxml refuses any character XML cannot hold
+    assert etree.tostring(element, encoding="unicode") == "<description>abcd\n가</description>"
