@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_hardening import _copy, _settings, append, page, pristine, session  # noqa: F401  (pristine: fixture)
+from test_hardening import _copy, _settings, append, page, pristine, session, set_field  # noqa: F401  (pristine: fixture)
 
 from conftest import build
 from ssc_forum import limits
@@ -102,6 +102,11 @@ CASES: dict[str, tuple[Mutation, str, str, str | None]] = {
     "programme day in year 9999": (
         _programme("date = \"2020-09-22\"", "date = \"9999-12-31\""), "content/programme.toml",
         "field 'days[1].date': '9999-12-31' is not a year from 1900 to 2999", "9999-12-31"),
+    "news dated in year 9999": (
+        lambda c: [set_field(c / "news" / f"forum-held-online.{lang}.md", "Date", "9999-12-31")
+                   for lang in ("ko", "en")],
+        "content/news/forum-held-online.en.md", "field 'date': '9999-12-31' is not a year from 1900 to 2999",
+        "Date: 9999"),
     "programme day in year 1": (
         _programme("date = \"2020-09-22\"", "date = \"0001-01-01\""), "content/programme.toml",
         "'0001-01-01' is not a year from 1900 to 2999", "0001-01-01"),
