@@ -94,6 +94,8 @@ def extract(text: str, first_line: int = 1) -> tuple[str, list[Shortcode], list[
 
 def _misuse(line: str) -> str | None:
     """Why a line that is not a shortcode still looks like one, or None."""
+    if line.count("[") < 2:  # no "[[" even once code spans are taken out: skip the pattern, on most lines
+        return None
     visible = _CODE_SPAN_RE.sub("", line)  # `[[timetable]]` in a code span is text about a shortcode
     if "[[" not in visible:
         return None
