@@ -181,9 +181,9 @@ def toml_problems(text: str) -> list[tuple[int, str]]:
     """
     found: list[tuple[int, str]] = []
     reported: set[int] = set()
-    for number, line in enumerate(text.split("\n"), start=1):
-        if len(line) > MAX_LINE_CHARS:
-            found.append((number, _long_line(len(line))))
+    for number, row in enumerate(text.split("\n"), start=1):
+        if len(row) > MAX_LINE_CHARS:
+            found.append((number, _long_line(len(row))))
             reported.add(number)
     depth = 0
     line = 1
