@@ -86,10 +86,16 @@ CASES: dict[str, tuple[Mutation, str, str, str | None]] = {
         "content/programme.toml", "bytes long", None),
     "a paragraph of unclosed brackets": (
         lambda c: append(page(c), "\n".join(["[" * 20 + "text " * 700] * 10)),
-        "content/pages/about.en.md", "so many unclosed or nested '['", "[[[[[[[[[[text"),
+        "content/pages/about.en.md", "so much inline markup (unclosed", "[[[[[[[[[[text"),
     "nested links with unclosed addresses": (
         lambda c: append(session(c), "\n".join(["[a](" * 900] * 4)),
-        "content/sessions/keynote.en.md", "so many unclosed", "[a]([a]("),
+        "content/sessions/keynote.en.md", "so much inline markup", "[a]([a]("),
+    "a paragraph of thousands of entities": (
+        lambda c: append(session(c), "\n".join(["&amp;" * 700] * 40)),
+        "content/sessions/keynote.en.md", "so much inline markup", "&amp;&amp;"),
+    "a paragraph of thousands of code spans": (
+        lambda c: append(page(c), "\n".join(["`a` " * 900] * 40)),
+        "content/pages/about.en.md", "so much inline markup", "`a` `a`"),
     "escape character reference in a session body": (
         lambda c: append(session(c), "Before &#27;[31m after."), "content/sessions/keynote.en.md",
         "'&#27;', a reference to the invisible character U+001B", "&#27;"),

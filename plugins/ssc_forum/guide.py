@@ -168,7 +168,7 @@ ERRORS = [
      "paragraphs, nest less.",
      f"파일은 {limits.MAX_FILE_BYTES // 1024} KiB, 한 줄은 {limits.MAX_LINE_CHARS:,}자, 목록과 인용은 {limits.MAX_NESTING}"
      "단계까지입니다 (`plugins/ssc_forum/limits.py`). 페이지를 나누거나, 줄을 문단으로 나누거나, 덜 겹치게 쓰세요."),
-    ("so many unclosed or nested '['", "Close each `[`, `(` after `]` and `<`; write `\\[` or `&lt;` for one meant "
+    ("so much inline markup", "Close each `[`, `(` after `]` and `<`; write `\\[` or `&lt;` for one meant "
      "as text, or split the paragraph.",
      "`[`, `]` 뒤의 `(`, `<` 를 모두 닫으세요. 글자로 쓰려면 `\\[` 나 `&lt;` 로 쓰거나, 문단을 나누세요."),
     ("a reference to the invisible character U+…", "Delete the `&#…;` reference: it names a character a page "

@@ -10,10 +10,12 @@ and refused with its line when it goes past a limit:
 - the length of each line (`MAX_LINE_CHARS`);
 - in Markdown, how deep lists and quotes are nested on a line (`MAX_NESTING`): each four columns
   of indentation and each quote or list marker at the start of the line is one level;
-- in Markdown, how far its inline patterns would read ahead (`scan_cost`, within `SCAN_PER_CHAR`
+- in Markdown, how much its inline patterns would read (`scan_cost`, within `SCAN_PER_CHAR`
   characters per character of the file): Python-Markdown reads from each `[` to its `]`, from each
   `](` to its `)` and from each `<` to the next `>`, to the end of the paragraph when there is none,
-  once for each of its patterns: a paragraph of 100 unclosed `[` and 250 KB took 25 s;
+  once for each of its patterns (a paragraph of 100 unclosed `[` and 250 KB took 25 s), and it
+  copies the whole paragraph again for every inline element it finds (240 KB of `&amp;` in one
+  paragraph took 23 s, of code spans 17 s);
 - in the programme file, how deep arrays and inline tables are nested (`MAX_TOML_NESTING`);
 - and the years a date may name (`EARLIEST_YEAR`, `LATEST_YEAR`), checked where dates are read.
 
@@ -43,8 +45,15 @@ first and last years the `datetime` module knows leave no room for either."""
 
 SCAN_PER_CHAR = 8
 SCAN_ALLOWANCE = 16_384
-"""How far Python-Markdown may have to read ahead in one file, in characters: `SCAN_PER_CHAR` per
+"""How much Python-Markdown may have to read in one file, in characters: `SCAN_PER_CHAR` per
 character of the file, plus `SCAN_ALLOWANCE` (see `scan_cost`)."""
+
+COPIES_PER_READ = 500
+"""Characters copied (in C) that cost as much as one character read ahead (in Python), as measured:
+a paragraph copied for each inline element counts 1/500 of its length per element."""
+
+INLINE_MARKS = "&`*_[<\\!"
+"""Characters that can start an inline element (entity, code span, emphasis, link, tag, escape, image)."""
 
 TAB_COLUMNS = 4  # as Python-Markdown's tab_length
 
@@ -95,11 +104,12 @@ _SYNTAX_RE = re.compile(r"\\.|[\[\]()<>]", re.DOTALL)
 
 
 def scan_cost(paragraph: str) -> int:
-    """How many characters Python-Markdown's inline patterns read ahead in one paragraph, in one pass.
+    """How many characters Python-Markdown's inline patterns read in one paragraph, found in one pass.
 
     From each `[` to its closing `]` (or the paragraph's end), from each `(` right after a `]` to its
-    closing `)`, from each `<` to the next `>`; a backslash escapes the next character. Brackets in
-    code spans are counted too: the estimate errs on the side of more.
+    closing `)`, from each `<` to the next `>`; a backslash escapes the next character. And for every
+    mark that may start an inline element, the paragraph's length / `COPIES_PER_READ` (the copy made
+    when one is found). Marks in code spans are counted too: the estimate errs on the side of more.
     """
     cost = 0
     end = len(paragraph)
@@ -127,7 +137,9 @@ def scan_cost(paragraph: str) -> int:
     cost += sum(end - start for start in squares)
     cost += sum(end - start for start, link in parens if link)
     cost += sum(end - start for start in angles)
-    return cost
+    # Each inline element found copies the paragraph again: counted at every mark that may start one.
+    marks = sum(paragraph.count(mark) for mark in INLINE_MARKS)
+    return cost + marks * end // COPIES_PER_READ
 
 
 def _scan_problem(lines: list[str]) -> tuple[int, str] | None:
@@ -147,9 +159,9 @@ def _scan_problem(lines: list[str]) -> tuple[int, str] | None:
             first = 0
     if total <= budget:
         return None
-    return worst[1], ("this paragraph has so many unclosed or nested '[', '(' after ']' and '<' that reading the "
-                      "file would take too long: close each bracket, write \\[ or &lt; for one meant as text, "
-                      "or split the paragraph")
+    return worst[1], ("this paragraph holds so much inline markup (unclosed or nested '[', '(' after ']' and '<', "
+                      "or thousands of marks such as & ` * _) that reading the file would take too long: close each "
+                      "bracket, write \\[ or &lt; for one meant as text, or split the paragraph")
 
 
 def markdown_problems(text: str) -> list[tuple[int, str]]:
