@@ -96,6 +96,14 @@ CASES: dict[str, tuple[Mutation, str, str, str | None]] = {
     "a paragraph of thousands of code spans": (
         lambda c: append(page(c), "\n".join(["`a` " * 900] * 40)),
         "content/pages/about.en.md", "so much inline markup", "`a` `a`"),
+    "thousands of footnote references": (
+        lambda c: append(page(c), "\n\n".join([f"Note {n}[^1]." for n in range(1000)]) + "\n\n[^1]: The note."),
+        "content/pages/about.en.md", f"footnotes ([^…]) past {limits.MAX_FOOTNOTES}",
+        f"Note {limits.MAX_FOOTNOTES}[^1]."),
+    "thousands of abbreviations": (
+        lambda c: append(page(c), "\n".join(f"*[A{n}]: word" for n in range(1000))),
+        "content/pages/about.en.md", f"abbreviations (*[…]: …) past {limits.MAX_ABBREVIATIONS}",
+        f"*[A{limits.MAX_ABBREVIATIONS}]: word"),
     "escape character reference in a session body": (
         lambda c: append(session(c), "Before &#27;[31m after."), "content/sessions/keynote.en.md",
         "'&#27;', a reference to the invisible character U+001B", "&#27;"),

@@ -16,6 +16,8 @@ and refused with its line when it goes past a limit:
   once for each of its patterns (a paragraph of 100 unclosed `[` and 250 KB took 25 s), and it
   copies the whole paragraph again for every inline element it finds (240 KB of `&amp;` in one
   paragraph took 23 s, of code spans 17 s);
+- in Markdown, how many footnotes (`MAX_FOOTNOTES`) and abbreviations (`MAX_ABBREVIATIONS`) a
+  file has;
 - in the programme file, how deep arrays and inline tables are nested (`MAX_TOML_NESTING`);
 - and the years a date may name (`EARLIEST_YEAR`, `LATEST_YEAR`), checked where dates are read.
 
@@ -54,6 +56,13 @@ a paragraph copied for each inline element counts 1/500 of its length per elemen
 
 INLINE_MARKS = "&`*_[<\\!"
 """Characters that can start an inline element (entity, code span, emphasis, link, tag, escape, image)."""
+
+MAX_FOOTNOTES = 200
+"""Footnote references and definitions (`[^1]`) in one Markdown file: Python-Markdown's work grows with
+the square of their number (8,000 references to one footnote, 56 KB, took 160 s)."""
+
+MAX_ABBREVIATIONS = 200
+"""Abbreviation definitions (`*[HTML]: …`) in one Markdown file (8,000 of them, 64 KB, took 33 s)."""
 
 TAB_COLUMNS = 4  # as Python-Markdown's tab_length
 
@@ -164,16 +173,31 @@ def _scan_problem(lines: list[str]) -> tuple[int, str] | None:
                       "bracket, write \\[ or &lt; for one meant as text, or split the paragraph")
 
 
+_FOOTNOTE_RE = re.compile(r"\[\^")
+_ABBREVIATION_RE = re.compile(r"[ ]{0,3}\*\[")
+
+
 def markdown_problems(text: str) -> list[tuple[int, str]]:
     """(line, message) for each line of a Markdown text past a limit, at most one per line.
 
     `text` has LF line ends. One pass over the text; nothing is parsed.
     """
     found: list[tuple[int, str]] = []
+    footnotes = abbreviations = 0
     for number, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE_CHARS:
             found.append((number, _long_line(len(line))))
             continue
+        before = footnotes
+        footnotes += len(_FOOTNOTE_RE.findall(line))
+        if before <= MAX_FOOTNOTES < footnotes:
+            found.append((number, f"this line brings the file's footnotes ([^…]) past {MAX_FOOTNOTES}: "
+                                  "split the page"))
+        if _ABBREVIATION_RE.match(line):
+            abbreviations += 1
+            if abbreviations == MAX_ABBREVIATIONS + 1:
+                found.append((number, f"this line brings the file's abbreviations (*[…]: …) past "
+                                      f"{MAX_ABBREVIATIONS}: split the page"))
         depth = _nesting(line)
         if depth > MAX_NESTING:
             found.append((number, f"lists and quotes are nested {depth} deep on this line; at most "
