@@ -63,3 +63,21 @@ def test_edit_loop_quick_measures_incremental_updates_of_both_sites() -> None:
     for _, inc, full in figures:
         assert 0 < int(inc) < int(full), out
     assert out.rstrip().splitlines()[-1].startswith("edit-loop: sessions=12 ")
+
+
+def test_hostile_quick_checks_every_class_at_both_sizes() -> None:
+    out = _run("hostile.py", "--quick", timeout=120)
+    classes = ("ids", "url", "codespans", "links", "brackets", "entities", "lists", "toml")
+    for cls in classes:
+        rows = re.findall(rf"^\s+{cls}\s+check\s+([\d,]+)\s+([\d.]+)\s+(passed|refused: \S+)", out, re.MULTILINE)
+        assert [size for size, _, _ in rows] == ["2,000", "20,000"], f"{cls}:\n{out}"
+    # Past a limit of ssc_forum.limits, each is refused with its file and line, not by a crash.
+    for cls, where in (("links", "keynote.en.md:18:"), ("brackets", "keynote.en.md:18:"), ("lists", "keynote.en.md:"),
+                       ("toml", "programme.toml:")):
+        assert re.search(rf"^\s+{cls}\s+check\s+20,000\s+[\d.]+\s+refused: content/\S*{re.escape(where)}", out,
+                         re.MULTILINE), f"{cls}:\n{out}"
+    assert "FLAG" not in out and "CRASHED" not in out, out
+    summary = re.search(r"^hostile: worst_growth=([\d.]+) worst_check_s=([\d.]+) worst_build_s=([\d.]+)$", out,
+                        re.MULTILINE)
+    assert summary and float(summary.group(1)) > 0 and float(summary.group(2)) > 0, out
+    assert out.rstrip().splitlines()[-1] == summary.group(0)

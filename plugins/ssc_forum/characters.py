@@ -88,3 +88,29 @@ def nfc(text: str) -> str:
 def newlines(text: str) -> str:
     """Line ends as Python's universal newlines read them: CR LF and a lone CR become LF."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# A numeric character reference, with or without its semicolon (browsers read both).
+_CHARREF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+
+
+def forbidden_reference(text: str) -> str | None:
+    """A message naming the first character reference in `text` to a forbidden character, or None.
+
+    `&#27;` or `&#xFFFF;` in Markdown reach the page as they are, and become the character itself
+    where they are read: the schedule exports' parser decoded them and the XML writer stopped the
+    build. An editor means none of them (`&#150;` for a dash is a Windows code page's number, read
+    differently by browsers and by XML tools): each is refused as the character would be.
+    """
+    for match in _CHARREF_RE.finditer(text):
+        digits = (match.group(1) or match.group(2)).lstrip("0") or "0"
+        if len(digits) > 8:  # past the last code point: read as the replacement character
+            continue
+        number = int(digits, 16 if match.group(1) else 10)
+        if number > 0x10FFFF or 0xD800 <= number <= 0xDFFF:
+            continue
+        char = chr(number)
+        if FORBIDDEN_RE.match(char):
+            return (f"contains {match.group()!r}, a reference to the invisible character {describe(char)}, "
+                    "which a page cannot show: delete it")
+    return None

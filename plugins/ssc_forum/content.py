@@ -22,7 +22,7 @@ from typing import Any
 from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
-from . import addresses, characters, images, markup, schema, shortcodes, statics, streams
+from . import addresses, characters, images, limits, markup, schema, shortcodes, statics, streams
 from .settings import forum_settings
 
 logger = logging.getLogger(__name__)
@@ -277,8 +277,17 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
         problems.append(Problem(path, None, "is a symbolic link: the programme file must be the file itself"))
         return days, rooms
     try:
+        raw_bytes = (content_path / filename).read_bytes()
+        too_big = limits.size_problem(len(raw_bytes))
+        if too_big:
+            problems.append(Problem(path, None, too_big))
+            return days, rooms
         # utf-8-sig: a byte-order mark is accepted here as in the Markdown files.
-        text = characters.newlines((content_path / filename).read_bytes().decode("utf-8-sig"))
+        text = characters.newlines(raw_bytes.decode("utf-8-sig"))
+        beyond = limits.toml_problems(text)  # before parsing: tomllib recurses once per level
+        if beyond:
+            problems.extend(Problem(path, None, message, line) for line, message in beyond)
+            return days, rooms
         data = tomllib.loads(text)
     except FileNotFoundError:
         problems.append(Problem(path, None, "is missing: the programme needs its days and rooms"))
@@ -419,6 +428,8 @@ class NFCMarkdownReader(_SourceReader):
         try:
             with open(source_path, encoding="utf-8-sig") as handle:  # universal newlines, as Pelican reads
                 text = handle.read()
+            if limits.size_problem(len(text.encode("utf-8"))) or limits.markdown_problems(text):
+                raise ValueError("past a limit")  # the content check below names the file and line
             html, meta, _ = self.read_text(source_path, characters.nfc(text))
             html = markup.written(html)  # the page and the feed get the tree the forum's check reads
         except Exception:
@@ -521,6 +532,9 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
         data = file.read_bytes()
     except OSError as exc:
         return FileRead("", "", None, problems=[Problem(rel, None, f"cannot be read: {exc.strerror or exc}")])
+    too_big = limits.size_problem(len(data))
+    if too_big:
+        return FileRead("", "", None, problems=[Problem(rel, None, too_big)])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -533,6 +547,9 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
         return FileRead("", "", None, problems=[Problem(
             rel, None, "contains a carriage return (U+000D) that ends no line: save the file with ordinary line "
             "ends (LF or CR LF)", line)])
+    beyond = limits.markdown_problems(characters.newlines(text))  # before any parsing
+    if beyond:
+        return FileRead("", "", None, problems=[Problem(rel, None, message, line) for line, message in beyond])
     text = characters.nfc(characters.newlines(text))
     lines = text.split("\n")
     body_start, where, counts, not_fields = _header(lines)
@@ -554,7 +571,7 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
         header = [kept for number, kept in enumerate(header) if kept or number not in not_fields]
     unsafe = False
     for number, line in enumerate(lines[body_start:], start=body_start + 1):
-        bad = characters.forbidden(line)
+        bad = characters.forbidden(line) or characters.forbidden_reference(line)
         if bad:
             problems.append(Problem(rel, None, bad, number))
             unsafe = True

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import markup, schema, statics
+from . import limits, markup, schema, statics
 
 TEXT = {
     "en": {
@@ -182,6 +182,20 @@ ERRORS = [
      "`1h02m03s` 또는 `3723`(초)처럼 쓰세요. 분과 초는 59까지, 최대 24시간입니다."),
     ("would write …, which … writes too", "Two files would be published at one address: change one `Slug`.",
      "두 파일이 같은 주소에 게시됩니다. `Slug` 하나를 바꾸세요."),
+    ("is … bytes long / this line is … characters long / nested … deep / footnotes … past / abbreviations … past",
+     f"A file may have {limits.MAX_FILE_BYTES // 1024} KiB, a line {limits.MAX_LINE_CHARS:,} characters, lists and "
+     f"quotes {limits.MAX_NESTING} levels, {limits.MAX_FOOTNOTES} footnotes and {limits.MAX_ABBREVIATIONS} "
+     "abbreviations (`plugins/ssc_forum/limits.py`): split the page, break the line into paragraphs, nest less.",
+     f"파일은 {limits.MAX_FILE_BYTES // 1024} KiB, 한 줄은 {limits.MAX_LINE_CHARS:,}자, 목록과 인용은 {limits.MAX_NESTING}"
+     f"단계, 각주는 {limits.MAX_FOOTNOTES}개, 약어는 {limits.MAX_ABBREVIATIONS}개까지입니다 "
+     "(`plugins/ssc_forum/limits.py`). 페이지를 나누거나, 줄을 문단으로 나누거나, 덜 겹치게 쓰세요."),
+    ("so much inline markup", "Close each `[`, `(` after `]` and `<`; write `\\[` or `&lt;` for one meant "
+     "as text, or split the paragraph.",
+     "`[`, `]` 뒤의 `(`, `<` 를 모두 닫으세요. 글자로 쓰려면 `\\[` 나 `&lt;` 로 쓰거나, 문단을 나누세요."),
+    ("a reference to the invisible character U+…", "Delete the `&#…;` reference: it names a character a page "
+     "cannot show.", "`&#…;` 참조를 지우세요. 페이지에 보일 수 없는 문자를 가리킵니다."),
+    (f"is not a year from {limits.EARLIEST_YEAR} to {limits.LATEST_YEAR}", "Check the year of the date.",
+     "날짜의 연도를 확인하세요."),
 ]
 
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from . import limits
+
 LANGS: tuple[str, ...] = ("ko", "en")
 """Every content file exists once per language; the first is the main site."""
 
@@ -66,9 +68,12 @@ def _parse_date(raw: str) -> date:
     if not match:
         raise FieldError(f"{value!r} is not a date written YYYY-MM-DD")
     try:
-        return date(*(int(g) for g in match.groups()))
+        parsed = date(*(int(g) for g in match.groups()))
     except ValueError as exc:
         raise FieldError(f"{value!r} is not a real date ({exc})") from None
+    if not limits.EARLIEST_YEAR <= parsed.year <= limits.LATEST_YEAR:
+        raise FieldError(f"{value!r} is not a year from {limits.EARLIEST_YEAR} to {limits.LATEST_YEAR}")
+    return parsed
 
 
 def _parse_time(raw: str) -> time:

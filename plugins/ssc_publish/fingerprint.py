@@ -25,6 +25,7 @@ import hashlib
 import posixpath
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,11 +56,43 @@ def plain_path(rel: str) -> str:
 
 # A URL-ish token that ends in an asset suffix. Characters around it must not belong to a URL:
 # this finds `href="/theme/css/site.css"`, `url(../img/a.svg)`, `"theme/js/forum.js"` in JSON.
-_SUFFIX_ALTERNATION = "|".join(sorted((s[1:] for s in ASSET_SUFFIXES), key=len, reverse=True))
-_REF_RE = re.compile(
-    r"(?<![A-Za-z0-9_./:%~-])((?:https?://[A-Za-z0-9.:-]+)?[A-Za-z0-9_./~%-]*?\.(?:" + _SUFFIX_ALTERNATION
-    + r"))(?=[\"'\s)?#,;<>\\]|$)"
-)
+# As one pattern, (?<![A-Za-z0-9_./:%~-])((?:https?://[A-Za-z0-9.:-]+)?[A-Za-z0-9_./~%-]*?\.(?:css|…))
+# (?=["'\s)?#,;<>\\]|$), it backtracked over every split of a long token (28 s for one of 80 KB).
+# Its lookbehind and lookahead exclude every character a token can hold, so a reference is always a
+# whole run of token characters followed by one of those ends: found by the run, then checked by its
+# parts, once each (`_is_reference`).
+_RUN_RE = re.compile(r"([A-Za-z0-9_./:%~-]+)")
+_REF_END = frozenset("\"')?#,;<>\\")
+_SUFFIXES_BY_LENGTH = sorted((s[1:] for s in ASSET_SUFFIXES), key=len, reverse=True)
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:-")
+_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./~%-")
+
+
+def _is_reference(text: str, match: re.Match[str]) -> bool:
+    """Whether a run of token characters is a reference to an asset (see `_RUN_RE`)."""
+    end = match.end()
+    if end < len(text) and text[end] not in _REF_END and not text[end].isspace():
+        return False
+    token = match.group(1)
+    suffix = next((s for s in _SUFFIXES_BY_LENGTH if token.endswith("." + s)), None)
+    if suffix is None:
+        return False
+    head = token[:-len(suffix) - 1]
+    if all(c in _PATH_CHARS for c in head):
+        return True
+    for scheme in ("https://", "http://"):
+        if head.startswith(scheme):
+            rest = head[len(scheme):]
+            # A host of one or more host characters, then path characters: everything up to the
+            # last character that cannot be in a path must be host characters.
+            last = max((i for i, c in enumerate(rest) if c not in _PATH_CHARS), default=-1)
+            return bool(rest) and rest[0] in _HOST_CHARS and all(c in _HOST_CHARS for c in rest[:last + 1])
+    return False
+
+
+def _reference_matches(text: str) -> Iterator[re.Match[str]]:
+    """Every reference to an asset in `text`; `group(1)` is the reference, in linear time."""
+    return (m for m in _RUN_RE.finditer(text) if _is_reference(text, m))
 
 
 def content_hash(data: bytes) -> str:
@@ -127,12 +160,12 @@ def rewrite_references(text: str, referrer: str, names: dict[str, str], site_url
         new_base = posixpath.basename(names[target])
         return f"{head}/{new_base}" if head or token.startswith("/") else new_base
 
-    return _REF_RE.sub(swap, text)
+    return _RUN_RE.sub(lambda m: swap(m) if _is_reference(text, m) else m.group(1), text)
 
 
 def _references(text: str, referrer: str, assets: set[str], site_url: str) -> set[str]:
     found = set()
-    for match in _REF_RE.finditer(text):
+    for match in _reference_matches(text):
         target = resolve_reference(match.group(1), referrer, site_url)
         if target is not None and target not in assets:
             target = plain_path(target)

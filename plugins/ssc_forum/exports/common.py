@@ -146,11 +146,17 @@ def label(lang: str, key: str) -> str:
     return _LABELS.get(lang, _LABELS["en"])[key]
 
 
+_NOT_XML_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def plain_text(body: str) -> str:
     """The text of rendered HTML, one paragraph a line, for fields that take no markup."""
     if not body or not body.strip():
         return ""
     text = html.fragment_fromstring(str(body), create_parent="div").text_content()
+    # The content check refuses references to characters XML cannot hold (`&#27;`); a body that
+    # reached the exports another way loses them here rather than stopping the XML writer.
+    text = _NOT_XML_RE.sub("", text)
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 

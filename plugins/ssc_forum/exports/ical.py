@@ -10,7 +10,7 @@ the earlier, in its language) instead of every session twice at the same hour.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import MAXYEAR, UTC, date, datetime
 from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone
@@ -79,7 +79,8 @@ def _vtimezone(key: str, first: date, last: date) -> bytes:
 def _timezone_bytes(programme: Programme) -> bytes:
     # VTIMEZONE from the IANA data, cut to the forum's year: the full history of
     # Asia/Seoul (with the 1987-88 summer time) would say nothing about 2020.
-    return _vtimezone(programme.tz.key, date(programme.start.year, 1, 1), date(programme.end.year + 1, 1, 1))
+    last = date(min(programme.end.year + 1, MAXYEAR), 1, 1)  # the check keeps years far from MAXYEAR anyway
+    return _vtimezone(programme.tz.key, date(programme.start.year, 1, 1), last)
 
 
 _END = b"END:VCALENDAR\r\n"
