@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -231,6 +232,35 @@ def test_translations_extract_update_and_compile(tmp_path: Path, monkeypatch: py
     # The repository's template must be what `invoke translations` makes of the templates now.
     committed = (REPO / "theme" / "translations" / "messages.pot").read_text(encoding="utf-8")
     assert pot == committed, "theme/translations/messages.pot is out of date: run `invoke translations`"
+
+
+def _compile_repeatedly(localedir: str, rounds: int) -> int:
+    """Compile the catalogues `rounds` times (a worker process of the test below); how many were written."""
+    from ssc_forum import translations
+
+    return sum(len(translations.compile_catalogues(localedir)) for _ in range(rounds))
+
+
+def test_concurrent_catalogue_compiles_never_collide(tmp_path: Path) -> None:
+    # Two test workers (or a build and the edit loop) compiling the same catalogue at once once
+    # shared one temporary file: one renamed it away under the other (FileNotFoundError).
+    import multiprocessing
+
+    messages = tmp_path / "ko" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    po = messages / "messages.po"
+    shutil.copy(REPO / "theme" / "translations" / "ko" / "LC_MESSAGES" / "messages.po", po)
+    ahead = time.time() + 3600
+    os.utime(po, (ahead, ahead))  # newer than any .mo written now: every call compiles again
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        written = pool.starmap(_compile_repeatedly, [(str(tmp_path), 25)] * 4)
+    assert written == [25] * 4
+    assert sorted(p.name for p in messages.iterdir()) == ["messages.mo", "messages.po"], "a temporary file was left"
+    from babel.messages.mofile import read_mo
+
+    with (messages / "messages.mo").open("rb") as handle:
+        assert len(read_mo(handle)) > 10
+    assert (messages / "messages.mo").stat().st_mode & 0o777 == 0o644
 
 
 # --- make.py ---------------------------------------------------------------------------------
