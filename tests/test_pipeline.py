@@ -368,3 +368,29 @@ def test_ssh_setup_keeps_the_key_private_and_trusts_only_the_given_host(tmp_path
     done = subprocess.run(["bash", str(REPO / ".ci" / "ssh-setup")], env=env, capture_output=True, text=True)
     assert done.returncode == 2 and "SSC_KNOWN_HOSTS is not set" in done.stderr
     assert secret.splitlines()[1] not in done.stdout + done.stderr
+
+
+def test_ssh_setup_ends_a_key_file_without_its_final_newline(tmp_path: Path) -> None:
+    # A GitLab variable of type File holds what was pasted, often without the key's last newline,
+    # which ssh refuses ("error in libcrypto").
+    key = tmp_path / "key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(key)], check=True)
+    pasted = tmp_path / "pasted-key"
+    pasted.write_text(key.read_text(encoding="utf-8").rstrip("\n"), encoding="utf-8")
+    pasted.chmod(0o600)
+    assert subprocess.run(["ssh-keygen", "-y", "-f", str(pasted)], capture_output=True).returncode != 0
+    known = tmp_path / "known"
+    known.write_text("deploy.example.org " + key.with_suffix(".pub").read_text(encoding="utf-8").strip(),
+                     encoding="utf-8")  # no final newline either
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"PATH": os.environ["PATH"], "HOME": str(home), "SSC_DEPLOY_KEY": str(pasted),
+           "SSC_KNOWN_HOSTS": str(known)}
+    done = subprocess.run(["bash", str(REPO / ".ci" / "ssh-setup")], env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    written = home / ".ssh" / "ssc2020_deploy"
+    assert written.read_text(encoding="utf-8") == key.read_text(encoding="utf-8")
+    derived = subprocess.run(["ssh-keygen", "-y", "-f", str(written)], capture_output=True, text=True)
+    assert derived.returncode == 0, derived.stderr
+    assert derived.stdout.split()[:2] == key.with_suffix(".pub").read_text(encoding="utf-8").split()[:2]
+    assert (home / ".ssh" / "known_hosts").read_text(encoding="utf-8") == known.read_text(encoding="utf-8") + "\n"
