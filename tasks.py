@@ -516,7 +516,12 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
 
     def build_into(staging: Path) -> None:
         if site is not None:
+            from ssc_publish.validators import set_content_mtimes
+
             copy_site(site, staging)
+            # A CI artifact may come back with the times of its download: the times the build
+            # gives (they make the ETags) are computed from the content, so they are given again.
+            set_content_mtimes(staging)
             return
         problems = content_problems(content)
         if problems:

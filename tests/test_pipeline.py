@@ -394,3 +394,77 @@ def test_ssh_setup_ends_a_key_file_without_its_final_newline(tmp_path: Path) -> 
     assert derived.returncode == 0, derived.stderr
     assert derived.stdout.split()[:2] == key.with_suffix(".pub").read_text(encoding="utf-8").split()[:2]
     assert (home / ".ssh" / "known_hosts").read_text(encoding="utf-8") == known.read_text(encoding="utf-8") + "\n"
+
+
+
+# --- the content check's own small requirements ------------------------------------------------------
+
+CHECK_REQUIREMENTS = REPO / "requirements-check.txt"
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return pins
+
+
+def _check_environment(folder: Path, names: set[str]) -> Path:
+    """A virtual environment holding only the distributions `names`, each linked from this one (offline)."""
+    import importlib.metadata
+    import venv
+
+    venv.EnvBuilder(with_pip=False).create(folder)
+    site = next(folder.glob("lib/python3*/site-packages"))
+    for name in names:
+        dist = importlib.metadata.distribution(name)
+        for file in dist.files or ():
+            if file.parts[0] == ".." or "__pycache__" in file.parts:
+                continue  # scripts in bin/, and bytecode Python writes again
+            target = site / file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                target.symlink_to(Path(dist.locate_file(file)).resolve())
+    return folder / "bin" / "python"
+
+
+def test_the_content_check_needs_only_its_own_requirements(tmp_path: Path) -> None:
+    import importlib.metadata
+
+    from packaging.requirements import Requirement
+
+    small, full = _pins(CHECK_REQUIREMENTS), _pins(REPO / "requirements.txt")
+    assert small and all(full.get(name) == version for name, version in small.items()), \
+        "requirements-check.txt pins what requirements.txt pins"
+    # Closed: whatever a listed distribution requires is listed too (pip would fetch it unpinned).
+    for name in small:
+        for text in importlib.metadata.distribution(name).requires or ():
+            needed = Requirement(text)
+            if needed.marker is None or needed.marker.evaluate({"extra": ""}):
+                assert re.sub(r"[-_.]+", "-", needed.name).lower() in small, (name, text)
+    # Derived: the distributions a run of the check imports are all listed.
+    script = (
+        "import importlib.metadata, json, sys\n"
+        "sys.argv = ['invoke']\n"
+        "import tasks\n"
+        "from invoke import Context\n"
+        "tasks.check(Context())\n"
+        "found = importlib.metadata.packages_distributions()\n"
+        "print(json.dumps(sorted({d for m in list(sys.modules) for d in found.get(m.split('.')[0], [])})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    imported = {re.sub(r"[-_.]+", "-", d).lower() for d in json.loads(done.stdout.splitlines()[-1])}
+    assert imported - {"setuptools", "pip"} <= set(small), sorted(imported - set(small))
+    # And the check runs in an environment that holds nothing else.
+    python = _check_environment(tmp_path / "venv", set(small))
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"}
+    missing = subprocess.run([str(python), "-c", "import playwright"], capture_output=True, text=True, env=env)
+    assert missing.returncode != 0, "the environment holds more than requirements-check.txt"
+    done = subprocess.run([str(python), "-m", "invoke", "check"], cwd=REPO, capture_output=True, text=True,
+                          env=env, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Content is fine" in done.stdout

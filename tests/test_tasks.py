@@ -288,6 +288,23 @@ def test_make_reinstalls_only_when_requirements_change(make, tmp_path: Path) -> 
     assert not make.venv_is_current(venv, req)
 
 
+def test_make_check_installs_only_its_own_requirements_in_a_fresh_environment(make, tmp_path: Path) -> None:
+    venv, req, small = tmp_path / ".venv", tmp_path / "requirements.txt", tmp_path / "requirements-check.txt"
+    req.write_text("pelican==4.12.0\nplaywright==1.65.2\n")
+    small.write_text("pelican==4.12.0\n")
+    assert make.requirements_for("check", venv, req, small) == small, "a fresh CI job: only what check needs"
+    assert make.requirements_for("build", venv, req, small) == req
+    assert make.requirements_for("test", venv, req, small) == req
+    python = make.venv_python(venv)
+    python.parent.mkdir(parents=True)
+    python.write_text("")
+    (venv / make.STAMP_NAME).write_text(make.file_hash(req) + "\n")
+    assert make.requirements_for("check", venv, req, small) == req, "everything is installed already: use it"
+    small.unlink()
+    (venv / make.STAMP_NAME).unlink()
+    assert make.requirements_for("check", venv, req, small) == req
+
+
 def test_make_runs_npm_ci_only_for_a_new_lock(make, tmp_path: Path) -> None:
     assert not make.node_modules_stale(tmp_path), "no package.json: nothing to install"
     (tmp_path / "package.json").write_text("{}")
