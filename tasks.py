@@ -529,6 +529,9 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
             raise Exit(f"Not published: {len(problems)} problem(s) in the content.", code=1)
         started = time.monotonic()
         if not run_pelican(CONFIG["settings_publish"], staging, content, revision=source_revision(source)):
+            if deploy.no_space_left(staging):  # the build's own error above is a traceback: say it plainly
+                raise Exit(f"Not published: {target or rsync}: No space left on device (the build filled the disk "
+                           f"at {staging.parent}); nothing that is served changed.", code=1)
             raise Exit("Not published: the build failed; nothing that is served changed.", code=1)
         print(f"Built in {time.monotonic() - started:.1f} s.")
 

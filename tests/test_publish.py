@@ -905,3 +905,32 @@ def test_publish_of_a_built_site_checks_it_and_serves_it_as_it_is(tmp_path: Path
     with pytest.raises(Exit) as refused:
         tasks.publish(tasks.Context(), target=str(live), site=str(tmp_path / "nothing"))
     assert "is not a built site (no index.html)" in str(refused.value.message)
+
+
+def test_a_disk_without_room_for_a_second_site_is_refused_before_building(small_disk: Path) -> None:
+    live = small_disk / "ssc2020"
+    make_old_tree(live)
+    (live / "big.bin").write_bytes(os.urandom(400_000))
+    deploy.write_manifest(live)
+    before = snapshot(live)
+    (small_disk / "filler").write_bytes(b"\0" * 450_000)  # what else is on the disk
+    built: list[Path] = []
+    with pytest.raises(deploy.PublishError) as refused:
+        deploy.publish(target=live, rsync=None, beside=live, build=built.append, check=lambda t: [])
+    assert re.fullmatch(rf"{re.escape(str(live))}: No space left on device \(0\.\d MB free beside it; the site "
+                        r"served there takes 0\.4 MB and the new one is built beside it\); nothing that is served "
+                        r"changed", str(refused.value)), str(refused.value)
+    assert built == [] and snapshot(live) == before
+
+
+def test_a_build_that_fills_the_disk_ends_with_one_line_naming_the_target(small_disk: Path) -> None:
+    live = small_disk / "ssc2020"
+    before = make_old_tree(live)
+    task = subprocess.run([sys.executable, "-m", "invoke", "publish", "--target", str(live), "--content",
+                           str(REPO / "content")], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert task.returncode == 1
+    last = task.stderr.strip().splitlines()[-1]  # invoke prints the task's Exit message on stderr, last
+    assert last == (f"Not published: {live}: No space left on device (the build filled the disk at {small_disk}); "
+                    "nothing that is served changed."), task.stdout[-2000:] + task.stderr[-2000:]
+    assert snapshot(live) == before
+    assert sorted(p.name for p in small_disk.iterdir()) == [f".ssc2020{deploy.LOCK_SUFFIX}", "ssc2020"]

@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-# Each published tree's list of files with their SHA-256, in `sha256sum` format (nginx serves
+# Each published tree's list of files with their SHA-256, in `sha256sum -z` format (nginx serves
 # no dot file); the built-tree check allows this one hidden file.
 from .sanity import MANIFEST
 
@@ -198,11 +198,16 @@ def _write_journal(target: Path, entry: dict[str, object]) -> None:
     """Record the swap about to begin, durably, before anything served is renamed."""
     path = journal_path(target)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(entry, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(entry, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:  # a full disk: nothing half-written stays beside the target
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     _sync_folder(path.parent)
 
 
@@ -606,6 +611,8 @@ def publish(
         if target:
             recover(target)
         removed = tuple(remove_stale_leftovers(target or beside))
+        if target:
+            check_space(target)
         staging = staging_dir(target or beside, "site")
         try:
             build(staging)
@@ -624,6 +631,42 @@ def publish(
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+
+
+def tree_size(tree: Path) -> int:
+    """Bytes of the regular files under `tree` (links not followed)."""
+    total = 0
+    for folder, _dirs, names in os.walk(tree):
+        for name in names:
+            with contextlib.suppress(OSError):
+                st = os.lstat(os.path.join(folder, name))
+                if stat.S_ISREG(st.st_mode):
+                    total += st.st_size
+    return total
+
+
+def no_space_left(path: Path, needed: int = 1 << 20) -> bool:
+    """True when the file system of `path` has less than `needed` bytes free for this user."""
+    try:
+        return shutil.disk_usage(path).free < needed
+    except OSError:
+        return False
+
+
+def check_space(target: Path) -> None:
+    """Refuse before building when the disk beside `target` cannot hold another tree the size of the one served.
+
+    A new tree is built beside the served one and both exist until the swap; a disk that fills
+    halfway through the build would stop it with the build's own error instead of this one line.
+    """
+    if not target.is_dir():
+        return
+    needed = tree_size(target)
+    free = shutil.disk_usage(target.parent).free
+    if free < needed:
+        raise PublishError(f"{target}: No space left on device ({free / 1e6:.1f} MB free beside it; the site "
+                           f"served there takes {needed / 1e6:.1f} MB and the new one is built beside it); "
+                           "nothing that is served changed")
 
 
 @contextlib.contextmanager
