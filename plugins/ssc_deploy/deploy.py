@@ -41,7 +41,7 @@ import stat
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,7 +194,7 @@ def _identity(path: Path) -> list[int] | None:
     return [st.st_dev, st.st_ino]
 
 
-def _write_journal(target: Path, entry: dict[str, object]) -> None:
+def _write_journal(target: Path, entry: Mapping[str, object]) -> None:
     """Record the swap about to begin, durably, before anything served is renamed."""
     path = journal_path(target)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -243,14 +243,19 @@ def _swap_in(incoming: Path, target: Path, *, discard_if_undone: bool) -> None:
                     os.unlink(journal_path(target))
             raise
         try:
-            _finish(target, incoming, previous)
+            trash = _finish(target, incoming, previous)
         except OSError as exc:
             raise Unfinished(f"{target} serves the new tree, but keeping the one before as {previous} failed "
                              f"({exc.strerror or exc}); the next publish or rollback finishes it") from None
+    if trash is not None:  # renamed aside already: a stop during the deletion leaves only a stray folder
+        _remove(trash)
 
 
-def _finish(target: Path, old: Path, previous: Path) -> None:
-    """After the swap `old` holds the tree that was served: keep it as `previous`, drop the journal."""
+def _finish(target: Path, old: Path, previous: Path) -> Path | None:
+    """After the swap `old` holds the tree that was served: keep it as `previous`, drop the journal.
+
+    Returns the older tree that `previous` held, renamed aside, for the caller to delete.
+    """
     trash: Path | None = None
     if old != previous:
         if previous.exists() or previous.is_symlink():
@@ -258,8 +263,7 @@ def _finish(target: Path, old: Path, previous: Path) -> None:
         old.rename(previous)
     os.unlink(journal_path(target))
     _sync_folder(target.parent)
-    if trash is not None:
-        _remove(trash)
+    return trash
 
 
 def _remove(path: Path) -> None:
@@ -291,6 +295,7 @@ def recover(target: Path) -> str | None:
                            f"{previous_path(target)} is whole (`rollback` checks it), then remove it") from None
     previous = previous_path(target)
     served = _identity(target)
+    trash: Path | None = None
     with _signals_held():
         if parked.exists():  # a swap by two renames was stopped halfway
             if served is None:
@@ -299,15 +304,19 @@ def recover(target: Path) -> str | None:
             elif served == identity:
                 parked.rename(incoming)  # the new tree is served; the old one takes its place as planned
         if served == identity:
+            outcome = "finished"
             if incoming.exists():
-                _finish(target, incoming, previous)
+                trash = _finish(target, incoming, previous)
             else:
                 os.unlink(path)
-            return "finished"
-        if discard and incoming.exists():
-            _remove(_aside(incoming))
-        os.unlink(path)
-        return "undone"
+        else:
+            outcome = "undone"
+            if discard and incoming.exists():
+                trash = _aside(incoming)
+            os.unlink(path)
+    if trash is not None:
+        _remove(trash)
+    return outcome
 
 
 def install_tree(new: Path, target: Path, *, keep_previous: bool = True) -> Path | None:

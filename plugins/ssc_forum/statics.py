@@ -151,7 +151,7 @@ def check_tree(tree: StaticTree) -> tuple[list[tuple[str, str]], list[str]]:
 
 def fingerprint(settings: dict[str, Any]) -> tuple:
     """Names, kinds, sizes, times and links of every static file: a change means a new check."""
-    stats = []
+    stats: list[tuple[str, int | None, int | None, int | None, int | None, int | None]] = []
     for tree in trees(settings):
         for folder, dirs, files in os.walk(tree.root, followlinks=False):
             for name in dirs + files:
