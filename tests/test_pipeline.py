@@ -468,3 +468,26 @@ def test_the_content_check_needs_only_its_own_requirements(tmp_path: Path) -> No
                           env=env, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Content is fine" in done.stdout
+
+
+def test_the_deploy_publishes_the_tested_artifact_and_builds_nothing() -> None:
+    site = yaml.safe_load((REPO / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8"))
+    build_steps = site["jobs"]["build"]["steps"]
+    upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["name"] == "site" and upload["with"]["path"] == "dist/"
+    steps = site["jobs"]["deploy"]["steps"]
+    download = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/download-artifact@"))
+    assert steps[download]["with"] == {"name": "site", "path": "dist"}
+    runs = [s["run"] for s in steps if "run" in s]
+    publish = next(i for i, s in enumerate(steps) if "make.py publish" in s.get("run", ""))
+    assert download < publish and steps[publish]["run"] == "python3 make.py publish --site dist"
+    assert not any("make.py build" in run for run in runs)
+
+    ci = yaml.safe_load(GITLAB_CI.read_text(encoding="utf-8"))
+    assert ci["deploy"]["needs"] == ["build"] and "dist/" in ci["build"]["artifacts"]["paths"]
+    assert "python3 make.py publish --site dist" in ci["deploy"]["script"]
+    assert not any("make.py build" in line for line in ci["deploy"]["script"])
+    # The check jobs cache on what they install.
+    check = next(s for s in site["jobs"]["check"]["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
+    assert check["with"]["cache-dependency-path"] == "requirements-check.txt"
+    assert ci["content-check"]["cache"]["key"]["files"] == ["requirements-check.txt"]
