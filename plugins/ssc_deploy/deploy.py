@@ -330,10 +330,14 @@ def install_tree(new: Path, target: Path, *, keep_previous: bool = True) -> Path
     if not (target.exists() or target.is_symlink()):
         new.rename(target)
         return None
-    _swap_in(new, target, discard_if_undone=True)
     if not keep_previous:
-        discard_tree(previous_path(target))
+        # A build's output folder (`build`, the edit loop): nothing to roll back to, so no journal;
+        # the old tree, renamed away by the swap, is deleted.
+        with _signals_held():
+            exchange(new, target)
+        shutil.rmtree(new)
         return None
+    _swap_in(new, target, discard_if_undone=True)
     return previous_path(target)
 
 
