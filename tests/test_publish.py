@@ -934,3 +934,17 @@ def test_a_build_that_fills_the_disk_ends_with_one_line_naming_the_target(small_
                     "nothing that is served changed."), task.stdout[-2000:] + task.stderr[-2000:]
     assert snapshot(live) == before
     assert sorted(p.name for p in small_disk.iterdir()) == [f".ssc2020{deploy.LOCK_SUFFIX}", "ssc2020"]
+
+
+def test_a_journal_cut_off_while_written_is_removed_once_its_writer_is_gone(tmp_path: Path) -> None:
+    live = tmp_path / "ssc2020"
+    make_old_tree(live)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    journal = deploy.journal_path(live)
+    left = journal.with_name(f"{journal.name}.{dead}.tmp")
+    writing = journal.with_name(f"{journal.name}.{os.getpid()}.tmp")
+    left.write_text('{"incom', encoding="utf-8")
+    writing.write_text("", encoding="utf-8")
+    assert deploy.recover(live) is None  # no journal was ever in place: nothing to finish
+    assert not left.exists() and writing.exists()

@@ -43,6 +43,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 
 # Each published tree's list of files with their SHA-256, in `sha256sum -z` format (nginx serves
@@ -282,6 +283,10 @@ def recover(target: Path) -> str | None:
     before it is kept as `<target>.previous`; otherwise everything goes back as it was.
     """
     path = journal_path(target)
+    for half in path.parent.glob(f"{glob_escape(path.name)}.*.tmp"):  # a journal cut off while written
+        pid = half.name[len(path.name) + 1:-len(".tmp")]
+        if pid.isdigit() and not _alive(int(pid)):
+            half.unlink(missing_ok=True)
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
         incoming = target.with_name(str(entry["incoming"]))
