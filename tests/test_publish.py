@@ -948,3 +948,19 @@ def test_a_journal_cut_off_while_written_is_removed_once_its_writer_is_gone(tmp_
     writing.write_text("", encoding="utf-8")
     assert deploy.recover(live) is None  # no journal was ever in place: nothing to finish
     assert not left.exists() and writing.exists()
+
+
+@needs_rsync
+def test_a_read_only_rsync_target_is_one_line_and_nothing_switches(small_disk: Path) -> None:
+    tree = _tiny_site(small_disk.parent / "tiny")
+    root = small_disk / "srv"
+    _mark_release(tree, "A", 1)
+    deploy.rsync_release(tree, str(root), release="20200921T000000Z-A")
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    _mark_release(tree, "B", 2)
+    with pytest.raises(deploy.PublishError) as refused:
+        deploy.rsync_release(tree, str(root), release="20200922T000000Z-B")
+    message = str(refused.value)
+    assert message.startswith(f"{root}: the release folder cannot be made, nothing switched (sh -c: mkdir: ")
+    assert message.endswith("Read-only file system)") and "\n" not in message
+    assert (root / "current").resolve().name == "20200921T000000Z-A"

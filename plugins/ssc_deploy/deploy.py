@@ -756,8 +756,14 @@ def _run_shell(host: str | None, script: str) -> str:
     cmd = ["ssh", host, script] if host else ["sh", "-c", script]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise PublishError(f"{' '.join(cmd[:2])}: {done.stderr.strip() or done.stdout.strip()}")
+        raise PublishError(f"{' '.join(cmd[:2])}: {_last_line(done.stderr or done.stdout)}")
     return done.stdout
+
+
+def _last_line(text: str) -> str:
+    """What a failed tool said last (its reason; rsync and ssh print their own context first): one line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "no message"
 
 
 def release_name(revision: str = "", *, dirty: bool = False) -> str:
@@ -842,7 +848,10 @@ def rsync_release(tree: Path, target: str, *, release: str, keep: int = KEEP_REL
     host, root = split_target(target)
     dest = f"{root.rstrip('/')}/releases/{release}"
     # A plain mkdir of the release: it fails rather than write into an existing (maybe live) release.
-    _run_shell(host, f"mkdir -p {shlex.quote(root.rstrip('/') + '/releases')} && mkdir {shlex.quote(dest)}")
+    try:
+        _run_shell(host, f"mkdir -p {shlex.quote(root.rstrip('/') + '/releases')} && mkdir {shlex.quote(dest)}")
+    except PublishError as exc:  # a read-only or full target, or the release exists: say where
+        raise PublishError(f"{target}: the release folder cannot be made, nothing switched ({exc})") from None
     remote_dest = f"{host}:{dest}/" if host else f"{dest}/"
     cmd = [
         "rsync", "--archive", "--delete-after", "--delay-updates", "--link-dest=../../current/",
@@ -850,7 +859,11 @@ def rsync_release(tree: Path, target: str, *, release: str, keep: int = KEEP_REL
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise PublishError(f"rsync failed, nothing switched: {done.stderr.strip()}")
+        # rsync ends with its summary ("rsync error: ... (code 23)"); the reason is the line before.
+        said = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+        reason = next((line for line in reversed(said) if not line.startswith("rsync error:")), _last_line(
+            done.stderr))
+        raise PublishError(f"{target}: rsync failed, nothing switched: {reason}")
     _run_shell(host, _switch_script(root, release))
     _run_shell(host, _prune_script(root, keep))
     return dest
