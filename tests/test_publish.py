@@ -964,3 +964,41 @@ def test_a_read_only_rsync_target_is_one_line_and_nothing_switches(small_disk: P
     assert message.startswith(f"{root}: the release folder cannot be made, nothing switched (sh -c: mkdir: ")
     assert message.endswith("Read-only file system)") and "\n" not in message
     assert (root / "current").resolve().name == "20200921T000000Z-A"
+
+
+def test_refusals_of_what_is_not_a_published_tree(tmp_path: Path) -> None:
+    tree = _tiny_site(tmp_path / "tree")
+    # A target that is a file.
+    a_file = tmp_path / "file-target"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(deploy.PublishError, match=rf"^{re.escape(str(a_file))} is not a folder$"):
+        deploy.publish(target=a_file, rsync=None, beside=a_file, build=copy_build(tree, "A"), check=lambda t: [])
+    # A previous tree that is a symbolic link (to a whole tree, even): never swapped in.
+    live = tmp_path / "ssc2020"
+    deploy.publish(target=live, rsync=None, beside=live, build=copy_build(tree, "A"), check=lambda t: [])
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(live, elsewhere)
+    deploy.previous_path(live).symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(Exit) as refused:
+        tasks.rollback(tasks.Context(), target=str(live))
+    assert str(refused.value.message) == (f"not rolled back: {deploy.previous_path(live)} is a symbolic link, not a "
+                                          f"tree written by publish; {live} was left as it was")
+    assert deploy.previous_path(live).is_symlink() and _marker(live) == "A"
+    deploy.previous_path(live).unlink()
+    # A journal that is not one: said, with what to do, and nothing moves.
+    deploy.journal_path(live).write_text("{not json", encoding="utf-8")
+    with pytest.raises(deploy.PublishError, match=r"cannot be read .*then remove it$"):
+        deploy.recover(live)
+    deploy.journal_path(live).unlink()
+    # A manifest record that is not '<sha256>  <path>'.
+    (live / deploy.MANIFEST).write_bytes(b"0" * 63 + b"  index.html\0")
+    assert deploy.verify_manifest(live) == [f"{deploy.MANIFEST} record 1 is not '<sha256>  <path>'"]
+    # A built site holding a pipe is not copied (the copy would block).
+    site = tmp_path / "dist"
+    shutil.copytree(tree, site)
+    os.mkfifo(site / "en" / "pipe")
+    with pytest.raises(Exit) as refused:
+        tasks.publish_site(target=tmp_path / "served", rsync=None, content=REPO / "content", site=site)
+    assert str(refused.value.message) == (f"Not published: {site / 'en' / 'pipe'} is not a regular file; nothing "
+                                          "that is served changed.")
+    assert not (tmp_path / "served").exists()
