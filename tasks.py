@@ -510,9 +510,16 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
     """
     release = release_for(source, allow_dirty=allow_dirty) if rsync else ""
     settings = _read_settings(CONFIG["settings_publish"], content)
-    if site is not None and not (site / "index.html").is_file():
-        raise Exit(f"Not published: {site} is not a built site (no index.html); build it with "
-                   "`python3 make.py build --publish --output DIR`.", code=1)
+    if site is not None:
+        if not (site / "index.html").is_file():
+            raise Exit(f"Not published: {site} is not a built site (no index.html); build it with "
+                       "`python3 make.py build --publish --output DIR`.", code=1)
+        # An artifact of another commit would go online under this commit's name (and its release's).
+        built = (site / "version.txt").read_text(encoding="utf-8").strip() if (site / "version.txt").is_file() else ""
+        expected = source_revision(source)
+        if built != expected:
+            raise Exit(f"Not published: {site} was built from {built or 'an unknown commit'}, not from {expected} "
+                       "(the commit being published); nothing that is served changed.", code=1)
 
     def build_into(staging: Path) -> None:
         if site is not None:

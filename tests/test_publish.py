@@ -905,6 +905,13 @@ def test_publish_of_a_built_site_checks_it_and_serves_it_as_it_is(tmp_path: Path
     with pytest.raises(Exit) as refused:
         tasks.publish(tasks.Context(), target=str(live), site=str(tmp_path / "nothing"))
     assert "is not a built site (no index.html)" in str(refused.value.message)
+    # A tree built from another commit would go online under this one's name.
+    (built / "version.txt").write_text("f" * 40 + "\n", encoding="utf-8")
+    with pytest.raises(Exit) as refused:
+        tasks.publish(tasks.Context(), target=str(live), site=str(built))
+    assert str(refused.value.message) == (f"Not published: {built} was built from {'f' * 40}, not from "
+                                          f"{tasks.source_revision(REPO)} (the commit being published); nothing "
+                                          "that is served changed.")
 
 
 def test_a_disk_without_room_for_a_second_site_is_refused_before_building(small_disk: Path) -> None:
@@ -997,6 +1004,10 @@ def test_refusals_of_what_is_not_a_published_tree(tmp_path: Path) -> None:
     site = tmp_path / "dist"
     shutil.copytree(tree, site)
     os.mkfifo(site / "en" / "pipe")
+    with pytest.raises(Exit) as refused:
+        tasks.publish_site(target=tmp_path / "served", rsync=None, content=REPO / "content", site=site)
+    assert str(refused.value.message).startswith(f"Not published: {site} was built from an unknown commit")
+    (site / "version.txt").write_text(tasks.source_revision(REPO) + "\n", encoding="utf-8")
     with pytest.raises(Exit) as refused:
         tasks.publish_site(target=tmp_path / "served", rsync=None, content=REPO / "content", site=site)
     assert str(refused.value.message) == (f"Not published: {site / 'en' / 'pipe'} is not a regular file; nothing "
