@@ -62,23 +62,28 @@ def _read_settings(settings_file: Path, content: Path) -> dict[str, Any]:
     return read_settings(str(settings_file), override={"PATH": str(content)})
 
 
-def run_pelican(settings_file: Path, output: Path, content: Path, overrides: dict[str, Any] | None = None) -> bool:
+def run_pelican(settings_file: Path, output: Path, content: Path, overrides: dict[str, Any] | None = None,
+                revision: str | None = None) -> bool:
     """Run one Pelican build (`--fatal errors`) in a child process; True when it succeeded.
 
     A child process, as the command line would: every build starts from fresh plugin state,
     and a crash cannot leave this process half-configured. It is Pelican's command line with
     both cores at work (`ssc_forum.parallel`: the English site is written by a second process),
-    whose output is byte-identical to `pelican`'s (tests/test_incremental.py).
+    whose output is byte-identical to `pelican`'s (tests/test_incremental.py). `revision`, when
+    given, is what `version.txt` says.
     """
-    cmd = [sys.executable, "-m", "ssc_forum.parallel", str(content), "-s", str(settings_file), "-o", str(output),
-           "--fatal", "errors"]
+    cmd = [sys.executable, "-m", "ssc_deploy.guard", sys.executable, "-m", "ssc_forum.parallel", str(content),
+           "-s", str(settings_file), "-o", str(output), "--fatal", "errors"]
     if overrides:
         cmd += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "plugins"),
                                                                      os.environ.get("PYTHONPATH")]))}
+    if revision:
+        env["SSC_REVISION"] = revision
     # Its own process group: a Ctrl+C or SIGTERM sent to ours (make.py passes them on) must not
     # reach it mid-import, where Python prints a traceback. This process stops it instead, with
-    # its workers and the English site's process, and then passes the stop on.
+    # its workers and the English site's process, and then passes the stop on. The guard
+    # between the two stops that group too if this process is killed outright.
     build = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     try:
         return build.wait() == 0
@@ -457,8 +462,42 @@ def release_for(source: Path, *, allow_dirty: bool) -> str:
     return deploy.release_name(state.revision, dirty=state.dirty)
 
 
+def copy_site(site: Path, staging: Path) -> None:
+    """Copy a built tree into `staging`, times kept (they make the ETags); the first failure stops it.
+
+    (`shutil.copytree` would go on after a full disk and report every file.) Links are copied
+    as links, for the check to refuse.
+    """
+    for folder, dirs, files in os.walk(site):
+        into = staging / Path(folder).relative_to(site)
+        into.mkdir(exist_ok=True)
+        for name in dirs + files:
+            source = Path(folder, name)
+            if source.is_symlink():
+                (into / name).symlink_to(os.readlink(source))
+                if name in dirs:
+                    dirs.remove(name)
+            elif name in files:
+                if not source.is_file():  # a pipe would block the copy; a device is never published
+                    raise Exit(f"Not published: {source} is not a regular file; nothing that is served changed.",
+                               code=1)
+                shutil.copy2(source, into / name)
+
+
+def source_revision(source: Path) -> str:
+    """What `version.txt` of a publish of the checkout at `source` says: its commit, `-dirty` with changes.
+
+    The commit comes from the CI's variable or git (`ssc_publish.revision`); a working tree that
+    differs from it adds `-dirty`, so `smoke --revision <commit>` cannot pass against that build.
+    """
+    from ssc_publish.revision import build_revision
+
+    revision = build_revision(source)
+    return f"{revision}-dirty" if deploy.source_state(source).dirty else revision
+
+
 def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow_dirty: bool = False,
-                 source: Path = ROOT) -> str:
+                 source: Path = ROOT, site: Path | None = None) -> str:
     """Build the published site, check it, then replace what is served; return where it went.
 
     Order, all under the target's lock: content check, build with publishconf.py into a fresh
@@ -466,18 +505,40 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
     no symbolic link, device or hidden file), its manifest; only then the swap (local folder) or
     the release switch (rsync). Any failure, or SIGINT/SIGTERM before the swap, raises Exit and
     leaves the served site untouched. An rsync release of a checkout (`source`) with
-    uncommitted changes needs `allow_dirty`.
+    uncommitted changes needs `allow_dirty`. With `site`, that tree (made by `build --publish`,
+    e.g. the pipeline's tested artifact) is published instead of a new build, after the same check.
     """
     release = release_for(source, allow_dirty=allow_dirty) if rsync else ""
     settings = _read_settings(CONFIG["settings_publish"], content)
+    if site is not None:
+        if not (site / "index.html").is_file():
+            raise Exit(f"Not published: {site} is not a built site (no index.html); build it with "
+                       "`python3 make.py build --publish --output DIR`.", code=1)
+        # An artifact of another commit would go online under this commit's name (and its release's).
+        built = (site / "version.txt").read_text(encoding="utf-8").strip() if (site / "version.txt").is_file() else ""
+        expected = source_revision(source)
+        if built != expected:
+            raise Exit(f"Not published: {site} was built from {built or 'an unknown commit'}, not from {expected} "
+                       "(the commit being published); nothing that is served changed.", code=1)
 
     def build_into(staging: Path) -> None:
+        if site is not None:
+            from ssc_publish.validators import set_content_mtimes
+
+            copy_site(site, staging)
+            # A CI artifact may come back with the times of its download: the times the build
+            # gives (they make the ETags) are computed from the content, so they are given again.
+            set_content_mtimes(staging)
+            return
         problems = content_problems(content)
         if problems:
             print("\n".join(problems))
             raise Exit(f"Not published: {len(problems)} problem(s) in the content.", code=1)
         started = time.monotonic()
-        if not run_pelican(CONFIG["settings_publish"], staging, content):
+        if not run_pelican(CONFIG["settings_publish"], staging, content, revision=source_revision(source)):
+            if deploy.no_space_left(staging):  # the build's own error above is a traceback: say it plainly
+                raise Exit(f"Not published: {target or rsync}: No space left on device (the build filled the disk "
+                           f"at {staging.parent}); nothing that is served changed.", code=1)
             raise Exit("Not published: the build failed; nothing that is served changed.", code=1)
         print(f"Built in {time.monotonic() - started:.1f} s.")
 
@@ -493,6 +554,8 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
         if exc.published:
             raise Exit(f"Published, then {exc}: {target} serves the new site.", code=128 + exc.signum) from None
         raise Exit(f"Not published: {exc}; nothing that is served changed.", code=128 + exc.signum) from None
+    except deploy.Unfinished as exc:
+        raise Exit(f"Published, but not finished: {exc}.", code=1) from None
     except deploy.PublishError as exc:
         raise Exit(f"Not published: {exc}", code=1) from None
     for path in done.removed:
@@ -505,9 +568,11 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
     "rsync": "[user@host:]/path to publish to with rsync (else SSC_PUBLISH_RSYNC or PUBLISH_RSYNC)",
     "content": "content folder (default: content)",
     "allow_dirty": "publish an rsync release even with uncommitted changes (its name then ends in -dirty)",
+    "site": "publish this tree built by `build --publish` (e.g. the pipeline's tested artifact) instead of "
+            "building",
 })
 def publish(c: Context, target: str | None = None, rsync: str | None = None, content: str | None = None,
-            allow_dirty: bool = False) -> None:
+            allow_dirty: bool = False, site: str | None = None) -> None:
     """Build with publishconf.py, check everything, and only then replace the published site.
 
     A local folder is swapped in by one rename and the old site kept as <folder>.previous; an
@@ -516,7 +581,7 @@ def publish(c: Context, target: str | None = None, rsync: str | None = None, con
     """
     dest_dir, dest_rsync = _publish_target(target, rsync)
     where = publish_site(target=dest_dir, rsync=dest_rsync, content=_path(content, "content"),
-                         allow_dirty=allow_dirty)
+                         allow_dirty=allow_dirty, site=Path(site).absolute() if site else None)
     print(f"Published: {where}")
 
 
@@ -527,8 +592,10 @@ def rollback(c: Context, target: str | None = None, rsync: str | None = None) ->
     Only a whole tree goes back online: its files must match the manifest written when it was published.
     """
     dest_dir, dest_rsync = _publish_target(target, rsync)
-    lock = deploy.lock_path(dest_dir) if dest_dir else deploy.rsync_lock_path(dest_rsync, CONFIG["output"])
     try:
+        if dest_dir:
+            dest_dir = deploy.resolve_target(dest_dir)
+        lock = deploy.lock_path(dest_dir) if dest_dir else deploy.rsync_lock_path(dest_rsync, CONFIG["output"])
         with deploy.publish_lock(lock):
             if dest_dir:
                 deploy.rollback_tree(dest_dir)
@@ -540,6 +607,10 @@ def rollback(c: Context, target: str | None = None, rsync: str | None = None) ->
             print(f"Left over beside the target by a stopped publish (`publish` or `clean` removes it): {path}")
     except deploy.PublishError as exc:
         raise Exit(str(exc), code=1) from None
+    except OSError as exc:
+        raise Exit(f"Not rolled back: {dest_dir or dest_rsync}: {exc.strerror or exc}"
+                   + (f" ({exc.filename})" if exc.filename and str(exc.filename) != str(dest_dir) else "")
+                   + "; nothing that is served changed.", code=1) from None
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8080)", "no_build": "serve output/ as it is"})

@@ -186,3 +186,60 @@ def start_child_publish(tree: Path, target: Path, marker: str, hold: float,
     return subprocess.Popen([sys.executable, "-c", _CHILD_PUBLISH, str(REPO / "plugins"), str(tree), str(target),
                              marker, str(hold), SITE_URL, mode], cwd=REPO, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
+
+
+# --- a publish or rollback killed between any two changes it makes on disk ---------------------
+
+_CHILD_STEPS = """
+import os, shutil, sys, time
+from pathlib import Path
+
+plugins, action, tree, target, marker, pause_after, atomic = sys.argv[1:]
+sys.path.insert(0, plugins)
+from ssc_deploy import deploy
+
+done = 0
+
+def counted(func):
+    def step(*args, **kwargs):
+        global done
+        result = func(*args, **kwargs)
+        done += 1
+        if done == int(pause_after):
+            print(f"PAUSED {done}", flush=True)
+            time.sleep(60)
+        return result
+    return step
+
+# Every call that changes something on disk is a step; the child stops after the chosen one.
+for name in ("rename", "replace", "unlink", "rmdir", "mkdir", "symlink"):
+    setattr(os, name, counted(getattr(os, name)))
+exchange_call = deploy._renameat2_exchange if atomic == "1" else (lambda a, b: False)
+deploy._renameat2_exchange = counted(exchange_call)
+
+live = Path(target)
+if action == "publish":
+    def build(staging):
+        shutil.copytree(tree, staging, dirs_exist_ok=True)
+        (staging / "published-by.txt").write_text(marker, encoding="utf-8")
+
+    deploy.publish(target=live, rsync=None, beside=live, build=build, check=lambda staged: [])
+else:
+    with deploy.publish_lock(deploy.lock_path(live)):
+        deploy.rollback_tree(live)
+print(f"DONE {done}", flush=True)
+"""
+
+
+def start_child_steps(action: str, tree: Path, target: Path, marker: str, pause_after: int,
+                      atomic: bool = True) -> subprocess.Popen[str]:
+    """Run a publish (of a marked copy of `tree`) or a rollback of `target` in a new Python process.
+
+    Every call that changes the disk (rename, replace, unlink, rmdir, mkdir, symlink, the
+    exchange of two trees) is counted; after call number `pause_after` the child prints
+    `PAUSED n` and waits to be killed; if it gets to the end first it prints `DONE n` (the
+    number of such calls). `atomic=False` makes the exchange fall back to three renames.
+    """
+    return subprocess.Popen([sys.executable, "-c", _CHILD_STEPS, str(REPO / "plugins"), action, str(tree),
+                             str(target), marker, str(pause_after), "1" if atomic else "0"], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

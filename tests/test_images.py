@@ -289,3 +289,112 @@ def test_image_mistakes_stop_the_build_at_once_without_a_traceback(tmp_path):
                  f"content/cases/helsinki.ko.md:6: field 'image': {CASE_IMAGE}: "):
         assert line in log, log
     assert not output.exists() or not any(output.iterdir()), "something was written"
+
+
+# --- images nobody named: published only as clean copies ------------------------------------------------
+
+STREET = "images/other/street.jpg"
+NOTES = "images/other/notes.png"
+ANIMATION = "images/other/wave.gif"
+
+
+def _metadata_png() -> bytes:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "taken at 37.5665 N 126.9780 E")
+    info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta>GPSLatitude 37,33.99N</x:xmpmeta>")
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), RED).save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def _animated_gif() -> bytes:
+    frames = [Image.new("P", (40, 30), colour) for colour in (0, 1, 2)]
+    for frame in frames:
+        frame.putpalette([220, 30, 30, 30, 30, 220, 30, 220, 30] + [0] * 759)
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=[100, 200, 300], loop=0,
+                   comment=b"camera serial 4242")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def unnamed_images_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The photo site with three images under content/images/ that no field names, full of metadata."""
+    base = tmp_path_factory.mktemp("unnamed")
+    content = photo_content(base)
+    (content / STREET).parent.mkdir(parents=True)
+    (content / STREET).write_bytes(_camera_jpeg())
+    (content / NOTES).write_bytes(_metadata_png())
+    (content / ANIMATION).write_bytes(_animated_gif())
+    return build(base / "output", PATH=str(content), FORUM=FORUM)
+
+
+def test_an_image_nobody_named_is_published_without_its_metadata(unnamed_images_site: Path) -> None:
+    street = unnamed_images_site / STREET
+    data = street.read_bytes()
+    assert b"TestCam" not in data and b"Exif" not in data
+    with Image.open(street) as img:
+        assert img.format == "JPEG" and not img.getexif()
+        assert not {"exif", "icc_profile", "xmp", "comment", "photoshop"} & set(img.info), img.info.keys()
+        assert img.size == (800, 1000), "turned upright before its orientation tag was dropped"
+        top = img.convert("RGB").getpixel((400, 5))
+        assert top[0] > 150 and top[2] < 100, f"not upright (top {top})"
+    notes = (unnamed_images_site / NOTES).read_bytes()
+    assert b"37.5665" not in notes and b"xmpmeta" not in notes and b"tEXt" not in notes and b"iTXt" not in notes
+    with Image.open(unnamed_images_site / NOTES) as img:
+        assert img.format == "PNG" and img.size == (300, 200)
+    wave = (unnamed_images_site / ANIMATION).read_bytes()
+    assert b"4242" not in wave
+    with Image.open(unnamed_images_site / ANIMATION) as img:
+        assert img.format == "GIF" and img.n_frames == 3 and "comment" not in img.info
+        durations = []
+        for number in range(3):
+            img.seek(number)
+            durations.append(img.info["duration"])
+        assert durations == [100, 200, 300]
+    # The named photo's source is still not published at all, only its derived files.
+    assert not (unnamed_images_site / PHOTO).exists()
+
+
+def test_clean_copies_are_the_same_bytes_every_time() -> None:
+    first = images.clean_static(_camera_jpeg(), ".jpg")
+    images._CLEANED.clear()
+    assert images.clean_static(_camera_jpeg(), ".jpg") == first
+    assert images.clean_static(_metadata_png(), ".PNG") == images.clean_static(_metadata_png(), ".png")
+
+
+def _static_problems(content: Path) -> list[str]:
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+    return check_content(settings)
+
+
+def test_a_hard_link_or_a_file_that_is_no_image_is_refused(tmp_path: Path) -> None:
+    content = photo_content(tmp_path / "site")
+    assert _static_problems(content) == []
+    # A hard link passes every test of a path (a regular file, inside the tree): it can be any file.
+    outside = tmp_path / "private.png"
+    outside.write_bytes(_metadata_png())
+    (content / "images" / "other").mkdir()
+    os.link(outside, content / "images" / "other" / "linked.png")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOKEN=abc", encoding="utf-8")
+    os.link(secret, content / "images" / "other" / "token.jpg")
+    (content / "images" / "other" / "fake.webp").write_text("<svg onload=alert(1)>", encoding="utf-8")
+    found = _static_problems(content)
+    hard_link = "has 2 names on this disk (a hard link): it could be any file of the machine"
+    assert sorted(found) == sorted([
+        f"content/images/other/linked.png: {hard_link}; put a copy of the file itself here",
+        f"content/images/other/token.jpg: {hard_link}; put a copy of the file itself here",
+        "content/images/other/fake.webp: is not an image the site can publish (PNG, JPEG, GIF, WebP or AVIF)",
+    ]), found
+    # A photo field naming a hard link is refused too (and so is the file itself, as a static file).
+    for name in ("linked.png", "token.jpg", "fake.webp"):
+        (content / "images" / "other" / name).unlink()
+    (content / PHOTO).unlink()
+    os.link(outside, content / PHOTO)
+    found = _static_problems(content)
+    assert f"content/speakers/anna-virtanen.en.md:6: field 'photo': {PHOTO}: {hard_link}; put a copy of the file " \
+           "itself here" in found, found
+    assert f"content/{PHOTO}: {hard_link}; put a copy of the file itself here" in found, found

@@ -368,3 +368,126 @@ def test_ssh_setup_keeps_the_key_private_and_trusts_only_the_given_host(tmp_path
     done = subprocess.run(["bash", str(REPO / ".ci" / "ssh-setup")], env=env, capture_output=True, text=True)
     assert done.returncode == 2 and "SSC_KNOWN_HOSTS is not set" in done.stderr
     assert secret.splitlines()[1] not in done.stdout + done.stderr
+
+
+def test_ssh_setup_ends_a_key_file_without_its_final_newline(tmp_path: Path) -> None:
+    # A GitLab variable of type File holds what was pasted, often without the key's last newline,
+    # which ssh refuses ("error in libcrypto").
+    key = tmp_path / "key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(key)], check=True)
+    pasted = tmp_path / "pasted-key"
+    pasted.write_text(key.read_text(encoding="utf-8").rstrip("\n"), encoding="utf-8")
+    pasted.chmod(0o600)
+    assert subprocess.run(["ssh-keygen", "-y", "-f", str(pasted)], capture_output=True).returncode != 0
+    known = tmp_path / "known"
+    known.write_text("deploy.example.org " + key.with_suffix(".pub").read_text(encoding="utf-8").strip(),
+                     encoding="utf-8")  # no final newline either
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"PATH": os.environ["PATH"], "HOME": str(home), "SSC_DEPLOY_KEY": str(pasted),
+           "SSC_KNOWN_HOSTS": str(known)}
+    done = subprocess.run(["bash", str(REPO / ".ci" / "ssh-setup")], env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    written = home / ".ssh" / "ssc2020_deploy"
+    assert written.read_text(encoding="utf-8") == key.read_text(encoding="utf-8")
+    derived = subprocess.run(["ssh-keygen", "-y", "-f", str(written)], capture_output=True, text=True)
+    assert derived.returncode == 0, derived.stderr
+    assert derived.stdout.split()[:2] == key.with_suffix(".pub").read_text(encoding="utf-8").split()[:2]
+    assert (home / ".ssh" / "known_hosts").read_text(encoding="utf-8") == known.read_text(encoding="utf-8") + "\n"
+
+
+
+# --- the content check's own small requirements ------------------------------------------------------
+
+CHECK_REQUIREMENTS = REPO / "requirements-check.txt"
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return pins
+
+
+def _check_environment(folder: Path, names: set[str]) -> Path:
+    """A virtual environment holding only the distributions `names`, each linked from this one (offline)."""
+    import importlib.metadata
+    import venv
+
+    venv.EnvBuilder(with_pip=False).create(folder)
+    site = next(folder.glob("lib/python3*/site-packages"))
+    for name in names:
+        dist = importlib.metadata.distribution(name)
+        for file in dist.files or ():
+            if file.parts[0] == ".." or "__pycache__" in file.parts:
+                continue  # scripts in bin/, and bytecode Python writes again
+            target = site / file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                target.symlink_to(Path(dist.locate_file(file)).resolve())
+    return folder / "bin" / "python"
+
+
+def test_the_content_check_needs_only_its_own_requirements(tmp_path: Path) -> None:
+    import importlib.metadata
+
+    from packaging.requirements import Requirement
+
+    small, full = _pins(CHECK_REQUIREMENTS), _pins(REPO / "requirements.txt")
+    assert small and all(full.get(name) == version for name, version in small.items()), \
+        "requirements-check.txt pins what requirements.txt pins"
+    # Closed: whatever a listed distribution requires is listed too (pip would fetch it unpinned).
+    for name in small:
+        for text in importlib.metadata.distribution(name).requires or ():
+            needed = Requirement(text)
+            if needed.marker is None or needed.marker.evaluate({"extra": ""}):
+                assert re.sub(r"[-_.]+", "-", needed.name).lower() in small, (name, text)
+    # Derived: the distributions a run of the check imports are all listed.
+    script = (
+        "import importlib.metadata, json, sys\n"
+        "sys.argv = ['invoke']\n"
+        "import tasks\n"
+        "from invoke import Context\n"
+        "tasks.check(Context())\n"
+        "found = importlib.metadata.packages_distributions()\n"
+        "print(json.dumps(sorted({d for m in list(sys.modules) for d in found.get(m.split('.')[0], [])})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    imported = {re.sub(r"[-_.]+", "-", d).lower() for d in json.loads(done.stdout.splitlines()[-1])}
+    assert imported - {"setuptools", "pip"} <= set(small), sorted(imported - set(small))
+    # And the check runs in an environment that holds nothing else.
+    python = _check_environment(tmp_path / "venv", set(small))
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"}
+    missing = subprocess.run([str(python), "-c", "import playwright"], capture_output=True, text=True, env=env)
+    assert missing.returncode != 0, "the environment holds more than requirements-check.txt"
+    done = subprocess.run([str(python), "-m", "invoke", "check"], cwd=REPO, capture_output=True, text=True,
+                          env=env, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Content is fine" in done.stdout
+
+
+def test_the_deploy_publishes_the_tested_artifact_and_builds_nothing() -> None:
+    site = yaml.safe_load((REPO / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8"))
+    build_steps = site["jobs"]["build"]["steps"]
+    upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["name"] == "site" and upload["with"]["path"] == "dist/"
+    steps = site["jobs"]["deploy"]["steps"]
+    download = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/download-artifact@"))
+    assert steps[download]["with"] == {"name": "site", "path": "dist"}
+    runs = [s["run"] for s in steps if "run" in s]
+    publish = next(i for i, s in enumerate(steps) if "make.py publish" in s.get("run", ""))
+    assert download < publish and steps[publish]["run"] == "python3 make.py publish --site dist"
+    assert not any("make.py build" in run for run in runs)
+
+    ci = yaml.safe_load(GITLAB_CI.read_text(encoding="utf-8"))
+    assert ci["deploy"]["needs"] == ["build"] and "dist/" in ci["build"]["artifacts"]["paths"]
+    assert "python3 make.py publish --site dist" in ci["deploy"]["script"]
+    assert not any("make.py build" in line for line in ci["deploy"]["script"])
+    # The check jobs cache on what they install.
+    check = next(s for s in site["jobs"]["check"]["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
+    assert check["with"]["cache-dependency-path"] == "requirements-check.txt"
+    assert ci["content-check"]["cache"]["key"]["files"] == ["requirements-check.txt"]

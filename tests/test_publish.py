@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ from publish_helpers import (
     published,
     snapshot,
     start_child_publish,
+    start_child_steps,
     workdir,
 )
 
@@ -277,11 +280,12 @@ def test_a_tree_with_a_link_is_not_published(tmp_path: Path) -> None:
 def test_every_published_tree_carries_a_manifest_that_verifies() -> None:
     live = published().live
     assert deploy.verify_manifest(live) == []
-    listed = (live / deploy.MANIFEST).read_text(encoding="utf-8").splitlines()
+    records = (live / deploy.MANIFEST).read_bytes().split(b"\0")
+    assert records.pop() == b"", "every record ends with a NUL"
     files = sorted(p.relative_to(live).as_posix() for p in live.rglob("*") if p.is_file())
-    assert sorted(line.split("  ", 1)[1] for line in listed) == [f for f in files if f != deploy.MANIFEST]
-    if shutil.which("sha256sum"):  # the rsync rollback checks a release with the system's tool
-        subprocess.run(["sha256sum", "--quiet", "--strict", "-c", deploy.MANIFEST], cwd=live, check=True)
+    assert [r.split(b"  ", 1)[1].decode() for r in records] == [f for f in files if f != deploy.MANIFEST]
+    # The rsync rollback checks a release with the server's own tools: they agree.
+    assert subprocess.run(["sh", "-c", deploy.whole_release_test(shlex.quote(str(live)))]).returncode == 0
 
 
 def test_manifest_finds_missing_changed_and_extra_files(tmp_path: Path) -> None:
@@ -503,6 +507,10 @@ def test_a_dirty_checkout_is_not_published_over_rsync_unless_allowed(source_repo
     assert Path(where) == root / "releases" / release.name
     assert re.fullmatch(rf"\d{{8}}T\d{{6}}Z-{head}-dirty", release.name)
     assert "An uncommitted sentence." in (release / "en" / "about" / "index.html").read_text(encoding="utf-8")
+    # version.txt says so too: `smoke --revision <commit>` cannot pass against this build.
+    from ssc_publish.revision import build_revision
+
+    assert (release / "version.txt").read_text(encoding="utf-8") == f"{build_revision(source_repo)}-dirty\n"
     assert deploy.verify_manifest(release) == []
     # Staged and locked beside the output folder of the checkout published, not of this one.
     assert [p.name for p in source_repo.glob(".rsync-*.publish-lock")] == [
@@ -552,3 +560,456 @@ def test_an_rsync_target_is_locked_on_the_target_itself(tmp_path: Path) -> None:
     with deploy.remote_lock(str(root)):
         assert (lock / "owner").read_text().startswith(f"pid {os.getpid()} on ")
     assert not lock.exists()
+
+
+# --- the release history under a kill at any instant ----------------------------------------------
+
+
+def _tiny_site(folder: Path) -> Path:
+    """A small stand-in for a built site: the kill tests publish it many times."""
+    (folder / "en").mkdir(parents=True)
+    (folder / "index.html").write_text("<!DOCTYPE html><title>home</title>", encoding="utf-8")
+    (folder / "en" / "index.html").write_text("<!DOCTYPE html><title>en</title>", encoding="utf-8")
+    return folder
+
+
+def _mark_release(tree: Path, name: str, number: int) -> None:
+    """Mark `tree` as release `name` with its manifest; a time of its own, as rsync compares size and time."""
+    (tree / MARKER).write_text(name, encoding="utf-8")
+    deploy.write_manifest(tree)
+    for changed in (tree / MARKER, tree / deploy.MANIFEST):
+        os.utime(changed, (1_600_000_000 + number, 1_600_000_000 + number))
+
+
+def _served_pair(live: Path) -> tuple[str | None, str | None]:
+    return _marker(live), _marker(deploy.previous_path(live))
+
+
+@pytest.mark.parametrize("atomic", [True, False], ids=["renameat2", "three-renames"])
+def test_a_publish_killed_at_any_step_leaves_rollback_pointing_at_the_site_served_before(
+        tmp_path: Path, atomic: bool) -> None:
+    tree = _tiny_site(tmp_path / "tree")
+    steps = 0
+    for pause_after in range(1, 200):
+        live = tmp_path / f"k{pause_after}" / "ssc2020"
+        for name in ("A", "B"):
+            deploy.publish(target=live, rsync=None, beside=live, build=copy_build(tree, name), check=lambda t: [])
+        child = start_child_steps("publish", tree, live, "C", pause_after, atomic=atomic)
+        line = child.stdout.readline()
+        child.kill()
+        child.wait()
+        if line.startswith("DONE"):
+            steps = int(line.split()[1])
+            assert pause_after > steps and _served_pair(live) == ("C", "B")
+            break
+        assert line.startswith("PAUSED"), line
+        # Whatever the kill left, the next one to hold the lock sees the truth first.
+        with deploy.publish_lock(deploy.lock_path(live)):
+            deploy.recover(live)
+        served, kept = _served_pair(live)
+        assert (served, kept) in {("B", "A"), ("C", "B")}, (pause_after, served, kept)
+        assert deploy.verify_manifest(live) == [] and deploy.verify_manifest(deploy.previous_path(live)) == []
+        assert not deploy.journal_path(live).exists()
+        tasks.rollback(tasks.Context(), target=str(live))
+        assert _served_pair(live) == (kept, served), f"killed after step {pause_after}"
+        # ... and the next publish keeps the site served before it, removing what the kill left.
+        deploy.publish(target=live, rsync=None, beside=live, build=copy_build(tree, "D"), check=lambda t: [])
+        assert _served_pair(live) == ("D", kept)
+        assert sorted(p.name for p in live.parent.iterdir()) == [
+            f".ssc2020{deploy.LOCK_SUFFIX}", "ssc2020", "ssc2020.previous"], pause_after
+    assert steps > 5, "the child never got to the end"
+
+
+@pytest.mark.parametrize("atomic", [True, False], ids=["renameat2", "three-renames"])
+def test_a_rollback_killed_at_any_step_leaves_both_sites_whole(tmp_path: Path, atomic: bool) -> None:
+    tree = _tiny_site(tmp_path / "tree")
+    for pause_after in range(1, 100):
+        live = tmp_path / f"k{pause_after}" / "ssc2020"
+        for name in ("A", "B"):
+            deploy.publish(target=live, rsync=None, beside=live, build=copy_build(tree, name), check=lambda t: [])
+        child = start_child_steps("rollback", tree, live, "", pause_after, atomic=atomic)
+        line = child.stdout.readline()
+        child.kill()
+        child.wait()
+        if line.startswith("DONE"):
+            assert _served_pair(live) == ("A", "B")
+            break
+        assert line.startswith("PAUSED"), line
+        tasks.rollback(tasks.Context(), target=str(live))
+        # Killed before the swap: this rollback serves A; killed after it: it rolls forward to B.
+        assert _served_pair(live) in {("A", "B"), ("B", "A")}, pause_after
+        assert deploy.verify_manifest(live) == [] and deploy.verify_manifest(deploy.previous_path(live)) == []
+    else:
+        pytest.fail("the rollback never got to the end")
+
+
+@needs_rsync
+def test_an_rsync_switch_stopped_at_any_step_keeps_a_true_history(tmp_path: Path) -> None:
+    tree = _tiny_site(tmp_path / "tree")
+    steps = deploy.switch_steps("ROOT", "R")
+    assert len(steps) >= 3
+    for count in range(len(steps) + 1):
+        root = tmp_path / f"srv-{count}"
+        for number, name in enumerate(("A", "B"), 1):
+            _mark_release(tree, name, number)
+            deploy.rsync_release(tree, str(root), release=f"2020092{number}T000000Z-{name}")
+        # Release C uploaded, then its switch stopped after `count` of its steps.
+        _mark_release(tree, "C", 3)
+        (root / "releases" / "20200923T000000Z-C").mkdir()
+        subprocess.run(["rsync", "-a", f"{tree}/", f"{root}/releases/20200923T000000Z-C/"], check=True)
+        script = "; ".join(deploy.switch_steps(str(root), "20200923T000000Z-C")[:count])
+        if script:
+            subprocess.run(["sh", "-c", script], check=True)
+        served = _marker(root / "current")
+        deploy.rollback_release(str(root))
+        expected = {"B": "A", "C": "B"}[served]
+        assert _marker(root / "current") == expected, f"stopped after {count} step(s)"
+        deploy.rollback_release(str(root))  # and forward again
+        assert _marker(root / "current") == served
+
+
+# --- a tree is whole only with exactly its manifest's files --------------------------------------
+
+
+def test_rollback_refuses_a_previous_tree_with_a_planted_link_or_page(tmp_path: Path) -> None:
+    tree = _tiny_site(tmp_path / "tree")
+    live = tmp_path / "ssc2020"
+    for name in ("A", "B"):
+        deploy.publish(target=live, rsync=None, beside=live, build=copy_build(tree, name), check=lambda t: [])
+    previous = deploy.previous_path(live)
+    for planted, message in ((lambda: (previous / "en" / "env.txt").symlink_to("/proc/self/environ"),
+                              "en/env.txt is a symbolic link"),
+                             (lambda: (previous / "home").symlink_to(Path.home(), target_is_directory=True),
+                              "home is a symbolic link"),
+                             (lambda: (previous / "login.html").write_text("<form>", encoding="utf-8"),
+                              "login.html is not in the manifest")):
+        planted()
+        assert message in deploy.verify_manifest(previous)
+        served, kept = snapshot(live), snapshot(previous)
+        with pytest.raises(Exit) as refused:
+            tasks.rollback(tasks.Context(), target=str(live))
+        assert message in str(refused.value.message)
+        assert snapshot(live) == served and snapshot(previous) == kept
+        path = next(p for p in (previous / "en" / "env.txt", previous / "home", previous / "login.html")
+                    if p.is_symlink() or p.exists())
+        path.unlink()
+
+
+@needs_rsync
+def test_rsync_rollback_refuses_a_release_with_a_planted_link_or_page(tmp_path: Path) -> None:
+    tree = _tiny_site(tmp_path / "tree")
+    root = tmp_path / "srv"
+    for number, name in enumerate(("20200922T000000Z-aaaa", "20200923T000000Z-bbbb")):
+        _mark_release(tree, name, number)
+        deploy.rsync_release(tree, str(root), release=name)
+    old = root / "releases" / "20200922T000000Z-aaaa"
+    for plant, remove in ((lambda: (old / "login.html").write_text("<form>"), lambda: (old / "login.html").unlink()),
+                          (lambda: (old / "en" / "x").symlink_to("/etc/passwd"), lambda: (old / "en" / "x").unlink()),
+                          (lambda: (old / "index.html").unlink() or (old / "index.html").symlink_to("en/index.html"),
+                           None)):
+        plant()
+        with pytest.raises(deploy.PublishError, match="not rolled back: releases/20200922T000000Z-aaaa is not a whole"):
+            deploy.rollback_release(str(root))
+        assert (root / "current").resolve().name == "20200923T000000Z-bbbb"
+        if remove:
+            remove()
+
+
+def test_manifest_records_cannot_be_split_by_a_file_name(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    (tree / "en").mkdir(parents=True)
+    names = ["a\u0085b.txt", "en/c\u2028d.txt", "e\nf.txt", "g\\h.txt", "-i.txt", "j\u2029k.txt"]
+    for number, name in enumerate(names):
+        (tree / name).write_text(str(number), encoding="utf-8")
+    deploy.write_manifest(tree)
+    assert sorted(deploy.read_manifest(tree / deploy.MANIFEST)) == sorted(names)
+    assert deploy.verify_manifest(tree) == []
+    test = deploy.whole_release_test(shlex.quote(str(tree)))
+    assert subprocess.run(["sh", "-c", test]).returncode == 0
+    (tree / "en" / "c\u2028d.txt").write_text("changed", encoding="utf-8")
+    assert deploy.verify_manifest(tree) == ["en/c\u2028d.txt has changed"]
+    assert subprocess.run(["sh", "-c", test]).returncode != 0
+
+
+def test_a_manifest_of_the_earlier_line_format_is_still_read(tmp_path: Path) -> None:
+    tree = _tiny_site(tmp_path / "tree")
+    lines = "".join(f"{deploy.sha256_file(tree / rel)}  {rel}\n" for rel in ("en/index.html", "index.html"))
+    (tree / deploy.MANIFEST).write_text(lines, encoding="utf-8")
+    assert deploy.verify_manifest(tree) == []
+    assert subprocess.run(["sh", "-c", deploy.whole_release_test(shlex.quote(str(tree)))]).returncode == 0
+    (tree / "extra.html").write_text("x", encoding="utf-8")
+    assert deploy.verify_manifest(tree) == ["extra.html is not in the manifest"]
+    assert subprocess.run(["sh", "-c", deploy.whole_release_test(shlex.quote(str(tree)))]).returncode != 0
+
+
+# --- a target that is a symbolic link -------------------------------------------------------------
+
+
+def test_a_target_that_is_a_symbolic_link_is_followed_before_anything_changes(tmp_path: Path) -> None:
+    tree = _tiny_site(tmp_path / "tree")
+    real = tmp_path / "data" / "ssc2020"
+    real.mkdir(parents=True)
+    link = tmp_path / "www" / "ssc2020"
+    link.parent.mkdir()
+    link.symlink_to(real, target_is_directory=True)
+    for name in ("A", "B", "C"):
+        done = deploy.publish(target=link, rsync=None, beside=link, build=copy_build(tree, name),
+                              check=lambda t: [])
+        assert done.where == str(real)
+    assert link.is_symlink() and link.resolve() == real
+    assert _marker(link) == "C" and _served_pair(real) == ("C", "B")
+    assert sorted(p.name for p in link.parent.iterdir()) == ["ssc2020"], "nothing beside the link"
+    tasks.rollback(tasks.Context(), target=str(link))
+    assert _marker(link) == "B"
+
+    dangling = tmp_path / "www" / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere")
+    with pytest.raises(Exit) as refused:
+        tasks.publish_site(target=dangling, rsync=None, content=REPO / "content")
+    assert str(refused.value.message) == (
+        f"Not published: {dangling} is a symbolic link to {tmp_path / 'nowhere'}, which is not a folder; "
+        "point it at the folder the web server serves, or publish to that folder")
+    assert sorted(p.name for p in dangling.parent.iterdir()) == ["dangling", "ssc2020"]
+
+
+# --- a killed publish, and a target that refuses -------------------------------------------------
+
+
+def test_a_killed_publish_stops_its_whole_build(tmp_path: Path) -> None:
+    live = tmp_path / "served" / "ssc2020"
+    before = make_old_tree(live)
+    # The publish process itself (no make.py in between), killed outright: no handler runs.
+    task = subprocess.Popen([sys.executable, "-m", "invoke", "publish", "--target", str(live), "--content",
+                             str(REPO / "content")], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    deadline = time.monotonic() + 60
+    while not [p for p in _processes_mentioning(str(tmp_path)) if "ssc_forum.parallel" in p]:
+        assert task.poll() is None and time.monotonic() < deadline, task.stdout.read() if task.stdout else ""
+        time.sleep(0.02)
+    time.sleep(0.5)  # the build is writing
+    task.kill()
+    task.wait()
+    deadline = time.monotonic() + 10
+    while _processes_mentioning(str(tmp_path)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _processes_mentioning(str(tmp_path)) == [], "the build went on after its publish was killed"
+    assert snapshot(live) == before
+    # The next publish removes the staging folder the killed one left.
+    assert len(deploy.stale_leftovers(live)) == 1
+
+
+def _tmpfs(path: Path, size: str) -> None:
+    """Mount a small tmpfs at `path` (root only), or skip."""
+    path.mkdir(parents=True)
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("needs root to mount a small file system")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MB file system holding a served site: `<disk>/ssc2020` and its previous tree."""
+    disk = tmp_path / "disk"
+    _tmpfs(disk, "1m")
+    try:
+        yield disk
+    finally:
+        for attempt in ("chattr", "umount"):
+            if attempt == "chattr":
+                subprocess.run(["chattr", "-R", "-i", str(disk)], capture_output=True)
+            else:
+                subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def _publish_real_site(live: Path) -> str:
+    """`tasks.publish_site` of the real site built once (publish_helpers), copied in as its build; the Exit message."""
+    with pytest.raises(Exit) as refused:
+        tasks.publish_site(target=live, rsync=None, content=REPO / "content", site=published().live)
+    assert refused.value.code == 1
+    return str(refused.value.message)
+
+
+def test_a_full_disk_is_one_line_and_nothing_changes(small_disk: Path) -> None:
+    live = small_disk / "ssc2020"
+    before = make_old_tree(live)
+    message = _publish_real_site(live)  # the real site is several MB: the copy fills the disk
+    assert message.startswith(f"Not published: {live}: No space left on device")
+    assert message.endswith("; nothing that is served changed")
+    assert "\n" not in message
+    assert snapshot(live) == before
+    assert sorted(p.name for p in small_disk.iterdir()) == [f".ssc2020{deploy.LOCK_SUFFIX}", "ssc2020"]
+
+
+def test_a_read_only_target_is_one_line_and_nothing_changes(small_disk: Path) -> None:
+    live = small_disk / "ssc2020"
+    before = make_old_tree(live)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    message = _publish_real_site(live)
+    assert message == (f"Not published: {live}: Read-only file system ({deploy.lock_path(live)}); "
+                       "nothing that is served changed")
+    assert snapshot(live) == before
+
+
+def test_an_immutable_target_is_one_line_and_nothing_changes(small_disk: Path) -> None:
+    live = small_disk / "ssc2020"
+    before = make_old_tree(live)
+    if subprocess.run(["chattr", "+i", str(live)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not supported here")
+    tree = _tiny_site(small_disk.parent / "tiny")
+    with pytest.raises(deploy.PublishError) as refused:
+        deploy.publish(target=live, rsync=None, beside=live, build=copy_build(tree, "new"), check=lambda t: [])
+    assert str(refused.value).startswith(f"{live}: Operation not permitted")
+    assert str(refused.value).endswith("; nothing that is served changed")
+    subprocess.run(["chattr", "-i", str(live)], check=True)
+    assert snapshot(live) == before
+    assert not _staging_leftovers(small_disk) and not deploy.journal_path(live).exists()
+
+
+def test_a_local_publish_of_a_changed_checkout_says_dirty(source_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SSC_REVISION", "GITHUB_SHA", "CI_COMMIT_SHA"):
+        monkeypatch.delenv(name, raising=False)
+    full = _git(source_repo, "rev-parse", "HEAD").strip()
+    assert tasks.source_revision(source_repo) == full
+    page = source_repo / "content" / "pages" / "about.en.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nAn uncommitted sentence.\n", encoding="utf-8")
+    assert tasks.source_revision(source_repo) == f"{full}-dirty"
+    # What the build writes into version.txt, through the same variable the pipeline sets.
+    tree = workdir() / "dirty-version"
+    from ssc_publish.revision import build_revision
+
+    assert build_revision(tree, {"SSC_REVISION": tasks.source_revision(source_repo)}) == f"{full}-dirty"
+
+
+def test_publish_of_a_built_site_checks_it_and_serves_it_as_it_is(tmp_path: Path) -> None:
+    # The pipeline's deploy publishes the `site` artifact its tests passed, rather than a new build.
+    built = tmp_path / "dist"
+    shutil.copytree(published().live, built)
+    (built / deploy.MANIFEST).unlink()
+    live = tmp_path / "served" / "ssc2020"
+    tasks.publish(tasks.Context(), target=str(live), site=str(built))
+    expected = snapshot(built)
+    served = snapshot(live)
+    assert served.pop(deploy.MANIFEST) and served == expected
+    assert deploy.verify_manifest(live) == []
+    assert (live / "index.html").stat().st_mtime == (built / "index.html").stat().st_mtime, "times make the ETags"
+
+    (built / "en" / "venue" / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><a href="/ssc2020/en/lost/">x</a>'
+        "</body></html>", encoding="utf-8")
+    with pytest.raises(Exit) as refused:
+        tasks.publish(tasks.Context(), target=str(live), site=str(built))
+    assert str(refused.value.message) == "Not published: 2 problem(s) in the built site."  # the page and its .gz
+    assert snapshot(live)["index.html"] == expected["index.html"] and deploy.verify_manifest(live) == []
+    with pytest.raises(Exit) as refused:
+        tasks.publish(tasks.Context(), target=str(live), site=str(tmp_path / "nothing"))
+    assert "is not a built site (no index.html)" in str(refused.value.message)
+    # A tree built from another commit would go online under this one's name.
+    (built / "version.txt").write_text("f" * 40 + "\n", encoding="utf-8")
+    with pytest.raises(Exit) as refused:
+        tasks.publish(tasks.Context(), target=str(live), site=str(built))
+    assert str(refused.value.message) == (f"Not published: {built} was built from {'f' * 40}, not from "
+                                          f"{tasks.source_revision(REPO)} (the commit being published); nothing "
+                                          "that is served changed.")
+
+
+def test_a_disk_without_room_for_a_second_site_is_refused_before_building(small_disk: Path) -> None:
+    live = small_disk / "ssc2020"
+    make_old_tree(live)
+    (live / "big.bin").write_bytes(os.urandom(400_000))
+    deploy.write_manifest(live)
+    before = snapshot(live)
+    (small_disk / "filler").write_bytes(b"\0" * 450_000)  # what else is on the disk
+    built: list[Path] = []
+    with pytest.raises(deploy.PublishError) as refused:
+        deploy.publish(target=live, rsync=None, beside=live, build=built.append, check=lambda t: [])
+    assert re.fullmatch(rf"{re.escape(str(live))}: No space left on device \(0\.\d MB free beside it; the site "
+                        r"served there takes 0\.4 MB and the new one is built beside it\); nothing that is served "
+                        r"changed", str(refused.value)), str(refused.value)
+    assert built == [] and snapshot(live) == before
+
+
+def test_a_build_that_fills_the_disk_ends_with_one_line_naming_the_target(small_disk: Path) -> None:
+    live = small_disk / "ssc2020"
+    before = make_old_tree(live)
+    task = subprocess.run([sys.executable, "-m", "invoke", "publish", "--target", str(live), "--content",
+                           str(REPO / "content")], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert task.returncode == 1
+    last = task.stderr.strip().splitlines()[-1]  # invoke prints the task's Exit message on stderr, last
+    assert last == (f"Not published: {live}: No space left on device (the build filled the disk at {small_disk}); "
+                    "nothing that is served changed."), task.stdout[-2000:] + task.stderr[-2000:]
+    assert snapshot(live) == before
+    assert sorted(p.name for p in small_disk.iterdir()) == [f".ssc2020{deploy.LOCK_SUFFIX}", "ssc2020"]
+
+
+def test_a_journal_cut_off_while_written_is_removed_once_its_writer_is_gone(tmp_path: Path) -> None:
+    live = tmp_path / "ssc2020"
+    make_old_tree(live)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    journal = deploy.journal_path(live)
+    left = journal.with_name(f"{journal.name}.{dead}.tmp")
+    writing = journal.with_name(f"{journal.name}.{os.getpid()}.tmp")
+    left.write_text('{"incom', encoding="utf-8")
+    writing.write_text("", encoding="utf-8")
+    assert deploy.recover(live) is None  # no journal was ever in place: nothing to finish
+    assert not left.exists() and writing.exists()
+
+
+@needs_rsync
+def test_a_read_only_rsync_target_is_one_line_and_nothing_switches(small_disk: Path) -> None:
+    tree = _tiny_site(small_disk.parent / "tiny")
+    root = small_disk / "srv"
+    _mark_release(tree, "A", 1)
+    deploy.rsync_release(tree, str(root), release="20200921T000000Z-A")
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    _mark_release(tree, "B", 2)
+    with pytest.raises(deploy.PublishError) as refused:
+        deploy.rsync_release(tree, str(root), release="20200922T000000Z-B")
+    message = str(refused.value)
+    assert message.startswith(f"{root}: the release folder cannot be made, nothing switched (sh -c: mkdir: ")
+    assert message.endswith("Read-only file system)") and "\n" not in message
+    assert (root / "current").resolve().name == "20200921T000000Z-A"
+
+
+def test_refusals_of_what_is_not_a_published_tree(tmp_path: Path) -> None:
+    tree = _tiny_site(tmp_path / "tree")
+    # A target that is a file.
+    a_file = tmp_path / "file-target"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(deploy.PublishError, match=rf"^{re.escape(str(a_file))} is not a folder$"):
+        deploy.publish(target=a_file, rsync=None, beside=a_file, build=copy_build(tree, "A"), check=lambda t: [])
+    # A previous tree that is a symbolic link (to a whole tree, even): never swapped in.
+    live = tmp_path / "ssc2020"
+    deploy.publish(target=live, rsync=None, beside=live, build=copy_build(tree, "A"), check=lambda t: [])
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(live, elsewhere)
+    deploy.previous_path(live).symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(Exit) as refused:
+        tasks.rollback(tasks.Context(), target=str(live))
+    assert str(refused.value.message) == (f"not rolled back: {deploy.previous_path(live)} is a symbolic link, not a "
+                                          f"tree written by publish; {live} was left as it was")
+    assert deploy.previous_path(live).is_symlink() and _marker(live) == "A"
+    deploy.previous_path(live).unlink()
+    # A journal that is not one: said, with what to do, and nothing moves.
+    deploy.journal_path(live).write_text("{not json", encoding="utf-8")
+    with pytest.raises(deploy.PublishError, match=r"cannot be read .*then remove it$"):
+        deploy.recover(live)
+    deploy.journal_path(live).unlink()
+    # A manifest record that is not '<sha256>  <path>'.
+    (live / deploy.MANIFEST).write_bytes(b"0" * 63 + b"  index.html\0")
+    assert deploy.verify_manifest(live) == [f"{deploy.MANIFEST} record 1 is not '<sha256>  <path>'"]
+    # A built site holding a pipe is not copied (the copy would block).
+    site = tmp_path / "dist"
+    shutil.copytree(tree, site)
+    os.mkfifo(site / "en" / "pipe")
+    with pytest.raises(Exit) as refused:
+        tasks.publish_site(target=tmp_path / "served", rsync=None, content=REPO / "content", site=site)
+    assert str(refused.value.message).startswith(f"Not published: {site} was built from an unknown commit")
+    (site / "version.txt").write_text(tasks.source_revision(REPO) + "\n", encoding="utf-8")
+    with pytest.raises(Exit) as refused:
+        tasks.publish_site(target=tmp_path / "served", rsync=None, content=REPO / "content", site=site)
+    assert str(refused.value.message) == (f"Not published: {site / 'en' / 'pipe'} is not a regular file; nothing "
+                                          "that is served changed.")
+    assert not (tmp_path / "served").exists()

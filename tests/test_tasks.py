@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -233,6 +234,35 @@ def test_translations_extract_update_and_compile(tmp_path: Path, monkeypatch: py
     assert pot == committed, "theme/translations/messages.pot is out of date: run `invoke translations`"
 
 
+def _compile_repeatedly(localedir: str, rounds: int) -> int:
+    """Compile the catalogues `rounds` times (a worker process of the test below); how many were written."""
+    from ssc_forum import translations
+
+    return sum(len(translations.compile_catalogues(localedir)) for _ in range(rounds))
+
+
+def test_concurrent_catalogue_compiles_never_collide(tmp_path: Path) -> None:
+    # Two test workers (or a build and the edit loop) compiling the same catalogue at once once
+    # shared one temporary file: one renamed it away under the other (FileNotFoundError).
+    import multiprocessing
+
+    messages = tmp_path / "ko" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    po = messages / "messages.po"
+    shutil.copy(REPO / "theme" / "translations" / "ko" / "LC_MESSAGES" / "messages.po", po)
+    ahead = time.time() + 3600
+    os.utime(po, (ahead, ahead))  # newer than any .mo written now: every call compiles again
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        written = pool.starmap(_compile_repeatedly, [(str(tmp_path), 25)] * 4)
+    assert written == [25] * 4
+    assert sorted(p.name for p in messages.iterdir()) == ["messages.mo", "messages.po"], "a temporary file was left"
+    from babel.messages.mofile import read_mo
+
+    with (messages / "messages.mo").open("rb") as handle:
+        assert len(read_mo(handle)) > 10
+    assert (messages / "messages.mo").stat().st_mode & 0o777 == 0o644
+
+
 # --- make.py ---------------------------------------------------------------------------------
 
 
@@ -256,6 +286,23 @@ def test_make_reinstalls_only_when_requirements_change(make, tmp_path: Path) -> 
     assert make.venv_is_current(venv, req)
     req.write_text("pelican==4.12.0\ninvoke==3.0.3\n")
     assert not make.venv_is_current(venv, req)
+
+
+def test_make_check_installs_only_its_own_requirements_in_a_fresh_environment(make, tmp_path: Path) -> None:
+    venv, req, small = tmp_path / ".venv", tmp_path / "requirements.txt", tmp_path / "requirements-check.txt"
+    req.write_text("pelican==4.12.0\nplaywright==1.65.2\n")
+    small.write_text("pelican==4.12.0\n")
+    assert make.requirements_for("check", venv, req, small) == small, "a fresh CI job: only what check needs"
+    assert make.requirements_for("build", venv, req, small) == req
+    assert make.requirements_for("test", venv, req, small) == req
+    python = make.venv_python(venv)
+    python.parent.mkdir(parents=True)
+    python.write_text("")
+    (venv / make.STAMP_NAME).write_text(make.file_hash(req) + "\n")
+    assert make.requirements_for("check", venv, req, small) == req, "everything is installed already: use it"
+    small.unlink()
+    (venv / make.STAMP_NAME).unlink()
+    assert make.requirements_for("check", venv, req, small) == req
 
 
 def test_make_runs_npm_ci_only_for_a_new_lock(make, tmp_path: Path) -> None:

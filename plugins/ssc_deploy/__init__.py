@@ -2,6 +2,7 @@
 
 `deploy` swaps a built tree into a served folder or uploads a release over
 rsync and switches to it (with rollback); `sanity` checks a built tree before it
-is published; `devserver` serves a build for previews and the browser tests;
+is published; `guard` runs a build as a process group that stops with its
+parent; `devserver` serves a build for previews and the browser tests;
 `nginx` renders and runs the shipped nginx configuration.
 """

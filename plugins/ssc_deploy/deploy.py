@@ -14,6 +14,13 @@ it); every published tree carries a manifest of its files and their SHA-256, so 
 restores only a tree that is whole; a tree is deleted only after it was renamed away from
 every served or kept path, so a kill in the middle of a deletion leaves a stray folder
 beside the target (removed by the next publish), never a half site.
+
+The release history survives a kill at any instant (SIGKILL included): before a local swap, a
+journal beside the target names the tree going in (by its inode) and where the tree it replaces
+will be kept; the next publish or rollback reads it and finishes or undoes what the killed one
+began, so `rollback` always serves the site that was served before the one now served. On an
+rsync target each release records, before `current` points at it, the release it replaces
+(`history/<release>`), and the one switch of `current` makes both true at once.
 """
 
 from __future__ import annotations
@@ -23,20 +30,23 @@ import ctypes
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shlex
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 
-# Each published tree's list of files with their SHA-256, in `sha256sum` format (nginx serves
+# Each published tree's list of files with their SHA-256, in `sha256sum -z` format (nginx serves
 # no dot file); the built-tree check allows this one hidden file.
 from .sanity import MANIFEST
 
@@ -44,6 +54,7 @@ STAGING_PREFIX = ".build-"
 KEEP_RELEASES = 5
 """Releases kept on an rsync target besides `current` and `previous`."""
 LOCK_SUFFIX = ".publish-lock"
+JOURNAL_SUFFIX = ".publish-journal"
 INPUT_PATHS = ("content/", "theme/", "plugins/", "pelicanconf.py", "publishconf.py")
 """What a build reads from the repository: untracked files here make a release differ from its commit."""
 
@@ -67,6 +78,10 @@ class CheckFailed(PublishError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the built site")
         self.problems = problems
+
+
+class Unfinished(PublishError):
+    """The new tree is served, but what follows the swap failed; the next publish or rollback finishes it."""
 
 
 class Interrupted(BaseException):
@@ -115,15 +130,16 @@ def _renameat2_exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a), None, str(b))
 
 
-def exchange(a: Path, b: Path, *, atomic: bool = True) -> None:
+def exchange(a: Path, b: Path, *, atomic: bool = True, parked: Path | None = None) -> None:
     """Swap two existing directories: `a` gets `b`'s tree and `b` gets `a`'s.
 
-    One atomic system call where the kernel and file system offer it; otherwise two renames,
-    with a moment in between when `b` does not exist (a web server answers 404 for it).
+    One atomic system call where the kernel and file system offer it; otherwise three renames
+    (`b` is parked at `parked` meanwhile), with a moment in between when `b` does not exist (a
+    web server answers 404 for it).
     """
     if atomic and _renameat2_exchange(a, b):
         return
-    parked = a.with_name(a.name + ".swap")
+    parked = parked or a.with_name(a.name + ".swap")
     b.rename(parked)
     a.rename(b)
     parked.rename(a)
@@ -141,7 +157,7 @@ def _aside(path: Path) -> Path:
 
 def discard_tree(path: Path) -> None:
     """Delete a tree, first renaming it away: a kill in the middle never leaves a half tree at `path`."""
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         shutil.rmtree(_aside(path))
 
 
@@ -159,44 +175,188 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
-def install_tree(new: Path, target: Path, *, keep_previous: bool) -> Path | None:
-    """Put the tree at `new` in place of `target`; return where the old tree went, if kept.
-
-    With `keep_previous` the old tree becomes `<target>.previous` (the older one there is renamed
-    aside first and deleted last), ready for `rollback`; without, it is deleted. The renames run
-    with SIGINT/SIGTERM held back, so an interruption finds either the old state or the new one.
-    """
-    if not target.exists():
-        new.rename(target)
-        return None
-    trash: Path | None = None
-    with _signals_held():
-        exchange(new, target)
-        old = new  # after the swap the staging path holds the tree that was served
-        if keep_previous:
-            previous = previous_path(target)
-            if previous.exists():
-                trash = _aside(previous)
-            old.rename(previous)
-        else:
-            trash = old
-    if trash is not None:
-        shutil.rmtree(trash)
-    return previous_path(target) if keep_previous else None
-
-
 def previous_path(target: Path) -> Path:
     """Where `install_tree` keeps the tree that `target` served before."""
     return target.with_name(target.name + ".previous")
 
 
+def journal_path(target: Path) -> Path:
+    """The journal of a swap in progress: hidden, beside the target (like its lock)."""
+    target = target.absolute()
+    return target.with_name(f".{target.name}{JOURNAL_SUFFIX}")
+
+
+def _identity(path: Path) -> list[int] | None:
+    """A directory's (device, inode): it moves with the tree through every rename."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return [st.st_dev, st.st_ino]
+
+
+def _write_journal(target: Path, entry: Mapping[str, object]) -> None:
+    """Record the swap about to begin, durably, before anything served is renamed."""
+    path = journal_path(target)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(entry, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:  # a full disk: nothing half-written stays beside the target
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames in `folder` durable: a power cut must not undo the journal's order."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _swap_in(incoming: Path, target: Path, *, discard_if_undone: bool) -> None:
+    """Put the tree at `incoming` in place of `target` and keep the old one as `<target>.previous`.
+
+    The journal is written first; `recover` finishes the swap (or undoes it) if this process is
+    killed at any point in between, and the journal is removed once everything is in place.
+    `discard_if_undone`: a swap that never happened leaves `incoming` to be deleted (a new build)
+    or where it is (a rollback, whose `incoming` is the previous tree itself).
+    """
+    previous = previous_path(target)
+    entry = {"incoming": incoming.name, "identity": _identity(incoming), "parked": f"{incoming.name}.swap",
+             "discard_if_undone": discard_if_undone}
+    _write_journal(target, entry)
+    with _signals_held():
+        try:
+            exchange(incoming, target, parked=target.with_name(str(entry["parked"])))
+        except OSError:
+            # Refused (an immutable or read-only target): nothing was swapped, the journal goes.
+            if _identity(target) != entry["identity"] and not target.with_name(str(entry["parked"])).exists():
+                with contextlib.suppress(OSError):
+                    os.unlink(journal_path(target))
+            raise
+        try:
+            trash = _finish(target, incoming, previous)
+        except OSError as exc:
+            raise Unfinished(f"{target} serves the new tree, but keeping the one before as {previous} failed "
+                             f"({exc.strerror or exc}); the next publish or rollback finishes it") from None
+    if trash is not None:  # renamed aside already: a stop during the deletion leaves only a stray folder
+        _remove(trash)
+
+
+def _finish(target: Path, old: Path, previous: Path) -> Path | None:
+    """After the swap `old` holds the tree that was served: keep it as `previous`, drop the journal.
+
+    Returns the older tree that `previous` held, renamed aside, for the caller to delete.
+    """
+    trash: Path | None = None
+    if old != previous:
+        if previous.exists() or previous.is_symlink():
+            trash = _aside(previous)
+        old.rename(previous)
+    os.unlink(journal_path(target))
+    _sync_folder(target.parent)
+    return trash
+
+
+def _remove(path: Path) -> None:
+    """Delete a tree renamed aside (a symbolic link planted there is removed, never followed)."""
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path)
+
+
+def recover(target: Path) -> str | None:
+    """Finish or undo a swap that a killed publish or rollback left half done; say which, or None.
+
+    Call with the target's lock held (so the writer of the journal is gone). The tree the journal
+    names is found by its identity: served already means the swap happened, and the tree served
+    before it is kept as `<target>.previous`; otherwise everything goes back as it was.
+    """
+    path = journal_path(target)
+    for half in path.parent.glob(f"{glob_escape(path.name)}.*.tmp"):  # a journal cut off while written
+        pid = half.name[len(path.name) + 1:-len(".tmp")]
+        if pid.isdigit() and not _alive(int(pid)):
+            half.unlink(missing_ok=True)
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        incoming = target.with_name(str(entry["incoming"]))
+        parked = target.with_name(str(entry["parked"]))
+        identity = entry["identity"]
+        discard = bool(entry["discard_if_undone"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PublishError(f"{path} cannot be read ({exc}); see which of {target} and "
+                           f"{previous_path(target)} is whole (`rollback` checks it), then remove it") from None
+    previous = previous_path(target)
+    served = _identity(target)
+    trash: Path | None = None
+    with _signals_held():
+        if parked.exists():  # a swap by two renames was stopped halfway
+            if served is None:
+                parked.rename(target)  # the tree served before goes back
+                served = _identity(target)
+            elif served == identity:
+                parked.rename(incoming)  # the new tree is served; the old one takes its place as planned
+        if served == identity:
+            outcome = "finished"
+            if incoming.exists():
+                trash = _finish(target, incoming, previous)
+            else:
+                os.unlink(path)
+        else:
+            outcome = "undone"
+            if discard and incoming.exists():
+                trash = _aside(incoming)
+            os.unlink(path)
+    if trash is not None:
+        _remove(trash)
+    return outcome
+
+
+def install_tree(new: Path, target: Path, *, keep_previous: bool = True) -> Path | None:
+    """Put the tree at `new` in place of `target`; return where the old tree went, if any.
+
+    The old tree becomes `<target>.previous` (the older one there is renamed aside first and
+    deleted last), ready for `rollback`. The renames run with SIGINT/SIGTERM held back, and a
+    journal lets the next publish finish them after a SIGKILL (`recover`). Without
+    `keep_previous` the old tree is deleted instead.
+    """
+    if not (target.exists() or target.is_symlink()):
+        new.rename(target)
+        return None
+    if not keep_previous:
+        # A build's output folder (`build`, the edit loop): nothing to roll back to, so no journal;
+        # the old tree, renamed away by the swap, is deleted.
+        with _signals_held():
+            exchange(new, target)
+        shutil.rmtree(new)
+        return None
+    _swap_in(new, target, discard_if_undone=True)
+    return previous_path(target)
+
+
 def rollback_tree(target: Path) -> None:
     """Serve `<target>.previous` again; the tree it replaces becomes the previous one (roll forward).
 
-    The tree to restore must match its manifest: a half-deleted or altered tree is refused and
-    nothing changes.
+    The tree to restore must match its manifest exactly: a half-deleted or altered tree, or one
+    with a file or link its manifest does not list, is refused and nothing changes.
     """
+    recover(target)
     previous = previous_path(target)
+    if previous.is_symlink():
+        raise PublishError(f"not rolled back: {previous} is a symbolic link, not a tree written by publish; "
+                           f"{target} was left as it was")
     if not previous.is_dir():
         raise PublishError(f"nothing to roll back to: {previous} does not exist")
     problems = verify_manifest(previous)
@@ -204,8 +364,26 @@ def rollback_tree(target: Path) -> None:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise PublishError(f"not rolled back: {previous} is not a whole published site: {problems[0]}{more}; "
                            f"{target} was left as it was")
-    with _signals_held():
-        exchange(previous, target)
+    _swap_in(previous, target, discard_if_undone=False)
+
+
+def resolve_target(target: Path) -> Path:
+    """The folder a local publish replaces: `target`, or the folder it links to.
+
+    A target that is a symbolic link (`/srv/www/ssc2020 -> /data/ssc2020`) is followed before
+    anything changes: the link stays, and the tree it points at is replaced beside that tree.
+    Anything else that is not a folder is refused.
+    """
+    target = target.absolute()
+    if target.is_symlink():
+        real = target.resolve()
+        if not real.is_dir():
+            raise PublishError(f"{target} is a symbolic link to {real}, which is not a folder; "
+                               "point it at the folder the web server serves, or publish to that folder")
+        return real
+    if target.exists() and not target.is_dir():
+        raise PublishError(f"{target} is not a folder")
+    return target
 
 
 # --- manifests ----------------------------------------------------------------------------------
@@ -220,47 +398,95 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _walk(tree: Path) -> tuple[list[str], list[str]]:
+    """(regular files, problems) of `tree`, relative POSIX paths, the top manifest aside.
+
+    Nothing is followed: a symbolic link (to a file or a folder), a pipe, a socket or a device
+    anywhere in the tree is a problem, since a whole published tree holds only files and folders.
+    """
+    files: list[str] = []
+    problems: list[str] = []
+    for folder, dirs, names in os.walk(tree):
+        for name in sorted(dirs + names):
+            path = os.path.join(folder, name)
+            rel = Path(path).relative_to(tree).as_posix()
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError as exc:
+                problems.append(f"{rel} cannot be read ({exc.strerror})")
+                continue
+            if stat.S_ISLNK(mode):
+                problems.append(f"{rel} is a symbolic link")
+                if name in dirs:
+                    dirs.remove(name)
+            elif stat.S_ISREG(mode):
+                if rel != MANIFEST:
+                    files.append(rel)
+            elif not stat.S_ISDIR(mode):
+                problems.append(f"{rel} is not a regular file")
+    return sorted(files), problems
+
+
 def _files(tree: Path) -> list[str]:
     """Relative POSIX paths of the regular files under `tree` (links not followed), the manifest aside."""
-    found = []
-    for folder, _dirs, names in os.walk(tree):
-        for name in names:
-            path = Path(folder, name)
-            if path.is_file() and not path.is_symlink():
-                rel = path.relative_to(tree).as_posix()
-                if rel != MANIFEST:
-                    found.append(rel)
-    return sorted(found)
+    return _walk(tree)[0]
 
 
 def write_manifest(tree: Path) -> Path:
-    """Write `tree/.manifest.sha256`: every file with its SHA-256, as `sha256sum -c` reads it."""
-    lines = []
-    for rel in _files(tree):
-        if "\n" in rel or "\\" in rel:
-            raise PublishError(f"{rel!r}: a file name with a line break or backslash cannot be published")
-        lines.append(f"{sha256_file(tree / rel)}  {rel}\n")
+    """Write `tree/.manifest.sha256`: every file with its SHA-256, one NUL-terminated record each.
+
+    Each record is what `sha256sum -z` prints (`<sha256>  <path>` and a NUL), so no file name,
+    whatever characters it holds (a line break, U+0085, U+2028), can split a record; the rsync
+    rollback checks a release with the server's own `sha256sum -z` against it.
+    """
+    files, problems = _walk(tree)
+    if problems:
+        raise PublishError(f"{tree.name}: {problems[0]}: a published site holds only files and folders")
+    records = [sha256_file(tree / rel).encode("ascii") + b"  " + os.fsencode(rel) + b"\0" for rel in files]
     path = tree / MANIFEST
-    path.write_text("".join(lines), encoding="utf-8")
+    path.write_bytes(b"".join(records))
     return path
 
 
-def verify_manifest(tree: Path) -> list[str]:
-    """What differs between `tree` and its manifest (missing, changed or extra files); empty when whole."""
-    manifest = tree / MANIFEST
-    if not manifest.is_file():
-        return [f"it has no {MANIFEST} (not a tree written by publish)"]
+def read_manifest(path: Path) -> dict[str, str]:
+    """The files a manifest lists, with their SHA-256; PublishError when it is not one.
+
+    Manifests written before records ended with a NUL (one line per file, as `sha256sum` prints
+    them, with no line break or backslash in any name) are read too, so that older releases can
+    still be rolled back to.
+    """
+    data = path.read_bytes()
+    records = data.split(b"\0") if b"\0" in data or not data else data.split(b"\n")
+    if records and records[-1] == b"":
+        records.pop()
     listed: dict[str, str] = {}
-    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
-        digest, sep, rel = line.partition("  ")
-        if not sep or len(digest) != 64:
-            return [f"{MANIFEST} line {number} is not '<sha256>  <path>'"]
-        listed[rel] = digest
-    problems = []
-    present = set(_files(tree))
+    for number, record in enumerate(records, 1):
+        digest, sep, rel = record.partition(b"  ")
+        if not sep or not re.fullmatch(rb"[0-9a-f]{64}", digest) or not rel or rel in listed:
+            raise PublishError(f"{MANIFEST} record {number} is not '<sha256>  <path>'")
+        listed[os.fsdecode(rel)] = digest.decode("ascii")
+    return listed
+
+
+def verify_manifest(tree: Path) -> list[str]:
+    """What differs between `tree` and its manifest (missing, changed or extra files, links); empty when whole.
+
+    A tree is whole only if it holds exactly the regular files its manifest lists, with their
+    contents: a planted link, page or pipe is a difference too.
+    """
+    manifest = tree / MANIFEST
+    if manifest.is_symlink() or not manifest.is_file():
+        return [f"it has no {MANIFEST} (not a tree written by publish)"]
+    try:
+        listed = read_manifest(manifest)
+    except PublishError as exc:
+        return [str(exc)]
+    files, problems = _walk(tree)
+    present = set(files)
     for rel, digest in listed.items():
         if rel not in present:
-            problems.append(f"{rel} is missing")
+            if not any(p.startswith(f"{rel} ") for p in problems):
+                problems.append(f"{rel} is missing")
         elif sha256_file(tree / rel) != digest:
             problems.append(f"{rel} has changed")
     problems.extend(f"{rel} is not in the manifest" for rel in sorted(present - listed.keys()))
@@ -386,15 +612,25 @@ def publish(
     """Build into a fresh folder beside `beside`, check it, write its manifest, then serve it.
 
     One lock per target is held from before the build until the swap (`PublishBusy` at once
-    if another publish holds it). `build(staging)` fills the folder or raises; `check(staging)`
-    returns problems (`CheckFailed`). A local `target` is swapped in by rename; an `rsync`
-    target gets release `release`. On any failure or SIGINT/SIGTERM (`Interrupted`) before the
-    swap, the staging folder is deleted and nothing served has changed.
+    if another publish holds it); a swap a killed publish left half done is finished or undone
+    first (`recover`). `build(staging)` fills the folder or raises; `check(staging)` returns
+    problems (`CheckFailed`). A local `target` (or the folder it links to) is swapped in by
+    rename; an `rsync` target gets release `release`. On any failure, SIGINT/SIGTERM
+    (`Interrupted`) or a file system that refuses (full, read-only, immutable: `PublishError`
+    naming the place) before the swap, the staging folder is deleted and nothing served has
+    changed.
     """
+    if target:
+        target = resolve_target(target)
+    place = str(target or rsync)
     lock = lock_path(target) if target else rsync_lock_path(str(rsync), beside)
     on_target = contextlib.nullcontext() if target else remote_lock(str(rsync))
-    with publish_lock(lock), signals_as_errors(), on_target:
+    with _refusals(place), publish_lock(lock), signals_as_errors(), on_target:
+        if target:
+            recover(target)
         removed = tuple(remove_stale_leftovers(target or beside))
+        if target:
+            check_space(target)
         staging = staging_dir(target or beside, "site")
         try:
             build(staging)
@@ -404,7 +640,7 @@ def publish(
             write_manifest(staging)
             if target:
                 try:
-                    previous = install_tree(staging, target, keep_previous=True)
+                    previous = install_tree(staging, target)
                 except Interrupted as exc:  # held back during the swap, delivered once it was done
                     exc.published = True
                     raise
@@ -413,6 +649,57 @@ def publish(
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+
+
+def tree_size(tree: Path) -> int:
+    """Bytes of the regular files under `tree` (links not followed)."""
+    total = 0
+    for folder, _dirs, names in os.walk(tree):
+        for name in names:
+            with contextlib.suppress(OSError):
+                st = os.lstat(os.path.join(folder, name))
+                if stat.S_ISREG(st.st_mode):
+                    total += st.st_size
+    return total
+
+
+def no_space_left(path: Path, needed: int = 1 << 20) -> bool:
+    """True when the file system of `path` has less than `needed` bytes free for this user."""
+    try:
+        return shutil.disk_usage(path).free < needed
+    except OSError:
+        return False
+
+
+def check_space(target: Path) -> None:
+    """Refuse before building when the disk beside `target` cannot hold another tree the size of the one served.
+
+    A new tree is built beside the served one and both exist until the swap; a disk that fills
+    halfway through the build would stop it with the build's own error instead of this one line.
+    """
+    if not target.is_dir():
+        return
+    needed = tree_size(target)
+    free = shutil.disk_usage(target.parent).free
+    if free < needed:
+        raise PublishError(f"{target}: No space left on device ({free / 1e6:.1f} MB free beside it; the site "
+                           f"served there takes {needed / 1e6:.1f} MB and the new one is built beside it); "
+                           "nothing that is served changed")
+
+
+@contextlib.contextmanager
+def _refusals(place: str) -> Iterator[None]:
+    """Turn what the file system refuses (disk full, read-only, immutable, no permission) into one line.
+
+    It names the target, and the file refused when that is another one (the staging folder
+    beside the target, the lock).
+    """
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != place else ""
+        raise PublishError(f"{place}: {reason}{where}; nothing that is served changed") from None
 
 
 # --- the source of a release ------------------------------------------------------------------
@@ -469,8 +756,14 @@ def _run_shell(host: str | None, script: str) -> str:
     cmd = ["ssh", host, script] if host else ["sh", "-c", script]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise PublishError(f"{' '.join(cmd[:2])}: {done.stderr.strip() or done.stdout.strip()}")
+        raise PublishError(f"{' '.join(cmd[:2])}: {_last_line(done.stderr or done.stdout)}")
     return done.stdout
+
+
+def _last_line(text: str) -> str:
+    """What a failed tool said last (its reason; rsync and ssh print their own context first): one line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "no message"
 
 
 def release_name(revision: str = "", *, dirty: bool = False) -> str:
@@ -481,28 +774,67 @@ def release_name(revision: str = "", *, dirty: bool = False) -> str:
     return name + "-dirty" if dirty else name
 
 
-def _switch_script(root: str, release: str) -> str:
-    """Shell that points `current` at `releases/<release>` and `previous` at what `current` was."""
+HISTORY = "history"
+"""Folder of an rsync target where each release records the release it replaced (`history/<release>`)."""
+
+
+def switch_steps(root: str, release: str) -> list[str]:
+    """Shell commands, in order, that make `releases/<release>` the served release.
+
+    Each is one atomic rename (`mv -T` is rename(2)) of a link made under a temporary name, so a
+    kill between any two leaves a true history: the new release records the one it replaces
+    before `current` points at it, and `previous` (for people looking) follows.
+    """
     r = shlex.quote(root.rstrip("/") or "/")
     rel = shlex.quote(f"releases/{release}")
-    return (
-        f"set -e; cd {r}; "
-        # Both links are made under a temporary name and renamed over the old one: `mv -T` is
-        # rename(2), so `current` always points at a complete release.
-        f'if [ -L current ]; then ln -sfn "$(readlink current)" .previous.tmp && mv -Tf .previous.tmp previous; fi; '
-        f"ln -sfn {rel} .current.tmp && mv -Tf .current.tmp current"
-    )
+    entry = shlex.quote(f"{HISTORY}/{release}")
+    tmp = shlex.quote(f"{HISTORY}/.{release}.tmp")
+    return [
+        f"set -e; cd {r}; mkdir -p {HISTORY}",
+        f'if [ -L current ]; then ln -sfn "$(readlink current)" {tmp} && mv -Tf {tmp} {entry}; fi',
+        f"ln -sfn {rel} .current.tmp && mv -Tf .current.tmp current",
+        f'if [ -L {entry} ]; then ln -sfn "$(readlink {entry})" .previous.tmp && mv -Tf .previous.tmp previous; fi',
+    ]
+
+
+def _switch_script(root: str, release: str) -> str:
+    """Shell that points `current` at `releases/<release>`, recording the release it replaces."""
+    return "; ".join(switch_steps(root, release))
 
 
 def _prune_script(root: str, keep: int) -> str:
-    """Shell that deletes old releases, never the ones `current` or `previous` point at."""
+    """Shell that deletes old releases (and their history), never the one served or the one before it."""
     r = shlex.quote(root.rstrip("/") or "/")
     return (
         f"set -e; cd {r}/releases; "
         'cur=$(basename "$(readlink ../current 2>/dev/null)" 2>/dev/null || true); '
+        f'before=$(basename "$(readlink ../{HISTORY}/"$cur" 2>/dev/null)" 2>/dev/null || true); '
         'prev=$(basename "$(readlink ../previous 2>/dev/null)" 2>/dev/null || true); '
         f"ls -1 | sort -r | tail -n +{keep + 1} | while read -r d; do "
-        '[ "$d" = "$cur" ] || [ "$d" = "$prev" ] || rm -rf -- "$d"; done'
+        '[ "$d" = "$cur" ] || [ "$d" = "$before" ] || [ "$d" = "$prev" ] || '
+        f'{{ rm -rf -- "$d"; rm -f -- ../{HISTORY}/"$d"; }}; done'
+    )
+
+
+def whole_release_test(folder: str) -> str:
+    """A POSIX shell test, true when `folder` holds exactly the files its manifest lists, unchanged.
+
+    What `verify_manifest` checks, with the server's own tools (GNU coreutils and findutils):
+    no symbolic link, pipe or device; every listed file there with its SHA-256 (`sha256sum -z`
+    prints each record exactly as the manifest holds it); as many files as listed records, all
+    different. A manifest written before records ended with a NUL is checked by `sha256sum -c`.
+    """
+    m = MANIFEST
+    count = "tr -cd '\\000' | wc -c"  # records: NUL-terminated
+    return (
+        f'( cd {folder} && [ -f {m} ] && [ ! -L {m} ] && '
+        "[ -z \"$(find . ! -type f ! -type d -print -quit)\" ] && "
+        f"n=$({count.replace('tr -cd', f'< {m} tr -cd')}) && "
+        f'if [ "$n" -gt 0 ]; then '
+        f'[ "$(cut -z -c67- {m} | sort -zu | {count})" -eq "$n" ] && '
+        f"cut -z -c67- {m} | xargs -0r sha256sum -z -- | cmp -s - {m}; "
+        f"else n=$(wc -l < {m}) && sha256sum --quiet --strict -c {m} >/dev/null 2>&1; fi && "
+        f'[ "$(find . -type f ! -path ./{m} -print0 | {count})" -eq "$n" ] )'
     )
 
 
@@ -516,7 +848,10 @@ def rsync_release(tree: Path, target: str, *, release: str, keep: int = KEEP_REL
     host, root = split_target(target)
     dest = f"{root.rstrip('/')}/releases/{release}"
     # A plain mkdir of the release: it fails rather than write into an existing (maybe live) release.
-    _run_shell(host, f"mkdir -p {shlex.quote(root.rstrip('/') + '/releases')} && mkdir {shlex.quote(dest)}")
+    try:
+        _run_shell(host, f"mkdir -p {shlex.quote(root.rstrip('/') + '/releases')} && mkdir {shlex.quote(dest)}")
+    except PublishError as exc:  # a read-only or full target, or the release exists: say where
+        raise PublishError(f"{target}: the release folder cannot be made, nothing switched ({exc})") from None
     remote_dest = f"{host}:{dest}/" if host else f"{dest}/"
     cmd = [
         "rsync", "--archive", "--delete-after", "--delay-updates", "--link-dest=../../current/",
@@ -524,7 +859,11 @@ def rsync_release(tree: Path, target: str, *, release: str, keep: int = KEEP_REL
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise PublishError(f"rsync failed, nothing switched: {done.stderr.strip()}")
+        # rsync ends with its summary ("rsync error: ... (code 23)"); the reason is the line before.
+        said = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+        reason = next((line for line in reversed(said) if not line.startswith("rsync error:")), _last_line(
+            done.stderr))
+        raise PublishError(f"{target}: rsync failed, nothing switched: {reason}")
     _run_shell(host, _switch_script(root, release))
     _run_shell(host, _prune_script(root, keep))
     return dest
@@ -586,12 +925,22 @@ def _rollback_release(target: str) -> str:
     r = shlex.quote(root.rstrip("/") or "/")
     script = (
         f"set -e; cd {r}; "
-        '[ -L previous ] || { echo "nothing to roll back to: no previous release" >&2; exit 1; }; '
-        'cur=$(readlink current); prev=$(readlink previous); '
-        # Only a whole release goes back online: every file its manifest lists, unchanged.
-        f'( cd "$prev" && [ -f {MANIFEST} ] && sha256sum --quiet --strict -c {MANIFEST} ) >/dev/null 2>&1 || '
+        '[ -L current ] || { echo "nothing to roll back to: no current release" >&2; exit 1; }; '
+        'cur=$(readlink current); name=$(basename "$cur"); '
+        # The release served before this one, as this one recorded it when it went live; targets
+        # published before the history was kept have only `previous`.
+        f'if [ -L {HISTORY}/"$name" ]; then prev=$(readlink {HISTORY}/"$name"); '
+        'elif [ -L previous ]; then prev=$(readlink previous); '
+        'else echo "nothing to roll back to: no release before $cur is recorded" >&2; exit 1; fi; '
+        '[ -d "$prev" ] || { echo "nothing to roll back to: $prev no longer exists" >&2; exit 1; }; '
+        # Only a whole release goes back online: exactly the files its manifest lists, unchanged.
+        f'{whole_release_test(chr(34) + "$prev" + chr(34))} || '
         '{ echo "not rolled back: $prev is not a whole release (its files do not match its manifest)" >&2; '
         "exit 1; }; "
+        # The release going back online records the one it replaces (so a second rollback rolls
+        # forward) before `current` is switched: a kill in between leaves a true history.
+        f'pname=$(basename "$prev"); mkdir -p {HISTORY}; '
+        f'ln -sfn "$cur" {HISTORY}/."$pname".tmp && mv -Tf {HISTORY}/."$pname".tmp {HISTORY}/"$pname"; '
         'ln -sfn "$prev" .current.tmp && mv -Tf .current.tmp current; '
         'ln -sfn "$cur" .previous.tmp && mv -Tf .previous.tmp previous; '
         "readlink current"

@@ -226,7 +226,9 @@ class ForumGenerator(Generator):
         if is_main_site(self.settings):
             # The main site is the root of the whole tree; both languages show the same files.
             images.write_all(p, Path(self.settings["PATH"]), Path(self.output_path))
-            images.unpublish_sources(p, self.context.get("staticfiles", []))
+            # Images of the content's folders: only clean copies, the pictures' sources not at all.
+            images.publish_static_images(p, self.context.get("staticfiles", []), Path(self.settings["PATH"]),
+                                         Path(self.output_path))
         # Pelican's own summary counts only its articles and pages; say what the forum wrote.
         logger.info("ssc_forum (%s): %d sessions, %d speakers, %d city cases, %d pages, timetable and exports",
                     p.lang, len(p.sessions), len(p.speakers), len(p.cases), len(p.pages))

@@ -12,12 +12,18 @@ depend only on the source and this module: no metadata, no timestamp, EXIF dropp
 orientation is applied. Work is kept by source hash within one process, so the two languages and
 repeated builds (livereload, tests) encode each photo once. Only the main site writes the files,
 into `images/derived/` of the site root, after its content has passed every check.
+
+Every other image under `content/images/` (one a page shows with `![…](/images/…)`) is published
+at its own address, but never as it is: it is decoded and written again in its own format, upright,
+without EXIF (a camera's GPS position and serial number), XMP, comments or colour profile
+(`clean_static`). A file the check cannot decode as such an image is refused before the build.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import stat
 import warnings
@@ -25,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, UnidentifiedImageError, features
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError, features
 
 from . import content as _content
 from . import schema
@@ -140,6 +146,8 @@ def _inspect(file: Path) -> _Inspected | str:
         return "is a symbolic link: name the image file itself"
     if not stat.S_ISREG(st.st_mode):
         return "is not a file"
+    if st.st_nlink > 1:
+        return hard_link_problem(st.st_nlink)
     key = (str(file), st.st_size, st.st_mtime_ns, st.st_ino)
     if key not in _INSPECTED:
         if len(_INSPECTED) > _CACHE_LIMIT:
@@ -148,7 +156,7 @@ def _inspect(file: Path) -> _Inspected | str:
     return _INSPECTED[key]
 
 
-def _open_and_check(file: Path) -> _Inspected | str:
+def _open_and_check(file: Path, formats: tuple[str, ...] = _FORMATS) -> _Inspected | str:
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -157,10 +165,13 @@ def _open_and_check(file: Path) -> _Inspected | str:
         with warnings.catch_warnings():
             # Pillow only warns between its own limit and twice that; here every bomb is an error.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=_FORMATS) as img:
-                if img.width * img.height > MAX_PIXELS:
-                    return _too_large(img.width * img.height)
-                img.load()  # a truncated or corrupt file fails here, not halfway through the build
+            with Image.open(io.BytesIO(data), formats=formats) as img:
+                frames = getattr(img, "n_frames", 1)
+                if img.width * img.height * frames > MAX_PIXELS:
+                    return _too_large(img.width * img.height * frames)
+                for frame in ImageSequence.Iterator(img):
+                    frame.load()  # a truncated or corrupt file fails here, not halfway through the build
+                img.seek(0)
                 orientation = img.getexif().get(0x0112, 1)
                 width, height = (img.height, img.width) if orientation in (5, 6, 7, 8) else img.size
                 alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
@@ -173,6 +184,12 @@ def _open_and_check(file: Path) -> _Inspected | str:
     except (OSError, ValueError, SyntaxError) as exc:  # Pillow's decoders report damage with these
         return f"cannot be read as an image ({exc})"
     return _Inspected(hashlib.sha256(data).hexdigest(), width, height, alpha)
+
+
+def hard_link_problem(links: int) -> str:
+    """Why a file with several names on the disk is refused (statics.py says it of every static file)."""
+    return (f"has {links} names on this disk (a hard link): it could be any file of the machine; "
+            "put a copy of the file itself here")
 
 
 def _too_large(pixels: int | None) -> str:
@@ -210,7 +227,37 @@ def check(records: list[_content.Record], content_path: Path) -> list[_content.P
         found = _inspect(content_path / value)
         if isinstance(found, str):
             problems.append(_content.Problem(rec.path, field, f"{value}: {found}", rec.lines.get(field)))
+    named = {rec.values.get(names[0]) for rec in records if (names := IMAGE_FIELDS.get(rec.ctype.name))}
+    problems.extend(_content.Problem(f"{content_path.name}/{rel}", None, message)
+                    for rel, message in _static_images_problems(content_path, named))
     return problems
+
+
+def _static_images_problems(content_path: Path, named: set) -> list[tuple[str, str]]:
+    """(path from the content folder, message) for each image under `images/` that cannot be published.
+
+    The files the pictures name are checked with their field; hidden files, links and files with
+    several names are the static files' check's (statics.py): each problem is told once.
+    """
+    found = []
+    root = content_path / SOURCE_FOLDER
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder, name)
+            rel = path.relative_to(content_path).as_posix()
+            if name.startswith(".") or rel in named or path.suffix.lower() not in STATIC_FORMATS:
+                continue
+            try:
+                st = path.lstat()
+            except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
+                continue
+            message = static_problem(path)
+            if message:
+                found.append((rel, message))
+    return found
 
 
 def _stem(source: str) -> str:
@@ -369,12 +416,122 @@ def write_all(programme: Programme, content_path: Path, output_root: Path) -> li
     return written
 
 
-def unpublish_sources(programme: Programme, staticfiles: list) -> None:
-    """Take the sources of the programme's pictures out of the static files Pelican is about to copy.
+# --- every other image under content/images/: published only as a clean copy --------------------
 
-    Only the derived files are published: a camera's original keeps its EXIF (the place and time it
-    was taken, the camera's serial number) and is many times larger than any page needs.
+STATIC_FORMATS = {".avif": "AVIF", ".gif": "GIF", ".jpeg": "JPEG", ".jpg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+"""The format an image published at its own address is written in, by its name (what its address promises)."""
+
+_STATIC_READ = ("AVIF", "GIF", "JPEG", "PNG", "WEBP")
+_CLEANED: dict[tuple[str, str], bytes] = {}
+
+
+def static_problem(path: Path) -> str | None:
+    """Why an image file under the content's static folders cannot be published, or None.
+
+    It must decode as an image (any of the formats the site publishes: it is written again in
+    the one its name says) within `MAX_PIXELS` per frame. The answer is kept per file version.
+    """
+    fmt = STATIC_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        return None
+    if fmt == "AVIF" and not avif_supported():
+        return "is an AVIF image, which this build cannot read: save it as PNG, JPEG or WebP"
+    found = _inspect_static(path)
+    return found if isinstance(found, str) else None
+
+
+def _inspect_static(path: Path) -> str | _Inspected:
+    try:
+        st = path.lstat()
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    key = (f"static:{path}", st.st_size, st.st_mtime_ns, st.st_ino)
+    if key not in _INSPECTED:
+        if len(_INSPECTED) > _CACHE_LIMIT:
+            _INSPECTED.clear()
+        found = _open_and_check(path, formats=_STATIC_READ)
+        if isinstance(found, str) and found.startswith("is not an image Pillow can read"):
+            found = "is not an image the site can publish (PNG, JPEG, GIF, WebP or AVIF)"
+        _INSPECTED[key] = found
+    return _INSPECTED[key]
+
+
+def clean_static(data: bytes, suffix: str) -> bytes:
+    """An image written again in the format its name says: upright, every frame, no metadata.
+
+    Nothing of the source's EXIF, XMP, comments, text chunks or colour profile is kept (colours
+    are converted to sRGB first); an animated GIF or WebP keeps its frames, their durations and
+    its loop. Deterministic: the same bytes in give the same bytes out.
+    """
+    fmt = STATIC_FORMATS[suffix.lower()]
+    key = (hashlib.sha256(data).hexdigest(), fmt)
+    if key in _CLEANED:
+        return _CLEANED[key]
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(data), formats=_STATIC_READ) as img:
+        frames = getattr(img, "n_frames", 1)
+        if frames > 1 and fmt in ("GIF", "WEBP"):
+            loop = int(img.info.get("loop", 0))
+            durations, cleaned = [], []
+            for frame in ImageSequence.Iterator(img):
+                durations.append(int(frame.info.get("duration", 100)))
+                cleaned.append(_prepare(frame.copy()))
+            options = {"quality": 90} if fmt == "WEBP" else {}
+            cleaned[0].save(out, fmt, save_all=True, append_images=cleaned[1:], duration=durations, loop=loop,
+                            **options)
+        else:
+            clean = _prepare(img)
+            if fmt == "JPEG":
+                clean.convert("RGB").save(out, "JPEG", quality=90, optimize=True, progressive=True)
+            elif fmt == "PNG":
+                clean.save(out, "PNG", optimize=True)
+            elif fmt == "WEBP":
+                clean.save(out, "WEBP", quality=90, method=4)
+            elif fmt == "AVIF":
+                clean.save(out, "AVIF", quality=80, speed=6, max_threads=1)
+            else:
+                clean.save(out, "GIF", optimize=True)
+    if len(_CLEANED) > _CACHE_LIMIT:
+        _CLEANED.clear()
+    _CLEANED[key] = out.getvalue()
+    return _CLEANED[key]
+
+
+def publish_static_images(programme: Programme, staticfiles: list, content_path: Path, output_root: Path) -> None:
+    """Take every image of the content's static folders out of Pelican's copying; write clean copies.
+
+    The sources of the programme's pictures are not published at all (only their derived
+    files); every other image is written at its own address by `clean_static`. A file is read
+    once and its bytes are what is checked and encoded, so a file swapped between the check
+    and the build publishes nothing it did not check: its copy is still decoded and re-encoded.
     """
     sources = {pic.source for pic in _shown(programme)}
-    staticfiles[:] = [sc for sc in staticfiles
-                      if Path(getattr(sc, "relative_source_path", "") or "").as_posix() not in sources]
+    content_root = content_path.resolve()
+    kept = []
+    for sc in staticfiles:
+        source = Path(getattr(sc, "source_path", "") or "")
+        rel = Path(getattr(sc, "relative_source_path", "") or "").as_posix()
+        try:
+            inside = source.resolve().is_relative_to(content_root)
+        except OSError:
+            inside = False
+        if not inside or source.suffix.lower() not in STATIC_FORMATS:
+            kept.append(sc)
+            continue
+        if rel in sources:
+            continue
+        target = output_root / sc.save_as
+        try:
+            if source.lstat().st_nlink > 1:
+                raise ValueError(hard_link_problem(source.lstat().st_nlink))
+            data = clean_static(source.read_bytes(), source.suffix)
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+            # Checked under images/ (changed since, then); a static folder of another name is not.
+            raise _content.ContentError([_content.Problem(f"{content_path.name}/{rel}", None,
+                                                          f"cannot be published as a clean copy ({exc}): "
+                                                          "images are published only without their metadata")]
+                                        ) from None
+        if not (target.is_file() and target.read_bytes() == data):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    staticfiles[:] = kept

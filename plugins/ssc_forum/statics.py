@@ -11,6 +11,11 @@ before anything is built, every entry of those trees must be:
 - under the content's static folders, not active content: no SVG, HTML, XML or script,
   which a browser would run from the site's own address. `images/` holds only the image
   types in `IMAGE_TYPES`. (The theme's own SVG icons are ours and allowed.)
+- a file with a single name: a hard link (`ln /etc/shadow content/images/x.png`) is a
+  regular file inside the tree by every other test, and could be any file of the machine;
+- (checked by `images.check`, which knows which files the pictures name: an image of the
+  content's folders must decode as one, since it is published only as a copy written again
+  without metadata, never as it is).
 """
 
 from __future__ import annotations
@@ -80,6 +85,10 @@ def check_tree(tree: StaticTree) -> tuple[list[tuple[str, str]], list[str]]:
         return [(tree.label, f"is {kind}: a published folder or file must be the thing itself, inside the "
                  "project")], published
     if stat.S_ISREG(top.st_mode):  # STATIC_PATHS may name a single file
+        if top.st_nlink > 1:
+            from . import images
+
+            return [(tree.label, images.hard_link_problem(top.st_nlink))], published
         if tree.root.name.startswith("."):
             return [(tree.label, "is a hidden file: hidden files are never published")], published
         if tree.content and tree.root.suffix.lower() in ACTIVE_TYPES:
@@ -94,10 +103,11 @@ def check_tree(tree: StaticTree) -> tuple[list[tuple[str, str]], list[str]]:
             rel = os.path.relpath(path, tree.root).replace(os.sep, "/")
             label = f"{tree.label}/{rel}"
             try:
-                mode = os.lstat(path).st_mode
+                st = os.lstat(path)
             except OSError as exc:
                 problems.append((label, f"cannot be read: {exc.strerror}"))
                 continue
+            mode, links = st.st_mode, st.st_nlink
             kind = _kind(mode)
             if kind:
                 target = ""
@@ -121,6 +131,11 @@ def check_tree(tree: StaticTree) -> tuple[list[tuple[str, str]], list[str]]:
                 continue
             if stat.S_ISDIR(mode):
                 continue
+            if links > 1:
+                from . import images
+
+                problems.append((label, images.hard_link_problem(links)))
+                continue
             suffix = os.path.splitext(name)[1].lower()
             if tree.content and tree.output.split("/")[0] == "images" and suffix not in IMAGE_TYPES:
                 problems.append((label, f"is not an image the site publishes (allowed: {', '.join(IMAGE_TYPES)})"
@@ -135,14 +150,16 @@ def check_tree(tree: StaticTree) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def fingerprint(settings: dict[str, Any]) -> tuple:
-    """Names, kinds, sizes and times of every static file: a change means a new check."""
-    stats = []
+    """Names, kinds, sizes, times and links of every static file: a change means a new check."""
+    stats: list[tuple[str, int | None, int | None, int | None, int | None, int | None]] = []
     for tree in trees(settings):
         for folder, dirs, files in os.walk(tree.root, followlinks=False):
             for name in dirs + files:
                 try:
                     st = os.lstat(os.path.join(folder, name))
-                    stats.append((os.path.join(folder, name), st.st_mode, st.st_size, st.st_mtime_ns))
+                    # A new hard link changes neither size nor time of the file: its count does.
+                    stats.append((os.path.join(folder, name), st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino,
+                                  st.st_nlink))
                 except OSError:
-                    stats.append((os.path.join(folder, name), None, None, None))
+                    stats.append((os.path.join(folder, name), None, None, None, None, None))
     return tuple(sorted(stats, key=lambda s: s[0]))

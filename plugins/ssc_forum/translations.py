@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +26,19 @@ def compile_catalogues(localedir: str | Path, domain: str = "messages") -> list[
             continue
         with po_path.open("rb") as po_file:
             catalogue = read_po(po_file, locale=po_path.parent.parent.name)
-        tmp = mo_path.with_suffix(".mo.tmp")
-        with tmp.open("wb") as mo_file:
-            write_mo(mo_file, catalogue, use_fuzzy=False)
-        tmp.replace(mo_path)  # a concurrent build never reads half a catalogue
+        # A file of its own beside the catalogue, renamed over it: two builds compiling at once
+        # (test workers, the edit loop and a build) never share a temporary file, and a reader
+        # never sees half a catalogue.
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{mo_path.name}.", suffix=".tmp", dir=mo_path.parent)
+        try:
+            with os.fdopen(fd, "wb") as mo_file:
+                write_mo(mo_file, catalogue, use_fuzzy=False)
+            os.chmod(tmp_name, 0o644)  # mkstemp makes it private; the catalogue is read like any source file
+            os.replace(tmp_name, mo_path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+            raise
         written.append(mo_path)
     return written
 
