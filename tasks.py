@@ -231,7 +231,7 @@ def livereload(c: Context) -> None:
     from ssc_forum.incremental import LiveSite, changed_paths, tree_state
 
     watched = [CONFIG["content"], ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]]
-    site = LiveSite(CONFIG["settings_base"], CONFIG["content"], CONFIG["output"])
+    site = LiveSite(CONFIG["settings_base"], CONFIG["content"], CONFIG["output"], trees=deploy)
     lock = threading.Lock()  # one update or post-build run at a time
     files = {"state": tree_state(watched)}
 

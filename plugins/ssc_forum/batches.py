@@ -20,10 +20,12 @@ import logging
 import os
 import pickle
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 
-from .content import ContentError
+from . import subsites
+from .problems import ContentError
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +73,6 @@ def in_child(jobs: Sequence[Callable[[], None]]) -> None:
     pid = os.fork()
     if pid == 0:  # the child: write, report a content mistake to the parent, leave
         os.close(read_end)
-        from .parallel import fresh_console_locks
-
         fresh_console_locks()
         status, report = 0, b""
         try:
@@ -96,10 +96,24 @@ def in_child(jobs: Sequence[Callable[[], None]]) -> None:
     code = os.waitstatus_to_exitcode(wait_status)
     if code == 0:
         return
-    from .generator import _forget_unfinished_subsites
-
-    _forget_unfinished_subsites()
+    subsites.forget_unfinished()
     if code == 1 and report:
         raise ContentError(pickle.loads(report))  # our own child's problems, through our own pipe
     raise SystemExit(f"ERROR: writing pages failed in process {pid} (its messages are above); the output is "
                      "incomplete")
+
+
+def fresh_console_locks() -> None:
+    """New locks for Pelican's console in a forked child: the spinner's thread, which is not forked, may hold them.
+
+    Pelican's console (rich) offers no hook to run after a fork; without this, a child whose
+    parent's spinner held the lock at the moment of the fork would wait for it for ever.
+    """
+    try:
+        from pelican.log import console
+    except ImportError:
+        return
+    console._lock = threading.RLock()
+    live = getattr(console, "_live", None) or next(iter(getattr(console, "_live_stack", []) or []), None)
+    if live is not None and hasattr(live, "_lock"):
+        live._lock = threading.RLock()

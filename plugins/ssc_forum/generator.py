@@ -14,9 +14,10 @@ from markdown.extensions.toc import slugify
 from pelican.generators import Generator
 from pelican.writers import FileOverwriteFailedError
 
-from . import addresses, batches, exports, images, markup, model, shortcodes, timetable, translations
-from .content import ContentError, Problem, read_content
+from . import addresses, batches, exports, images, markup, model, shortcodes, subsites, timetable, translations
+from .content import read_content
 from .fragments import Fragments
+from .problems import ContentError, Problem
 from .settings import forum_settings, is_main_site
 from .streams import parse_media
 from .writer import page_ids
@@ -24,20 +25,6 @@ from .writer import page_ids
 logger = logging.getLogger(__name__)
 
 _TEMPLATE_ID_RE = re.compile(r'\bid="([A-Za-z][\w:.-]*)"')
-
-
-def _forget_unfinished_subsites() -> None:
-    """Let the next build in this process start afresh after a failed one.
-
-    i18n-subsites keeps its queue of sub-sites in module globals and clears them only when
-    the last sub-site has been written; a build stopped by bad content never gets there,
-    so `invoke regenerate`, livereload and the tests would inherit a stale queue.
-    """
-    try:
-        from pelican.plugins.i18n_subsites import i18n_subsites
-    except ImportError:
-        return
-    i18n_subsites._MAIN_SETTINGS = None
 
 
 class ForumGenerator(Generator):
@@ -61,14 +48,14 @@ class ForumGenerator(Generator):
         content = read_content(self.settings)
         problems.extend(content.problems)
         if problems:
-            _forget_unfinished_subsites()
+            subsites.forget_unfinished()
             # Raised, not logged one by one: with --fatal errors the first logged error would
             # stop the build and hide the others.
             raise ContentError(problems)
         now = forum["now"] or datetime.now(UTC)
         lang = self.settings["DEFAULT_LANG"]
         programme = model.build(content, lang, tz, now=now, forced_phase=forum["phase"])
-        images.attach(programme, content, Path(self.settings["PATH"]))
+        model.attach_pictures(programme, content, Path(self.settings["PATH"]))
         self.programme = programme
         self.context["programme"] = programme
         # The page's language from the start of every render: macros imported "with context" at
@@ -80,7 +67,7 @@ class ForumGenerator(Generator):
         # source writes stops the build here, naming its files, never halfway through writing.
         problems = self._expand_all(content) + self._claim_outputs()
         if problems:
-            _forget_unfinished_subsites()
+            subsites.forget_unfinished()
             raise ContentError(problems)
 
     # --- output -------------------------------------------------------------------------------
@@ -107,7 +94,7 @@ class ForumGenerator(Generator):
         p = self.programme
         codes = {rec.path: rec.shortcodes for rec in content.records}
         if any(codes.values()):
-            _install_translations(self)  # i18n-subsites would do it only after every generator has read
+            subsites.install_translations(self)  # i18n-subsites would do it only after every generator has read
         template_ids = self._template_ids()
         problems = []
         for item in p.sessions + p.pages + p.cases + p.speakers:
@@ -197,7 +184,7 @@ class ForumGenerator(Generator):
             )
         except FileOverwriteFailedError:
             # Claimed before writing began; should another writer still get there first, name it plainly.
-            _forget_unfinished_subsites()
+            subsites.forget_unfinished()
             raise ContentError([Problem(source or f"the forum's {template} page", None,
                                         f"would write {save_as}, which another source has written already: two "
                                         "sources cannot share one address")]) from None
@@ -230,15 +217,6 @@ class ForumGenerator(Generator):
         # Pelican's own summary counts only its articles and pages; say what the forum wrote.
         logger.info("ssc_forum (%s): %d sessions, %d speakers, %d city cases, %d pages, timetable and exports",
                     p.lang, len(p.sessions), len(p.speakers), len(p.cases), len(p.pages))
-
-
-def _install_translations(generator: Generator) -> None:
-    """The theme's translations for this language, as i18n-subsites installs them before writing."""
-    try:
-        from pelican.plugins.i18n_subsites import i18n_subsites
-    except ImportError:
-        return
-    i18n_subsites.install_templates_translations(generator)
 
 
 def _source(content: object, settings: dict) -> str:

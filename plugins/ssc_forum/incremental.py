@@ -39,16 +39,17 @@ import hashlib
 import logging
 import os
 import shutil
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from . import content as content_module
-from . import fragments, model, schema
-from .content import ContentError
+from . import fragments, model, schema, subsites
+from .problems import ContentError
 
 logger = logging.getLogger(__name__)
 
@@ -187,17 +188,56 @@ class _FileCache:
         return cached
 
 
+class Trees(Protocol):
+    """How a full build's tree replaces the served one: `ssc_deploy.deploy` swaps it atomically."""
+
+    def staging_dir(self, beside: Path, label: str) -> Path:
+        """A fresh, empty folder next to `beside`, to build into."""
+
+    def install_tree(self, new: Path, target: Path, *, keep_previous: bool) -> Path | None:
+        """Put the tree at `new` in place of `target`."""
+
+
+class LocalTrees:
+    """The plain way, for tests and benchmarks: build beside the output, then rename it in place of the old one.
+
+    Between the two renames the output is missing for an instant; the preview (`invoke livereload`)
+    is given the publishing tooling's atomic swap instead.
+    """
+
+    def staging_dir(self, beside: Path, label: str) -> Path:
+        """A fresh folder beside `beside`, readable as an ordinary folder is."""
+        beside.parent.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(prefix=f".{beside.name}-{label}-", dir=beside.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        path.chmod(0o777 & ~umask)
+        return path
+
+    def install_tree(self, new: Path, target: Path, *, keep_previous: bool) -> Path | None:
+        """Rename `new` to `target`; the old tree is deleted (`keep_previous` is not offered here)."""
+        old = None
+        if target.exists():
+            old = target.with_name(new.name + ".old")
+            target.rename(old)
+        new.rename(target)
+        if old is not None:
+            shutil.rmtree(old)
+        return None
+
+
 class LiveSite:
     """A site kept in memory between builds, rebuilt incrementally after each edit.
 
     `settings_file` and `overrides` are those of a Pelican build; `output` is where the site is
-    served from. While a LiveSite is open it watches every Pelican build in this process, so
-    open one at a time and `close()` it when done.
+    served from, and `trees` how a full build's tree is put there. While a LiveSite is open it
+    watches every Pelican build in this process, so open one at a time and `close()` it when done.
     """
 
     def __init__(self, settings_file: Path, content: Path, output: Path,
-                 overrides: dict[str, Any] | None = None) -> None:
+                 overrides: dict[str, Any] | None = None, *, trees: Trees | None = None) -> None:
         self.settings_file = Path(settings_file)
+        self.trees: Trees = trees or LocalTrees()
         self.content = Path(content).absolute()
         self.output = Path(output).absolute()
         self.overrides = dict(overrides or {})
@@ -560,10 +600,8 @@ class LiveSite:
         """Build everything into a fresh folder, swap it in for the output; keep what was read."""
         from pelican import Pelican
 
-        from ssc_deploy import deploy
-
         started = time.perf_counter()
-        staging = deploy.staging_dir(self.output, "live")
+        staging = self.trees.staging_dir(self.output, "live")
         self.forum_gens.clear()
         self._shortcodes.clear()
         self.deps.clear()
@@ -587,9 +625,7 @@ class LiveSite:
             return Update("failed", time.perf_counter() - started, reason=reason,
                           problems=[str(p) for p in exc.problems])
         except Exception as exc:  # a template or plugin error: say it, keep serving the last good build
-            from .generator import _forget_unfinished_subsites
-
-            _forget_unfinished_subsites()
+            subsites.forget_unfinished()
             shutil.rmtree(staging, ignore_errors=True)
             return Update("failed", time.perf_counter() - started, reason=reason,
                           problems=[f"{exc.__class__.__name__}: {exc}"])
@@ -598,7 +634,7 @@ class LiveSite:
         if collector.messages:
             shutil.rmtree(staging, ignore_errors=True)
             return Update("failed", time.perf_counter() - started, reason=reason, problems=collector.messages)
-        deploy.install_tree(staging, self.output, keep_previous=False)
+        self.trees.install_tree(staging, self.output, keep_previous=False)
         # The generators wrote into the staging folder, which is now the output.
         for gen in self.forum_gens.values():
             gen.output_path = str(self.output / Path(gen.output_path).relative_to(staging))

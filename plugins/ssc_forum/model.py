@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import schema
+from . import images, schema
 from .content import Content, Record
 from .images import Picture
 from .streams import Media
@@ -71,7 +72,7 @@ class Speaker(Item):
     talk: str | None
     sort: str
     sessions: list[Session] = field(default_factory=list)
-    photo: Picture | None = None  # a portrait, when the content gives one (see images.attach)
+    photo: Picture | None = None  # a portrait, when the content gives one (see attach_pictures)
 
 
 @dataclass(eq=False)
@@ -266,3 +267,20 @@ def build(content: Content, lang: str, tz: ZoneInfo, *, now: datetime, forced_ph
     speaker_list = sorted(speakers.values(), key=lambda p: (p.sort.casefold(), p.slug))
     phase = decide_phase(days[0].start, days[-1].end, now, forced_phase)
     return Programme(lang, tz, days, rooms, sessions, speaker_list, cases, pages, phase)
+
+
+def attach_pictures(programme: Programme, content: Content, content_path: Path) -> None:
+    """Give every speaker its `photo` and every city case its `image` (a `images.Picture`, or None)."""
+    by_slug: dict[str, dict[str, Speaker] | dict[str, CityCase]] = {
+        schema.SPEAKER.name: {p.slug: p for p in programme.speakers},
+        schema.CITY_CASE.name: {c.slug: c for c in programme.cases},
+    }
+    for ctype_name, (field_name, alt_field, recipe) in images.IMAGE_FIELDS.items():
+        attribute = "photo" if ctype_name == schema.SPEAKER.name else "image"
+        for rec in content.of(schema.BY_NAME[ctype_name], programme.lang):
+            item = by_slug[ctype_name].get(rec.slug)
+            if item is None:
+                continue
+            value = rec.values.get(field_name)
+            setattr(item, attribute,
+                    images.picture(value, rec.values[alt_field], recipe, content_path) if value else None)

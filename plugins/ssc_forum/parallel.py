@@ -231,7 +231,7 @@ class ParallelPelican(Pelican):
         forum = [gen for gen in own if isinstance(gen, ForumGenerator)]
         if pid == 0:  # the child writes this sub-site and leaves in run()
             _in_child = True
-            fresh_console_locks()
+            batches.fresh_console_locks()
             for gen in forum:
                 gen.exports_written_elsewhere = SUBSITE_EXPORTS_IN_MAIN
             return writer
@@ -240,20 +240,6 @@ class ParallelPelican(Pelican):
         for gen in own:  # the parent leaves this sub-site's pages to the child, and writes the exports named
             gen.generate_output = partial(_subsite_exports, gen) if gen in forum else _nothing
         return writer
-
-
-def fresh_console_locks() -> None:
-    """New locks for Pelican's console in the child: the spinner's thread, which is not forked, may hold them."""
-    import threading
-
-    try:
-        from pelican.log import console
-    except ImportError:
-        return
-    console._lock = threading.RLock()
-    live = getattr(console, "_live", None) or next(iter(getattr(console, "_live_stack", []) or []), None)
-    if live is not None and hasattr(live, "_lock"):
-        live._lock = threading.RLock()
 
 
 def _nothing(_writer: Any) -> None:
