@@ -56,21 +56,16 @@ logger = logging.getLogger(__name__)
 Key = tuple[str, str, str]  # (content type, slug, language)
 Token = tuple[Any, str]  # (record key or ("*", language), "body" | "meta")
 
-_KIND: dict[type, str] = {model.Session: "session", model.Speaker: "speaker", model.CityCase: "case",
-                          model.Page: "page"}
+_KIND: dict[type, str] = {getattr(model, ct.model_class): ct.name for ct in schema.MODEL_TYPES}
+"""The content type of each model class, as the schema declares it (`ContentType.model_class`)."""
 FORUM_TYPES = frozenset(_KIND.values())
 """Content types whose pages the forum generator writes; other types (news) are Pelican's."""
 
-# Fields whose change moves a record within the programme (its place, its links to other records):
-# every forum page of the language is rendered again rather than tracked.
-STRUCTURAL_FIELDS = {
-    "session": frozenset({"slug", "lang", "day", "order", "start", "end", "room", "speakers", "hosts", "cases"}),
-    "case": frozenset({"slug", "lang", "session"}),
-    "speaker": frozenset({"slug", "lang"}),
-    "page": frozenset({"slug", "lang", "order"}),
-}
-# Fields naming a picture: its derived files are written, and its source left unpublished, by a full build.
-PICTURE_FIELDS = frozenset({"photo", "image"})
+STRUCTURAL_FIELDS = {ct.name: frozenset(f.name for f in ct.fields if f.structural) for ct in schema.MODEL_TYPES}
+"""Fields whose change moves a record within the programme (its place, its links to other records), as the
+schema declares them: every forum page of the language is rendered again rather than tracked."""
+PICTURE_FIELDS = frozenset(f.name for ct in schema.CONTENT_TYPES for f in ct.fields if f.picture)
+"""Fields naming a picture: its derived files are written, and its source left unpublished, by a full build."""
 # Plugins whose `finalized` handlers are part of Pelican's own machinery, not post-build steps.
 _NOT_POST_BUILD = ("pelican.plugins.i18n_subsites", __name__)
 
