@@ -2,8 +2,8 @@
 
 Rendering thousands of pages leaves the process that does it larger than the model it renders:
 the interpreter keeps the memory of each page's short-lived objects for reuse rather than giving
-it back (at 1,600 sessions, about 30 MB a language site). When `PAGES_PER_PROCESS` is set (the
-two-core build sets it, `parallel.ParallelPelican`), the pages are written by forked processes
+it back (at 1,600 sessions, about 30 MB a language site). When the build is given a work split
+(`hooks.WorkSplit`: the two-core build, `parallel.ParallelPelican`), the pages are written by forked processes
 in turns, one after another, each taking that many pages and ending when they are written: its
 memory goes with it. The pages are the same, written by the same code from the same model;
 only where the garbage of writing them lives changes.
@@ -29,26 +29,23 @@ from .problems import ContentError
 
 logger = logging.getLogger(__name__)
 
-PAGES_PER_PROCESS: int | None = None
-"""Pages one forked process writes (each export job has one of its own); None writes everything here."""
+def in_turns(count: int, per_process: int | None) -> bool:
+    """Whether `count` writing jobs would be run in turns of forked processes of `per_process` jobs."""
+    return per_process is not None and 0 < per_process < count and hasattr(os, "fork")
 
 
-def in_turns(count: int) -> bool:
-    """Whether `count` writing jobs would be run in turns of forked processes."""
-    return bool(PAGES_PER_PROCESS) and count > PAGES_PER_PROCESS and hasattr(os, "fork")
-
-
-def run(jobs: Sequence[Callable[[], None]], alone: Sequence[Callable[[], None]] = ()) -> None:
-    """Run each writing job, in this process or in turns of forked ones.
+def run(jobs: Sequence[Callable[[], None]], alone: Sequence[Callable[[], None]] = (), *,
+        per_process: int | None = None) -> None:
+    """Run each writing job, in this process or in turns of forked ones taking `per_process` jobs each.
 
     `alone` are jobs that need much memory while they run (the exports hold the whole schedule):
     in turns, each has a process of its own, so that no process pays for pages and them at once.
     """
-    if not in_turns(len(jobs)):
+    if not per_process or not in_turns(len(jobs), per_process):
         for job in (*jobs, *alone):
             job()
         return
-    turns = -(-len(jobs) // PAGES_PER_PROCESS)
+    turns = -(-len(jobs) // per_process)
     logger.info("ssc_forum: %d pages written by %d processes in turns, then %d export job(s)", len(jobs), turns,
                 len(alone))
     bounds = [len(jobs) * i // turns for i in range(turns + 1)]

@@ -21,7 +21,7 @@ from typing import Any
 from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
-from . import addresses, characters, images, markup, schema, shortcodes, statics, streams, subsites
+from . import addresses, characters, hooks, images, markup, schema, shortcodes, statics, streams, subsites
 from .problems import ContentError, Problem  # re-exported: callers long imported them from here
 from .settings import forum_settings
 
@@ -482,6 +482,8 @@ def read_content(settings: dict[str, Any]) -> Content:
     reads the same files: the result is reused while no file has changed.
     """
     content_path = Path(settings["PATH"])
+    if not forum_settings(settings)["cache"]:
+        return _read_content(settings)
     key = _fingerprint(content_path, forum_settings(settings)["programme"], settings)
     if key not in _CACHE:
         _CACHE.clear()  # one content folder at a time: a long-running preview never grows
@@ -510,6 +512,8 @@ def _plain_file(entry: os.DirEntry[str], rel: str) -> Problem | None:
 def _read_content(settings: dict[str, Any]) -> Content:
     content_path = Path(settings["PATH"])
     reader = _reader(settings)
+    cache = hooks.of(settings).reader if forum_settings(settings)["cache"] else None
+    markdown = repr(reader.settings.get("MARKDOWN"))  # readings kept by the cache differ with these settings
     problems: list[Problem] = []
     records: list[Record] = []
     programme = forum_settings(settings)["programme"]
@@ -536,7 +540,10 @@ def _read_content(settings: dict[str, Any]) -> Content:
                 problems.append(not_plain)
                 unread.add((ctype.folder, file.name))
                 continue
-            read = _read_file(reader, file, rel)
+            if cache is None:
+                read = _read_file(reader, file, rel)
+            else:  # the build was given its readings (the edit loop, the two-core build): it answers first
+                read = cache.read_file(file, rel, lambda file=file, rel=rel: _read_file(reader, file, rel), markdown)
             problems.extend(read.problems)
             if read.raw is None:
                 unread.add((ctype.folder, file.name))

@@ -26,14 +26,17 @@ from typing import Any
 class Fragments:
     """The rendered parts of one language site's pages, by name and key."""
 
-    def __init__(self, lang: str = "") -> None:
+    def __init__(self, lang: str = "", *, keep: bool = True) -> None:
         self.lang = lang
+        self.keep = keep  # False (the setting FORUM["cache"]): every part is rendered on every page
         self._kept: dict[tuple[Hashable, ...], Any] = {}
         self._pure: dict[tuple[Hashable, ...], Any] = {}
         self._shared: dict[tuple[Hashable, ...], Any] = {}
 
     def __call__(self, *key: Hashable, caller: Callable[[], Any]) -> Any:
         """What `caller` renders for `key`, rendered the first time only."""
+        if not self.keep:
+            return caller()
         if key not in self._kept:
             self._kept[key] = caller()
         return self._kept[key]
@@ -44,6 +47,8 @@ class Fragments:
         Only for parts that read no model record (the edit loop does not count them as reading
         the programme): a time span from its two instants, a zone's name from an instant.
         """
+        if not self.keep:
+            return caller()
         if key not in self._pure:
             self._pure[key] = caller()
         return self._pure[key]
@@ -54,6 +59,8 @@ class Fragments:
         The key names what differs between pages (which link is the page's own); the records it
         reads are the same for every page, and the edit loop keeps them with the part.
         """
+        if not self.keep:
+            return caller()
         if key not in self._shared:
             self._shared[key] = caller()
         return self._shared[key]

@@ -14,7 +14,19 @@ from markdown.extensions.toc import slugify
 from pelican.generators import Generator
 from pelican.writers import FileOverwriteFailedError
 
-from . import addresses, batches, exports, images, markup, model, shortcodes, subsites, timetable, translations
+from . import (
+    addresses,
+    batches,
+    exports,
+    hooks,
+    images,
+    markup,
+    model,
+    shortcodes,
+    subsites,
+    timetable,
+    translations,
+)
 from .content import read_content
 from .fragments import Fragments
 from .problems import ContentError, Problem
@@ -62,7 +74,7 @@ class ForumGenerator(Generator):
         # the top of a page template see the context before base.html's own `set lang` runs.
         self.context["lang"] = lang
         self.context["timetable_grids"] = timetable.grids
-        self.context["fragment"] = Fragments(lang)
+        self.context["fragment"] = Fragments(lang, keep=forum["cache"])
         # Before anything is written: a page that would repeat an id or write where another
         # source writes stops the build here, naming its files, never halfway through writing.
         problems = self._expand_all(content) + self._claim_outputs()
@@ -112,8 +124,13 @@ class ForumGenerator(Generator):
                                         self._id_line(item.source, ident)))
         return problems
 
-    @staticmethod
-    def _expanded_ids(body: str, codes: Iterable[shortcodes.Shortcode], rendered: dict[str, str]) -> list[str]:
+    def _ids(self, html: str) -> tuple[str, ...]:
+        """The ids of rendered HTML, from the build's reader cache when it knows them (`hooks.ReaderCache`)."""
+        reader = hooks.of(self.settings).reader
+        known = reader.known_ids(html) if reader is not None else None
+        return known if known is not None else markup.id_sequence(html)
+
+    def _expanded_ids(self, body: str, codes: Iterable[shortcodes.Shortcode], rendered: dict[str, str]) -> list[str]:
         """The ids of a body once its shortcodes are expanded, in order.
 
         The editor's text is read by the parser (each body's parse is kept); what a shortcode
@@ -126,10 +143,10 @@ class ForumGenerator(Generator):
             before, paragraph, after = rest.partition(f"<p>{code.placeholder}</p>")
             if not paragraph:  # not a paragraph of its own (reported when read): nothing replaced
                 continue
-            found.extend(markup.id_sequence(before))
+            found.extend(self._ids(before))
             found.extend(page_ids(rendered[code.placeholder]))
             rest = after
-        found.extend(markup.id_sequence(rest))
+        found.extend(self._ids(rest))
         return found
 
     def _theme_templates(self) -> list[str]:
@@ -200,19 +217,22 @@ class ForumGenerator(Generator):
         for kind, items in (("session", p.sessions), ("speaker", p.speakers), ("case", p.cases), ("page", p.pages)):
             jobs.extend(partial(self._write, writer, item.url + "index.html", kind, item.url, item.source,
                                 page_kind=kind, item=item) for item in items)
-        if batches.in_turns(len(jobs)):
+        split = hooks.of(self.settings).split
+        per_process = split.pages_per_process if split else None
+        if batches.in_turns(len(jobs), per_process):
             # Compiled once here rather than again by every process that writes a turn of pages.
             for name in self._theme_templates():
                 self.env.get_template(name)
         # The calendars and the schedules each in a process of their own (in turns): each holds
         # the whole programme in its own form, and together they were the largest process.
         batches.run(jobs, alone=[partial(write, p, self) for write in exports.writers()
-                                 if write.__name__ not in self.exports_written_elsewhere])
+                                 if write.__name__ not in self.exports_written_elsewhere], per_process=per_process)
         # Its parts are not shown again: a one-process build would keep them while it writes the other language.
         self.context["fragment"].clear()
         if is_main_site(self.settings):
             # The main site is the root of the whole tree; both languages show the same files.
-            images.write_all(p, Path(self.settings["PATH"]), Path(self.output_path))
+            if hooks.of(self.settings).write_pictures:
+                images.write_all(p, Path(self.settings["PATH"]), Path(self.output_path))
             images.unpublish_sources(p, self.context.get("staticfiles", []))
         # Pelican's own summary counts only its articles and pages; say what the forum wrote.
         logger.info("ssc_forum (%s): %d sessions, %d speakers, %d city cases, %d pages, timetable and exports",

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from . import content as content_module
-from . import fragments, model, schema, subsites
+from . import fragments, hooks, model, schema, subsites
 from .problems import ContentError
 
 logger = logging.getLogger(__name__)
@@ -144,7 +144,8 @@ class ErrorCollector(logging.Handler):
 
 
 class _FileCache:
-    """`content._read_file` results kept by file, Markdown settings and the hash of the file's bytes."""
+    """The edit loop's reader cache (`hooks.ReaderCache`): readings kept by file, Markdown settings and the
+    hash of the file's bytes."""
 
     def __init__(self) -> None:
         self.kept: dict[tuple, Any] = {}
@@ -166,21 +167,22 @@ class _FileCache:
         self._digests[file] = (signature, read_at, digest)
         return digest
 
-    def wrap(self, read_file: Callable[..., Any]) -> Callable[..., Any]:
-        def cached(reader: Any, file: Path, rel: str) -> Any:
-            try:
-                digest = self._digest(str(file))
-            except OSError:
-                return read_file(reader, file, rel)
-            key = (str(file), rel, digest, repr(reader.settings.get("MARKDOWN")))
-            found = self.kept.get(key)
-            if found is None:
-                found = self.kept[key] = read_file(reader, file, rel)
-                self.rendered += 1
-            return found
+    def read_file(self, file: Path, rel: str, read: Callable[[], Any], variant: str = "") -> Any:
+        """The kept reading of `file` while its bytes (and the Markdown settings, `variant`) are unchanged."""
+        try:
+            digest = self._digest(str(file))
+        except OSError:
+            return read()
+        key = (str(file), rel, digest, variant)
+        found = self.kept.get(key)
+        if found is None:
+            found = self.kept[key] = read()
+            self.rendered += 1
+        return found
 
-        cached.__wrapped__ = read_file  # type: ignore[attr-defined]
-        return cached
+    def known_ids(self, text: str) -> tuple[str, ...] | None:
+        """Not kept here: `markup` keeps each body's parse by its text."""
+        return None
 
 
 class Trees(Protocol):
@@ -243,6 +245,7 @@ class LiveSite:
         self.records: dict[Key, _Snapshot] = {}
         self.main_settings: dict[str, Any] | None = None
         self.files = _FileCache()
+        self.hooks = hooks.BuildHooks(reader=self.files)  # given to every build through its settings
         self._stack: list[set[Token]] = []
         self._shortcode_items: set[Key] = set()
         self._shortcodes: dict[str, dict[tuple, str]] = {}  # language -> what each shortcode rendered
@@ -276,7 +279,6 @@ class LiveSite:
         from . import exports
         from .exports import ical, schedule
 
-        self._patch(content_module, "_read_file", self.files.wrap, optional=True)
         self._patch(content_module, "_parse_fields", self._kept_fields, optional=True)
         from .generator import ForumGenerator
 
@@ -589,7 +591,7 @@ class LiveSite:
 
         return read_settings(str(self.settings_file), override={
             "PATH": str(self.content), "OUTPUT_PATH": str(output),
-            "CACHE_PATH": str(output.parent / ".ssc-cache"), **self.overrides})
+            "CACHE_PATH": str(output.parent / ".ssc-cache"), **self.overrides, hooks.SETTING: self.hooks})
 
     def full_build(self, reason: str = "first build") -> Update:
         """Build everything into a fresh folder, swap it in for the output; keep what was read."""
@@ -748,8 +750,6 @@ class LiveSite:
                          structural: bool) -> list[str]:
         from pelican.writers import Writer
 
-        from . import images
-
         gen = self.forum_gens[lang]
         writer_class = self._writer_class.get(lang, Writer)
         if structural or any("meta" in parts for key, parts in changes.items() if key[2] == lang):
@@ -773,15 +773,12 @@ class LiveSite:
                 self.owner.pop(rel, None)
                 self.deps.pop(rel, None)
         writer = writer_class(gen.output_path, settings=gen.settings)
-        write_pictures = getattr(images, "write_all", None)
-        if write_pictures is not None:
-            # No picture changed (that is a full build): their derived files are on disk as they should be.
-            images.write_all = lambda *args, **kwargs: []
+        # No picture changed (that is a full build): their derived files are on disk as they should be.
+        self.hooks.write_pictures = False
         try:
             gen.generate_output(writer)
         finally:
-            if write_pictures is not None:
-                images.write_all = write_pictures
+            self.hooks.write_pictures = True
         # What was written before and not now is gone (a removed or renamed record): delete it.
         now = {rel for rel, owner in self.owner.items() if owner in ("forum", "export")
                and self.lang_of.get(rel) == lang}

@@ -1,0 +1,65 @@
+"""The extension points of one build: objects a build is given, not functions swapped into modules.
+
+The build is one pipeline with named phases, run by Pelican's generators:
+
+- **read** (`content.read_content`): every content file is read and rendered; a build may be
+  given a `ReaderCache` that answers for a file it has read already (the edit loop keeps the
+  readings of unchanged files, the two-core build has them rendered ahead by a second process);
+- **check** (`content`, then `generator._expand_all`): every problem of the content at once;
+- **model** (`model.build`): one programme per language;
+- **render** and **write** (`generator.generate_output`, `writer`): the pages, in turns of
+  short-lived processes when given a `WorkSplit`;
+- **finish**: Pelican's `finalized` signal (search index, sitemap, `.gz`, fonts).
+
+A build's hooks travel in its settings under `FORUM_BUILD` (i18n-subsites gives each sub-site a
+copy of the main site's settings, so both languages of one build see the same object, and no
+other build does). Without them the build runs as Pelican's command line runs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+SETTING = "FORUM_BUILD"
+"""The settings key holding a build's `BuildHooks`."""
+
+
+class ReaderCache(Protocol):
+    """Asked for each content file before it is read (the **read** phase)."""
+
+    def read_file(self, file: Path, rel: str, read: Callable[[], Any], variant: str = "") -> Any:
+        """The reading of `file` (a `content.FileRead`): a kept one if still valid, else `read()`.
+
+        `variant` names the Markdown settings it is read with: a reading kept under others is not valid.
+        """
+
+    def known_ids(self, text: str) -> tuple[str, ...] | None:
+        """The ids of a rendered body (`markup.id_sequence`) if already known, else None."""
+
+
+@dataclass(frozen=True)
+class WorkSplit:
+    """How the **write** phase shares its work: pages per short-lived process (`batches`)."""
+
+    pages_per_process: int
+
+
+@dataclass
+class BuildHooks:
+    """What one build is given; every part is optional."""
+
+    reader: ReaderCache | None = None
+    split: WorkSplit | None = None
+    write_pictures: bool = True  # False: the derived image files are on disk already (the edit loop's updates)
+
+
+NO_HOOKS = BuildHooks()
+
+
+def of(settings: Any) -> BuildHooks:
+    """The hooks of the build these settings belong to (none given: a plain build)."""
+    hooks = settings.get(SETTING) if hasattr(settings, "get") else None
+    return hooks if isinstance(hooks, BuildHooks) else NO_HOOKS
