@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -74,7 +75,7 @@ class ForumGenerator(Generator):
         # the top of a page template see the context before base.html's own `set lang` runs.
         self.context["lang"] = lang
         self.context["timetable_grids"] = timetable.grids
-        self.context["fragment"] = Fragments(lang, keep=forum["cache"])
+        self.context["fragment"] = Fragments(lang, keep=forum["cache"], recorder=hooks.of(self.settings).recorder)
         # Before anything is written: a page that would repeat an id or write where another
         # source writes stops the build here, naming its files, never halfway through writing.
         problems = self._expand_all(content) + self._claim_outputs()
@@ -83,6 +84,20 @@ class ForumGenerator(Generator):
             raise ContentError(problems)
 
     # --- output -------------------------------------------------------------------------------
+
+    def _shortcode(self, code: shortcodes.Shortcode) -> str:
+        """A shortcode's HTML; kept by language where the build keeps them (the edit loop, `hooks.BuildHooks`).
+
+        It shows the programme's fields, never a body: the edit loop forgets the language's when a field changes.
+        """
+        kept = hooks.of(self.settings).shortcodes if forum_settings(self.settings)["cache"] else None
+        if kept is None:
+            return self._render_shortcode(code)
+        store = kept.setdefault(self.settings["DEFAULT_LANG"], {})
+        key = (code.name, tuple(code.args))
+        if key not in store:
+            store[key] = self._render_shortcode(code)
+        return store[key]
 
     def _render_shortcode(self, code: shortcodes.Shortcode) -> str:
         programme = self.programme
@@ -111,7 +126,7 @@ class ForumGenerator(Generator):
         problems = []
         for item in p.sessions + p.pages + p.cases + p.speakers:
             own = codes.get(item.source, ())
-            rendered = {code.placeholder: self._render_shortcode(code) for code in own}
+            rendered = {code.placeholder: self._shortcode(code) for code in own}
             found = self._expanded_ids(item.body, own, rendered)
             item.body = shortcodes.expand(item.body, own, lambda code, done=rendered: done[code.placeholder])
             for ident in markup.repeated(found):
@@ -194,6 +209,16 @@ class ForumGenerator(Generator):
                         "one address") for path, first, second in claims.clashes]
 
     def _write(self, writer, save_as: str, template: str, rel_url: str, source: str = "", **extra) -> None:
+        recorder = hooks.of(self.settings).recorder
+        if recorder is None:
+            self._write_page(writer, save_as, template, rel_url, source, **extra)
+            return
+        path = os.path.join(writer.output_path, save_as)
+        if recorder.wanted(path):
+            with recorder.forum_page(self.settings["DEFAULT_LANG"], path, writer):
+                self._write_page(writer, save_as, template, rel_url, source, **extra)
+
+    def _write_page(self, writer, save_as: str, template: str, rel_url: str, source: str, **extra) -> None:
         try:
             writer.write_file(
                 save_as, self.get_template(template), self.context, relative_urls=False,

@@ -8,7 +8,8 @@ The build is one pipeline with named phases, run by Pelican's generators:
 - **check** (`content`, then `generator._expand_all`): every problem of the content at once;
 - **model** (`model.build`): one programme per language;
 - **render** and **write** (`generator.generate_output`, `writer`): the pages, in turns of
-  short-lived processes when given a `WorkSplit`;
+  short-lived processes when given a `WorkSplit`, each page telling a `Recorder` (the edit loop's)
+  what it read, and shortcodes rendered once when given a store for them;
 - **finish**: Pelican's `finalized` signal (search index, sitemap, `.gz`, fonts).
 
 A build's hooks travel in its settings under `FORUM_BUILD` (i18n-subsites gives each sub-site a
@@ -18,7 +19,8 @@ other build does). Without them the build runs as Pelican's command line runs it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -40,6 +42,29 @@ class ReaderCache(Protocol):
         """The ids of a rendered body (`markup.id_sequence`) if already known, else None."""
 
 
+class Recorder(Protocol):
+    """The edit loop's dependency recorder (as Lektor's `record_dependency`): the code that writes and
+    renders tells it what each output file reads, so that an edit rewrites only the files it reaches."""
+
+    def wanted(self, path: str) -> bool:
+        """Whether the forum's page at this output path is to be written (an update writes a few)."""
+
+    def forum_page(self, lang: str, path: str, writer: Any) -> AbstractContextManager[None]:
+        """Around the forum generator's writing of one page of the language site `lang`."""
+
+    def writing(self, path: str) -> AbstractContextManager[None]:
+        """Around the writing of any file by the writer (the forum's pages and Pelican's)."""
+
+    def read_programme(self, lang: str) -> None:
+        """What is being written shows a part kept from another page: it reads the whole programme."""
+
+    def reading(self) -> AbstractContextManager[set[Any]]:
+        """Collect what is read inside the block (a shared page part rendered); the set is filled at its end."""
+
+    def read(self, reads: Iterable[Any]) -> None:
+        """Count these reads (collected by `reading`) as made by what is being written."""
+
+
 @dataclass(frozen=True)
 class WorkSplit:
     """How the **write** phase shares its work: pages per short-lived process (`batches`)."""
@@ -53,6 +78,8 @@ class BuildHooks:
 
     reader: ReaderCache | None = None
     split: WorkSplit | None = None
+    recorder: Recorder | None = None
+    shortcodes: dict[str, dict[tuple[Any, ...], str]] | None = None  # rendered shortcodes kept, by language
     write_pictures: bool = True  # False: the derived image files are on disk already (the edit loop's updates)
 
 

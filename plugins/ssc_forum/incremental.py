@@ -42,13 +42,14 @@ import shutil
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from . import content as content_module
-from . import fragments, hooks, model, schema, subsites
+from . import hooks, model, schema, subsites
 from .problems import ContentError
 
 logger = logging.getLogger(__name__)
@@ -245,10 +246,11 @@ class LiveSite:
         self.records: dict[Key, _Snapshot] = {}
         self.main_settings: dict[str, Any] | None = None
         self.files = _FileCache()
-        self.hooks = hooks.BuildHooks(reader=self.files)  # given to every build through its settings
+        self._shortcodes: dict[str, dict[tuple, str]] = {}  # language -> what each shortcode rendered
+        # Given to every build through its settings: the reader cache, this recorder, the shortcodes kept.
+        self.hooks = hooks.BuildHooks(reader=self.files, recorder=self, shortcodes=self._shortcodes)
         self._stack: list[set[Token]] = []
         self._shortcode_items: set[Key] = set()
-        self._shortcodes: dict[str, dict[tuple, str]] = {}  # language -> what each shortcode rendered
         self._root: Path = self.output
         self._only: set[str] | None = None  # forum outputs to write in this update; None: all
         self._written: list[str] = []
@@ -274,20 +276,11 @@ class LiveSite:
 
     def _install(self) -> None:
         from pelican import signals
-        from pelican.writers import Writer
 
         from . import exports
         from .exports import ical, schedule
 
         self._patch(content_module, "_parse_fields", self._kept_fields, optional=True)
-        from .generator import ForumGenerator
-
-        self._patch(ForumGenerator, "_render_shortcode", self._keep_shortcodes)
-        # A part kept from another page hides what it reads: it counts as reading the whole programme.
-        self._patch(fragments.Fragments, "__call__", self._wrap_fragment)
-        # A shared part counts as reading what its first rendering read, on every page showing it.
-        self._patch(fragments.Fragments, "shared", self._wrap_shared)
-        self._patch(Writer, "write_file", self._wrap_write_file)
         self._patch(exports, "_write", self._wrap_export_write)
         self._patch(ical, "_event", self._wrap_ical_event, optional=True)
         self._patch(ical, "_calendar", self._wrap_ical_calendar, optional=True)
@@ -383,40 +376,57 @@ class LiveSite:
                 self._track_env(env)
             if isinstance(gen, ForumGenerator):
                 self.forum_gens[gen.settings["DEFAULT_LANG"]] = gen
-                self._wrap_forum_write(gen)
 
-    def _wrap_forum_write(self, gen: Any) -> None:
-        write = type(gen)._write.__get__(gen)
+    # --- the recorder (`hooks.Recorder`): told by the writer, the generator and the page parts ------
 
-        def _write(writer: Any, save_as: str, *args: Any, **kwargs: Any) -> None:
-            rel = self._rel(os.path.join(writer.output_path, save_as))
-            if self._only is not None and rel not in self._only:
-                return
-            self._writer_class[gen.settings["DEFAULT_LANG"]] = type(writer)  # the one Pelican chose
-            self._forum_writing = gen.settings["DEFAULT_LANG"]
-            try:
-                write(writer, save_as, *args, **kwargs)
-            finally:
-                self._forum_writing = ""
-            self.lang_of[rel] = gen.settings["DEFAULT_LANG"]
+    def wanted(self, path: str) -> bool:
+        """Whether an update writes the forum page at `path` (a full build writes every page)."""
+        return self._only is None or self._rel(path) in self._only
 
-        gen._write = _write
+    @contextmanager
+    def forum_page(self, lang: str, path: str, writer: Any) -> Iterator[None]:
+        """Around the forum's writing of one page: the page is the forum's, of language `lang`."""
+        self._writer_class[lang] = type(writer)  # the one Pelican chose, for the updates
+        self._forum_writing = lang
+        try:
+            yield
+        finally:
+            self._forum_writing = ""
+        self.lang_of[self._rel(path)] = lang
 
-    def _keep_shortcodes(self, render: Callable[[Any, Any], str]) -> Callable[[Any, Any], str]:
-        """Keep what each shortcode rendered, by language: it shows the programme's fields, never a body.
+    @contextmanager
+    def writing(self, path: str) -> Iterator[None]:
+        """Around the writing of any file: what its rendering reads becomes its dependencies."""
+        tokens: set[Token] = set()
+        self._stack.append(tokens)
+        try:
+            yield
+        finally:
+            self._stack.pop()
+            rel = self._rel(path)
+            self.deps[rel] = tokens
+            self.owner[rel] = "forum" if self._forum_writing else "pelican"
+            self._written.append(rel)
 
-        Kept from the full build on (a full build renders them before its generators are known);
-        forgotten when a field of the language changes (`_update_language`) and at every full build.
-        """
+    def read_programme(self, lang: str) -> None:
+        """A part kept from another page hides what it reads: the page counts as reading the whole programme."""
+        if self._stack and self._forum_writing:
+            self._stack[-1].add((("*", lang), "meta"))
 
-        def _render_shortcode(gen: Any, code: Any) -> str:
-            kept = self._shortcodes.setdefault(gen.settings["DEFAULT_LANG"], {})
-            key = (code.name, tuple(code.args))
-            if key not in kept:
-                kept[key] = render(gen, code)
-            return kept[key]
+    @contextmanager
+    def reading(self) -> Iterator[set[Token]]:
+        """Collect the reads of a shared part while it renders."""
+        tokens: set[Token] = set()
+        self._stack.append(tokens)
+        try:
+            yield tokens
+        finally:
+            self._stack.pop()
 
-        return _render_shortcode
+    def read(self, reads: Iterable[Token]) -> None:
+        """A shared part counts as reading what its rendering read, on every page that shows it."""
+        if self._stack:
+            self._stack[-1].update(reads)
 
     def _rel(self, path: Path | str) -> str:
         # Asked for every page of the language on every update (to skip those not written again):
@@ -425,23 +435,6 @@ class LiveSite:
         if text.startswith(root + os.sep) and os.sep == "/":
             return text[len(root) + 1:]
         return Path(text).relative_to(self._root).as_posix()
-
-    def _wrap_write_file(self, write_file: Callable[..., Any]) -> Callable[..., Any]:
-        def tracked(writer: Any, name: Any, template: Any, context: Any, *args: Any, **kwargs: Any) -> Any:
-            if not name:
-                return write_file(writer, name, template, context, *args, **kwargs)
-            tokens: set[Token] = set()
-            self._stack.append(tokens)
-            try:
-                return write_file(writer, name, template, context, *args, **kwargs)
-            finally:
-                self._stack.pop()
-                rel = self._rel(Path(writer.output_path) / name)
-                self.deps[rel] = tokens
-                self.owner[rel] = "forum" if self._forum_writing else "pelican"
-                self._written.append(rel)
-
-        return tracked
 
     def _wrap_export_write(self, write: Callable[[Path, str, bytes], None]) -> Callable[[Path, str, bytes], None]:
         prefixes: dict[tuple[str, str], str] = {}
@@ -511,39 +504,6 @@ class LiveSite:
 
         cached.__wrapped__ = parse  # type: ignore[attr-defined]
         return cached
-
-    def _wrap_fragment(self, call: Callable[..., Any]) -> Callable[..., Any]:
-        def tracked(kept: Any, *key: Any, caller: Callable[[], Any]) -> Any:
-            # A timetable's day shows every session of its day: count the page as reading the
-            # language's whole programme, whether the part is rendered now or was kept.
-            if self._stack and self._forum_writing:
-                self._stack[-1].add((("*", self._forum_writing), "meta"))
-            return call(kept, *key, caller=caller)
-
-        return tracked
-
-    def _wrap_shared(self, call: Callable[..., Any]) -> Callable[..., Any]:
-        def tracked(kept: Any, *key: Any, caller: Callable[[], Any]) -> Any:
-            if not self._stack:
-                return call(kept, *key, caller=caller)
-            # Kept with the Fragments of its programme: a new programme renders, and records, anew.
-            reads: dict[tuple, set[Token]] = kept.__dict__.setdefault("_edit_loop_reads", {})
-            tokens: set[Token] = set()
-
-            def recorded() -> Any:
-                self._stack.append(tokens)
-                try:
-                    return caller()
-                finally:
-                    self._stack.pop()
-                    reads[key] = tokens
-
-            result = call(kept, *key, caller=recorded)
-            # Rendered before pages were watched (not in a build of the edit loop): the whole programme.
-            self._stack[-1].update(reads.get(key, {(("*", kept.lang), "meta")}))
-            return result
-
-        return tracked
 
     def _kept_by_data(self, render: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
         """A schedule file made again only when its data changed; kept for each language site."""

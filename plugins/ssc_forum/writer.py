@@ -22,7 +22,7 @@ from typing import Any
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from . import markup, subsites
+from . import hooks, markup, subsites
 from .problems import ContentError, Problem
 
 
@@ -132,8 +132,13 @@ class ForumWriter(Writer):
     def write_file(self, name: str, *args: Any, **kwargs: Any) -> None:
         """Write one file, remembering which content file it comes from."""
         self._current = _source(kwargs, self.settings) or f"the {kwargs.get('template_name') or 'site'} page"
+        recorder = hooks.of(self.settings).recorder
         try:
-            super().write_file(name, *args, **kwargs)
+            if recorder is None or not name:
+                super().write_file(name, *args, **kwargs)
+            else:
+                with recorder.writing(os.path.join(self.output_path, name)):
+                    super().write_file(name, *args, **kwargs)
         finally:
             self._current = None
 
