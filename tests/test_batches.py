@@ -84,3 +84,18 @@ def test_markdown_rendered_ahead_is_used_only_for_files_not_saved_since(tmp_path
     assert read(kept) is ahead
     again = read(saved)
     assert "Saved after the rendering." in again.body
+
+
+def test_the_two_core_build_names_its_class_among_the_last_extra_settings() -> None:
+    """Pelican builds with the class its settings name; a second `-e` replaces the first, so it joins the last."""
+    from ssc_forum import parallel
+
+    setting = 'PELICAN_CLASS="ssc_forum.ParallelPelican"'
+    assert parallel.with_parallel_class(["content", "-s", "p.py"]) == ["content", "-s", "p.py", "-e", setting]
+    assert parallel.with_parallel_class(["content", "-e", "A=1", "B=2", "--fatal", "errors"]) == [
+        "content", "-e", setting, "A=1", "B=2", "--fatal", "errors"]
+    assert parallel.with_parallel_class(["c", "-e", "A=1", "--extra-settings", "B=2"]) == [
+        "c", "-e", "A=1", "--extra-settings", setting, "B=2"]
+    import ssc_forum
+
+    assert ssc_forum.ParallelPelican is parallel.ParallelPelican

@@ -165,6 +165,16 @@ def _parse_fields(
     return values, media
 
 
+def _fields_of(ctype: schema.ContentType, read: FileRead, rel: str) -> tuple[
+        dict[str, Any], dict[str, tuple[streams.Media, ...]], list[Problem], set[str]]:
+    """A read file's fields parsed against its type: values, media, the problems and the fields that failed."""
+    own: list[Problem] = []
+    failed: set[str] = set()
+    values, media = _parse_fields(ctype.fields, read.raw or {}, rel, own, lines=read.lines, counts=read.counts,
+                                  failed=failed)
+    return values, media, own, failed
+
+
 def _toml_lines(text: str) -> dict[tuple[str, int, str], int]:
     """Where each key of each [[table]] entry is written: (table, index from 1, key) -> line."""
     where: dict[tuple[str, int, str], int] = {}
@@ -548,10 +558,13 @@ def _read_content(settings: dict[str, Any]) -> Content:
             if read.raw is None:
                 unread.add((ctype.folder, file.name))
                 continue
-            own: list[Problem] = []
-            failed: set[str] = set()
-            values, media = _parse_fields(ctype.fields, read.raw, rel, own, lines=read.lines, counts=read.counts,
-                                          failed=failed)
+            if cache is None:
+                values, media, own, failed = _fields_of(ctype, read, rel)
+            else:  # kept with the reading: parsed again only when the file was read again
+                values, media, found, failing = cache.derived(read, ("fields", ctype.name, rel),
+                                                              lambda ctype=ctype, read=read, rel=rel: _fields_of(
+                                                                  ctype, read, rel))
+                values, media, own, failed = dict(values), dict(media), list(found), set(failing)
             match = _FILE_LANG_RE.search(file.name)
             if match and "lang" in values and match.group(1) != values["lang"]:
                 own.append(Problem(rel, "lang", f"is {values['lang']!r} but the file name says "

@@ -41,6 +41,9 @@ class ReaderCache(Protocol):
     def known_ids(self, text: str) -> tuple[str, ...] | None:
         """The ids of a rendered body (`markup.id_sequence`) if already known, else None."""
 
+    def derived(self, reading: Any, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """What `compute()` derives from `reading` alone (its parsed fields): kept while the reading is."""
+
 
 class Recorder(Protocol):
     """The edit loop's dependency recorder (as Lektor's `record_dependency`): the code that writes and

@@ -152,6 +152,7 @@ class _FileCache:
         self.kept: dict[tuple, Any] = {}
         self.rendered = 0  # files actually read since the last reset
         self._digests: dict[str, tuple[tuple[int, int, int], int, bytes]] = {}  # file -> (stat, when, digest)
+        self._derived: dict[tuple[Any, ...], tuple[Any, Any]] = {}  # key -> (the reading, what was derived)
 
     def _digest(self, file: str) -> bytes:
         """The hash of the file's bytes; read again only when its stat changed since it was last read
@@ -184,6 +185,13 @@ class _FileCache:
     def known_ids(self, text: str) -> tuple[str, ...] | None:
         """Not kept here: `markup` keeps each body's parse by its text."""
         return None
+
+    def derived(self, reading: Any, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """Kept by key while `reading` is the same object: a file read again is a new reading."""
+        found = self._derived.get(key)
+        if found is None or found[0] is not reading:
+            found = self._derived[key] = (reading, compute())
+        return found[1]
 
 
 class Trees(Protocol):
@@ -280,7 +288,6 @@ class LiveSite:
         from . import exports
         from .exports import ical, schedule
 
-        self._patch(content_module, "_parse_fields", self._kept_fields, optional=True)
         self._patch(exports, "_write", self._wrap_export_write)
         self._patch(ical, "_event", self._wrap_ical_event, optional=True)
         self._patch(ical, "_calendar", self._wrap_ical_calendar, optional=True)
@@ -482,29 +489,6 @@ class LiveSite:
 
         return kept
 
-    def _kept_fields(self, parse: Callable[..., Any]) -> Callable[..., Any]:
-        """A file's fields parsed again only when the file was read again (its metadata is a new object)."""
-        kept: dict[tuple[int, str], tuple[Any, ...]] = {}  # (fields declared, file) -> metadata and results
-
-        def cached(fields: Any, raw: Any, path: str, problems: list[Any], **options: Any) -> Any:
-            failed = options.pop("failed", None)
-            key = (id(fields), path)
-            sources = (raw, options.get("lines"), options.get("counts"))
-            hit = kept.get(key)
-            if hit is None or any(a is not b for a, b in zip(hit[0], sources, strict=True)) or hit[1] != options:
-                found: list[Any] = []
-                failing: set[str] = set()
-                values, media = parse(fields, raw, path, found, failed=failing, **options)
-                hit = kept[key] = (sources, dict(options), values, media, found, failing)
-            _, _, values, media, found, failing = hit
-            problems.extend(found)
-            if failed is not None:
-                failed |= failing
-            return dict(values), dict(media)  # copies: the caller's record may be changed later
-
-        cached.__wrapped__ = parse  # type: ignore[attr-defined]
-        return cached
-
     def _kept_by_data(self, render: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
         """A schedule file made again only when its data changed; kept for each language site."""
         kept: dict[str, tuple[Any, bytes]] = {}
@@ -630,23 +614,7 @@ class LiveSite:
         assert self.main_settings is not None
         content_module._CACHE.clear()
         self.files.rendered = 0
-        fingerprint = getattr(content_module, "_fingerprint", None)
-        if fingerprint is not None:
-            # One look at the files per update: the generators read what this update compared.
-            seen: dict[tuple, Any] = {}
-
-            def once(*args: Any) -> Any:
-                key = tuple(str(arg) for arg in args[:2])  # the content folder and the programme file
-                if key not in seen:
-                    seen[key] = fingerprint(*args)
-                return seen[key]
-
-            content_module._fingerprint = once
-        try:
-            return self._update(started)
-        finally:
-            if fingerprint is not None:
-                content_module._fingerprint = fingerprint
+        return self._update(started)
 
     def _update(self, started: float) -> Update:
         assert self.main_settings is not None

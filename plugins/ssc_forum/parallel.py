@@ -24,12 +24,14 @@ Without `os.fork` (not on Linux or macOS) it builds in one process, as Pelican d
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import multiprocessing
 import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -105,6 +107,10 @@ class Prepared:
         """The ids of a body the workers rendered, if it is one."""
         found = self.ids.get(str(text))
         return tuple(found) if found is not None else None
+
+    def derived(self, reading: Any, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """Computed here: a full build derives each reading's fields once anyway."""
+        return compute()
 
 
 def _read_some(share: tuple[list[tuple[Path, str]], dict[str, Any]]) -> list[tuple[Any, Any, Any]]:
@@ -255,23 +261,29 @@ def _wait_for_children(children: list[int]) -> None:
                          "the output is incomplete")
 
 
+PELICAN_CLASS = "ssc_forum.ParallelPelican"
+"""The setting naming this build's class; Pelican and i18n-subsites import the package and take the name from it."""
+
+
+def with_parallel_class(argv: list[str]) -> list[str]:
+    """Pelican's command line with PELICAN_CLASS among its extra settings (`-e`).
+
+    Pelican reads the class to build with from its settings, and `-e` takes several settings, a
+    second `-e` replacing the first: the setting joins the last `-e` given, or a new one.
+    """
+    setting = f"PELICAN_CLASS={json.dumps(PELICAN_CLASS)}"
+    flags = [i for i, arg in enumerate(argv) if arg in ("-e", "--extra-settings")]
+    if not flags:
+        return [*argv, "-e", setting]
+    at = flags[-1] + 1
+    return [*argv[:at], setting, *argv[at:]]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Pelican's command line, building with ParallelPelican."""
     import pelican
 
-    import ssc_forum
-    from ssc_forum import parallel  # this module by its name, also when run with -m
-
-    # Pelican looks the class up as an attribute of the top package named in the setting.
-    ssc_forum.ParallelPelican = parallel.ParallelPelican  # type: ignore[attr-defined]
-    get_instance = pelican.get_instance
-
-    def parallel_instance(args: Any) -> Any:
-        args.overrides = {**(args.overrides or {}), "PELICAN_CLASS": "ssc_forum.ParallelPelican"}
-        return get_instance(args)
-
-    pelican.get_instance = parallel_instance
-    pelican.main(list(sys.argv[1:] if argv is None else argv))
+    pelican.main(with_parallel_class(list(sys.argv[1:] if argv is None else argv)))
 
 
 if __name__ == "__main__":
