@@ -68,6 +68,25 @@ class Recorder(Protocol):
         """Count these reads (collected by `reading`) as made by what is being written."""
 
 
+class ExportCache(Protocol):
+    """The edit loop's store of export pieces (`exports`): what did not change is not made again."""
+
+    def session_piece(self, kind: str, session: Any, make: Callable[[], Any]) -> Any:
+        """A piece made of one session and its people and cases (its calendar event, its schedule entry)."""
+
+    def piece(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """A piece made only of what `key` names (a calendar's own lines)."""
+
+    def same_object(self, key: tuple[Any, ...], source: Any, make: Callable[[], Any]) -> Any:
+        """What `make()` gives for `source`, kept while `source` is the same object."""
+
+    def same_data(self, key: tuple[Any, ...], data: Any, make: Callable[[], Any]) -> Any:
+        """What `make()` gives for `data`, kept while `data` is equal to the last one given for `key`."""
+
+    def write(self, root: Path, relative: str, data: bytes, write: Callable[[], None]) -> None:
+        """Write an export file by calling `write()` (or not, when its bytes are on disk already)."""
+
+
 @dataclass(frozen=True)
 class WorkSplit:
     """How the **write** phase shares its work: pages per short-lived process (`batches`)."""
@@ -82,6 +101,7 @@ class BuildHooks:
     reader: ReaderCache | None = None
     split: WorkSplit | None = None
     recorder: Recorder | None = None
+    exports: ExportCache | None = None
     shortcodes: dict[str, dict[tuple[Any, ...], str]] | None = None  # rendered shortcodes kept, by language
     write_pictures: bool = True  # False: the derived image files are on disk already (the edit loop's updates)
 

@@ -108,19 +108,6 @@ def _changed_fields(old: _Snapshot, new: _Snapshot) -> set[str]:
     return {k for k in a.keys() | b.keys() if a.get(k) != b.get(k)}
 
 
-class _Frozen:
-    """Stands for an icalendar component whose serialisation is already known."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def to_ical(self) -> bytes:
-        """The serialised component."""
-        return self.data
-
-
 @dataclass
 class Update:
     """What one update did."""
@@ -256,16 +243,18 @@ class LiveSite:
         self.files = _FileCache()
         self._shortcodes: dict[str, dict[tuple, str]] = {}  # language -> what each shortcode rendered
         # Given to every build through its settings: the reader cache, this recorder, the shortcodes kept.
-        self.hooks = hooks.BuildHooks(reader=self.files, recorder=self, shortcodes=self._shortcodes)
+        self.hooks = hooks.BuildHooks(reader=self.files, recorder=self, exports=self, shortcodes=self._shortcodes)
         self._stack: list[set[Token]] = []
         self._shortcode_items: set[Key] = set()
         self._root: Path = self.output
         self._only: set[str] | None = None  # forum outputs to write in this update; None: all
         self._written: list[str] = []
         self._forum_writing = ""  # the language of the forum page being written, if one is
-        self._ical_events: dict[tuple[str, str], bytes] = {}
-        self._ical_heads: dict[tuple, bytes] = {}
-        self._schedule_events: dict[tuple[str, str], Any] = {}
+        self._session_pieces: dict[str, dict[tuple[str, str], Any]] = {}  # kind -> (lang, slug) -> piece
+        self._pieces: dict[tuple, Any] = {}
+        self._by_object: dict[tuple, tuple[Any, Any]] = {}
+        self._by_data: dict[tuple, tuple[Any, Any]] = {}
+        self._prefixes: dict[tuple[str, str], str] = {}
         self._dirty: set[tuple[str, str]] | None = None  # (lang, session slug) whose exports must be made
         self._last_export: dict[str, bytes] = {}
         self._writer_class: dict[str, type] = {}
@@ -273,30 +262,11 @@ class LiveSite:
         self._undo: list[Callable[[], None]] = []
         self._install()
 
-    # --- hooks ----------------------------------------------------------------------------------
-
-    def _patch(self, owner: Any, name: str, make: Callable[[Any], Any], *, optional: bool = False) -> None:
-        if optional and not hasattr(owner, name):
-            return  # only a saving is lost: the step runs as in a full build
-        original = getattr(owner, name)
-        setattr(owner, name, make(original))
-        self._undo.append(lambda: setattr(owner, name, original))
+    # --- watching the templates ----------------------------------------------------------------------------------
 
     def _install(self) -> None:
         from pelican import signals
 
-        from . import exports
-        from .exports import ical, schedule
-
-        self._patch(exports, "_write", self._wrap_export_write)
-        self._patch(ical, "_event", self._wrap_ical_event, optional=True)
-        self._patch(ical, "_calendar", self._wrap_ical_calendar, optional=True)
-        self._patch(schedule, "_event", self._wrap_schedule_event, optional=True)
-        from .exports import schedule_json, schedule_xml
-
-        for module in (schedule_xml, schedule_json):
-            self._patch(module, "render", self._kept_by_data)
-        self._patch(schedule_json, "encode_event", self._kept_event_json, optional=True)
         # The ids of every body are read again on each update: `markup` keeps each body's parse by its
         # text (with a limit on count and size), so only the changed bodies are parsed.
         signals.all_generators_finalized.connect(self._on_generators)
@@ -443,90 +413,59 @@ class LiveSite:
             return text[len(root) + 1:]
         return Path(text).relative_to(self._root).as_posix()
 
-    def _wrap_export_write(self, write: Callable[[Path, str, bytes], None]) -> Callable[[Path, str, bytes], None]:
-        prefixes: dict[tuple[str, str], str] = {}
+    # --- the export pieces (`hooks.ExportCache`) ------------------------------------------------------
 
-        def tracked(root: Path, relative: str, data: bytes) -> None:
-            # One language site's folder, relative to the output root, worked out once per build.
-            where = (str(root), str(self._root))
-            if where not in prefixes:
-                prefixes[where] = self._rel(Path(root) / "x")[:-1]
-            rel = prefixes[where] + relative
-            self.owner[rel] = "export"
-            # Each language site writes its exports into its own output folder.
-            self.lang_of[rel] = next((lang for lang, gen in self.forum_gens.items()
-                                      if Path(gen.output_path) == Path(root)), "")
-            # Unchanged bytes are not written again: the file's time and the page cache stay.
-            if self._last_export.get(rel) == data and (self._root / rel).is_file():
-                return
-            write(root, relative, data)
-            self._last_export[rel] = data
-            self._written.append(rel)
-
-        return tracked
+    def write(self, root: Path, relative: str, data: bytes, write: Callable[[], None]) -> None:
+        """Record an export file as the language's; write it unless its bytes are on disk already."""
+        # One language site's folder, relative to the output root, worked out once per build.
+        where = (str(root), str(self._root))
+        if where not in self._prefixes:
+            self._prefixes[where] = self._rel(Path(root) / "x")[:-1]
+        rel = self._prefixes[where] + relative
+        self.owner[rel] = "export"
+        # Each language site writes its exports into its own output folder.
+        self.lang_of[rel] = next((lang for lang, gen in self.forum_gens.items()
+                                  if Path(gen.output_path) == Path(root)), "")
+        # Unchanged bytes are not written again: the file's time and the page cache stay.
+        if self._last_export.get(rel) == data and (self._root / rel).is_file():
+            return
+        write()
+        self._last_export[rel] = data
+        self._written.append(rel)
 
     def _fresh(self, lang: str, slug: str) -> bool:
         return self._dirty is not None and (lang, slug) not in self._dirty
 
-    def _wrap_ical_event(self, event: Callable[..., Any]) -> Callable[..., Any]:
-        def kept(session: model.Session, programme: model.Programme, site: Any) -> Any:
-            key = (session.lang, session.slug)
-            if self._fresh(*key) and key in self._ical_events:
-                return _Frozen(self._ical_events[key])
-            data = event(session, programme, site).to_ical()
-            self._ical_events[key] = data
-            return _Frozen(data)
+    def session_piece(self, kind: str, session: Any, make: Callable[[], Any]) -> Any:
+        """A session's calendar event or schedule entry, made again only when it, or a person or case of it, changed."""
+        key = (session.lang, session.slug)
+        store = self._session_pieces.setdefault(kind, {})
+        if self._fresh(*key) and key in store:
+            return store[key]
+        made = store[key] = make()
+        return made
 
-        return kept
+    def piece(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """A piece made only of what its key names (a calendar's own lines)."""
+        if key not in self._pieces:
+            self._pieces[key] = make()
+        return self._pieces[key]
 
-    def _wrap_ical_calendar(self, calendar: Callable[..., Any]) -> Callable[..., Any]:
-        def kept(programme: model.Programme, site: Any, name: str) -> Any:
-            # Made of these inputs only: the site, the calendar's name and the zone.
-            key = (site, name, programme.tz.key)
-            if key not in self._ical_heads:
-                self._ical_heads[key] = calendar(programme, site, name).to_ical()
-            return _Frozen(self._ical_heads[key])
+    def same_object(self, key: tuple[Any, ...], source: Any, make: Callable[[], Any]) -> Any:
+        """Kept while `source` is the same object (a schedule entry kept by `session_piece`)."""
+        found = self._by_object.get(key)
+        if found is None or found[0] is not source:
+            found = self._by_object[key] = (source, make())
+        return found[1]
 
-        return kept
-
-    def _kept_by_data(self, render: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
-        """A schedule file made again only when its data changed; kept for each language site."""
-        kept: dict[str, tuple[Any, bytes]] = {}
-
-        def same_data(data: Any) -> bytes:
-            site = str(data.get("schedule", {}).get("base_url", ""))  # the language site's address
-            old = kept.get(site)
-            if old is not None and old[0] == data:  # the whole schedule compared: far quicker than writing it
-                return old[1]
-            made = render(data)
-            kept[site] = (data, made)  # the schedule's data is made anew, never changed once made
-            return made
-
-        same_data.__wrapped__ = render  # type: ignore[attr-defined]
-        return same_data
-
-    def _kept_event_json(self, encode: Callable[[dict[str, Any]], str]) -> Callable[[dict[str, Any]], str]:
-        """A schedule event encoded again only when it is a new one: unchanged sessions keep their event."""
-        kept: dict[tuple[Any, Any], tuple[dict[str, Any], str]] = {}  # (guid, language) -> (event, its JSON)
-
-        def cached(event: dict[str, Any]) -> str:
-            key = (event.get("guid"), event.get("language"))
-            found = kept.get(key)
-            if found is None or found[0] is not event:  # the same object: `_wrap_schedule_event` kept it
-                found = kept[key] = (event, encode(event))
-            return found[1]
-
-        return cached
-
-    def _wrap_schedule_event(self, event: Callable[..., Any]) -> Callable[..., Any]:
-        def kept(session: model.Session, programme: model.Programme, site: Any, ids: dict[str, int]) -> Any:
-            key = (session.lang, session.slug)
-            if self._fresh(*key) and key in self._schedule_events:
-                return self._schedule_events[key]
-            made = self._schedule_events[key] = event(session, programme, site, ids)
-            return made
-
-        return kept
+    def same_data(self, key: tuple[Any, ...], data: Any, make: Callable[[], Any]) -> Any:
+        """A schedule file made again only when its data changed (the data is made anew, never changed once made)."""
+        old = self._by_data.get(key)
+        if old is not None and old[0] == data:
+            return old[1]
+        made = make()
+        self._by_data[key] = (data, made)
+        return made
 
     # --- full build -------------------------------------------------------------------------------
 
@@ -548,8 +487,8 @@ class LiveSite:
         self.deps.clear()
         self.owner.clear()
         self.lang_of.clear()
-        self._ical_events.clear()
-        self._schedule_events.clear()
+        self._session_pieces.clear()
+        self._prefixes.clear()
         self._last_export.clear()
         self._written = []
         self._root, self._only, self._dirty = staging, None, None
@@ -690,7 +629,7 @@ class LiveSite:
         if structural:
             self._only = None
             self._dirty = None  # every export piece is made again
-            for store in (self._ical_events, self._schedule_events):
+            for store in self._session_pieces.values():
                 for key in [k for k in store if k[0] == lang]:
                     del store[key]
         else:
