@@ -6,14 +6,25 @@ for every file written, which content records the page read (a dependency map fr
 record keys), and keeps the forum's generators, Markdown renderings and export pieces. After an
 edit, `update()`:
 
-1. re-reads the content; only changed files are rendered again (`_read_file` results are kept by
-   the hash of the file's bytes), every check runs as in a full build;
+1. re-reads the content; only changed files are rendered again (the build is given this site's
+   reader cache, which keeps readings by the hash of the file's bytes), every check runs as in a
+   full build;
 2. compares the records with the previous ones: which records changed, and whether in their text
    (the body) or their fields;
 3. rebuilds the model of each language that changed (the forum generator's own
    `generate_context`) and writes again only the pages whose recorded reads meet a change, and
    that language's exports (each session's calendar and schedule entry is kept until its session,
    or a person or case of it, changes; files whose bytes did not change are not rewritten).
+
+How: every build of a LiveSite is given its hooks (`hooks.BuildHooks`, in the settings): the reader
+cache, this site as the dependency recorder (`hooks.Recorder`: the writer, the forum generator and
+the page parts tell it what each written file read) and as the store of export pieces
+(`hooks.ExportCache`), and the rendered shortcodes. Nothing is swapped into another module.
+
+One wrapper remains, because neither Pelican nor Jinja offers a hook for it: templates read model
+items through the environment's `getattr`/`getitem`, which Pelican's generators create themselves
+(no class or factory can be given), so `_track_env` wraps those two methods of each generator's
+environment, and the JSON-LD filters in it, while a build of this site runs.
 
 What is tracked: templates read model items through Jinja's attribute lookup, which is watched;
 Python code that reads items for a template (the JSON-LD filters) is counted as reading the item

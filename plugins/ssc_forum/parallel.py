@@ -14,6 +14,13 @@ ids, by this process and a forked worker (half each); the forum's content reader
 file's rendering ready (`content._read_file`, checked against the file's bytes), and the check its
 result. Each language site's pages are then written in turns by short-lived processes (`batches`).
 
+The build is given its hooks (`hooks.BuildHooks` in the settings): the Markdown rendered ahead as
+its reader cache (`Prepared`), and the work split (`CoreSplit`: pages per writing process, and the
+processes writing sub-sites). One wrapper remains, because Pelican's `run` writes every generator's
+output in one method with no hook between the sites: after the fork, `_get_writer` replaces the
+`generate_output` of this run's generator objects (the parent leaves the sub-site's pages to the
+child; the main site's last generator then waits for the child).
+
 Run it as Pelican's command line is run (the same arguments):
 
     PYTHONPATH=plugins python -m ssc_forum.parallel content -s pelicanconf.py -o output --fatal errors
