@@ -228,7 +228,8 @@ def livereload(c: Context) -> None:
 
     from livereload import Server
 
-    from ssc_forum.incremental import LiveSite, changed_paths, tree_state
+    from ssc_forum.editloop import changed_paths, tree_state
+    from ssc_forum.incremental import LiveSite
 
     watched = [CONFIG["content"], ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]]
     site = LiveSite(CONFIG["settings_base"], CONFIG["content"], CONFIG["output"], trees=deploy)
