@@ -15,6 +15,7 @@ import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -553,7 +554,7 @@ def _read_content(settings: dict[str, Any]) -> Content:
             if cache is None:
                 read = _read_file(reader, file, rel)
             else:  # the build was given its readings (the edit loop, the two-core build): it answers first
-                read = cache.read_file(file, rel, lambda file=file, rel=rel: _read_file(reader, file, rel), markdown)
+                read = cache.read_file(file, rel, partial(_read_file, reader, file, rel), markdown)
             problems.extend(read.problems)
             if read.raw is None:
                 unread.add((ctype.folder, file.name))
@@ -562,8 +563,7 @@ def _read_content(settings: dict[str, Any]) -> Content:
                 values, media, own, failed = _fields_of(ctype, read, rel)
             else:  # kept with the reading: parsed again only when the file was read again
                 values, media, found, failing = cache.derived(read, ("fields", ctype.name, rel),
-                                                              lambda ctype=ctype, read=read, rel=rel: _fields_of(
-                                                                  ctype, read, rel))
+                                                              partial(_fields_of, ctype, read, rel))
                 values, media, own, failed = dict(values), dict(media), list(found), set(failing)
             match = _FILE_LANG_RE.search(file.name)
             if match and "lang" in values and match.group(1) != values["lang"]:

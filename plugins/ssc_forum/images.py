@@ -198,7 +198,7 @@ class ShowsPictures(Protocol):
     def cases(self) -> Sequence[Any]: ...  # each with an `image`: Picture | None
 
 
-def check(records: list[CheckedRecord], content_path: Path) -> list[Problem]:
+def check(records: Sequence[CheckedRecord], content_path: Path) -> list[Problem]:
     """Every problem with the image fields of these records: missing text alternatives and bad files."""
     problems: list[Problem] = []
     for rec in records:
