@@ -52,8 +52,6 @@ from .settings import forum_settings, is_main_site
 
 logger = logging.getLogger(__name__)
 
-_generators: list[Any] = []  # the generators of the run that signalled last
-_in_child = False  # in the forked process writing the sub-site
 SUBSITE_EXPORTS_IN_MAIN = frozenset({"write_schedules"})
 """Exports of the sub-site that the main site's process writes, beside its own pages, to even out the
 two processes: the English pages take longer (their Korean words are marked, `langmark`), and at
@@ -68,6 +66,7 @@ class CoreSplit(hooks.WorkSplit):
     """The two-core build's work split: pages per process, and the processes writing sub-sites."""
 
     children: list[int] = field(default_factory=list)  # pids, in the main site's process
+    generators: dict[str, list[Any]] = field(default_factory=dict)  # each language site's, once it has read
 
 
 def can_fork() -> bool:
@@ -76,8 +75,11 @@ def can_fork() -> bool:
 
 
 def _remember_generators(generators: list[Any]) -> None:
-    global _generators  # the signal gives no other way to reach the run
-    _generators = generators
+    """Keep a language site's generators on its build's split: its writer is chosen after its sub-sites ran."""
+    settings = generators[0].settings if generators else {}
+    split = hooks.of(settings).split
+    if isinstance(split, CoreSplit):
+        split.generators[settings["DEFAULT_LANG"]] = generators
 
 
 def _digest(data: bytes) -> bytes:
@@ -174,6 +176,8 @@ def prepare_markdown(settings: dict[str, Any], workers: int = 2) -> Prepared | N
 class ParallelPelican(Pelican):
     """Pelican whose i18n sub-site writes its pages in a child process, beside the main site's."""
 
+    in_child = False  # True in the forked process writing this sub-site
+
     def run(self) -> None:
         """Build; in the child, stop once the sub-site is written."""
         if is_main_site(self.settings):
@@ -185,24 +189,25 @@ class ParallelPelican(Pelican):
         try:
             super().run()
         except BaseException:
-            if _in_child:
+            if self.in_child:
                 traceback.print_exc()
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(1)
             raise
-        if _in_child:
+        if self.in_child:
             sys.stdout.flush()
             sys.stderr.flush()
             logging.shutdown()
             os._exit(0)
 
     def _get_writer(self) -> Any:
-        global _in_child
-        own = list(_generators)  # this run's; the sub-site's run (inside super()) replaces them
-        writer = super()._get_writer()
         split = hooks.of(self.settings).split
-        children = split.children if isinstance(split, CoreSplit) else None
+        if not isinstance(split, CoreSplit):
+            return super()._get_writer()
+        own = split.generators.get(self.settings["DEFAULT_LANG"], [])
+        writer = super()._get_writer()  # for the main site, i18n-subsites builds the sub-sites in here
+        children = split.children
         if is_main_site(self.settings):
             if children and own:
                 # The post-build steps need the sub-site on disk: wait once this site's pages are written.
@@ -215,7 +220,7 @@ class ParallelPelican(Pelican):
 
                 last.generate_output = then_wait
             return writer
-        if not can_fork() or children is None:
+        if not can_fork():
             return writer
         sys.stdout.flush()
         sys.stderr.flush()
@@ -224,7 +229,7 @@ class ParallelPelican(Pelican):
 
         forum = [gen for gen in own if isinstance(gen, ForumGenerator)]
         if pid == 0:  # the child writes this sub-site and leaves in run()
-            _in_child = True
+            self.in_child = True
             batches.fresh_console_locks()
             for gen in forum:
                 gen.exports_written_elsewhere = SUBSITE_EXPORTS_IN_MAIN
