@@ -108,7 +108,7 @@ def content_problems(content: Path) -> list[str]:
 
 
 def content_problem_list(content: Path) -> list:
-    """The same check as `content_problems`, as `ssc_forum.content.Problem`s (file, field, line, message)."""
+    """The same check as `content_problems`, as `ssc_forum.problems.Problem`s (file, field, line, message)."""
     from ssc_forum.content import find_problems
 
     return find_problems(_read_settings(CONFIG["settings_base"], content))

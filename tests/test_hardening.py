@@ -426,7 +426,8 @@ def _needle(cls: str, name: str) -> str | None:
 
 @pytest.mark.parametrize(("cls", "name"), CASES, ids=[f"{cls}: {name}" for cls, name in CASES])
 def test_hostile_input_is_refused_by_check_and_build(pristine, tmp_path, cls, name):
-    from ssc_forum.content import ContentError, find_problems
+    from ssc_forum.content import find_problems
+    from ssc_forum.problems import ContentError
 
     content = _copy(pristine, tmp_path)
     mutate, expected, where = TABLES[cls][name]
@@ -513,7 +514,7 @@ def test_a_static_path_naming_one_file_is_checked_too(tmp_path):
 def test_two_sources_for_one_output_path_are_named_together(tmp_path):
     from pelican.settings import read_settings
 
-    from ssc_forum.content import ContentError
+    from ssc_forum.problems import ContentError
     from ssc_forum.writer import ForumWriter
 
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"OUTPUT_PATH": str(tmp_path)})
@@ -539,7 +540,7 @@ def test_two_sources_for_one_output_path_are_named_together(tmp_path):
     "## Day one {: #day-1 }",  # the id of the timetable's first day on the page
 ], ids=["heading named like the page's main", "heading with a timetable day's id"])
 def test_an_id_used_twice_on_a_page_stops_the_build_before_writing(pristine, tmp_path, snippet):
-    from ssc_forum.content import ContentError
+    from ssc_forum.problems import ContentError
 
     content = _copy(pristine, tmp_path)
     append(page(content), snippet)
