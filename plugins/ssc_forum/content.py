@@ -495,7 +495,9 @@ def read_content(settings: dict[str, Any]) -> Content:
     content_path = Path(settings["PATH"])
     if not forum_settings(settings)["cache"]:
         return _read_content(settings)
-    key = _fingerprint(content_path, forum_settings(settings)["programme"], settings)
+    look = partial(_fingerprint, content_path, forum_settings(settings)["programme"], settings)
+    cache = hooks.of(settings).reader
+    key = look() if cache is None else cache.fingerprint((str(content_path),), look)
     if key not in _CACHE:
         _CACHE.clear()  # one content folder at a time: a long-running preview never grows
         _CACHE[key] = _read_content(settings)

@@ -12,7 +12,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -63,6 +64,7 @@ class FileCache:
         self.rendered = 0  # files actually read since the last reset
         self._digests: dict[str, tuple[tuple[int, int, int], int, bytes]] = {}  # file -> (stat, when, digest)
         self._derived: dict[tuple[Any, ...], tuple[Any, Any]] = {}  # key -> (the reading, what was derived)
+        self._looks: dict[tuple[Any, ...], Any] | None = None  # content folder -> its state, within an update
 
     def _digest(self, file: str) -> bytes:
         """The hash of the file's bytes; read again only when its stat changed since it was last read
@@ -95,6 +97,23 @@ class FileCache:
     def known_ids(self, text: str) -> tuple[str, ...] | None:
         """Not kept here: `markup` keeps each body's parse by its text."""
         return None
+
+    def fingerprint(self, key: tuple[Any, ...], look: Callable[[], Any]) -> Any:
+        """Within an update (`one_look`), the folder is looked at once: the generators read what the update compared."""
+        if self._looks is None:
+            return look()
+        if key not in self._looks:
+            self._looks[key] = look()
+        return self._looks[key]
+
+    @contextmanager
+    def one_look(self) -> Iterator[None]:
+        """Within the block, each content folder's state on disk is taken once (at 5,000 files, 40 ms a look)."""
+        self._looks = {}
+        try:
+            yield
+        finally:
+            self._looks = None
 
     def derived(self, reading: Any, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """Kept by key while `reading` is the same object: a file read again is a new reading."""

@@ -44,6 +44,10 @@ class ReaderCache(Protocol):
     def derived(self, reading: Any, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """What `compute()` derives from `reading` alone (its parsed fields): kept while the reading is."""
 
+    def fingerprint(self, key: tuple[Any, ...], look: Callable[[], Any]) -> Any:
+        """The content folder's state on disk (`look()`, a listing of every file's stat), or the one taken
+        already in this step of the build (the edit loop looks once per update)."""
+
 
 class Recorder(Protocol):
     """The edit loop's dependency recorder (as Lektor's `record_dependency`): the code that writes and

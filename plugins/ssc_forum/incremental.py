@@ -451,7 +451,8 @@ class LiveSite:
         assert self.main_settings is not None
         content_module._CACHE.clear()
         self.files.rendered = 0
-        return self._update(started)
+        with self.files.one_look():  # the generators read what this update compared
+            return self._update(started)
 
     def _update(self, started: float) -> Update:
         assert self.main_settings is not None

@@ -121,6 +121,10 @@ class Prepared:
         """Computed here: a full build derives each reading's fields once anyway."""
         return compute()
 
+    def fingerprint(self, key: tuple[Any, ...], look: Callable[[], Any]) -> Any:
+        """Looked at each time: a full build looks once per language."""
+        return look()
+
 
 def _read_some(share: tuple[list[tuple[Path, str]], dict[str, Any]]) -> list[tuple[Any, Any, Any]]:
     """Read these files: each one's FileRead, the ids of its body, and (its stat if settled, the hash of its bytes)."""
