@@ -113,7 +113,7 @@ def content_problems(content: Path) -> list[str]:
 
 
 def content_problem_list(content: Path) -> list:
-    """The same check as `content_problems`, as `ssc_forum.content.Problem`s (file, field, line, message)."""
+    """The same check as `content_problems`, as `ssc_forum.problems.Problem`s (file, field, line, message)."""
     from ssc_forum.content import find_problems
 
     return find_problems(_read_settings(CONFIG["settings_base"], content))
@@ -233,10 +233,11 @@ def livereload(c: Context) -> None:
 
     from livereload import Server
 
-    from ssc_forum.incremental import LiveSite, changed_paths, tree_state
+    from ssc_forum.editloop import changed_paths, tree_state
+    from ssc_forum.incremental import LiveSite
 
     watched = [CONFIG["content"], ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]]
-    site = LiveSite(CONFIG["settings_base"], CONFIG["content"], CONFIG["output"])
+    site = LiveSite(CONFIG["settings_base"], CONFIG["content"], CONFIG["output"], trees=deploy)
     lock = threading.Lock()  # one update or post-build run at a time
     files = {"state": tree_state(watched)}
 

@@ -9,26 +9,16 @@ from pathlib import Path
 import pytest
 
 from ssc_forum import batches  # conftest puts the plugins on the path
-from ssc_forum.content import ContentError, Problem
-
-
-@pytest.fixture
-def in_turns_of():
-    def set_size(size: int | None) -> None:
-        batches.PAGES_PER_PROCESS = size
-
-    yield set_size
-    batches.PAGES_PER_PROCESS = None
+from ssc_forum.problems import ContentError, Problem
 
 
 def _write_pid(folder: Path, name: str) -> None:
     (folder / name).write_text(str(os.getpid()), encoding="utf-8")
 
 
-def test_jobs_run_in_turns_of_forked_processes_and_the_heavy_ones_alone(tmp_path, in_turns_of) -> None:
-    in_turns_of(3)
+def test_jobs_run_in_turns_of_forked_processes_and_the_heavy_ones_alone(tmp_path) -> None:
     jobs = [partial(_write_pid, tmp_path, f"page-{n}") for n in range(7)]
-    batches.run(jobs, alone=[partial(_write_pid, tmp_path, "exports")])
+    batches.run(jobs, alone=[partial(_write_pid, tmp_path, "exports")], per_process=3)
     pids = {n: int((tmp_path / f"page-{n}").read_text()) for n in range(7)}
     assert os.getpid() not in pids.values()
     assert len(set(pids.values())) == 3  # 7 pages in turns of at most 3: three processes
@@ -37,9 +27,10 @@ def test_jobs_run_in_turns_of_forked_processes_and_the_heavy_ones_alone(tmp_path
     assert exports not in pids.values() and exports != os.getpid()
 
 
-def test_without_turns_every_job_runs_here(tmp_path, in_turns_of) -> None:
-    in_turns_of(None)
-    batches.run([partial(_write_pid, tmp_path, "page")], alone=[partial(_write_pid, tmp_path, "exports")])
+@pytest.mark.parametrize("per_process", [None, 0, 5])
+def test_without_turns_every_job_runs_here(tmp_path, per_process) -> None:
+    batches.run([partial(_write_pid, tmp_path, "page")], alone=[partial(_write_pid, tmp_path, "exports")],
+                per_process=per_process)
     assert {(tmp_path / n).read_text() for n in ("page", "exports")} == {str(os.getpid())}
 
 
@@ -48,23 +39,21 @@ def _mistake() -> None:
                                 "id 'main' twice", 7)])
 
 
-def test_a_content_mistake_in_a_turn_reaches_the_build_as_the_same_error(tmp_path, in_turns_of) -> None:
-    in_turns_of(1)
+def test_a_content_mistake_in_a_turn_reaches_the_build_as_the_same_error(tmp_path) -> None:
     with pytest.raises(ContentError) as raised:
-        batches.run([partial(_write_pid, tmp_path, "first"), _mistake, partial(_write_pid, tmp_path, "never")])
+        batches.run([partial(_write_pid, tmp_path, "first"), _mistake, partial(_write_pid, tmp_path, "never")],
+                    per_process=1)
     assert [str(p) for p in raised.value.problems] == [
         "content/pages/about.en.md:7: the page en/about/index.html would use the id 'main' twice"]
     assert (tmp_path / "first").exists() and not (tmp_path / "never").exists()  # the build stops at the mistake
 
 
-def test_any_other_failure_in_a_turn_stops_the_build(tmp_path, in_turns_of, capfd) -> None:
-    in_turns_of(1)
-
+def test_any_other_failure_in_a_turn_stops_the_build(tmp_path, capfd) -> None:
     def broken() -> None:
         raise RuntimeError("template exploded")
 
     with pytest.raises(SystemExit, match="writing pages failed in process"):
-        batches.run([partial(_write_pid, tmp_path, "first"), broken])
+        batches.run([partial(_write_pid, tmp_path, "first"), broken], per_process=1)
     assert "RuntimeError: template exploded" in capfd.readouterr().err  # printed where it happened
 
 
@@ -78,24 +67,35 @@ def test_markdown_rendered_ahead_is_used_only_for_files_not_saved_since(tmp_path
 
     content = copy_content(tmp_path)
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
-    read_file = content_module._read_file
-    try:
-        assert parallel.prepare_markdown(settings) > 10
-        parallel._install_prepared()
-        sessions = sorted((content / "sessions").glob("*.en.md"))
-        kept, saved = sessions[0], sessions[1]
-        text = saved.read_text(encoding="utf-8")
-        saved.write_text(text.rstrip("\n") + "\n\nSaved after the rendering.\n", encoding="utf-8")
-        reader = content_module._reader(settings)
-        ahead = parallel._prepared[(str(kept), f"content/sessions/{kept.name}")][1]
-        assert content_module._read_file(reader, kept, f"content/sessions/{kept.name}") is ahead
-        again = content_module._read_file(reader, saved, f"content/sessions/{saved.name}")
-        assert "Saved after the rendering." in again.body
-    finally:
-        content_module._read_file = read_file
-        parallel._prepared.clear()
-        parallel._ids_by_text.clear()
-        for check in parallel.ID_CHECKS:
-            func = getattr(parallel.markup, check)
-            if func.__name__ == "known_ids":
-                setattr(parallel.markup, check, func.__wrapped__)
+    prepared = parallel.prepare_markdown(settings)
+    assert prepared is not None and len(prepared.readings) > 10
+    sessions = sorted((content / "sessions").glob("*.en.md"))
+    kept, saved = sessions[0], sessions[1]
+    text = saved.read_text(encoding="utf-8")
+    saved.write_text(text.rstrip("\n") + "\n\nSaved after the rendering.\n", encoding="utf-8")
+    reader = content_module._reader(settings)
+    ahead = prepared.readings[(str(kept), f"content/sessions/{kept.name}")][1]
+    assert prepared.known_ids(ahead.body) == content_module.markup.id_sequence(ahead.body)
+
+    def read(file: Path) -> object:  # as the content reader asks the build's reader cache
+        rel = f"content/sessions/{file.name}"
+        return prepared.read_file(file, rel, lambda: content_module._read_file(reader, file, rel))
+
+    assert read(kept) is ahead
+    again = read(saved)
+    assert "Saved after the rendering." in again.body
+
+
+def test_the_two_core_build_names_its_class_among_the_last_extra_settings() -> None:
+    """Pelican builds with the class its settings name; a second `-e` replaces the first, so it joins the last."""
+    from ssc_forum import parallel
+
+    setting = 'PELICAN_CLASS="ssc_forum.ParallelPelican"'
+    assert parallel.with_parallel_class(["content", "-s", "p.py"]) == ["content", "-s", "p.py", "-e", setting]
+    assert parallel.with_parallel_class(["content", "-e", "A=1", "B=2", "--fatal", "errors"]) == [
+        "content", "-e", setting, "A=1", "B=2", "--fatal", "errors"]
+    assert parallel.with_parallel_class(["c", "-e", "A=1", "--extra-settings", "B=2"]) == [
+        "c", "-e", "A=1", "--extra-settings", setting, "B=2"]
+    import ssc_forum
+
+    assert ssc_forum.ParallelPelican is parallel.ParallelPelican

@@ -135,7 +135,7 @@ def test_all_problems_are_reported_at_once(tmp_path):
 def test_a_good_build_after_a_failed_one_in_the_same_process(tmp_path):
     from pelican import Pelican  # noqa: F401 - the in-process path used by regenerate and livereload
 
-    from ssc_forum.content import ContentError
+    from ssc_forum.problems import ContentError
 
     content = copy_content(tmp_path)
     edit(s(content, "keynote"), r"^Kind: .*\n", "")

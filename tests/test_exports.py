@@ -406,10 +406,11 @@ def test_the_edit_loop_encodes_only_new_schedule_events(tmp_path: Path) -> None:
     site = LiveSite(ROOT / "pelicanconf.py", copy_content(tmp_path), tmp_path / "output")
     try:
         encoded: list[str] = []
-        encode = site._kept_event_json(lambda event: encoded.append(event["guid"]) or event["guid"])
         first, second = {"guid": "a", "language": "en"}, {"guid": "b", "language": "en"}
         for event in (first, second, first, {**first}, second):
-            encode(event)
+            # As schedule_json.render asks the build's export cache (`hooks.ExportCache`) for each event.
+            site.same_object(("json-event", event["guid"], event["language"]), event,
+                             lambda event=event: encoded.append(event["guid"]) or event["guid"])
         assert encoded == ["a", "b", "a"]  # an event made again (a new object) is encoded again
     finally:
         site.close()

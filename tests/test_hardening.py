@@ -229,7 +229,8 @@ MARKUP = {
                                  "from another host"),
     "dir that is no direction": ('<span dir="rtl-override">x</span>', "is not ltr, rtl or auto"),
     "class on raw HTML": ('<span class="visually-hidden">x</span>', "'class' is not allowed"),
-    "inline HTML nested 1,000 deep": ("<span>" * 1000 + "x", "nests elements more than 100 deep"),
+    # 600 deep: within the line limit, which refuses a longer line before anything is parsed.
+    "inline HTML nested 600 deep": ("<span>" * 600 + "x", "nests elements more than 100 deep"),
     "image address written with entities": ("![tracker](/&#x5C;evil.example&#x2F;t.png)", "from another host"),
     # Read as a browser reads them (the standard's tokenizer): these comments end at once.
     "handler behind an empty comment": ("<!--><img src=x onerror=alert(1)>-->", "event handler"),
@@ -504,7 +505,8 @@ def _needle(cls: str, name: str) -> str | None:
 
 @pytest.mark.parametrize(("cls", "name"), CASES, ids=[f"{cls}: {name}" for cls, name in CASES])
 def test_hostile_input_is_refused_by_check_and_build(pristine, tmp_path, cls, name):
-    from ssc_forum.content import ContentError, find_problems
+    from ssc_forum.content import find_problems
+    from ssc_forum.problems import ContentError
 
     content = _copy(pristine, tmp_path)
     mutate, expected, where = TABLES[cls][name]
@@ -591,7 +593,7 @@ def test_a_static_path_naming_one_file_is_checked_too(tmp_path):
 def test_two_sources_for_one_output_path_are_named_together(tmp_path):
     from pelican.settings import read_settings
 
-    from ssc_forum.content import ContentError
+    from ssc_forum.problems import ContentError
     from ssc_forum.writer import ForumWriter
 
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"OUTPUT_PATH": str(tmp_path)})
@@ -617,7 +619,7 @@ def test_two_sources_for_one_output_path_are_named_together(tmp_path):
     "## Day one {: #day-1 }",  # the id of the timetable's first day on the page
 ], ids=["heading named like the page's main", "heading with a timetable day's id"])
 def test_an_id_used_twice_on_a_page_stops_the_build_before_writing(pristine, tmp_path, snippet):
-    from ssc_forum.content import ContentError
+    from ssc_forum.problems import ContentError
 
     content = _copy(pristine, tmp_path)
     append(page(content), snippet)
@@ -778,15 +780,16 @@ def test_invoke_check_reports_the_same_lines(pristine, tmp_path):
 # --- messages that stay one readable line ------------------------------------------------------
 
 
-def test_a_200_kb_value_is_not_echoed_whole(pristine, tmp_path):
+def test_a_long_value_is_not_echoed_whole(pristine, tmp_path):
+    # A longer line is refused by the line limit before it is parsed; below it, the echo is cut.
     from ssc_forum.content import find_problems
 
     content = _copy(pristine, tmp_path)
-    both(session, "Day", "2020-09-2" + "9" * 200_000)(content)
-    set_field(page(content), "Title", "x" + "\u3164" * 200_000)
+    both(session, "Day", "2020-09-2" + "9" * 3_900)(content)
+    set_field(page(content), "Title", "x" + "\u3164" * 3_900)
     problems = [str(p) for p in find_problems(_settings(content))]
     day = [p for p in problems if "field 'day'" in p]
-    assert day and all(len(p) < 400 and "(200,009 characters)" in p for p in day), day
+    assert day and all(len(p) < 400 and "(3,909 characters)" in p for p in day), day
     assert all(len(p) <= 1200 for p in problems), max(problems, key=len)[:300]
 
 

@@ -194,16 +194,19 @@ def test_parallel_build_is_byte_identical_to_the_single_process_build(tmp_path: 
 
 def test_a_file_saved_twice_within_a_clock_tick_is_read_again(tmp_path: Path) -> None:
     """The edit loop trusts a file's stat for its bytes only once its time is clearly older than its reading."""
-    from ssc_forum.incremental import _FileCache
+    from ssc_forum.editloop import FileCache
 
-    cache, reads = _FileCache(), []
+    cache, reads = FileCache(), []
 
     def read_file(reader: object, file: Path, rel: str) -> str:
         reads.append(file.read_text(encoding="utf-8"))
         return reads[-1]
 
-    cached = cache.wrap(read_file)
-    reader = type("Reader", (), {"settings": {}})()
+    reader = object()
+
+    def cached(reader: object, file: Path, rel: str) -> str:  # as the content reader asks it
+        return cache.read_file(file, rel, lambda: read_file(reader, file, rel))
+
     page = tmp_path / "page.md"
     page.write_text("Title: A\n", encoding="utf-8")
     first = os.stat(page)

@@ -18,7 +18,7 @@ from typing import Protocol
 
 
 class ProblemLike(Protocol):
-    """What a report needs of a content problem (`ssc_forum.content.Problem`)."""
+    """What a report needs of a content problem (`ssc_forum.problems.Problem`)."""
 
     path: str
     field: str | None

@@ -2,8 +2,8 @@
 
 Rendering thousands of pages leaves the process that does it larger than the model it renders:
 the interpreter keeps the memory of each page's short-lived objects for reuse rather than giving
-it back (at 1,600 sessions, about 30 MB a language site). When `PAGES_PER_PROCESS` is set (the
-two-core build sets it, `parallel.ParallelPelican`), the pages are written by forked processes
+it back (at 1,600 sessions, about 30 MB a language site). When the build is given a work split
+(`hooks.WorkSplit`: the two-core build, `parallel.ParallelPelican`), the pages are written by forked processes
 in turns, one after another, each taking that many pages and ending when they are written: its
 memory goes with it. The pages are the same, written by the same code from the same model;
 only where the garbage of writing them lives changes.
@@ -20,33 +20,32 @@ import logging
 import os
 import pickle
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 
-from .content import ContentError
+from . import subsites
+from .problems import ContentError
 
 logger = logging.getLogger(__name__)
 
-PAGES_PER_PROCESS: int | None = None
-"""Pages one forked process writes (each export job has one of its own); None writes everything here."""
+def in_turns(count: int, per_process: int | None) -> bool:
+    """Whether `count` writing jobs would be run in turns of forked processes of `per_process` jobs."""
+    return per_process is not None and 0 < per_process < count and hasattr(os, "fork")
 
 
-def in_turns(count: int) -> bool:
-    """Whether `count` writing jobs would be run in turns of forked processes."""
-    return bool(PAGES_PER_PROCESS) and count > PAGES_PER_PROCESS and hasattr(os, "fork")
-
-
-def run(jobs: Sequence[Callable[[], None]], alone: Sequence[Callable[[], None]] = ()) -> None:
-    """Run each writing job, in this process or in turns of forked ones.
+def run(jobs: Sequence[Callable[[], None]], alone: Sequence[Callable[[], None]] = (), *,
+        per_process: int | None = None) -> None:
+    """Run each writing job, in this process or in turns of forked ones taking `per_process` jobs each.
 
     `alone` are jobs that need much memory while they run (the exports hold the whole schedule):
     in turns, each has a process of its own, so that no process pays for pages and them at once.
     """
-    if not in_turns(len(jobs)):
+    if not per_process or not in_turns(len(jobs), per_process):
         for job in (*jobs, *alone):
             job()
         return
-    turns = -(-len(jobs) // PAGES_PER_PROCESS)
+    turns = -(-len(jobs) // per_process)
     logger.info("ssc_forum: %d pages written by %d processes in turns, then %d export job(s)", len(jobs), turns,
                 len(alone))
     bounds = [len(jobs) * i // turns for i in range(turns + 1)]
@@ -71,8 +70,6 @@ def in_child(jobs: Sequence[Callable[[], None]]) -> None:
     pid = os.fork()
     if pid == 0:  # the child: write, report a content mistake to the parent, leave
         os.close(read_end)
-        from .parallel import fresh_console_locks
-
         fresh_console_locks()
         status, report = 0, b""
         try:
@@ -96,10 +93,24 @@ def in_child(jobs: Sequence[Callable[[], None]]) -> None:
     code = os.waitstatus_to_exitcode(wait_status)
     if code == 0:
         return
-    from .generator import _forget_unfinished_subsites
-
-    _forget_unfinished_subsites()
+    subsites.forget_unfinished()
     if code == 1 and report:
         raise ContentError(pickle.loads(report))  # our own child's problems, through our own pipe
     raise SystemExit(f"ERROR: writing pages failed in process {pid} (its messages are above); the output is "
                      "incomplete")
+
+
+def fresh_console_locks() -> None:
+    """New locks for Pelican's console in a forked child: the spinner's thread, which is not forked, may hold them.
+
+    Pelican's console (rich) offers no hook to run after a fork; without this, a child whose
+    parent's spinner held the lock at the moment of the fork would wait for it for ever.
+    """
+    try:
+        from pelican.log import console
+    except ImportError:
+        return
+    console._lock = threading.RLock()
+    live = getattr(console, "_live", None) or next(iter(getattr(console, "_live_stack", []) or []), None)
+    if live is not None and hasattr(live, "_lock"):
+        live._lock = threading.RLock()

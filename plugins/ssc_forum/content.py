@@ -16,78 +16,20 @@ import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
-from . import addresses, characters, images, limits, markup, schema, shortcodes, statics, streams
+from . import addresses, characters, hooks, images, limits, markup, schema, shortcodes, statics, streams, subsites
+
+# ContentError and Problem are re-exported: callers long imported them from here.
+from .problems import ContentError, Problem, shorten_quoted
 from .settings import forum_settings
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One mistake in one content file, for one field (or the whole file), at a line when known.
-
-    `str()` gives the line editors and CI annotations read:
-    `content/sessions/keynote.en.md:5: field 'day': …` (without `:5` when no line is known).
-    """
-
-    path: str
-    field: str | None
-    message: str
-    line: int | None = None  # 1-based line in the file
-
-    def __post_init__(self) -> None:
-        # The one place messages are cut: a value quoted from a 200 KB line must not fill the terminal.
-        object.__setattr__(self, "message", shorten_quoted(self.message))
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        if self.field:
-            where += f": field '{self.field}'"
-        # One line per problem, whatever a file name or a quoted value holds (a newline, an escape).
-        return _printable(f"{where}: {self.message}")
-
-
-QUOTED_MAX = 100  # characters of a quoted value a message shows in full
-MESSAGE_MAX = 1000  # characters of a whole message, whatever it quotes
-_QUOTED_RE = re.compile(rf"'[^'\n]{{{QUOTED_MAX + 1},}}'|\"[^\"\n]{{{QUOTED_MAX + 1},}}\"")
-
-
-def shorten_quoted(message: str) -> str:
-    """A message with every long quoted value cut to its start and end, and the whole kept short."""
-    def cut(match: re.Match[str]) -> str:
-        quote, inner = match.group()[0], match.group()[1:-1]
-        return f"{quote}{inner[:60]}…{inner[-20:]}{quote} ({len(inner):,} characters)"
-
-    if len(message) > QUOTED_MAX:
-        message = _QUOTED_RE.sub(cut, message)
-    return message if len(message) <= MESSAGE_MAX else message[:MESSAGE_MAX - 1] + "…"
-
-
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-class ContentError(SystemExit):
-    """The content has mistakes; the build must stop before writing anything.
-
-    A SystemExit, not an Exception: Pelican's command line logs every Exception with its
-    traceback, which tells an editor nothing. Uncaught, this prints only the problem lines
-    and exits with status 1; callers that build in-process catch it by name.
-    """
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"ERROR: {len(problems)} problem(s) in the content; nothing was written:\n{lines}")
-
-    def __str__(self) -> str:
-        return str(self.code)
 
 
 @dataclass
@@ -231,6 +173,16 @@ def _parse_fields(
             media[fdecl.name] = tuple(items)
         values[fdecl.name] = parsed
     return values, media
+
+
+def _fields_of(ctype: schema.ContentType, read: FileRead, rel: str) -> tuple[
+        dict[str, Any], dict[str, tuple[streams.Media, ...]], list[Problem], set[str]]:
+    """A read file's fields parsed against its type: values, media, the problems and the fields that failed."""
+    own: list[Problem] = []
+    failed: set[str] = set()
+    values, media = _parse_fields(ctype.fields, read.raw or {}, rel, own, lines=read.lines, counts=read.counts,
+                                  failed=failed)
+    return values, media, own, failed
 
 
 def _toml_lines(text: str) -> dict[tuple[str, int, str], int]:
@@ -438,9 +390,7 @@ class NFCMarkdownReader(_SourceReader):
             problems = find_problems(self.settings)
             if not problems:
                 raise
-            from .generator import _forget_unfinished_subsites
-
-            _forget_unfinished_subsites()
+            subsites.forget_unfinished()
             raise ContentError(problems) from None
         return html, meta
 
@@ -673,7 +623,11 @@ def read_content(settings: dict[str, Any]) -> Content:
     reads the same files: the result is reused while no file has changed.
     """
     content_path = Path(settings["PATH"])
-    key = _fingerprint(content_path, forum_settings(settings)["programme"], settings)
+    if not forum_settings(settings)["cache"]:
+        return _read_content(settings)
+    look = partial(_fingerprint, content_path, forum_settings(settings)["programme"], settings)
+    cache = hooks.of(settings).reader
+    key = look() if cache is None else cache.fingerprint((str(content_path),), look)
     if key not in _CACHE:
         _CACHE.clear()  # one content folder at a time: a long-running preview never grows
         _CACHE[key] = _read_content(settings)
@@ -701,6 +655,8 @@ def _plain_file(entry: os.DirEntry[str], rel: str) -> Problem | None:
 def _read_content(settings: dict[str, Any]) -> Content:
     content_path = Path(settings["PATH"])
     reader = _reader(settings)
+    cache = hooks.of(settings).reader if forum_settings(settings)["cache"] else None
+    markdown = repr(reader.settings.get("MARKDOWN"))  # readings kept by the cache differ with these settings
     problems: list[Problem] = []
     records: list[Record] = []
     programme = forum_settings(settings)["programme"]
@@ -727,15 +683,20 @@ def _read_content(settings: dict[str, Any]) -> Content:
                 problems.append(not_plain)
                 unread.add((ctype.folder, file.name))
                 continue
-            read = _read_file(reader, file, rel)
+            if cache is None:
+                read = _read_file(reader, file, rel)
+            else:  # the build was given its readings (the edit loop, the two-core build): it answers first
+                read = cache.read_file(file, rel, partial(_read_file, reader, file, rel), markdown)
             problems.extend(read.problems)
             if read.raw is None:
                 unread.add((ctype.folder, file.name))
                 continue
-            own: list[Problem] = []
-            failed: set[str] = set()
-            values, media = _parse_fields(ctype.fields, read.raw, rel, own, lines=read.lines, counts=read.counts,
-                                          failed=failed)
+            if cache is None:
+                values, media, own, failed = _fields_of(ctype, read, rel)
+            else:  # kept with the reading: parsed again only when the file was read again
+                values, media, found, failing = cache.derived(read, ("fields", ctype.name, rel),
+                                                              partial(_fields_of, ctype, read, rel))
+                values, media, own, failed = dict(values), dict(media), list(found), set(failing)
             match = _FILE_LANG_RE.search(file.name)
             if match and "lang" in values and match.group(1) != values["lang"]:
                 own.append(Problem(rel, "lang", f"is {values['lang']!r} but the file name says "

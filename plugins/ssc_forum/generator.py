@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -14,9 +15,22 @@ from markdown.extensions.toc import slugify
 from pelican.generators import Generator
 from pelican.writers import FileOverwriteFailedError
 
-from . import addresses, batches, exports, images, markup, model, shortcodes, timetable, translations
-from .content import ContentError, Problem, read_content
+from . import (
+    addresses,
+    batches,
+    exports,
+    hooks,
+    images,
+    markup,
+    model,
+    shortcodes,
+    subsites,
+    timetable,
+    translations,
+)
+from .content import read_content
 from .fragments import Fragments
+from .problems import ContentError, Problem
 from .settings import forum_settings, is_main_site
 from .streams import parse_media
 from .writer import page_ids
@@ -24,20 +38,6 @@ from .writer import page_ids
 logger = logging.getLogger(__name__)
 
 _TEMPLATE_ID_RE = re.compile(r'\bid="([A-Za-z][\w:.-]*)"')
-
-
-def _forget_unfinished_subsites() -> None:
-    """Let the next build in this process start afresh after a failed one.
-
-    i18n-subsites keeps its queue of sub-sites in module globals and clears them only when
-    the last sub-site has been written; a build stopped by bad content never gets there,
-    so `invoke regenerate`, livereload and the tests would inherit a stale queue.
-    """
-    try:
-        from pelican.plugins.i18n_subsites import i18n_subsites
-    except ImportError:
-        return
-    i18n_subsites._MAIN_SETTINGS = None
 
 
 class ForumGenerator(Generator):
@@ -61,29 +61,43 @@ class ForumGenerator(Generator):
         content = read_content(self.settings)
         problems.extend(content.problems)
         if problems:
-            _forget_unfinished_subsites()
+            subsites.forget_unfinished()
             # Raised, not logged one by one: with --fatal errors the first logged error would
             # stop the build and hide the others.
             raise ContentError(problems)
         now = forum["now"] or datetime.now(UTC)
         lang = self.settings["DEFAULT_LANG"]
         programme = model.build(content, lang, tz, now=now, forced_phase=forum["phase"])
-        images.attach(programme, content, Path(self.settings["PATH"]))
+        model.attach_pictures(programme, content, Path(self.settings["PATH"]))
         self.programme = programme
         self.context["programme"] = programme
         # The page's language from the start of every render: macros imported "with context" at
         # the top of a page template see the context before base.html's own `set lang` runs.
         self.context["lang"] = lang
         self.context["timetable_grids"] = timetable.grids
-        self.context["fragment"] = Fragments(lang)
+        self.context["fragment"] = Fragments(lang, keep=forum["cache"], recorder=hooks.of(self.settings).recorder)
         # Before anything is written: a page that would repeat an id or write where another
         # source writes stops the build here, naming its files, never halfway through writing.
         problems = self._expand_all(content) + self._claim_outputs()
         if problems:
-            _forget_unfinished_subsites()
+            subsites.forget_unfinished()
             raise ContentError(problems)
 
     # --- output -------------------------------------------------------------------------------
+
+    def _shortcode(self, code: shortcodes.Shortcode) -> str:
+        """A shortcode's HTML; kept by language where the build keeps them (the edit loop, `hooks.BuildHooks`).
+
+        It shows the programme's fields, never a body: the edit loop forgets the language's when a field changes.
+        """
+        kept = hooks.of(self.settings).shortcodes if forum_settings(self.settings)["cache"] else None
+        if kept is None:
+            return self._render_shortcode(code)
+        store = kept.setdefault(self.settings["DEFAULT_LANG"], {})
+        key = (code.name, tuple(code.args))
+        if key not in store:
+            store[key] = self._render_shortcode(code)
+        return store[key]
 
     def _render_shortcode(self, code: shortcodes.Shortcode) -> str:
         programme = self.programme
@@ -107,12 +121,12 @@ class ForumGenerator(Generator):
         p = self.programme
         codes = {rec.path: rec.shortcodes for rec in content.records}
         if any(codes.values()):
-            _install_translations(self)  # i18n-subsites would do it only after every generator has read
+            subsites.install_translations(self)  # i18n-subsites would do it only after every generator has read
         template_ids = self._template_ids()
         problems = []
         for item in p.sessions + p.pages + p.cases + p.speakers:
             own = codes.get(item.source, ())
-            rendered = {code.placeholder: self._render_shortcode(code) for code in own}
+            rendered = {code.placeholder: self._shortcode(code) for code in own}
             found = self._expanded_ids(item.body, own, rendered)
             item.body = shortcodes.expand(item.body, own, lambda code, done=rendered: done[code.placeholder])
             for ident in markup.repeated(found):
@@ -125,8 +139,13 @@ class ForumGenerator(Generator):
                                         self._id_line(item.source, ident)))
         return problems
 
-    @staticmethod
-    def _expanded_ids(body: str, codes: Iterable[shortcodes.Shortcode], rendered: dict[str, str]) -> list[str]:
+    def _ids(self, html: str) -> tuple[str, ...]:
+        """The ids of rendered HTML, from the build's reader cache when it knows them (`hooks.ReaderCache`)."""
+        reader = hooks.of(self.settings).reader
+        known = reader.known_ids(html) if reader is not None else None
+        return known if known is not None else markup.id_sequence(html)
+
+    def _expanded_ids(self, body: str, codes: Iterable[shortcodes.Shortcode], rendered: dict[str, str]) -> list[str]:
         """The ids of a body once its shortcodes are expanded, in order.
 
         The editor's text is read by the parser (each body's parse is kept); what a shortcode
@@ -139,10 +158,10 @@ class ForumGenerator(Generator):
             before, paragraph, after = rest.partition(f"<p>{code.placeholder}</p>")
             if not paragraph:  # not a paragraph of its own (reported when read): nothing replaced
                 continue
-            found.extend(markup.id_sequence(before))
+            found.extend(self._ids(before))
             found.extend(page_ids(rendered[code.placeholder]))
             rest = after
-        found.extend(markup.id_sequence(rest))
+        found.extend(self._ids(rest))
         return found
 
     def _theme_templates(self) -> list[str]:
@@ -190,6 +209,16 @@ class ForumGenerator(Generator):
                         "one address") for path, first, second in claims.clashes]
 
     def _write(self, writer, save_as: str, template: str, rel_url: str, source: str = "", **extra) -> None:
+        recorder = hooks.of(self.settings).recorder
+        if recorder is None:
+            self._write_page(writer, save_as, template, rel_url, source, **extra)
+            return
+        path = os.path.join(writer.output_path, save_as)
+        if recorder.wanted(path):
+            with recorder.forum_page(self.settings["DEFAULT_LANG"], path, writer):
+                self._write_page(writer, save_as, template, rel_url, source, **extra)
+
+    def _write_page(self, writer, save_as: str, template: str, rel_url: str, source: str, **extra) -> None:
         try:
             writer.write_file(
                 save_as, self.get_template(template), self.context, relative_urls=False,
@@ -197,7 +226,7 @@ class ForumGenerator(Generator):
             )
         except FileOverwriteFailedError:
             # Claimed before writing began; should another writer still get there first, name it plainly.
-            _forget_unfinished_subsites()
+            subsites.forget_unfinished()
             raise ContentError([Problem(source or f"the forum's {template} page", None,
                                         f"would write {save_as}, which another source has written already: two "
                                         "sources cannot share one address")]) from None
@@ -213,34 +242,28 @@ class ForumGenerator(Generator):
         for kind, items in (("session", p.sessions), ("speaker", p.speakers), ("case", p.cases), ("page", p.pages)):
             jobs.extend(partial(self._write, writer, item.url + "index.html", kind, item.url, item.source,
                                 page_kind=kind, item=item) for item in items)
-        if batches.in_turns(len(jobs)):
+        split = hooks.of(self.settings).split
+        per_process = split.pages_per_process if split else None
+        if batches.in_turns(len(jobs), per_process):
             # Compiled once here rather than again by every process that writes a turn of pages.
             for name in self._theme_templates():
                 self.env.get_template(name)
         # The calendars and the schedules each in a process of their own (in turns): each holds
         # the whole programme in its own form, and together they were the largest process.
         batches.run(jobs, alone=[partial(write, p, self) for write in exports.writers()
-                                 if write.__name__ not in self.exports_written_elsewhere])
+                                 if write.__name__ not in self.exports_written_elsewhere], per_process=per_process)
         # Its parts are not shown again: a one-process build would keep them while it writes the other language.
         self.context["fragment"].clear()
         if is_main_site(self.settings):
             # The main site is the root of the whole tree; both languages show the same files.
-            images.write_all(p, Path(self.settings["PATH"]), Path(self.output_path))
+            if hooks.of(self.settings).write_pictures:
+                images.write_all(p, Path(self.settings["PATH"]), Path(self.output_path))
             # Images of the content's folders: only clean copies, the pictures' sources not at all.
             images.publish_static_images(p, self.context.get("staticfiles", []), Path(self.settings["PATH"]),
                                          Path(self.output_path))
         # Pelican's own summary counts only its articles and pages; say what the forum wrote.
         logger.info("ssc_forum (%s): %d sessions, %d speakers, %d city cases, %d pages, timetable and exports",
                     p.lang, len(p.sessions), len(p.speakers), len(p.cases), len(p.pages))
-
-
-def _install_translations(generator: Generator) -> None:
-    """The theme's translations for this language, as i18n-subsites installs them before writing."""
-    try:
-        from pelican.plugins.i18n_subsites import i18n_subsites
-    except ImportError:
-        return
-    i18n_subsites.install_templates_translations(generator)
 
 
 def _source(content: object, settings: dict) -> str:

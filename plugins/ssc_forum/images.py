@@ -27,17 +27,15 @@ import os
 import re
 import stat
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError, features
 
-from . import content as _content
 from . import schema
-
-if TYPE_CHECKING:
-    from .model import Programme
+from .problems import ContentError, Problem
 
 MAX_PIXELS = 40_000_000
 """The largest source accepted (40 megapixels, more than any camera photo of a speaker needs).
@@ -197,9 +195,29 @@ def _too_large(pixels: int | None) -> str:
     return f"is too large to use ({size}at most {MAX_PIXELS:,} pixels): save a smaller copy"
 
 
-def check(records: list[_content.Record], content_path: Path) -> list[_content.Problem]:
+class CheckedRecord(Protocol):
+    """What `check` reads of a content record (`content.Record`)."""
+
+    ctype: schema.ContentType
+    path: str
+    values: dict[str, Any]
+    failed: frozenset[str]
+    lines: dict[str, int]
+
+
+class ShowsPictures(Protocol):
+    """What this module reads of a language's programme (`model.Programme`): its speakers and cases."""
+
+    @property
+    def speakers(self) -> Sequence[Any]: ...  # each with a `photo`: Picture | None
+
+    @property
+    def cases(self) -> Sequence[Any]: ...  # each with an `image`: Picture | None
+
+
+def check(records: Sequence[CheckedRecord], content_path: Path) -> list[Problem]:
     """Every problem with the image fields of these records: missing text alternatives and bad files."""
-    problems: list[_content.Problem] = []
+    problems: list[Problem] = []
     for rec in records:
         names = IMAGE_FIELDS.get(rec.ctype.name)
         if not names:
@@ -210,25 +228,25 @@ def check(records: list[_content.Record], content_path: Path) -> list[_content.P
             continue  # its form is wrong: reported already
         if value is None:
             if alt_field in rec.values:
-                problems.append(_content.Problem(
+                problems.append(Problem(
                     rec.path, alt_field, f"is given but {field.capitalize()} is not: remove it or add the image",
                     rec.lines.get(alt_field)))
             continue
         alt = rec.values.get(alt_field)
         if alt is None and alt_field not in rec.failed:
-            problems.append(_content.Problem(
+            problems.append(Problem(
                 rec.path, alt_field, f"is required with {field.capitalize()} ({value}): describe the image in "
                 "this language for people who cannot see it", rec.lines.get(field)))
         elif alt is not None and alt.lower().endswith(schema.IMAGE_SUFFIXES):
             # A file name read aloud tells a screen-reader user nothing about the person.
-            problems.append(_content.Problem(
+            problems.append(Problem(
                 rec.path, alt_field, f"{alt!r} is a file name: describe what the image shows, in this language",
                 rec.lines.get(alt_field)))
         found = _inspect(content_path / value)
         if isinstance(found, str):
-            problems.append(_content.Problem(rec.path, field, f"{value}: {found}", rec.lines.get(field)))
+            problems.append(Problem(rec.path, field, f"{value}: {found}", rec.lines.get(field)))
     named = {rec.values.get(names[0]) for rec in records if (names := IMAGE_FIELDS.get(rec.ctype.name))}
-    problems.extend(_content.Problem(f"{content_path.name}/{rel}", None, message)
+    problems.extend(Problem(f"{content_path.name}/{rel}", None, message)
                     for rel, message in _static_images_problems(content_path, named))
     return problems
 
@@ -300,22 +318,6 @@ def picture(source: str, alt: str, recipe: Recipe, content_path: Path) -> Pictur
                    digest=inspected.digest, recipe=recipe)
 
 
-def attach(programme: Programme, content: _content.Content, content_path: Path) -> None:
-    """Give every speaker its `photo` and every city case its `image` (a `Picture`, or None)."""
-    by_slug = {
-        schema.SPEAKER.name: {p.slug: p for p in programme.speakers},
-        schema.CITY_CASE.name: {c.slug: c for c in programme.cases},
-    }
-    for ctype_name, (field, alt_field, recipe) in IMAGE_FIELDS.items():
-        attribute = "photo" if ctype_name == schema.SPEAKER.name else "image"
-        for rec in content.of(schema.BY_NAME[ctype_name], programme.lang):
-            item = by_slug[ctype_name].get(rec.slug)
-            if item is None:
-                continue
-            value = rec.values.get(field)
-            setattr(item, attribute, picture(value, rec.values[alt_field], recipe, content_path) if value else None)
-
-
 def _prepare(img: Image.Image) -> Image.Image:
     """Upright, in sRGB-like RGB (or RGBA), without any of the source's metadata."""
     img = ImageOps.exif_transpose(img)
@@ -360,8 +362,8 @@ def derive(pic: Picture, content_path: Path) -> dict[str, bytes]:
         return _DERIVED[key]
     data = (content_path / pic.source).read_bytes()
     if hashlib.sha256(data).hexdigest() != pic.digest:
-        raise _content.ContentError([_content.Problem(f"{content_path.name}/{pic.source}", None,
-                                                      "changed while the site was being built: build again")])
+        raise ContentError([Problem(f"{content_path.name}/{pic.source}", None,
+                                    "changed while the site was being built: build again")])
     with Image.open(io.BytesIO(data), formats=_FORMATS) as opened:
         # A camera's JPEG is decoded at the smallest 1/2, 1/4 or 1/8 scale still twice the largest
         # rendition: the same result for the eye at a fraction of the time.
@@ -389,12 +391,12 @@ def derive(pic: Picture, content_path: Path) -> dict[str, bytes]:
     return files
 
 
-def _shown(programme: Programme) -> list[Picture]:
+def _shown(programme: ShowsPictures) -> list[Picture]:
     shown = [p.photo for p in programme.speakers] + [c.image for c in programme.cases]
     return [pic for pic in shown if pic is not None]
 
 
-def pictures(programme: Programme) -> list[Picture]:
+def pictures(programme: ShowsPictures) -> list[Picture]:
     """Every picture the programme shows, each derivation once, in a stable order."""
     seen: dict[tuple[str, str], Picture] = {}
     for pic in _shown(programme):
@@ -402,7 +404,7 @@ def pictures(programme: Programme) -> list[Picture]:
     return [seen[k] for k in sorted(seen)]
 
 
-def write_all(programme: Programme, content_path: Path, output_root: Path) -> list[Path]:
+def write_all(programme: ShowsPictures, content_path: Path, output_root: Path) -> list[Path]:
     """Write the derived files of every picture into the site root; unchanged files are left alone."""
     written = []
     for pic in pictures(programme):
@@ -497,7 +499,7 @@ def clean_static(data: bytes, suffix: str) -> bytes:
     return _CLEANED[key]
 
 
-def publish_static_images(programme: Programme, staticfiles: list, content_path: Path, output_root: Path) -> None:
+def publish_static_images(programme: ShowsPictures, staticfiles: list, content_path: Path, output_root: Path) -> None:
     """Take every image of the content's static folders out of Pelican's copying; write clean copies.
 
     The sources of the programme's pictures are not published at all (only their derived
@@ -527,10 +529,9 @@ def publish_static_images(programme: Programme, staticfiles: list, content_path:
             data = clean_static(source.read_bytes(), source.suffix)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
             # Checked under images/ (changed since, then); a static folder of another name is not.
-            raise _content.ContentError([_content.Problem(f"{content_path.name}/{rel}", None,
-                                                          f"cannot be published as a clean copy ({exc}): "
-                                                          "images are published only without their metadata")]
-                                        ) from None
+            raise ContentError([Problem(f"{content_path.name}/{rel}", None,
+                                        f"cannot be published as a clean copy ({exc}): "
+                                        "images are published only without their metadata")]) from None
         if not (target.is_file() and target.read_bytes() == data):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

@@ -6,14 +6,25 @@ for every file written, which content records the page read (a dependency map fr
 record keys), and keeps the forum's generators, Markdown renderings and export pieces. After an
 edit, `update()`:
 
-1. re-reads the content; only changed files are rendered again (`_read_file` results are kept by
-   the hash of the file's bytes), every check runs as in a full build;
+1. re-reads the content; only changed files are rendered again (the build is given this site's
+   reader cache, which keeps readings by the hash of the file's bytes), every check runs as in a
+   full build;
 2. compares the records with the previous ones: which records changed, and whether in their text
    (the body) or their fields;
 3. rebuilds the model of each language that changed (the forum generator's own
    `generate_context`) and writes again only the pages whose recorded reads meet a change, and
    that language's exports (each session's calendar and schedule entry is kept until its session,
    or a person or case of it, changes; files whose bytes did not change are not rewritten).
+
+How: every build of a LiveSite is given its hooks (`hooks.BuildHooks`, in the settings): the reader
+cache, this site as the dependency recorder (`hooks.Recorder`: the writer, the forum generator and
+the page parts tell it what each written file read) and as the store of export pieces
+(`hooks.ExportCache`), and the rendered shortcodes. Nothing is swapped into another module.
+
+One wrapper remains, because neither Pelican nor Jinja offers a hook for it: templates read model
+items through the environment's `getattr`/`getitem`, which Pelican's generators create themselves
+(no class or factory can be given), so `_track_env` wraps those two methods of each generator's
+environment, and the JSON-LD filters in it, while a build of this site runs.
 
 What is tracked: templates read model items through Jinja's attribute lookup, which is watched;
 Python code that reads items for a template (the JSON-LD filters) is counted as reading the item
@@ -35,41 +46,45 @@ content with the same plugins (tests/test_incremental.py).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import content as content_module
-from . import fragments, model, schema
-from .content import ContentError
+from . import hooks, model, schema, subsites
+from .editloop import (
+    ErrorCollector,
+    FileCache,
+    LocalTrees,
+    Snapshot,
+    Trees,
+    changed_fields,
+    snapshot,
+)
+from .problems import ContentError
 
 logger = logging.getLogger(__name__)
 
 Key = tuple[str, str, str]  # (content type, slug, language)
 Token = tuple[Any, str]  # (record key or ("*", language), "body" | "meta")
 
-_KIND: dict[type, str] = {model.Session: "session", model.Speaker: "speaker", model.CityCase: "case",
-                          model.Page: "page"}
+_KIND: dict[type, str] = {getattr(model, ct.model_class): ct.name for ct in schema.MODEL_TYPES}
+"""The content type of each model class, as the schema declares it (`ContentType.model_class`)."""
 FORUM_TYPES = frozenset(_KIND.values())
 """Content types whose pages the forum generator writes; other types (news) are Pelican's."""
 
-# Fields whose change moves a record within the programme (its place, its links to other records):
-# every forum page of the language is rendered again rather than tracked.
-STRUCTURAL_FIELDS = {
-    "session": frozenset({"slug", "lang", "day", "order", "start", "end", "room", "speakers", "hosts", "cases"}),
-    "case": frozenset({"slug", "lang", "session"}),
-    "speaker": frozenset({"slug", "lang"}),
-    "page": frozenset({"slug", "lang", "order"}),
-}
-# Fields naming a picture: its derived files are written, and its source left unpublished, by a full build.
-PICTURE_FIELDS = frozenset({"photo", "image"})
+STRUCTURAL_FIELDS = {ct.name: frozenset(f.name for f in ct.fields if f.structural) for ct in schema.MODEL_TYPES}
+"""Fields whose change moves a record within the programme (its place, its links to other records), as the
+schema declares them: every forum page of the language is rendered again rather than tracked."""
+PICTURE_FIELDS = frozenset(f.name for ct in schema.CONTENT_TYPES for f in ct.fields if f.picture)
+"""Fields naming a picture: its derived files are written, and its source left unpublished, by a full build."""
 # Plugins whose `finalized` handlers are part of Pelican's own machinery, not post-build steps.
 _NOT_POST_BUILD = ("pelican.plugins.i18n_subsites", __name__)
 
@@ -90,40 +105,6 @@ def _neighbours(obj: Any) -> list[model.Item]:
     return []
 
 
-@dataclass(frozen=True)
-class _Snapshot:
-    """What a record contributes to the output: its fields and its rendered body."""
-
-    values: tuple
-    body: str
-    has_shortcodes: bool
-
-
-def _snapshot(data: content_module.Content) -> dict[Key, _Snapshot]:
-    return {(r.ctype.name, r.slug, r.lang): _Snapshot(
-        tuple(sorted((k, repr(v)) for k, v in r.values.items())) + tuple(sorted(
-            (k, repr(v)) for k, v in r.media.items())),
-        str(r.body), bool(getattr(r, "shortcodes", ()))) for r in data.records}
-
-
-def _changed_fields(old: _Snapshot, new: _Snapshot) -> set[str]:
-    a, b = dict(old.values), dict(new.values)
-    return {k for k in a.keys() | b.keys() if a.get(k) != b.get(k)}
-
-
-class _Frozen:
-    """Stands for an icalendar component whose serialisation is already known."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def to_ical(self) -> bytes:
-        """The serialised component."""
-        return self.data
-
-
 @dataclass
 class Update:
     """What one update did."""
@@ -136,68 +117,18 @@ class Update:
     problems: list[str] = field(default_factory=list)
 
 
-class ErrorCollector(logging.Handler):
-    """ERROR records of a build: the in-process twin of `pelican --fatal errors`."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.name}: {record.getMessage()}")
-
-
-class _FileCache:
-    """`content._read_file` results kept by file, Markdown settings and the hash of the file's bytes."""
-
-    def __init__(self) -> None:
-        self.kept: dict[tuple, Any] = {}
-        self.rendered = 0  # files actually read since the last reset
-        self._digests: dict[str, tuple[tuple[int, int, int], int, bytes]] = {}  # file -> (stat, when, digest)
-
-    def _digest(self, file: str) -> bytes:
-        """The hash of the file's bytes; read again only when its stat changed since it was last read
-        or is not settled (`content.settled`)."""
-        signature = content_module.stat_signature(file)
-        if signature is None:
-            raise FileNotFoundError(file)
-        known = self._digests.get(file)
-        if known is not None and known[0] == signature and content_module.settled(signature, known[1]):
-            return known[2]
-        read_at = time.time_ns()
-        with open(file, "rb") as handle:
-            digest = hashlib.blake2b(handle.read(), digest_size=16).digest()
-        self._digests[file] = (signature, read_at, digest)
-        return digest
-
-    def wrap(self, read_file: Callable[..., Any]) -> Callable[..., Any]:
-        def cached(reader: Any, file: Path, rel: str) -> Any:
-            try:
-                digest = self._digest(str(file))
-            except OSError:
-                return read_file(reader, file, rel)
-            key = (str(file), rel, digest, repr(reader.settings.get("MARKDOWN")))
-            found = self.kept.get(key)
-            if found is None:
-                found = self.kept[key] = read_file(reader, file, rel)
-                self.rendered += 1
-            return found
-
-        cached.__wrapped__ = read_file  # type: ignore[attr-defined]
-        return cached
-
-
 class LiveSite:
     """A site kept in memory between builds, rebuilt incrementally after each edit.
 
     `settings_file` and `overrides` are those of a Pelican build; `output` is where the site is
-    served from. While a LiveSite is open it watches every Pelican build in this process, so
-    open one at a time and `close()` it when done.
+    served from, and `trees` how a full build's tree is put there. While a LiveSite is open it
+    watches every Pelican build in this process, so open one at a time and `close()` it when done.
     """
 
     def __init__(self, settings_file: Path, content: Path, output: Path,
-                 overrides: dict[str, Any] | None = None) -> None:
+                 overrides: dict[str, Any] | None = None, *, trees: Trees | None = None) -> None:
         self.settings_file = Path(settings_file)
+        self.trees: Trees = trees or LocalTrees()
         self.content = Path(content).absolute()
         self.output = Path(output).absolute()
         self.overrides = dict(overrides or {})
@@ -205,19 +136,23 @@ class LiveSite:
         self.deps: dict[str, set[Token]] = {}  # output path -> what its rendering read
         self.owner: dict[str, str] = {}  # output path -> "forum", "export" or "pelican"
         self.lang_of: dict[str, str] = {}  # forum output path -> its language
-        self.records: dict[Key, _Snapshot] = {}
+        self.records: dict[Key, Snapshot] = {}
         self.main_settings: dict[str, Any] | None = None
-        self.files = _FileCache()
+        self.files = FileCache()
+        self._shortcodes: dict[str, dict[tuple, str]] = {}  # language -> what each shortcode rendered
+        # Given to every build through its settings: the reader cache, this recorder, the shortcodes kept.
+        self.hooks = hooks.BuildHooks(reader=self.files, recorder=self, exports=self, shortcodes=self._shortcodes)
         self._stack: list[set[Token]] = []
         self._shortcode_items: set[Key] = set()
-        self._shortcodes: dict[str, dict[tuple, str]] = {}  # language -> what each shortcode rendered
         self._root: Path = self.output
         self._only: set[str] | None = None  # forum outputs to write in this update; None: all
         self._written: list[str] = []
         self._forum_writing = ""  # the language of the forum page being written, if one is
-        self._ical_events: dict[tuple[str, str], bytes] = {}
-        self._ical_heads: dict[tuple, bytes] = {}
-        self._schedule_events: dict[tuple[str, str], Any] = {}
+        self._session_pieces: dict[str, dict[tuple[str, str], Any]] = {}  # kind -> (lang, slug) -> piece
+        self._pieces: dict[tuple, Any] = {}
+        self._by_object: dict[tuple, tuple[Any, Any]] = {}
+        self._by_data: dict[tuple, tuple[Any, Any]] = {}
+        self._prefixes: dict[tuple[str, str], str] = {}
         self._dirty: set[tuple[str, str]] | None = None  # (lang, session slug) whose exports must be made
         self._last_export: dict[str, bytes] = {}
         self._writer_class: dict[str, type] = {}
@@ -225,41 +160,11 @@ class LiveSite:
         self._undo: list[Callable[[], None]] = []
         self._install()
 
-    # --- hooks ----------------------------------------------------------------------------------
-
-    def _patch(self, owner: Any, name: str, make: Callable[[Any], Any], *, optional: bool = False) -> None:
-        if optional and not hasattr(owner, name):
-            return  # only a saving is lost: the step runs as in a full build
-        original = getattr(owner, name)
-        setattr(owner, name, make(original))
-        self._undo.append(lambda: setattr(owner, name, original))
+    # --- watching the templates ----------------------------------------------------------------------------------
 
     def _install(self) -> None:
         from pelican import signals
-        from pelican.writers import Writer
 
-        from . import exports
-        from .exports import ical, schedule
-
-        self._patch(content_module, "_read_file", self.files.wrap, optional=True)
-        self._patch(content_module, "_parse_fields", self._kept_fields, optional=True)
-        from .generator import ForumGenerator
-
-        self._patch(ForumGenerator, "_render_shortcode", self._keep_shortcodes)
-        # A part kept from another page hides what it reads: it counts as reading the whole programme.
-        self._patch(fragments.Fragments, "__call__", self._wrap_fragment)
-        # A shared part counts as reading what its first rendering read, on every page showing it.
-        self._patch(fragments.Fragments, "shared", self._wrap_shared)
-        self._patch(Writer, "write_file", self._wrap_write_file)
-        self._patch(exports, "_write", self._wrap_export_write)
-        self._patch(ical, "_event", self._wrap_ical_event, optional=True)
-        self._patch(ical, "_calendar", self._wrap_ical_calendar, optional=True)
-        self._patch(schedule, "_event", self._wrap_schedule_event, optional=True)
-        from .exports import schedule_json, schedule_xml
-
-        for module in (schedule_xml, schedule_json):
-            self._patch(module, "render", self._kept_by_data)
-        self._patch(schedule_json, "encode_event", self._kept_event_json, optional=True)
         # The ids of every body are read again on each update: `markup` keeps each body's parse by its
         # text (with a limit on count and size), so only the changed bodies are parsed.
         signals.all_generators_finalized.connect(self._on_generators)
@@ -346,40 +251,57 @@ class LiveSite:
                 self._track_env(env)
             if isinstance(gen, ForumGenerator):
                 self.forum_gens[gen.settings["DEFAULT_LANG"]] = gen
-                self._wrap_forum_write(gen)
 
-    def _wrap_forum_write(self, gen: Any) -> None:
-        write = type(gen)._write.__get__(gen)
+    # --- the recorder (`hooks.Recorder`): told by the writer, the generator and the page parts ------
 
-        def _write(writer: Any, save_as: str, *args: Any, **kwargs: Any) -> None:
-            rel = self._rel(os.path.join(writer.output_path, save_as))
-            if self._only is not None and rel not in self._only:
-                return
-            self._writer_class[gen.settings["DEFAULT_LANG"]] = type(writer)  # the one Pelican chose
-            self._forum_writing = gen.settings["DEFAULT_LANG"]
-            try:
-                write(writer, save_as, *args, **kwargs)
-            finally:
-                self._forum_writing = ""
-            self.lang_of[rel] = gen.settings["DEFAULT_LANG"]
+    def wanted(self, path: str) -> bool:
+        """Whether an update writes the forum page at `path` (a full build writes every page)."""
+        return self._only is None or self._rel(path) in self._only
 
-        gen._write = _write
+    @contextmanager
+    def forum_page(self, lang: str, path: str, writer: Any) -> Iterator[None]:
+        """Around the forum's writing of one page: the page is the forum's, of language `lang`."""
+        self._writer_class[lang] = type(writer)  # the one Pelican chose, for the updates
+        self._forum_writing = lang
+        try:
+            yield
+        finally:
+            self._forum_writing = ""
+        self.lang_of[self._rel(path)] = lang
 
-    def _keep_shortcodes(self, render: Callable[[Any, Any], str]) -> Callable[[Any, Any], str]:
-        """Keep what each shortcode rendered, by language: it shows the programme's fields, never a body.
+    @contextmanager
+    def writing(self, path: str) -> Iterator[None]:
+        """Around the writing of any file: what its rendering reads becomes its dependencies."""
+        tokens: set[Token] = set()
+        self._stack.append(tokens)
+        try:
+            yield
+        finally:
+            self._stack.pop()
+            rel = self._rel(path)
+            self.deps[rel] = tokens
+            self.owner[rel] = "forum" if self._forum_writing else "pelican"
+            self._written.append(rel)
 
-        Kept from the full build on (a full build renders them before its generators are known);
-        forgotten when a field of the language changes (`_update_language`) and at every full build.
-        """
+    def read_programme(self, lang: str) -> None:
+        """A part kept from another page hides what it reads: the page counts as reading the whole programme."""
+        if self._stack and self._forum_writing:
+            self._stack[-1].add((("*", lang), "meta"))
 
-        def _render_shortcode(gen: Any, code: Any) -> str:
-            kept = self._shortcodes.setdefault(gen.settings["DEFAULT_LANG"], {})
-            key = (code.name, tuple(code.args))
-            if key not in kept:
-                kept[key] = render(gen, code)
-            return kept[key]
+    @contextmanager
+    def reading(self) -> Iterator[set[Token]]:
+        """Collect the reads of a shared part while it renders."""
+        tokens: set[Token] = set()
+        self._stack.append(tokens)
+        try:
+            yield tokens
+        finally:
+            self._stack.pop()
 
-        return _render_shortcode
+    def read(self, reads: Iterable[Token]) -> None:
+        """A shared part counts as reading what its rendering read, on every page that shows it."""
+        if self._stack:
+            self._stack[-1].update(reads)
 
     def _rel(self, path: Path | str) -> str:
         # Asked for every page of the language on every update (to skip those not written again):
@@ -389,163 +311,59 @@ class LiveSite:
             return text[len(root) + 1:]
         return Path(text).relative_to(self._root).as_posix()
 
-    def _wrap_write_file(self, write_file: Callable[..., Any]) -> Callable[..., Any]:
-        def tracked(writer: Any, name: Any, template: Any, context: Any, *args: Any, **kwargs: Any) -> Any:
-            if not name:
-                return write_file(writer, name, template, context, *args, **kwargs)
-            tokens: set[Token] = set()
-            self._stack.append(tokens)
-            try:
-                return write_file(writer, name, template, context, *args, **kwargs)
-            finally:
-                self._stack.pop()
-                rel = self._rel(Path(writer.output_path) / name)
-                self.deps[rel] = tokens
-                self.owner[rel] = "forum" if self._forum_writing else "pelican"
-                self._written.append(rel)
+    # --- the export pieces (`hooks.ExportCache`) ------------------------------------------------------
 
-        return tracked
-
-    def _wrap_export_write(self, write: Callable[[Path, str, bytes], None]) -> Callable[[Path, str, bytes], None]:
-        prefixes: dict[tuple[str, str], str] = {}
-
-        def tracked(root: Path, relative: str, data: bytes) -> None:
-            # One language site's folder, relative to the output root, worked out once per build.
-            where = (str(root), str(self._root))
-            if where not in prefixes:
-                prefixes[where] = self._rel(Path(root) / "x")[:-1]
-            rel = prefixes[where] + relative
-            self.owner[rel] = "export"
-            # Each language site writes its exports into its own output folder.
-            self.lang_of[rel] = next((lang for lang, gen in self.forum_gens.items()
-                                      if Path(gen.output_path) == Path(root)), "")
-            # Unchanged bytes are not written again: the file's time and the page cache stay.
-            if self._last_export.get(rel) == data and (self._root / rel).is_file():
-                return
-            write(root, relative, data)
-            self._last_export[rel] = data
-            self._written.append(rel)
-
-        return tracked
+    def write(self, root: Path, relative: str, data: bytes, write: Callable[[], None]) -> None:
+        """Record an export file as the language's; write it unless its bytes are on disk already."""
+        # One language site's folder, relative to the output root, worked out once per build.
+        where = (str(root), str(self._root))
+        if where not in self._prefixes:
+            self._prefixes[where] = self._rel(Path(root) / "x")[:-1]
+        rel = self._prefixes[where] + relative
+        self.owner[rel] = "export"
+        # Each language site writes its exports into its own output folder.
+        self.lang_of[rel] = next((lang for lang, gen in self.forum_gens.items()
+                                  if Path(gen.output_path) == Path(root)), "")
+        # Unchanged bytes are not written again: the file's time and the page cache stay.
+        if self._last_export.get(rel) == data and (self._root / rel).is_file():
+            return
+        write()
+        self._last_export[rel] = data
+        self._written.append(rel)
 
     def _fresh(self, lang: str, slug: str) -> bool:
         return self._dirty is not None and (lang, slug) not in self._dirty
 
-    def _wrap_ical_event(self, event: Callable[..., Any]) -> Callable[..., Any]:
-        def kept(session: model.Session, programme: model.Programme, site: Any) -> Any:
-            key = (session.lang, session.slug)
-            if self._fresh(*key) and key in self._ical_events:
-                return _Frozen(self._ical_events[key])
-            data = event(session, programme, site).to_ical()
-            self._ical_events[key] = data
-            return _Frozen(data)
+    def session_piece(self, kind: str, session: Any, make: Callable[[], Any]) -> Any:
+        """A session's calendar event or schedule entry, made again only when it, or a person or case of it, changed."""
+        key = (session.lang, session.slug)
+        store = self._session_pieces.setdefault(kind, {})
+        if self._fresh(*key) and key in store:
+            return store[key]
+        made = store[key] = make()
+        return made
 
-        return kept
+    def piece(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """A piece made only of what its key names (a calendar's own lines)."""
+        if key not in self._pieces:
+            self._pieces[key] = make()
+        return self._pieces[key]
 
-    def _wrap_ical_calendar(self, calendar: Callable[..., Any]) -> Callable[..., Any]:
-        def kept(programme: model.Programme, site: Any, name: str) -> Any:
-            # Made of these inputs only: the site, the calendar's name and the zone.
-            key = (site, name, programme.tz.key)
-            if key not in self._ical_heads:
-                self._ical_heads[key] = calendar(programme, site, name).to_ical()
-            return _Frozen(self._ical_heads[key])
+    def same_object(self, key: tuple[Any, ...], source: Any, make: Callable[[], Any]) -> Any:
+        """Kept while `source` is the same object (a schedule entry kept by `session_piece`)."""
+        found = self._by_object.get(key)
+        if found is None or found[0] is not source:
+            found = self._by_object[key] = (source, make())
+        return found[1]
 
-        return kept
-
-    def _kept_fields(self, parse: Callable[..., Any]) -> Callable[..., Any]:
-        """A file's fields parsed again only when the file was read again (its metadata is a new object)."""
-        kept: dict[tuple[int, str], tuple[Any, ...]] = {}  # (fields declared, file) -> metadata and results
-
-        def cached(fields: Any, raw: Any, path: str, problems: list[Any], **options: Any) -> Any:
-            failed = options.pop("failed", None)
-            key = (id(fields), path)
-            sources = (raw, options.get("lines"), options.get("counts"))
-            hit = kept.get(key)
-            if hit is None or any(a is not b for a, b in zip(hit[0], sources, strict=True)) or hit[1] != options:
-                found: list[Any] = []
-                failing: set[str] = set()
-                values, media = parse(fields, raw, path, found, failed=failing, **options)
-                hit = kept[key] = (sources, dict(options), values, media, found, failing)
-            _, _, values, media, found, failing = hit
-            problems.extend(found)
-            if failed is not None:
-                failed |= failing
-            return dict(values), dict(media)  # copies: the caller's record may be changed later
-
-        cached.__wrapped__ = parse  # type: ignore[attr-defined]
-        return cached
-
-    def _wrap_fragment(self, call: Callable[..., Any]) -> Callable[..., Any]:
-        def tracked(kept: Any, *key: Any, caller: Callable[[], Any]) -> Any:
-            # A timetable's day shows every session of its day: count the page as reading the
-            # language's whole programme, whether the part is rendered now or was kept.
-            if self._stack and self._forum_writing:
-                self._stack[-1].add((("*", self._forum_writing), "meta"))
-            return call(kept, *key, caller=caller)
-
-        return tracked
-
-    def _wrap_shared(self, call: Callable[..., Any]) -> Callable[..., Any]:
-        def tracked(kept: Any, *key: Any, caller: Callable[[], Any]) -> Any:
-            if not self._stack:
-                return call(kept, *key, caller=caller)
-            # Kept with the Fragments of its programme: a new programme renders, and records, anew.
-            reads: dict[tuple, set[Token]] = kept.__dict__.setdefault("_edit_loop_reads", {})
-            tokens: set[Token] = set()
-
-            def recorded() -> Any:
-                self._stack.append(tokens)
-                try:
-                    return caller()
-                finally:
-                    self._stack.pop()
-                    reads[key] = tokens
-
-            result = call(kept, *key, caller=recorded)
-            # Rendered before pages were watched (not in a build of the edit loop): the whole programme.
-            self._stack[-1].update(reads.get(key, {(("*", kept.lang), "meta")}))
-            return result
-
-        return tracked
-
-    def _kept_by_data(self, render: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
-        """A schedule file made again only when its data changed; kept for each language site."""
-        kept: dict[str, tuple[Any, bytes]] = {}
-
-        def same_data(data: Any) -> bytes:
-            site = str(data.get("schedule", {}).get("base_url", ""))  # the language site's address
-            old = kept.get(site)
-            if old is not None and old[0] == data:  # the whole schedule compared: far quicker than writing it
-                return old[1]
-            made = render(data)
-            kept[site] = (data, made)  # the schedule's data is made anew, never changed once made
-            return made
-
-        same_data.__wrapped__ = render  # type: ignore[attr-defined]
-        return same_data
-
-    def _kept_event_json(self, encode: Callable[[dict[str, Any]], str]) -> Callable[[dict[str, Any]], str]:
-        """A schedule event encoded again only when it is a new one: unchanged sessions keep their event."""
-        kept: dict[tuple[Any, Any], tuple[dict[str, Any], str]] = {}  # (guid, language) -> (event, its JSON)
-
-        def cached(event: dict[str, Any]) -> str:
-            key = (event.get("guid"), event.get("language"))
-            found = kept.get(key)
-            if found is None or found[0] is not event:  # the same object: `_wrap_schedule_event` kept it
-                found = kept[key] = (event, encode(event))
-            return found[1]
-
-        return cached
-
-    def _wrap_schedule_event(self, event: Callable[..., Any]) -> Callable[..., Any]:
-        def kept(session: model.Session, programme: model.Programme, site: Any, ids: dict[str, int]) -> Any:
-            key = (session.lang, session.slug)
-            if self._fresh(*key) and key in self._schedule_events:
-                return self._schedule_events[key]
-            made = self._schedule_events[key] = event(session, programme, site, ids)
-            return made
-
-        return kept
+    def same_data(self, key: tuple[Any, ...], data: Any, make: Callable[[], Any]) -> Any:
+        """A schedule file made again only when its data changed (the data is made anew, never changed once made)."""
+        old = self._by_data.get(key)
+        if old is not None and old[0] == data:
+            return old[1]
+        made = make()
+        self._by_data[key] = (data, made)
+        return made
 
     # --- full build -------------------------------------------------------------------------------
 
@@ -554,23 +372,21 @@ class LiveSite:
 
         return read_settings(str(self.settings_file), override={
             "PATH": str(self.content), "OUTPUT_PATH": str(output),
-            "CACHE_PATH": str(output.parent / ".ssc-cache"), **self.overrides})
+            "CACHE_PATH": str(output.parent / ".ssc-cache"), **self.overrides, hooks.SETTING: self.hooks})
 
     def full_build(self, reason: str = "first build") -> Update:
         """Build everything into a fresh folder, swap it in for the output; keep what was read."""
         from pelican import Pelican
 
-        from ssc_deploy import deploy
-
         started = time.perf_counter()
-        staging = deploy.staging_dir(self.output, "live")
+        staging = self.trees.staging_dir(self.output, "live")
         self.forum_gens.clear()
         self._shortcodes.clear()
         self.deps.clear()
         self.owner.clear()
         self.lang_of.clear()
-        self._ical_events.clear()
-        self._schedule_events.clear()
+        self._session_pieces.clear()
+        self._prefixes.clear()
         self._last_export.clear()
         self._written = []
         self._root, self._only, self._dirty = staging, None, None
@@ -587,9 +403,7 @@ class LiveSite:
             return Update("failed", time.perf_counter() - started, reason=reason,
                           problems=[str(p) for p in exc.problems])
         except Exception as exc:  # a template or plugin error: say it, keep serving the last good build
-            from .generator import _forget_unfinished_subsites
-
-            _forget_unfinished_subsites()
+            subsites.forget_unfinished()
             shutil.rmtree(staging, ignore_errors=True)
             return Update("failed", time.perf_counter() - started, reason=reason,
                           problems=[f"{exc.__class__.__name__}: {exc}"])
@@ -598,12 +412,12 @@ class LiveSite:
         if collector.messages:
             shutil.rmtree(staging, ignore_errors=True)
             return Update("failed", time.perf_counter() - started, reason=reason, problems=collector.messages)
-        deploy.install_tree(staging, self.output, keep_previous=False)
+        self.trees.install_tree(staging, self.output, keep_previous=False)
         # The generators wrote into the staging folder, which is now the output.
         for gen in self.forum_gens.values():
             gen.output_path = str(self.output / Path(gen.output_path).relative_to(staging))
         self._root = self.output
-        self.records = _snapshot(content_module.read_content(settings))
+        self.records = snapshot(content_module.read_content(settings))
         self._stale = False
         return Update("full", time.perf_counter() - started, written=sorted(self.deps), reason=reason)
 
@@ -637,30 +451,15 @@ class LiveSite:
         assert self.main_settings is not None
         content_module._CACHE.clear()
         self.files.rendered = 0
-        fingerprint = getattr(content_module, "_fingerprint", None)
-        if fingerprint is not None:
-            # One look at the files per update: the generators read what this update compared.
-            seen: dict[tuple, Any] = {}
-
-            def once(*args: Any) -> Any:
-                key = tuple(str(arg) for arg in args[:2])  # the content folder and the programme file
-                if key not in seen:
-                    seen[key] = fingerprint(*args)
-                return seen[key]
-
-            content_module._fingerprint = once
-        try:
+        with self.files.one_look():  # the generators read what this update compared
             return self._update(started)
-        finally:
-            if fingerprint is not None:
-                content_module._fingerprint = fingerprint
 
     def _update(self, started: float) -> Update:
         assert self.main_settings is not None
         data = content_module.read_content(self.main_settings)
         if data.problems:
             return Update("failed", time.perf_counter() - started, problems=[str(p) for p in data.problems])
-        new = _snapshot(data)
+        new = snapshot(data)
         old = self.records
         changes: dict[Key, set[str]] = defaultdict(set)
         structural_langs: set[str] = set()
@@ -675,7 +474,7 @@ class LiveSite:
                 structural_langs.add(key[2])
                 changes[key] |= {"meta", "body"}
                 continue
-            fields = _changed_fields(a, b)
+            fields = changed_fields(a, b)
             if key[0] not in FORUM_TYPES or fields & PICTURE_FIELDS:
                 return self.full_build(f"{key[0]} {key[1]} ({key[2]}) changed")
             if fields & STRUCTURAL_FIELDS.get(key[0], frozenset()) or a.has_shortcodes != b.has_shortcodes:
@@ -717,8 +516,6 @@ class LiveSite:
                          structural: bool) -> list[str]:
         from pelican.writers import Writer
 
-        from . import images
-
         gen = self.forum_gens[lang]
         writer_class = self._writer_class.get(lang, Writer)
         if structural or any("meta" in parts for key, parts in changes.items() if key[2] == lang):
@@ -731,7 +528,7 @@ class LiveSite:
         if structural:
             self._only = None
             self._dirty = None  # every export piece is made again
-            for store in (self._ical_events, self._schedule_events):
+            for store in self._session_pieces.values():
                 for key in [k for k in store if k[0] == lang]:
                     del store[key]
         else:
@@ -742,15 +539,12 @@ class LiveSite:
                 self.owner.pop(rel, None)
                 self.deps.pop(rel, None)
         writer = writer_class(gen.output_path, settings=gen.settings)
-        write_pictures = getattr(images, "write_all", None)
-        if write_pictures is not None:
-            # No picture changed (that is a full build): their derived files are on disk as they should be.
-            images.write_all = lambda *args, **kwargs: []
+        # No picture changed (that is a full build): their derived files are on disk as they should be.
+        self.hooks.write_pictures = False
         try:
             gen.generate_output(writer)
         finally:
-            if write_pictures is not None:
-                images.write_all = write_pictures
+            self.hooks.write_pictures = True
         # What was written before and not now is gone (a removed or renamed record): delete it.
         now = {rel for rel, owner in self.owner.items() if owner in ("forum", "export")
                and self.lang_of.get(rel) == lang}
@@ -804,30 +598,3 @@ class _Finished:
         self.output_path = str(output)
 
 
-BUILD_PRODUCTS = frozenset({".mo", ".pyc"})
-"""Files the build itself writes beside its inputs (compiled catalogues, bytecode): not edits."""
-
-
-def tree_state(roots: Iterable[Path]) -> dict[Path, tuple[int, int]]:
-    """Size and modification time of every file under `roots` (files or folders), dot files and caches aside."""
-    state: dict[Path, tuple[int, int]] = {}
-    for root in roots:
-        root = Path(root).absolute()
-        paths = [root] if root.is_file() else root.rglob("*")
-        for path in paths:
-            if any(part.startswith(".") or part == "__pycache__" for part in path.relative_to(root.parent).parts):
-                continue
-            if path.suffix in BUILD_PRODUCTS:
-                continue
-            try:
-                st = path.stat()
-            except OSError:
-                continue
-            if path.is_file():
-                state[path] = (st.st_size, st.st_mtime_ns)
-    return state
-
-
-def changed_paths(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, int]]) -> list[Path]:
-    """Files added, removed or changed between two `tree_state`s."""
-    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))

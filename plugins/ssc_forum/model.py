@@ -6,11 +6,14 @@ metadata. Times are aware datetimes in the programme's IANA zone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import schema
+from . import images, schema
 from .content import Content, Record
 from .images import Picture
 from .streams import Media
@@ -71,7 +74,7 @@ class Speaker(Item):
     talk: str | None
     sort: str
     sessions: list[Session] = field(default_factory=list)
-    photo: Picture | None = None  # a portrait, when the content gives one (see images.attach)
+    photo: Picture | None = None  # a portrait, when the content gives one (see attach_pictures)
 
 
 @dataclass(eq=False)
@@ -198,6 +201,27 @@ def _at(d: date, t: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(d, t, tzinfo=tz)
 
 
+Convert = Callable[[Any, Record], Any]
+"""Turns a field's parsed value (None when not given) into its model attribute, given the record."""
+
+LINKED_LATER = frozenset({"cases", "photo", "image"})
+"""Model attributes filled once every item exists: a session's cases, the pictures (`attach_pictures`)."""
+
+
+def _attributes(rec: Record, convert: dict[str, Convert]) -> dict[str, Any]:
+    """The model attributes of a record: each declared field into the attribute it names (`schema.Field.model`).
+
+    A field's value is taken as parsed (a stream field as its media) unless `convert` names it.
+    """
+    out: dict[str, Any] = {"body": rec.body, "source": rec.path, "url": rec.ctype.url.format(slug=rec.slug)}
+    for fdecl in rec.ctype.fields:
+        if fdecl.model is None or fdecl.model in LINKED_LATER:
+            continue
+        value = rec.media.get(fdecl.name, ()) if fdecl.kind is schema.MEDIA else rec.values.get(fdecl.name)
+        out[fdecl.model] = convert[fdecl.name](value, rec) if fdecl.name in convert else value
+    return out
+
+
 def build(content: Content, lang: str, tz: ZoneInfo, *, now: datetime, forced_phase: str | None) -> Programme:
     """Build the programme in one language from validated content."""
     rooms = [
@@ -212,32 +236,20 @@ def build(content: Content, lang: str, tz: ZoneInfo, *, now: datetime, forced_ph
                         d.media.get("streams", ()), recording[0] if recording else None))
     day_by_date = {d.date: d for d in days}
 
-    def common(rec: Record) -> dict:
-        v = rec.values
-        return {"slug": v["slug"], "lang": lang, "summary": v.get("summary"), "body": rec.body,
-                "source": rec.path, "url": rec.ctype.url.format(slug=v["slug"])}
-
-    speakers = {}
+    speakers: dict[str, Speaker] = {}
     for rec in content.of(schema.SPEAKER, lang):
-        v = rec.values
-        speakers[rec.slug] = Speaker(name=v["title"], affiliation=v["affiliation"], position=v.get("position"),
-                                     talk=v.get("talk"), sort=v.get("sort") or v["title"], **common(rec))
-    sessions = []
-    for rec in content.of(schema.SESSION, lang):
-        v = rec.values
-        day = day_by_date[v["day"]]
-        recording = rec.media.get("recording", ())
-        session = Session(
-            title=v["title"], day=day, order=v["order"], kind=v["kind"], part=v.get("part"),
-            room=room_by_slug[v.get("room", rooms[0].slug)],
-            exact_start=_at(day.date, v["start"], tz) if "start" in v else None,
-            exact_end=_at(day.date, v["end"], tz) if "end" in v else None,
-            own_streams=rec.media.get("streams", ()), recording=recording[0] if recording else None,
-            speakers=[speakers[s] for s in v.get("speakers", ())],
-            hosts=[speakers[s] for s in v.get("hosts", ())],
-            **common(rec),
-        )
-        sessions.append(session)
+        speakers[rec.slug] = Speaker(**_attributes(rec, {"sort": lambda v, r: v or r.values["title"]}))
+    people: Convert = lambda v, r: [speakers[s] for s in v or ()]  # noqa: E731
+    exact: Convert = lambda v, r: _at(r.values["day"], v, tz) if v is not None else None  # noqa: E731
+    sessions = [Session(**_attributes(rec, {
+        "day": lambda v, r: day_by_date[v],
+        "start": exact,
+        "end": exact,
+        "room": lambda v, r: room_by_slug[v or rooms[0].slug],
+        "speakers": people,
+        "hosts": people,
+        "recording": lambda v, r: v[0] if v else None,
+    })) for rec in content.of(schema.SESSION, lang)]
     sessions.sort(key=lambda s: (s.day.date, s.order))
     for number, session in enumerate(sessions, start=1):
         session.number = number
@@ -248,21 +260,36 @@ def build(content: Content, lang: str, tz: ZoneInfo, *, now: datetime, forced_ph
         used = {s.room.slug for s in day.sessions}
         day.rooms = [r for r in rooms if r.slug in used]
     by_session = {s.slug: s for s in sessions}
-    cases = []
-    for rec in content.of(schema.CITY_CASE, lang):
-        v = rec.values
-        case = CityCase(title=v["title"], city=v["city"], country=v["country"], session=by_session[v["session"]],
-                        **common(rec))
-        cases.append(case)
+    cases = [CityCase(**_attributes(rec, {"session": lambda v, r: by_session[v]}))
+             for rec in content.of(schema.CITY_CASE, lang)]
     case_by_slug = {c.slug: c for c in cases}
     for rec in content.of(schema.SESSION, lang):
         by_session[rec.slug].cases = [case_by_slug[c] for c in rec.values.get("cases", ())]
     # A case listed by a session but pointing elsewhere is still shown once, in the session's order.
     order_in_session = {c.slug: i for s in sessions for i, c in enumerate(s.cases)}
     cases.sort(key=lambda c: (c.session.number if c.session else 0, order_in_session.get(c.slug, 99), c.slug))
-    pages = [Page(title=r.values["title"], order=r.values.get("order"), **common(r))
-             for r in content.of(schema.PAGE, lang)]
+    pages = [Page(**_attributes(rec, {})) for rec in content.of(schema.PAGE, lang)]
     pages.sort(key=lambda p: (p.order or 9999, p.slug))
     speaker_list = sorted(speakers.values(), key=lambda p: (p.sort.casefold(), p.slug))
     phase = decide_phase(days[0].start, days[-1].end, now, forced_phase)
     return Programme(lang, tz, days, rooms, sessions, speaker_list, cases, pages, phase)
+
+
+def attach_pictures(programme: Programme, content: Content, content_path: Path) -> None:
+    """Give every speaker its `photo` and every city case its `image` (a `images.Picture`, or None)."""
+    by_slug: dict[str, dict[str, Speaker] | dict[str, CityCase]] = {
+        schema.SPEAKER.name: {p.slug: p for p in programme.speakers},
+        schema.CITY_CASE.name: {c.slug: c for c in programme.cases},
+    }
+    for ctype_name, (field_name, alt_field, recipe) in images.IMAGE_FIELDS.items():
+        declared = schema.BY_NAME[ctype_name].field(field_name)
+        attribute = declared.model if declared else None
+        if attribute is None:
+            continue  # a picture field the model does not show (tests/test_schema.py keeps this from happening)
+        for rec in content.of(schema.BY_NAME[ctype_name], programme.lang):
+            item = by_slug[ctype_name].get(rec.slug)
+            if item is None:
+                continue
+            value = rec.values.get(field_name)
+            setattr(item, attribute,
+                    images.picture(value, rec.values[alt_field], recipe, content_path) if value else None)

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import exports, langmark, timeformat, translations
+from . import exports, langmark, schema, timeformat, translations
 from .content import NFCMarkdownReader
 from .generator import ForumGenerator
 from .writer import ForumWriter
 
 
 def _configure(pelican) -> None:
-    """Give every template the date filters and compile the theme catalogues before any template loads."""
+    """Give every template the date filters and the schema's labels; compile the theme catalogues first."""
     settings = pelican.settings
     settings.setdefault("JINJA_FILTERS", {}).update(timeformat.FILTERS)
     settings["JINJA_FILTERS"].update(exports.FILTERS)
+    # Each kind of session with its label (an English message the catalogues translate), from the schema.
+    settings["JINJA_GLOBALS"] = {**(settings.get("JINJA_GLOBALS") or {}),
+                                 "SESSION_KIND_LABELS": schema.SESSION_KIND_LABELS}
     localedir = settings.get("I18N_GETTEXT_LOCALEDIR")
     if localedir:
         translations.compile_catalogues(localedir, settings.get("I18N_GETTEXT_DOMAIN", "messages"))

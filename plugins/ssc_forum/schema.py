@@ -162,6 +162,13 @@ class Field:
     choices: tuple[str, ...] = ()
     refers_to: str | None = None  # the content type a slug or slugs field points at
     shared: bool = False  # the same in every language: twins must agree on it
+    structural: bool = False  # places the record in the programme or links it: the edit loop renders all again
+    model: str | None = None  # the attribute of the model item it fills; None: the guide's alone (GUIDE_ONLY)
+
+    @property
+    def picture(self) -> bool:
+        """Whether the field names an image file, which the build turns into responsive images."""
+        return self.kind is IMAGE
 
 
 @dataclass(frozen=True)
@@ -175,6 +182,7 @@ class ContentType:
     label_en: str
     label_ko: str
     fields: tuple[Field, ...] = field(default_factory=tuple)
+    model_class: str = ""  # the class of `model` its records become; "": Pelican's own (news)
     body_help_en: str = ""
     body_help_ko: str = ""
 
@@ -189,18 +197,27 @@ class ContentType:
 
 
 _COMMON = (
-    Field("title", TEXT, True, "Title shown on the page and in lists.", "페이지와 목록에 보이는 제목."),
+    Field("title", TEXT, True, "Title shown on the page and in lists.", "페이지와 목록에 보이는 제목.",
+          model="title"),
     Field("slug", SLUG, True, "Stable ASCII id; the same in both languages; never change it once published.",
-          "두 언어에서 같은 영문 고유 이름. 공개한 뒤에는 바꾸지 마세요."),
-    Field("lang", LANG, True, "Language of this file.", "이 파일의 언어."),
+          "두 언어에서 같은 영문 고유 이름. 공개한 뒤에는 바꾸지 마세요.", structural=True, model="slug"),
+    Field("lang", LANG, True, "Language of this file.", "이 파일의 언어.", structural=True, model="lang"),
     Field("summary", TEXT, False, "One or two sentences for lists, search results and sharing.",
-          "목록, 검색 결과, 공유에 쓰는 한두 문장."),
+          "목록, 검색 결과, 공유에 쓰는 한두 문장.", model="summary"),
 )
 
-SESSION_KINDS = ("keynote", "session", "case-presentations", "talk-concert")
+SESSION_KIND_LABELS: dict[str, str] = {
+    "keynote": "Keynote",
+    "session": "Thematic session",
+    "case-presentations": "City case presentations",
+    "talk-concert": "Talk concert",
+}
+"""Each kind of session and its label, in English: the message the theme's catalogues translate."""
+SESSION_KINDS = tuple(SESSION_KIND_LABELS)
 
 SESSION = ContentType(
     name="session",
+    model_class="Session",
     folder="sessions",
     template="session",
     url="sessions/{slug}/",
@@ -208,26 +225,33 @@ SESSION = ContentType(
     label_ko="세션",
     fields=_COMMON + (
         Field("day", DATE, True, "Day of the forum this session belongs to (a day in content/programme.toml).",
-              "세션이 열린 날 (content/programme.toml 에 있는 날짜).", shared=True),
-        Field("order", INT, True, "Position within its day, from 1.", "그날 안에서의 순서 (1부터).", shared=True),
-        Field("kind", TEXT, True, "What sort of session it is.", "세션의 종류.", choices=SESSION_KINDS, shared=True),
+              "세션이 열린 날 (content/programme.toml 에 있는 날짜).", shared=True, structural=True,
+              model="day"),
+        Field("order", INT, True, "Position within its day, from 1.", "그날 안에서의 순서 (1부터).", shared=True,
+              structural=True, model="order"),
+        Field("kind", TEXT, True, "What sort of session it is.", "세션의 종류.", choices=SESSION_KINDS, shared=True,
+              model="kind"),
         Field("part", TEXT, False, "Label of its part of the day, e.g. 'Part 1' or 'Session 2'.",
-              "그날 안에서의 구분 이름 (예: 1부, 세션 2)."),
+              "그날 안에서의 구분 이름 (예: 1부, 세션 2).", model="part"),
         Field("start", TIME, False, "Start time in Seoul; only if it was published. With end.",
-              "서울 시각 시작 시간. 공개된 경우에만, end 와 함께.", shared=True),
+              "서울 시각 시작 시간. 공개된 경우에만, end 와 함께.", shared=True, structural=True,
+              model="exact_start"),
         Field("end", TIME, False, "End time in Seoul; only if it was published. With start.",
-              "서울 시각 종료 시간. 공개된 경우에만, start 와 함께.", shared=True),
+              "서울 시각 종료 시간. 공개된 경우에만, start 와 함께.", shared=True, structural=True,
+              model="exact_end"),
         Field("room", SLUG, False, "Room or track (a room in content/programme.toml); the first room if left out.",
-              "방 또는 트랙 (content/programme.toml 의 방). 없으면 첫 번째 방.", refers_to="room", shared=True),
+              "방 또는 트랙 (content/programme.toml 의 방). 없으면 첫 번째 방.", refers_to="room", shared=True,
+              structural=True, model="room"),
         Field("speakers", SLUGS, False, "Speakers presenting, in order.", "발표자, 순서대로.", refers_to="speaker",
-              shared=True),
-        Field("hosts", SLUGS, False, "Hosts or moderators.", "사회자 또는 좌장.", refers_to="speaker", shared=True),
+              shared=True, structural=True, model="speakers"),
+        Field("hosts", SLUGS, False, "Hosts or moderators.", "사회자 또는 좌장.", refers_to="speaker", shared=True,
+              structural=True, model="hosts"),
         Field("cases", SLUGS, False, "City case studies presented, in order.", "발표된 도시 사례, 순서대로.",
-              refers_to="case", shared=True),
+              refers_to="case", shared=True, structural=True, model="cases"),
         Field("streams", MEDIA, False, "Live streams of this session (overrides its day's and room's).",
-              "이 세션의 생중계 (그날과 방의 생중계보다 우선).", shared=True),
+              "이 세션의 생중계 (그날과 방의 생중계보다 우선).", shared=True, model="own_streams"),
         Field("recording", MEDIA, False, "The published recording, with an optional start offset.",
-              "공개된 녹화 영상, 시작 위치를 붙일 수 있음.", shared=True),
+              "공개된 녹화 영상, 시작 위치를 붙일 수 있음.", shared=True, model="recording"),
     ),
     body_help_en="What the session was about, in Markdown.",
     body_help_ko="세션 내용, 마크다운으로.",
@@ -235,25 +259,27 @@ SESSION = ContentType(
 
 SPEAKER = ContentType(
     name="speaker",
+    model_class="Speaker",
     folder="speakers",
     template="speaker",
     url="speakers/{slug}/",
     label_en="Speaker",
     label_ko="연사",
     fields=(
-        Field("title", TEXT, True, "The person's name as written in this language.", "이 언어로 쓴 이름."),
+        Field("title", TEXT, True, "The person's name as written in this language.", "이 언어로 쓴 이름.",
+              model="name"),
         _COMMON[1], _COMMON[2], _COMMON[3],
-        Field("affiliation", TEXT, True, "Organisation, as published.", "공개된 소속."),
-        Field("position", TEXT, False, "Role or job title, as published.", "공개된 직함."),
+        Field("affiliation", TEXT, True, "Organisation, as published.", "공개된 소속.", model="affiliation"),
+        Field("position", TEXT, False, "Role or job title, as published.", "공개된 직함.", model="position"),
         Field("talk", TEXT, False, "Title of the person's own talk, only where it was published.",
-              "본인 발표의 제목 (공개된 경우에만)."),
+              "본인 발표의 제목 (공개된 경우에만).", model="talk"),
         Field("sort", TEXT, False, "Sort key for the speakers list (family name first).",
-              "연사 목록 정렬용 이름 (성 먼저)."),
+              "연사 목록 정렬용 이름 (성 먼저).", model="sort"),
         Field("photo", IMAGE, False, "A portrait, only one the person or the city has published; shown cropped "
-              "square.", "공개된 인물 사진 (정사각형으로 잘라 보임).", shared=True),
+              "square.", "공개된 인물 사진 (정사각형으로 잘라 보임).", shared=True, model="photo"),
         Field("photo_alt", TEXT, False, "Text alternative for the photo in this language, required with Photo, "
               "e.g. 'Portrait of Jane Doe'.",
-              "사진의 대체 텍스트 (Photo 가 있으면 필수), 이 언어로. 예: '홍길동 교수 사진'."),
+              "사진의 대체 텍스트 (Photo 가 있으면 필수), 이 언어로. 예: '홍길동 교수 사진'.", model="photo"),
     ),
     body_help_en="A short biography from published sources, in Markdown.",
     body_help_ko="공개된 자료에 근거한 짧은 소개, 마크다운으로.",
@@ -261,20 +287,23 @@ SPEAKER = ContentType(
 
 CITY_CASE = ContentType(
     name="case",
+    model_class="CityCase",
     folder="cases",
     template="case",
     url="cases/{slug}/",
     label_en="City case study",
     label_ko="도시 사례",
     fields=_COMMON + (
-        Field("city", TEXT, True, "City or organisation presenting the case.", "사례를 발표한 도시 또는 기관."),
-        Field("country", TEXT, True, "Country.", "나라."),
+        Field("city", TEXT, True, "City or organisation presenting the case.", "사례를 발표한 도시 또는 기관.",
+              model="city"),
+        Field("country", TEXT, True, "Country.", "나라.", model="country"),
         Field("session", SLUG, True, "The session it was presented in.", "발표된 세션.", refers_to="session",
-              shared=True),
+              shared=True, structural=True, model="session"),
         Field("image", IMAGE, False, "An image of the case, only one the city has published.",
-              "공개된 사례 이미지.", shared=True),
+              "공개된 사례 이미지.", shared=True, model="image"),
         Field("image_alt", TEXT, False, "Text alternative for the image in this language, required with Image: "
-              "what it shows.", "이미지의 대체 텍스트 (Image 가 있으면 필수), 이 언어로: 이미지가 보여 주는 것."),
+              "what it shows.", "이미지의 대체 텍스트 (Image 가 있으면 필수), 이 언어로: 이미지가 보여 주는 것.",
+              model="image"),
     ),
     body_help_en="What the case is about, in Markdown.",
     body_help_ko="사례 내용, 마크다운으로.",
@@ -282,6 +311,7 @@ CITY_CASE = ContentType(
 
 PAGE = ContentType(
     name="page",
+    model_class="Page",
     folder="pages",
     template="page",
     url="{slug}/",
@@ -289,7 +319,8 @@ PAGE = ContentType(
     label_ko="페이지",
     fields=_COMMON + (
         Field("order", INT, False, "Position in the site menu; left out, the page is not in the menu.",
-              "사이트 메뉴에서의 순서. 없으면 메뉴에 나오지 않음.", shared=True),
+              "사이트 메뉴에서의 순서. 없으면 메뉴에 나오지 않음.", shared=True, structural=True,
+              model="order"),
     ),
     body_help_en="The page, in Markdown. Shortcodes, each on a line of its own: `[[timetable]]`, "
                  "`[[timetable day=2020-09-22]]`, `[[stream youtube:ID]]`.",
@@ -316,6 +347,11 @@ NEWS = ContentType(
 
 CONTENT_TYPES: tuple[ContentType, ...] = (SESSION, SPEAKER, CITY_CASE, PAGE, NEWS)
 BY_NAME = {ct.name: ct for ct in CONTENT_TYPES}
+MODEL_TYPES: tuple[ContentType, ...] = tuple(ct for ct in CONTENT_TYPES if ct.model_class)
+"""The types the forum builds into its model and writes pages for; the others (news) are Pelican's."""
+GUIDE_ONLY: frozenset[tuple[str, str]] = frozenset()
+"""(type, field) pairs of MODEL_TYPES that deliberately fill no model attribute: documented for editors only.
+Every other field names the attribute it fills (`Field.model`); a test holds the two together."""
 BY_FOLDER = {ct.folder: ct for ct in CONTENT_TYPES}
 
 # --- content/programme.toml: the event itself (days, rooms, streams) -------------------------

@@ -14,6 +14,10 @@ DEFAULTS: dict[str, Any] = {
     "phase": None,  # None: from the programme's times; "before", "during" or "after" forces it
     "now": None,  # an aware datetime standing in for the clock when deciding the phase
     "home_url": "https://forum.seoul.go.kr/ssc2020",  # public address: exports carry absolute URLs
+    # False: nothing is reused within a build or between builds (the content's reading shared by
+    # the two languages, page parts rendered once, kept readings of the edit loop and the two-core
+    # build); the output must be the same byte for byte (tests/test_caching.py).
+    "cache": True,
 }
 
 

@@ -22,8 +22,8 @@ from typing import Any
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from . import markup
-from .content import ContentError, Problem
+from . import hooks, markup, subsites
+from .problems import ContentError, Problem
 
 
 class _PlainTextItem:
@@ -112,11 +112,9 @@ class _CheckedPage:
         """Write the page, or stop the build when an id repeats."""
         repeated = duplicate_ids(text)
         if repeated:
-            from .generator import _forget_unfinished_subsites
-
             self._handle.close()
             os.remove(self._path)
-            _forget_unfinished_subsites()
+            subsites.forget_unfinished()
             raise ContentError([Problem(self._source, None, f"the page {self._rel} would use the id "
                                         f"{', '.join(map(repr, repeated))} twice (a heading named like a part of "
                                         "the page?): links to it would break; rename the heading or give it "
@@ -149,8 +147,13 @@ class ForumWriter(Writer):
     def write_file(self, name: str, *args: Any, **kwargs: Any) -> None:
         """Write one file, remembering which content file it comes from."""
         self._current = _source(kwargs, self.settings) or f"the {kwargs.get('template_name') or 'site'} page"
+        recorder = hooks.of(self.settings).recorder
         try:
-            super().write_file(name, *args, **kwargs)
+            if recorder is None or not name:
+                super().write_file(name, *args, **kwargs)
+            else:
+                with recorder.writing(os.path.join(self.output_path, name)):
+                    super().write_file(name, *args, **kwargs)
         finally:
             self._current = None
 
@@ -158,9 +161,7 @@ class ForumWriter(Writer):
         try:
             handle = super()._open_w(filename, encoding, override)
         except FileOverwriteFailedError:
-            from .generator import _forget_unfinished_subsites
-
-            _forget_unfinished_subsites()
+            subsites.forget_unfinished()
             rel = os.path.relpath(filename, self.output_path)
             first = self._sources.get(filename, "another source")
             second = self._current or "another source"

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone
 
+from ..hooks import ExportCache
 from ..model import Programme, Session
 from .common import Site, describe, label
 
@@ -86,27 +87,41 @@ def _timezone_bytes(programme: Programme) -> bytes:
 _END = b"END:VCALENDAR\r\n"
 
 
-def _assemble(cal: Calendar, components: list[bytes]) -> bytes:
-    """The calendar's own lines, then the components, each serialised by icalendar.
+def _assemble(cal: Calendar | bytes, components: list[bytes]) -> bytes:
+    """The calendar's own lines (or their serialisation), then the components, each serialised by icalendar.
 
     The same as adding the components and calling `to_ical()`, but a session's event is
     serialised once and used in both the whole programme and its own file.
     """
-    head = cal.to_ical()
+    head = cal if isinstance(cal, bytes) else cal.to_ical()
     return head[: -len(_END)] + b"".join(components) + _END
 
 
-def calendars(programme: Programme, site: Site) -> tuple[bytes, Iterator[tuple[Session, bytes]]]:
+def calendars(programme: Programme, site: Site, cache: ExportCache | None = None,
+              ) -> tuple[bytes, Iterator[tuple[Session, bytes]]]:
     """The whole programme's calendar, and each session with its own (made as they are taken).
 
     One at a time: at 1,600 sessions, holding every session's file at once would add megabytes
-    to the build's peak memory for files written one after another.
+    to the build's peak memory for files written one after another. Given the edit loop's
+    `cache`, an unchanged session's event and a calendar's own lines are not made again.
     """
     tz = _timezone_bytes(programme)
-    events = {s.slug: _event(s, programme, site).to_ical() for s in programme.sessions}
-    whole = _assemble(_calendar(programme, site, site.title), [tz, *events.values()])
-    each = ((s, _assemble(_calendar(programme, site, f"{s.title} · {site.title}"), [tz, events[s.slug]]))
-            for s in programme.sessions)
+
+    def event(s: Session) -> bytes:
+        if cache is None:
+            return _event(s, programme, site).to_ical()
+        return cache.session_piece("ical", s, lambda: _event(s, programme, site).to_ical())
+
+    def head(name: str) -> Calendar | bytes:
+        if cache is None:
+            return _calendar(programme, site, name)
+        # Made of these inputs only: the site, the calendar's name and the zone.
+        return cache.piece(("ical-head", site, name, programme.tz.key),
+                           lambda: _calendar(programme, site, name).to_ical())
+
+    events = {s.slug: event(s) for s in programme.sessions}
+    whole = _assemble(head(site.title), [tz, *events.values()])
+    each = ((s, _assemble(head(f"{s.title} · {site.title}"), [tz, events[s.slug]])) for s in programme.sessions)
     return whole, each
 
 

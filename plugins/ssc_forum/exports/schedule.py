@@ -12,6 +12,7 @@ from typing import Any
 
 from pelican import __version__ as pelican_version
 
+from ..hooks import ExportCache
 from ..model import Programme, Session
 from .common import (
     ACRONYM,
@@ -64,15 +65,24 @@ def _event(session: Session, programme: Programme, site: Site, ids: dict[str, in
     }
 
 
-def schedule_data(programme: Programme, site: Site) -> dict[str, Any]:
-    """The whole schedule of one language, as pretalx and frab shape `schedule.json`."""
+def schedule_data(programme: Programme, site: Site, cache: ExportCache | None = None) -> dict[str, Any]:
+    """The whole schedule of one language, as pretalx and frab shape `schedule.json`.
+
+    Given the edit loop's `cache`, an unchanged session's entry is the one made before (the same object).
+    """
     ids = person_ids(programme)
+
+    def entry(s: Session) -> dict[str, Any]:
+        if cache is None:
+            return _event(s, programme, site, ids)
+        return cache.session_piece("schedule", s, lambda: _event(s, programme, site, ids))
+
     days = []
     for day in programme.days:
         rooms: dict[str, list[dict[str, Any]]] = {}
         for room in day.rooms:
             in_room = sorted((s for s in day.sessions if s.room is room), key=lambda s: (s.start, s.number))
-            rooms[room.name] = [_event(s, programme, site, ids) for s in in_room]
+            rooms[room.name] = [entry(s) for s in in_room]
         days.append({"index": day.index, "date": day.date.isoformat(), "day_start": iso(day.start),
                      "day_end": iso(day.end), "rooms": rooms})
     conference = {

@@ -6,6 +6,8 @@ import json
 import re
 from typing import Any
 
+from ..hooks import ExportCache
+
 # An event stands in the document by this text until the events' own encodings are put in its place.
 _MARK = "\x00event {}\x00"
 _MARK_RE = re.compile(r'"\\u0000event (\d+)\\u0000"')
@@ -16,7 +18,7 @@ def encode_event(event: dict[str, Any]) -> str:
     return json.dumps(event, ensure_ascii=False, indent=2)
 
 
-def render(data: dict[str, Any]) -> bytes:
+def render(data: dict[str, Any], cache: ExportCache | None = None) -> bytes:
     """The schedule data (see `schedule.schedule_data`) as UTF-8 JSON, in a fixed key order.
 
     The same bytes as `json.dumps(data, ensure_ascii=False, indent=2)` and a newline. Keys keep the
@@ -27,6 +29,13 @@ def render(data: dict[str, Any]) -> bytes:
     # is put in (indented to where its mark stood): the events are encoded one at a time, and the
     # edit loop encodes again only those that changed. The pieces are encoded to bytes as they are
     # joined: the whole text is never held as one string (at 1,600 sessions, twice the file).
+    def encode(event: dict[str, Any]) -> str:
+        if cache is None:
+            return encode_event(event)
+        # An unchanged session's entry is the same object (`schedule_data`): its encoding is kept.
+        return cache.same_object(("json-event", event.get("guid"), event.get("language")), event,
+                                 lambda: encode_event(event))
+
     events: list[dict[str, Any]] = []
     schedule = data["schedule"]
     conference = schedule["conference"]
@@ -45,7 +54,7 @@ def render(data: dict[str, Any]) -> bytes:
         before = text[start:match.start()]
         indent = before[before.rfind("\n") + 1:]  # the mark's line holds only its indentation
         out.append(before.encode())
-        out.append(encode_event(events[int(match.group(1))]).replace("\n", "\n" + indent).encode())
+        out.append(encode(events[int(match.group(1))]).replace("\n", "\n" + indent).encode())
         start = match.end()
     out.append(text[start:].encode())
     out.append(b"\n")

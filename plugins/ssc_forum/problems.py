@@ -1,0 +1,72 @@
+"""Editors' mistakes as the whole plugin reports them: `Problem` (one line each) and `ContentError`.
+
+A leaf: every layer that finds a mistake (reading, checking, writing, the edit loop) imports it,
+and it imports nothing of the plugin.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in one content file, for one field (or the whole file), at a line when known.
+
+    `str()` gives the line editors and CI annotations read:
+    `content/sessions/keynote.en.md:5: field 'day': …` (without `:5` when no line is known).
+    """
+
+    path: str
+    field: str | None
+    message: str
+    line: int | None = None  # 1-based line in the file
+
+    def __post_init__(self) -> None:
+        # The one place messages are cut: a value quoted from a 200 KB line must not fill the terminal.
+        object.__setattr__(self, "message", shorten_quoted(self.message))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        if self.field:
+            where += f": field '{self.field}'"
+        # One line per problem, whatever a file name or a quoted value holds (a newline, an escape).
+        return _printable(f"{where}: {self.message}")
+
+
+QUOTED_MAX = 100  # characters of a quoted value a message shows in full
+MESSAGE_MAX = 1000  # characters of a whole message, whatever it quotes
+_QUOTED_RE = re.compile(rf"'[^'\n]{{{QUOTED_MAX + 1},}}'|\"[^\"\n]{{{QUOTED_MAX + 1},}}\"")
+
+
+def shorten_quoted(message: str) -> str:
+    """A message with every long quoted value cut to its start and end, and the whole kept short."""
+    def cut(match: re.Match[str]) -> str:
+        quote, inner = match.group()[0], match.group()[1:-1]
+        return f"{quote}{inner[:60]}…{inner[-20:]}{quote} ({len(inner):,} characters)"
+
+    if len(message) > QUOTED_MAX:
+        message = _QUOTED_RE.sub(cut, message)
+    return message if len(message) <= MESSAGE_MAX else message[:MESSAGE_MAX - 1] + "…"
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+class ContentError(SystemExit):
+    """The content has mistakes; the build must stop before writing anything.
+
+    A SystemExit, not an Exception: Pelican's command line logs every Exception with its
+    traceback, which tells an editor nothing. Uncaught, this prints only the problem lines
+    and exits with status 1; callers that build in-process catch it by name.
+    """
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"ERROR: {len(problems)} problem(s) in the content; nothing was written:\n{lines}")
+
+    def __str__(self) -> str:
+        return str(self.code)
