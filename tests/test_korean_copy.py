@@ -446,22 +446,27 @@ def body_of(path: Path) -> BeautifulSoup:
 
 
 def test_the_sources_page_lists_every_source_with_its_address(site):
+    outside = {}
     for prefix in ("", "en"):
         links = [a["href"] for a in soup(site / prefix / "archive" / "index.html").select("main a[href]")]
         missing = [s for s in SOURCES if not any(h.startswith(s) for h in links)]
         assert missing == [], f"{prefix or 'ko'} archive page lacks {missing}"
+        outside[prefix or "ko"] = sorted(h for h in links if h.startswith("http"))
+    assert outside["ko"] == outside["en"], "both languages list the same sources"
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_a_page_that_names_a_source_links_it(site, lang):
-    found = []
+    found, bodies = [], 0
     for path in html_pages(site, lang):
         body = body_of(path)
         text = flat(body)
+        bodies += bool(text)
         hrefs = [a["href"] for a in body.select("a[href]")]
         for mention, target in CITED[lang]:
             if mention.search(text) and not any(h.startswith(target) for h in hrefs):
                 found.append(f"{path.relative_to(site)}: names {mention.pattern!r} without a link to {target}")
+    assert bodies > 25, "the pages' bodies were not found"
     assert found == [], "\n".join(found)
 
 
@@ -479,6 +484,7 @@ def test_day_one_is_written_as_planned_not_as_seen(site, lang):
     for page in DAY_ONE:
         path = site / ("en" if lang == "en" else "") / page / "index.html"
         text = flat(body_of(path))
+        assert text, f"{page}: no body found"
         found += [f"{page}: {m.group(0)!r}" for m in EYEWITNESS[lang].finditer(text)]
     assert found == [], "Day one told as an eyewitness account:\n" + "\n".join(found)
 
