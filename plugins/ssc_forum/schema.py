@@ -216,10 +216,10 @@ SESSION = ContentType(
               "종료 시각(한국 표준시). 공개된 경우에만 Start와 함께 씀.", shared=True),
         Field("room", SLUG, False, "Room or track (a room in content/programme.toml); the first room if left out.",
               "방 또는 트랙(content/programme.toml의 방). 없으면 첫 번째 방.", refers_to="room", shared=True),
-        Field("speakers", SLUGS, False, "Speakers presenting, in order.", "발표자, 순서대로.", refers_to="speaker",
-              shared=True),
+        Field("speakers", SLUGS, False, "Speakers presenting, in order.", "발표자를 순서대로 적음.",
+              refers_to="speaker", shared=True),
         Field("hosts", SLUGS, False, "Hosts or moderators.", "사회자 또는 좌장.", refers_to="speaker", shared=True),
-        Field("cases", SLUGS, False, "City case studies presented, in order.", "발표된 도시 사례, 순서대로.",
+        Field("cases", SLUGS, False, "City case studies presented, in order.", "발표된 도시 사례를 순서대로 적음.",
               refers_to="case", shared=True),
         Field("streams", MEDIA, False, "Live streams of this session (overrides its day's and room's).",
               "이 세션의 생중계(그날과 방의 생중계보다 우선).", shared=True),
@@ -227,7 +227,7 @@ SESSION = ContentType(
               "공개된 다시 보기 영상. 시작 위치를 붙일 수 있음.", shared=True),
     ),
     body_help_en="What the session was about, in Markdown.",
-    body_help_ko="세션 내용, 마크다운으로.",
+    body_help_ko="세션 내용을 마크다운으로 씁니다.",
 )
 
 SPEAKER = ContentType(
@@ -253,7 +253,7 @@ SPEAKER = ContentType(
               "이 언어로 쓴 사진의 대체 텍스트(Photo가 있으면 필수). 예: ‘홍길동 교수 사진’."),
     ),
     body_help_en="A short biography from published sources, in Markdown.",
-    body_help_ko="공개된 자료에 근거한 짧은 소개, 마크다운으로.",
+    body_help_ko="공개된 자료에 근거한 짧은 소개를 마크다운으로 씁니다.",
 )
 
 CITY_CASE = ContentType(
@@ -274,7 +274,7 @@ CITY_CASE = ContentType(
               "what it shows.", "이 언어로 쓴 이미지의 대체 텍스트(Image가 있으면 필수): 이미지가 보여 주는 것."),
     ),
     body_help_en="What the case is about, in Markdown.",
-    body_help_ko="사례 내용, 마크다운으로.",
+    body_help_ko="사례 내용을 마크다운으로 씁니다.",
 )
 
 PAGE = ContentType(
@@ -290,7 +290,7 @@ PAGE = ContentType(
     ),
     body_help_en="The page, in Markdown. Shortcodes, each on a line of its own: `[[timetable]]`, "
                  "`[[timetable day=2020-09-22]]`, `[[stream youtube:ID]]`.",
-    body_help_ko="페이지 본문, 마크다운으로. 단축 코드(한 줄에 하나씩): `[[timetable]]`, "
+    body_help_ko="페이지 본문을 마크다운으로 씁니다. 단축 코드는 한 줄에 하나씩 씁니다: `[[timetable]]`, "
                  "`[[timetable day=2020-09-22]]`, `[[stream youtube:ID]]`.",
 )
 
@@ -308,7 +308,7 @@ NEWS = ContentType(
               "소식 목록과 피드에 쓰는 한두 문장."),
     ),
     body_help_en="The news item, in Markdown.",
-    body_help_ko="소식 본문, 마크다운으로.",
+    body_help_ko="소식 본문을 마크다운으로 씁니다.",
 )
 
 CONTENT_TYPES: tuple[ContentType, ...] = (SESSION, SPEAKER, CITY_CASE, PAGE, NEWS)
