@@ -148,7 +148,7 @@ def test_a_day_with_times_keeps_its_grid(fixture_site):
     assert len(tables) == 2 and doc.select(".agenda") == []
     assert len(tables[0].select("tbody td")) > 2
     caption = flat(tables[0].caption)
-    assert caption == "Programme of Tuesday 22 September 2020, Leaders Seminar, in Korean Standard Time."
+    assert caption == "Programme of Tuesday 22 September 2020, Leaders Seminar, in Korea Standard Time."
     zone = tables[0].caption.select_one("[data-tz-name]")
     assert zone["data-tz-name"] == "name" and zone["data-tz-ref"] == "2020-09-22T16:00+09:00"
 
@@ -171,10 +171,21 @@ def strings(message) -> list[str]:
     ("이 사람", "impolite; say what is missing"),
     ("녹화 영상", "the term is 다시 보기"),
     ("처음으로", "KRDS says 홈"),
+    ("서울 시각", "the term is 한국 표준시"),
+    ("한국 시각", "the term is 한국 표준시"),
+    ("기록 보관", "the site is 아카이브"),
+    ("누리집", "a homepage is 홈페이지"),
 ])
 def test_catalogue_uses_the_agreed_terms(wrong, why):
     bad = [m.id for m in catalogue() for s in strings(m) if wrong in s]
     assert bad == [], f"{wrong!r} ({why}) in: {bad}"
+
+
+def test_catalogue_says_co_hosted_where_there_were_two_hosts():
+    messages = {m.id: m.string for m in catalogue()}
+    assert messages["Co-hosted by Seoul Metropolitan Government and Seoul Digital Foundation."] == (
+        "공동 주최: 서울특별시·서울디지털재단")
+    assert not any(isinstance(i, str) and i.startswith("Hosted by") for i in messages)
 
 
 def test_catalogue_ranges_and_parentheses_read_as_korean():
@@ -215,7 +226,7 @@ def test_zone_and_day_labels_per_language():
     assert timeformat.day_label(when, "ko") == "2020년 9월 22일(화)"
     assert timeformat.short_day_label(when, "ko") == "9월 22일(화)"
     assert timeformat.zone_label(when, "ko") == "한국 표준시(KST, UTC+09:00)"
-    assert timeformat.zone_label(when, "en") == "Korean Standard Time (KST, UTC+09:00)"
+    assert timeformat.zone_label(when, "en") == "Korea Standard Time (KST, UTC+09:00)"
     london = datetime(2020, 9, 22, 8, 0, tzinfo=ZoneInfo("Europe/London"))
     assert timeformat.zone_name(london, "en") == "British Summer Time"
 
@@ -246,3 +257,259 @@ def test_english_pages_mark_the_korean_they_quote(site):
     venue = soup(site / "en" / "venue" / "index.html")
     assert "서울온" in [span.get_text() for span in venue.select('main span[lang="ko"]')]
     assert soup(site / "venue" / "index.html").select('main span[lang="ko"]') == [], "Korean pages are left alone"
+
+
+# --- house terms, word order and quotation marks in what editors write -----------------------
+
+CONTENT = ROOT / "content"
+DOCS = ROOT / "docs"
+KOREAN_CONTENT = sorted(CONTENT.rglob("*.ko.md"))
+KOREAN_DOCS = sorted(DOCS.glob("*.ko.md"))
+SINGLE_QUOTED = re.compile(r"‘[^’]*’")
+DOUBLE_QUOTED = re.compile(r"“[^”]*”")
+
+# Terms the Korean site settled on, with what was rejected and why (the copy review of December 2026).
+REJECTED_KO = [
+    ("누리집", "a homepage is 홈페이지"),
+    ("기록 보관", "the site is 아카이브"),
+    ("이 기록(?=[에이은의을으 ])", "the site is 아카이브"),
+    ("녹화 영상", "the term is 다시 보기"),
+    ("서울 시각", "the zone is 한국 표준시"),
+    ("한국 시각", "the zone is 한국 표준시"),
+    ("대한민국 표준시", "the zone is 한국 표준시"),
+    ("UTC+9)", "written UTC+09:00, as the pages' own zone labels"),
+    ("찾힙니다", "not a standard word: 검색됩니다"),
+    ("해외 교포", "the official term is 재외동포"),
+    ("오래살기", "띄어쓰기: 오래 살기"),
+    ("교원(", "not a job title: 교수"),
+]
+# Names the press release spelled against the rules for foreign names: allowed only as a quotation of it.
+RELEASE_SPELLINGS = ("잉롱", "이안 루디아르토")
+# Organisation and position in English order ("교수, 연세대학교") or city before country ("로스앤젤레스, 미국").
+ENGLISH_ORDER = re.compile(
+    r"(?:교수|부국장|국장|의장|원장|연구원|위원장|책임자|강사), [가-힣A-Z]"
+    r"|[가-힣)], (?:대한민국|미국|중국|핀란드|네덜란드|인도네시아|영국|태국)(?![가-힣])"
+    r"|(?:대학교|연구소)\((?:중국|미국|인도네시아)\)"
+)
+# The event's own name is set in 「 」, never in ‘ ’ or bare (a quotation in “ ” keeps its speaker's words).
+EVENT_NAME = re.compile(r"(?:20\d\d )?(?:서울 스마트시티 리더스 포럼|서울디지털서밋|서울 스마트시티 서밋)")
+# A particle written apart from the word it belongs to (맞춤법 제41항): `invoke check` 는, README 에, Enter 를.
+DETACHED_PARTICLE = re.compile(
+    r"(?:`|\b[A-Za-z][A-Za-z0-9.+-]*) (?:은|는|이|가|을|를|에|에서|에는|으로|로|와|과|의|처럼|만)(?=[\s,.)]|$)", re.M)
+SPACE_BEFORE_PAREN = re.compile(r"[가-힣`] \((?=[^)]*[가-힣])")
+
+
+def prose(path: Path) -> str:
+    """A Markdown file's words: the front matter's values and the text, without code and addresses."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    text = re.sub(r"\]\([^)]*\)", "]", text)  # a link's address is not prose
+    return text
+
+
+def korean_text(site: Path, path: Path) -> str:
+    """A Korean page's main text as read, English runs left out."""
+    main = soup(path).find("main")
+    for tag in main.find_all(attrs={"lang": "en"}):
+        tag.decompose()
+    return flat(main)
+
+
+@pytest.mark.parametrize(("wrong", "why"), REJECTED_KO)
+def test_korean_pages_and_guides_keep_the_house_terms(site, wrong, why):
+    term = re.compile(wrong if wrong.startswith("이 기록") else re.escape(wrong))
+    found = [str(p.relative_to(site)) for p in html_pages(site, "ko") if term.search(korean_text(site, p))]
+    found += [str(p.relative_to(ROOT)) for p in KOREAN_CONTENT + KOREAN_DOCS
+              if term.search(SINGLE_QUOTED.sub("", prose(p)))]
+    assert found == [], f"{wrong!r} ({why}) in: {found}"
+
+
+def test_the_release_s_misspelt_names_appear_only_as_quotations_of_it(site):
+    found = []
+    for path in html_pages(site, "ko"):
+        text = SINGLE_QUOTED.sub("", korean_text(site, path))
+        found += [f"{path.relative_to(site)}: {name}" for name in RELEASE_SPELLINGS if name in text]
+    assert found == [], found
+    archive = korean_text(site, site / "archive" / "index.html")
+    assert "‘잉롱’은 ‘룽잉’으로" in archive and "‘이안 루디아르토’는 ‘이완 루디아르토’로" in archive, "say it once"
+
+
+def test_korean_affiliations_read_in_korean_order(site):
+    assert flat(soup(site / "speakers" / "jung-hoon-lee" / "index.html").select_one(".lead")) == "연세대학교 교수"
+    assert flat(soup(site / "en" / "speakers" / "jung-hoon-lee" / "index.html").select_one(".lead")) == (
+        "Professor, Yonsei University")
+    assert flat(soup(site / "speakers" / "ying-long" / "index.html").select_one(".lead")) == "중국 칭화대학교 교수"
+    cards = [flat(c) for c in soup(site / "speakers" / "index.html").select(".card-text")]
+    assert "미국 국립표준기술연구소(NIST) 부국장" in cards, cards
+    presented = {lang: flat(soup(site / prefix / "cases" / "los-angeles" / "index.html").select_one(".facts dd"))
+                 for lang, prefix in (("ko", ""), ("en", "en"))}
+    assert presented == {"ko": "미국 로스앤젤레스(LA)", "en": "Los Angeles, United States"}
+    found = []
+    for path in html_pages(site, "ko"):
+        # Where the templates put a person's or a case's affiliation: leads, cards and the facts box.
+        for tag in soup(path).select("main .lead, main .card-text, main .card-meta, main .facts dd"):
+            found += [f"{path.relative_to(site)}: {m.group(0)!r}" for m in ENGLISH_ORDER.finditer(flat(tag))]
+    assert found == [], "English order on Korean pages:\n" + "\n".join(found)
+
+
+def test_the_event_name_is_set_in_corner_brackets():
+    found = []
+    for path in KOREAN_CONTENT:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            line = DOUBLE_QUOTED.sub("", re.sub(r"\]\([^)]*\)", "]", line))
+            for m in EVENT_NAME.finditer(line):
+                if line[m.start() - 1:m.start()] != "「" or line[m.end():m.end() + 1] != "」":
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {m.group(0)!r}")
+            found += [f"{path.relative_to(ROOT)}:{number}: {q!r}" for q in SINGLE_QUOTED.findall(line)
+                      if EVENT_NAME.search(q)]
+    assert found == [], "the event's name outside 「 」:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("path", KOREAN_CONTENT + KOREAN_DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_korean_particles_and_parentheses_are_attached(path):
+    text = prose(path)
+    text = re.sub(r"^    .*$", "", text, flags=re.M)  # indented code
+    found = [m.group(0) for m in DETACHED_PARTICLE.finditer(text)]
+    found += [m.group(0) for m in SPACE_BEFORE_PAREN.finditer(text)]
+    assert found == [], f"{path.relative_to(ROOT)}: {found}"
+
+
+def test_a_detached_particle_and_a_spaced_parenthesis_are_caught():
+    for wrong in ("설치 방법은 README 에 있습니다", "`invoke check` 는 같은 검사를 합니다", "Enter 를 누르세요"):
+        assert DETACHED_PARTICLE.search(wrong), wrong
+    assert SPACE_BEFORE_PAREN.search("파일이 있는 날 (content/programme.toml의 날짜)")
+    assert not DETACHED_PARTICLE.search("README에 있습니다. Enter를 누르세요. 이 파일은 `a`와 `b`입니다.")
+
+
+# --- English house terms --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("wrong", "why"), [
+    ("Korean Standard Time", "the zone is Korea Standard Time"),
+    ("Hosted by", "there were two co-hosts: Co-hosted by"),
+    ("Korean speakers", "ambiguous: speakers based in Korea"),
+    ("media hub", "the Seoul Metropolitan Government's Media Hub"),
+    ("Seoul time", "the zone is Korea Standard Time"),
+])
+def test_english_pages_keep_the_house_terms(site, wrong, why):
+    found = [str(p.relative_to(site)) for p in html_pages(site, "en") if wrong in flat(soup(p).body)]
+    assert found == [], f"{wrong!r} ({why}) in: {found}"
+
+
+def test_the_footer_names_both_co_hosts(site):
+    assert "Co-hosted by Seoul Metropolitan Government and Seoul Digital Foundation." in flat(
+        soup(site / "en" / "index.html").find("footer"))
+    assert "공동 주최: 서울특별시·서울디지털재단" in flat(soup(site / "index.html").find("footer"))
+
+
+# --- facts: what the sources support, and where they are --------------------------------------
+
+PRESS_RELEASE = "https://smartcity.go.kr/2020/09/18/"
+SOURCES = (
+    PRESS_RELEASE,
+    "http://english.seoul.go.kr/seoul-hosts-2020-seoul-smart-city-leaders-forum/",
+    "http://english.seoul.go.kr/seoul-hosts-the-smart-city-summit-conference-2019-to-seek-development/",
+    "http://english.seoul.go.kr/2021-seoul-smart-city-week-to-envision-seouls-future-with-digital-leaders/",
+    "https://mediahub.seoul.go.kr/archives/1297011",
+    "https://www.etnews.com/20200925000101",
+    "https://www.newsis.com/view/?id=NISX20200916_0001168186",
+    "https://www.asiae.co.kr/article/2020091709503869903",
+    "https://www.nist.gov/blogs/taking-measure/improving-quality-life-through-smart-cities-and-internet-things-innovation",
+    "https://parkik.snu.ac.kr/?p=2714",
+    "https://www.beijingcitylab.com/",
+    "https://ft.undip.ac.id/",
+)
+# A secondary source named on a page is linked on that page: (how a page names it, where its link goes).
+CITED = {
+    "ko": [(re.compile("전자신문"), "https://www.etnews.com/"), (re.compile("미디어허브"), "https://mediahub.seoul.go.kr/"),
+           (re.compile("뉴시스"), "https://www.newsis.com/"),
+           (re.compile("보도자료에 따르면|보도자료에서"), PRESS_RELEASE)],
+    "en": [(re.compile("etnews"), "https://www.etnews.com/"), (re.compile("Media Hub"), "https://mediahub.seoul.go.kr/"),
+           (re.compile("Newsis"), "https://www.newsis.com/"),
+           (re.compile("According to the press release|in its press release", re.I), PRESS_RELEASE)],
+}
+# Day one is known only from the announcement: its pages say what was planned, never what happened.
+DAY_ONE = ("sessions/seminar-part-1-city-cases", "sessions/seminar-part-2-talk-concert", "cases/the-hague",
+           "cases/los-angeles", "cases/helsinki", "cases/seongdong-gu", "cases/sh-corporation", "cases/seoul",
+           "speakers/jeong-cheol-gyu", "speakers/jo-won-hee")
+EYEWITNESS = {
+    "ko": re.compile(r"(?:발표|공유|소개|시작|진행|참여|참석|함께)(?:했|하였|되었)습니다"
+                     r"|맡았습니다|나누었습니다|짚었습니다|꾸며졌습니다"),
+    "en": re.compile(r"\b(?:presented|shared|opened|hosted|gave|joined|talked|took part)\b"),
+}
+UNSUPPORTED = ["동료 연구자", "collaborators", "open to all", "도시나 자치구가 아닌", "neither a city nor",
+               "only one that", "a smart-city expert in the United States"]
+
+
+def body_of(path: Path) -> BeautifulSoup:
+    """The text an editor wrote for a page: its Markdown body, as built (lists have none)."""
+    return soup(path).select_one("main .body") or BeautifulSoup("", "html.parser")
+
+
+def test_the_sources_page_lists_every_source_with_its_address(site):
+    outside = {}
+    for prefix in ("", "en"):
+        links = [a["href"] for a in soup(site / prefix / "archive" / "index.html").select("main a[href]")]
+        missing = [s for s in SOURCES if not any(h.startswith(s) for h in links)]
+        assert missing == [], f"{prefix or 'ko'} archive page lacks {missing}"
+        outside[prefix or "ko"] = sorted(h for h in links if h.startswith("http"))
+    assert outside["ko"] == outside["en"], "both languages list the same sources"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_page_that_names_a_source_links_it(site, lang):
+    found, bodies = [], 0
+    for path in html_pages(site, lang):
+        body = body_of(path)
+        text = flat(body)
+        bodies += bool(text)
+        hrefs = [a["href"] for a in body.select("a[href]")]
+        for mention, target in CITED[lang]:
+            if mention.search(text) and not any(h.startswith(target) for h in hrefs):
+                found.append(f"{path.relative_to(site)}: names {mention.pattern!r} without a link to {target}")
+    assert bodies > 25, "the pages' bodies were not found"
+    assert found == [], "\n".join(found)
+
+
+def test_the_media_hub_article_is_named_a_student_reporter_s(site):
+    for lang, word in (("ko", "학생기자"), ("en", "student reporter")):
+        for path in html_pages(site, lang):
+            for link in body_of(path).select("a[href^='https://mediahub.seoul.go.kr/archives/1297011']"):
+                context = flat(link.find_parent(["p", "li"]))
+                assert word in context, f"{path.relative_to(site)}: {context[:120]!r}"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_day_one_is_written_as_planned_not_as_seen(site, lang):
+    found = []
+    for page in DAY_ONE:
+        path = site / ("en" if lang == "en" else "") / page / "index.html"
+        text = flat(body_of(path))
+        assert text, f"{page}: no body found"
+        found += [f"{page}: {m.group(0)!r}" for m in EYEWITNESS[lang].finditer(text)]
+    assert found == [], "Day one told as an eyewitness account:\n" + "\n".join(found)
+
+
+def test_no_unsupported_claim_is_made(site):
+    found = []
+    for lang in ("ko", "en"):
+        for path in html_pages(site, lang):
+            text = flat(soup(path).find("main"))
+            found += [f"{path.relative_to(site)}: {claim!r}" for claim in UNSUPPORTED if claim in text]
+    assert found == [], found
+
+
+def test_no_session_body_gives_a_time_that_was_not_published():
+    times = re.compile(r"\b\d{1,2}:\d{2}\b")
+    found = []
+    for folder in ("sessions", "speakers", "cases"):
+        for path in sorted((CONTENT / folder).glob("*.md")):
+            body = path.read_text(encoding="utf-8").split("\n\n", 1)[1]
+            found += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in times.finditer(body)]
+    assert found == [], found
+
+
+def test_the_2019_edition_is_given_both_names(site):
+    for prefix, names in (("", ("서울디지털서밋", "2019 서울 스마트시티 서밋")),
+                          ("en", ("Seoul Digital Summit", "Seoul Smart City Summit & Conference 2019"))):
+        text = flat(soup(site / prefix / "history" / "index.html").find("main"))
+        assert all(name in text for name in names), prefix

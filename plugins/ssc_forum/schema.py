@@ -137,13 +137,15 @@ SLUGS = Kind("slugs", "slugs separated by commas", "쉼표로 구분한 슬러�
              _parse_slugs)
 LANG = Kind("lang", "language code: ko or en", "언어 코드: ko 또는 en", "ko", _parse_lang)
 DATE = Kind("date", "date, YYYY-MM-DD", "날짜, YYYY-MM-DD", "2020-09-23", _parse_date)
-TIME = Kind("time", "time in Seoul, HH:MM (24-hour)", "서울 시각, HH:MM (24시간제)", "16:00", _parse_time)
+TIME = Kind("time", "time in Korea Standard Time, HH:MM (24-hour)", "한국 표준시, HH:MM(24시간제)", "16:00",
+            _parse_time)
 INT = Kind("int", "whole number", "정수", "1", _parse_int)
 MEDIA = Kind(
     "media",
     "provider:id items separated by commas (youtube:ID, link:https://…); a recording may add @start, e.g. @1h02m03s",
-    "쉼표로 구분한 제공자:아이디 (youtube:ID, link:https://…); 녹화는 @시작위치를 붙일 수 있음 (예: @1h02m03s)",
-    "youtube:dQw4w9WgXcQ",
+    "쉼표로 구분한 제공자:아이디(youtube:ID, link:https://…). 다시 보기 영상에는 @시작 위치를 붙일 수 있음"
+    "(예: @1h02m03s)",
+    "youtube:VIDEO_ID_11",
     _parse_media,
 )
 IMAGE = Kind("image", "path of a JPEG, PNG or WebP file under content/images/",
@@ -225,36 +227,37 @@ SESSION = ContentType(
     label_ko="세션",
     fields=_COMMON + (
         Field("day", DATE, True, "Day of the forum this session belongs to (a day in content/programme.toml).",
-              "세션이 열린 날 (content/programme.toml 에 있는 날짜).", shared=True, structural=True,
+              '세션이 열린 날(content/programme.toml에 있는 날짜).', shared=True, structural=True,
               model="day"),
-        Field("order", INT, True, "Position within its day, from 1.", "그날 안에서의 순서 (1부터).", shared=True,
+        Field("order", INT, True, "Position within its day, from 1.", '그날 안에서의 순서(1부터).', shared=True,
               structural=True, model="order"),
         Field("kind", TEXT, True, "What sort of session it is.", "세션의 종류.", choices=SESSION_KINDS, shared=True,
               model="kind"),
         Field("part", TEXT, False, "Label of its part of the day, e.g. 'Part 1' or 'Session 2'.",
-              "그날 안에서의 구분 이름 (예: 1부, 세션 2).", model="part"),
-        Field("start", TIME, False, "Start time in Seoul; only if it was published. With end.",
-              "서울 시각 시작 시간. 공개된 경우에만, end 와 함께.", shared=True, structural=True,
+              '그날 안에서의 구분 이름(예: 1부, 세션 2).', model="part"),
+        Field("start", TIME, False, 'Start time (Korea Standard Time); only if it was published, and always with End.',
+              '시작 시각(한국 표준시). 공개된 경우에만 End와 함께 씀.', shared=True, structural=True,
               model="exact_start"),
-        Field("end", TIME, False, "End time in Seoul; only if it was published. With start.",
-              "서울 시각 종료 시간. 공개된 경우에만, start 와 함께.", shared=True, structural=True,
+        Field("end", TIME, False, 'End time (Korea Standard Time); only if it was published, and always with Start.',
+              '종료 시각(한국 표준시). 공개된 경우에만 Start와 함께 씀.', shared=True, structural=True,
               model="exact_end"),
         Field("room", SLUG, False, "Room or track (a room in content/programme.toml); the first room if left out.",
-              "방 또는 트랙 (content/programme.toml 의 방). 없으면 첫 번째 방.", refers_to="room", shared=True,
+              '방 또는 트랙(content/programme.toml의 방). 없으면 첫 번째 방.', refers_to="room", shared=True,
               structural=True, model="room"),
-        Field("speakers", SLUGS, False, "Speakers presenting, in order.", "발표자, 순서대로.", refers_to="speaker",
+        Field("speakers", SLUGS, False, "Speakers presenting, in order.", '발표자를 순서대로 적음.',
+              refers_to="speaker",
               shared=True, structural=True, model="speakers"),
         Field("hosts", SLUGS, False, "Hosts or moderators.", "사회자 또는 좌장.", refers_to="speaker", shared=True,
               structural=True, model="hosts"),
-        Field("cases", SLUGS, False, "City case studies presented, in order.", "발표된 도시 사례, 순서대로.",
+        Field("cases", SLUGS, False, "City case studies presented, in order.", '발표된 도시 사례를 순서대로 적음.',
               refers_to="case", shared=True, structural=True, model="cases"),
         Field("streams", MEDIA, False, "Live streams of this session (overrides its day's and room's).",
-              "이 세션의 생중계 (그날과 방의 생중계보다 우선).", shared=True, model="own_streams"),
+              '이 세션의 생중계(그날과 방의 생중계보다 우선).', shared=True, model="own_streams"),
         Field("recording", MEDIA, False, "The published recording, with an optional start offset.",
-              "공개된 녹화 영상, 시작 위치를 붙일 수 있음.", shared=True, model="recording"),
+              '공개된 다시 보기 영상. 시작 위치를 붙일 수 있음.', shared=True, model="recording"),
     ),
     body_help_en="What the session was about, in Markdown.",
-    body_help_ko="세션 내용, 마크다운으로.",
+    body_help_ko="세션 내용을 마크다운으로 씁니다.",
 )
 
 SPEAKER = ContentType(
@@ -272,17 +275,17 @@ SPEAKER = ContentType(
         Field("affiliation", TEXT, True, "Organisation, as published.", "공개된 소속.", model="affiliation"),
         Field("position", TEXT, False, "Role or job title, as published.", "공개된 직함.", model="position"),
         Field("talk", TEXT, False, "Title of the person's own talk, only where it was published.",
-              "본인 발표의 제목 (공개된 경우에만).", model="talk"),
+              '본인 발표의 제목(공개된 경우에만).', model="talk"),
         Field("sort", TEXT, False, "Sort key for the speakers list (family name first).",
-              "연사 목록 정렬용 이름 (성 먼저).", model="sort"),
+              '연사 목록 정렬용 이름(성 먼저).', model="sort"),
         Field("photo", IMAGE, False, "A portrait, only one the person or the city has published; shown cropped "
-              "square.", "공개된 인물 사진 (정사각형으로 잘라 보임).", shared=True, model="photo"),
+              "square.", '공개된 인물 사진(정사각형으로 잘라 보임).', shared=True, model="photo"),
         Field("photo_alt", TEXT, False, "Text alternative for the photo in this language, required with Photo, "
               "e.g. 'Portrait of Jane Doe'.",
-              "사진의 대체 텍스트 (Photo 가 있으면 필수), 이 언어로. 예: '홍길동 교수 사진'.", model="photo"),
+              '이 언어로 쓴 사진의 대체 텍스트(Photo가 있으면 필수). 예: ‘홍길동 교수 사진’.', model="photo"),
     ),
     body_help_en="A short biography from published sources, in Markdown.",
-    body_help_ko="공개된 자료에 근거한 짧은 소개, 마크다운으로.",
+    body_help_ko="공개된 자료에 근거한 짧은 소개를 마크다운으로 씁니다.",
 )
 
 CITY_CASE = ContentType(
@@ -302,11 +305,11 @@ CITY_CASE = ContentType(
         Field("image", IMAGE, False, "An image of the case, only one the city has published.",
               "공개된 사례 이미지.", shared=True, model="image"),
         Field("image_alt", TEXT, False, "Text alternative for the image in this language, required with Image: "
-              "what it shows.", "이미지의 대체 텍스트 (Image 가 있으면 필수), 이 언어로: 이미지가 보여 주는 것.",
+              "what it shows.", '이 언어로 쓴 이미지의 대체 텍스트(Image가 있으면 필수): 이미지가 보여 주는 것.',
               model="image"),
     ),
     body_help_en="What the case is about, in Markdown.",
-    body_help_ko="사례 내용, 마크다운으로.",
+    body_help_ko="사례 내용을 마크다운으로 씁니다.",
 )
 
 PAGE = ContentType(
@@ -324,7 +327,7 @@ PAGE = ContentType(
     ),
     body_help_en="The page, in Markdown. Shortcodes, each on a line of its own: `[[timetable]]`, "
                  "`[[timetable day=2020-09-22]]`, `[[stream youtube:ID]]`.",
-    body_help_ko="페이지 본문, 마크다운으로. 단축 코드 (한 줄에 하나씩): `[[timetable]]`, "
+    body_help_ko="페이지 본문을 마크다운으로 씁니다. 단축 코드는 한 줄에 하나씩 씁니다: `[[timetable]]`, "
                  "`[[timetable day=2020-09-22]]`, `[[stream youtube:ID]]`.",
 )
 
@@ -342,7 +345,7 @@ NEWS = ContentType(
               "소식 목록과 피드에 쓰는 한두 문장."),
     ),
     body_help_en="The news item, in Markdown.",
-    body_help_ko="소식 본문, 마크다운으로.",
+    body_help_ko="소식 본문을 마크다운으로 씁니다.",
 )
 
 CONTENT_TYPES: tuple[ContentType, ...] = (SESSION, SPEAKER, CITY_CASE, PAGE, NEWS)
@@ -358,12 +361,13 @@ BY_FOLDER = {ct.folder: ct for ct in CONTENT_TYPES}
 
 DAY_FIELDS = (
     Field("date", DATE, True, "The day.", "날짜."),
-    Field("start", TIME, True, "When the day's programme starts, in Seoul.", "그날 프로그램 시작 (서울 시각)."),
-    Field("end", TIME, True, "When it ends, in Seoul.", "종료 (서울 시각)."),
-    Field("name_ko", TEXT, True, "Name of the day's programme in Korean.", "그날 프로그램 이름 (한국어)."),
-    Field("name_en", TEXT, True, "Name of the day's programme in English.", "그날 프로그램 이름 (영어)."),
+    Field("start", TIME, True, "When the day's programme starts (Korea Standard Time).",
+          "그날 프로그램 시작 시각(한국 표준시)."),
+    Field("end", TIME, True, "When it ends (Korea Standard Time).", "그날 프로그램 종료 시각(한국 표준시)."),
+    Field("name_ko", TEXT, True, "Name of the day's programme in Korean.", "그날 프로그램의 한국어 이름."),
+    Field("name_en", TEXT, True, "Name of the day's programme in English.", "그날 프로그램의 영어 이름."),
     Field("streams", MEDIA, False, "Live streams for the whole day.", "그날 전체의 생중계."),
-    Field("recording", MEDIA, False, "Recording of the whole day.", "그날 전체의 녹화."),
+    Field("recording", MEDIA, False, "Recording of the whole day.", "그날 전체의 다시 보기 영상."),
 )
 
 ROOM_FIELDS = (

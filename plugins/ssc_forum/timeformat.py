@@ -37,8 +37,10 @@ _LOCALES = {"ko": "ko_KR", "en": "en_GB"}
 # Korean writes the weekday in parentheses straight after the day, without a space: 2020년 9월 22일(화).
 _DAY_PATTERN = {"ko": "y년 M월 d일(E)", "en": "EEEE d MMMM y"}
 _SHORT_DAY_PATTERN = {"ko": "M월 d일(E)", "en": "EEE d MMM"}
-# CLDR calls Asia/Seoul "대한민국 표준시"; the city's own releases say "한국 표준시". One term, everywhere.
-_ZONE_NAMES = {("ko", "대한민국 표준시"): "한국 표준시"}
+# CLDR calls Asia/Seoul "대한민국 표준시" and "Korean Standard Time"; the site says "한국 표준시", as the city's
+# releases do, and "Korea Standard Time", the zone named after the country as its abbreviation KST is.
+# One term per language, everywhere.
+_ZONE_NAMES = {("ko", "대한민국 표준시"): "한국 표준시", ("en", "Korean Standard Time"): "Korea Standard Time"}
 
 
 def locale_of(lang: str) -> str:
@@ -113,14 +115,14 @@ def zone_abbr(value: datetime) -> str:
 
 @_cached
 def zone_name(value: datetime, lang: str) -> str:
-    """`한국 표준시` / `Korean Standard Time`: the zone's name at that moment (summer time included)."""
+    """`한국 표준시` / `Korea Standard Time`: the zone's name at that moment (summer time included)."""
     name = format_datetime(value, "zzzz", tzinfo=value.tzinfo, locale=locale_of(lang))
     return _ZONE_NAMES.get((lang, name), name)
 
 
 @_cached
 def zone_label(value: datetime, lang: str) -> str:
-    """`한국 표준시(KST, UTC+09:00)` / `Korean Standard Time (KST, UTC+09:00)`."""
+    """`한국 표준시(KST, UTC+09:00)` / `Korea Standard Time (KST, UTC+09:00)`."""
     offset = value.strftime("%z")
     sep = "" if lang == "ko" else " "  # Korean puts no space before a parenthesis
     return f"{zone_name(value, lang)}{sep}({zone_abbr(value)}, UTC{offset[:3]}:{offset[3:]})"

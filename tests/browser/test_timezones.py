@@ -30,7 +30,7 @@ def test_switching_to_the_visitor_zone_and_back(root_site, open_page):
     page = visit.page
     assert times_of(page) == ["16:00", "18:00"]
     status = page.locator("[data-tz-status]").first
-    assert "Korean Standard Time (KST, UTC+09:00)" in status.inner_text()
+    assert "Korea Standard Time (KST, UTC+09:00)" in status.inner_text()
     button = page.locator("[data-tz-switch] button").first
     assert button.is_visible() and button.get_attribute("aria-pressed") == "false"
 
@@ -68,7 +68,7 @@ def test_the_zone_is_named_as_it_was_on_the_date_shown(root_site, open_page, lan
     assert any(f"{short}, {zone})" in status for short in short_names), status
     # Every caption, label and footer line agrees with the zone in use: nothing says KST any more.
     shown = main_text(page)
-    for event_word in ("KST", "Korean Standard Time", "한국 표준시", "UTC+09:00"):
+    for event_word in ("KST", "Korea Standard Time", "한국 표준시", "UTC+09:00"):
         assert event_word not in shown, f"{event_word!r} still shown after switching to {zone}"
     assert long_name in page.locator(".tz-note").inner_text()
     abbrs = page.locator("[data-tz-abbr]").all_inner_texts()
@@ -84,7 +84,7 @@ def test_a_session_page_names_one_zone_after_switching(root_site, open_page):
     page.locator("[data-tz-switch] button").first.click()
     assert page.locator(".facts dd time").first.inner_text() == "Wednesday 23 September 2020, 08:00"
     shown = main_text(page)
-    assert "KST" not in shown and "Korean Standard Time" not in shown
+    assert "KST" not in shown and "Korea Standard Time" not in shown
     assert shown.count("British Summer Time") >= 2, "the status line and the footer"
 
 
@@ -92,22 +92,22 @@ def test_the_grid_caption_follows_the_zone(video_site, open_page):
     visit = open_page(video_site.url("/timetable/", "en"), timezone_id="Europe/London", locale="en-GB")
     page = visit.page
     caption = page.locator("#day-1 table caption")
-    assert caption.inner_text().endswith("in Korean Standard Time.")
+    assert caption.inner_text().endswith("in Korea Standard Time.")
     page.locator("[data-tz-switch] button").first.click()
     assert caption.inner_text().endswith("in British Summer Time.")
     assert page.locator("#day-1 tbody th.slot time").first.inner_text() == "08:00"
     page.locator("[data-tz-switch] button").first.click()
-    assert caption.inner_text().endswith("in Korean Standard Time.")
+    assert caption.inner_text().endswith("in Korea Standard Time.")
 
 
-def test_a_visitor_in_seoul_stays_in_korean_standard_time(root_site, open_page):
+def test_a_visitor_in_seoul_stays_in_korea_standard_time(root_site, open_page):
     # Asia/Seoul has had no summer time since 1988: the visitor's zone is the event's.
     visit = open_page(root_site.url("/timetable/", "en"), timezone_id="Asia/Seoul", locale="en-GB")
     page = visit.page
     page.locator("[data-tz-switch] button").first.click()
     assert times_of(page) == ["16:00", "18:00"]
     assert page.locator("#day-1 .agenda-when [data-tz-abbr]").first.inner_text() == "KST"
-    assert "Korean Standard Time (KST, UTC+09:00)" in page.locator(".tz-note").inner_text()
+    assert "Korea Standard Time (KST, UTC+09:00)" in page.locator(".tz-note").inner_text()
 
 
 def test_korean_dates_keep_the_weekday_in_parentheses(root_site, open_page):

@@ -36,13 +36,13 @@ _ABSOLUTE_RE = re.compile(r"^https?://[^/]+", re.IGNORECASE)
 
 _UNTIMED_NOTE = {
     "ko": "이 세션의 정확한 시작·종료 시각은 공개되지 않았습니다. "
-          "여기에 적힌 시간은 그날 프로그램 전체의 시간({start}–{end}, 서울 시각)입니다.",
+          "여기에 적힌 시간은 그날 프로그램 전체의 진행 시간({start}~{end}, 한국 표준시)입니다.",
     "en": "The exact start and end times of this session were not published. "
-          "The times given here are those of the whole day's programme ({start}–{end}, Seoul time).",
+          "The times given here are those of the whole day's programme ({start}–{end}, Korea Standard Time).",
 }
 
 _LABELS = {
-    "ko": {"recording": "녹화 영상", "day_recording": "그날 전체 녹화 영상", "stream": "생중계"},
+    "ko": {"recording": "다시 보기 영상", "day_recording": "그날 전체 다시 보기 영상", "stream": "생중계"},
     "en": {"recording": "Recording", "day_recording": "Recording of the whole day", "stream": "Live stream"},
 }
 

@@ -28,7 +28,7 @@
   function zoneName(date, zone) { return zonePart(date, zone, "long"); }
   function shortZone(date, zone) { return zonePart(date, zone, "short"); }
   function zoneLabel(date, zone) {
-    // As the page writes the event's zone: 한국 표준시(KST, UTC+09:00) / Korean Standard Time (KST, UTC+09:00).
+    // As the page writes the event's zone: 한국 표준시(KST, UTC+09:00) / Korea Standard Time (KST, UTC+09:00).
     return zoneName(date, zone) + (lang === "ko" ? "(" : " (") + shortZone(date, zone) + ", " + zone + ")";
   }
   function partsOf(date, zone, opts) {
