@@ -14,7 +14,7 @@ from markdown.extensions.toc import slugify
 from pelican.generators import Generator
 from pelican.writers import FileOverwriteFailedError
 
-from . import addresses, batches, exports, images, markup, model, shortcodes, timetable, translations
+from . import addresses, batches, exports, groups, images, markup, model, shortcodes, timetable, translations
 from .content import ContentError, Problem, read_content
 from .fragments import Fragments
 from .settings import forum_settings, is_main_site
@@ -75,6 +75,8 @@ class ForumGenerator(Generator):
         # the top of a page template see the context before base.html's own `set lang` runs.
         self.context["lang"] = lang
         self.context["timetable_grids"] = timetable.grids
+        self.context["speaker_groups"] = groups.speaker_groups
+        self.context["speakers_in_order"] = groups.speakers_in_order
         self.context["fragment"] = Fragments(lang)
         # Before anything is written: a page that would repeat an id or write where another
         # source writes stops the build here, naming its files, never halfway through writing.

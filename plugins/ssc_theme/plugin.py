@@ -9,6 +9,7 @@ from pelican import signals
 
 from ssc_forum.settings import finishes_tree
 
+from . import identity
 from .assets import minify_stylesheets
 from .fonts import subset_fonts
 
@@ -31,6 +32,13 @@ def finish_theme(pelican_obj) -> None:
              ", ".join(f"{name} {size}" for name, size in sizes.items()), sum(sizes.values()))
 
 
+def check_identity(pelican_obj) -> None:
+    """`initialized` handler: the organisers and licence settings are checked before anything is built."""
+    if finishes_tree(pelican_obj.settings, __name__):
+        identity.check(pelican_obj.settings)
+
+
 def register() -> None:
     """Connect the plugin to Pelican."""
+    signals.initialized.connect(check_identity)
     signals.finalized.connect(finish_theme)
