@@ -226,6 +226,10 @@ def test_menu_breadcrumb_and_no_double_numbering(site):
         "About", "Programme", "Speakers", "City cases", "News", "Search"]
     assert en.select_one(".menu-pc a.is-section")["href"] == "/en/about/"
     assert [c.get_text(strip=True) for c in en.select("nav.breadcrumb li")][:2] == ["Home", "About"]
+    # Each page of the "About" section lists the section's pages, itself marked.
+    section = en.select(".section-nav a")
+    assert "/en/about/" in [a["href"] for a in section]
+    assert [a["href"] for a in section if a.get("aria-current") == "page"] == ["/en/organisers/"]
     assert not soup(site / "index.html").select("nav.breadcrumb")
     for lang in ("ko", "en"):
         for rel in ("", "timetable/"):
