@@ -258,6 +258,10 @@ def test_speakers_in_programme_order_grouped_by_session(site):
     # Korean order of the role: affiliation, then position.
     card = soup(page(site, "ko", "speakers/")).select_one("a[href='/speakers/jung-hoon-lee/']").find_parent("li")
     assert card.select_one(".card-text").get_text(strip=True) == "연세대학교 교수"
+    lead = soup(page(site, "ko", "speakers/jung-hoon-lee/")).select_one(".person-head .lead").get_text(strip=True)
+    assert lead == "연세대학교 교수"
+    lead = soup(page(site, "en", "speakers/jung-hoon-lee/")).select_one(".person-head .lead").get_text(strip=True)
+    assert lead == "Professor, Yonsei University"
     # City-case badges name the country.
     cases = soup(page(site, "en", "cases/"))
     assert [b.get_text() for b in cases.select(".card-case .badge")][:2] == ["Netherlands", "United States"]
