@@ -33,11 +33,21 @@ PLUGIN_PATHS = ["plugins"]
 # ssc_theme writes the font subsets from the finished pages; ssc_publish last: it gzips what the others wrote.
 PLUGINS = ["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_search", "ssc_theme", "ssc_publish"]
 
+# Who held the forum, named by the KRDS identifier in the header and the footer: as text by default. A logo is
+# optional: "logo" names an image under theme/static/ (SVG, PNG or WebP, e.g. "img/organisers/seoul.svg"), published
+# with the site and never fetched from another host; the name is its text alternative.
+ORGANISERS = [{"name": "서울특별시", "logo": None}, {"name": "서울디지털재단", "logo": None}]
+# The licence of the site's works, for the footer's copyright line: a Korea Open Government License (공공누리)
+# type, 1 to 4, which the city sets. None until then: the footer names only the copyright holders.
+KOGL_TYPE = None
+
 I18N_SUBSITES = {
     "en": {
         "SITENAME": "Seoul Smart City Leaders Forum 2020",
         "SITESUBTITLE": "Inclusive Smart Cities for Sustainable Growth",
         "AUTHOR": "Seoul Metropolitan Government · Seoul Digital Foundation",
+        "ORGANISERS": [{"name": "Seoul Metropolitan Government", "logo": None},
+                       {"name": "Seoul Digital Foundation", "logo": None}],
     },
 }
 # i18n-subsites turns untranslated articles into drafts, which trips Pelican 4.12's

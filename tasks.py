@@ -710,11 +710,13 @@ SHOTS_OUTPUT = ROOT / "output-shots"
             "site": "an already built site to photograph (default: build one now)",
             "kind": "only this page kind (repeatable; default: every kind)",
             "lang": "only this language, ko or en (repeatable; default: both)",
-            "viewport": "only desktop (1366x900) or mobile (390x844) (repeatable; default: both)"},
-      iterable=["kind", "lang", "viewport"])
+            "viewport": "only desktop (1366x900) or mobile (390x844) (repeatable; default: both)",
+            "scheme": "only light, dark or contrast (prefers-contrast: more) (repeatable; default: all three)"},
+      iterable=["kind", "lang", "viewport", "scheme"])
 def shots(c: Context, folder: str | None = None, site: str | None = None, kind: list[str] | None = None,
-          lang: list[str] | None = None, viewport: list[str] | None = None) -> None:
-    """Full-page screenshots of every page kind, both languages, desktop and mobile; prints the folder last."""
+          lang: list[str] | None = None, viewport: list[str] | None = None, scheme: list[str] | None = None) -> None:
+    """Full-page screenshots of every page kind, both languages, desktop and mobile, light, dark and high contrast
+    (and the phone menu opened); prints the folder last."""
     from ssc_deploy import screenshots
 
     target = Path(folder).absolute() if folder else SHOTS_OUTPUT
@@ -722,7 +724,7 @@ def shots(c: Context, folder: str | None = None, site: str | None = None, kind: 
                                                           content=CONFIG["content"])
     try:
         chosen = screenshots.plan(tree, kind or screenshots.KINDS, lang or ("ko", "en"),
-                                  viewport or tuple(screenshots.VIEWPORTS))
+                                  viewport or tuple(screenshots.VIEWPORTS), scheme or tuple(screenshots.SCHEMES))
         written = screenshots.take(tree, target, chosen)
     except screenshots.ShotError as exc:
         raise Exit(f"No screenshots: {exc}", code=1) from None

@@ -258,6 +258,10 @@ def test_jsonld_for_the_forum(programmes, lang):
     assert [o["name"] for o in data["organizer"]] == list(jsonld.ORGANISERS[lang])
     assert len(data["subEvent"]) == len(SESSIONS)
     assert all(e["startDate"].endswith("+09:00") for e in data["subEvent"])
+    # Sessions by reference only: the full node (performers, description) is on the session's page, same @id.
+    full = {s.slug: jsonld.session_data(s, programme, site) for s in programme.sessions}
+    assert [e["@id"] for e in data["subEvent"]] == [d["@id"] for d in full.values()]
+    assert not any("performer" in e or "description" in e for e in data["subEvent"])
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

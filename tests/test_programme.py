@@ -60,7 +60,10 @@ def test_a_session_without_published_times_shows_its_block_and_order(fixture_sit
     page = soup(fixture_site / "en/sessions/closing/index.html")
     when = page.select_one(".facts dd")
     # The day's block of time; that the running order is all that is known is said once, about the archive.
-    assert [t["datetime"] for t in when.select("time")] == ["2020-09-23T16:00+09:00", "2020-09-23T19:00+09:00"]
+    # Its day, its place in the day's running order, within the day's block of time.
+    assert [t["datetime"] for t in when.select(".time-span time")] == ["2020-09-23T16:00+09:00",
+                                                                      "2020-09-23T19:00+09:00"]
+    assert "in the running order, within" in when.get_text()
     assert "not published" not in when.get_text()
 
 

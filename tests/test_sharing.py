@@ -101,3 +101,28 @@ def test_feed_links_in_pages_are_absolute() -> None:
     for page in _pages():
         for link in _head(page).find_all("link", type="application/atom+xml"):
             assert link["href"].startswith(SITE_URL + "/") and _resolves(link["href"]), page
+
+
+def test_the_sharing_image_is_drawn_at_build_in_the_sites_type_and_colours(tmp_path) -> None:
+    """theme/img/share.png is what ssc_theme.sharing draws from the settings, the programme and the site's fonts:
+    1200x630 as the tags say, on KRDS's primary 5, the theme in primary 60; new words make a new image."""
+    from PIL import Image, ImageChops
+    from ssc_theme import sharing
+
+    live = published().live
+    with Image.open(live / "theme" / "img" / "share.png") as built:
+        assert built.format == "PNG" and built.size == (1200, 630)
+        shown = built.convert("RGB")
+    settings = {"SITENAME": "2020 서울 스마트시티 리더스 포럼", "SITESUBTITLE": "포용적 스마트도시", "THEME": "theme",
+                "ORGANISERS": [{"name": "서울특별시"}, {"name": "서울디지털재단"}],
+                "I18N_SUBSITES": {"en": {"SITENAME": "Seoul Smart City Leaders Forum 2020",
+                                         "SITESUBTITLE": "Inclusive Smart Cities for Sustainable Growth"}}}
+    root = Path(__file__).resolve().parent.parent
+    days = sharing.forum_days(root / "content" / "programme.toml")
+    drawn = sharing.draw({**settings, "THEME": str(root / "theme")}, root / "theme" / "fonts", days)
+    assert ImageChops.difference(drawn, shown).getbbox() is None, "the built image is not the one drawn"
+    assert shown.getpixel((5, 5)) == (0xEC, 0xF2, 0xFE)
+    colours = {colour for _, colour in shown.crop((64, 196, 700, 300)).getcolors(1 << 16)}
+    assert (0x0B, 0x50, 0xD0) in colours, "the theme is not written in KRDS primary 60"
+    other = sharing.draw({**settings, "SITESUBTITLE": "다른 주제"}, root / "theme" / "fonts", days)
+    assert ImageChops.difference(drawn, other).getbbox() is not None

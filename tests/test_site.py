@@ -98,17 +98,31 @@ def test_session_lists_speakers_and_cases_and_they_link_back(site):
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("ko", "2020년 9월 23일(수) 16:00"),
-    ("en", "Wednesday 23 September 2020, 16:00"),
+    ("ko", "2020년 9월 23일(수) · 2일 차 첫 번째 순서, 16:00~19:00 KST 중"),
+    ("en", "Wednesday 23 September 2020 · Day 2, first in the running order, within 16:00–19:00 KST"),
 ])
 def test_dates_are_formatted_per_language_with_the_zone_named(site, lang, expected):
+    """A session without published times: its day, its place in the running order and the day's block."""
     doc = soup(page(site, lang, "sessions/keynote/"))
     when = doc.select_one(".facts dd")
     text = when.get_text(" ", strip=True)
-    assert expected in text.replace(" – ", "–")
-    assert "KST" in text
+    assert expected == " ".join(text.replace(" ~ ", "~").replace(" – ", "–").split())
     assert when.find("time")["datetime"] == "2020-09-23T16:00+09:00"
     assert "UTC+09:00" in doc.select_one(".tz-note").get_text()
+
+
+@pytest.mark.parametrize(("slug", "ko", "en"), [
+    ("seminar-part-2-talk-concert", "1일 차 두 번째 순서, 16:00~18:00 KST 중", "Day 1, second in the running order"),
+    ("session-2-citizen-participation", "2일 차 세 번째 순서", "Day 2, third in the running order, within 16:00–19:00"),
+])
+def test_session_and_speaker_pages_show_the_place_in_the_running_order(site, slug, ko, en):
+    """Never a time of the session's own that was not published: the day's block, said as the block."""
+    for lang, expected in (("ko", ko), ("en", en)):
+        text = " ".join(soup(page(site, lang, f"sessions/{slug}/")).select_one(".facts dd").get_text(" ", strip=True)
+                        .replace(" ~ ", "~").replace(" – ", "–").split())
+        assert expected in text, text
+    speaker = soup(page(site, "ko", "speakers/fernando-vilarino/"))
+    assert "2일 차 세 번째 순서" in speaker.select_one(".si-when").get_text(" ", strip=True)
 
 
 def test_theme_strings_are_translated(site):
@@ -185,14 +199,72 @@ def test_sub_path_build_links_stay_under_the_sub_path(subpath_build):
     assert sheets and all(href.startswith("/ssc2020/theme/css/") for href in sheets), sheets
 
 
-def test_sessions_index_gives_each_session_its_summary(site):
-    doc = soup(page(site, "en", "sessions/"))
-    items = doc.select(".session-item")
-    assert len(items) == len(slugs("sessions"))
-    for item in items:
-        slug = item.select_one(".si-title a")["href"].rstrip("/").rsplit("/", 1)[-1]
-        summary = soup(page(site, "en", f"sessions/{slug}/")).find("meta", attrs={"name": "description"})["content"]
-        assert item.select_one(".si-summary").get_text() == summary
+def test_sessions_index_is_not_a_second_programme(site):
+    """/sessions/ still answers, pointing to the programme and naming each session once, without numbers."""
+    for lang, prefix in (("ko", "/"), ("en", "/en/")):
+        doc = soup(page(site, lang, "sessions/"))
+        main = doc.select_one("main")
+        assert main.select_one(f"a[href='{prefix}timetable/']"), "no link to the programme"
+        links = [a["href"] for a in main.select(".index-list a")]
+        assert sorted(links) == sorted(f"{prefix}sessions/{slug}/" for slug in slugs("sessions"))
+        assert not main.select("ol:not(nav ol)"), "a second running order"
+        assert not main.select(".card-people, .si-summary, time"), "a second copy of the programme's details"
+
+
+def test_menu_breadcrumb_and_no_double_numbering(site):
+    """The six menu items in order; inner pages carry a KRDS breadcrumb ending in the page itself; a session's
+    part label ("세션 1") is never also numbered by its list."""
+    ko = soup(page(site, "ko", "sessions/keynote/"))
+    assert [a.get_text(strip=True) for a in ko.select(".menu-pc a")] == [
+        "소개", "프로그램", "연사", "도시 사례", "소식", "검색"]
+    assert ko.select_one(".menu-pc a.is-section")["href"] == "/timetable/"
+    crumbs = ko.select("nav.breadcrumb li")
+    assert [c.get_text(strip=True) for c in crumbs][:2] == ["홈", "프로그램"]
+    assert crumbs[-1].select_one("[aria-current=page]").get_text() == ko.find("h1").get_text(strip=True)
+    en = soup(page(site, "en", "organisers/"))
+    assert [a.get_text(strip=True) for a in en.select(".menu-pc a")] == [
+        "About", "Programme", "Speakers", "City cases", "News", "Search"]
+    assert en.select_one(".menu-pc a.is-section")["href"] == "/en/about/"
+    assert [c.get_text(strip=True) for c in en.select("nav.breadcrumb li")][:2] == ["Home", "About"]
+    # Each page of the "About" section lists the section's pages, itself marked.
+    section = en.select(".section-nav a")
+    assert "/en/about/" in [a["href"] for a in section]
+    assert [a["href"] for a in section if a.get("aria-current") == "page"] == ["/en/organisers/"]
+    assert not soup(site / "index.html").select("nav.breadcrumb")
+    for lang in ("ko", "en"):
+        for rel in ("", "timetable/"):
+            doc = soup(site / ("en/" if lang == "en" else "") / rel / "index.html")
+            for badge in doc.select("main ol > li .badge, main ol > li .part"):
+                style = badge.find_parent("ol").get("class", [])
+                assert set(style) & {"card-stack", "agenda"}, (rel, style)  # lists the CSS shows without numbers
+
+
+def test_speakers_in_programme_order_grouped_by_session(site):
+    """Keynote first, then each session in its running order, the same people in the same order in both
+    languages; cards without a portrait carry no placeholder initials."""
+    orders = {}
+    for lang, prefix in (("ko", "/"), ("en", "/en/")):
+        doc = soup(page(site, lang, "speakers/"))
+        groups = doc.select(".speaker-group")
+        assert groups[0].select_one("h2 a")["href"] == f"{prefix}sessions/keynote/"
+        orders[lang] = [a["href"].removeprefix(prefix) for a in doc.select(".card-person .card-title a")]
+        assert not doc.select(".monogram")
+        home = soup(site / prefix.lstrip("/") / "index.html")
+        assert [a["href"].removeprefix(prefix) for a in home.select("#speakers-heading + .card-grid .card-title a")] \
+            == orders[lang]
+    assert orders["ko"] == orders["en"]
+    assert orders["ko"][:3] == ["speakers/sokwoo-rhee/", "speakers/jo-won-hee/", "speakers/jeong-cheol-gyu/"]
+    assert sorted(orders["ko"]) == sorted(f"speakers/{slug}/" for slug in slugs("speakers"))
+    # Korean order of the role: affiliation, then position.
+    card = soup(page(site, "ko", "speakers/")).select_one("a[href='/speakers/jung-hoon-lee/']").find_parent("li")
+    assert card.select_one(".card-text").get_text(strip=True) == "연세대학교 교수"
+    lead = soup(page(site, "ko", "speakers/jung-hoon-lee/")).select_one(".person-head .lead").get_text(strip=True)
+    assert lead == "연세대학교 교수"
+    lead = soup(page(site, "en", "speakers/jung-hoon-lee/")).select_one(".person-head .lead").get_text(strip=True)
+    assert lead == "Professor, Yonsei University"
+    # City-case badges name the country.
+    cases = soup(page(site, "en", "cases/"))
+    assert [b.get_text() for b in cases.select(".card-case .badge")][:2] == ["Netherlands", "United States"]
 
 
 def test_page_structure_follows_the_krds_patterns(site):

@@ -2,9 +2,12 @@
 
 `invoke shots` builds the site (or takes a built one), serves it on 127.0.0.1 with the preview
 server and has Debian's Chromium (through Playwright) photograph each page kind in each language
-at 1366×900 and 390×844. Files are named `<lang>-<kind>-<viewport>.png`. The kind
+at 1366×900 and 390×844, in three colour schemes: the default (light), `dark`
+(`prefers-color-scheme: dark`) and `contrast` (`prefers-contrast: more`). Files are named
+`<lang>-<kind>-<viewport>.png`, with `-dark` or `-contrast` before `.png` for those schemes. The kind
 `timetable-local` is the timetable after pressing "Show times in my time zone" in London, to
-see the switched state as well.
+see the switched state as well; `menu` is the home page on a phone with its menu opened (phones only,
+where the menu is a button).
 
 Chromium runs with every host but 127.0.0.1 unresolvable, as in the browser tests: a shot never
 waits on the network and nothing leaves the machine.
@@ -51,7 +54,12 @@ FIXED: dict[str, str] = {
     "news": "/news/",
     "search": "/search/",
     "404": "/404.html",
+    "menu": "/",
 }
+# Kinds that exist only at some viewports: the phone menu is a button only on narrow screens.
+ONLY_AT: dict[str, tuple[str, ...]] = {"menu": ("mobile",)}
+# Colour schemes: the media features each emulates, and the suffix of its files.
+SCHEMES: dict[str, dict[str, str]] = {"light": {}, "dark": {"color_scheme": "dark"}, "contrast": {"contrast": "more"}}
 ITEMS: dict[str, tuple[str, str | None]] = {  # kind: (folder, preferred item)
     "session": ("sessions", "session-1-big-data"),
     "speaker": ("speakers", "sokwoo-rhee"),
@@ -60,7 +68,7 @@ ITEMS: dict[str, tuple[str, str | None]] = {  # kind: (folder, preferred item)
     "news-item": ("news", None),
 }
 KINDS = ("home", "timetable", "timetable-local", "sessions", "session", "speakers", "speaker", "cases", "case",
-         "page", "news", "news-item", "search", "404")
+         "page", "news", "news-item", "search", "404", "menu")
 LOCAL_ZONE = "Europe/London"  # summer time in September 2020: the switched state says BST
 
 
@@ -76,11 +84,13 @@ class Shot:
     kind: str
     viewport: str
     path: str  # URL path within the language site
+    scheme: str = "light"
 
     @property
     def filename(self) -> str:
-        """`ko-timetable-desktop.png`."""
-        return f"{self.lang}-{self.kind}-{self.viewport}.png"
+        """`ko-timetable-desktop.png`; `ko-timetable-desktop-dark.png` in another scheme than the light one."""
+        suffix = "" if self.scheme == "light" else f"-{self.scheme}"
+        return f"{self.lang}-{self.kind}-{self.viewport}{suffix}.png"
 
 
 def _first_item(site: Path, folder: str, preferred: str | None) -> str | None:
@@ -111,13 +121,17 @@ def page_paths(site: Path, kinds: Iterable[str] = KINDS) -> dict[str, str]:
 
 
 def plan(site: Path, kinds: Iterable[str] = KINDS, langs: Iterable[str] = ("ko", "en"),
-         viewports: Iterable[str] = tuple(VIEWPORTS)) -> list[Shot]:
-    """Every shot for the given kinds, languages and viewports, in a stable order."""
+         viewports: Iterable[str] = tuple(VIEWPORTS), schemes: Iterable[str] = ("light",)) -> list[Shot]:
+    """Every shot for the given kinds, languages, viewports and colour schemes, in a stable order."""
     paths = page_paths(site, kinds)
     for name in viewports:
         if name not in VIEWPORTS:
             raise ShotError(f"unknown viewport {name!r} (one of: {', '.join(VIEWPORTS)})")
-    return [Shot(lang, kind, viewport, paths[kind]) for lang in langs for kind in paths for viewport in viewports]
+    for name in schemes:
+        if name not in SCHEMES:
+            raise ShotError(f"unknown colour scheme {name!r} (one of: {', '.join(SCHEMES)})")
+    return [Shot(lang, kind, viewport, paths[kind], scheme) for scheme in schemes for lang in langs for kind in paths
+            for viewport in viewports if viewport in ONLY_AT.get(kind, VIEWPORTS)]
 
 
 def take(site: Path, folder: Path, shots: list[Shot], browser: Browser | None = None) -> list[Path]:
@@ -160,12 +174,17 @@ def _take_one(browser: Browser, origin: str, shot: Shot, folder: Path) -> Path:
     )
     try:
         page = context.new_page()
+        if SCHEMES[shot.scheme]:
+            page.emulate_media(**SCHEMES[shot.scheme])  # type: ignore[arg-type]
         page.goto(origin + LANG_PREFIX[shot.lang] + shot.path, wait_until="load")
         if local:
             page.locator("[data-tz-switch] button").first.click()
+        if shot.kind == "menu":
+            page.locator("header details summary").click()
         page.evaluate("document.fonts.ready.then(() => true)")
         target = folder / shot.filename
-        page.screenshot(path=str(target), full_page=True)
+        # The open menu covers the screen: a full-page shot would show the page under it, not the menu.
+        page.screenshot(path=str(target), full_page=shot.kind != "menu")
         return target
     finally:
         context.close()

@@ -19,6 +19,7 @@ from . import (
     addresses,
     batches,
     exports,
+    groups,
     hooks,
     images,
     markup,
@@ -75,6 +76,8 @@ class ForumGenerator(Generator):
         # the top of a page template see the context before base.html's own `set lang` runs.
         self.context["lang"] = lang
         self.context["timetable_grids"] = timetable.grids
+        self.context["speaker_groups"] = groups.speaker_groups
+        self.context["speakers_in_order"] = groups.speakers_in_order
         self.context["fragment"] = Fragments(lang, keep=forum["cache"], recorder=hooks.of(self.settings).recorder)
         # Before anything is written: a page that would repeat an id or write where another
         # source writes stops the build here, naming its files, never halfway through writing.

@@ -3,7 +3,8 @@
 KRDS (the Korean government's design system) publishes about 770 tokens as CSS custom
 properties. The theme needs a few dozen: the colours of the light mode and of the
 high-contrast mode (for `prefers-contrast: more`), the type scale for PC and mobile, and
-the spacing and radius steps. `write_tokens` resolves each one to its final value and
+the spacing and radius steps,
+and a dark scheme taken from KRDS's primitive colour ramps. `write_tokens` resolves each one to its final value and
 writes `theme/static/css/tokens.css`, which is committed: the build stays Python-only and
 never reads `node_modules`. A test regenerates the file and fails when it is stale.
 
@@ -29,6 +30,20 @@ COLOURS = (
     "button-primary-fill", "button-primary-fill-hover",
     "element-primary", "element-primary-light", "element-secondary", "element-secondary-light",
 )
+# KRDS has no dark mode of its own; the dark scheme (for `prefers-color-scheme: dark`) gives each colour role
+# a step of KRDS's own primitive ramps (`--krds-color-light-<ramp>-<step>`), mirrored: light surfaces become the
+# darkest grays, text the lightest, the primary blue a lighter step so that it reads on dark. Every text pair
+# keeps at least 4.5:1 (checked by tests/test_theme_tokens.py).
+DARK = {
+    "text-basic": "gray-10", "text-bolder": "gray-5", "text-subtle": "gray-30", "text-primary": "primary-30",
+    "surface-white": "gray-95", "surface-gray-subtler": "gray-90", "surface-primary-subtler": "primary-95",
+    "surface-secondary-subtler": "secondary-95",
+    "border-gray-light": "gray-70", "border-gray": "gray-60", "border-gray-dark": "gray-40",
+    "border-primary": "primary-40", "border-primary-light": "primary-80",
+    "button-primary-fill": "primary-30", "button-primary-fill-hover": "primary-20",
+    "element-primary": "primary-40", "element-primary-light": "primary-80",
+    "element-secondary": "secondary-30", "element-secondary-light": "secondary-80",
+}
 # Type scale (PC values, mobile values below 48rem).
 FONT_SIZES = (
     "display-small", "heading-large", "heading-medium", "heading-small", "heading-xsmall",
@@ -100,6 +115,7 @@ def render(package: Path) -> str:
 
     light = [(f"--krds-color-{role}", get(f"--krds-light-color-{role}")) for role in COLOURS]
     contrast = [(f"--krds-color-{role}", get(f"--krds-high-contrast-color-{role}")) for role in COLOURS]
+    dark = [(f"--krds-color-{role}", get(f"--krds-color-light-{DARK[role]}")) for role in COLOURS]
     pc = [(f"--krds-font-size-{size}", get(f"--krds-pc-font-size-{size}")) for size in FONT_SIZES]
     pc += [(f"--krds-{name}", get(f"--krds-pc-{name}")) for name in LAYOUT]
     mobile = [(f"--krds-font-size-{size}", get(f"--krds-mobile-font-size-{size}")) for size in FONT_SIZES]
@@ -115,6 +131,10 @@ def render(package: Path) -> str:
     lines += _block(":root", light + pc + steps)
     lines.append(f"@media (max-width: {MOBILE_MAX}) {{")
     lines += _block(":root", mobile, "  ")
+    lines.append("}")
+    # Dark before high contrast: a reader who asks for both gets KRDS's high-contrast mode.
+    lines.append("@media (prefers-color-scheme: dark) {")
+    lines += _block(":root", dark, "  ")
     lines.append("}")
     lines.append("@media (prefers-contrast: more) {")
     lines += _block(":root", contrast, "  ")

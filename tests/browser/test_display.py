@@ -196,6 +196,16 @@ def test_h1_near_the_top_on_a_phone_without_javascript(
     page.click("header details summary")
     shown = page.evaluate("[...document.querySelectorAll('header nav a')].filter(a => a.checkVisibility()).length")
     assert shown >= 4, "opening the menu shows no links (without JavaScript)"
+    # Open, the menu covers the whole screen (KRDS's mobile menu) and its button says it closes it.
+    cover = page.evaluate("""() => {
+      const r = document.querySelector('header details nav').getBoundingClientRect();
+      return [r.left, r.top, r.width, r.height];
+    }""")
+    assert cover == [0, 0, 390, 844], f"the open menu covers {cover}"
+    label = page.locator("header details summary").inner_text().strip()
+    assert label in ("메뉴 닫기", "Close menu"), label
+    page.click("header details summary")
+    assert not page.evaluate("document.querySelector('header details').open"), "the close button did not close it"
 
 
 _MEASURE = """() => [...document.querySelectorAll('main p')].filter(p => p.checkVisibility()).map(p => {
@@ -226,3 +236,65 @@ def test_high_contrast_mode(lang: str, kind: str, subpath_site: Site, open_page:
     assert background == "rgb(0, 0, 0)", f"the high-contrast surface is not applied: {background}"
     violations = axe_violations(page)
     assert not violations, "axe in high-contrast mode:\n" + describe_violations(violations)
+
+
+# Contrast of each card's border against what is behind the card, and against the card itself.
+_BORDERS = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const lin = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = c => { const [r, g, b] = c.map(lin); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const behind = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = getComputedStyle(e).backgroundColor;
+      if (!/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return rgb(c);
+    }
+    return [255, 255, 255];
+  };
+  return [...document.querySelectorAll('.card, .facts, .tz-box, .search-form input')].map(el => {
+    const border = rgb(getComputedStyle(el).borderTopColor);
+    const outside = behind(el.parentElement);
+    return {el: el.className || el.tagName, ratio: Math.min(ratio(border, outside), ratio(border, behind(el))),
+            width: parseFloat(getComputedStyle(el).borderTopWidth)};
+  }).filter(b => b.width > 0);
+}"""
+
+_AXE_RULES = """async rules => {
+  const result = await axe.run(document, {runOnly: {type: 'rule', values: rules}});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(' ') + ' ' + (n.any[0] || {}).message)}));
+}"""
+
+
+def _axe_rules(page, rules: list[str]) -> list[dict]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        axe_violations(page)  # loads axe-core into the page
+    return page.evaluate(_AXE_RULES, rules)
+
+
+SCHEME_KINDS = ("home", "timetable", "session", "speakers", "cases", "page", "news", "search", "404")
+SCHEME_CASES = [(lang, kind) for lang in LANGS for kind in SCHEME_KINDS]
+
+
+@pytest.mark.parametrize(("lang", "kind"), SCHEME_CASES, ids=["-".join(c) for c in SCHEME_CASES])
+def test_high_contrast_reaches_seven_to_one_and_shows_borders(lang: str, kind: str, subpath_site: Site,
+                                                              open_page: OpenPage) -> None:
+    """prefers-contrast: more: every text at least 7:1 (axe's enhanced contrast rule, WCAG AAA), every box's
+    border at least 3:1 against what is behind it and against the box."""
+    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), contrast="more").page
+    violations = _axe_rules(page, ["color-contrast-enhanced"])
+    assert not violations, "text under 7:1 in high contrast:\n" + describe_violations(violations)
+    faint = [b for b in page.evaluate(_BORDERS) if b["ratio"] < 3]
+    assert not faint, f"borders under 3:1 in high contrast: {faint}"
+
+
+@pytest.mark.parametrize(("lang", "kind"), SCHEME_CASES, ids=["-".join(c) for c in SCHEME_CASES])
+def test_dark_scheme_keeps_four_and_a_half_to_one(lang: str, kind: str, subpath_site: Site,
+                                                  open_page: OpenPage) -> None:
+    """prefers-color-scheme: dark: the KRDS-based dark colours apply, every text at least 4.5:1, and axe
+    finds nothing else."""
+    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), color_scheme="dark").page
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(19, 20, 22)", f"the dark surface (KRDS gray 95) is not applied: {background}"
+    violations = axe_violations(page)
+    assert not violations, "axe in the dark scheme:\n" + describe_violations(violations)

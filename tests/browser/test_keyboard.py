@@ -278,3 +278,9 @@ def test_phone_menu_by_keyboard(lang: str, subpath_site: Site, open_page: OpenPa
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     assert not page.evaluate("document.querySelector('header details').open"), "Enter did not fold the menu"
+    # With JavaScript, Escape closes the full-screen menu from inside it and the focus goes back to its button.
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.querySelector('header details').open"), "Escape did not close the menu"
+    assert page.evaluate("document.activeElement === document.querySelector('header details summary')")

@@ -114,8 +114,16 @@ def event_data(programme: Programme, site: Site, description: str | None = None)
     }
     if description:
         data["description"] = description
-    data["subEvent"] = [_session(s, site) for s in programme.sessions]
+    # Each session by reference: its name, address and dates, with the same `@id` as the full node on its own
+    # page (description, performers). Repeating every node here made the home page the heaviest of the site.
+    data["subEvent"] = [_session_reference(s, site) for s in programme.sessions]
     return data
+
+
+def _session_reference(session: Session, site: Site) -> dict[str, Any]:
+    url = site.url(session.url)
+    return {"@type": "Event", "@id": url + "#session", "name": session.title, "url": url,
+            "startDate": iso(session.start), "endDate": iso(session.end)}
 
 
 def session_data(session: Session, programme: Programme, site: Site) -> dict[str, Any]:

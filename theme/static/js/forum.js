@@ -1,7 +1,8 @@
 /* Progressive enhancement for the forum archive; every page reads fully without it.
    - Time zones: re-render every <time data-tz> in the visitor's zone and back; the choice is remembered.
    - Live state: "starts in" / "live now" from the times baked into the page (hidden otherwise).
-   - Video facades: the YouTube iframe is created only when the visitor presses play. */
+   - Video facades: the YouTube iframe is created only when the visitor presses play.
+   - Phone menu: Escape closes the full-screen menu and gives the focus back to its button. */
 (function () {
   "use strict";
   var doc = document;
@@ -176,7 +177,19 @@
     }
   }
 
+  function setupMenu() {
+    var menu = doc.querySelector(".menu-mobile");
+    if (!menu) { return; }
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  }
+
   setupTimeZones();
   setupLiveStates();
   setupFacades();
+  setupMenu();
 })();
