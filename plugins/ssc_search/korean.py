@@ -123,8 +123,13 @@ class Analyser:
                 if token.tag in PREDICATE_TAGS and len(token.form) >= 1:
                     own.append(token.form + "다")
             surface = _normal(text[start:end])
-            if previous_nouns and first_noun:
-                own.append(previous_nouns + first_noun)  # 시민 참여 → 시민참여
+            if previous_nouns and first_noun and found:
+                # 시민 참여 → 시민참여, given to the first word: whatever the joined form finds
+                # by its beginning starts with that word.
+                joined = previous_nouns + _normal(first_noun)
+                found[-1][2].append(joined)
+                if vocabulary is not None:
+                    vocabulary.add(joined)
             previous_nouns = surface if nouns_only and surface and _HANGUL.search(surface) else None
             seen = {surface}
             kept = []

@@ -112,7 +112,7 @@ EN: list[tuple[str, str, str]] = [
     ("Rudiarta", "/speakers/iwan-rudiarto/", "typo"),
     ("keynot", KEYNOTE, "typo (prefix)"),
     ("Sokwo", "/speakers/sokwoo-rhee/", "typo (prefix)"),
-    ("concret", CONCERT, "typo"),
+    ("consert", CONCERT, "typo"),
     ("Seongdogn-gu", "/cases/seongdong-gu/", "typo"),
     ("vieweres", "/news/viewers-reported/", "typo"),
 ]

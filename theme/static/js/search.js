@@ -130,6 +130,13 @@ function nearest(word, terms) {
     .map((t) => t.term);
 }
 
+/** Whether the index knows `word`: one of its words starts with it, or it starts with one of them
+ * (a word with an ending the query did not lose: 참여했고 → 참여). */
+function isKnown(word, terms) {
+  if (word.length < 2) return true;
+  return terms.some((term) => term.startsWith(word) || (term.length > 1 && word.startsWith(term)));
+}
+
 function enhance(form) {
   const input = form.elements.namedItem("q");
   const status = document.getElementById("search-status");
@@ -249,12 +256,21 @@ function enhance(form) {
     let alternatives = [];
     try {
       answer = await find(query);
-      if (answer.total === 0) {
-        // Nothing found: the words of the index nearest to each query word, as a portal's
-        // "did you mean"; with one clear candidate its results are shown at once.
+      const words = normaliseQuery(query, lang).toLowerCase().split(" ");
+      // Pagefind, finding no word that starts with a query word, tries shorter and shorter
+      // beginnings of it, so a typo still "finds" pages: 데이타 those with 데, "consert" those
+      // with "co-host". A query word the index does not know is therefore checked against the
+      // index's words as well.
+      let unsure = answer.total === 0;
+      if (!unsure) {
         const known = await loadTerms();
-        const words = normaliseQuery(query, lang).toLowerCase().split(" ");
-        const options = words.map((word) => nearest(word, known));
+        unsure = words.some((word) => !isKnown(word, known));
+      }
+      if (unsure) {
+        // The words of the index nearest to each query word, as a portal's "did you mean";
+        // with a candidate that finds something, its results are shown at once.
+        const known = await loadTerms();
+        const options = words.map((word) => (isKnown(word, known) ? [word] : nearest(word, known)));
         if (words.length === 1) alternatives = options[0].slice(0, SUGGESTIONS);
         else if (options.every((o) => o.length)) alternatives = [options.map((o) => o[0]).join(" ")];
         if (alternatives.length) {
