@@ -159,7 +159,11 @@ function enhance(form) {
       .then(async (pagefind) => {
         // A fixed tag instead of Pagefind's time of day: the entry file keeps one address,
         // which a web archive can answer (plugins/ssc_search/indexing.py, ENTRY_TAG).
-        await pagefind.options({ metaCacheTag: text.indexTag, excerptLength: EXCERPT_WORDS });
+        // The site's root from the bundle's address, not from where pagefind.js finds itself:
+        // in a web archive's replay that is the replay's own address, and results' links
+        // would be made from it.
+        const baseUrl = new URL("../", new URL(text.bundle, document.baseURI)).pathname;
+        await pagefind.options({ metaCacheTag: text.indexTag, excerptLength: EXCERPT_WORDS, baseUrl });
         await pagefind.init();
         return pagefind;
       })
