@@ -6,7 +6,7 @@ Each entry is (query, the expected page's path within its language site, what it
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import Frame, Page
 
 S1 = "/sessions/session-1-big-data/"
 S2 = "/sessions/session-2-citizen-participation/"
@@ -122,9 +122,9 @@ QUERIES: dict[str, list[tuple[str, str, str]]] = {"ko": KO, "en": EN}
 TOP = 5
 
 
-def top_results(page: Page, query: str) -> list[str]:
-    """Search `query` on the open search page, as a reader does (type, Enter), and return the
-    paths of the first results, in order, once the page has answered this query."""
+def top_results(page: Page | Frame, query: str) -> list[str]:
+    """Search `query` on the open search page (or the frame that shows it), as a reader does
+    (type, Enter), and return the paths of the first results, in order, once it has answered."""
     page.fill("input[name='q']", query)
     page.press("input[name='q']", "Enter")
     page.wait_for_function("q => document.getElementById('search-results').dataset.query === q", arg=query)
