@@ -111,6 +111,28 @@ def test_results_show_kind_and_highlighted_content(
     assert not [w for w in furniture if w in excerpts], excerpts
 
 
+FIRST_CASES = [
+    ("ko", "이정훈", "/speakers/jung-hoon-lee/"), ("ko", "잉롱", "/speakers/ying-long/"),
+    ("ko", "박인권", "/speakers/in-kwon-park/"), ("ko", "빅데이터 활용", "/sessions/session-1-big-data/"),
+    ("ko", "시민 참여", "/sessions/session-2-citizen-participation/"), ("ko", "기조연설", "/sessions/keynote/"),
+    ("ko", "헬싱키", "/cases/helsinki/"),
+    ("en", "Sokwoo Rhee", "/speakers/sokwoo-rhee/"), ("en", "Ying Long", "/speakers/ying-long/"),
+    ("en", "citizen participation", "/sessions/session-2-citizen-participation/"),
+    ("en", "talk concert", "/sessions/seminar-part-2-talk-concert/"), ("en", "Helsinki", "/cases/helsinki/"),
+]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_about_a_thing_comes_first(lang: str, subpath_site: Site, open_page: OpenPage) -> None:
+    """A speaker's own page comes first for their name, a session's or case's for its title words,
+    before the pages that only mention them."""
+    page = open_page(subpath_site.url(PAGE_KINDS["search"], lang)).page
+    prefix = f"{subpath_site.prefix}{LANG_PREFIX[lang]}"
+    wrong = [(query, path, found[:2]) for code, query, path in FIRST_CASES if code == lang
+             for found in [top_results(page, query)] if not found or found[0] != prefix + path]
+    assert not wrong, wrong
+
+
 def test_search_from_address(subpath_site: Site, open_page: OpenPage) -> None:
     """A results address (?q=…), as the form submits it, shows the results directly."""
     page = open_page(subpath_site.url(PAGE_KINDS["search"], "ko") + "?q=%EB%B9%85%EB%8D%B0%EC%9D%B4%ED%84%B0").page
