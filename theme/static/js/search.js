@@ -1,28 +1,19 @@
 // Search page: turns the plain GET form of search.html into live results with Pagefind's
 // JS API. Without JavaScript the form still works as a link target (?q=…) and the page
 // says plainly that search needs JavaScript, with links to the sessions and speakers.
-// Pagefind's own UI is not used: this file and pagefind.js are all the search page loads.
-//
-// The Korean index holds, besides each word as written, the forms the build's analysis
-// found in it (plugins/ssc_search/korean.py): its nouns, the parts of its compounds, the
-// dictionary form of its verbs, two nouns written apart joined. Those index-only words start
-// with a private-use mark (AFTER: belongs to the word before, BEFORE: to the word after);
-// this file removes them from titles and excerpts and moves their highlight to their word.
+// Pagefind's own UI is not used: this file, search-results.js and pagefind.js are all the
+// search page loads. The Korean index also holds the forms the build's analysis found in each
+// word (plugins/ssc_search/korean.py); search-results.js keeps them out of what is shown.
 
 const MAX_RESULTS = 20;
 const TYPING_DELAY_MS = 250; // long enough not to search on every keystroke
-const EXCERPT_WORDS = 36; // Pagefind counts the index-only words too
+const EXCERPT_WORDS = 36; // Pagefind counts the index-only words too (search-results.js)
 const SUGGESTIONS = 5;
-const AFTER = "\ue000";
-const BEFORE = "\ue001";
 
-// Korean particles (josa) and the copula's commonest endings, longest first. There is no
-// analyser in the browser, so a query word loses one of these at its end before it is
-// looked up: "데이터를" is searched as "데이터", which Pagefind then matches as the
-// beginning of every indexed word (데이터, 데이터의, 빅데이터's part 데이터). At least two
-// syllables must remain, so that "지도" or "정도" are not cut to one syllable; cutting a
-// word that only looks like it ends in a particle costs little, since the shorter form still
-// finds the longer one.
+// Korean particles (josa) and common copula endings, longest first. With no analyser in the
+// browser, a query word loses one of these at its end (데이터를 → 데이터) and Pagefind matches
+// the rest as the beginning of indexed words. Two syllables must remain ("지도" stays whole);
+// a word cut by mistake still finds the longer one.
 const PARTICLES = [
   "에서부터", "으로부터", "에게서", "이라는", "이라고", "까지의", "에서의", "으로서", "으로써",
   "에서는", "에서도", "에게는", "으로는", "입니다", "이에요", "이었다",
@@ -57,86 +48,6 @@ function normaliseQuery(query, lang) {
   return (lang === "ko" ? words.map(stripParticle) : words).join(" ");
 }
 
-/** A title or text with the index-only words taken out. */
-function clean(text) {
-  return (text || "")
-    .split(/\s+/)
-    .filter((word) => word && word[0] !== AFTER && word[0] !== BEFORE)
-    .join(" ");
-}
-
-/**
- * The excerpt as DOM nodes. Pagefind gives escaped text with <mark> around the hits;
- * it is parsed inertly and only text and <mark> are kept, so nothing else can get in.
- * An index-only word is dropped and its highlight goes to the word it belongs to.
- */
-function excerptNodes(html) {
-  const doc = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
-  const words = []; // {text, marked}
-  for (const node of doc.body.childNodes) {
-    const marked = node.nodeName === "MARK";
-    for (const text of node.textContent.split(/\s+/)) if (text) words.push({ text, marked });
-  }
-  const kept = [];
-  let pendingMark = false;
-  for (const word of words) {
-    if (word.text[0] === AFTER) {
-      if (word.marked && kept.length) kept[kept.length - 1].marked = true;
-    } else if (word.text[0] === BEFORE) {
-      pendingMark ||= word.marked;
-    } else {
-      kept.push({ text: word.text, marked: word.marked || pendingMark });
-      pendingMark = false;
-    }
-  }
-  const nodes = [];
-  kept.forEach((word, i) => {
-    if (i) nodes.push(document.createTextNode(" "));
-    if (word.marked) {
-      const mark = document.createElement("mark");
-      mark.textContent = word.text;
-      nodes.push(mark);
-    } else {
-      nodes.push(document.createTextNode(word.text));
-    }
-  });
-  return nodes;
-}
-
-/** Levenshtein distance, on letters; Hangul syllables are first split into their jamo (NFD),
- * so that 데이타 is one letter from 데이터, as a reader would count the typo. */
-function distance(a, b) {
-  const x = Array.from(a.normalize("NFD"));
-  const y = Array.from(b.normalize("NFD"));
-  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= y.length; j++) {
-      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[y.length];
-}
-
-/** The index's words nearest to `word` (at most two letters away, one for short words). */
-function nearest(word, terms) {
-  const target = word.toLowerCase();
-  const limit = Array.from(target.normalize("NFD")).length <= 4 ? 1 : 2;
-  return terms
-    .map((term) => ({ term, d: distance(target, term) }))
-    .filter((t) => t.d > 0 && t.d <= limit)
-    .sort((a, b) => a.d - b.d || a.term.length - b.term.length || (a.term < b.term ? -1 : 1))
-    .map((t) => t.term);
-}
-
-/** Whether the index knows `word`: one of its words starts with it, or it starts with one of them
- * (a word with an ending the query did not lose: 참여했고 → 참여). */
-function isKnown(word, terms) {
-  if (word.length < 2) return true;
-  return terms.some((term) => term.startsWith(word) || (term.length > 1 && word.startsWith(term)));
-}
-
 function enhance(form) {
   const input = form.elements.namedItem("q");
   const status = document.getElementById("search-status");
@@ -148,6 +59,7 @@ function enhance(form) {
   const lang = document.documentElement.lang.split("-")[0];
   let bundle = null;
   let terms = null;
+  let module = null;
   let latest = 0; // answers to older queries are dropped: typing outruns the index
   let timer = 0;
 
@@ -174,43 +86,19 @@ function enhance(form) {
     return bundle;
   }
 
-  function loadTerms() {
-    terms ??= fetch(text.terms)
-      .then((reply) => (reply.ok ? reply.json() : []))
-      .catch(() => []);
-    return terms;
+  // What shows results (search-results.js) and the index's word list come with the first
+  // search, not with the page.
+  function helpers() {
+    module ??= import(new URL("search-results.js", import.meta.url));
+    return module;
   }
 
-  /** One result: its kind, its title as a link, the session's day when it has one, the excerpt. */
-  function renderResult(data) {
-    const item = document.createElement("li");
-    const kind = data.meta.kind || "page";
-    const label = text[`kind${kind[0].toUpperCase()}${kind.slice(1)}`];
-    if (label) {
-      const badge = document.createElement("p");
-      badge.className = `search-result-kind kind-${kind}`;
-      badge.textContent = label;
-      item.append(badge);
-    }
-    const heading = document.createElement("h2");
-    const link = document.createElement("a");
-    link.href = data.url;
-    link.textContent = clean(data.meta.title) || data.url;
-    heading.append(link);
-    item.append(heading);
-    if (data.meta.day) {
-      const day = document.createElement("p");
-      day.className = "search-result-day";
-      day.textContent = data.meta.day;
-      item.append(day);
-    }
-    if (data.excerpt) {
-      const excerpt = document.createElement("p");
-      excerpt.className = "search-result-excerpt";
-      excerpt.append(...excerptNodes(data.excerpt));
-      item.append(excerpt);
-    }
-    return item;
+  function loadTerms() {
+    terms ??= Promise.all([
+      helpers(),
+      fetch(text.terms).then((reply) => (reply.ok ? reply.json() : [])).catch(() => []),
+    ]).then(([found, words]) => ({ ...found, words }));
+    return terms;
   }
 
   async function find(query) {
@@ -267,13 +155,13 @@ function enhance(form) {
       // index's words as well.
       let unsure = answer.total === 0;
       if (!unsure) {
-        const known = await loadTerms();
+        const { isKnown, words: known } = await loadTerms();
         unsure = words.some((word) => !isKnown(word, known));
       }
       if (unsure) {
         // The words of the index nearest to each query word, as a portal's "did you mean";
         // with a candidate that finds something, its results are shown at once.
-        const known = await loadTerms();
+        const { isKnown, nearest, words: known } = await loadTerms();
         const options = words.map((word) => (isKnown(word, known) ? [word] : nearest(word, known)));
         if (words.length === 1) alternatives = options[0].slice(0, SUGGESTIONS);
         else if (options.every((o) => o.length)) alternatives = [options.map((o) => o[0]).join(" ")];
@@ -295,8 +183,20 @@ function enhance(form) {
       console.error(error);
       return;
     }
+    let renderResult;
+    try {
+      ({ renderResult } = await helpers());
+    } catch (error) {
+      module = null;
+      if (id === latest) {
+        status.textContent = fill(text.msgError, { query });
+        if (help) help.hidden = false;
+        list.dataset.query = query;
+      }
+      return;
+    }
     if (id !== latest) return;
-    list.replaceChildren(...answer.found.map(renderResult));
+    list.replaceChildren(...answer.found.map((data) => renderResult(data, text)));
     const { total } = answer;
     if (shownFor !== query) {
       status.textContent = fill(text.msgInstead, { query, shown: shownFor, count: total });
