@@ -81,3 +81,16 @@ def test_hostile_quick_checks_every_class_at_both_sizes() -> None:
                         re.MULTILINE)
     assert summary and float(summary.group(1)) > 0 and float(summary.group(2)) > 0, out
     assert out.rstrip().splitlines()[-1] == summary.group(0)
+
+
+def test_search_quick_runs_the_query_set_and_indexes_the_scale_programme() -> None:
+    out = _run("search.py", "--quick", timeout=600)
+    summary = re.search(r"^search: queries=(\d+) found_top5=(\d+) index_kb=(\d+)$", out, re.MULTILINE)
+    assert summary, out
+    queries, found, index_kb = map(int, summary.groups())
+    assert queries >= 80 and 0 < found <= queries and 0 < index_kb < 150, out
+    scale_line = re.search(r"^search-scale: sessions=12 pages=(\d+) index_kb_ko=(\d+) plain_kb_ko=(\d+) "
+                           r"growth_ko=([\d.]+) index_kb_en=(\d+) index_s=([\d.]+) plain_s=([\d.]+)$", out, re.M)
+    assert scale_line, out
+    assert int(scale_line.group(1)) > 12 and float(scale_line.group(4)) >= 1.0 and float(scale_line.group(6)) > 0
+    assert out.rstrip().splitlines()[-1] == summary.group(0)

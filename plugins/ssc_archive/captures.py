@@ -7,6 +7,8 @@ Content-Type nginx answers with (see deploy/nginx.conf.template):
   fingerprinted or subsetted file names need no list;
 * a folder's `index.html` also at the folder's address (`…/sessions/`, the address every link
   uses), and `…/sessions` as the 301 redirect nginx sends to `…/sessions/`;
+* Pagefind's entry file also at the address pagefind.js asks for (`…/pagefind-entry.json?ts=TAG`,
+  the tag the search page fixes), as a revisit of the plain one;
 * each language's 404 page also as the answer, status 404, for an address that does not exist
   (`…/not-found`, `…/en/not-found`): the server sends that page for any unknown address, and a
   replay shows it the same way;
@@ -21,9 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from ssc_search.indexing import BUNDLE_DIR, ENTRY_TAG
+
 from .contenttypes import ContentTypes
 
 INDEX = "index.html"
+SEARCH_ENTRY = f"{BUNDLE_DIR}/pagefind-entry.json"
 NOT_FOUND_PAGE = "404.html"
 NOT_FOUND_NAME = "not-found"
 """The address, in each language's folder, recorded with the 404 answer."""
@@ -72,6 +77,11 @@ def site_captures(tree: Path, site_url: str, types: ContentTypes) -> list[Captur
             captures.append(Capture(f"{base}/{folder}".rstrip("/"), 301, location=f"{base_path}/{folder}"))
         else:
             captures.append(Capture(url, 200, content_type, path))
+        if rel == SEARCH_ENTRY:
+            # pagefind.js asks for its entry file with a tag in the query (the search page
+            # fixes it: ssc_search ENTRY_TAG); nginx ignores the query and the archive must
+            # answer that exact address too.
+            captures.append(Capture(f"{url}?ts={ENTRY_TAG}", 200, content_type, path, same_as=url))
         if path.name == NOT_FOUND_PAGE:
             folder = quote(rel[: -len(NOT_FOUND_PAGE)])
             captures.append(Capture(f"{base}/{folder}{NOT_FOUND_NAME}", 404, content_type, path))

@@ -1,37 +1,51 @@
-"""The web archive replayed with pywb, offline, in Chromium: what a reader of the deposited copy sees.
+"""The web archive replayed with pywb and with ReplayWeb.page, offline, in Chromium: what a reader of
+the deposited copy sees.
 
 The package `python3 make.py archive` writes is added to a pywb collection (`wb-manager add
 --unpack-wacz`, which uses the package's own index) and served by pywb's `wayback` on
 127.0.0.1, without any live-web collection or proxy: a request for anything not in the archive
 gets pywb's "not in archive" page, never the live site. Pages are opened at their archived
 addresses (`/ssc/<timestamp>/https://forum.seoul.go.kr/ssc2020/...`) in non-framed replay.
+
+ReplayWeb.page (npm `replaywebpage`, the Webrecorder viewer archives embed) is served from
+127.0.0.1 as its documentation says: its `ui.js` on a page holding `<replay-web-page>`, its
+service worker `sw.js` under `replay/`, and the package beside them; the archived page is replayed
+in a frame inside it, where the search page must find what it finds on the live site.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Frame, Page
 
 from archive_helpers import SITE_URL, Archive, made_archive, workdir
 
-from .browser_support import LANG_PREFIX, LANGS, PAGE_KINDS, OpenPage, Visit
+from .browser_support import LANG_PREFIX, LANGS, PAGE_KINDS, ROOT, OpenPage, Visit
+from .search_queries import QUERIES, top_results
 
 # The package is made once per process (archive_helpers): its tests share one pytest-xdist worker.
 pytestmark = pytest.mark.xdist_group("archive")
 
 BIN = Path(sys.executable).parent
 COLLECTION = "ssc"
+REPLAY_PATH = re.compile(r"^.*?/https?:/+[^/]+(?=/)")
+"""What goes before an archived address's path in a link of a replayed page (kept by either tool)."""
 REPLAY_PREFIX = re.compile(rf"^http://127\.0\.0\.1:\d+/{COLLECTION}/\d{{14}}[a-z]{{0,2}}_?/")
 START_TIMEOUT = 30.0
 REPLAYED_KINDS = ("home", "session", "timetable")
@@ -235,3 +249,81 @@ def test_addresses_answer_as_on_the_server(replay: Replay) -> None:
     # no live-web route at all.
     assert _status(replay.url(f"{SITE_URL}/no-such-page/"))[0] == 404
     assert _status(f"{replay.origin}/live/{SITE_URL}/")[0] == 404
+
+
+# --- ReplayWeb.page ----------------------------------------------------------------------------
+
+RWP = ROOT / "node_modules" / "replaywebpage"
+RWP_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Replay</title><script src="/ui.js"></script></head>
+<body><replay-web-page style="display:block;height:900px" source="/archive.wacz" url="{url}"
+ replayBase="/replay/" embed="replayonly"></replay-web-page></body></html>
+"""
+RWP_TIMEOUT_MS = 120_000  # loading the package into the service worker is slow on a busy machine
+RWP_QUERIES = 6
+"""Queries of the set replayed in each language (the whole set runs on the live site)."""
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def replaywebpage(archive: Archive) -> Iterator[str]:
+    """ReplayWeb.page and the package served from 127.0.0.1; yields the origin."""
+    if not (RWP / "sw.js").is_file():
+        pytest.fail(f"{RWP} is missing: run npm ci")
+    root = workdir() / "replaywebpage"
+    (root / "replay").mkdir(parents=True)
+    shutil.copy(RWP / "ui.js", root / "ui.js")
+    shutil.copy(RWP / "ui.js", root / "replay" / "ui.js")  # the replay frame loads it from replayBase
+    shutil.copy(RWP / "sw.js", root / "replay" / "sw.js")
+    shutil.copy(archive.path, root / "archive.wacz")
+    for lang in LANGS:
+        url = f"{SITE_URL}{LANG_PREFIX[lang]}{PAGE_KINDS['search']}"
+        (root / f"search-{lang}.html").write_text(RWP_PAGE.format(url=url), encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, name="replaywebpage", daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _replayed_frame(page: Page, archived: str) -> Frame:
+    """The frame in which ReplayWeb.page shows the archived page (its address ends with it)."""
+    for _ in range(RWP_TIMEOUT_MS // 250):
+        for frame in page.frames:
+            if frame.url.endswith("/" + archived):
+                return frame
+        page.wait_for_timeout(250)
+    raise AssertionError(f"ReplayWeb.page did not show {archived}; frames: {[f.url for f in page.frames]}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_works_in_replaywebpage(lang: str, replaywebpage: str, open_page: OpenPage) -> None:
+    """Replayed by ReplayWeb.page, the search page loads its index from the archive and lists, for
+    queries of the set, the same page among the first five as on the live site."""
+    visit = open_page(f"{replaywebpage}/search-{lang}.html")
+    page = visit.page
+    page.set_default_timeout(RWP_TIMEOUT_MS)
+    archived = f"{SITE_URL}{LANG_PREFIX[lang]}{PAGE_KINDS['search']}"
+    try:
+        frame = _replayed_frame(page, archived)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\nconsole: {visit.console_errors}\nfailed: {visit.failures}") from None
+    frame.wait_for_selector("input[name='q']")
+    assert frame.locator("#search-nojs").is_hidden(), "the replayed page reads as without JavaScript"
+    prefix = f"{urlsplit(SITE_URL).path}{LANG_PREFIX[lang]}"
+    missed = []
+    for query, path, _why in QUERIES[lang][:RWP_QUERIES]:
+        found = [REPLAY_PATH.sub("", p) for p in top_results(frame, query)]
+        if prefix + path not in found:
+            missed.append(f"{query!r} -> {path}: got {found}")
+    status = frame.locator("[role=status]").inner_text()
+    assert not missed, "\n".join(missed) + f"\nstatus: {status}"
+    outside = [u for u in visit.requests if urlsplit(u).hostname not in ("127.0.0.1", None)
+               and not u.startswith(("data:", "blob:"))]
+    assert not outside, outside
