@@ -1,0 +1,166 @@
+"""The live preview behind `python3 make.py livereload`: save a file, and the open page shows it.
+
+1. The content, the theme, the plugins and the settings are watched with the operating system's
+   file events (`watchfiles`: inotify on Linux), not by looking at every file in turn: a batch of
+   changes is taken as soon as no file changed for `STEP_MS`.
+2. `LiveSite.update` (ssc_forum.incremental) writes only the pages an edit changes.
+3. Then, once the pages are on disk, the open pages are told (`devserver.LiveChannel`, a
+   Server-Sent-Events stream): they reload, or show the problems of a saved mistake in a dialog
+   over the last good page, until the file is fixed.
+4. The post-build steps (search index, sitemap, `.gz` copies, font subset) take about a second
+   and are not needed to see a change: they run once nothing was saved for `FINISH_AFTER_S`.
+
+Changed plugin code cannot be loaded into a running process: `watch` returns `"restart"` and
+the task starts itself again (the open pages reconnect, and reload after its first build).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from watchfiles import Change, DefaultFilter, watch
+
+from .devserver import LiveChannel, make_server
+
+STEP_MS = 5
+"""How long no file may change before a batch of changes is taken (watchfiles' `step`; its default is 50).
+
+An editor writes a file in one go, well within this; so does a `git checkout` of many files
+between its writes, and `DEBOUNCE_MS` bounds how long such a stream is gathered into one batch.
+"""
+
+DEBOUNCE_MS = 300
+"""The longest a stream of changes is gathered into one batch (watchfiles' `debounce`; its default is 1600)."""
+
+FINISH_AFTER_S = 1.5
+"""Quiet time after the last save before the post-build steps run (they hold up a save made meanwhile)."""
+
+BUILD_PRODUCTS = frozenset({".mo"})
+"""Suffixes of files a build writes among the watched ones (compiled catalogues): never an edit."""
+
+
+class _Filter(DefaultFilter):
+    """watchfiles' default filter (version control, caches, editors' swap and backup files), and build products."""
+
+    def __call__(self, change: Change, path: str) -> bool:
+        return Path(path).suffix not in BUILD_PRODUCTS and super().__call__(change, path)
+
+
+def edited_paths(changes: Iterable[tuple[Change, str]]) -> list[Path]:
+    """The files a batch of changes touched, without those made and deleted within it (an editor's temporary file)."""
+    seen: dict[str, set[Change]] = {}
+    for change, path in changes:
+        seen.setdefault(path, set()).add(change)
+    return sorted(Path(path) for path, kinds in seen.items()
+                  if not ({Change.added, Change.deleted} <= kinds and not Path(path).exists()))
+
+
+class Preview:
+    """A live site served on `host:port` with its event stream; `watch()` keeps it up to date.
+
+    `report` receives a line for the terminal for everything that happened (print by default).
+    """
+
+    def __init__(self, settings_file: Path, content: Path, output: Path, *, watched: list[Path],
+                 plugins: Path, host: str = "127.0.0.1", port: int = 8000,
+                 report: Callable[[str], None] | None = None) -> None:
+        from ssc_forum.incremental import LiveSite
+
+        self.output = Path(output).absolute()
+        self.watched = [Path(path).absolute() for path in watched]
+        self.plugins = Path(plugins).absolute()
+        self.report = report or (lambda line: print(line, flush=True))
+        self.channel = LiveChannel()
+        self.site = LiveSite(Path(settings_file), Path(content), self.output)
+        self.server = make_server(self.output, host=host, port=port, live=self.channel)
+        self._lock = threading.Lock()  # one update or post-build run at a time
+        self._edits = 0  # counts updates, so that a post-build run waiting for a quiet moment sees a newer save
+        self._finish_timer: threading.Timer | None = None
+        self._serving: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The address of the site."""
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def serve(self) -> None:
+        """Start answering requests (in a thread): the last build on disk until the first build is done."""
+        self._serving = threading.Thread(target=self.server.serve_forever, name="preview-server", daemon=True)
+        self._serving.start()
+
+    def build(self) -> Any:
+        """The first, full build; returns its `Update`."""
+        with self._lock:
+            update = self.site.full_build()
+            self._announce(update)
+        return update
+
+    def apply(self, paths: list[Path]) -> Any:
+        """Bring the site up to date after `paths` changed, then tell the open pages; returns the `Update`."""
+        if self._finish_timer is not None:
+            self._finish_timer.cancel()
+        with self._lock:
+            self._edits += 1
+            update = self.site.update(paths)
+            self._announce(update)
+            if update.kind == "incremental":
+                self._finish_later(self._edits)
+        return update
+
+    def _announce(self, update: Any) -> None:
+        # The pages are written when update() returns: tell the browsers first, then the terminal.
+        if update.kind in ("incremental", "full"):
+            self.channel.built(update.kind, update.seconds)
+            reason = f" ({update.reason})" if update.reason else ""
+            self.report(f"{update.kind.capitalize()} build in {update.seconds:.2f} s: "
+                        f"{len(update.written)} file(s) written{reason}.")
+        elif update.kind == "failed":
+            self.channel.failed(update.problems, update.seconds)
+            self.report("\n".join(update.problems) + f"\nNot rebuilt: {len(update.problems)} problem(s); "
+                        "the last good build is served, and the browser shows the problems.")
+        else:
+            self.channel.fixed()
+
+    def _finish_later(self, edits: int) -> None:
+        timer = threading.Timer(FINISH_AFTER_S, self._finish, args=(edits,))
+        timer.daemon = True
+        self._finish_timer = timer
+        timer.start()
+
+    def _finish(self, edits: int) -> None:
+        with self._lock:
+            if edits != self._edits:  # saved again meanwhile: that save's update plans its own run
+                return
+            try:
+                seconds = self.site.finish()
+            except Exception as exc:  # the pages are served all the same; the next run tries again
+                self.report(f"Search index, sitemap and .gz copies not updated: {exc.__class__.__name__}: {exc}")
+                return
+            self.report(f"Search index, sitemap and .gz copies updated in {seconds:.1f} s.")
+
+    def watch(self, stop: threading.Event | None = None) -> str:
+        """Apply every batch of saved changes until `stop` is set ("stopped") or plugin code changed ("restart")."""
+        ignored = [self.output, self.output.parent / ".ssc-cache"]
+        for changes in watch(*self.watched, watch_filter=_Filter(ignore_paths=ignored), debounce=DEBOUNCE_MS,
+                             step=STEP_MS, stop_event=stop):
+            paths = edited_paths(changes)
+            if any(path.suffix == ".py" and path.is_relative_to(self.plugins) for path in paths):
+                return "restart"
+            if paths:
+                self.apply(paths)
+        return "stopped"
+
+    def close(self) -> None:
+        """Stop serving and watching; end every open page's event stream."""
+        if self._finish_timer is not None:
+            self._finish_timer.cancel()
+        self.channel.close()
+        if self._serving is not None:
+            self.server.shutdown()
+        self.server.server_close()
+        with self._lock:
+            self.site.close()
