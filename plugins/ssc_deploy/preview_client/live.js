@@ -9,12 +9,12 @@
   var ko = (doc.documentElement.lang || "ko").slice(0, 2) !== "en";
   var TEXT = ko ? {
     title: "저장한 내용에 문제가 있습니다",
-    intro: "아래 문제를 고쳐 저장하면 이 창은 저절로 닫히고 페이지가 새로 고쳐집니다. 그때까지는 마지막으로 제대로 만들어진 페이지를 보여 줍니다.",
+    intro: "아래 문제를 고쳐서 저장하면 이 창은 저절로 닫히고 페이지를 다시 불러옵니다. 그때까지는 문제가 생기기 전의 페이지를 보여 줍니다.",
     close: "닫기",
     line: "줄"
   } : {
     title: "What you saved has a problem",
-    intro: "Fix the problems below and save: this box closes by itself and the page reloads. Until then you see the last page that was built without problems.",
+    intro: "Fix the problems below and save: this box closes by itself and the page reloads. Until then, the page is the last one built without problems.",
     close: "Close",
     line: "line"
   };
