@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from watchfiles import Change, DefaultFilter, watch
 
@@ -84,7 +84,7 @@ class Preview:
     @property
     def url(self) -> str:
         """The address of the site."""
-        host, port = self.server.server_address[:2]
+        host, port = cast(tuple[str, int], self.server.server_address[:2])
         return f"http://{host}:{port}/"
 
     def serve(self) -> None:
