@@ -234,16 +234,15 @@ def livereload(c: Context, content: str | None = None, output: str | None = None
                       plugins=ROOT / "plugins", host=CONFIG["host"], port=CONFIG["port"])
     outcome = "stopped"
     try:
-        preview.serve()  # the last build on disk, if any, while the first build runs
         print(f"Serving {out} at {preview.url} (Ctrl+C stops)", flush=True)
-        first = preview.build()
-        if first.kind == "failed" and not (out / "index.html").is_file():
-            raise Exit("Build failed: nothing to serve.", code=1)
+        preview.start()  # serves the last build on disk, if any, while the first build runs
         outcome = preview.watch()
     except KeyboardInterrupt:
         pass
     finally:
         preview.close()
+    if preview.nothing_to_serve:
+        raise Exit("Build failed: nothing to serve.", code=1)
     if outcome == "restart":
         print("Plugin code changed: restarting to load it.", flush=True)
         os.execv(sys.executable, [sys.executable, *sys.argv])

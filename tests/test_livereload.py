@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -148,6 +149,25 @@ def test_a_first_build_that_fails_with_nothing_to_serve_stops_with_the_problems(
     preview.wait_for_line(r"Build failed: nothing to serve\.")
     assert "Traceback" not in preview.printed
     assert not (tmp_path / "output").exists()
+
+
+def test_a_save_while_the_first_build_runs_is_served_after_it(tmp_path: Path) -> None:
+    content = copy_content(tmp_path / "content")
+    preview = PreviewProcess(content, tmp_path / "output")
+    try:
+        # Saved once the first build has read the content (it is writing pages into its staging folder).
+        deadline = time.monotonic() + 120
+        while not any(tmp_path.glob(".build-live-*/**/*.html")):
+            assert time.monotonic() < deadline and preview.process.poll() is None, preview.printed
+            time.sleep(0.01)
+        path = content / SESSION
+        path.write_text(path.read_text(encoding="utf-8") + "\n첫 빌드 중에 저장한 문단입니다.\n", encoding="utf-8")
+        preview.wait_for_line(r"^Full build in .*\(first build\)")
+        preview.wait_for_line(r"^(Incremental|Full) build in .*(record|saved while)")
+        status, _, body = preview.get(SESSION_URL)
+        assert status == 200 and "첫 빌드 중에 저장한 문단입니다.".encode() in body
+    finally:
+        preview.stop()
 
 
 def test_problem_lines_are_split_into_file_line_and_message() -> None:

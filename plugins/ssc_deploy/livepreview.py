@@ -70,6 +70,7 @@ class Preview:
         from ssc_forum.incremental import LiveSite
 
         self.output = Path(output).absolute()
+        self.content = Path(content).absolute()
         self.watched = [Path(path).absolute() for path in watched]
         self.plugins = Path(plugins).absolute()
         self.report = report or (lambda line: print(line, flush=True))
@@ -80,6 +81,9 @@ class Preview:
         self._edits = 0  # counts updates, so that a post-build run waiting for a quiet moment sees a newer save
         self._finish_timer: threading.Timer | None = None
         self._serving: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.first: Any = None  # the first build's Update, once it is done
+        self._after_full = False  # the last build was a full one (see `apply`)
 
     @property
     def url(self) -> str:
@@ -87,17 +91,28 @@ class Preview:
         host, port = cast(tuple[str, int], self.server.server_address[:2])
         return f"http://{host}:{port}/"
 
-    def serve(self) -> None:
-        """Start answering requests (in a thread): the last build on disk until the first build is done."""
+    def start(self) -> None:
+        """Serve at once (the last build on disk, if any) and make the first build beside the watching.
+
+        Files saved while the first build runs are seen by `watch()` and applied after it.
+        """
         self._serving = threading.Thread(target=self.server.serve_forever, name="preview-server", daemon=True)
         self._serving.start()
+        threading.Thread(target=self._build_first, name="preview-first-build", daemon=True).start()
 
-    def build(self) -> Any:
-        """The first, full build; returns its `Update`."""
+    def _build_first(self) -> None:
         with self._lock:
             update = self.site.full_build()
+            self._after_full = update.kind == "full"
             self._announce(update)
-        return update
+            self.first = update
+        if self.nothing_to_serve:
+            self._stop.set()
+
+    @property
+    def nothing_to_serve(self) -> bool:
+        """True when the first build failed and no earlier build is on disk: `watch()` then returns."""
+        return self.first is not None and self.first.kind == "failed" and not (self.output / "index.html").is_file()
 
     def apply(self, paths: list[Path]) -> Any:
         """Bring the site up to date after `paths` changed, then tell the open pages; returns the `Update`."""
@@ -106,6 +121,12 @@ class Preview:
         with self._lock:
             self._edits += 1
             update = self.site.update(paths)
+            if (update.kind == "unchanged" and self._after_full
+                    and any(path.is_relative_to(self.content) for path in paths)):
+                # A full build notes the content as it is when the build ends, so a file saved while it
+                # ran looks built already: "unchanged" right after one may be such a save. Build again.
+                update = self.site.full_build("a file was saved while the site was being built")
+            self._after_full = update.kind == "full"
             self._announce(update)
             if update.kind == "incremental":
                 self._finish_later(self._edits)
@@ -142,11 +163,14 @@ class Preview:
                 return
             self.report(f"Search index, sitemap and .gz copies updated in {seconds:.1f} s.")
 
-    def watch(self, stop: threading.Event | None = None) -> str:
-        """Apply every batch of saved changes until `stop` is set ("stopped") or plugin code changed ("restart")."""
+    def watch(self) -> str:
+        """Apply every batch of saved changes; returns "restart" when plugin code changed.
+
+        Returns "stopped" after `stop()`, or when the first build left nothing to serve.
+        """
         ignored = [self.output, self.output.parent / ".ssc-cache"]
         for changes in watch(*self.watched, watch_filter=_Filter(ignore_paths=ignored), debounce=DEBOUNCE_MS,
-                             step=STEP_MS, stop_event=stop):
+                             step=STEP_MS, stop_event=self._stop):
             paths = edited_paths(changes)
             if any(path.suffix == ".py" and path.is_relative_to(self.plugins) for path in paths):
                 return "restart"
@@ -154,13 +178,22 @@ class Preview:
                 self.apply(paths)
         return "stopped"
 
+    def stop(self) -> None:
+        """Make `watch()` return (from another thread)."""
+        self._stop.set()
+
     def close(self) -> None:
         """Stop serving and watching; end every open page's event stream."""
+        self._stop.set()
         if self._finish_timer is not None:
             self._finish_timer.cancel()
         self.channel.close()
         if self._serving is not None:
             self.server.shutdown()
         self.server.server_close()
-        with self._lock:
-            self.site.close()
+        # A build still running (Ctrl+C during the first one) is left to end with the process.
+        if self._lock.acquire(timeout=1.0):
+            try:
+                self.site.close()
+            finally:
+                self._lock.release()
