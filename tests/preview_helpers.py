@@ -27,8 +27,8 @@ TIMEOUT_S = 120.0
 class PreviewProcess:
     """`python -m invoke livereload --content CONTENT --output OUTPUT` on a free port; `stop()` ends it."""
 
-    def __init__(self, content: Path, output: Path) -> None:
-        env = {**os.environ, "SSC_HOST": "127.0.0.1", "SSC_PORT": "0", "PYTHONUNBUFFERED": "1"}
+    def __init__(self, content: Path, output: Path, port: int = 0) -> None:
+        env = {**os.environ, "SSC_HOST": "127.0.0.1", "SSC_PORT": str(port), "PYTHONUNBUFFERED": "1"}
         self.content, self.output = content, output
         self.process = subprocess.Popen(
             [sys.executable, "-m", "invoke", "livereload", "--content", str(content), "--output", str(output)],

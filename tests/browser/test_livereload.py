@@ -117,3 +117,24 @@ def test_a_mistake_undone_removes_the_dialog_without_a_reload(live: PreviewProce
         _save(path, good)  # as it was: nothing to rebuild, only the problems go
     expect(page.locator("dialog.ssc-preview")).to_have_count(0, timeout=10_000)
     assert page.evaluate("window.notReloaded === true")
+
+
+def test_an_open_page_reconnects_to_a_restarted_preview_and_reloads(tmp_path: Path, open_page: OpenPage) -> None:
+    """As after changed plugin code: the preview stops and starts again on its port; the page follows it."""
+    content = copy_content(tmp_path / "content")
+    first, events = started(content, tmp_path / "output")
+    events.close()
+    port = int(first.origin.rsplit(":", 1)[1])
+    visit = open_page(first.origin + SESSION_URL)
+    page = visit.page
+    page.evaluate("window.notReloaded = true")
+    assert first.stop() == 0
+    page.wait_for_timeout(600)  # the page asks for its stream again meanwhile, and is refused
+    path = content / SESSION
+    _save(path, path.read_text(encoding="utf-8") + "\n다시 시작한 뒤의 문단입니다.\n")
+    again = PreviewProcess(content, tmp_path / "output", port=port)
+    try:
+        expect(page.locator("main")).to_contain_text("다시 시작한 뒤의 문단입니다.", timeout=60_000)
+        assert page.evaluate("window.notReloaded === undefined")
+    finally:
+        again.stop()

@@ -95,8 +95,16 @@
     dialog.focus();
   }
 
+  // A stopped preview is asked again, less and less often; a restarted one answers within a second.
+  var delay = 250;
   function listen() {
     var events = new EventSource(script.getAttribute("data-events"));
+    events.onopen = function () { delay = 250; };
+    events.onerror = function () {
+      events.close();
+      window.setTimeout(listen, delay);
+      delay = Math.min(2 * delay, 4000);
+    };
     events.onmessage = function (message) {
       var state = JSON.parse(message.data);
       if (state.build !== build) {
