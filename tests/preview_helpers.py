@@ -103,7 +103,6 @@ class Events:
         self.connection.request("GET", "/__preview/events")
         self.response = self.connection.getresponse()
         self.headers = {k.lower(): v for k, v in self.response.getheaders()}
-        self.fields: list[str] = []  # every line of the stream but the states (retry:, comments)
         self.states: queue.Queue[dict] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -113,8 +112,6 @@ class Events:
                 line = raw.decode("utf-8").rstrip("\n")
                 if line.startswith("data: "):
                     self.states.put(json.loads(line[len("data: "):]))
-                elif line:
-                    self.fields.append(line)
         except (OSError, ValueError):
             pass
 

@@ -55,9 +55,6 @@ CLIENT_DIR = Path(__file__).with_name("preview_client")
 KEEP_ALIVE_SECONDS = 15.0
 """How often a quiet event stream sends a comment, so that a closed page's stream ends."""
 
-RECONNECT_MS = 250
-"""How soon a page's event stream reconnects when the preview stopped (a restart takes a build)."""
-
 _PROBLEM = re.compile(r"^(?P<file>[^\s:][^:\n]*?)(?::(?P<line>\d+))?: (?P<message>.+)$", re.DOTALL)
 
 
@@ -205,7 +202,11 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return None
         page = self._html_file() if self.live is not None else None
         if page is not None:
-            body = self._live_page(page)
+            try:
+                body = self._live_page(page)
+            except OSError:  # removed by an update since it was looked up: as if it had never been there
+                self.send_error(404)
+                return None
             self._send_page(200, body)
             return io.BytesIO(body)
         return super().send_head()
@@ -262,7 +263,6 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         seq, state = self.live.current()
         try:
-            self.wfile.write(f"retry: {RECONNECT_MS}\n\n".encode())
             while not self.live.closed:
                 self.wfile.write(b"data: " + json.dumps(state, ensure_ascii=False).encode() + b"\n\n")
                 self.wfile.flush()
