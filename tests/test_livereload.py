@@ -93,8 +93,17 @@ def test_a_save_changes_the_served_page_and_the_stream_tells_the_page_to_reload(
         assert status == 200 and "저장하자마자 보이는 문단입니다.".encode() in after
         assert _build_of(after) == state["build"]
         live.wait_for_line(r"^Incremental build in [\d.]+ s: \d+ file\(s\) written", start)
-        # The post-build steps follow once nothing was saved for a moment.
-        live.wait_for_line(r"^Search index, sitemap and \.gz copies updated in [\d.]+ s\.$", start, timeout=60)
+        # The post-build steps follow once nothing was saved for a moment. A save while they run waits
+        # for them, and says so.
+        live.wait_for_line(r"^Updating the search index, sitemap and \.gz copies \.\.\.$", start, timeout=60)
+        meanwhile = "색인을 만드는 동안 저장한 문단입니다."
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{meanwhile}\n", encoding="utf-8")
+        live.wait_for_line(r"^Saved while the search index, sitemap and \.gz copies are updated", start)
+        later = events.next(timeout=60)
+        assert later["kind"] == "incremental", later
+        assert meanwhile.encode() in live.get(SESSION_URL)[2]
+        done = max(n for n, line in enumerate(live.lines) if line.startswith("Search index, sitemap and .gz"))
+        live.wait_for_line(r"^Incremental build in ", done)  # the update came after the steps ended
     finally:
         events.close()
 

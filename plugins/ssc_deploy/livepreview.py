@@ -8,7 +8,8 @@
    Server-Sent-Events stream): they reload, or show the problems of a saved mistake in a dialog
    over the last good page, until the file is fixed.
 4. The post-build steps (search index, sitemap, `.gz` copies, font subset) take about a second
-   and are not needed to see a change: they run once nothing was saved for `FINISH_AFTER_S`.
+   and are not needed to see a change: they run once nothing was saved for a while (`FINISH_AFTER_S`,
+   or twice as long as they took last time: a save made while they run waits for them).
 
 Changed plugin code cannot be loaded into a running process: `watch` returns `"restart"` and
 the task starts itself again (the open pages reconnect, and reload after its first build).
@@ -36,7 +37,7 @@ DEBOUNCE_MS = 300
 """The longest a stream of changes is gathered into one batch (watchfiles' `debounce`; its default is 1600)."""
 
 FINISH_AFTER_S = 1.5
-"""Quiet time after the last save before the post-build steps run (they hold up a save made meanwhile)."""
+"""Least quiet time after the last save before the post-build steps run (they hold up a save made meanwhile)."""
 
 BUILD_PRODUCTS = frozenset({".mo"})
 """Suffixes of files a build writes among the watched ones (compiled catalogues): never an edit."""
@@ -84,6 +85,8 @@ class Preview:
         self._stop = threading.Event()
         self.first: Any = None  # the first build's Update, once it is done
         self._after_full = False  # the last build was a full one (see `apply`)
+        self._finish_seconds = 0.0  # how long the post-build steps took last time
+        self._finishing = False
 
     @property
     def url(self) -> str:
@@ -118,6 +121,9 @@ class Preview:
         """Bring the site up to date after `paths` changed, then tell the open pages; returns the `Update`."""
         if self._finish_timer is not None:
             self._finish_timer.cancel()
+        if self._finishing:
+            self.report(f"Saved while the search index, sitemap and .gz copies are updated (about "
+                        f"{self._finish_seconds:.0f} s): shown as soon as that is done.")
         with self._lock:
             self._edits += 1
             update = self.site.update(paths)
@@ -147,7 +153,7 @@ class Preview:
             self.channel.fixed()
 
     def _finish_later(self, edits: int) -> None:
-        timer = threading.Timer(FINISH_AFTER_S, self._finish, args=(edits,))
+        timer = threading.Timer(max(FINISH_AFTER_S, 2 * self._finish_seconds), self._finish, args=(edits,))
         timer.daemon = True
         self._finish_timer = timer
         timer.start()
@@ -156,11 +162,16 @@ class Preview:
         with self._lock:
             if edits != self._edits:  # saved again meanwhile: that save's update plans its own run
                 return
+            self._finishing = True
+            self.report("Updating the search index, sitemap and .gz copies ...")
             try:
                 seconds = self.site.finish()
             except Exception as exc:  # the pages are served all the same; the next run tries again
                 self.report(f"Search index, sitemap and .gz copies not updated: {exc.__class__.__name__}: {exc}")
                 return
+            finally:
+                self._finishing = False
+            self._finish_seconds = seconds
             self.report(f"Search index, sitemap and .gz copies updated in {seconds:.1f} s.")
 
     def watch(self) -> str:
