@@ -21,7 +21,7 @@ from preview_helpers import ROOT, PreviewProcess, copy_content, started
 from watchfiles import Change
 
 from ssc_deploy.devserver import inject, parse_problem
-from ssc_deploy.livepreview import edited_paths
+from ssc_deploy.livepreview import EditFilter, edited_paths
 
 SESSION = Path("sessions") / "keynote.ko.md"
 SESSION_URL = "/sessions/keynote/"
@@ -198,6 +198,14 @@ def test_files_made_and_deleted_within_one_batch_are_no_edit(tmp_path: Path) -> 
     # A file deleted for good is an edit (its pages go).
     gone = tmp_path / "old.ko.md"
     assert edited_paths({(Change.deleted, str(gone))}) == [gone]
+
+
+def test_editors_and_builds_leftovers_are_not_watched(tmp_path: Path) -> None:
+    keep = EditFilter()
+    for name in ("#keynote.ko.md#", ".keynote.ko.md.swp", "keynote.ko.md~", "messages.mo", "x.pyc"):
+        assert not keep(Change.modified, str(tmp_path / name)), name
+    for name in ("keynote.ko.md", "programme.toml", "base.html", "site.css", "plugin.py", "photo.jpg"):
+        assert keep(Change.modified, str(tmp_path / name)), name
 
 
 def test_livereload_help_names_its_options() -> None:

@@ -43,11 +43,16 @@ BUILD_PRODUCTS = frozenset({".mo"})
 """Suffixes of files a build writes among the watched ones (compiled catalogues): never an edit."""
 
 
-class _Filter(DefaultFilter):
-    """watchfiles' default filter (version control, caches, editors' swap and backup files), and build products."""
+class EditFilter(DefaultFilter):
+    """watchfiles' default filter (version control, caches, editors' swap and backup files), build products,
+    and Emacs's auto-save files (`#keynote.ko.md#`), which would otherwise rebuild everything every few seconds.
+    """
 
     def __call__(self, change: Change, path: str) -> bool:
-        return Path(path).suffix not in BUILD_PRODUCTS and super().__call__(change, path)
+        name = Path(path).name
+        if Path(path).suffix in BUILD_PRODUCTS or (name.startswith("#") and name.endswith("#")):
+            return False
+        return super().__call__(change, path)
 
 
 def edited_paths(changes: Iterable[tuple[Change, str]]) -> list[Path]:
@@ -180,7 +185,7 @@ class Preview:
         Returns "stopped" after `stop()`, or when the first build left nothing to serve.
         """
         ignored = [self.output, self.output.parent / ".ssc-cache"]
-        for changes in watch(*self.watched, watch_filter=_Filter(ignore_paths=ignored), debounce=DEBOUNCE_MS,
+        for changes in watch(*self.watched, watch_filter=EditFilter(ignore_paths=ignored), debounce=DEBOUNCE_MS,
                              step=STEP_MS, stop_event=self._stop):
             paths = edited_paths(changes)
             if any(path.suffix == ".py" and path.is_relative_to(self.plugins) for path in paths):
