@@ -201,7 +201,9 @@ class _Preview:
         for raw in response:
             line = raw.decode("utf-8").rstrip("\n")
             if line.startswith("data: "):
-                self.states.put(json.loads(line[len("data: "):]))
+                state = json.loads(line[len("data: "):])
+                state["heard_at"] = time.perf_counter()  # when a page would start its reload
+                self.states.put(state)
 
     def next_state(self, kinds: tuple[str, ...]) -> dict:
         """The next state of the event stream whose kind is one of `kinds`."""
@@ -257,7 +259,7 @@ def measure_e2e(name: str, content: Path, work: Path, *, rounds: int) -> tuple[f
         first = preview.next_state(("full",))
         print(f"  {name}: the preview's first build {first['ms']:.0f} ms (with the post-build steps), "
               f"at {preview.origin}", flush=True)
-        served, updates = [], []
+        served, updates, told = [], [], []
         for n in range(1, rounds + 1):
             for kind, path, mark, change in _e2e_edits(content, n):
                 url = _page_url(path)
@@ -278,10 +280,15 @@ def measure_e2e(name: str, content: Path, work: Path, *, rounds: int) -> tuple[f
                     raise SystemExit(f"edit_loop.py: the {kind} edit was not incremental in the preview")
                 served.append(x_ms)
                 updates.append(state["ms"])
-                print(f"    {kind:<14} save to served {x_ms:6.0f} ms   update {state['ms']:6.0f} ms", flush=True)
+                told.append(1000 * (state["heard_at"] - started))
+                print(f"    {kind:<14} save to served {x_ms:6.0f} ms   update {state['ms']:6.0f} ms   "
+                      f"page told {told[-1]:6.0f} ms", flush=True)
                 time.sleep(PAUSE_S)
     finally:
         preview.stop()
+    # An open page reloads when it is told, after the whole update; the edited page itself may be written sooner.
+    print(f"  {name}: median save to served {statistics.median(served):.0f} ms, save to the open page told "
+          f"{statistics.median(told):.0f} ms, update {statistics.median(updates):.0f} ms", flush=True)
     return statistics.median(served), statistics.median(updates)
 
 

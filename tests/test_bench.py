@@ -69,9 +69,10 @@ def test_edit_loop_e2e_quick_times_saves_through_the_real_preview() -> None:
     out = _run("edit_loop.py", "--e2e", "--quick")
     # Every kind of edit was served by the preview, twice per site, each with the update it caused.
     for kind in ("session text", "session title", "speaker", "case"):
-        rows = re.findall(rf"^\s+{kind}\s+save to served\s+(\d+) ms\s+update\s+(\d+) ms$", out, re.MULTILINE)
+        rows = re.findall(rf"^\s+{kind}\s+save to served\s+(\d+) ms\s+update\s+(\d+) ms\s+page told\s+(\d+) ms$",
+                          out, re.MULTILINE)
         assert len(rows) == 4, f"{kind}: expected two rows per site\n{out}"
-        assert all(int(served) > 0 for served, _ in rows), out
+        assert all(int(served) > 0 and int(told) > 0 for served, _, told in rows), out
     real = re.search(r"^edit-e2e: site=real save_to_served_ms=(\d+) update_ms=(\d+) full_ms=(\d+)$", out, re.M)
     scale = re.search(r"^edit-e2e: site=scale sessions=12 save_to_served_ms=(\d+) update_ms=(\d+) full_ms=(\d+)$",
                       out, re.MULTILINE)
