@@ -178,6 +178,31 @@ def test_a_save_while_the_first_build_runs_is_served_after_it(tmp_path: Path) ->
         preview.stop()
 
 
+def test_the_plain_preview_server_adds_nothing(tmp_path: Path) -> None:
+    """`serve` and the browser checks use the same server without a live channel: pages as built, no /__preview/."""
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from ssc_deploy.devserver import make_server
+
+    (tmp_path / "index.html").write_bytes(b"<!DOCTYPE html><html><body><p>as built</p></body></html>")
+    (tmp_path / "404.html").write_bytes(b"<!DOCTYPE html><html><body>not found</body></html>")
+    server = make_server(tmp_path, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with urllib.request.urlopen(origin + "/") as answer:
+            assert answer.read() == (tmp_path / "index.html").read_bytes()
+            assert answer.headers["Cache-Control"] is None
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(origin + "/__preview/live.js")
+        assert missing.value.code == 404 and missing.value.read() == (tmp_path / "404.html").read_bytes()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_problem_lines_are_split_into_file_line_and_message() -> None:
     assert parse_problem("content/sessions/keynote.en.md:5: field 'day': '2020-9-23' is not a date") == {
         "file": "content/sessions/keynote.en.md", "line": 5, "message": "field 'day': '2020-9-23' is not a date"}
