@@ -8,9 +8,11 @@ tests/browser/test_livereload.py.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +23,7 @@ from preview_helpers import ROOT, PreviewProcess, copy_content, started
 from watchfiles import Change
 
 from ssc_deploy.devserver import inject, parse_problem
-from ssc_deploy.livepreview import EditFilter, edited_paths
+from ssc_deploy.livepreview import EditFilter, edited_paths, saved_files
 
 SESSION = Path("sessions") / "keynote.ko.md"
 SESSION_URL = "/sessions/keynote/"
@@ -223,6 +225,37 @@ def test_files_made_and_deleted_within_one_batch_are_no_edit(tmp_path: Path) -> 
     # A file deleted for good is an edit (its pages go).
     gone = tmp_path / "old.ko.md"
     assert edited_paths({(Change.deleted, str(gone))}) == [gone]
+
+
+def test_saves_are_seen_in_folders_and_in_a_single_file_replaced_by_a_rename(tmp_path: Path) -> None:
+    folder, settings = tmp_path / "content", tmp_path / "pelicanconf.py"
+    folder.mkdir()
+    (folder / "keynote.ko.md").write_text("a", encoding="utf-8")
+    settings.write_text("A = 1\n", encoding="utf-8")
+    stop, seen = threading.Event(), []
+
+    def follow() -> None:
+        seen.extend(path for batch in saved_files([folder, settings], ignore=[], stop=stop) for path in batch)
+
+    watcher = threading.Thread(target=follow)
+    watcher.start()
+    try:
+        time.sleep(0.3)  # the watch is set up
+        for n in range(3):  # saved as many editors do: a new file renamed over the old one
+            new = tmp_path / f".pelicanconf.py.{n}"
+            new.write_text(f"A = {n}\n", encoding="utf-8")
+            os.replace(new, settings)
+            time.sleep(0.3)
+        (folder / "keynote.ko.md").write_text("b", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while seen.count(settings) < 3 or folder / "keynote.ko.md" not in seen:
+            assert time.monotonic() < deadline, seen
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert not watcher.is_alive()
+    assert not [path for path in seen if path.name.startswith(".pelicanconf")], seen  # the new files are no edit
 
 
 def test_editors_and_builds_leftovers_are_not_watched(tmp_path: Path) -> None:

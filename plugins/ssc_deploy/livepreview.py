@@ -18,7 +18,7 @@ the task starts itself again (the open pages reconnect, and reload after its fir
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -62,6 +62,25 @@ def edited_paths(changes: Iterable[tuple[Change, str]]) -> list[Path]:
         seen.setdefault(path, set()).add(change)
     return sorted(Path(path) for path, kinds in seen.items()
                   if not ({Change.added, Change.deleted} <= kinds and not Path(path).exists()))
+
+
+def saved_files(roots: list[Path], *, ignore: list[Path], stop: threading.Event) -> Iterator[list[Path]]:
+    """Batches of files saved under `roots` (folders, recursively, and single files) until `stop` is set.
+
+    A single file is watched by its inode: saved by writing a new file and renaming it over the old
+    one (as many editors save), it is gone from the watch, which is then set up again.
+    """
+    while not stop.is_set():
+        files = {path for path in roots if path.is_file()}
+        for changes in watch(*[path for path in roots if path.exists()], watch_filter=EditFilter(ignore_paths=ignore),
+                             debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop):
+            paths = edited_paths(changes)
+            if paths:
+                yield paths
+            if any(change == Change.deleted and Path(path) in files for change, path in changes):
+                break
+        else:
+            return
 
 
 class Preview:
@@ -185,13 +204,10 @@ class Preview:
         Returns "stopped" after `stop()`, or when the first build left nothing to serve.
         """
         ignored = [self.output, self.output.parent / ".ssc-cache"]
-        for changes in watch(*self.watched, watch_filter=EditFilter(ignore_paths=ignored), debounce=DEBOUNCE_MS,
-                             step=STEP_MS, stop_event=self._stop):
-            paths = edited_paths(changes)
+        for paths in saved_files(self.watched, ignore=ignored, stop=self._stop):
             if any(path.suffix == ".py" and path.is_relative_to(self.plugins) for path in paths):
                 return "restart"
-            if paths:
-                self.apply(paths)
+            self.apply(paths)
         return "stopped"
 
     def stop(self) -> None:
