@@ -6,7 +6,7 @@ the publish target and the preview address can also be given by environment vari
 
     SSC_PUBLISH_DIR    local directory the web server serves (swapped in by rename)
     SSC_PUBLISH_RSYNC  [user@host:]/path of an rsync target (releases + `current` symlink)
-    SSC_HOST, SSC_PORT address of the preview servers (default 127.0.0.1:8000)
+    SSC_HOST, SSC_PORT address of the preview servers (default 127.0.0.1:8000; port 0 takes a free one)
 """
 
 from __future__ import annotations
