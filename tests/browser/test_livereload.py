@@ -113,6 +113,12 @@ def test_a_mistake_undone_removes_the_dialog_without_a_reload(live: PreviewProce
         _save(path, _wrong_day(good, "23 September"))
         dialog = page.get_by_role("dialog", name=TITLE["ko"])
         expect(dialog).to_be_visible(timeout=10_000)
+        # Another mistake replaces it; the first, back again, is shown again (only the reader dismisses).
+        _save(path, _wrong_day(good, "24 September"))
+        expect(dialog.locator("li")).to_contain_text("24 September", timeout=10_000)
+        _save(path, _wrong_day(good, "23 September"))
+        expect(dialog.locator("li")).to_contain_text("23 September", timeout=10_000)
+        expect(page.locator("dialog.ssc-preview")).to_have_count(1)
     finally:
         _save(path, good)  # as it was: nothing to rebuild, only the problems go
     expect(page.locator("dialog.ssc-preview")).to_have_count(0, timeout=10_000)

@@ -47,9 +47,10 @@
 
   function hide() {
     if (dialog) {
-      if (dialog.open) { dialog.close(); }
-      dialog.remove();
-      dialog = null;
+      var closing = dialog;
+      dialog = null;  // closed by the preview, not by the reader: nothing to remember
+      if (closing.open) { closing.close(); }
+      closing.remove();
     }
     shown = "";
   }
@@ -83,9 +84,10 @@
     });
     var close = element("button", "ssc-preview__close", TEXT.close);
     close.type = "button";
-    close.addEventListener("click", function () { dialog.close(); });
+    var own = dialog;
+    close.addEventListener("click", function () { own.close(); });
     // Closed by the button or Escape: not shown again for the same problems, on any page of this tab.
-    dialog.addEventListener("close", function () { remember(signature); });
+    own.addEventListener("close", function () { if (dialog === own) { remember(signature); } });
     dialog.appendChild(heading);
     dialog.appendChild(intro);
     dialog.appendChild(list);
