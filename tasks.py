@@ -6,7 +6,7 @@ the publish target and the preview address can also be given by environment vari
 
     SSC_PUBLISH_DIR    local directory the web server serves (swapped in by rename)
     SSC_PUBLISH_RSYNC  [user@host:]/path of an rsync target (releases + `current` symlink)
-    SSC_HOST, SSC_PORT address of the preview servers (default 127.0.0.1:8000)
+    SSC_HOST, SSC_PORT address of the preview servers (default 127.0.0.1:8000; port 0 takes a free one)
 """
 
 from __future__ import annotations
@@ -220,61 +220,37 @@ def preview(c: Context) -> None:
     serve(c, subpath=True)
 
 
-@task
-def livereload(c: Context) -> None:
-    """Serve the site and rebuild it, reloading the browser, whenever content, theme or plugins change.
+@task(help={"content": "content folder (default: content)", "output": "folder to build into (default: output)"})
+def livereload(c: Context, content: str | None = None, output: str | None = None) -> None:
+    """Serve the site at http://127.0.0.1:8000/ and bring the open page up to date whenever a file is saved.
 
-    An edit of a session, speaker, city case or page rewrites only the pages it changes
-    (ssc_forum.incremental); the search index, sitemap and .gz copies follow after the reload.
-    Other content, the theme and the settings rebuild everything; changed plugin code restarts
-    the task, so that the new code is the one running.
+    Saved files are noticed at once (the system's file events); an edit of a session, speaker,
+    city case or page rewrites only the pages it changes (ssc_forum.incremental), and the open
+    page reloads as soon as they are written. A saved mistake keeps the last good pages and shows
+    its problems over the page, until the file is fixed. The search index, sitemap and .gz copies
+    follow once you stop saving. Other content, the theme and the settings rebuild everything;
+    changed plugin code restarts the task, so that the new code is the one running.
     """
-    import threading
+    from ssc_deploy.livepreview import Preview
 
-    from livereload import Server
-
-    from ssc_forum.editloop import changed_paths, tree_state
-    from ssc_forum.incremental import LiveSite
-
-    watched = [CONFIG["content"], ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]]
-    site = LiveSite(CONFIG["settings_base"], CONFIG["content"], CONFIG["output"], trees=deploy)
-    lock = threading.Lock()  # one update or post-build run at a time
-    files = {"state": tree_state(watched)}
-
-    def report(update) -> None:
-        if update.kind == "failed":  # keep serving the last good build
-            print("\n".join(update.problems) + f"\nNot rebuilt: {len(update.problems)} problem(s).")
-        elif update.kind != "unchanged":
-            print(f"{update.kind.capitalize()} build in {update.seconds:.2f} s: {len(update.written)} file(s) "
-                  f"written{f' ({update.reason})' if update.reason else ''}.")
-
-    def finish_later() -> None:
-        with lock:
-            print(f"Search index, sitemap and .gz copies updated in {site.finish():.1f} s.")
-
-    def rebuild_quietly() -> None:
-        with lock:
-            now = tree_state(watched)
-            changed, files["state"] = changed_paths(files["state"], now), now
-            if any(path.suffix == ".py" and path.is_relative_to(ROOT / "plugins") for path in changed):
-                print("Plugin code changed: restarting to load it.")
-                os.execv(sys.executable, [sys.executable, *sys.argv])
-            if not changed:
-                return
-            update = site.update(changed)
-            report(update)
-        if update.kind == "incremental":
-            threading.Thread(target=finish_later, daemon=True).start()
-
-    first = site.full_build()
-    report(first)
-    if first.kind == "failed":
+    out = _path(output, "output")
+    preview = Preview(CONFIG["settings_base"], _path(content, "content"), out,
+                      watched=[_path(content, "content"), ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]],
+                      plugins=ROOT / "plugins", host=CONFIG["host"], port=CONFIG["port"])
+    outcome = "stopped"
+    try:
+        print(f"Serving {out} at {preview.url} (Ctrl+C stops)", flush=True)
+        preview.start()  # serves the last build on disk, if any, while the first build runs
+        outcome = preview.watch()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.close()
+    if preview.nothing_to_serve:
         raise Exit("Build failed: nothing to serve.", code=1)
-    server = Server()
-    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py"):
-        server.watch(str(ROOT / pattern), rebuild_quietly)
-    # The root is a path resolved on every request, so each swapped-in build is served at once.
-    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=str(CONFIG["output"]), open_url_delay=None)
+    if outcome == "restart":
+        print("Plugin code changed: restarting to load it.", flush=True)
+        os.execv(sys.executable, [sys.executable, *sys.argv])
 
 
 # --- content ---------------------------------------------------------------------------------

@@ -94,3 +94,24 @@ def test_search_quick_runs_the_query_set_and_indexes_the_scale_programme() -> No
     assert scale_line, out
     assert int(scale_line.group(1)) > 12 and float(scale_line.group(4)) >= 1.0 and float(scale_line.group(6)) > 0
     assert out.rstrip().splitlines()[-1] == summary.group(0)
+
+
+def test_edit_loop_e2e_quick_times_saves_through_the_real_preview() -> None:
+    out = _run("edit_loop.py", "--e2e", "--quick")
+    # Every kind of edit was served by the preview, twice per site, each with the update it caused.
+    for kind in ("session text", "session title", "speaker", "case"):
+        rows = re.findall(rf"^\s+{kind}\s+save to served\s+(\d+) ms\s+update\s+(\d+) ms\s+page told\s+(\d+) ms$",
+                          out, re.MULTILINE)
+        assert len(rows) == 4, f"{kind}: expected two rows per site\n{out}"
+        assert all(int(served) > 0 and int(told) > 0 for served, _, told in rows), out
+    real = re.search(r"^edit-e2e: site=real save_to_served_ms=(\d+) update_ms=(\d+) full_ms=(\d+)$", out, re.M)
+    scale = re.search(r"^edit-e2e: site=scale sessions=12 save_to_served_ms=(\d+) update_ms=(\d+) full_ms=(\d+)$",
+                      out, re.MULTILINE)
+    assert real and scale, out
+    for line in (real, scale):
+        served, update, full = map(int, line.groups())
+        assert served > 0 and update > 0 and full > 0, out
+    # The goals on the real site: the editor waits for the update and little more, well under a full build.
+    served, update, full = map(int, real.groups())
+    assert served <= update + 0.1 * full and served <= 0.4 * full, out
+    assert out.rstrip().splitlines()[-1].startswith("edit-e2e: site=scale sessions=12 ")
