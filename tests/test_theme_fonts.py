@@ -105,3 +105,45 @@ def test_inline_imports_names_a_missing_sheet(tmp_path: Path) -> None:
     """An import of a sheet that is not there is an error naming it, not a silent broken page."""
     with pytest.raises(StylesheetError, match="tokens.css"):
         inline_imports('@import url("tokens.css");', tmp_path)
+
+
+def test_scripts_lose_comment_lines_and_indentation_but_keep_template_literals() -> None:
+    from ssc_theme.assets import minify_js
+
+    source = (
+        "// a comment line\n"
+        "/* a block\n   over lines */\n"
+        "function f(a) {\n"
+        "    /** one line */\n"
+        "    const t = `line one\n"
+        "    // not a comment: inside the literal\n"
+        "        indented ${a}`;\n"
+        "    return t; // a trailing comment stays\n"
+        "}\n"
+        "\n"
+    )
+    assert minify_js(source) == (
+        "function f(a) {\n"
+        "const t = `line one\n"
+        "    // not a comment: inside the literal\n"
+        "        indented ${a}`;\n"
+        "return t; // a trailing comment stays\n"
+        "}\n"
+    )
+
+
+def test_the_theme_scripts_as_served_still_parse(site) -> None:
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    for script in (site / "theme" / "js").glob("*.js"):
+        if script.stem.count(".") == 0:  # the fingerprinted copies are the same bytes
+            text = script.read_text(encoding="utf-8")
+            # A classic script or a module (the pages load some with type="module"): one of them must parse.
+            runs = [subprocess.run([node, f"--input-type={kind}", "--check"], input=text, capture_output=True,
+                                   text=True, timeout=60) for kind in ("commonjs", "module")]
+            done = min(runs, key=lambda run: run.returncode)
+            assert done.returncode == 0, (script.name, done.stderr)

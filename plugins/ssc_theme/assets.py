@@ -1,4 +1,4 @@
-"""The theme's stylesheets as served: one file per page, comments and layout whitespace taken out.
+"""The theme's stylesheets and scripts as served: comments and layout whitespace taken out.
 
 The committed CSS stays readable and commented; the pages' weight budget (50 KiB of
 HTML+CSS+JS) counts what is served, so the written copies in the output are minified.
@@ -86,4 +86,57 @@ def minify_stylesheets(output: Path) -> int:
         if small != text:
             path.write_text(small, encoding="utf-8")
             saved += len(whole.encode()) - len(small.encode())
+    return saved
+
+
+def minify_js(js: str) -> str:
+    """`js` without its comment lines and indentation, line breaks kept (so no statement runs into the next).
+
+    Deliberately small rather than a full minifier: it only drops lines that are wholly a comment
+    (`// …`, or a `/* … */` block starting a line), leading whitespace and empty lines, and leaves
+    the inside of template literals exactly as written. Code and trailing comments are untouched,
+    so the result means what the source means for any script the theme ships.
+    """
+    out: list[str] = []
+    in_template = False  # inside a `…` literal that spans lines
+    in_block = False  # inside a /* … */ comment that started a line
+    for line in js.splitlines():
+        if in_template:
+            out.append(line)
+        elif in_block:
+            if "*/" in line:
+                in_block = False
+                rest = line.split("*/", 1)[1].strip()
+                if rest:
+                    out.append(rest)
+            continue
+        else:
+            stripped = line.strip()
+            if not stripped or stripped.startswith("//"):
+                continue
+            if stripped.startswith("/*"):
+                if "*/" not in stripped[2:]:
+                    in_block = True
+                    continue
+                rest = stripped[2:].split("*/", 1)[1].strip()
+                if not rest:
+                    continue
+                stripped = rest
+            out.append(stripped)
+            line = stripped
+        # A backtick not escaped opens or closes a template literal.
+        if (line.count("`") - line.count("\\`")) % 2:
+            in_template = not in_template
+    return "\n".join(out) + "\n"
+
+
+def minify_scripts(output: Path) -> int:
+    """Minify every script under `output`/theme/js in place (`minify_js`); returns the bytes saved."""
+    saved = 0
+    for path in sorted((output / "theme" / "js").glob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        small = minify_js(text)
+        if small != text:
+            path.write_text(small, encoding="utf-8")
+            saved += len(text.encode()) - len(small.encode())
     return saved

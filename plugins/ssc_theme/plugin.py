@@ -10,7 +10,7 @@ from pelican import signals
 from ssc_forum.settings import finishes_tree
 
 from . import identity
-from .assets import minify_stylesheets
+from .assets import minify_scripts, minify_stylesheets
 from .fonts import subset_fonts
 from .sharing import write_sharing_image
 
@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 def finish_theme(pelican_obj) -> None:
-    """`finalized` handler: the sharing image, minified stylesheets and the font subsets, after the last language.
+    """`finalized` handler: the sharing image, minified stylesheets and scripts, font subsets, after the last language.
 
     i18n-subsites finishes the English sub-site inside the Korean run, so the main site's
     `finalized` is the last one; registered before ssc_publish, whose precompression follows.
@@ -29,8 +29,10 @@ def finish_theme(pelican_obj) -> None:
     output = Path(pelican_obj.output_path)
     write_sharing_image(output, settings)
     saved = minify_stylesheets(output)
+    saved_js = minify_scripts(output)
     sizes = subset_fonts(output, Path(settings["THEME"]) / "fonts")
-    log.info("ssc_theme: stylesheets %d bytes smaller; web font subsets %s, %d bytes in all", saved,
+    log.info("ssc_theme: stylesheets %d and scripts %d bytes smaller; web font subsets %s, %d bytes in all",
+             saved, saved_js,
              ", ".join(f"{name} {size}" for name, size in sizes.items()), sum(sizes.values()))
 
 
