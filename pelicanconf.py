@@ -32,6 +32,10 @@ OUTPUT_SOURCES = False
 PLUGIN_PATHS = ["plugins"]
 # ssc_theme writes the font subsets from the finished pages; ssc_publish last: it gzips what the others wrote.
 PLUGINS = ["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_search", "ssc_theme", "ssc_publish"]
+# The tag the search page asks Pagefind's entry file under, and the web archive records it at (the same as
+# ssc_search.indexing.ENTRY_TAG, tested). A setting rather than only the plugin's: a page reads the same
+# whether or not the search plugin is loaded into the build's process.
+SEARCH_ENTRY_TAG = "ssc2020"
 
 # Who held the forum, named by the KRDS identifier in the header and the footer: as text by default. A logo is
 # optional: "logo" names an image under theme/static/ (SVG, PNG or WebP, e.g. "img/organisers/seoul.svg"), published

@@ -96,3 +96,10 @@ def test_twin_title_is_indexed_with_the_page(site: Path) -> None:
     rel = Path("en/speakers/jung-hoon-lee/index.html")
     html = preparer(rel, (site / rel).read_text(encoding="utf-8"))
     assert f"{AFTER}이정훈" in re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+
+
+def test_the_settings_tag_is_the_one_the_index_and_the_archive_use() -> None:
+    from pelican.settings import read_settings
+
+    root = Path(__file__).resolve().parent.parent
+    assert read_settings(str(root / "pelicanconf.py"))["SEARCH_ENTRY_TAG"] == ENTRY_TAG
