@@ -42,6 +42,7 @@ CONFIG: dict[str, Any] = {
     "output": ROOT / "output",
     "translations": ROOT / "theme" / "translations",
     "babel_cfg": ROOT / "theme" / "babel.cfg",
+    "editor_locale": ROOT / "plugins" / "ssc_forum" / "locale",
     "host": os.environ.get("SSC_HOST", "127.0.0.1"),
     "port": int(os.environ.get("SSC_PORT", "8000")),
 }
@@ -260,16 +261,32 @@ CHECK_FORMATS = ("text", "github", "gitlab")
 """How `check` reports: lines for people, GitHub workflow commands, a GitLab Code Quality file."""
 
 
+LANG_HELP = "language of the messages: ko (default) or en (default from LC_ALL, LC_MESSAGES or LANG)"
+
+
+def _use_language(lang: str | None) -> None:
+    """Print the editor's messages in `lang` (a task's --lang), refusing any other value plainly."""
+    from ssc_forum import messages
+
+    if lang is not None and lang not in messages.LANGUAGES:
+        raise Exit(f"--lang {lang!r}: one of {', '.join(messages.LANGUAGES)}", code=2)
+    messages.use_language(lang)
+
+
 @task(help={
     "content": "content folder (default: content)",
     "format": "text (default), github (::error annotations on the pull request's lines) or gitlab "
               "(a Code Quality report file for the merge request)",
     "output": "the report file of --format gitlab (default: gl-code-quality-report.json)",
+    "lang": LANG_HELP,
 })
-def check(c: Context, content: str | None = None, format: str = "text", output: str | None = None) -> None:
+def check(c: Context, content: str | None = None, format: str = "text", output: str | None = None,
+          lang: str | None = None) -> None:
     """Check the content only, fast: the same problems the build reports, and a non-zero exit if any."""
     from ssc_deploy import ci_reports
+    from ssc_forum.messages import render, tr
 
+    _use_language(lang)
     if format not in CHECK_FORMATS:
         raise Exit(f"--format {format!r}: one of {', '.join(CHECK_FORMATS)}", code=2)
     started = time.monotonic()
@@ -280,12 +297,12 @@ def check(c: Context, content: str | None = None, format: str = "text", output: 
     elif format == "gitlab":
         report = Path(output or "gl-code-quality-report.json").absolute()
         report.write_text(ci_reports.gitlab_report_json(problems), encoding="utf-8")
-        print(f"Wrote {report.name} ({len(problems)} problem(s)).")
+        print(render(tr("Wrote {name} ({count} problem(s)).", name=report.name, count=len(problems))))
     for line in lines:
         print(line)
     if problems:
-        raise Exit(f"{len(problems)} problem(s) in the content.", code=1)
-    print(f"Content is fine (checked in {time.monotonic() - started:.1f} s).")
+        raise Exit(render(tr("{count} problem(s) in the content.", count=len(problems))), code=1)
+    print(render(tr("Content is fine (checked in {seconds:.1f} s).", seconds=time.monotonic() - started)))
 
 
 def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> list[Path]:
@@ -368,12 +385,41 @@ def new(c: Context, kind: str, slug: str, field: list[str] | None = None, conten
             print(f"  {f.name.capitalize()}: {f.help_en} / {f.help_ko}")
 
 
+def _pybabel(*args: str, cwd: Path = ROOT) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=cwd, check=True)
+
+
+def editor_catalogue(locale_dir: Path | None = None) -> Path:
+    """Extract the editors' messages (`tr("…")` in the forum plugin and tasks.py) and merge them into each .po.
+
+    The ids are the English texts; `plugins/ssc_forum/locale/<lang>/LC_MESSAGES/editor.po` holds the
+    other languages. Like the theme's template, `editor.pot` has no header and no locations, so
+    its diff shows only messages that changed; the .po is read as it is (no .mo to compile).
+    """
+    from ssc_forum import messages
+
+    folder = locale_dir or CONFIG["editor_locale"]
+    pot = folder / f"{messages.DOMAIN}.pot"
+    plugin = folder.parent
+    _pybabel("extract", "--no-default-keywords", "--keyword", "tr", "--no-location", "--sort-output",
+             "--omit-header", "--output-file", str(pot), str(plugin), str(ROOT / "tasks.py"))
+    for lang in messages.LANGUAGES:
+        if lang == "en":  # the ids are English
+            continue
+        _pybabel("update", "--init-missing", "--ignore-pot-creation-date", "--no-fuzzy-matching",
+                 "--ignore-obsolete", "--omit-header", "--input-file", str(pot),
+                 "--output-dir", str(folder), "--locale", lang, "--domain", messages.DOMAIN)
+    return pot
+
+
 @task
 def translations(c: Context) -> None:
-    """Update the theme's message catalogues: extract strings, merge them into each .po, compile .mo.
+    """Update the message catalogues: the theme's (extract, merge into each .po, compile .mo) and the editors'.
 
-    Edit theme/translations/<lang>/LC_MESSAGES/messages.po afterwards; the .mo files are build
-    products (the build compiles them too) and are not committed.
+    Edit theme/translations/<lang>/LC_MESSAGES/messages.po and
+    plugins/ssc_forum/locale/<lang>/LC_MESSAGES/editor.po afterwards (a test fails while an editors'
+    message lacks its Korean); the .mo files are build products (the build compiles them too) and
+    are not committed.
     """
     cfg, folder = CONFIG["babel_cfg"], CONFIG["translations"]
     pot = folder / "messages.pot"
@@ -381,9 +427,7 @@ def translations(c: Context) -> None:
     # Templates are written in one language; only the others need a catalogue.
     source_lang = settings.get("I18N_TEMPLATES_LANG", "en")
 
-    def pybabel(*args: str, cwd: Path = ROOT) -> None:
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=cwd, check=True)
-
+    pybabel = _pybabel
     # The catalogue template is kept as the repository has it: sorted, with neither a header
     # (its creation date would change on every run) nor source locations (a template edit
     # would then rewrite it): a diff of it shows only strings that changed.
@@ -400,6 +444,7 @@ def translations(c: Context) -> None:
                 "--ignore-obsolete", "--input-file", str(pot),
                 "--output-dir", str(folder), "--locale", lang, "--domain", "messages")
     pybabel("compile", "--directory", str(folder), "--domain", "messages", "--statistics")
+    editor_catalogue()
 
 
 @task(help={"package": "the krds-uiux package folder (default: node_modules/krds-uiux)"})

@@ -81,7 +81,7 @@ class Message:
 
     def render(self, lang: str | None = None) -> str:
         """The message in `lang` (default: the current language), its parameters filled in."""
-        values = {name: (value.render(lang) if isinstance(value, Message) else value)
+        values = {name: (value.render(lang) if isinstance(value, Message | Joined) else value)
                   for name, value in self.params}
         text = gettext(self.msgid, lang)
         try:
@@ -93,6 +93,31 @@ class Message:
         return self.render()
 
 
+@dataclass(frozen=True)
+class Joined:
+    """Several messages printed as one parameter, with a separator (`"; "`)."""
+
+    items: tuple[Message | str, ...]
+    separator: str = "; "
+
+    def render(self, lang: str | None = None) -> str:
+        """The items in `lang`, joined."""
+        return self.separator.join(render(item, lang) for item in self.items)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
 def tr(msgid: str, /, **params: object) -> Message:
     """A message to print in the editor's language: `msgid` is its English text, with `{name}` fields."""
     return Message(msgid, tuple(params.items()))
+
+
+def render(text: str | Message, lang: str | None = None) -> str:
+    """A message or a plain string as printed in `lang` (default: the current language)."""
+    return text.render(lang) if isinstance(text, Message) else str(text)
+
+
+def msgid(text: str | Message) -> str:
+    """The English id of a message (a plain string is its own id): what code compares."""
+    return text.msgid if isinstance(text, Message) else text
