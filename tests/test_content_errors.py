@@ -79,7 +79,7 @@ CASES = {
     ),
     "unreadable metadata": (
         lambda c: s(c, "keynote").write_bytes(b"Title: \xff\xfe broken\nSlug: keynote\n"),
-        ["sessions/keynote.en.md:1: cannot be read: UnicodeDecodeError"],
+        ["sessions/keynote.en.md:1: cannot be read: it is not UTF-8 text"],
     ),
     "unknown stream provider": (
         lambda c: edit(s(c, "keynote"), r"^Kind: ", "Streams: vimeo:12345\nKind: "),
@@ -92,7 +92,7 @@ CASES = {
     "unknown shortcode": (
         lambda c: (c / "pages" / "about.en.md").write_text(
             (c / "pages" / "about.en.md").read_text(encoding="utf-8") + "\n[[gallery]]\n", encoding="utf-8"),
-        ["pages/about.en.md:35: unknown shortcode [[gallery]] (known: stream, timetable)"],
+        ["pages/about.en.md:37: unknown shortcode [[gallery]] (known: stream, timetable)"],
     ),
     "broken programme file": (
         lambda c: (c / "programme.toml").write_text("[[days]]\ndate = 2020-09-22\nstart = '4pm'\n", encoding="utf-8"),
