@@ -39,3 +39,24 @@ def test_the_example_files_build(tmp_path):
     out = build(tmp_path / "out", PATH=str(content))
     for ct in schema.CONTENT_TYPES:
         assert (out / "en" / ct.url.format(slug=f"example-{ct.name}") / "index.html").is_file()
+
+
+def test_every_message_has_its_row_in_both_guides():
+    """The message tables are the editors' catalogue itself: a new message gets its row in both languages."""
+    from babel.messages.pofile import read_po
+
+    from ssc_forum import messages
+
+    with (messages.LOCALE_DIR / f"{messages.DOMAIN}.pot").open("rb") as pot:
+        ids = [str(m.id) for m in read_po(pot) if m.id]
+    assert len(ids) > 100
+    korean = dict(guide.catalogue())
+    for lang in schema.LANGS:
+        rows = [line for line in (ROOT / "docs" / f"content-types.{lang}.md").read_text(encoding="utf-8").splitlines()
+                if line.startswith("| `")]
+        for msgid in ids:
+            english, translated = guide._shown(msgid), guide._shown(korean[msgid])
+            row = f"| {translated} | {english} |" if lang == "ko" else f"| {english} | {translated} |"
+            assert row in rows, (lang, msgid)
+    dots = "| `…은(는) 날짜 형식이 아닙니다. 2020-09-23처럼 연-월-일로 쓰세요` | `… is not a date written YYYY-MM-DD` |"
+    assert dots in (ROOT / "docs" / "content-types.ko.md").read_text(encoding="utf-8")
