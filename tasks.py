@@ -261,7 +261,7 @@ CHECK_FORMATS = ("text", "github", "gitlab")
 """How `check` reports: lines for people, GitHub workflow commands, a GitLab Code Quality file."""
 
 
-LANG_HELP = "language of the messages: ko (default) or en (default from LC_ALL, LC_MESSAGES or LANG)"
+LANG_HELP = "language of the messages: ko or en (default: ko; en when LC_ALL, LC_MESSAGES or LANG starts with en)"
 
 
 def _use_language(lang: str | None) -> None:
@@ -313,22 +313,30 @@ def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> lis
     an empty value. The build and `invoke check` refuse empty required fields and name each one,
     so a half-filled file can never be published by mistake. Optional fields are left out.
     """
+    from ssc_forum.messages import tr
+
     ctype = schema.BY_NAME.get(kind)
     if ctype is None:
-        raise ValueError(f"unknown content type {kind!r} (one of: {', '.join(schema.BY_NAME)})")
-    schema.SLUG.parse(slug)  # type: ignore[operator]
-    for name, value in values.items():
-        declared = ctype.field(name)
-        if declared is None or name in ("slug", "lang"):
-            raise ValueError(f"{name!r} is not a field you can set for a {kind} "
-                             f"(fields: {', '.join(f.name for f in ctype.fields)})")
-        declared.kind.parse(value)  # type: ignore[operator]
-        if declared.choices and value not in declared.choices:
-            raise ValueError(f"{name}: {value!r} is not one of {', '.join(declared.choices)}")
+        raise ValueError(tr("unknown content type {kind!r} (one of: {kinds})", kind=kind,
+                            kinds=", ".join(schema.BY_NAME)))
+    try:
+        schema.SLUG.parse(slug)  # type: ignore[operator]
+        for name, value in values.items():
+            declared = ctype.field(name)
+            if declared is None or name in ("slug", "lang"):
+                raise ValueError(tr("{name!r} is not a field you can set for a {kind} (fields: {fields})", name=name,
+                                    kind=kind, fields=", ".join(f.name for f in ctype.fields
+                                                                if f.name not in ("slug", "lang"))))
+            declared.kind.parse(value)  # type: ignore[operator]
+            if declared.choices and value not in declared.choices:
+                raise ValueError(tr("{name}: {value!r} is not one of: {choices}", name=name, value=value,
+                                    choices=", ".join(declared.choices)))
+    except schema.FieldError as exc:
+        raise ValueError(exc.message) from None
     paths = [content / ctype.folder / f"{slug}.{lang}.md" for lang in schema.LANGS]
     existing = [p for p in paths if p.exists()]
     if existing:
-        raise FileExistsError(f"already there: {', '.join(str(p) for p in existing)}")
+        raise FileExistsError(tr("already there: {paths}", paths=", ".join(str(p) for p in existing)))
     for lang, path in zip(schema.LANGS, paths, strict=True):
         lines = []
         for f in ctype.fields:
@@ -348,41 +356,75 @@ def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> lis
     return paths
 
 
+def choice_fields() -> list[tuple[str, str, tuple[str, ...]]]:
+    """Every field with fixed choices, `(content type, field, choices)`; the language is one of them."""
+    found = [("*", "lang", schema.LANGS)]
+    found += [(ct.name, f.name, f.choices) for ct in schema.CONTENT_TYPES for f in ct.fields if f.choices]
+    return found
+
+
+def _field_hint(f: schema.Field, lang: str) -> str:
+    """What goes into a field, in the editor's language: its choices, or its kind and an example."""
+    from ssc_forum.messages import render, tr
+
+    if f.choices:
+        return render(tr("one of: {choices}", choices=", ".join(f.choices)), lang)
+    text, kind = (f.help_ko, f.kind.help_ko) if lang == "ko" else (f.help_en, f.kind.help_en)
+    if f.kind.example != "…":  # a kind with a form to follow shows it
+        kind += (", 예: " if lang == "ko" else ", e.g. ") + f.kind.example
+    return f"{text} ({kind})"
+
+
 @task(
     iterable=["field"],
     help={
         "kind": f"content type: {', '.join(schema.BY_NAME)}",
-        "slug": "the new record's slug (a-z, 0-9, hyphens), the same in both languages",
-        "field": "a field to fill in, NAME=VALUE (repeat for more), e.g. --field day=2020-09-23",
+        "slug": "the new record's slug (a-z, 0-9, hyphens), the same in both languages "
+                f"(one file per language: {', '.join(schema.LANGS)})",
+        "field": "a field to fill in, NAME=VALUE (repeat for more), e.g. --field day=2020-09-23; fields with "
+                 "choices: " + "; ".join(f"{ct} {name}: {', '.join(choices)}"
+                                         for ct, name, choices in choice_fields() if ct != "*"),
         "content": "content folder (default: content)",
+        "lang": LANG_HELP,
     },
 )
-def new(c: Context, kind: str, slug: str, field: list[str] | None = None, content: str | None = None) -> None:
-    """Start a new session, speaker, city case or page in both languages, with the fields it needs.
+def new(c: Context, kind: str, slug: str, field: list[str] | None = None, content: str | None = None,
+        lang: str | None = None) -> None:
+    """Start a new session, speaker, city case, page or news item in both languages, with the fields it needs.
 
-    Required fields you do not give are written empty: `invoke check` lists them until filled.
+    Required fields you do not give are written empty: `python3 make.py check` lists them until filled.
     """
+    from ssc_forum.messages import current_language, render, tr
+
+    _use_language(lang)
     values: dict[str, str] = {}
     for item in field or []:
         name, sep, value = item.partition("=")
         if not sep:
-            raise Exit(f"--field {item!r}: write NAME=VALUE", code=2)
+            raise Exit(render(tr("--field {item!r}: write NAME=VALUE", item=item)), code=2)
         values[name.strip().lower()] = value.strip()
     try:
         paths = scaffold(kind, slug, values, _path(content, "content"))
     except (ValueError, FileExistsError) as exc:
-        raise Exit(str(exc), code=2) from None
+        raise Exit(render(exc.args[0]), code=2) from None
     ctype = schema.BY_NAME[kind]
+    shown = current_language()
     for path in paths:
-        print(f"Wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    empty = [f.name for f in ctype.fields if f.required and f.name not in values and f.name not in ("slug", "lang")]
+        print(render(tr("Wrote {path}", path=path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)))
+    empty = [f for f in ctype.fields if f.required and f.name not in values and f.name not in ("slug", "lang")]
     if empty:
-        print(f"Fill in: {', '.join(empty)} (in both files); `python3 make.py check` lists what is still missing.")
+        print(render(tr("Fill in, in both files ({langs}):", langs=", ".join(schema.LANGS))))
+        for f in empty:
+            print(f"  {f.name.capitalize()}: {_field_hint(f, shown)}")
+    if ctype is schema.CITY_CASE:
+        print(render(tr("Also add {slug} to the Cases field of the session the case belongs to, in both files.",
+                        slug=slug)))
+    print(render(tr("`python3 make.py check` lists what is still missing.")))
     optional = [f for f in ctype.fields if not f.required and f.name not in values]
     if optional:
-        print("Optional fields you may add:")
+        print(render(tr("Optional fields you may add:")))
         for f in optional:
-            print(f"  {f.name.capitalize()}: {f.help_en} / {f.help_ko}")
+            print(f"  {f.name.capitalize()}: {_field_hint(f, shown)}")
 
 
 def _pybabel(*args: str, cwd: Path = ROOT) -> None:

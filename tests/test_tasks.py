@@ -102,6 +102,49 @@ def test_scaffold_fails_the_check_until_filled_in() -> None:
     assert tasks.content_problems(content) == []
 
 
+def test_new_lists_the_choices_of_every_choice_field(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(REPO / "make.py"), "new", "--help"], capture_output=True, text=True,
+                          check=False, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    helped = re.sub(r"-\s+", "-", " ".join(done.stdout.split()))  # invoke wraps the help text, also at hyphens
+    for kind in schema.BY_NAME:
+        assert kind in helped
+    for choice in (*schema.SESSION_KINDS, "ko, en"):
+        assert choice in helped, choice
+    done = _invoke("new", "--kind", "session", "--slug", "x", "--content", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "  Kind: one of: keynote, session, case-presentations, talk-concert\n" in done.stdout
+    assert "Fill in, in both files (ko, en):\n" in done.stdout
+    done = _invoke("new", "--kind", "session", "--slug", "y", "--content", str(tmp_path), "--lang", "ko")
+    assert "  Kind: 다음 중 하나: keynote, session, case-presentations, talk-concert\n" in done.stdout
+    done = _invoke("new", "--kind", "workshop", "--slug", "z", "--content", str(tmp_path))
+    assert done.returncode == 2 and done.stderr.strip() == (
+        "unknown content type 'workshop' (one of: session, speaker, case, page, news)")
+
+
+@pytest.mark.parametrize("kind", list(schema.BY_NAME))
+def test_a_new_file_passes_the_check_once_filled(kind: str) -> None:
+    """What `new` writes, filled as its output says (a choice, a date, a number, text), is published."""
+    content = copy_content(f"filled-{kind}")
+    ctype = schema.BY_NAME[kind]
+    paths = tasks.scaffold(kind, "example-new", {}, content)
+    assert tasks.content_problems(content), "empty required fields are reported"
+    filler = {schema.DATE: "2020-09-23", schema.INT: "9", schema.TEXT: "Example", schema.SLUG: "keynote"}
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        for f in ctype.fields:
+            if f.required and f"\n{f.name.capitalize()}:\n" in "\n" + text:
+                value = f.choices[0] if f.choices else filler[f.kind]
+                text = ("\n" + text).replace(f"\n{f.name.capitalize()}:\n", f"\n{f.name.capitalize()}: {value}\n")[1:]
+        path.write_text(text, encoding="utf-8")
+    if ctype is schema.CITY_CASE:  # as `new case` says: the session lists its cases
+        for lang in schema.LANGS:
+            keynote = content / "sessions" / f"keynote.{lang}.md"
+            keynote.write_text(keynote.read_text(encoding="utf-8").replace("\nKind:", "\nCases: example-new\nKind:", 1),
+                               encoding="utf-8")
+    assert tasks.content_problems(content) == []
+
+
 # --- check -----------------------------------------------------------------------------------
 
 
