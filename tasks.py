@@ -198,7 +198,22 @@ def rebuild(c: Context, subpath: bool = False, output: str | None = None) -> Non
 def regenerate(c: Context) -> None:
     """Rebuild output/ whenever a file changes (Pelican's autoreload; writes in place, not atomically)."""
     subprocess.run([sys.executable, "-m", "pelican", "-r", str(CONFIG["content"]), "-s",
-                    str(CONFIG["settings_base"]), "-o", str(CONFIG["output"])], cwd=ROOT, check=False)
+                    str(CONFIG["settings_base"]), "-o", str(CONFIG["output"]), *_existing_static_paths()],
+                   cwd=ROOT, check=False)
+
+
+def _existing_static_paths(content: Path | None = None) -> list[str]:
+    """Pelican's options naming only the static folders that exist (none: no option).
+
+    Pelican's autoreload warns about every static folder it cannot watch, and the real content has
+    no `images/` (no portraits are published): a warning an editor would take for a fault. The
+    content folder itself is watched whole, so a folder made later starts a rebuild; its files are
+    copied as static files once `regenerate` is started again.
+    """
+    content = content or CONFIG["content"]
+    declared = _read_settings(CONFIG["settings_base"], content).get("STATIC_PATHS") or []
+    present = [p for p in declared if (content / p).exists()]
+    return [] if present == list(declared) else ["--extra-settings", f"STATIC_PATHS={json.dumps(present)}"]
 
 
 @task(help={"subpath": f"serve at {SUBPATH}/ (for a --subpath build)", "output": "folder (default: output)"})
@@ -783,6 +798,11 @@ def shots(c: Context, folder: str | None = None, site: str | None = None, kind: 
     from ssc_deploy import screenshots
 
     target = Path(folder).absolute() if folder else SHOTS_OUTPUT
+    try:  # a misspelt kind is said at once, not after a build of the whole site
+        screenshots.check_choices(kind or screenshots.KINDS, lang or screenshots.LANGS,
+                                  viewport or tuple(screenshots.VIEWPORTS), scheme or tuple(screenshots.SCHEMES))
+    except screenshots.ShotError as exc:
+        raise Exit(f"No screenshots: {exc}", code=2) from None
     tree = Path(site).absolute() if site else build_site(target, settings_file=CONFIG["settings_base"],
                                                           content=CONFIG["content"])
     try:

@@ -145,6 +145,45 @@ def test_a_new_file_passes_the_check_once_filled(kind: str) -> None:
     assert tasks.content_problems(content) == []
 
 
+def test_shots_refuses_an_unknown_kind_before_building(tmp_path: Path) -> None:
+    started = time.monotonic()
+    done = _invoke("shots", "--kind", "foo", "--folder", str(tmp_path / "shots"))
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("No screenshots: unknown page kind 'foo' (one of: home, timetable")
+    assert "Built" not in done.stdout and not (tmp_path / "shots").exists()
+    assert time.monotonic() - started < 10, "refused before a build of the site"
+
+
+def test_regenerate_watches_only_static_folders_that_exist(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    assert not (content / "images").exists(), "the real content has no images folder"
+    options = tasks._existing_static_paths(content)
+    assert options == ["--extra-settings", "STATIC_PATHS=[]"]
+    (content / "images").mkdir()
+    assert tasks._existing_static_paths(content) == []
+    (content / "images").rmdir()
+    # Pelican's autoreload with those options: it builds and says nothing about a folder it cannot watch.
+    proc = subprocess.Popen([sys.executable, "-m", "pelican", "-r", str(content), "-s", str(REPO / "pelicanconf.py"),
+                             "-o", str(tmp_path / "out"), *options], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env={**os.environ, "COLUMNS": "400"})
+    seen = []
+    watchdog = threading.Timer(120, proc.kill)  # a build that never finishes ends the reading, not the run
+    watchdog.start()
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            seen.append(line)
+            if line.startswith("Built:"):
+                break
+    finally:
+        watchdog.cancel()
+        proc.kill()
+        proc.wait()
+    log = "".join(seen)
+    assert "Built:" in log and "Unable to watch" not in log and "WARNING" not in log, log
+
+
 # --- check -----------------------------------------------------------------------------------
 
 
