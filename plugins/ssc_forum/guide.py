@@ -130,7 +130,7 @@ def _shown(message: str) -> str:
     """A message as a table cell: its values as `…`, in a code span (it quotes `<tags>` and Markdown)."""
     text = _FIELD_RE.sub("…", message).strip().replace("|", "\\|")
     fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
+    pad = " " if text.startswith("`") or text.endswith("`") else ""  # CommonMark: only then is a space needed
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
