@@ -610,7 +610,7 @@ def test_two_sources_for_one_output_path_are_named_together(tmp_path):
         writer.write_file("en/index.html", Template("two"), {}, item=Item("second.en.md"))
     assert str(raised.value.problems[0]) == (
         "content/pages/second.en.md: would write en/index.html, which content/pages/first.en.md writes too: two "
-        "sources cannot share one address")
+        "sources cannot share one address; change one slug")
     assert (tmp_path / "en" / "index.html").read_text(encoding="utf-8") == "one"
 
 

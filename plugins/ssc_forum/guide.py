@@ -7,7 +7,7 @@ declarations say, so the guide cannot fall behind the schema.
 
 from __future__ import annotations
 
-import re
+import string
 import sys
 from pathlib import Path
 
@@ -123,12 +123,11 @@ def catalogue() -> list[tuple[str, str]]:
     return sorted(found, key=lambda pair: (pair[0].startswith(" "), pair[0].lower()))
 
 
-_FIELD_RE = re.compile(r"\{[^{}]*\}")
-
-
 def _shown(message: str) -> str:
     """A message as a table cell: its values as `…`, in a code span (it quotes `<tags>` and Markdown)."""
-    text = _FIELD_RE.sub("…", message).strip().replace("|", "\\|")
+    text = "".join(literal + ("…" if name is not None else "")
+                   for literal, name, _, _ in string.Formatter().parse(message))
+    text = text.strip().replace("|", "\\|")
     fence = "``" if "`" in text else "`"
     pad = " " if text.startswith("`") or text.endswith("`") else ""  # CommonMark: only then is a space needed
     return f"{fence}{pad}{text}{pad}{fence}"
