@@ -612,7 +612,9 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
         problems = content_problems(content)
         if problems:
             print("\n".join(problems))
-            raise Exit(f"Not published: {len(problems)} problem(s) in the content.", code=1)
+            from ssc_forum.messages import render, tr
+
+            raise Exit(render(tr("Not published: {count} problem(s) in the content.", count=len(problems))), code=1)
         started = time.monotonic()
         if not run_pelican(CONFIG["settings_publish"], staging, content, revision=source_revision(source)):
             if deploy.no_space_left(staging):  # the build's own error above is a traceback: say it plainly
@@ -649,15 +651,17 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
     "allow_dirty": "publish an rsync release even with uncommitted changes (its name then ends in -dirty)",
     "site": "publish this tree built by `build --publish` (e.g. the pipeline's tested artifact) instead of "
             "building",
+    "lang": LANG_HELP,
 })
 def publish(c: Context, target: str | None = None, rsync: str | None = None, content: str | None = None,
-            allow_dirty: bool = False, site: str | None = None) -> None:
+            allow_dirty: bool = False, site: str | None = None, lang: str | None = None) -> None:
     """Build with publishconf.py, check everything, and only then replace the published site.
 
     A local folder is swapped in by one rename and the old site kept as <folder>.previous; an
     rsync target gets a new release and its `current` link is switched. `invoke rollback` undoes it.
     One publish per target at a time: a second one is refused at once.
     """
+    _use_language(lang)
     dest_dir, dest_rsync = _publish_target(target, rsync)
     where = publish_site(target=dest_dir, rsync=dest_rsync, content=_path(content, "content"),
                          allow_dirty=allow_dirty, site=Path(site).absolute() if site else None)
