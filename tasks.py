@@ -42,6 +42,7 @@ CONFIG: dict[str, Any] = {
     "output": ROOT / "output",
     "translations": ROOT / "theme" / "translations",
     "babel_cfg": ROOT / "theme" / "babel.cfg",
+    "editor_locale": ROOT / "plugins" / "ssc_forum" / "locale",
     "host": os.environ.get("SSC_HOST", "127.0.0.1"),
     "port": int(os.environ.get("SSC_PORT", "8000")),
 }
@@ -197,7 +198,22 @@ def rebuild(c: Context, subpath: bool = False, output: str | None = None) -> Non
 def regenerate(c: Context) -> None:
     """Rebuild output/ whenever a file changes (Pelican's autoreload; writes in place, not atomically)."""
     subprocess.run([sys.executable, "-m", "pelican", "-r", str(CONFIG["content"]), "-s",
-                    str(CONFIG["settings_base"]), "-o", str(CONFIG["output"])], cwd=ROOT, check=False)
+                    str(CONFIG["settings_base"]), "-o", str(CONFIG["output"]), *_existing_static_paths()],
+                   cwd=ROOT, check=False)
+
+
+def _existing_static_paths(content: Path | None = None) -> list[str]:
+    """Pelican's options naming only the static folders that exist (none: no option).
+
+    Pelican's autoreload warns about every static folder it cannot watch, and the real content has
+    no `images/` (no portraits are published): a warning an editor would take for a fault. The
+    content folder itself is watched whole, so a folder made later starts a rebuild; its files are
+    copied as static files once `regenerate` is started again.
+    """
+    content = content or CONFIG["content"]
+    declared = _read_settings(CONFIG["settings_base"], content).get("STATIC_PATHS") or []
+    present = [p for p in declared if (content / p).exists()]
+    return [] if present == list(declared) else ["--extra-settings", f"STATIC_PATHS={json.dumps(present)}"]
 
 
 @task(help={"subpath": f"serve at {SUBPATH}/ (for a --subpath build)", "output": "folder (default: output)"})
@@ -260,16 +276,32 @@ CHECK_FORMATS = ("text", "github", "gitlab")
 """How `check` reports: lines for people, GitHub workflow commands, a GitLab Code Quality file."""
 
 
+LANG_HELP = "language of the messages: ko or en (default: ko; en when LC_ALL, LC_MESSAGES or LANG starts with en)"
+
+
+def _use_language(lang: str | None) -> None:
+    """Print the editor's messages in `lang` (a task's --lang), refusing any other value plainly."""
+    from ssc_forum import messages
+
+    if lang is not None and lang not in messages.LANGUAGES:
+        raise Exit(f"--lang {lang!r}: one of {', '.join(messages.LANGUAGES)}", code=2)
+    messages.use_language(lang)
+
+
 @task(help={
     "content": "content folder (default: content)",
     "format": "text (default), github (::error annotations on the pull request's lines) or gitlab "
               "(a Code Quality report file for the merge request)",
     "output": "the report file of --format gitlab (default: gl-code-quality-report.json)",
+    "lang": LANG_HELP,
 })
-def check(c: Context, content: str | None = None, format: str = "text", output: str | None = None) -> None:
+def check(c: Context, content: str | None = None, format: str = "text", output: str | None = None,
+          lang: str | None = None) -> None:
     """Check the content only, fast: the same problems the build reports, and a non-zero exit if any."""
     from ssc_deploy import ci_reports
+    from ssc_forum.messages import render, tr
 
+    _use_language(lang)
     if format not in CHECK_FORMATS:
         raise Exit(f"--format {format!r}: one of {', '.join(CHECK_FORMATS)}", code=2)
     started = time.monotonic()
@@ -280,12 +312,12 @@ def check(c: Context, content: str | None = None, format: str = "text", output: 
     elif format == "gitlab":
         report = Path(output or "gl-code-quality-report.json").absolute()
         report.write_text(ci_reports.gitlab_report_json(problems), encoding="utf-8")
-        print(f"Wrote {report.name} ({len(problems)} problem(s)).")
+        print(render(tr("Wrote {name} ({count} problem(s)).", name=report.name, count=len(problems))))
     for line in lines:
         print(line)
     if problems:
-        raise Exit(f"{len(problems)} problem(s) in the content.", code=1)
-    print(f"Content is fine (checked in {time.monotonic() - started:.1f} s).")
+        raise Exit(render(tr("{count} problem(s) in the content.", count=len(problems))), code=1)
+    print(render(tr("Content is fine (checked in {seconds:.1f} s).", seconds=time.monotonic() - started)))
 
 
 def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> list[Path]:
@@ -296,22 +328,30 @@ def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> lis
     an empty value. The build and `invoke check` refuse empty required fields and name each one,
     so a half-filled file can never be published by mistake. Optional fields are left out.
     """
+    from ssc_forum.messages import tr
+
     ctype = schema.BY_NAME.get(kind)
     if ctype is None:
-        raise ValueError(f"unknown content type {kind!r} (one of: {', '.join(schema.BY_NAME)})")
-    schema.SLUG.parse(slug)  # type: ignore[operator]
-    for name, value in values.items():
-        declared = ctype.field(name)
-        if declared is None or name in ("slug", "lang"):
-            raise ValueError(f"{name!r} is not a field you can set for a {kind} "
-                             f"(fields: {', '.join(f.name for f in ctype.fields)})")
-        declared.kind.parse(value)  # type: ignore[operator]
-        if declared.choices and value not in declared.choices:
-            raise ValueError(f"{name}: {value!r} is not one of {', '.join(declared.choices)}")
+        raise ValueError(tr("unknown content type {kind!r} (one of: {kinds})", kind=kind,
+                            kinds=", ".join(schema.BY_NAME)))
+    try:
+        schema.SLUG.parse(slug)  # type: ignore[operator]
+        for name, value in values.items():
+            declared = ctype.field(name)
+            if declared is None or name in ("slug", "lang"):
+                raise ValueError(tr("{name!r} is not a field you can set for a {kind} (fields: {fields})", name=name,
+                                    kind=kind, fields=", ".join(f.name for f in ctype.fields
+                                                                if f.name not in ("slug", "lang"))))
+            declared.kind.parse(value)  # type: ignore[operator]
+            if declared.choices and value not in declared.choices:
+                raise ValueError(tr("{name}: {value!r} is not one of: {choices}", name=name, value=value,
+                                    choices=", ".join(declared.choices)))
+    except schema.FieldError as exc:
+        raise ValueError(exc.message) from None
     paths = [content / ctype.folder / f"{slug}.{lang}.md" for lang in schema.LANGS]
     existing = [p for p in paths if p.exists()]
     if existing:
-        raise FileExistsError(f"already there: {', '.join(str(p) for p in existing)}")
+        raise FileExistsError(tr("already there: {paths}", paths=", ".join(str(p) for p in existing)))
     for lang, path in zip(schema.LANGS, paths, strict=True):
         lines = []
         for f in ctype.fields:
@@ -331,49 +371,112 @@ def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> lis
     return paths
 
 
+def choice_fields() -> list[tuple[str, str, tuple[str, ...]]]:
+    """Every field with fixed choices, `(content type, field, choices)`; the language is one of them."""
+    found = [("*", "lang", schema.LANGS)]
+    found += [(ct.name, f.name, f.choices) for ct in schema.CONTENT_TYPES for f in ct.fields if f.choices]
+    return found
+
+
+def _field_hint(f: schema.Field, lang: str) -> str:
+    """What goes into a field, in the editor's language: its choices, or its kind and an example."""
+    from ssc_forum.messages import render, tr
+
+    if f.choices:
+        return render(tr("one of: {choices}", choices=", ".join(f.choices)), lang)
+    text, kind = (f.help_ko, f.kind.help_ko) if lang == "ko" else (f.help_en, f.kind.help_en)
+    if f.kind.example != "…":  # a kind with a form to follow shows it
+        kind += (", 예: " if lang == "ko" else ", e.g. ") + f.kind.example
+    return f"{text} ({kind})"
+
+
 @task(
     iterable=["field"],
     help={
         "kind": f"content type: {', '.join(schema.BY_NAME)}",
-        "slug": "the new record's slug (a-z, 0-9, hyphens), the same in both languages",
-        "field": "a field to fill in, NAME=VALUE (repeat for more), e.g. --field day=2020-09-23",
+        "slug": "the new record's slug (a-z, 0-9, hyphens), the same in both languages "
+                f"(one file per language: {', '.join(schema.LANGS)})",
+        "field": "a field to fill in, NAME=VALUE (repeat for more), e.g. --field day=2020-09-23; fields with "
+                 "choices: " + "; ".join(f"{ct} {name}: {', '.join(choices)}"
+                                         for ct, name, choices in choice_fields() if ct != "*"),
         "content": "content folder (default: content)",
+        "lang": LANG_HELP,
     },
 )
-def new(c: Context, kind: str, slug: str, field: list[str] | None = None, content: str | None = None) -> None:
-    """Start a new session, speaker, city case or page in both languages, with the fields it needs.
+def new(c: Context, kind: str, slug: str, field: list[str] | None = None, content: str | None = None,
+        lang: str | None = None) -> None:
+    """Start a new session, speaker, city case, page or news item in both languages, with the fields it needs.
 
-    Required fields you do not give are written empty: `invoke check` lists them until filled.
+    Required fields you do not give are written empty: `python3 make.py check` lists them until filled.
     """
+    from ssc_forum.messages import current_language, render, tr
+
+    _use_language(lang)
     values: dict[str, str] = {}
     for item in field or []:
         name, sep, value = item.partition("=")
         if not sep:
-            raise Exit(f"--field {item!r}: write NAME=VALUE", code=2)
+            raise Exit(render(tr("--field {item!r}: write NAME=VALUE", item=item)), code=2)
         values[name.strip().lower()] = value.strip()
     try:
         paths = scaffold(kind, slug, values, _path(content, "content"))
     except (ValueError, FileExistsError) as exc:
-        raise Exit(str(exc), code=2) from None
+        raise Exit(render(exc.args[0]), code=2) from None
     ctype = schema.BY_NAME[kind]
+    shown = current_language()
     for path in paths:
-        print(f"Wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    empty = [f.name for f in ctype.fields if f.required and f.name not in values and f.name not in ("slug", "lang")]
+        print(render(tr("Wrote {path}", path=path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)))
+    empty = [f for f in ctype.fields if f.required and f.name not in values and f.name not in ("slug", "lang")]
     if empty:
-        print(f"Fill in: {', '.join(empty)} (in both files); `python3 make.py check` lists what is still missing.")
+        print(render(tr("Fill in, in both files ({langs}):", langs=", ".join(schema.LANGS))))
+        for f in empty:
+            print(f"  {f.name.capitalize()}: {_field_hint(f, shown)}")
+    if ctype is schema.CITY_CASE:
+        print(render(tr("Also add {slug} to the Cases field of the session the case belongs to, in both files.",
+                        slug=slug)))
+    print(render(tr("`python3 make.py check` lists what is still missing.")))
     optional = [f for f in ctype.fields if not f.required and f.name not in values]
     if optional:
-        print("Optional fields you may add:")
+        print(render(tr("Optional fields you may add:")))
         for f in optional:
-            print(f"  {f.name.capitalize()}: {f.help_en} / {f.help_ko}")
+            print(f"  {f.name.capitalize()}: {_field_hint(f, shown)}")
+
+
+def _pybabel(*args: str, cwd: Path = ROOT) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=cwd, check=True)
+
+
+def editor_catalogue(locale_dir: Path | None = None) -> Path:
+    """Extract the editors' messages (`tr("…")` in the forum plugin and tasks.py) and merge them into each .po.
+
+    The ids are the English texts; `plugins/ssc_forum/locale/<lang>/LC_MESSAGES/editor.po` holds the
+    other languages. Like the theme's template, `editor.pot` has no header and no locations, so
+    its diff shows only messages that changed; the .po is read as it is (no .mo to compile).
+    """
+    from ssc_forum import messages
+
+    folder = locale_dir or CONFIG["editor_locale"]
+    pot = folder / f"{messages.DOMAIN}.pot"
+    plugin = folder.parent
+    _pybabel("extract", "--no-default-keywords", "--keyword", "tr", "--no-location", "--sort-output",
+             "--omit-header", "--output-file", str(pot), str(plugin), str(ROOT / "tasks.py"))
+    for lang in messages.LANGUAGES:
+        if lang == "en":  # the ids are English
+            continue
+        _pybabel("update", "--init-missing", "--ignore-pot-creation-date", "--no-fuzzy-matching",
+                 "--ignore-obsolete", "--omit-header", "--input-file", str(pot),
+                 "--output-dir", str(folder), "--locale", lang, "--domain", messages.DOMAIN)
+    return pot
 
 
 @task
 def translations(c: Context) -> None:
-    """Update the theme's message catalogues: extract strings, merge them into each .po, compile .mo.
+    """Update the message catalogues: the theme's (extract, merge into each .po, compile .mo) and the editors'.
 
-    Edit theme/translations/<lang>/LC_MESSAGES/messages.po afterwards; the .mo files are build
-    products (the build compiles them too) and are not committed.
+    Edit theme/translations/<lang>/LC_MESSAGES/messages.po and
+    plugins/ssc_forum/locale/<lang>/LC_MESSAGES/editor.po afterwards (a test fails while an editors'
+    message lacks its Korean); the .mo files are build products (the build compiles them too) and
+    are not committed.
     """
     cfg, folder = CONFIG["babel_cfg"], CONFIG["translations"]
     pot = folder / "messages.pot"
@@ -381,9 +484,7 @@ def translations(c: Context) -> None:
     # Templates are written in one language; only the others need a catalogue.
     source_lang = settings.get("I18N_TEMPLATES_LANG", "en")
 
-    def pybabel(*args: str, cwd: Path = ROOT) -> None:
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=cwd, check=True)
-
+    pybabel = _pybabel
     # The catalogue template is kept as the repository has it: sorted, with neither a header
     # (its creation date would change on every run) nor source locations (a template edit
     # would then rewrite it): a diff of it shows only strings that changed.
@@ -400,6 +501,7 @@ def translations(c: Context) -> None:
                 "--ignore-obsolete", "--input-file", str(pot),
                 "--output-dir", str(folder), "--locale", lang, "--domain", "messages")
     pybabel("compile", "--directory", str(folder), "--domain", "messages", "--statistics")
+    editor_catalogue()
 
 
 @task(help={"package": "the krds-uiux package folder (default: node_modules/krds-uiux)"})
@@ -510,7 +612,9 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
         problems = content_problems(content)
         if problems:
             print("\n".join(problems))
-            raise Exit(f"Not published: {len(problems)} problem(s) in the content.", code=1)
+            from ssc_forum.messages import render, tr
+
+            raise Exit(render(tr("Not published: {count} problem(s) in the content.", count=len(problems))), code=1)
         started = time.monotonic()
         if not run_pelican(CONFIG["settings_publish"], staging, content, revision=source_revision(source)):
             if deploy.no_space_left(staging):  # the build's own error above is a traceback: say it plainly
@@ -547,15 +651,17 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
     "allow_dirty": "publish an rsync release even with uncommitted changes (its name then ends in -dirty)",
     "site": "publish this tree built by `build --publish` (e.g. the pipeline's tested artifact) instead of "
             "building",
+    "lang": LANG_HELP,
 })
 def publish(c: Context, target: str | None = None, rsync: str | None = None, content: str | None = None,
-            allow_dirty: bool = False, site: str | None = None) -> None:
+            allow_dirty: bool = False, site: str | None = None, lang: str | None = None) -> None:
     """Build with publishconf.py, check everything, and only then replace the published site.
 
     A local folder is swapped in by one rename and the old site kept as <folder>.previous; an
     rsync target gets a new release and its `current` link is switched. `invoke rollback` undoes it.
     One publish per target at a time: a second one is refused at once.
     """
+    _use_language(lang)
     dest_dir, dest_rsync = _publish_target(target, rsync)
     where = publish_site(target=dest_dir, rsync=dest_rsync, content=_path(content, "content"),
                          allow_dirty=allow_dirty, site=Path(site).absolute() if site else None)
@@ -696,6 +802,11 @@ def shots(c: Context, folder: str | None = None, site: str | None = None, kind: 
     from ssc_deploy import screenshots
 
     target = Path(folder).absolute() if folder else SHOTS_OUTPUT
+    try:  # a misspelt kind is said at once, not after a build of the whole site
+        screenshots.check_choices(kind or screenshots.KINDS, lang or screenshots.LANGS,
+                                  viewport or tuple(screenshots.VIEWPORTS), scheme or tuple(screenshots.SCHEMES))
+    except screenshots.ShotError as exc:
+        raise Exit(f"No screenshots: {exc}", code=2) from None
     tree = Path(site).absolute() if site else build_site(target, settings_file=CONFIG["settings_base"],
                                                           content=CONFIG["content"])
     try:

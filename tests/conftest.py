@@ -25,6 +25,21 @@ from ssc_publish.revision import build_revision  # noqa: E402
 
 os.environ.setdefault("SSC_REVISION", build_revision(ROOT))
 
+# Editors read the content check in Korean unless the locale says English. Most tests assert the
+# English texts (the message ids, stable and readable in a diff), so the suite runs with SSC_LANG=en,
+# in this process and in every task and build it starts; the tests of the Korean output set the
+# language themselves. Not an English locale: one that is not installed makes Pelican's setlocale fail.
+os.environ["SSC_LANG"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _messages_language_reset():
+    """A test that picks a language (`--lang` in-process) leaves the next one the locale's."""
+    from ssc_forum import messages
+
+    yield
+    messages.use_language(None)
+
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -98,7 +113,8 @@ def run_pelican(content: Path, output: Path, *extra: str) -> subprocess.Complete
         [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output),
          "--fatal", "errors", *extra],
         capture_output=True, text=True, cwd=ROOT, timeout=120,
-        env={"COLUMNS": "400", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SSC_REVISION": os.environ["SSC_REVISION"]},
+        env={"COLUMNS": "400", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SSC_LANG": "en",
+             "SSC_REVISION": os.environ["SSC_REVISION"]},
     )
 
 

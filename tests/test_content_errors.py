@@ -79,7 +79,7 @@ CASES = {
     ),
     "unreadable metadata": (
         lambda c: s(c, "keynote").write_bytes(b"Title: \xff\xfe broken\nSlug: keynote\n"),
-        ["sessions/keynote.en.md:1: cannot be read: UnicodeDecodeError"],
+        ["sessions/keynote.en.md:1: cannot be read: it is not UTF-8 text"],
     ),
     "unknown stream provider": (
         lambda c: edit(s(c, "keynote"), r"^Kind: ", "Streams: vimeo:12345\nKind: "),

@@ -102,6 +102,88 @@ def test_scaffold_fails_the_check_until_filled_in() -> None:
     assert tasks.content_problems(content) == []
 
 
+def test_new_lists_the_choices_of_every_choice_field(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(REPO / "make.py"), "new", "--help"], capture_output=True, text=True,
+                          check=False, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    helped = re.sub(r"-\s+", "-", " ".join(done.stdout.split()))  # invoke wraps the help text, also at hyphens
+    for kind in schema.BY_NAME:
+        assert kind in helped
+    for choice in (*schema.SESSION_KINDS, "ko, en"):
+        assert choice in helped, choice
+    done = _invoke("new", "--kind", "session", "--slug", "x", "--content", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "  Kind: one of: keynote, session, case-presentations, talk-concert\n" in done.stdout
+    assert "Fill in, in both files (ko, en):\n" in done.stdout
+    done = _invoke("new", "--kind", "session", "--slug", "y", "--content", str(tmp_path), "--lang", "ko")
+    assert "  Kind: 다음 중 하나: keynote, session, case-presentations, talk-concert\n" in done.stdout
+    done = _invoke("new", "--kind", "workshop", "--slug", "z", "--content", str(tmp_path))
+    assert done.returncode == 2 and done.stderr.strip() == (
+        "unknown content type 'workshop' (one of: session, speaker, case, page, news)")
+
+
+@pytest.mark.parametrize("kind", list(schema.BY_NAME))
+def test_a_new_file_passes_the_check_once_filled(kind: str) -> None:
+    """What `new` writes, filled as its output says (a choice, a date, a number, text), is published."""
+    content = copy_content(f"filled-{kind}")
+    ctype = schema.BY_NAME[kind]
+    paths = tasks.scaffold(kind, "example-new", {}, content)
+    assert tasks.content_problems(content), "empty required fields are reported"
+    filler = {schema.DATE: "2020-09-23", schema.INT: "9", schema.TEXT: "Example", schema.SLUG: "keynote"}
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        for f in ctype.fields:
+            if f.required and f"\n{f.name.capitalize()}:\n" in "\n" + text:
+                value = f.choices[0] if f.choices else filler[f.kind]
+                text = ("\n" + text).replace(f"\n{f.name.capitalize()}:\n", f"\n{f.name.capitalize()}: {value}\n")[1:]
+        path.write_text(text, encoding="utf-8")
+    if ctype is schema.CITY_CASE:  # as `new case` says: the session lists its cases
+        for lang in schema.LANGS:
+            keynote = content / "sessions" / f"keynote.{lang}.md"
+            keynote.write_text(keynote.read_text(encoding="utf-8").replace("\nKind:", "\nCases: example-new\nKind:", 1),
+                               encoding="utf-8")
+    assert tasks.content_problems(content) == []
+
+
+def test_shots_refuses_an_unknown_kind_before_building(tmp_path: Path) -> None:
+    started = time.monotonic()
+    done = _invoke("shots", "--kind", "foo", "--folder", str(tmp_path / "shots"))
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("No screenshots: unknown page kind 'foo' (one of: home, timetable")
+    assert "Built" not in done.stdout and not (tmp_path / "shots").exists()
+    assert time.monotonic() - started < 10, "refused before a build of the site"
+
+
+def test_regenerate_watches_only_static_folders_that_exist(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    assert not (content / "images").exists(), "the real content has no images folder"
+    options = tasks._existing_static_paths(content)
+    assert options == ["--extra-settings", "STATIC_PATHS=[]"]
+    (content / "images").mkdir()
+    assert tasks._existing_static_paths(content) == []
+    (content / "images").rmdir()
+    # Pelican's autoreload with those options: it builds and says nothing about a folder it cannot watch.
+    proc = subprocess.Popen([sys.executable, "-m", "pelican", "-r", str(content), "-s", str(REPO / "pelicanconf.py"),
+                             "-o", str(tmp_path / "out"), *options], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env={**os.environ, "COLUMNS": "400"})
+    seen = []
+    watchdog = threading.Timer(120, proc.kill)  # a build that never finishes ends the reading, not the run
+    watchdog.start()
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            seen.append(line)
+            if line.startswith("Built:"):
+                break
+    finally:
+        watchdog.cancel()
+        proc.kill()
+        proc.wait()
+    log = "".join(seen)
+    assert "Built:" in log and "Unable to watch" not in log and "WARNING" not in log, log
+
+
 # --- check -----------------------------------------------------------------------------------
 
 

@@ -6,7 +6,8 @@
 - GitLab reads a Code Quality report (a JSON list) named in the job's
   `artifacts:reports:codequality`, and shows each entry on the merge request.
 
-Both take the forum plugin's `Problem`s (`path`, `field`, `message`, `line`).
+Both take the forum plugin's `Problem`s (`path`, `field`, `message`, `line`) and show their text in
+the editor's language, the same words as the check's own lines.
 """
 
 from __future__ import annotations
@@ -22,8 +23,15 @@ class ProblemLike(Protocol):
 
     path: str
     field: str | None
-    message: str
     line: int | None
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in `lang` (default: the current language)."""
+        ...
+
+    def field_label(self, lang: str | None = None) -> str:
+        """`field 'name'` in `lang`, or "" for a problem of the whole file."""
+        ...
 
 
 def escape_data(value: str) -> str:
@@ -43,11 +51,11 @@ def escape_property(value: str) -> str:
 
 
 def _title(problem: ProblemLike) -> str:
-    return f"field '{problem.field}'" if problem.field else "content"
+    return problem.field_label() or "content"
 
 
 def _message(problem: ProblemLike) -> str:
-    return f"field '{problem.field}': {problem.message}" if problem.field else problem.message
+    return f"{problem.field_label()}: {problem.text()}" if problem.field else problem.text()
 
 
 def github_annotations(problems: Iterable[ProblemLike]) -> list[str]:
@@ -65,9 +73,10 @@ def github_annotations(problems: Iterable[ProblemLike]) -> list[str]:
 def fingerprint(problem: ProblemLike) -> str:
     """A stable id of a problem for GitLab: the same problem gets the same id on every run.
 
-    The line is left out, so an edit above a problem does not make it look new.
+    The line is left out, so an edit above a problem does not make it look new, and the text is
+    the English one, so a run in another language does not either.
     """
-    key = "\0".join((problem.path, problem.field or "", problem.message))
+    key = "\0".join((problem.path, problem.field or "", problem.text("en")))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 

@@ -120,16 +120,25 @@ def page_paths(site: Path, kinds: Iterable[str] = KINDS) -> dict[str, str]:
     return paths
 
 
-def plan(site: Path, kinds: Iterable[str] = KINDS, langs: Iterable[str] = ("ko", "en"),
+LANGS = ("ko", "en")
+
+
+def check_choices(kinds: Iterable[str] = KINDS, langs: Iterable[str] = LANGS,
+                  viewports: Iterable[str] = tuple(VIEWPORTS), schemes: Iterable[str] = ("light",)) -> None:
+    """Refuse an unknown page kind, language, viewport or colour scheme: before a site is built for them."""
+    for what, names, known in (("page kind", kinds, KINDS), ("language", langs, LANGS),
+                               ("viewport", viewports, tuple(VIEWPORTS)), ("colour scheme", schemes, tuple(SCHEMES))):
+        for name in names:
+            if name not in known:
+                raise ShotError(f"unknown {what} {name!r} (one of: {', '.join(known)})")
+
+
+def plan(site: Path, kinds: Iterable[str] = KINDS, langs: Iterable[str] = LANGS,
          viewports: Iterable[str] = tuple(VIEWPORTS), schemes: Iterable[str] = ("light",)) -> list[Shot]:
     """Every shot for the given kinds, languages, viewports and colour schemes, in a stable order."""
+    kinds, langs, viewports, schemes = tuple(kinds), tuple(langs), tuple(viewports), tuple(schemes)
+    check_choices(kinds, langs, viewports, schemes)
     paths = page_paths(site, kinds)
-    for name in viewports:
-        if name not in VIEWPORTS:
-            raise ShotError(f"unknown viewport {name!r} (one of: {', '.join(VIEWPORTS)})")
-    for name in schemes:
-        if name not in SCHEMES:
-            raise ShotError(f"unknown colour scheme {name!r} (one of: {', '.join(SCHEMES)})")
     return [Shot(lang, kind, viewport, paths[kind], scheme) for scheme in schemes for lang in langs for kind in paths
             for viewport in viewports if viewport in ONLY_AT.get(kind, VIEWPORTS)]
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import schema
+from .messages import Message, tr
 
 
 @dataclass(frozen=True)
@@ -82,15 +83,15 @@ def reserved(settings: dict[str, Any]) -> dict[str, str]:
     return dict(sorted(names.items()))
 
 
-def slug_clash(ctype: schema.ContentType, slug: str, settings: dict[str, Any]) -> str | None:
+def slug_clash(ctype: schema.ContentType, slug: str, settings: dict[str, Any]) -> Message | None:
     """Why an item's address is taken by the build itself, or None when it is free."""
     if not ctype.url.startswith("{slug}"):
         return None  # under its type's own folder (sessions/…), which nothing else writes into
     names = reserved(settings)
     if slug not in names:
         return None
-    return (f"{slug!r} is an address the site itself uses ({slug}/ is {names[slug]}); "
-            f"reserved: {', '.join(names)}")
+    return tr("{slug!r} is an address the site itself uses ({slug}/ is {what}): choose another slug "
+              "(reserved: {names})", slug=slug, what=names[slug], names=", ".join(names))
 
 
 class Claims:

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .messages import Message, tr
+
 FORBIDDEN_RE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
 )
@@ -49,15 +51,16 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X} ({name})"
 
 
-def forbidden(text: str) -> str | None:
+def forbidden(text: str) -> Message | None:
     """A message naming the first forbidden character in `text`, or None when there is none."""
     match = FORBIDDEN_RE.search(text)
     if not match:
         return None
-    return f"contains the invisible character {describe(match.group())}, which a page cannot show: delete it"
+    return tr("contains the invisible character {char}, which a page cannot show: delete it",
+              char=describe(match.group()))
 
 
-def invisible(text: str) -> str | None:
+def invisible(text: str) -> Message | None:
     """A message naming the first character of `text` that a field may not hold, or None.
 
     The forbidden ones (`forbidden`), then those that show as nothing (`INVISIBLE_RE`) and any
@@ -72,7 +75,8 @@ def invisible(text: str) -> str | None:
         match = next((m for m in _FORMAT_RE.finditer(text) if m.group() not in "\u200c\u200d\u200e\u200f"), None)
     if match is None:
         return None
-    return f"contains the invisible character {describe(match.group())}, which shows as nothing: delete it"
+    return tr("contains the invisible character {char}, which shows as nothing: delete it",
+              char=describe(match.group()))
 
 
 _FORMAT_RE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u200b-\u200f\u202a-\u202e"
@@ -94,7 +98,7 @@ def newlines(text: str) -> str:
 _CHARREF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 
-def forbidden_reference(text: str) -> str | None:
+def forbidden_reference(text: str) -> Message | None:
     """A message naming the first character reference in `text` to a forbidden character, or None.
 
     `&#27;` or `&#xFFFF;` in Markdown reach the page as they are, and become the character itself
@@ -111,6 +115,6 @@ def forbidden_reference(text: str) -> str | None:
             continue
         char = chr(number)
         if FORBIDDEN_RE.match(char):
-            return (f"contains {match.group()!r}, a reference to the invisible character {describe(char)}, "
-                    "which a page cannot show: delete it")
+            return tr("contains {reference!r}, a reference to the invisible character {char}, which a page "
+                      "cannot show: delete it", reference=match.group(), char=describe(char))
     return None

@@ -26,6 +26,7 @@ from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from . import addresses, characters, hooks, images, limits, markup, schema, shortcodes, statics, streams, subsites
 
 # ContentError and Problem are re-exported: callers long imported them from here.
+from .messages import Joined, Message, msgid, tr
 from .problems import ContentError, Problem, shorten_quoted
 from .settings import forum_settings
 
@@ -44,6 +45,7 @@ class Record:
     shortcodes: tuple[shortcodes.Shortcode, ...] = ()
     failed: frozenset[str] = frozenset()  # fields written but not readable: checks between files skip them
     lines: dict[str, int] = field(default_factory=dict)  # where each field is written
+    mtime_ns: int = 0  # when the file was last saved: a disagreement is reported on the one changed last
 
     @property
     def slug(self) -> str:
@@ -101,9 +103,12 @@ _TOML_KEY_RE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 _TOML_LINE_RE = re.compile(r"\(at line (\d+)")
 
 
-def _few(values: Any, limit: int = 12) -> str:
-    """The valid values, for a message, when there are few enough to read."""
+def _few(values: Any, limit: int = 12, wrong: object = None) -> Message | str:
+    """The valid values, for a message: the one meant when `wrong` is close to one, else all when few."""
     items = sorted(str(v) for v in values)
+    meant = difflib.get_close_matches(str(wrong), items, n=1, cutoff=0.6) if wrong is not None else []
+    if meant:
+        return tr(" (did you mean {meant!r}?)", meant=meant[0])
     return f" ({', '.join(items)})" if 0 < len(items) <= limit else ""
 
 
@@ -124,26 +129,29 @@ def _parse_fields(
     media: dict[str, tuple[streams.Media, ...]] = {}
     failed = failed if failed is not None else set()
 
-    def problem(name: str, message: str) -> None:
+    def problem(name: str, message: Message | str) -> None:
         problems.append(Problem(path, name, message, lines.get(name)))
         failed.add(name)
 
     if check_unknown:
         for name in sorted(raw):
             if name not in declared:
-                problems.append(Problem(path, name, "is not a field of this content type "
-                                        f"(allowed: {', '.join(sorted(declared))})", lines.get(name)))
+                meant = difflib.get_close_matches(name, sorted(declared), n=1, cutoff=0.6)
+                problems.append(Problem(path, name, tr("is not a field of this content type (did you mean {meant!r}?)",
+                                                       meant=meant[0]) if meant else
+                                        tr("is not a field of this content type (allowed: {names})",
+                                           names=", ".join(sorted(declared))), lines.get(name)))
     for fdecl in fields:
         value = raw.get(fdecl.name)
         if value is None:
             if fdecl.required:
-                problems.append(Problem(path, fdecl.name, "is required but missing"))
+                problems.append(Problem(path, fdecl.name, tr("is required but missing")))
             continue
         if isinstance(value, list):
             if counts is not None and counts.get(fdecl.name, 0) <= 1:
-                problem(fdecl.name, "runs onto a second line: write the whole value on one line")
+                problem(fdecl.name, tr("runs onto a second line: write the whole value on one line"))
             else:
-                problem(fdecl.name, "is given more than once")
+                problem(fdecl.name, tr("is given more than once"))
             continue
         if isinstance(value, datetime):  # Pelican's reader has already parsed a news item's Date
             value = value.date().isoformat()
@@ -156,10 +164,13 @@ def _parse_fields(
         try:
             parsed = fdecl.kind.parse(value)  # type: ignore[operator]
         except schema.FieldError as exc:
-            problem(fdecl.name, str(exc))
+            problem(fdecl.name, exc.message)
             continue
         if fdecl.choices and parsed not in fdecl.choices:
-            problem(fdecl.name, f"{parsed!r} is not one of: {', '.join(fdecl.choices)}")
+            meant = difflib.get_close_matches(str(parsed), fdecl.choices, n=1, cutoff=0.6)
+            problem(fdecl.name, tr("{value!r} is not one of: {choices} (did you mean {meant!r}?)", value=parsed,
+                                   choices=", ".join(fdecl.choices), meant=meant[0]) if meant else
+                    tr("{value!r} is not one of: {choices}", value=parsed, choices=", ".join(fdecl.choices)))
             continue
         if fdecl.kind is schema.MEDIA:
             items = []
@@ -167,9 +178,9 @@ def _parse_fields(
                 try:
                     items.append(streams.parse_media(item, recording=fdecl.name == "recording"))
                 except streams.MediaError as exc:
-                    problem(fdecl.name, str(exc))
+                    problem(fdecl.name, exc.message)
             if fdecl.name == "recording" and len(items) > 1:
-                problem(fdecl.name, "names more than one recording")
+                problem(fdecl.name, tr("names more than one recording"))
             media[fdecl.name] = tuple(items)
         values[fdecl.name] = parsed
     return values, media
@@ -203,7 +214,7 @@ def _toml_lines(text: str) -> dict[tuple[str, int, str], int]:
     return where
 
 
-def _toml_kind(value: Any, fields: tuple[schema.Field, ...]) -> str | None:
+def _toml_kind(value: Any, fields: tuple[schema.Field, ...]) -> Message | None:
     """Why a TOML value is of a kind no field of the programme takes (None when it may be read).
 
     TOML has dates, times, date-times, arrays and tables of its own; the fields are text, a
@@ -211,12 +222,13 @@ def _toml_kind(value: Any, fields: tuple[schema.Field, ...]) -> str | None:
     printing a table as text, would publish what the editor did not write.
     """
     if isinstance(value, datetime):
-        return (f"is a date and time ({value.isoformat()}) where a date is meant: write the date alone, "
-                f"e.g. {value.date().isoformat()}")
+        return tr("is a date and time ({value}) where a date is meant: write the date alone, e.g. {day}",
+                  value=value.isoformat(), day=value.date().isoformat())
     if isinstance(value, dict):
-        return f"is a table ({shorten_quoted(repr(value))}) where text is meant: write the text in quotes"
+        return tr("is a table ({value}) where text is meant: write the text in quotes",
+                  value=shorten_quoted(repr(value)))
     if isinstance(value, list):
-        return "is a list ([…]) where one value is meant: write one value in quotes"
+        return tr("is a list ([…]) where one value is meant: write one value in quotes")
     return None
 
 
@@ -226,7 +238,7 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
     days: list[DayRecord] = []
     rooms: list[RoomRecord] = []
     if (content_path / filename).is_symlink():
-        problems.append(Problem(path, None, "is a symbolic link: the programme file must be the file itself"))
+        problems.append(Problem(path, None, tr("is a symbolic link: the programme file must be the file itself")))
         return days, rooms
     try:
         raw_bytes = (content_path / filename).read_bytes()
@@ -242,30 +254,31 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
             return days, rooms
         data = tomllib.loads(text)
     except FileNotFoundError:
-        problems.append(Problem(path, None, "is missing: the programme needs its days and rooms"))
+        problems.append(Problem(path, None, tr("is missing: the programme needs its days and rooms")))
         return days, rooms
     except UnicodeDecodeError as exc:
-        problems.append(Problem(path, None, f"cannot be read: it is not UTF-8 text ({exc.reason} at byte "
-                                f"{exc.start})"))
+        problems.append(Problem(path, None, tr("cannot be read: it is not UTF-8 text ({reason} at byte {start}): "
+                                               "save it as UTF-8", reason=exc.reason, start=exc.start)))
         return days, rooms
     except tomllib.TOMLDecodeError as exc:
         at = _TOML_LINE_RE.search(str(exc))
-        problems.append(Problem(path, None, f"cannot be read: {exc}", int(at.group(1)) if at else None))
+        problems.append(Problem(path, None, tr("cannot be read: {reason}", reason=str(exc)),
+                                int(at.group(1)) if at else None))
         return days, rooms
     except OSError as exc:
-        problems.append(Problem(path, None, f"cannot be read: {exc.strerror or exc}"))
+        problems.append(Problem(path, None, tr("cannot be read: {reason}", reason=str(exc.strerror or exc))))
         return days, rooms
     where = _toml_lines(text)
     for key in sorted(set(data) - {"days", "rooms"}):
-        problems.append(Problem(path, key, "is not a section of the programme (allowed: days, rooms)"))
+        problems.append(Problem(path, key, tr("is not a section of the programme (allowed: days, rooms)")))
     for key, fields, out in (("days", schema.DAY_FIELDS, days), ("rooms", schema.ROOM_FIELDS, rooms)):
         entries = data.get(key)
         if not isinstance(entries, list) or not entries:
-            problems.append(Problem(path, key, f"needs at least one [[{key}]] entry"))
+            problems.append(Problem(path, key, tr("needs at least one [[{key}]] entry", key=key)))
             continue
         for i, entry in enumerate(entries, start=1):
             if not isinstance(entry, dict):
-                problems.append(Problem(path, f"{key}[{i}]", "is not a table"))
+                problems.append(Problem(path, f"{key}[{i}]", tr("is not a table")))
                 continue
             raw = dict(entry)
             sub: list[Problem] = []
@@ -277,7 +290,7 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
             raw = {name: value for name, value in raw.items() if not wrong[name]}
             values, media = _parse_fields(fields, raw, path, sub, lines=lines)
             # A value of the wrong kind is its field's first cause: not "missing" as well.
-            sub = [p for p in sub if not (wrong.get(p.field or "") and p.message == "is required but missing")]
+            sub = [p for p in sub if not (wrong.get(p.field or "") and msgid(p.message) == "is required but missing")]
             problems.extend(Problem(p.path, f"{key}[{i}].{p.field}", p.message, p.line or lines.get(""))
                             for p in sub)
             if key == "days":
@@ -288,16 +301,16 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
     for day in days:
         d = day.values.get("date")
         if d in seen:
-            problems.append(Problem(path, f"days[{day.index}].date", f"{d} is declared twice",
+            problems.append(Problem(path, f"days[{day.index}].date", tr("{day} is declared twice", day=str(d)),
                                     where.get(("days", day.index, "date"))))
         seen[d] = day.index
         start, end = day.values.get("start"), day.values.get("end")
         if start and end and not start < end:
-            problems.append(Problem(path, f"days[{day.index}].end", "must be after start",
+            problems.append(Problem(path, f"days[{day.index}].end", tr("must be after start"),
                                     where.get(("days", day.index, "end"))))
     slugs = [r.values.get("slug") for r in rooms]
     for s in sorted({s for s in slugs if s and slugs.count(s) > 1}):
-        problems.append(Problem(path, "rooms", f"room slug {s!r} is declared twice"))
+        problems.append(Problem(path, "rooms", tr("room slug {slug!r} is declared twice", slug=s)))
     return days, rooms
 
 
@@ -440,29 +453,31 @@ def _not_a_field(line: str, names: list[str]) -> tuple[str, str | None]:
     shown = _shortened(line)
     loose = _FIELD_LIKE_RE.match(line)
     if not loose:
-        return (f"{shown!r} is not a field ('Name: value'): the fields end at the first blank line, so leave one "
-                "blank line between the fields and the text"), None
+        return tr("{line!r} is not a field ('Name: value'): the fields end at the first blank line, so leave one "
+                  "blank line between the fields and the text", line=shown), None
     name, colon, value = loose.group("name"), loose.group("colon"), loose.group("value")
     invisible = [c for c in name if characters.invisible(c)]
     clean = "".join(c for c in name if c not in invisible).strip()
     reasons = []
     if colon != ":":
-        reasons.append(f"its colon is {characters.describe(colon)}, not the ASCII colon ':'")
+        reasons.append(tr("its colon is {char}, not the ASCII colon ':'", char=characters.describe(colon)))
     if loose.group("space"):
-        reasons.append("a space stands before the colon")
+        reasons.append(tr("a space stands before the colon"))
     if invisible:
-        reasons.append(f"the name holds the invisible character {characters.describe(invisible[0])}")
+        reasons.append(tr("the name holds the invisible character {char}", char=characters.describe(invisible[0])))
     if not re.fullmatch(r"[A-Za-z0-9_-]+", clean):
-        reasons.append(f"{clean!r} is not a field name (field names are English)")
+        reasons.append(tr("{name!r} is not a field name (field names are English)", name=clean))
     meant = difflib.get_close_matches(clean.lower(), names, n=1, cutoff=0.6)
     korean = _KOREAN_NAMES.get(clean.replace(" ", ""))
     if not meant and korean in names:
         meant = [korean]
     if meant:
-        hint = f" (did you mean '{meant[0].capitalize()}: {_shortened(value.strip(), 40)}'?)"
+        hint: Message | str = tr(" (did you mean '{field}'?)",
+                                 field=f"{meant[0].capitalize()}: {_shortened(value.strip(), 40)}")
     else:
-        hint = f" (the fields here: {', '.join(n.capitalize() for n in names)})" if names else ""
-    message = f"{shown!r} is not a field: {'; '.join(reasons) or 'write it as Name: value'}{hint}"
+        hint = tr(" (the fields here: {names})", names=", ".join(n.capitalize() for n in names)) if names else ""
+    message = tr("{line!r} is not a field: {reasons}{hint}", line=shown, hint=hint,
+                 reasons=Joined(tuple(reasons), "; ") if reasons else tr("write it as Name: value"))
     return message, f"{meant[0].capitalize()}: {value}" if meant else None
 
 
@@ -481,7 +496,8 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
     try:
         data = file.read_bytes()
     except OSError as exc:
-        return FileRead("", "", None, problems=[Problem(rel, None, f"cannot be read: {exc.strerror or exc}")])
+        return FileRead("", "", None, problems=[Problem(rel, None, tr("cannot be read: {reason}",
+                                                                       reason=str(exc.strerror or exc)))])
     too_big = limits.size_problem(len(data))
     if too_big:
         return FileRead("", "", None, problems=[Problem(rel, None, too_big)])
@@ -490,13 +506,14 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         return FileRead("", "", None, problems=[Problem(
-            rel, None, f"cannot be read: UnicodeDecodeError: it is not UTF-8 text ({exc.reason})", line)])
+            rel, None, tr("cannot be read: it is not UTF-8 text ({reason}): save it as UTF-8", reason=exc.reason),
+            line)])
     lone = re.search(r"\r(?!\n)", text)
     if lone:  # an old Mac line end would silently split a field in two; name it instead
         line = text[:lone.start()].replace("\r\n", "\n").count("\n") + 1
         return FileRead("", "", None, problems=[Problem(
-            rel, None, "contains a carriage return (U+000D) that ends no line: save the file with ordinary line "
-            "ends (LF or CR LF)", line)])
+            rel, None, tr("contains a carriage return (U+000D) that ends no line: save the file with ordinary "
+                          "line ends (LF or CR LF)"), line)])
     beyond = limits.markdown_problems(characters.newlines(text))  # before any parsing
     if beyond:
         return FileRead("", "", None, problems=[Problem(rel, None, message, line) for line, message in beyond])
@@ -533,20 +550,22 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
     try:
         html, raw, fragments = reader.read_text(str(file), source)
     except Exception as exc:  # a Markdown extension failing on odd input: name the file
-        problems.append(Problem(rel, None, f"cannot be read: {exc.__class__.__name__}: {exc}"))
+        problems.append(Problem(rel, None, tr("cannot be read: {reason}",
+                                               reason=f"{exc.__class__.__name__}: {exc}")))
         return FileRead(text, "", None, problems=problems, lines=where, counts=counts)
     for code in codes:
         if not shortcodes.placed(html, code):
-            problems.append(Problem(rel, None, f"the shortcode {code.text} must be a paragraph of its own, "
-                                    "not inside a list, quote or table", code.line))
+            problems.append(Problem(rel, None, tr("the shortcode {code} must be a paragraph of its own, not inside "
+                                                  "a list, quote or table", code=code.text), code.line))
     finder = markup.LineFinder(lines, body_start, {code.line for code in codes})
     reported = {m.line for m in misuse}
     for text in shortcodes.leftovers(html):
         line = finder.line(text)
         if line not in reported:
             reported.add(line)
-            problems.append(Problem(rel, None, f"{text.strip()!r} looks like a shortcode inside other text: a "
-                                    "shortcode must be on a line of its own, not indented or in a list", line))
+            problems.append(Problem(rel, None, tr("{text!r} looks like a shortcode inside other text: a shortcode "
+                                                  "must be on a line of its own, not indented or in a list",
+                                                  text=text.strip()), line))
     for finding in markup.check_html(html, fragments):
         problems.append(Problem(rel, None, finding.message, finder.line(finding.needle, finding.fallback,
                                                                          *finding.markers)))
@@ -644,11 +663,11 @@ def _plain_file(entry: os.DirEntry[str], rel: str) -> Problem | None:
     """A content file must be the file itself: a symbolic link could publish any file of the machine."""
     try:
         if entry.is_symlink():
-            return Problem(rel, None, "is a symbolic link: a content file must be the file itself")
+            return Problem(rel, None, tr("is a symbolic link: a content file must be the file itself"))
         if not entry.is_file(follow_symlinks=False):
-            return Problem(rel, None, "is not a regular file")
+            return Problem(rel, None, tr("is not a regular file"))
     except OSError as exc:
-        return Problem(rel, None, f"cannot be read: {exc.strerror or exc}")
+        return Problem(rel, None, tr("cannot be read: {reason}", reason=str(exc.strerror or exc)))
     return None
 
 
@@ -699,8 +718,9 @@ def _read_content(settings: dict[str, Any]) -> Content:
                 values, media, own, failed = dict(values), dict(media), list(found), set(failing)
             match = _FILE_LANG_RE.search(file.name)
             if match and "lang" in values and match.group(1) != values["lang"]:
-                own.append(Problem(rel, "lang", f"is {values['lang']!r} but the file name says "
-                                   f"{match.group(1)!r}", read.lines.get("lang")))
+                own.append(Problem(rel, "lang", tr("is {value!r} but the file name says {named!r}: make them the "
+                                                   "same", value=values["lang"], named=match.group(1)),
+                                   read.lines.get("lang")))
             if "slug" in values:
                 clash = addresses.slug_clash(ctype, values["slug"], settings)
                 if clash:
@@ -708,8 +728,9 @@ def _read_content(settings: dict[str, Any]) -> Content:
                     failed.add("slug")
             timetables: list[shortcodes.Shortcode] = []
             if ctype is schema.NEWS:  # Pelican writes the news, without the forum's shortcodes
-                own.extend(Problem(rel, None, f"{code.text}: shortcodes work in pages, sessions, speakers and "
-                                   "city cases, not in news", code.line) for code in read.shortcodes)
+                own.extend(Problem(rel, None, tr("{code}: shortcodes work in pages, sessions, speakers and city "
+                                                 "cases, not in news", code=code.text), code.line)
+                           for code in read.shortcodes)
             for code in read.shortcodes if ctype is not schema.NEWS else ():
                 error = shortcodes.check(code, programme_days) if not programme_problems else None
                 if error:
@@ -720,15 +741,15 @@ def _read_content(settings: dict[str, Any]) -> Content:
                                     in (None, day)), None)
                     if earlier:
                         # The timetable's ids (one per day) would repeat: links to a day break.
-                        own.append(Problem(rel, None, f"{code.text} shows a day that {earlier.text} on line "
-                                           f"{earlier.line} already shows: a page can show each day once",
-                                           code.line))
+                        own.append(Problem(rel, None, tr("{code} shows a day that {earlier} on line {line} already "
+                                                         "shows: a page can show each day once", code=code.text,
+                                                         earlier=earlier.text, line=earlier.line), code.line))
                     timetables.append(code)
             problems.extend(own)
             if "slug" in values and "lang" in values:
                 # Cross-file checks need the slug and language; other gaps are already reported.
                 records.append(Record(ctype, rel, values, read.body, media, read.shortcodes,
-                                      frozenset(failed), dict(read.lines)))
+                                      frozenset(failed), dict(read.lines), _mtime_ns(file)))
             else:
                 unread.add((ctype.folder, file.name))
 
@@ -750,17 +771,17 @@ def _stray_files(content_path: Path, programme: str, settings: dict[str, Any]) -
         if entry.name.startswith("."):
             continue
         if entry.is_dir() and entry.name not in known:
-            problems.append(Problem(rel, None, f"is not a content folder, so nothing in it is published "
-                                    f"(content folders: {where})"))
+            problems.append(Problem(rel, None, tr("is not a content folder, so nothing in it is published "
+                                                  "(content folders: {folders})", folders=where)))
         elif entry.is_file() and entry.name != programme:
-            problems.append(Problem(rel, None, f"is not in a content folder, so it is not published "
-                                    f"(content folders: {where})"))
+            problems.append(Problem(rel, None, tr("is not in a content folder, so it is not published "
+                                                  "(content folders: {folders})", folders=where)))
     for ctype in schema.CONTENT_TYPES:
         folder = content_path / ctype.folder
         for entry in _entries(folder):
             if not entry.name.startswith(".") and not (entry.is_file() and entry.name.endswith(".md")):
                 problems.append(Problem(f"{content_path.name}/{ctype.folder}/{entry.name}", None,
-                                        "is not a Markdown file ending in .md, so it is not published"))
+                                        tr("is not a Markdown file ending in .md, so it is not published")))
     return problems
 
 
@@ -780,8 +801,9 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
     for rec in records:
         key = (rec.ctype.name, rec.slug, rec.lang)
         if key in by_key:
-            problems.append(Problem(rec.path, "slug", f"{rec.slug!r} is already used by "
-                                    f"{by_key[key].path} in the same language", rec.lines.get("slug")))
+            problems.append(Problem(rec.path, "slug", tr("{slug!r} is already used by {other} in the same language",
+                                                         slug=rec.slug, other=by_key[key].path),
+                                    rec.lines.get("slug")))
             duplicates.append(rec)
             continue
         by_key[key] = rec
@@ -794,8 +816,9 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
                 if (some.ctype.folder, f"{stem}.{lang}.md") in unread or (some.ctype.folder, f"{slug}.{lang}.md") \
                         in unread:
                     continue  # its twin is there but could not be read: that is reported already
-                problems.append(Problem(some.path, "lang", f"has no translation twin in {lang!r} "
-                                        f"(a file with Slug: {slug} and Lang: {lang})", some.lines.get("lang")))
+                problems.append(Problem(some.path, "lang", tr("has no translation twin in {lang!r} (a file with "
+                                                              "Slug: {slug} and Lang: {lang})", lang=lang, slug=slug),
+                                        some.lines.get("lang")))
         _check_twins(per_lang, problems)
 
     # A duplicate is reported once, above; checking it further would only repeat the mistake.
@@ -819,8 +842,9 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
                     # The slugs it could mean, gathered for the message only: for every reference it is n².
                     known = room_slugs if fdecl.refers_to == "room" else {
                         k[1] for k in by_key if k[0] == fdecl.refers_to and k[2] == rec.lang}
-                    problems.append(Problem(rec.path, fdecl.name, f"refers to {fdecl.refers_to} "
-                                            f"{target!r}, which does not exist{_few(known)}",
+                    problems.append(Problem(rec.path, fdecl.name, tr("refers to {what} {target!r}, which does not "
+                                                                     "exist{few}", what=fdecl.refers_to, target=target,
+                                                                     few=_few(known, wrong=target)),
                                             rec.lines.get(fdecl.name)))
 
     # A case names its session and the session lists its cases: both must say the same.
@@ -831,9 +855,11 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
         lister = listed.get((rec.slug, rec.lang))
         named = rec.values["session"]
         if (schema.SESSION.name, named, rec.lang) in by_key and (lister is None or lister.slug != named):
-            problems.append(Problem(rec.path, "session", f"names session {named!r}, but that session's Cases "
-                                    f"field does not list {rec.slug!r}"
-                                    + (f" ({lister.path} lists it)" if lister else ""), rec.lines.get("session")))
+            problems.append(Problem(rec.path, "session", tr("names session {named!r}, but that session's Cases "
+                                                            "field does not list {slug!r}{lister}", named=named,
+                                                            slug=rec.slug, lister=tr(" ({path} lists it)",
+                                                                                     path=lister.path)
+                                                            if lister else ""), rec.lines.get("session")))
 
     sessions = [r for r in records if r.ctype is schema.SESSION]
     default_room = rooms[0].values.get("slug") if rooms else None
@@ -841,23 +867,27 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
         v = rec.values
         day = day_by_date.get(v.get("day"))
         if "day" in v and day is None and programme_ok:
-            problems.append(Problem(rec.path, "day", f"{v['day']} is not a day of the programme"
-                                    f"{_few(d.isoformat() for d in day_by_date)}", rec.lines.get("day")))
+            problems.append(Problem(rec.path, "day", tr("{day} is not a day of the programme{few}",
+                                                        day=str(v["day"]),
+                                                        few=_few(d.isoformat() for d in day_by_date)),
+                                    rec.lines.get("day")))
         start, end = v.get("start"), v.get("end")
         if {"start", "end"} & rec.failed:
             pass  # a time that could not be read is reported already
         elif (start is None) != (end is None):
             problems.append(Problem(rec.path, "end" if end is None else "start",
-                                    "start and end go together: give both or neither",
+                                    tr("start and end go together: give both or neither"),
                                     rec.lines.get("start" if end is None else "end")))
         elif start is not None and end is not None:
             if not start < end:
-                problems.append(Problem(rec.path, "end", "must be after start", rec.lines.get("end")))
+                problems.append(Problem(rec.path, "end", tr("must be after start"), rec.lines.get("end")))
             elif day and "start" in day.values and "end" in day.values and not (
                 day.values["start"] <= start and end <= day.values["end"]
             ):
-                problems.append(Problem(rec.path, "start", f"{_hm(start)}-{_hm(end)} is outside its day "
-                                        f"({_hm(day.values['start'])}-{_hm(day.values['end'])})",
+                problems.append(Problem(rec.path, "start", tr("{times} is outside its day ({day})",
+                                                              times=f"{_hm(start)}-{_hm(end)}",
+                                                              day=f"{_hm(day.values['start'])}-"
+                                                                  f"{_hm(day.values['end'])}"),
                                         rec.lines.get("start")))
     # Overlaps and orders per language, day and room, after sorting: n log n.
     groups: dict[tuple[str, date, str], list[Record]] = defaultdict(list)
@@ -869,8 +899,9 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
         if "order" in v:
             okey = (rec.lang, v["day"], v["order"])
             if okey in orders:
-                problems.append(Problem(rec.path, "order", f"{v['order']} is already used on {v['day']} by "
-                                        f"{orders[okey].path}", rec.lines.get("order")))
+                problems.append(Problem(rec.path, "order", tr("{order} is already used on {day} by {other}",
+                                                              order=v["order"], day=str(v["day"]),
+                                                              other=orders[okey].path), rec.lines.get("order")))
             orders[okey] = rec
         if v.get("start") and v.get("end") and v["start"] < v["end"]:
             groups[(rec.lang, v["day"], v.get("room", default_room))].append(rec)
@@ -879,20 +910,33 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
         latest = group[0]
         for rec in group[1:]:
             if rec.values["start"] < latest.values["end"]:
-                problems.append(Problem(rec.path, "start", f"overlaps {latest.path} in room {room!r} "
-                                        f"({_hm(latest.values['start'])}-{_hm(latest.values['end'])})",
+                problems.append(Problem(rec.path, "start", tr("overlaps {other} in room {room!r} ({times})",
+                                                              other=latest.path, room=room,
+                                                              times=f"{_hm(latest.values['start'])}-"
+                                                                    f"{_hm(latest.values['end'])}"),
                                         rec.lines.get("start")))
             if rec.values["end"] > latest.values["end"]:
                 latest = rec
 
 
+def _mtime_ns(file: Path) -> int:
+    try:
+        return file.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 def _check_twins(per_lang: dict[str, Record], problems: list[Problem]) -> None:
-    """Language-independent fields must say the same in every language of one item."""
+    """Language-independent fields must say the same in every language of one item.
+
+    A disagreement is reported on the file saved last (the one the editor has just changed),
+    naming its twin and the twin's value; with equal times, on the later language's file.
+    """
     ordered = [per_lang[lang] for lang in schema.LANGS if lang in per_lang]
     if len(ordered) < 2:
         return
-    main = ordered[0]
-    for other in ordered[1:]:
+    for twin in ordered[1:]:
+        main, other = (twin, ordered[0]) if twin.mtime_ns < ordered[0].mtime_ns else (ordered[0], twin)
         for fdecl in main.ctype.fields:
             if not fdecl.shared or fdecl.name in main.failed or fdecl.name in other.failed:
                 continue
@@ -901,14 +945,15 @@ def _check_twins(per_lang: dict[str, Record], problems: list[Problem]) -> None:
                 continue  # a missing required field is reported as such
             if mine != theirs:
                 problems.append(Problem(
-                    other.path, fdecl.name, f"is {_shown(theirs)} here but {_shown(mine)} in its twin {main.path}: "
-                    "it does not depend on the language, so both files must say the same",
+                    other.path, fdecl.name, tr("is {here} here but {there} in its twin {twin}: it does not depend on "
+                                               "the language, so both files must say the same", here=_shown(theirs),
+                                               there=_shown(mine), twin=main.path),
                     other.lines.get(fdecl.name)))
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any) -> Message | str:
     if value is None:
-        return "not given"
+        return tr("not given")
     if isinstance(value, tuple):
         return repr(", ".join(value))
     if isinstance(value, time):

@@ -31,6 +31,7 @@ from . import (
 )
 from .content import read_content
 from .fragments import Fragments
+from .messages import tr
 from .problems import ContentError, Problem
 from .settings import forum_settings, is_main_site
 from .streams import parse_media
@@ -133,12 +134,14 @@ class ForumGenerator(Generator):
             found = self._expanded_ids(item.body, own, rendered)
             item.body = shortcodes.expand(item.body, own, lambda code, done=rendered: done[code.placeholder])
             for ident in markup.repeated(found):
-                problems.append(Problem(item.source, None, f"the id {ident!r} is used twice on the page "
-                                        "(a shortcode or a heading repeated): links to it would break",
+                problems.append(Problem(item.source, None, tr("the id {ident!r} is used twice on the page (a "
+                                                              "shortcode or a heading repeated): links to it would "
+                                                              "break; remove or rename one", ident=ident),
                                         self._id_line(item.source, ident)))
             for ident in sorted(set(found) & template_ids):
-                problems.append(Problem(item.source, None, f"the id {ident!r} is one the page itself uses: rename "
-                                        "the heading or give it another id with {: #other-id }",
+                problems.append(Problem(item.source, None, tr("the id {ident!r} is one the page itself uses: rename "
+                                                              "the heading or give it another id with "
+                                                              "{{: #other-id }}", ident=ident),
                                         self._id_line(item.source, ident)))
         return problems
 
@@ -208,8 +211,9 @@ class ForumGenerator(Generator):
             claims.claim(exports.ical.session_path(session), f"{session.source} (its calendar file)")
         for item in p.sessions + p.pages + p.cases + p.speakers:
             claims.claim(item.url + "index.html", item.source)
-        return [Problem(second, None, f"would write {path}, which {first} writes too: two sources cannot share "
-                        "one address") for path, first, second in claims.clashes]
+        return [Problem(second, None, tr("would write {path}, which {first} writes too: two sources cannot share "
+                                         "one address; change one slug", path=path, first=first))
+                for path, first, second in claims.clashes]
 
     def _write(self, writer, save_as: str, template: str, rel_url: str, source: str = "", **extra) -> None:
         recorder = hooks.of(self.settings).recorder
@@ -231,8 +235,9 @@ class ForumGenerator(Generator):
             # Claimed before writing began; should another writer still get there first, name it plainly.
             subsites.forget_unfinished()
             raise ContentError([Problem(source or f"the forum's {template} page", None,
-                                        f"would write {save_as}, which another source has written already: two "
-                                        "sources cannot share one address")]) from None
+                                        tr("would write {path}, which another source has written already: two "
+                                           "sources cannot share one address; change one slug", path=save_as))]) \
+                from None
 
     def generate_output(self, writer) -> None:
         """Write home, timetable, index pages, one page per item, search, 404 and the exports."""

@@ -35,6 +35,7 @@ from typing import Any, Protocol
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError, features
 
 from . import schema
+from .messages import Message, msgid, tr
 from .problems import ContentError, Problem
 
 MAX_PIXELS = 40_000_000
@@ -66,6 +67,8 @@ class Recipe:
 
 
 PORTRAIT = Recipe("portrait", (160, 320, 640), square=True, fallback_width=320)
+PORTRAIT_MIN = 640
+"""The shorter side a portrait must have at least (the guides say so): its largest rendition, never enlarged."""
 CASE = Recipe("case", (480, 960), square=False, fallback_width=960)
 
 IMAGE_FIELDS: dict[str, tuple[str, str, Recipe]] = {
@@ -118,7 +121,7 @@ class _Inspected:
 
 
 # Kept between builds of one process; keyed so that any change of the file is seen.
-_INSPECTED: dict[tuple[str, int, int, int], _Inspected | str] = {}
+_INSPECTED: dict[tuple[str, int, int, int], _Inspected | Message] = {}
 _DERIVED: dict[tuple[str, str], dict[str, bytes]] = {}
 _CACHE_LIMIT = 512
 
@@ -132,18 +135,18 @@ def _formats() -> tuple[str, ...]:
     return ("avif", "webp") if avif_supported() else ("webp",)
 
 
-def _inspect(file: Path) -> _Inspected | str:
+def _inspect(file: Path) -> _Inspected | Message:
     """The source's hash, oriented size and transparency, or why it cannot be used."""
     try:
         st = file.lstat()
     except FileNotFoundError:
-        return "does not exist"
+        return tr("does not exist: put the file under content/images/ or correct the path")
     except OSError as exc:
-        return f"cannot be read: {exc.strerror or exc}"
+        return tr("cannot be read: {reason}", reason=str(exc.strerror or exc))
     if stat.S_ISLNK(st.st_mode):
-        return "is a symbolic link: name the image file itself"
+        return tr("is a symbolic link: name the image file itself")
     if not stat.S_ISREG(st.st_mode):
-        return "is not a file"
+        return tr("is not a file")
     if st.st_nlink > 1:
         return hard_link_problem(st.st_nlink)
     key = (str(file), st.st_size, st.st_mtime_ns, st.st_ino)
@@ -154,11 +157,11 @@ def _inspect(file: Path) -> _Inspected | str:
     return _INSPECTED[key]
 
 
-def _open_and_check(file: Path, formats: tuple[str, ...] = _FORMATS) -> _Inspected | str:
+def _open_and_check(file: Path, formats: tuple[str, ...] = _FORMATS) -> _Inspected | Message:
     try:
         data = file.read_bytes()
     except OSError as exc:
-        return f"cannot be read: {exc.strerror or exc}"
+        return tr("cannot be read: {reason}", reason=str(exc.strerror or exc))
     try:
         with warnings.catch_warnings():
             # Pillow only warns between its own limit and twice that; here every bomb is an error.
@@ -178,21 +181,23 @@ def _open_and_check(file: Path, formats: tuple[str, ...] = _FORMATS) -> _Inspect
         claimed = re.search(r"\((\d+) pixels\)", str(exc))
         return _too_large(int(claimed.group(1)) if claimed else None)
     except UnidentifiedImageError:
-        return "is not an image Pillow can read as JPEG, PNG or WebP"
+        return tr("is not an image Pillow can read as JPEG, PNG or WebP")
     except (OSError, ValueError, SyntaxError) as exc:  # Pillow's decoders report damage with these
-        return f"cannot be read as an image ({exc})"
+        return tr("cannot be read as an image ({reason}): save it again from an image program", reason=str(exc))
     return _Inspected(hashlib.sha256(data).hexdigest(), width, height, alpha)
 
 
-def hard_link_problem(links: int) -> str:
+def hard_link_problem(links: int) -> Message:
     """Why a file with several names on the disk is refused (statics.py says it of every static file)."""
-    return (f"has {links} names on this disk (a hard link): it could be any file of the machine; "
-            "put a copy of the file itself here")
+    return tr("has {links} names on this disk (a hard link): it could be any file of the machine; put a copy of "
+              "the file itself here", links=links)
 
 
-def _too_large(pixels: int | None) -> str:
-    size = f"{pixels:,} pixels; " if pixels else ""
-    return f"is too large to use ({size}at most {MAX_PIXELS:,} pixels): save a smaller copy"
+def _too_large(pixels: int | None) -> Message:
+    if pixels:
+        return tr("is too large to use ({pixels:,} pixels; at most {limit:,} pixels): save a smaller copy",
+                  pixels=pixels, limit=MAX_PIXELS)
+    return tr("is too large to use (at most {limit:,} pixels): save a smaller copy", limit=MAX_PIXELS)
 
 
 class CheckedRecord(Protocol):
@@ -222,36 +227,45 @@ def check(records: Sequence[CheckedRecord], content_path: Path) -> list[Problem]
         names = IMAGE_FIELDS.get(rec.ctype.name)
         if not names:
             continue
-        field, alt_field, _ = names
+        field, alt_field, recipe = names
         value = rec.values.get(field)
         if field in rec.failed:
             continue  # its form is wrong: reported already
         if value is None:
             if alt_field in rec.values:
                 problems.append(Problem(
-                    rec.path, alt_field, f"is given but {field.capitalize()} is not: remove it or add the image",
+                    rec.path, alt_field, tr("is given but {field} is not: remove it or add the image",
+                                            field=field.capitalize()),
                     rec.lines.get(alt_field)))
             continue
         alt = rec.values.get(alt_field)
         if alt is None and alt_field not in rec.failed:
             problems.append(Problem(
-                rec.path, alt_field, f"is required with {field.capitalize()} ({value}): describe the image in "
-                "this language for people who cannot see it", rec.lines.get(field)))
+                rec.path, alt_field, tr("is required with {field} ({value}): describe the image in this language "
+                                        "for people who cannot see it", field=field.capitalize(), value=value),
+                rec.lines.get(field)))
         elif alt is not None and alt.lower().endswith(schema.IMAGE_SUFFIXES):
             # A file name read aloud tells a screen-reader user nothing about the person.
             problems.append(Problem(
-                rec.path, alt_field, f"{alt!r} is a file name: describe what the image shows, in this language",
+                rec.path, alt_field, tr("{alt!r} is a file name: describe what the image shows, in this language",
+                                        alt=alt),
                 rec.lines.get(alt_field)))
         found = _inspect(content_path / value)
-        if isinstance(found, str):
-            problems.append(Problem(rec.path, field, f"{value}: {found}", rec.lines.get(field)))
+        if not isinstance(found, _Inspected):
+            problems.append(Problem(rec.path, field, tr("{value}: {problem}", value=value, problem=found),
+                                    rec.lines.get(field)))
+        elif recipe is PORTRAIT and min(found.width, found.height) < PORTRAIT_MIN:
+            problems.append(Problem(rec.path, field, tr(
+                "{value}: the portrait is {width}×{height} pixels; its shorter side must be at least {minimum} "
+                "pixels: use a larger photo", value=value, width=found.width, height=found.height,
+                minimum=PORTRAIT_MIN), rec.lines.get(field)))
     named = {rec.values.get(names[0]) for rec in records if (names := IMAGE_FIELDS.get(rec.ctype.name))}
     problems.extend(Problem(f"{content_path.name}/{rel}", None, message)
                     for rel, message in _static_images_problems(content_path, named))
     return problems
 
 
-def _static_images_problems(content_path: Path, named: set) -> list[tuple[str, str]]:
+def _static_images_problems(content_path: Path, named: set) -> list[tuple[str, Message]]:
     """(path from the content folder, message) for each image under `images/` that cannot be published.
 
     The files the pictures name are checked with their field; hidden files, links and files with
@@ -302,7 +316,7 @@ def _name(source: str, digest: str, recipe: Recipe, width: int, ext: str) -> str
 def picture(source: str, alt: str, recipe: Recipe, content_path: Path) -> Picture:
     """The picture of a checked source (see `check`): its renditions' addresses and sizes, nothing encoded."""
     inspected = _inspect(content_path / source)
-    if isinstance(inspected, str):  # `check` reported it and stopped the build; not reached in a build
+    if not isinstance(inspected, _Inspected):  # `check` reported it and stopped the build; not reached in a build
         raise ValueError(f"{source}: {inspected}")
     sizes = _plan(inspected, recipe)
     fallback_ext = "png" if inspected.alpha else "jpg"
@@ -363,7 +377,7 @@ def derive(pic: Picture, content_path: Path) -> dict[str, bytes]:
     data = (content_path / pic.source).read_bytes()
     if hashlib.sha256(data).hexdigest() != pic.digest:
         raise ContentError([Problem(f"{content_path.name}/{pic.source}", None,
-                                    "changed while the site was being built: build again")])
+                                    tr("changed while the site was being built: build again"))])
     with Image.open(io.BytesIO(data), formats=_FORMATS) as opened:
         # A camera's JPEG is decoded at the smallest 1/2, 1/4 or 1/8 scale still twice the largest
         # rendition: the same result for the eye at a fraction of the time.
@@ -427,7 +441,7 @@ _STATIC_READ = ("AVIF", "GIF", "JPEG", "PNG", "WEBP")
 _CLEANED: dict[tuple[str, str], bytes] = {}
 
 
-def static_problem(path: Path) -> str | None:
+def static_problem(path: Path) -> Message | None:
     """Why an image file under the content's static folders cannot be published, or None.
 
     It must decode as an image (any of the formats the site publishes: it is written again in
@@ -437,23 +451,23 @@ def static_problem(path: Path) -> str | None:
     if fmt is None:
         return None
     if fmt == "AVIF" and not avif_supported():
-        return "is an AVIF image, which this build cannot read: save it as PNG, JPEG or WebP"
+        return tr("is an AVIF image, which this build cannot read: save it as PNG, JPEG or WebP")
     found = _inspect_static(path)
-    return found if isinstance(found, str) else None
+    return None if isinstance(found, _Inspected) else found
 
 
-def _inspect_static(path: Path) -> str | _Inspected:
+def _inspect_static(path: Path) -> Message | _Inspected:
     try:
         st = path.lstat()
     except OSError as exc:
-        return f"cannot be read: {exc.strerror or exc}"
+        return tr("cannot be read: {reason}", reason=str(exc.strerror or exc))
     key = (f"static:{path}", st.st_size, st.st_mtime_ns, st.st_ino)
     if key not in _INSPECTED:
         if len(_INSPECTED) > _CACHE_LIMIT:
             _INSPECTED.clear()
         found = _open_and_check(path, formats=_STATIC_READ)
-        if isinstance(found, str) and found.startswith("is not an image Pillow can read"):
-            found = "is not an image the site can publish (PNG, JPEG, GIF, WebP or AVIF)"
+        if not isinstance(found, _Inspected) and msgid(found).startswith("is not an image Pillow can read"):
+            found = tr("is not an image the site can publish (PNG, JPEG, GIF, WebP or AVIF)")
         _INSPECTED[key] = found
     return _INSPECTED[key]
 
@@ -530,8 +544,8 @@ def publish_static_images(programme: ShowsPictures, staticfiles: list, content_p
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
             # Checked under images/ (changed since, then); a static folder of another name is not.
             raise ContentError([Problem(f"{content_path.name}/{rel}", None,
-                                        f"cannot be published as a clean copy ({exc}): "
-                                        "images are published only without their metadata")]) from None
+                                        tr("cannot be published as a clean copy ({reason}): images are "
+                                           "published only without their metadata", reason=str(exc)))]) from None
         if not (target.is_file() and target.read_bytes() == data):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import re
 
+from .messages import Message, tr
+
 MAX_FILE_BYTES = 256 * 1024
 """Bytes per content file (Markdown or the programme)."""
 
@@ -72,17 +74,17 @@ _CONTAINER_RE = re.compile(r"(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))")
 _THEMATIC_BREAK_RE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
 
 
-def size_problem(size: int) -> str | None:
+def size_problem(size: int) -> Message | None:
     """What is wrong with a file of `size` bytes, or None."""
     if size > MAX_FILE_BYTES:
-        return (f"is {size:,} bytes long; a content file may have at most {MAX_FILE_BYTES:,} "
-                "(split the text into several pages)")
+        return tr("is {size:,} bytes long; a content file may have at most {limit:,} (split the text into "
+                  "several pages)", size=size, limit=MAX_FILE_BYTES)
     return None
 
 
-def _long_line(length: int) -> str:
-    return (f"this line is {length:,} characters long; a line may have at most {MAX_LINE_CHARS:,} "
-            "(break it into paragraphs)")
+def _long_line(length: int) -> Message:
+    return tr("this line is {length:,} characters long; a line may have at most {limit:,} (break it into "
+              "paragraphs)", length=length, limit=MAX_LINE_CHARS)
 
 
 def _nesting(line: str) -> int:
@@ -151,7 +153,7 @@ def scan_cost(paragraph: str) -> int:
     return cost + marks * end // COPIES_PER_READ
 
 
-def _scan_problem(lines: list[str]) -> tuple[int, str] | None:
+def _scan_problem(lines: list[str]) -> tuple[int, Message] | None:
     """The paragraph (lines between blank lines) that costs most, if the file's read-ahead is past the limit."""
     budget = SCAN_PER_CHAR * sum(len(line) + 1 for line in lines) + SCAN_ALLOWANCE
     total = 0
@@ -168,21 +170,21 @@ def _scan_problem(lines: list[str]) -> tuple[int, str] | None:
             first = 0
     if total <= budget:
         return None
-    return worst[1], ("this paragraph holds so much inline markup (unclosed or nested '[', '(' after ']' and '<', "
-                      "or thousands of marks such as & ` * _) that reading the file would take too long: close each "
-                      "bracket, write \\[ or &lt; for one meant as text, or split the paragraph")
+    return worst[1], tr("this paragraph holds so much inline markup (unclosed or nested '[', '(' after ']' and "
+                        "'<', or thousands of marks such as & ` * _) that reading the file would take too long: "
+                        "close each bracket, write \\[ or &lt; for one meant as text, or split the paragraph")
 
 
 _FOOTNOTE_RE = re.compile(r"\[\^")
 _ABBREVIATION_RE = re.compile(r"[ ]{0,3}\*\[")
 
 
-def markdown_problems(text: str) -> list[tuple[int, str]]:
+def markdown_problems(text: str) -> list[tuple[int, Message]]:
     """(line, message) for each line of a Markdown text past a limit, at most one per line.
 
     `text` has LF line ends. One pass over the text; nothing is parsed.
     """
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, Message]] = []
     footnotes = abbreviations = 0
     for number, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE_CHARS:
@@ -191,17 +193,17 @@ def markdown_problems(text: str) -> list[tuple[int, str]]:
         before = footnotes
         footnotes += len(_FOOTNOTE_RE.findall(line))
         if before <= MAX_FOOTNOTES < footnotes:
-            found.append((number, f"this line brings the file's footnotes ([^…]) past {MAX_FOOTNOTES}: "
-                                  "split the page"))
+            found.append((number, tr("this line brings the file's footnotes ([^…]) past {limit}: split the page",
+                                     limit=MAX_FOOTNOTES)))
         if _ABBREVIATION_RE.match(line):
             abbreviations += 1
             if abbreviations == MAX_ABBREVIATIONS + 1:
-                found.append((number, f"this line brings the file's abbreviations (*[…]: …) past "
-                                      f"{MAX_ABBREVIATIONS}: split the page"))
+                found.append((number, tr("this line brings the file's abbreviations (*[…]: …) past {limit}: split "
+                                         "the page", limit=MAX_ABBREVIATIONS)))
         depth = _nesting(line)
         if depth > MAX_NESTING:
-            found.append((number, f"lists and quotes are nested {depth} deep on this line; at most "
-                                  f"{MAX_NESTING} levels are allowed"))
+            found.append((number, tr("lists and quotes are nested {depth} deep on this line; at most {limit} "
+                                     "levels are allowed", depth=depth, limit=MAX_NESTING)))
     if not found:
         scan = _scan_problem(text.split("\n"))
         if scan:
@@ -209,13 +211,13 @@ def markdown_problems(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def toml_problems(text: str) -> list[tuple[int, str]]:
+def toml_problems(text: str) -> list[tuple[int, Message]]:
     """(line, message) for each line of a TOML text past a limit, at most one per line.
 
     Arrays and inline tables are counted by their brackets outside strings and comments, in
     one pass; a table header (`[[days]]`) is a line of its own and counted the same way.
     """
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, Message]] = []
     reported: set[int] = set()
     for number, row in enumerate(text.split("\n"), start=1):
         if len(row) > MAX_LINE_CHARS:
@@ -255,7 +257,8 @@ def toml_problems(text: str) -> list[tuple[int, str]]:
         if c in "[{":
             depth += 1
             if depth > MAX_TOML_NESTING and line not in reported:
-                found.append((line, f"arrays and tables are nested more than {MAX_TOML_NESTING} deep here"))
+                found.append((line, tr("arrays and tables are nested more than {limit} deep here: write them "
+                                       "flatter", limit=MAX_TOML_NESTING)))
                 reported.add(line)
         elif c in "]}":
             depth = max(0, depth - 1)

@@ -39,6 +39,8 @@ import nh3
 from html5lib._tokenizer import HTMLTokenizer
 from html5lib.constants import namespaces, tokenTypes
 
+from .messages import Message, tr
+
 # What Python-Markdown (with `extra` and `toc`) writes from Markdown syntax.
 MARKDOWN_ELEMENTS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -71,7 +73,7 @@ _ASCII_BLANKS = re.compile(r"[\x00-\x20]")
 class Finding:
     """One thing a body may not contain; `needle` (or else `fallback`) helps find its line in the source."""
 
-    message: str
+    message: Message | str
     needle: str
     fallback: str = ""
     markers: tuple[str, ...] = ()  # last resorts: what the element's line holds however its value was written
@@ -89,7 +91,7 @@ def _urls(attribute: str, value: str) -> list[str]:
     return [value]
 
 
-def check_url(tag: str, attribute: str, value: str) -> str | None:
+def check_url(tag: str, attribute: str, value: str) -> Message | None:
     """What is wrong with one address attribute, or None."""
     for raw in _urls(attribute, value):
         url = _normalised_url(raw)
@@ -98,12 +100,11 @@ def check_url(tag: str, attribute: str, value: str) -> str | None:
         if scheme in BAD_SCHEMES or (scheme and attribute in RESOURCE_ATTRIBUTES) or (
                 scheme and scheme not in LINK_SCHEMES):
             if scheme in LINK_SCHEMES:
-                return f"<{tag} {attribute}> loads {raw!r} from another host: the site loads nothing from " \
-                       "another host (put the file under content/images/)"
-            return f"<{tag} {attribute}> uses a {scheme}: address ({raw!r}), which is not allowed"
+                return _from_elsewhere(tag, attribute, raw)
+            return tr("<{tag} {attribute}> uses a {scheme}: address ({address!r}), which is not allowed: remove it",
+                      tag=tag, attribute=attribute, scheme=scheme, address=raw)
         if url.startswith("//") and (attribute in RESOURCE_ATTRIBUTES or not urlsplit(url).hostname):
-            return f"<{tag} {attribute}> loads {raw!r} from another host: the site loads nothing from " \
-                   "another host (put the file under content/images/)"
+            return _from_elsewhere(tag, attribute, raw)
     return None
 
 
@@ -137,19 +138,24 @@ def _tree(html: str) -> ElementTree.Element:
     return _PARSER.parseFragment(html)
 
 
+def _from_elsewhere(tag: str, attribute: str, address: str) -> Message:
+    return tr("<{tag} {attribute}> loads {address!r} from another host: the site loads nothing from another host "
+              "(put the file under content/images/)", tag=tag, attribute=attribute, address=address)
+
+
 def _comment_finding(data: str) -> Finding:
     """A comment, CDATA section or processing instruction (browsers make all three a comment)."""
     if data.startswith("[CDATA["):
-        return Finding("a CDATA section (<![CDATA[ … ]]>) is not allowed in the text: browsers read it as a "
-                       "comment that hides what follows; remove it", "<![")
+        return Finding(tr("a CDATA section (<![CDATA[ … ]]>) is not allowed in the text: browsers read it as a "
+                          "comment that hides what follows; remove it"), "<![")
     if data == "!DOCTYPE":
-        return Finding("a document type declaration (<!DOCTYPE …>) is not allowed in the text: the page has its "
-                       "own; remove it", "<!")
+        return Finding(tr("a document type declaration (<!DOCTYPE …>) is not allowed in the text: the page has "
+                          "its own; remove it"), "<!")
     if data.startswith("?"):
-        return Finding("a processing instruction (<? … >) is not allowed in the text: browsers read it as a "
-                       "comment; remove it", "<?")
-    return Finding("an HTML comment (<!-- … -->) is not allowed in the text: browsers end some comments "
-                   "earlier than they seem to (<!-->, --!>); keep notes outside the published text", "<!")
+        return Finding(tr("a processing instruction (<? … >) is not allowed in the text: browsers read it as a "
+                          "comment; remove it"), "<?")
+    return Finding(tr("an HTML comment (<!-- … -->) is not allowed in the text: browsers end some comments "
+                      "earlier than they seem to (<!-->, --!>); keep notes outside the published text"), "<!")
 
 
 def _escape_text(text: str) -> str:
@@ -246,8 +252,8 @@ _BODIES_MAX = 50_000
 _BODIES_CHARS_MAX = 20_000_000  # of the texts kept: a long-running preview starts again rather than grow
 _BODIES_CHARS = 0
 _LARGE = 65_536  # a larger body (one holding a whole timetable) is kept by a digest of its text
-_REWRITTEN = Finding("this raw HTML would be read differently by a browser once written out (elements "
-                     "misnested or out of place): write it as plain, properly closed inline HTML", "<")
+_REWRITTEN = Finding(tr("this raw HTML would be read differently by a browser once written out (elements "
+                        "misnested or out of place): write it as plain, properly closed inline HTML"), "<")
 
 
 def _quick(html: str) -> _Body | None:
@@ -307,8 +313,8 @@ def _too_deep(html: str) -> Finding | None:
         else:
             depth += 1
             if depth > MAX_DEPTH:
-                return Finding(f"the text nests elements more than {MAX_DEPTH} deep (<{name}> here): write "
-                               "flatter lists, quotes and inline HTML", f"<{name}")
+                return Finding(tr("the text nests elements more than {depth} deep (<{name}> here): write "
+                                  "flatter lists, quotes and inline HTML", depth=MAX_DEPTH, name=name), f"<{name}")
     return None
 
 
@@ -379,8 +385,8 @@ def _check_element(name: str, attrs: dict[str, str], allowed_elements: frozenset
                    allowed_attrs: dict[str, frozenset[str]] | None, raw: bool) -> Iterable[Finding]:
     name = name.lower()
     if name not in allowed_elements:
-        yield Finding(f"<{name}> is not allowed in the text (allowed inline HTML: {', '.join(sorted(RAW_ALLOWED))})",
-                      f"<{name}")
+        yield Finding(tr("<{name}> is not allowed in the text (allowed inline HTML: {allowed})", name=name,
+                         allowed=", ".join(sorted(RAW_ALLOWED))), f"<{name}")
         return
     for attribute, value in attrs.items():
         attribute = attribute.lower()
@@ -391,17 +397,18 @@ def _check_element(name: str, attrs: dict[str, str], allowed_elements: frozenset
         else:
             ok = attribute in ATTRIBUTES
         if attribute.startswith("on"):
-            yield Finding(f"<{name} {attribute}>: event handler attributes run scripts and are not allowed",
-                          attribute)
+            yield Finding(tr("<{name} {attribute}>: event handler attributes run scripts and are not allowed",
+                             name=name, attribute=attribute), attribute)
         elif attribute == "style":
             if not raw and name in ("th", "td") and text.startswith("text-align"):
-                yield Finding("a table column alignment (:--- or :---:) is not supported: the site's "
-                              "security policy blocks inline styles; remove the colons", "|")
+                yield Finding(tr("a table column alignment (:--- or :---:) is not supported: the site's "
+                                 "security policy blocks inline styles; remove the colons"), "|")
             else:
-                yield Finding(f"<{name} style>: style attributes are not allowed (the theme styles the text)",
-                              "style")
+                yield Finding(tr("<{name} style>: style attributes are not allowed (the theme styles the text)",
+                                 name=name), "style")
         elif not ok:
-            yield Finding(f"<{name} {attribute}>: the attribute {attribute!r} is not allowed", attribute)
+            yield Finding(tr("<{name} {attribute}>: the attribute {attribute!r} is not allowed: remove it",
+                             name=name, attribute=attribute), attribute)
         elif attribute in URL_ATTRIBUTES:
             problem = check_url(name, attribute, text)
             if problem:
@@ -409,7 +416,7 @@ def _check_element(name: str, attrs: dict[str, str], allowed_elements: frozenset
                 # or else the element itself (a raw tag, or Markdown's link or image).
                 yield Finding(problem, text, text[-8:], (f"<{name}", "![" if name == "img" else "](", "]:"))
         elif attribute == "dir" and text.lower() not in ("ltr", "rtl", "auto"):
-            yield Finding(f"<{name} dir>: {text!r} is not ltr, rtl or auto", "dir")
+            yield Finding(tr("<{name} dir>: {value!r} is not ltr, rtl or auto", name=name, value=text), "dir")
 
 
 def _code_block(parsed: list[tuple[str, dict[str, str]]]) -> bool:

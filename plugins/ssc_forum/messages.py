@@ -2,7 +2,8 @@
 
 Korean by default: the people who edit the archive are the city's staff. English when the locale
 says so (`LC_ALL`, `LC_MESSAGES` or `LANG` starting with `en`, the first one set decides, as
-gettext reads them) or when a task is given `--lang en`.
+gettext reads them) or when a task is given `--lang en`. `SSC_LANG=en` (or `ko`) says it for a whole
+session, the build included, and comes before the locale: it needs no locale installed.
 
 A message is written once, in English, as `tr("… {value!r} …", value=…)`: the English text is the
 gettext message id, the Korean is in `locale/ko/LC_MESSAGES/editor.po` (`python3 make.py
@@ -26,11 +27,15 @@ LANGUAGES = ("ko", "en")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "editor"
 _LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+LANGUAGE_VARIABLE = "SSC_LANG"
 _chosen: list[str] = []  # set by `use_language` (a task's --lang), else the locale decides
 
 
 def language_from_environment(environ: Mapping[str, str] = os.environ) -> str:
-    """The messages' language the locale asks for: English for `en…`, Korean otherwise."""
+    """The messages' language the environment asks for: `SSC_LANG`, else the locale (`en…`: English), else Korean."""
+    chosen = environ.get(LANGUAGE_VARIABLE, "").strip().lower()
+    if chosen in LANGUAGES:
+        return chosen
     for name in _LOCALE_VARIABLES:
         value = environ.get(name, "")
         if value:
@@ -81,7 +86,7 @@ class Message:
 
     def render(self, lang: str | None = None) -> str:
         """The message in `lang` (default: the current language), its parameters filled in."""
-        values = {name: (value.render(lang) if isinstance(value, Message) else value)
+        values = {name: (value.render(lang) if isinstance(value, Message | Joined) else value)
                   for name, value in self.params}
         text = gettext(self.msgid, lang)
         try:
@@ -93,6 +98,31 @@ class Message:
         return self.render()
 
 
+@dataclass(frozen=True)
+class Joined:
+    """Several messages printed as one parameter, with a separator (`"; "`)."""
+
+    items: tuple[Message | str, ...]
+    separator: str = "; "
+
+    def render(self, lang: str | None = None) -> str:
+        """The items in `lang`, joined."""
+        return self.separator.join(render(item, lang) for item in self.items)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
 def tr(msgid: str, /, **params: object) -> Message:
     """A message to print in the editor's language: `msgid` is its English text, with `{name}` fields."""
     return Message(msgid, tuple(params.items()))
+
+
+def render(text: str | Message, lang: str | None = None) -> str:
+    """A message or a plain string as printed in `lang` (default: the current language)."""
+    return text.render(lang) if isinstance(text, Message) else str(text)
+
+
+def msgid(text: str | Message) -> str:
+    """The English id of a message (a plain string is its own id): what code compares."""
+    return text.msgid if isinstance(text, Message) else text

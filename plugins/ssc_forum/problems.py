@@ -9,30 +9,43 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .messages import Message, render, tr
+
 
 @dataclass(frozen=True)
 class Problem:
     """One mistake in one content file, for one field (or the whole file), at a line when known.
 
-    `str()` gives the line editors and CI annotations read:
-    `content/sessions/keynote.en.md:5: field 'day': …` (without `:5` when no line is known).
+    `str()` gives the line editors and CI annotations read, in the editor's language:
+    `content/sessions/keynote.ko.md:5: 항목 'day': …` (without `:5` when no line is known).
+    The message is a `Message` (`tr(...)`), put into words when printed; a plain string is
+    printed as it is (a parser's own words, quoted).
     """
 
     path: str
     field: str | None
-    message: str
+    message: str | Message
     line: int | None = None  # 1-based line in the file
 
-    def __post_init__(self) -> None:
+    def text(self, lang: str | None = None) -> str:
+        """The message alone, in `lang` (default: the current language), long quoted values cut."""
         # The one place messages are cut: a value quoted from a 200 KB line must not fill the terminal.
-        object.__setattr__(self, "message", shorten_quoted(self.message))
+        return _printable(shorten_quoted(render(self.message, lang)))
 
-    def __str__(self) -> str:
+    def field_label(self, lang: str | None = None) -> str:
+        """`field 'day'` / `항목 'day'`, or "" for a problem of the whole file."""
+        return render(tr("field '{name}'", name=self.field), lang) if self.field else ""
+
+    def line_text(self, lang: str | None = None) -> str:
+        """The whole line: `file:line: field 'name': message` in `lang`."""
         where = f"{self.path}:{self.line}" if self.line else self.path
         if self.field:
-            where += f": field '{self.field}'"
+            where += f": {self.field_label(lang)}"
         # One line per problem, whatever a file name or a quoted value holds (a newline, an escape).
-        return _printable(f"{where}: {self.message}")
+        return _printable(f"{where}: {self.text(lang)}")
+
+    def __str__(self) -> str:
+        return self.line_text()
 
 
 QUOTED_MAX = 100  # characters of a quoted value a message shows in full
@@ -65,8 +78,14 @@ class ContentError(SystemExit):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"ERROR: {len(problems)} problem(s) in the content; nothing was written:\n{lines}")
+        super().__init__(self.render())
+
+    def render(self, lang: str | None = None) -> str:
+        """The header line and one indented line per problem, in `lang` (default: the current language)."""
+        lines = "\n".join(f"  {p.line_text(lang)}" for p in self.problems)
+        header = render(tr("ERROR: {count} problem(s) in the content; nothing was written:",
+                           count=len(self.problems)), lang)
+        return f"{header}\n{lines}"
 
     def __str__(self) -> str:
-        return str(self.code)
+        return self.render()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from . import limits
+from .messages import Message, tr
 
 LANGS: tuple[str, ...] = ("ko", "en")
 """Every content file exists once per language; the first is the main site."""
@@ -22,15 +23,22 @@ DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 class FieldError(ValueError):
-    """A field value that does not fit its declared kind."""
+    """A field value that does not fit its declared kind; `message` says so in the editor's language."""
+
+    def __init__(self, message: Message | str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def _parse_text(raw: str) -> str:
     value = raw.strip()
     if not value:
-        raise FieldError("is empty")
+        raise FieldError(tr("is empty"))
     if "\n" in value or "\r" in value:
-        raise FieldError("runs onto a second line: write the whole value on one line")
+        raise FieldError(tr("runs onto a second line: write the whole value on one line"))
     return value
 
 
@@ -38,7 +46,7 @@ def _parse_slug(raw: str) -> str:
     value = raw.strip()
     if not SLUG_RE.match(value):
         raise FieldError(
-            f"{value!r} is not a slug (lower-case ASCII letters, digits and single hyphens)"
+            tr("{value!r} is not a slug (lower-case ASCII letters, digits and single hyphens)", value=value)
         )
     return value
 
@@ -46,19 +54,20 @@ def _parse_slug(raw: str) -> str:
 def _parse_slugs(raw: str) -> tuple[str, ...]:
     parts = [p.strip() for p in raw.split(",")]
     if not any(parts):
-        raise FieldError("is empty")
+        raise FieldError(tr("is empty"))
     for part in parts:
         if not SLUG_RE.match(part):
-            raise FieldError(f"{part!r} is not a slug (lower-case ASCII letters, digits, hyphens)")
+            raise FieldError(tr("{value!r} is not a slug (lower-case ASCII letters, digits and single hyphens)",
+                                value=part))
     if len(set(parts)) != len(parts):
-        raise FieldError("names the same slug twice")
+        raise FieldError(tr("names the same slug twice"))
     return tuple(parts)
 
 
 def _parse_lang(raw: str) -> str:
     value = raw.strip()
     if value not in LANGS:
-        raise FieldError(f"{value!r} is not one of {', '.join(LANGS)}")
+        raise FieldError(tr("{value!r} is not one of: {choices}", value=value, choices=", ".join(LANGS)))
     return value
 
 
@@ -66,13 +75,14 @@ def _parse_date(raw: str) -> date:
     value = raw.strip()
     match = DATE_RE.match(value)
     if not match:
-        raise FieldError(f"{value!r} is not a date written YYYY-MM-DD")
+        raise FieldError(tr("{value!r} is not a date written YYYY-MM-DD", value=value))
     try:
         parsed = date(*(int(g) for g in match.groups()))
-    except ValueError as exc:
-        raise FieldError(f"{value!r} is not a real date ({exc})") from None
+    except ValueError:
+        raise FieldError(tr("{value!r} is not a real date: no such day in the calendar", value=value)) from None
     if not limits.EARLIEST_YEAR <= parsed.year <= limits.LATEST_YEAR:
-        raise FieldError(f"{value!r} is not a year from {limits.EARLIEST_YEAR} to {limits.LATEST_YEAR}")
+        raise FieldError(tr("{value!r} is not a year from {earliest} to {latest}", value=value,
+                            earliest=limits.EARLIEST_YEAR, latest=limits.LATEST_YEAR))
     return parsed
 
 
@@ -80,14 +90,14 @@ def _parse_time(raw: str) -> time:
     value = raw.strip()
     match = TIME_RE.match(value)
     if not match:
-        raise FieldError(f"{value!r} is not a time written HH:MM (24-hour, from 00:00 to 23:59)")
+        raise FieldError(tr("{value!r} is not a time written HH:MM (24-hour, from 00:00 to 23:59)", value=value))
     return time(int(match.group(1)), int(match.group(2)))
 
 
 def _parse_int(raw: str) -> int:
     value = raw.strip()
     if not re.fullmatch(r"[1-9]\d{0,3}", value):
-        raise FieldError(f"{value!r} is not a whole number from 1 to 9999")
+        raise FieldError(tr("{value!r} is not a whole number from 1 to 9999", value=value))
     return int(value)
 
 
@@ -100,14 +110,15 @@ def _parse_image(raw: str) -> str:
     # images module, which knows the content folder.
     value = raw.strip()
     if not value:
-        raise FieldError("is empty")
+        raise FieldError(tr("is empty"))
     parts = value.split("/")
     if (parts[0] != "images" or len(parts) < 2 or "\\" in value
             or any(p in ("", ".", "..") or p.startswith(".") for p in parts)):
-        raise FieldError(f"{value!r} is not a file under content/images/: write its path from the content folder, "
-                         "e.g. images/people/jane-doe.jpg")
+        raise FieldError(tr("{value!r} is not a file under content/images/: write its path from the content "
+                            "folder, e.g. images/people/jane-doe.jpg", value=value))
     if not value.lower().endswith(IMAGE_SUFFIXES):
-        raise FieldError(f"{value!r} is not a JPEG, PNG or WebP file (it must end in {', '.join(IMAGE_SUFFIXES)})")
+        raise FieldError(tr("{value!r} is not a JPEG, PNG or WebP file (it must end in {suffixes})", value=value,
+                            suffixes=", ".join(IMAGE_SUFFIXES)))
     return value
 
 
@@ -116,7 +127,7 @@ def _parse_media(raw: str) -> tuple[str, ...]:
     # here the value is only split into its items.
     parts = [p.strip() for p in raw.split(",")]
     if not all(parts):
-        raise FieldError("has an empty item")
+        raise FieldError(tr("has an empty item"))
     return tuple(parts)
 
 

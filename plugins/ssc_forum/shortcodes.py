@@ -13,12 +13,14 @@ with its line, never text printed as is.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
 from . import schema, streams
+from .messages import Message, tr
 
 NAMES = ("stream", "timetable")
 LINE_RE = re.compile(r"^ {0,3}\[\[([a-z]+)((?:[ \t]+[^\]\s]+)*)[ \t]*\]\][ \t]*$")
@@ -77,7 +79,8 @@ def extract(text: str, first_line: int = 1) -> tuple[str, list[Shortcode], list[
             out.append(line)
             continue
         if TOKEN in line:
-            problems.append(SourceProblem(number, f"the word {TOKEN} is reserved for the site's own use"))
+            problems.append(SourceProblem(number, tr("the word {token} is reserved for the site's own use: "
+                                                     "write another word", token=TOKEN)))
         match = LINE_RE.match(line)
         if match:
             code = Shortcode(match.group(1), tuple(match.group(2).split()), line.strip(), number, len(codes))
@@ -92,7 +95,7 @@ def extract(text: str, first_line: int = 1) -> tuple[str, list[Shortcode], list[
     return "\n".join(out), codes, problems
 
 
-def _misuse(line: str) -> str | None:
+def _misuse(line: str) -> Message | None:
     """Why a line that is not a shortcode still looks like one, or None."""
     if line.count("[") < 2:  # no "[[" even once code spans are taken out: skip the pattern, on most lines
         return None
@@ -101,19 +104,29 @@ def _misuse(line: str) -> str | None:
         return None
     stripped = visible.strip()
     if visible.count("[[") > 1 and stripped.startswith("[["):
-        return "two shortcodes on one line: put each on a line of its own"
+        return tr("two shortcodes on one line: put each on a line of its own")
     if not stripped.startswith("[["):
-        return "a shortcode must be on a line of its own, not inside other text"
+        return tr("a shortcode must be on a line of its own, not inside other text")
     loose = _LOOSE_RE.match(stripped)
     name = loose.group(1) if loose else ""
     if not stripped.endswith("]]"):
         if "]]" in stripped:
-            return "a shortcode must be on a line of its own, not followed by other text"
-        return f"the shortcode {stripped!r} is not closed: write [[name arguments]] on one line"
+            return tr("a shortcode must be on a line of its own, not followed by other text")
+        return tr("the shortcode {code!r} is not closed: write [[name arguments]] on one line", code=stripped)
     if name not in NAMES:
-        hint = "; names are lower-case" if name.lower() in NAMES else ""
-        return f"unknown shortcode [[{name}]] (known: {', '.join(NAMES)}){hint}"
-    return f"the shortcode {stripped!r} is malformed: write [[name arguments]], arguments separated by spaces"
+        return _unknown(name)
+    return tr("the shortcode {code!r} is malformed: write [[name arguments]], arguments separated by spaces",
+              code=stripped)
+
+
+def _unknown(name: str) -> Message:
+    if name.lower() in NAMES:
+        return tr("unknown shortcode [[{name}]] (known: {known}); names are lower-case", name=name,
+                  known=", ".join(NAMES))
+    meant = difflib.get_close_matches(name.lower(), NAMES, n=1, cutoff=0.6)
+    if meant:
+        return tr("unknown shortcode [[{name}]] (did you mean [[{meant}]]?)", name=name, meant=meant[0])
+    return tr("unknown shortcode [[{name}]] (known: {known})", name=name, known=", ".join(NAMES))
 
 
 _LEFT_RE = re.compile(r"\[\[\s*[A-Za-z]+[^\]\n]*\]?\]?")
@@ -134,32 +147,32 @@ def leftovers(html: str) -> list[str]:
     return _LEFT_RE.findall(doc.get_text())
 
 
-def check(code: Shortcode, days: Collection[date] = ()) -> str | None:
+def check(code: Shortcode, days: Collection[date] = ()) -> Message | None:
     """What is wrong with a shortcode, or None when it is usable; `days` are the programme's."""
     if code.name == "timetable":
         if len(code.args) > 1:
-            return "[[timetable]] takes at most one day=YYYY-MM-DD"
+            return tr("[[timetable]] takes at most one day=YYYY-MM-DD")
         for arg in code.args:
             key, _, value = arg.partition("=")
             if key != "day":
-                return f"[[timetable]] takes only day=YYYY-MM-DD, not {arg!r}"
+                return tr("[[timetable]] takes only day=YYYY-MM-DD, not {arg!r}", arg=arg)
             try:
                 on = schema.DATE.parse(value)  # type: ignore[operator]
             except schema.FieldError as exc:
-                return f"[[timetable {arg}]]: {exc}"
+                return tr("[[timetable {arg}]]: {problem}", arg=arg, problem=exc.message)
             if on not in days:
                 known = ", ".join(d.isoformat() for d in sorted(days))
-                return f"[[timetable {arg}]]: no such day in the programme ({known})"
+                return tr("[[timetable {arg}]]: no such day in the programme ({known})", arg=arg, known=known)
         return None
     if code.name == "stream":
         if len(code.args) != 1:
-            return "[[stream …]] takes exactly one provider:id, e.g. [[stream youtube:VIDEO_ID]]"
+            return tr("[[stream …]] takes exactly one provider:id, e.g. [[stream youtube:VIDEO_ID]]")
         try:
             streams.parse_media(code.args[0])
         except streams.MediaError as exc:
-            return f"[[stream]]: {exc}"
+            return tr("[[stream]]: {problem}", problem=exc.message)
         return None
-    return f"unknown shortcode [[{code.name}]] (known: {', '.join(NAMES)})"
+    return _unknown(code.name)
 
 
 def timetable_days(code: Shortcode) -> str | None:

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .messages import Message, tr
+
 IMAGE_TYPES = (".avif", ".gif", ".jpeg", ".jpg", ".png", ".webp")
 ACTIVE_TYPES = (".htm", ".html", ".js", ".mjs", ".shtml", ".svg", ".svgz", ".swf", ".xht", ".xhtml", ".xml",
                 ".xsl", ".xslt")
@@ -56,44 +58,48 @@ def trees(settings: dict[str, Any]) -> list[StaticTree]:
     return found
 
 
-def _kind(mode: int) -> str | None:
+def _kind(mode: int) -> Message | None:
     if stat.S_ISLNK(mode):
-        return "a symbolic link"
+        return tr("a symbolic link")
     if stat.S_ISFIFO(mode):
-        return "a named pipe"
+        return tr("a named pipe")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return tr("a socket")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return tr("a device")
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
-    return "not a regular file"
+    return tr("not a regular file")
 
 
-def check_tree(tree: StaticTree) -> tuple[list[tuple[str, str]], list[str]]:
+def _active(suffix: str) -> Message:
+    return tr("is active content ({suffix}): a browser would run it from the site's own address, so it is not "
+              "published", suffix=suffix)
+
+
+def check_tree(tree: StaticTree) -> tuple[list[tuple[str, Message]], list[str]]:
     """Problems `(file as editors see it, message)` and the site paths of the files that may be published."""
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, Message]] = []
     published: list[str] = []
     try:
         top = os.lstat(tree.root)
     except FileNotFoundError:
         return problems, published
     except OSError as exc:
-        return [(tree.label, f"cannot be read: {exc.strerror}")], published
+        return [(tree.label, tr("cannot be read: {reason}", reason=str(exc.strerror)))], published
     kind = _kind(top.st_mode)
     if kind:
-        return [(tree.label, f"is {kind}: a published folder or file must be the thing itself, inside the "
-                 "project")], published
+        return [(tree.label, tr("is {kind}: a published folder or file must be the thing itself, inside the "
+                                "project", kind=kind))], published
     if stat.S_ISREG(top.st_mode):  # STATIC_PATHS may name a single file
         if top.st_nlink > 1:
             from . import images
 
             return [(tree.label, images.hard_link_problem(top.st_nlink))], published
         if tree.root.name.startswith("."):
-            return [(tree.label, "is a hidden file: hidden files are never published")], published
+            return [(tree.label, tr("is a hidden file: hidden files are never published"))], published
         if tree.content and tree.root.suffix.lower() in ACTIVE_TYPES:
-            return [(tree.label, f"is active content ({tree.root.suffix.lower()}): a browser would run it from "
-                     "the site's own address, so it is not published")], published
+            return [(tree.label, _active(tree.root.suffix.lower()))], published
         return problems, [tree.output]
     real_root = os.path.realpath(tree.root)
     for folder, dirs, files in os.walk(tree.root, followlinks=False, onerror=None):
@@ -105,29 +111,29 @@ def check_tree(tree: StaticTree) -> tuple[list[tuple[str, str]], list[str]]:
             try:
                 st = os.lstat(path)
             except OSError as exc:
-                problems.append((label, f"cannot be read: {exc.strerror}"))
+                problems.append((label, tr("cannot be read: {reason}", reason=str(exc.strerror))))
                 continue
             mode, links = st.st_mode, st.st_nlink
             kind = _kind(mode)
             if kind:
-                target = ""
+                target: Message | str = ""
                 if stat.S_ISLNK(mode):
-                    target = f" (to {os.readlink(path)})"
+                    target = tr(" (to {target})", target=os.readlink(path))
                     if name in dirs:
                         dirs.remove(name)
-                problems.append((label, f"is {kind}{target}: only plain files are published; put the file "
-                                 "itself here"))
+                problems.append((label, tr("is {kind}{target}: only plain files are published; put the file "
+                                           "itself here", kind=kind, target=target)))
                 continue
             if name.startswith("."):
-                problems.append((label, "is a hidden file or folder (its name starts with a dot): hidden files "
-                                 "are never published; move it out of the site's folders"))
+                problems.append((label, tr("is a hidden file or folder (its name starts with a dot): hidden files "
+                                           "are never published; move it out of the site's folders")))
                 if name in dirs:
                     dirs.remove(name)
                 continue
             real = os.path.realpath(path)
             if os.path.commonpath([real, real_root]) != real_root:  # e.g. a bind mount
-                problems.append((label, "lies outside the project's folders: only the project's own files are "
-                                 "published"))
+                problems.append((label, tr("lies outside the project's folders: only the project's own files "
+                                           "are published")))
                 continue
             if stat.S_ISDIR(mode):
                 continue
@@ -138,12 +144,14 @@ def check_tree(tree: StaticTree) -> tuple[list[tuple[str, str]], list[str]]:
                 continue
             suffix = os.path.splitext(name)[1].lower()
             if tree.content and tree.output.split("/")[0] == "images" and suffix not in IMAGE_TYPES:
-                problems.append((label, f"is not an image the site publishes (allowed: {', '.join(IMAGE_TYPES)})"
-                                 + ("; SVG and HTML can run scripts" if suffix in ACTIVE_TYPES else "")))
+                problems.append((label, tr("is not an image the site publishes (allowed: {allowed}); SVG and "
+                                           "HTML can run scripts", allowed=", ".join(IMAGE_TYPES))
+                                 if suffix in ACTIVE_TYPES else
+                                 tr("is not an image the site publishes (allowed: {allowed})",
+                                    allowed=", ".join(IMAGE_TYPES))))
                 continue
             if tree.content and suffix in ACTIVE_TYPES:
-                problems.append((label, f"is active content ({suffix}): a browser would run it from the site's "
-                                 "own address, so it is not published"))
+                problems.append((label, _active(suffix)))
                 continue
             published.append(f"{tree.output}/{rel}")
     return problems, published
