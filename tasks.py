@@ -572,13 +572,17 @@ def rollback(c: Context, target: str | None = None, rsync: str | None = None) ->
     try:
         if dest_dir:
             dest_dir = deploy.resolve_target(dest_dir)
-        lock = deploy.lock_path(dest_dir) if dest_dir else deploy.rsync_lock_path(dest_rsync, CONFIG["output"])
+            lock = deploy.lock_path(dest_dir)
+        else:
+            assert dest_rsync is not None  # _publish_target gives exactly one of the two
+            lock = deploy.rsync_lock_path(dest_rsync, CONFIG["output"])
         with deploy.publish_lock(lock):
             if dest_dir:
                 deploy.rollback_tree(dest_dir)
                 print(f"Rolled back: {dest_dir} now serves what {deploy.previous_path(dest_dir)} held, "
                       "and vice versa.")
             else:
+                assert dest_rsync is not None
                 print(f"Rolled back: current is {deploy.rollback_release(dest_rsync)}")
         for path in deploy.stale_leftovers(dest_dir or CONFIG["output"]):
             print(f"Left over beside the target by a stopped publish (`publish` or `clean` removes it): {path}")

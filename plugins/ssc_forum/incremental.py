@@ -467,7 +467,11 @@ class LiveSite:
             a, b = old.get(key), new.get(key)
             if a == b:
                 continue
-            pictures = {k for k, _ in (a or b).values} & PICTURE_FIELDS if a is None or b is None else set()
+            pictures: set[str] = set()
+            if a is None or b is None:
+                present = a or b
+                assert present is not None  # the key comes from the old records or the new ones
+                pictures = {k for k, _ in present.values} & PICTURE_FIELDS
             if a is None or b is None:
                 if key[0] not in FORUM_TYPES or key[0] == "page" or pictures:
                     return self.full_build(f"{key[0]} {key[1]} ({key[2]}) was added or removed")
