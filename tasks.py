@@ -368,6 +368,23 @@ def new(c: Context, kind: str, slug: str, field: list[str] | None = None, conten
             print(f"  {f.name.capitalize()}: {f.help_en} / {f.help_ko}")
 
 
+def add_schema_messages(pot: Path) -> None:
+    """Add the schema's interface labels (the session kinds) to a catalogue template extracted from the theme.
+
+    The templates translate them from a variable (`_(SESSION_KIND_LABELS[kind])`), which extraction
+    cannot see; the template is written back as pybabel writes it (sorted, no header, no locations).
+    """
+    from babel.messages.pofile import read_po, write_po
+
+    with pot.open("rb") as handle:
+        catalogue = read_po(handle)
+    for label in schema.SESSION_KIND_LABELS.values():
+        if label not in catalogue:
+            catalogue.add(label)
+    with pot.open("wb") as handle:
+        write_po(handle, catalogue, no_location=True, omit_header=True, sort_output=True)
+
+
 @task
 def translations(c: Context) -> None:
     """Update the theme's message catalogues: extract strings, merge them into each .po, compile .mo.
@@ -390,6 +407,7 @@ def translations(c: Context) -> None:
     theme = cfg.parent
     pybabel("extract", "--mapping-file", cfg.name, "--output-file", str(pot.relative_to(theme)),
             "--no-location", "--sort-output", "--omit-header", ".", cwd=theme)
+    add_schema_messages(pot)
     for lang in schema.LANGS:
         if lang == source_lang:
             continue
