@@ -25,12 +25,10 @@ from typing import Any
 
 from invoke import Context, Exit, task
 
-ROOT = Path(__file__).resolve().parent
-# The plugins folder is not a package on the path; tasks share its schema and publishing code.
-sys.path.insert(0, str(ROOT / "plugins"))
+from ssc_deploy import deploy, sanity
+from ssc_forum import guide, schema
 
-from ssc_deploy import deploy, sanity  # noqa: E402
-from ssc_forum import guide, schema  # noqa: E402
+ROOT = Path(__file__).resolve().parent
 
 SUBPATH = "/ssc2020"
 """Where the site lives on its host; `--subpath` builds and previews use it too."""
@@ -76,8 +74,7 @@ def run_pelican(settings_file: Path, output: Path, content: Path, overrides: dic
            "-s", str(settings_file), "-o", str(output), "--fatal", "errors"]
     if overrides:
         cmd += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "plugins"),
-                                                                     os.environ.get("PYTHONPATH")]))}
+    env = dict(os.environ)
     if revision:
         env["SSC_REVISION"] = revision
     # Its own process group: a Ctrl+C or SIGTERM sent to ours (make.py passes them on) must not
