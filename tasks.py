@@ -21,12 +21,12 @@ from pathlib import Path
 
 from invoke import Context, Exit, task
 
-from ssc_deploy import deploy
+from ssc_deploy import deploy, sanity
 from ssc_deploy.project import CONFIG, ROOT, SUBPATH, build_site, content_problem_list
 from ssc_deploy.project import option_path as _path
 from ssc_deploy.project import publish_target as _publish_target
 from ssc_deploy.project import read_settings as _read_settings
-from ssc_deploy.publishing import ARCHIVE_OUTPUT, archive_site, publish_site
+from ssc_deploy.publishing import publish_site
 
 # Called as tasks.X by the tests and the pipeline's scripts, beside the tasks.
 from ssc_deploy.project import content_problems  # noqa: F401  # isort: skip
@@ -438,6 +438,36 @@ def smoke(c: Context, url: str, revision: str | None = None, wait: int = 0) -> N
 
 
 # --- web archive -----------------------------------------------------------------------------
+
+ARCHIVE_OUTPUT = ROOT / "output-archive"
+
+
+def archive_site(out_dir: Path, *, content: Path) -> Path:
+    """Build with publishconf.py, check the tree as `publish` does, and write its WACZ into `out_dir`.
+
+    Returns the package's path. A failed build or check raises Exit and leaves no package.
+    """
+    from ssc_archive import contenttypes, package, provenance
+    from ssc_deploy import nginx as ngx
+
+    try:
+        source = provenance.read_provenance(ROOT)
+    except provenance.ProvenanceError as exc:
+        raise Exit(f"No archive: {exc}", code=1) from None
+    settings = _read_settings(CONFIG["settings_publish"], content)
+    staging = build_site(out_dir, settings_file=CONFIG["settings_publish"], content=content)
+    try:
+        problems = sanity.check_tree(staging, settings["SITEURL"])
+        if problems:
+            print("\n".join(problems))
+            raise Exit(f"No archive: {len(problems)} problem(s) in the built site.", code=1)
+        return package.make_package(staging, out_dir, site=package.SiteDescription.from_settings(settings),
+                                    provenance=source, types=contenttypes.load(ngx.TEMPLATE))
+    except (package.ArchiveError, contenttypes.ConfigError) as exc:
+        raise Exit(f"No archive: {exc}", code=1) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
 
 @task(help={"output": "folder for the package (default: output-archive)",
             "content": "content folder (default: content)"})

@@ -1,8 +1,8 @@
-"""Publishing the site and packing it for archives: what the `publish` and `archive` tasks do.
+"""Publishing the site: what the `publish` task does.
 
 A publish checks the content, builds with publishconf.py (or takes a tree built already), checks
-the built tree and only then replaces what is served (`deploy`); the archive builds the same way
-and writes one WACZ package (`ssc_archive`). Failures raise invoke's `Exit` with one line.
+the built tree and only then replaces what is served (`deploy`). Failures raise invoke's `Exit`
+with one line.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from invoke import Exit
 
 from . import deploy, sanity
-from .project import CONFIG, ROOT, build_site, content_problems, read_settings, run_pelican
+from .project import CONFIG, ROOT, content_problems, read_settings, run_pelican
 
 
 def release_for(source: Path, *, allow_dirty: bool) -> str:
@@ -132,33 +132,3 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
     for path in done.removed:
         print(f"Removed {path.name}, left beside the target by a publish or build that was stopped.")
     return f"{done.where}; the site before is in {done.previous}" if done.previous else done.where
-
-
-ARCHIVE_OUTPUT = ROOT / "output-archive"
-
-
-def archive_site(out_dir: Path, *, content: Path) -> Path:
-    """Build with publishconf.py, check the tree as `publish` does, and write its WACZ into `out_dir`.
-
-    Returns the package's path. A failed build or check raises Exit and leaves no package.
-    """
-    from ssc_archive import contenttypes, package, provenance
-    from ssc_deploy import nginx as ngx
-
-    try:
-        source = provenance.read_provenance(ROOT)
-    except provenance.ProvenanceError as exc:
-        raise Exit(f"No archive: {exc}", code=1) from None
-    settings = read_settings(CONFIG["settings_publish"], content)
-    staging = build_site(out_dir, settings_file=CONFIG["settings_publish"], content=content)
-    try:
-        problems = sanity.check_tree(staging, settings["SITEURL"])
-        if problems:
-            print("\n".join(problems))
-            raise Exit(f"No archive: {len(problems)} problem(s) in the built site.", code=1)
-        return package.make_package(staging, out_dir, site=package.SiteDescription.from_settings(settings),
-                                    provenance=source, types=contenttypes.load(ngx.TEMPLATE))
-    except (package.ArchiveError, contenttypes.ConfigError) as exc:
-        raise Exit(f"No archive: {exc}", code=1) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
