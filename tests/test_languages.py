@@ -65,3 +65,14 @@ def test_the_language_switch_links_every_other_language_of_the_table() -> None:
         names = {row.code: row.name for row in table}
         assert [a.get_text() for a in links] == [names[code] for code in expected]
         assert [a.get("dir") for a in links] == [("rtl" if code == "ar" else None) for code in expected]
+
+
+def test_dates_are_written_in_the_locale_of_the_table() -> None:
+    # timeformat.py still keeps its own patterns per language (Korean writes the weekday in parentheses);
+    # the locale it formats a language's dates in must be the table's.
+    from pelican.settings import read_settings
+
+    from ssc_forum import timeformat
+
+    for row in languages.from_settings(read_settings(str(ROOT / "pelicanconf.py"))):
+        assert timeformat.locale_of(row.code) == row.locale, row.code
