@@ -76,3 +76,16 @@ def test_dates_are_written_in_the_locale_of_the_table() -> None:
 
     for row in languages.from_settings(read_settings(str(ROOT / "pelicanconf.py"))):
         assert timeformat.locale_of(row.code) == row.locale, row.code
+
+
+def test_korean_is_marked_on_the_pages_of_every_other_language(tmp_path) -> None:
+    # Not only on the English site: a Japanese sub-site's pages get their Korean names marked too (WCAG 3.1.2).
+    from ssc_forum import langmark
+
+    page = "<!DOCTYPE html><html lang=\"{lang}\"><body><p>Speaker: 이정훈</p></body></html>"
+    for lang, marked in (("ja", True), ("en", True), ("ko", False)):
+        path = tmp_path / f"{lang}.html"
+        path.write_text(page.format(lang=lang), encoding="utf-8")
+        langmark.on_content_written(str(path), {"DEFAULT_LANG": lang})
+        found = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select('p span[lang="ko"]')
+        assert [s.get_text() for s in found] == (["이정훈"] if marked else []), lang
