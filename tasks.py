@@ -309,7 +309,7 @@ def translations(c: Context) -> None:
     pybabel("extract", "--mapping-file", cfg.name, "--output-file", str(pot.relative_to(theme)),
             "--no-location", "--sort-output", "--omit-header", ".", cwd=theme)
     add_schema_messages(pot)
-    for lang in schema.LANGS:
+    for lang in (row["code"] for row in settings["LANGUAGES"]):  # a catalogue per language of the table
         if lang == source_lang:
             continue
         # No fuzzy matching: a guessed translation of a similar sentence is wrong more often than not.
