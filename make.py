@@ -34,6 +34,7 @@ TASKS = ROOT / "tasks.py"
 BINARY = "python3 make.py"
 IN_VENV = "--in-venv"  # make.py started again inside .venv, to run a task with invoke
 STAMP_NAME = "requirements.sha256"
+PLUGINS_PATH_FILE = "ssc2020-plugins.pth"
 NPM_STAMP_NAME = ".package-lock.sha256"
 MIN_PYTHON = (3, 11)
 
@@ -80,6 +81,23 @@ def ensure_venv(venv_dir: Path = VENV, requirements: Path = REQUIREMENTS) -> Pat
     run([str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet", "-r", str(requirements)])
     (venv_dir / STAMP_NAME).write_text(file_hash(requirements) + "\n", encoding="utf-8")
     return python
+
+
+def install_plugins(venv_dir: Path = VENV, root: Path = ROOT) -> Path:
+    """Make the project's plugins (`plugins/`: ssc_forum, ssc_deploy, ...) importable in the environment.
+
+    A `.pth` file in its site-packages names the folder, which is what an editable install of the
+    packages there amounts to, with no build backend to fetch: the tasks, the tests and Pelican's
+    processes import the plugins as installed packages, and no code edits the import path. Written on
+    every run when it names another folder (a moved checkout), so it is never stale.
+    """
+    site = next(iter(sorted(venv_dir.glob("lib/python3*/site-packages"))), venv_dir / "Lib" / "site-packages")
+    pth = site / PLUGINS_PATH_FILE
+    line = f"{root / 'plugins'}\n"
+    if not pth.is_file() or pth.read_text(encoding="utf-8") != line:
+        site.mkdir(parents=True, exist_ok=True)
+        pth.write_text(line, encoding="utf-8")
+    return pth
 
 
 def requirements_for(task: str, venv_dir: Path = VENV, requirements: Path = REQUIREMENTS,
@@ -186,10 +204,16 @@ def usage(tasks_file: Path = TASKS) -> str:
 
 def run_task(argv: list[str]) -> int:
     """Run one task with invoke, inside .venv, its help naming `python3 make.py TASK`."""
+    import importlib.util
+
     from invoke import Collection, Program
 
-    sys.path.insert(0, str(ROOT))
-    import tasks  # only here: tasks.py needs the packages of .venv
+    # Read by path, as invoke itself finds it (only here: tasks.py needs the packages of .venv).
+    spec = importlib.util.spec_from_file_location("tasks", TASKS)
+    assert spec is not None and spec.loader is not None
+    tasks = importlib.util.module_from_spec(spec)
+    sys.modules["tasks"] = tasks
+    spec.loader.exec_module(tasks)
 
     class _Program(Program):
         def print_task_help(self, name: str) -> None:
@@ -263,6 +287,7 @@ def main(argv: list[str]) -> int:
         return 0
     task, args = argv[0], argv[1:]
     python = ensure_venv(requirements=requirements_for(task))
+    install_plugins()
     if task == "test":
         ensure_node_modules()
         return call([str(python), "-m", "pytest", *pytest_args(args)])

@@ -45,6 +45,14 @@ ORGANISERS = [{"name": "서울특별시", "logo": None}, {"name": "서울디지�
 # type, 1 to 4, which the city sets. None until then: the footer names only the copyright holders.
 KOGL_TYPE = None
 
+# The site's languages, the main one first: the code (of the content files and of I18N_SUBSITES below), the
+# name in the language itself (the language switch), the Babel locale (dates, og:locale), the sub-site's folder
+# and the writing direction. A third language is a row here, a sub-site below, a catalogue and its content.
+LANGUAGES = [
+    {"code": "ko", "name": "한국어", "locale": "ko_KR", "prefix": "", "dir": "ltr"},
+    {"code": "en", "name": "English", "locale": "en_GB", "prefix": "en", "dir": "ltr"},
+]
+
 I18N_SUBSITES = {
     "en": {
         "SITENAME": "Seoul Smart City Leaders Forum 2020",

@@ -4,14 +4,20 @@ Build with `invoke publish` (or `pelican content -s publishconf.py`); links, fee
 sitemap and the sharing tags are then absolute.
 """
 
-import os
+import importlib.util
 import sys
+from pathlib import Path
 
-# Pelican loads this file by path; its folder must be importable for pelicanconf.
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from pelicanconf import *  # noqa: F403
-from pelicanconf import I18N_SUBSITES
+# Pelican loads this file by path, not as a module of a package: the local settings beside it are
+# loaded by path too, as the module `pelicanconf` (what they define is then found by that name, as
+# when pickled for a worker process), and every public name of theirs is a setting here as well.
+_spec = importlib.util.spec_from_file_location("pelicanconf", Path(__file__).with_name("pelicanconf.py"))
+assert _spec is not None and _spec.loader is not None
+_local = sys.modules.setdefault("pelicanconf", importlib.util.module_from_spec(_spec))
+if not hasattr(_local, "I18N_SUBSITES"):
+    _spec.loader.exec_module(_local)
+globals().update({name: value for name, value in vars(_local).items() if not name.startswith("_")})
+I18N_SUBSITES = _local.I18N_SUBSITES
 
 SITEURL = "https://forum.seoul.go.kr/ssc2020"
 RELATIVE_URLS = False

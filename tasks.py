@@ -11,127 +11,28 @@ the publish target and the preview address can also be given by environment vari
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from invoke import Context, Exit, task
 
-ROOT = Path(__file__).resolve().parent
-# The plugins folder is not a package on the path; tasks share its schema and publishing code.
-sys.path.insert(0, str(ROOT / "plugins"))
+from ssc_deploy import deploy, sanity
+from ssc_deploy.project import CONFIG, ROOT, SUBPATH, build_site, content_problem_list
+from ssc_deploy.project import option_path as _path
+from ssc_deploy.project import publish_target as _publish_target
+from ssc_deploy.project import read_settings as _read_settings
+from ssc_deploy.publishing import publish_site
 
-from ssc_deploy import deploy, sanity  # noqa: E402
-from ssc_forum import guide, schema  # noqa: E402
-
-SUBPATH = "/ssc2020"
-"""Where the site lives on its host; `--subpath` builds and previews use it too."""
-
-CONFIG: dict[str, Any] = {
-    "settings_base": ROOT / "pelicanconf.py",
-    "settings_publish": ROOT / "publishconf.py",
-    "content": ROOT / "content",
-    "output": ROOT / "output",
-    "translations": ROOT / "theme" / "translations",
-    "babel_cfg": ROOT / "theme" / "babel.cfg",
-    "editor_locale": ROOT / "plugins" / "ssc_forum" / "locale",
-    "host": os.environ.get("SSC_HOST", "127.0.0.1"),
-    "port": int(os.environ.get("SSC_PORT", "8000")),
-}
-
-
-# --- helpers ----------------------------------------------------------------------------------
-
-
-def _path(value: str | Path | None, default_key: str) -> Path:
-    return Path(value).absolute() if value else CONFIG[default_key]
-
-
-def _read_settings(settings_file: Path, content: Path) -> dict[str, Any]:
-    from pelican.settings import read_settings
-
-    # Reading the local settings warns that feeds need a SITEURL: true for a build, noise for a check.
-    logging.getLogger("pelican.settings").setLevel(logging.ERROR)
-    return read_settings(str(settings_file), override={"PATH": str(content)})
-
-
-def run_pelican(settings_file: Path, output: Path, content: Path, overrides: dict[str, Any] | None = None,
-                revision: str | None = None) -> bool:
-    """Run one Pelican build (`--fatal errors`) in a child process; True when it succeeded.
-
-    A child process, as the command line would: every build starts from fresh plugin state,
-    and a crash cannot leave this process half-configured. It is Pelican's command line with
-    both cores at work (`ssc_forum.parallel`: the English site is written by a second process),
-    whose output is byte-identical to `pelican`'s (tests/test_incremental.py). `revision`, when
-    given, is what `version.txt` says.
-    """
-    cmd = [sys.executable, "-m", "ssc_deploy.guard", sys.executable, "-m", "ssc_forum.parallel", str(content),
-           "-s", str(settings_file), "-o", str(output), "--fatal", "errors"]
-    if overrides:
-        cmd += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "plugins"),
-                                                                     os.environ.get("PYTHONPATH")]))}
-    if revision:
-        env["SSC_REVISION"] = revision
-    # Its own process group: a Ctrl+C or SIGTERM sent to ours (make.py passes them on) must not
-    # reach it mid-import, where Python prints a traceback. This process stops it instead, with
-    # its workers and the English site's process, and then passes the stop on. The guard
-    # between the two stops that group too if this process is killed outright.
-    build = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-    try:
-        return build.wait() == 0
-    except BaseException:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(build.pid, signal.SIGTERM)
-        build.wait()
-        raise
-
-
-def build_site(output: Path, *, settings_file: Path, content: Path, overrides: dict[str, Any] | None = None) -> Path:
-    """Build into a fresh directory beside `output`; return it. Raise Exit (and delete it) on failure."""
-    staging = deploy.staging_dir(output, "site")
-    started = time.monotonic()
-    if not run_pelican(settings_file, staging, content, overrides):
-        shutil.rmtree(staging, ignore_errors=True)
-        raise Exit(f"Build failed: {output} was left as it was.", code=1)
-    print(f"Built in {time.monotonic() - started:.1f} s.")
-    return staging
-
-
-def content_problems(content: Path) -> list[str]:
-    """The content check of the forum plugin: the build's own validation, without building."""
-    from ssc_forum.content import check_content
-
-    return check_content(_read_settings(CONFIG["settings_base"], content))
-
-
-def content_problem_list(content: Path) -> list:
-    """The same check as `content_problems`, as `ssc_forum.problems.Problem`s (file, field, line, message)."""
-    from ssc_forum.content import find_problems
-
-    return find_problems(_read_settings(CONFIG["settings_base"], content))
-
-
-def _publish_target(target: str | None, rsync: str | None) -> tuple[Path | None, str | None]:
-    """The publish destination: options first, then the environment, then publishconf.py."""
-    target = target or os.environ.get("SSC_PUBLISH_DIR")
-    rsync = rsync or os.environ.get("SSC_PUBLISH_RSYNC")
-    if not target and not rsync:
-        settings = _read_settings(CONFIG["settings_publish"], CONFIG["content"])
-        target = settings.get("PUBLISH_DIR")
-        rsync = settings.get("PUBLISH_RSYNC")
-    if bool(target) == bool(rsync):
-        raise Exit("Say where to publish: exactly one of --target DIR / SSC_PUBLISH_DIR / PUBLISH_DIR "
-                   "or --rsync [user@host:]/path / SSC_PUBLISH_RSYNC / PUBLISH_RSYNC.", code=2)
-    return (Path(target).absolute() if target else None), rsync
+# Called as tasks.X by the tests and the pipeline's scripts, beside the tasks.
+from ssc_deploy.project import content_problems  # noqa: F401  # isort: skip
+from ssc_deploy.publishing import release_for, source_revision  # noqa: F401  # isort: skip
+from ssc_forum import guide, schema
 
 
 def _serve(output: Path, prefix: str) -> None:
@@ -469,6 +370,23 @@ def editor_catalogue(locale_dir: Path | None = None) -> Path:
     return pot
 
 
+def add_schema_messages(pot: Path) -> None:
+    """Add the schema's interface labels (the session kinds) to a catalogue template extracted from the theme.
+
+    The templates translate them from a variable (`_(SESSION_KIND_LABELS[kind])`), which extraction
+    cannot see; the template is written back as pybabel writes it (sorted, no header, no locations).
+    """
+    from babel.messages.pofile import read_po, write_po
+
+    with pot.open("rb") as handle:
+        catalogue = read_po(handle)
+    for label in schema.SESSION_KIND_LABELS.values():
+        if label not in catalogue:
+            catalogue.add(label)
+    with pot.open("wb") as handle:
+        write_po(handle, catalogue, no_location=True, omit_header=True, sort_output=True)
+
+
 @task
 def translations(c: Context) -> None:
     """Update the message catalogues: the theme's (extract, merge into each .po, compile .mo) and the editors'.
@@ -491,7 +409,8 @@ def translations(c: Context) -> None:
     theme = cfg.parent
     pybabel("extract", "--mapping-file", cfg.name, "--output-file", str(pot.relative_to(theme)),
             "--no-location", "--sort-output", "--omit-header", ".", cwd=theme)
-    for lang in schema.LANGS:
+    add_schema_messages(pot)
+    for lang in (row["code"] for row in settings["LANGUAGES"]):  # a catalogue per language of the table
         if lang == source_lang:
             continue
         # No fuzzy matching: a guessed translation of a similar sentence is wrong more often than not.
@@ -524,126 +443,6 @@ def docs(c: Context) -> None:
 
 
 # --- publishing ------------------------------------------------------------------------------
-
-
-def release_for(source: Path, *, allow_dirty: bool) -> str:
-    """The name of an rsync release of the checkout at `source`; Exit if it has uncommitted changes.
-
-    A release is named after its commit, so a build with changes no commit holds is refused
-    unless `allow_dirty`, and then named `...-dirty` so nobody mistakes it for that commit.
-    """
-    state = deploy.source_state(source)
-    if state.dirty and not allow_dirty:
-        shown = ", ".join(state.changes[:5]) + (f" and {len(state.changes) - 5} more" if len(state.changes) > 5 else "")
-        raise Exit(f"Not published: the working tree differs from commit {state.revision or '(none)'} ({shown}). "
-                   "Commit the changes, or publish anyway with --allow-dirty (the release is then named …-dirty).",
-                   code=1)
-    return deploy.release_name(state.revision, dirty=state.dirty)
-
-
-def copy_site(site: Path, staging: Path) -> None:
-    """Copy a built tree into `staging`, times kept (they make the ETags); the first failure stops it.
-
-    (`shutil.copytree` would go on after a full disk and report every file.) Links are copied
-    as links, for the check to refuse.
-    """
-    for folder, dirs, files in os.walk(site):
-        into = staging / Path(folder).relative_to(site)
-        into.mkdir(exist_ok=True)
-        for name in dirs + files:
-            source = Path(folder, name)
-            if source.is_symlink():
-                (into / name).symlink_to(os.readlink(source))
-                if name in dirs:
-                    dirs.remove(name)
-            elif name in files:
-                if not source.is_file():  # a pipe would block the copy; a device is never published
-                    raise Exit(f"Not published: {source} is not a regular file; nothing that is served changed.",
-                               code=1)
-                shutil.copy2(source, into / name)
-
-
-def source_revision(source: Path) -> str:
-    """What `version.txt` of a publish of the checkout at `source` says: its commit, `-dirty` with changes.
-
-    The commit comes from the CI's variable or git (`ssc_publish.revision`); a working tree that
-    differs from it adds `-dirty`, so `smoke --revision <commit>` cannot pass against that build.
-    """
-    from ssc_publish.revision import build_revision
-
-    revision = build_revision(source)
-    return f"{revision}-dirty" if deploy.source_state(source).dirty else revision
-
-
-def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow_dirty: bool = False,
-                 source: Path = ROOT, site: Path | None = None) -> str:
-    """Build the published site, check it, then replace what is served; return where it went.
-
-    Order, all under the target's lock: content check, build with publishconf.py into a fresh
-    folder (the build repeats the content validation), check of the built tree (links, pages,
-    no symbolic link, device or hidden file), its manifest; only then the swap (local folder) or
-    the release switch (rsync). Any failure, or SIGINT/SIGTERM before the swap, raises Exit and
-    leaves the served site untouched. An rsync release of a checkout (`source`) with
-    uncommitted changes needs `allow_dirty`. With `site`, that tree (made by `build --publish`,
-    e.g. the pipeline's tested artifact) is published instead of a new build, after the same check.
-    """
-    release = release_for(source, allow_dirty=allow_dirty) if rsync else ""
-    settings = _read_settings(CONFIG["settings_publish"], content)
-    if site is not None:
-        if not (site / "index.html").is_file():
-            raise Exit(f"Not published: {site} is not a built site (no index.html); build it with "
-                       "`python3 make.py build --publish --output DIR`.", code=1)
-        # An artifact of another commit would go online under this commit's name (and its release's).
-        built = (site / "version.txt").read_text(encoding="utf-8").strip() if (site / "version.txt").is_file() else ""
-        expected = source_revision(source)
-        if built != expected:
-            raise Exit(f"Not published: {site} was built from {built or 'an unknown commit'}, not from {expected} "
-                       "(the commit being published); nothing that is served changed.", code=1)
-
-    def build_into(staging: Path) -> None:
-        if site is not None:
-            from ssc_publish.validators import set_content_mtimes
-
-            copy_site(site, staging)
-            # A CI artifact may come back with the times of its download: the times the build
-            # gives (they make the ETags) are computed from the content, so they are given again.
-            set_content_mtimes(staging)
-            return
-        problems = content_problems(content)
-        if problems:
-            print("\n".join(problems))
-            from ssc_forum.messages import render, tr
-
-            raise Exit(render(tr("Not published: {count} problem(s) in the content.", count=len(problems))), code=1)
-        started = time.monotonic()
-        if not run_pelican(CONFIG["settings_publish"], staging, content, revision=source_revision(source)):
-            if deploy.no_space_left(staging):  # the build's own error above is a traceback: say it plainly
-                raise Exit(f"Not published: {target or rsync}: No space left on device (the build filled the disk "
-                           f"at {staging.parent}); nothing that is served changed.", code=1)
-            raise Exit("Not published: the build failed; nothing that is served changed.", code=1)
-        print(f"Built in {time.monotonic() - started:.1f} s.")
-
-    try:
-        # An rsync release is staged (and locked) beside the output folder of the checkout it comes from.
-        beside = target or (CONFIG["output"] if source == ROOT else source / CONFIG["output"].relative_to(ROOT))
-        done = deploy.publish(target=target, rsync=rsync, beside=beside, build=build_into,
-                              check=lambda tree: sanity.check_tree(tree, settings["SITEURL"]), release=release)
-    except deploy.CheckFailed as exc:
-        print("\n".join(exc.problems))
-        raise Exit(f"Not published: {exc}.", code=1) from None
-    except deploy.Interrupted as exc:
-        if exc.published:
-            raise Exit(f"Published, then {exc}: {target} serves the new site.", code=128 + exc.signum) from None
-        raise Exit(f"Not published: {exc}; nothing that is served changed.", code=128 + exc.signum) from None
-    except deploy.Unfinished as exc:
-        raise Exit(f"Published, but not finished: {exc}.", code=1) from None
-    except deploy.PublishError as exc:
-        raise Exit(f"Not published: {exc}", code=1) from None
-    for path in done.removed:
-        print(f"Removed {path.name}, left beside the target by a publish or build that was stopped.")
-    return f"{done.where}; the site before is in {done.previous}" if done.previous else done.where
-
-
 @task(help={
     "target": "local folder the web server serves (else SSC_PUBLISH_DIR or PUBLISH_DIR)",
     "rsync": "[user@host:]/path to publish to with rsync (else SSC_PUBLISH_RSYNC or PUBLISH_RSYNC)",
@@ -678,13 +477,17 @@ def rollback(c: Context, target: str | None = None, rsync: str | None = None) ->
     try:
         if dest_dir:
             dest_dir = deploy.resolve_target(dest_dir)
-        lock = deploy.lock_path(dest_dir) if dest_dir else deploy.rsync_lock_path(dest_rsync, CONFIG["output"])
+            lock = deploy.lock_path(dest_dir)
+        else:
+            assert dest_rsync is not None  # _publish_target gives exactly one of the two
+            lock = deploy.rsync_lock_path(dest_rsync, CONFIG["output"])
         with deploy.publish_lock(lock):
             if dest_dir:
                 deploy.rollback_tree(dest_dir)
                 print(f"Rolled back: {dest_dir} now serves what {deploy.previous_path(dest_dir)} held, "
                       "and vice versa.")
             else:
+                assert dest_rsync is not None
                 print(f"Rolled back: current is {deploy.rollback_release(dest_rsync)}")
         for path in deploy.stale_leftovers(dest_dir or CONFIG["output"]):
             print(f"Left over beside the target by a stopped publish (`publish` or `clean` removes it): {path}")

@@ -42,16 +42,27 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+# Beside this file: what is printed (scale_report.py) and the programme (synthetic.py; scale.Size and the rest
+# stay reachable from here for edit_loop.py and search.py).
+from scale_report import (
+    BUILDS,
+    Build,
+    print_builds,
+    print_growth,
+    print_plugin_share,
+    print_ratios,
+    print_steps_called,
+    print_summary,
+)
+from synthetic import FOLDERS, LANGS, Programme, Size, day_layout, make_programme, write_content
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = ROOT / "pelicanconf.py"
 PLUGINS_DIR = ROOT / "plugins"
-FOLDERS = ("sessions", "speakers", "cases", "pages")
-LANGS = ("ko", "en")
 # Plugins that run after the pages are written and are not the forum plugin's work.
 NOT_FORUM_PLUGINS = ("ssc_search", "ssc_publish", "ssc_theme")
 # Listing pages the real configuration turns off; the "listings" baseline turns them back on.
@@ -59,244 +70,6 @@ LISTING_KINDS = ("TAG", "TAGS", "CATEGORY", "CATEGORIES", "AUTHOR", "AUTHORS", "
 DEFAULT_GROWTH_N = (200, 400, 800, 1600, 3200)
 SMALL_GROWTH_N = (100, 200, 400, 800)
 QUICK_GROWTH_N = (20, 40)
-GROWTH_FLAG_FACTOR = 2.0
-HOT_SPOT_SHARE = 0.25  # one step of the plugin taking more than this share of its build is flagged
-
-
-# --- the synthetic programme ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Size:
-    """How big a synthetic programme is."""
-
-    days: int
-    rooms: int
-    slots: int  # sessions per room and day
-    speakers: int
-    cases: int
-    pages: int
-    sessions: int | None = None  # fewer than days x rooms x slots: the last day is partly filled
-
-    @property
-    def n_sessions(self) -> int:
-        """Number of sessions actually written."""
-        full = self.days * self.rooms * self.slots
-        return full if self.sessions is None else min(full, self.sessions)
-
-
-@dataclass
-class Item:
-    """One content file: its folder, slug, language, metadata (lower-case names) and Markdown body."""
-
-    folder: str
-    slug: str
-    lang: str
-    fields: dict[str, str]
-    body: str = ""
-
-
-@dataclass
-class Programme:
-    """The synthetic programme: days and rooms (programme.toml) and every content file."""
-
-    days: list[dict[str, str]]
-    rooms: list[dict[str, str]]
-    items: list[Item] = field(default_factory=list)
-
-
-# Paired (Korean, English) vocabulary, so both language files say the same thing.
-_FAMILY = [("김", "Kim"), ("이", "Lee"), ("박", "Park"), ("최", "Choi"), ("정", "Jung"), ("강", "Kang"),
-           ("조", "Cho"), ("윤", "Yoon"), ("장", "Jang"), ("임", "Lim"), ("한", "Han"), ("오", "Oh")]
-_GIVEN_1 = [("민", "Min"), ("서", "Seo"), ("지", "Ji"), ("하", "Ha"), ("도", "Do"), ("유", "Yu"),
-            ("준", "Jun"), ("수", "Su"), ("예", "Ye")]
-_GIVEN_2 = [("준", "jun"), ("연", "yeon"), ("우", "woo"), ("윤", "yun"), ("아", "a"), ("호", "ho"),
-            ("린", "rin"), ("진", "jin"), ("희", "hee")]
-_ORGS = [("서울디지털재단", "Seoul Digital Foundation"), ("헬싱키시", "City of Helsinki"),
-         ("스마트시티 연구원", "Smart City Institute"), ("데이터 & 사회 연구소", "Data & Society Lab"),
-         ("바르셀로나시", "Barcelona City Council"), ("유럽 리빙랩 네트워크", "European Network of Living Labs"),
-         ("서울연구원", "The Seoul Institute"), ("국토연구원", "Korea Research Institute for Human Settlements"),
-         ("암스테르담시", "City of Amsterdam"), ("시민", "Citizen"), ("자카르타시", "Jakarta Smart City"),
-         ("세계은행", "World Bank")]
-_POSITIONS = [("원장", "Director"), ("연구원", "Researcher"), ("디지털 책임자", "Chief Digital Officer"),
-              ("교수", "Professor"), ("시장", "Mayor"), ("팀장", "Team leader")]
-_TOPICS = [("데이터 거버넌스", "Data governance"), ("디지털 포용", "Digital inclusion"),
-           ("시민 참여", "Citizen participation"), ("스마트 교통", "Smart mobility"),
-           ("도시 안전", "Urban safety"), ("기후 위기 대응", "Climate action"), ("공공 와이파이", "Public Wi-Fi"),
-           ("고령자 돌봄", "Care for older people"), ("리빙랩", "Living labs"), ("디지털 트윈", "Digital twins"),
-           ("열린 데이터", "Open data"), ("스마트 행정", "Smart administration")]
-_ANGLES = [("현황과 과제", "where we stand"), ("도시 사례", "city cases"), ("정책 방향", "policy directions"),
-           ("시민의 시각", "the citizens' view"), ("기술과 윤리", "technology and ethics"),
-           ("다음 10년", "the next ten years")]
-_SENTENCES = {
-    "ko": ["발표자들은 {topic}이 모든 시민에게 닿아야 한다고 강조했습니다.",
-           "세션은 서울과 해외 도시의 경험을 나란히 놓고 비교했습니다.",
-           "디지털 격차는 기술의 문제이기 전에 도시 행정의 문제라는 의견이 나왔습니다.",
-           "참석자들은 작은 실험을 빠르게 되풀이하는 방식의 장점을 이야기했습니다.",
-           "데이터를 공개하는 것만으로는 부족하며 쓰는 사람을 함께 키워야 한다는 지적이 있었습니다.",
-           "질의응답에서는 예산과 인력의 한계를 어떻게 넘을지에 대한 질문이 이어졌습니다.",
-           "좌장은 논의를 정리하며 다음 포럼에서 이어 갈 주제를 제안했습니다."],
-    "en": ["The speakers stressed that {topic} has to reach every citizen.",
-           "The session set the experience of Seoul beside that of cities abroad.",
-           "One view was that the digital divide is a question of city government before it is one of technology.",
-           "Participants discussed the benefits of running small experiments and repeating them quickly.",
-           "It was pointed out that publishing data is not enough: the people who use it must be trained too.",
-           "In the questions, people asked how to get past limits of budget and staff.",
-           "The moderator summed up and suggested topics to carry on at the next forum."],
-}
-_HEADINGS = {"ko": ("## 내용", "## 주요 논점"), "en": ("## About", "## Key points")}
-
-
-def _pair(pairs: list[tuple[str, str]], i: int, lang: str) -> str:
-    return pairs[i % len(pairs)][LANGS.index(lang)]
-
-
-def _paragraph(lang: str, start: int, count: int, topic: str) -> str:
-    sentences = _SENTENCES[lang]
-    return " ".join(sentences[(start + j) % len(sentences)].format(topic=topic) for j in range(count))
-
-
-def _session_body(k: int, lang: str, topic: str) -> str:
-    about, points = _HEADINGS[lang]
-    bullets = "\n".join(f"- {_paragraph(lang, k + j, 1, topic)}" for j in range(3))
-    return (f"{about}\n\n{_paragraph(lang, k, 3, topic)}\n\n{_paragraph(lang, k + 3, 2, topic)}\n\n"
-            f"{points}\n\n{bullets}\n\n{_paragraph(lang, k + 1, 2, topic)}")
-
-
-def _day_layout(slots: int) -> tuple[int, int]:
-    """Slot length and session length in minutes, so that every day fits between 08:00 and 23:50."""
-    slot = min(30, (940 // slots) // 5 * 5)
-    if slot < 5:
-        raise SystemExit(f"--slots {slots}: at most 188 five-minute slots fit in a day")
-    return slot, slot - 5 if slot > 5 else 5
-
-
-def _hm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def make_programme(size: Size) -> Programme:
-    """The synthetic programme of that size, both languages; deterministic.
-
-    Rooms start their slots 0, 5 or 10 minutes apart, so the timetable has rows that
-    sessions span (rowspan), as with real parallel tracks; the last session of each full
-    day has no published time, so the untimed block row is exercised too.
-    """
-    slot_len, duration = _day_layout(size.slots)
-    day_start = 8 * 60
-    day_end = day_start + size.slots * slot_len + 10
-    first = date(2020, 9, 14)
-    n = size.n_sessions
-    days_used = max(1, math.ceil(n / (size.rooms * size.slots)))
-    days = [{"date": (first + timedelta(days=d)).isoformat(), "start": _hm(day_start), "end": _hm(day_end),
-             "name_ko": f"{d + 1}일차 프로그램", "name_en": f"Day {d + 1} programme"} for d in range(days_used)]
-    rooms = [{"slug": f"room-{r + 1}", "name_ko": f"제{r + 1}회의실", "name_en": f"Room {r + 1}",
-              "streams": f"youtube:room{r + 1:07d}"} for r in range(size.rooms)]
-    prog = Programme(days, rooms)
-    per_day = size.rooms * size.slots
-
-    # Cases go to evenly spread sessions; those sessions become case presentations.
-    cases_of: dict[int, list[int]] = defaultdict(list)
-    for c in range(size.cases):
-        cases_of[(c * n) // max(size.cases, 1)].append(c)
-
-    for k in range(n):
-        d, j = divmod(k, per_day)
-        slot, room = divmod(j, size.rooms)
-        start = day_start + slot * slot_len + (room % 3) * 5
-        timed = j != per_day - 1
-        topic = (k * 5) % len(_TOPICS)
-        angle = k % len(_ANGLES)
-        kind = ("case-presentations" if k in cases_of else "keynote" if j == 0
-                else "talk-concert" if k % 17 == 5 else "session")
-        people: dict[str, str] = {}
-        if size.speakers:
-            people["speakers"] = ", ".join(dict.fromkeys(f"speaker-{(2 * k + i) % size.speakers + 1:04d}"
-                                                         for i in range(2)))
-            if k % 4 == 0:
-                people["hosts"] = f"speaker-{(7 * k + 3) % size.speakers + 1:04d}"
-        for lang in LANGS:
-            topic_text = _pair(_TOPICS, topic, lang)
-            fields = {
-                "title": f"{topic_text}: {_pair(_ANGLES, angle, lang)}",
-                "slug": f"session-{k + 1:04d}", "lang": lang,
-                "summary": _paragraph(lang, k, 1, topic_text),
-                "day": days[d]["date"], "order": str(j + 1), "kind": kind,
-                "part": f"세션 {slot + 1}" if lang == "ko" else f"Session {slot + 1}",
-                "room": f"room-{room + 1}", **people,
-            }
-            if timed:
-                fields["start"], fields["end"] = _hm(start), _hm(start + duration)
-            if k in cases_of:
-                fields["cases"] = ", ".join(f"case-{c + 1:03d}" for c in cases_of[k])
-            if k % 10 == 3:
-                fields["recording"] = f"youtube:rec{k:08d}@{k % 50}m{k % 60}s"
-            prog.items.append(Item("sessions", fields["slug"], lang, fields, _session_body(k, lang, topic_text)))
-
-    for p in range(size.speakers):
-        family, g1, g2 = p % len(_FAMILY), (p // len(_FAMILY)) % len(_GIVEN_1), (p // 7) % len(_GIVEN_2)
-        for lang in LANGS:
-            if lang == "ko":
-                name = _FAMILY[family][0] + _GIVEN_1[g1][0] + _GIVEN_2[g2][0]
-                sort = name
-            else:
-                given = _GIVEN_1[g1][1] + "-" + _GIVEN_2[g2][1]
-                name, sort = f"{_FAMILY[family][1]} {given}", f"{_FAMILY[family][1]}, {given}"
-            fields = {"title": name, "slug": f"speaker-{p + 1:04d}", "lang": lang,
-                      "affiliation": _pair(_ORGS, p, lang), "sort": sort,
-                      "summary": _paragraph(lang, p, 1, _pair(_TOPICS, p, lang))}
-            if p % 2 == 0:
-                fields["position"] = _pair(_POSITIONS, p, lang)
-            if p % 5 == 0:
-                fields["talk"] = _pair(_TOPICS, p + 1, lang)
-            body = f"{_paragraph(lang, p, 2, _pair(_TOPICS, p, lang))}\n\n{_paragraph(lang, p + 4, 2, name)}"
-            prog.items.append(Item("speakers", fields["slug"], lang, fields, body))
-
-    for k, listed in cases_of.items():
-        for c in listed:
-            for lang in LANGS:
-                city = _pair(_ORGS, c, lang)
-                fields = {"title": f"{city}: {_pair(_TOPICS, c, lang)}", "slug": f"case-{c + 1:03d}",
-                          "lang": lang, "city": city, "country": "대한민국" if lang == "ko" else "Korea",
-                          "session": f"session-{k + 1:04d}"}
-                prog.items.append(Item("cases", fields["slug"], lang, fields,
-                                       _paragraph(lang, c, 4, _pair(_TOPICS, c, lang))))
-
-    for g in range(size.pages):
-        for lang in LANGS:
-            body = _paragraph(lang, g, 3, _pair(_TOPICS, g, lang))
-            # Like the real about page: the whole timetable, and one day of it on another page.
-            if g == 0:
-                body += "\n\n[[timetable]]\n\n" + _paragraph(lang, g + 2, 2, "")
-            elif g == 1:
-                body += f"\n\n[[timetable day={days[0]['date']}]]"
-            fields = {"title": f"페이지 {g + 1}" if lang == "ko" else f"Page {g + 1}", "slug": f"page-{g + 1}",
-                      "lang": lang, "summary": _paragraph(lang, g, 1, ""), "order": str(g + 1)}
-            prog.items.append(Item("pages", fields["slug"], lang, fields, body))
-    return prog
-
-
-def _toml_value(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def write_content(prog: Programme, content: Path) -> int:
-    """Write programme.toml and every Markdown file under `content`; return the number of Markdown files."""
-    lines = ["# Synthetic programme for the scale benchmark; times are in Seoul.", ""]
-    for table, rows in (("days", prog.days), ("rooms", prog.rooms)):
-        for row in rows:
-            lines.append(f"[[{table}]]")
-            lines.extend(f"{key} = {_toml_value(value)}" for key, value in row.items())
-            lines.append("")
-    content.mkdir(parents=True, exist_ok=True)
-    (content / "programme.toml").write_text("\n".join(lines), encoding="utf-8")
-    for folder in FOLDERS:
-        (content / folder).mkdir(exist_ok=True)
-    for item in prog.items:
-        meta = "\n".join(f"{name.capitalize()}: {value}" for name, value in item.fields.items())
-        (content / item.folder / f"{item.slug}.{item.lang}.md").write_text(f"{meta}\n\n{item.body}\n",
-                                                                            encoding="utf-8")
-    return len(prog.items)
 
 
 # --- the minimal theme of the plain-Pelican baselines -----------------------------------------
@@ -338,27 +111,6 @@ def write_minimal_theme(theme: Path) -> Path:
 
 
 # --- builds, each in its own process ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Build:
-    """One kind of build: its label and what it changes in the real settings."""
-
-    key: str
-    label: str
-    note: str
-
-
-BUILDS = (
-    Build("plugin", "forum plugin", "pelicanconf.py as configured, without the post-build plugins"),
-    Build("parallel", "forum plugin, both cores",
-          "as above, built by ssc_forum.parallel (Markdown half here, half in a worker; the English site in a "
-          "forked process; pages in turns of short-lived processes)"),
-    Build("pages", "plain: pages", "same files as Pelican pages, minimal theme, no listings (the baseline)"),
-    Build("articles", "plain: articles", "same files as Pelican articles, minimal theme, no listings"),
-    Build("listings", "plain: articles+listings",
-          "as articles, with tag/category/author/archives pages on (tags = a session's speakers and hosts)"),
-)
 
 
 def _settings_overrides(key: str, paths: dict[str, str]) -> dict[str, Any]:
@@ -681,201 +433,6 @@ def growth_row(n: int, shape: Size, repeat: int) -> dict[str, float]:
             "total": t_fields + t_across + t_model + t_grids, "records": len(records)}
 
 
-# --- printing ---------------------------------------------------------------------------------
-
-
-def _mb(kb: float) -> float:
-    return kb / 1024  # ru_maxrss is in KiB on Linux
-
-
-def _print_builds(results: dict[str, dict[str, Any]], n_files: int, size: Size) -> None:
-    print(f"\nBuilds ({n_files} Markdown files: {size.n_sessions} sessions, {size.speakers} speakers, "
-          f"{size.cases} cases, {size.pages} pages, x {len(LANGS)} languages; one fresh process each)")
-    head = (f"  {'build':<26}{'build s':>9}{'process s':>11}{'html pages':>12}{'other files':>13}"
-            f"{'ms/page':>9}{'peak RSS MB':>13}{'RSS growth MB':>15}")
-    print(head)
-    print("  " + "-" * (len(head) - 2))
-    for build in BUILDS:
-        r = results.get(build.key)
-        if r is None:
-            continue
-        ms_page = 1000 * r["build_s"] / max(r["html"], 1)
-        print(f"  {build.label:<26}{r['build_s']:>9.2f}{r['wall_s']:>11.2f}{r['html']:>12}{r['other']:>13}"
-              f"{ms_page:>9.2f}{_mb(r['rss_peak_kb']):>13.0f}{_mb(r['rss_peak_kb'] - r['rss_start_kb']):>15.0f}")
-    print("  build s: Pelican(settings).run() in the child, both language sites; process s: the whole child,\n"
-          "  interpreter start and imports included. ms/page = build s / html pages. RSS growth = peak RSS\n"
-          "  minus RSS after the imports. Other files: exports (.ics, schedule.xml/.json), feeds, theme files.")
-    for build in BUILDS:
-        r = results.get(build.key)
-        if r is None:
-            continue
-        t = r["timer"]["total"]
-        reading, writing = t.get("pelican.generate_context", 0), t.get("pelican.generate_output", 0)
-        print(f"  {build.label:<26}{build.note}; Pelican generators: reading {reading:.2f} s, writing {writing:.2f} s")
-        if r["warnings"]:
-            print(f"    {len(r['warnings'])} warning(s) in its log, the first: {r['warnings'][0]}")
-    print("  Left out of the plugin builds: ssc_search (the pagefind index), ssc_publish (sitemap, robots.txt,\n"
-          "  .gz copies) and ssc_theme (font subset): they work on the finished tree, not the forum plugin's work.")
-
-
-def _print_plugin_share(r: dict[str, Any]) -> None:
-    t, calls, per_call = r["timer"]["total"], r["timer"]["calls"], r["timer"]["per_call"]
-    context = sum(v for k, v in t.items() if k.startswith("context:"))
-    output = sum(v for k, v in t.items() if k.startswith("output:"))
-    build = r["build_s"]
-
-    def pct(v: float) -> str:
-        return f"{v:8.2f} s {100 * v / build:5.1f} %"
-
-    print("\nForum plugin's own work in that build (both language sites; % of build s)")
-    print(f"  context phase  ForumGenerator.generate_context  {pct(context)}   "
-          + ", ".join(f"{k.split(':')[1]} {v:.2f} s" for k, v in sorted(t.items()) if k.startswith("context:")))
-    reads = per_call.get("read_content", [])
-    print(f"    read_content (files, Markdown, field checks)  {pct(t.get('read_content', 0))}   "
-          f"{len(reads)} calls: " + ", ".join(f"{v:.2f} s" for v in reads))
-    print(f"      of which _check_across (cross-file checks) {pct(t.get('check_across', 0))}")
-    print(f"    model.build                                    {pct(t.get('model_build', 0))}")
-    print(f"    shortcode expansion (_expand_all)              {pct(t.get('expand_shortcodes', 0))}")
-    print(f"  output phase   ForumGenerator.generate_output   {pct(output)}   "
-          + ", ".join(f"{k.split(':')[1]} {v:.2f} s" for k, v in sorted(t.items()) if k.startswith("output:")))
-    writes = {k.split(":", 1)[1]: k for k in t if k.startswith("write:")}
-    total_writes = sum(t[k] for k in writes.values())
-    print(f"    page rendering and writing (_write)            {pct(total_writes)}   "
-          f"{sum(calls[k] for k in writes.values())} pages")
-    for kind in sorted(writes, key=lambda k: -t[writes[k]]):
-        key = writes[kind]
-        print(f"      {kind:<10} {calls[key]:>6} pages {t[key]:>8.2f} s  {1000 * t[key] / calls[key]:>8.2f} ms/page")
-    exports_s = t.get("exports:calendars", 0) + t.get("exports:schedules", 0)
-    print(f"    exports (ical, schedule.xml/json)              {pct(exports_s)}")
-    for key, label in (("export:calendars", "ical._assemble (schedule.ics, one per session)"),
-                       ("ical:event", "ical._event (each event, once)"),
-                       ("ical:vtimezone", "the VTIMEZONE (cached)"),
-                       ("export:schedule_data", "schedule_data (frab structure)"),
-                       ("export:schedule_xml", "schedule_xml.render"),
-                       ("export:schedule_json", "schedule_json.render")):
-        print(f"      {label:<45}{pct(t.get(key, 0))}   {calls.get(key, 0)} calls")
-    for key, label in (("ical:to_ical", "calendar headers: Calendar.to_ical"),):
-        n = calls.get(key, 0)
-        print(f"      {label:<45}{pct(t.get(key, 0))}   {n} calls, "
-              f"{1000 * t.get(key, 0) / max(n, 1):.2f} ms each")
-    grids = t.get("timetable_grids", 0)
-    print(f"    timetable.grids (inside the rendering above)   {pct(grids)}   {calls.get('timetable_grids', 0)} calls")
-    plugin = context + output
-    print(f"  plugin total                                     {pct(plugin)}")
-    print(f"  Pelican, i18n-subsites and theme files around it {pct(build - plugin)}")
-    print(f"  Each language site's generator reads and checks the files of both languages ({len(reads)} reads).")
-    # A single step (not a sum of steps) taking this much of the build is a hot spot worth a look.
-    leaves = {"read_content": "read_content", "model_build": "model.build", "expand_shortcodes": "_expand_all",
-              "export:calendars": "ical._assemble", "ical:event": "ical._event",
-              **{k: f"_write of {k.split(':', 1)[1]} pages" for k in writes.values()}}
-    for key, label in leaves.items():
-        share = t.get(key, 0) / build
-        if share > HOT_SPOT_SHARE:
-            print(f"  FLAG: {label} alone takes {100 * share:.0f} % of the build ({calls.get(key, 0)} calls, "
-                  f"{1000 * t[key] / max(calls.get(key, 1), 1):.2f} ms each)")
-
-
-def _print_steps_called(results: dict[str, dict[str, Any]]) -> bool:
-    """One line per build: how many instrumented steps ran; a FLAG for each that never ran. True if all ran."""
-    print("\nInstrumented steps (each must have been called at least once, or its figure measures nothing)")
-    ok = True
-    for build in BUILDS:
-        r = results.get(build.key)
-        if r is None:
-            continue
-        calls = r["timer"]["calls"]
-        missing = [key for key in r["required"] if calls.get(key, 0) == 0]
-        print(f"  steps-called: build={build.key} called={len(r['required']) - len(missing)}/{len(r['required'])}")
-        for key in missing:
-            ok = False
-            print(f"  FLAG: instrumented step {key} was never called in the {build.label} build")
-    return ok
-
-
-def _print_summary(results: dict[str, dict[str, Any]], size: Size) -> None:
-    """The run's figures in one line each, for scripts and the smoke test."""
-    plugin, pages = results.get("plugin"), results.get("pages")
-    if plugin and pages:
-        ratio = (plugin["build_s"] / max(plugin["html"], 1)) / (pages["build_s"] / max(pages["html"], 1))
-        print(f"scale: sessions={size.n_sessions} plugin_s={plugin['build_s']:.2f} plain_s={pages['build_s']:.2f} "
-              f"per_page_ratio={ratio:.2f} "
-              f"peak_rss_ratio={plugin['rss_peak_kb'] / pages['rss_peak_kb']:.2f}")
-    par = results.get("parallel")
-    if par and pages:
-        per_process = max(par["rss_peak_kb"], par.get("rss_children_kb", 0))
-        print(f"scale-parallel: sessions={size.n_sessions} parallel_s={par['build_s']:.2f} "
-              f"plain_s={pages['build_s']:.2f} wall_ratio={par['build_s'] / pages['build_s']:.2f} "
-              f"peak_rss_per_process_ratio={per_process / pages['rss_peak_kb']:.2f}")
-        if len(par.get("rounds_s", [])) > 1:
-            print("scale-rounds: " + " ".join(
-                f"{key}=" + ",".join(f"{v:.2f}" for v in results[key]["rounds_s"]) for key in results))
-
-
-def _print_ratios(results: dict[str, dict[str, Any]]) -> None:
-    plugin = results.get("plugin")
-    if not plugin:
-        return
-
-    def per_page(r: dict[str, Any]) -> float:
-        return r["build_s"] / max(r["html"], 1)
-
-    print("\nRatios, measured in this run")
-    for key, why in (("pages", "the baseline: one page per file, no listings, like the forum site"),
-                     ("listings", "stock Pelican habits: every file an article, with its listing pages")):
-        base = results.get(key)
-        if not base:
-            continue
-        label = next(b.label for b in BUILDS if b.key == key)
-        growth = (plugin["rss_peak_kb"] - plugin["rss_start_kb"]) / max(base["rss_peak_kb"] - base["rss_start_kb"], 1)
-        print(f"  plugin / {label} ({why}):")
-        peak = plugin["rss_peak_kb"] / base["rss_peak_kb"]
-        print(f"    time per page {per_page(plugin) / per_page(base):5.2f}x   build time "
-              f"{plugin['build_s'] / base['build_s']:5.2f}x   peak RSS {peak:5.2f}x   RSS growth {growth:5.2f}x")
-    par, base = results.get("parallel"), results.get("pages")
-    if par and base:
-        per_process = max(par["rss_peak_kb"], par.get("rss_children_kb", 0))
-        print(f"  both cores / plain: pages (goal: wall time at most 0.65x, peak RSS per process at most 1.3x):\n"
-              f"    build time {par['build_s'] / base['build_s']:5.2f}x   peak RSS per process "
-              f"{per_process / base['rss_peak_kb']:5.2f}x (main {_mb(par['rss_peak_kb']):.0f} MB, largest forked "
-              f"{_mb(par.get('rss_children_kb', 0)):.0f} MB)   vs one core: "
-              f"{par['build_s'] / plugin['build_s']:5.2f}x")
-    if "articles" in results and "listings" in results:
-        a, lst = results["articles"], results["listings"]
-        print(f"  What the listing pages cost plain Pelican: +{lst['html'] - a['html']} pages, "
-              f"{lst['build_s'] - a['build_s']:+.2f} s ({100 * (lst['build_s'] / a['build_s'] - 1):+.0f} %), "
-              f"{_mb(lst['rss_peak_kb'] - a['rss_peak_kb']):+.0f} MB peak RSS")
-    print("  Why plain pages are the baseline: the same files, read by the same Markdown reader, each written\n"
-          "  once per language as a page, and no listing pages (the forum site turns them off too). Its theme\n"
-          "  prints only title and content, so the forum's richer theme (header, menu, time zones, JSON-LD,\n"
-          "  people and prev/next links) is part of the plugin's cost, not hidden by a comparably heavy theme.")
-
-
-def _print_growth(rows: list[tuple[int, dict[str, float]]], shape: Size, repeat: int) -> None:
-    steps = (("fields", "field checks (_parse_fields)"), ("across", "_check_across"),
-             ("model", "model.build, both langs"), ("grids", "timetable.grids, both langs"), ("total", "total"))
-    print(f"\nGrowth of the plugin's in-memory model work (no files, no Markdown; best of {repeat}; "
-          f"{shape.rooms} rooms x {shape.slots} slots a day,\n"
-          f"  speakers and cases in the proportions above; t in ms, r = t / (n log2 n) in ns, n = sessions)")
-    print("  " + f"{'n':>6}{'records':>9}" + "".join(f"{name:>22}" for name, _ in steps))
-    for n, row in rows:
-        nlogn = n * math.log2(n)
-        cells = "".join(f"{1000 * row[k]:>10.1f} ms r={1e9 * row[k] / nlogn:>6.1f}" for k, _ in steps)
-        print(f"  {n:>6}{int(row['records']):>9}{cells}")
-    print("  columns: " + "; ".join(f"{k} = {label}" for k, label in steps if k != "total"))
-    flagged = False
-    for key, label in steps:
-        ratios = [row[key] / (n * math.log2(n)) for n, row in rows]
-        growth = ratios[-1] / ratios[0]
-        if growth > GROWTH_FLAG_FACTOR:
-            flagged = True
-            print(f"  FLAG: {label}: t/(n log2 n) grew {growth:.1f}x from n={rows[0][0]} to n={rows[-1][0]}: "
-                  "worse than n log n")
-        else:
-            print(f"  {label}: t/(n log2 n) changed {growth:.2f}x from n={rows[0][0]} to n={rows[-1][0]}")
-    if not flagged:
-        print(f"  No step grows worse than n log n over this range (flagged above {GROWTH_FLAG_FACTOR:.0f}x).")
-
-
 # --- command line -----------------------------------------------------------------------------
 
 
@@ -929,7 +486,7 @@ def main(argv: list[str]) -> None:
         child_main(args.child)
         return
     size = Size(args.days, args.rooms, args.slots, args.speakers, args.cases, args.pages)
-    _day_layout(size.slots)  # fail early on an impossible day
+    day_layout(size.slots)  # fail early on an impossible day
     print(f"Scale benchmark of the forum plugin: {size.days} days x {size.rooms} rooms x {size.slots} slots = "
           f"{size.n_sessions} sessions, {size.speakers} speakers, {size.cases} cases, {size.pages} pages; "
           f"Python {sys.version.split()[0]}")
@@ -956,18 +513,18 @@ def main(argv: list[str]) -> None:
                           flush=True)
                     results[build.key] = _best(results.get(build.key),
                                                run_build(build, work, work / "content", theme, out_root))
-            _print_builds(results, n_files, size)
+            print_builds(results, n_files, size)
             if "plugin" in results:
-                _print_plugin_share(results["plugin"])
-            _print_ratios(results)
-            all_called = _print_steps_called(results)
-            _print_summary(results, size)
+                print_plugin_share(results["plugin"])
+            print_ratios(results)
+            all_called = print_steps_called(results)
+            print_summary(results, size)
         if not args.no_growth:
             rows = []
             for n in args.growth_n:
                 print(f"  growth: n = {n} …", flush=True)
                 rows.append((n, growth_row(n, size, args.repeat)))
-            _print_growth(rows, size, args.repeat)
+            print_growth(rows, size, args.repeat)
     finally:
         if ram is not None:
             shutil.rmtree(ram, ignore_errors=True)

@@ -14,15 +14,13 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
+from ssc_forum.incremental import ErrorCollector
+from ssc_publish.revision import build_revision
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # Every build of one test run names the same commit in version.txt (builds compared with each other
 # must not differ because a commit landed between them): the one checked out when the run started.
-from ssc_forum.incremental import ErrorCollector  # noqa: E402  (plugins are on the path now)
-from ssc_publish.revision import build_revision  # noqa: E402
-
 os.environ.setdefault("SSC_REVISION", build_revision(ROOT))
 
 # Editors read the content check in Korean unless the locale says English. Most tests assert the

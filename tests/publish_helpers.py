@@ -17,13 +17,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from invoke import Context
+
+import tasks
+
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from invoke import Context  # noqa: E402
-
-import tasks  # noqa: E402  (after the repository is on the path)
 
 SITE_URL = "https://forum.seoul.go.kr/ssc2020"
 SUBPATH = "/ssc2020"

@@ -39,10 +39,11 @@ def _compare(content: Path, tmp_path: Path) -> int:
 
 
 def _scale_module():
-    spec = importlib.util.spec_from_file_location("bench_scale", ROOT / "bench" / "scale.py")
+    """bench/synthetic.py, the benchmarks' programme (scale.py's), loaded by path."""
+    spec = importlib.util.spec_from_file_location("bench_synthetic", ROOT / "bench" / "synthetic.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_scale"] = module  # its dataclasses look their module up by name
+    sys.modules["bench_synthetic"] = module  # its dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
 

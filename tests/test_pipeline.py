@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -417,6 +418,17 @@ def _pins(path: Path) -> dict[str, str]:
     return pins
 
 
+def _make_module() -> types.ModuleType:
+    """make.py, loaded by path (it is a script, not a module of a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make", REPO / "make.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _check_environment(folder: Path, names: set[str]) -> Path:
     """A virtual environment holding only the distributions `names`, each linked from this one (offline)."""
     import importlib.metadata
@@ -466,6 +478,7 @@ def test_the_content_check_needs_only_its_own_requirements(tmp_path: Path) -> No
     assert imported - {"setuptools", "pip"} <= set(small), sorted(imported - set(small))
     # And the check runs in an environment that holds nothing else.
     python = _check_environment(tmp_path / "venv", set(small))
+    _make_module().install_plugins(tmp_path / "venv")  # as make.py sets an environment up
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"}
     missing = subprocess.run([str(python), "-c", "import playwright"], capture_output=True, text=True, env=env)
     assert missing.returncode != 0, "the environment holds more than requirements-check.txt"

@@ -90,3 +90,26 @@ def test_session_kinds_have_labels_the_catalogue_translates(kind: str) -> None:
     catalogue = (ROOT / "theme/translations/ko/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
     assert f'msgid "{schema.SESSION_KIND_LABELS[kind]}"' in catalogue
     assert schema.SESSION.field("kind").choices == tuple(schema.SESSION_KIND_LABELS)
+
+
+def test_theme_labels_session_kinds_from_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The cards' kind_label reads the schema's labels: a kind added there is named by its own label on
+    # the page (before, every kind the template did not list showed as "Thematic session").
+    import gettext
+
+    from jinja2 import Environment, FileSystemLoader
+
+    from ssc_forum import translations
+
+    localedir = ROOT / "theme" / "translations"
+    translations.compile_catalogues(str(localedir), "messages")
+    labels = {**schema.SESSION_KIND_LABELS, "workshop": "Workshop"}
+    for lang, expected in (("ko", {"keynote": "기조연설", "workshop": "Workshop"}),
+                           ("en", {"keynote": "Keynote", "workshop": "Workshop"})):
+        env = Environment(loader=FileSystemLoader(ROOT / "theme" / "templates"), extensions=["jinja2.ext.i18n"])
+        env.install_gettext_translations(  # type: ignore[attr-defined]
+            gettext.translation("messages", localedir, languages=[lang], fallback=True), newstyle=True)
+        env.globals["SESSION_KIND_LABELS"] = labels
+        macros = env.get_template("partials/cards.html").make_module({"lang": lang, "SITEURL": ""})
+        for kind, label in expected.items():
+            assert str(macros.kind_label(kind)) == label  # type: ignore[attr-defined]

@@ -356,6 +356,35 @@ def make() -> object:
     return module
 
 
+def test_make_installs_the_plugins_into_the_environment(make, tmp_path: Path) -> None:
+    # A fresh environment, as make.py creates it: the plugins are importable there from any folder,
+    # with no PYTHONPATH and no sys.path edit (tasks.py, conftest.py and publishconf.py make none).
+    import venv
+
+    env_dir = tmp_path / "env"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = str(make.venv_python(env_dir))
+    clean = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    ask = ["-c", "import importlib.util as u; print(u.find_spec('ssc_forum').origin)"]
+    before = subprocess.run([python, *ask], cwd=tmp_path, env=clean, capture_output=True, text=True)
+    assert before.returncode != 0, "a fresh environment does not know the plugins yet"
+    pth = make.install_plugins(env_dir)
+    found = subprocess.run([python, *ask], cwd=tmp_path, env=clean, capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert Path(found.stdout.strip()) == REPO / "plugins" / "ssc_forum" / "__init__.py"
+    # Idempotent, and written again when the checkout has moved.
+    mtime = pth.stat().st_mtime_ns
+    assert make.install_plugins(env_dir) == pth and pth.stat().st_mtime_ns == mtime
+    make.install_plugins(env_dir, root=tmp_path / "moved")
+    assert pth.read_text(encoding="utf-8") == f"{tmp_path / 'moved' / 'plugins'}\n"
+
+
+def test_no_sys_path_edits_in_tasks_tests_and_settings() -> None:
+    for name in ("tasks.py", "make.py", "publishconf.py", "pelicanconf.py", "tests/conftest.py"):
+        text = (REPO / name).read_text(encoding="utf-8")
+        assert "sys.path" not in text and "PYTHONPATH" not in text, name
+
+
 def test_make_reinstalls_only_when_requirements_change(make, tmp_path: Path) -> None:
     venv, req = tmp_path / ".venv", tmp_path / "requirements.txt"
     req.write_text("pelican==4.12.0\n")

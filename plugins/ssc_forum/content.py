@@ -271,7 +271,9 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
     where = _toml_lines(text)
     for key in sorted(set(data) - {"days", "rooms"}):
         problems.append(Problem(path, key, tr("is not a section of the programme (allowed: days, rooms)")))
-    for key, fields, out in (("days", schema.DAY_FIELDS, days), ("rooms", schema.ROOM_FIELDS, rooms)):
+    sections: tuple[tuple[str, Any, list[Any]], ...] = (
+        ("days", schema.DAY_FIELDS, days), ("rooms", schema.ROOM_FIELDS, rooms))
+    for key, fields, out in sections:
         entries = data.get(key)
         if not isinstance(entries, list) or not entries:
             problems.append(Problem(path, key, tr("needs at least one [[{key}]] entry", key=key)))
@@ -504,7 +506,7 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line: int | None = data[:exc.start].count(b"\n") + 1
         return FileRead("", "", None, problems=[Problem(
             rel, None, tr("cannot be read: it is not UTF-8 text ({reason}): save it as UTF-8", reason=exc.reason),
             line)])
@@ -537,8 +539,8 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
                 counts[name] += 1
         header = [kept for number, kept in enumerate(header) if kept or number not in not_fields]
     unsafe = False
-    for number, line in enumerate(lines[body_start:], start=body_start + 1):
-        bad = characters.forbidden(line) or characters.forbidden_reference(line)
+    for number, row in enumerate(lines[body_start:], start=body_start + 1):
+        bad = characters.forbidden(row) or characters.forbidden_reference(row)
         if bad:
             problems.append(Problem(rel, None, bad, number))
             unsafe = True
@@ -558,7 +560,7 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
             problems.append(Problem(rel, None, tr("the shortcode {code} must be a paragraph of its own, not inside "
                                                   "a list, quote or table", code=code.text), code.line))
     finder = markup.LineFinder(lines, body_start, {code.line for code in codes})
-    reported = {m.line for m in misuse}
+    reported: set[int | None] = {m.line for m in misuse}
     for text in shortcodes.leftovers(html):
         line = finder.line(text)
         if line not in reported:
@@ -623,7 +625,7 @@ def _fingerprint(content_path: Path, programme: str, settings: dict[str, Any] | 
     for ctype in schema.CONTENT_TYPES:
         files.extend((f"{ctype.folder}/{entry.name}", entry.path) for entry in _markdown_entries(
             content_path / ctype.folder))
-    stats = []
+    stats: list[tuple[str, int | None, int | None, int | None]] = []
     for rel, path in files:
         try:
             st = os.lstat(path)
@@ -824,7 +826,7 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
     # A duplicate is reported once, above; checking it further would only repeat the mistake.
     records = [r for r in records if not any(r is d for d in duplicates)]
     room_slugs = {r.values.get("slug") for r in rooms}
-    day_by_date = {d.values.get("date"): d for d in days if "date" in d.values}
+    day_by_date: dict[Any, DayRecord] = {d.values.get("date"): d for d in days if "date" in d.values}
     for rec in records:
         for fdecl in rec.ctype.fields:
             if not fdecl.refers_to or fdecl.name not in rec.values:
@@ -890,7 +892,7 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
                                                                   f"{_hm(day.values['end'])}"),
                                         rec.lines.get("start")))
     # Overlaps and orders per language, day and room, after sorting: n log n.
-    groups: dict[tuple[str, date, str], list[Record]] = defaultdict(list)
+    groups: dict[tuple[str, date, str | None], list[Record]] = defaultdict(list)
     orders: dict[tuple[str, date, int], Record] = {}
     for rec in sessions:
         v = rec.values

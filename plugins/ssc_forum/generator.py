@@ -132,7 +132,7 @@ class ForumGenerator(Generator):
             own = codes.get(item.source, ())
             rendered = {code.placeholder: self._shortcode(code) for code in own}
             found = self._expanded_ids(item.body, own, rendered)
-            item.body = shortcodes.expand(item.body, own, lambda code, done=rendered: done[code.placeholder])
+            item.body = shortcodes.expand(item.body, own, partial(_placed, rendered))
             for ident in markup.repeated(found):
                 problems.append(Problem(item.source, None, tr("the id {ident!r} is used twice on the page (a "
                                                               "shortcode or a heading repeated): links to it would "
@@ -278,3 +278,8 @@ def _source(content: object, settings: dict) -> str:
     """A Pelican content object's file, named from the project's root as editors see it."""
     path = getattr(content, "relative_source_path", None) or getattr(content, "source_path", "") or "?"
     return str(path) if str(path).startswith("/") else f"{Path(settings['PATH']).name}/{path}"
+
+
+def _placed(rendered: dict[str, str], code: shortcodes.Shortcode) -> str:
+    """A shortcode's HTML, rendered before its page's body was expanded."""
+    return rendered[code.placeholder]

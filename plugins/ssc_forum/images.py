@@ -30,7 +30,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError, features
 
@@ -344,8 +344,9 @@ def _prepare(img: Image.Image) -> Image.Image:
 
         try:
             src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            img = ImageCms.profileToProfile(img.convert(target), src, ImageCms.createProfile("sRGB"),
-                                            outputMode=target)
+            # profileToProfile returns None only when converting in place, which this does not ask for.
+            img = cast(Image.Image, ImageCms.profileToProfile(img.convert(target), src,
+                                                              ImageCms.createProfile("sRGB"), outputMode=target))
         except (ImageCms.PyCMSError, OSError, ValueError):
             img = img.convert(target)
     else:

@@ -467,9 +467,9 @@ class LiveSite:
             a, b = old.get(key), new.get(key)
             if a == b:
                 continue
-            pictures = {k for k, _ in (a or b).values} & PICTURE_FIELDS if a is None or b is None else set()
             if a is None or b is None:
-                if key[0] not in FORUM_TYPES or key[0] == "page" or pictures:
+                either = next(s for s in (a, b) if s is not None)  # added or removed: the one there is
+                if key[0] not in FORUM_TYPES or key[0] == "page" or {k for k, _ in either.values} & PICTURE_FIELDS:
                     return self.full_build(f"{key[0]} {key[1]} ({key[2]}) was added or removed")
                 structural_langs.add(key[2])
                 changes[key] |= {"meta", "body"}

@@ -174,8 +174,8 @@ def mark_korean(html: str) -> tuple[str, int]:
 
 
 def on_content_written(path: str, context: dict) -> None:
-    """Pelican's `content_written`: mark the Korean in a written HTML page of the English site."""
-    if context.get("DEFAULT_LANG") != "en" or not str(path).endswith(".html"):
+    """Pelican's `content_written`: mark the Korean in a written HTML page of a site in another language."""
+    if context.get("DEFAULT_LANG") in (None, "ko") or not str(path).endswith(".html"):
         return
     file = Path(path)
     text = file.read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import exports, langmark, schema, timeformat, translations
+from . import exports, langmark, languages, schema, timeformat, translations
 from .content import NFCMarkdownReader
 from .generator import ForumGenerator
 from .writer import ForumWriter
@@ -16,8 +16,10 @@ def _configure(pelican) -> None:
     settings.setdefault("JINJA_FILTERS", {}).update(timeformat.FILTERS)
     settings["JINJA_FILTERS"].update(exports.FILTERS)
     # Each kind of session with its label (an English message the catalogues translate), from the schema.
+    # And the site's languages (the settings' LANGUAGES table, checked: a wrong row stops the build here).
     settings["JINJA_GLOBALS"] = {**(settings.get("JINJA_GLOBALS") or {}),
-                                 "SESSION_KIND_LABELS": schema.SESSION_KIND_LABELS}
+                                 "SESSION_KIND_LABELS": schema.SESSION_KIND_LABELS,
+                                 "LANGUAGES": languages.from_settings(settings)}
     localedir = settings.get("I18N_GETTEXT_LOCALEDIR")
     if localedir:
         translations.compile_catalogues(localedir, settings.get("I18N_GETTEXT_DOMAIN", "messages"))

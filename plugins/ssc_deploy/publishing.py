@@ -1,0 +1,136 @@
+"""Publishing the site: what the `publish` task does.
+
+A publish checks the content, builds with publishconf.py (or takes a tree built already), checks
+the built tree and only then replaces what is served (`deploy`). Failures raise invoke's `Exit`
+with one line.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from invoke import Exit
+
+from . import deploy, sanity
+from .project import CONFIG, ROOT, content_problems, read_settings, run_pelican
+
+
+def release_for(source: Path, *, allow_dirty: bool) -> str:
+    """The name of an rsync release of the checkout at `source`; Exit if it has uncommitted changes.
+
+    A release is named after its commit, so a build with changes no commit holds is refused
+    unless `allow_dirty`, and then named `...-dirty` so nobody mistakes it for that commit.
+    """
+    state = deploy.source_state(source)
+    if state.dirty and not allow_dirty:
+        shown = ", ".join(state.changes[:5]) + (f" and {len(state.changes) - 5} more" if len(state.changes) > 5 else "")
+        raise Exit(f"Not published: the working tree differs from commit {state.revision or '(none)'} ({shown}). "
+                   "Commit the changes, or publish anyway with --allow-dirty (the release is then named …-dirty).",
+                   code=1)
+    return deploy.release_name(state.revision, dirty=state.dirty)
+
+
+def copy_site(site: Path, staging: Path) -> None:
+    """Copy a built tree into `staging`, times kept (they make the ETags); the first failure stops it.
+
+    (`shutil.copytree` would go on after a full disk and report every file.) Links are copied
+    as links, for the check to refuse.
+    """
+    for folder, dirs, files in os.walk(site):
+        into = staging / Path(folder).relative_to(site)
+        into.mkdir(exist_ok=True)
+        for name in dirs + files:
+            source = Path(folder, name)
+            if source.is_symlink():
+                (into / name).symlink_to(os.readlink(source))
+                if name in dirs:
+                    dirs.remove(name)
+            elif name in files:
+                if not source.is_file():  # a pipe would block the copy; a device is never published
+                    raise Exit(f"Not published: {source} is not a regular file; nothing that is served changed.",
+                               code=1)
+                shutil.copy2(source, into / name)
+
+
+def source_revision(source: Path) -> str:
+    """What `version.txt` of a publish of the checkout at `source` says: its commit, `-dirty` with changes.
+
+    The commit comes from the CI's variable or git (`ssc_publish.revision`); a working tree that
+    differs from it adds `-dirty`, so `smoke --revision <commit>` cannot pass against that build.
+    """
+    from ssc_publish.revision import build_revision
+
+    revision = build_revision(source)
+    return f"{revision}-dirty" if deploy.source_state(source).dirty else revision
+
+
+def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow_dirty: bool = False,
+                 source: Path = ROOT, site: Path | None = None) -> str:
+    """Build the published site, check it, then replace what is served; return where it went.
+
+    Order, all under the target's lock: content check, build with publishconf.py into a fresh
+    folder (the build repeats the content validation), check of the built tree (links, pages,
+    no symbolic link, device or hidden file), its manifest; only then the swap (local folder) or
+    the release switch (rsync). Any failure, or SIGINT/SIGTERM before the swap, raises Exit and
+    leaves the served site untouched. An rsync release of a checkout (`source`) with
+    uncommitted changes needs `allow_dirty`. With `site`, that tree (made by `build --publish`,
+    e.g. the pipeline's tested artifact) is published instead of a new build, after the same check.
+    """
+    release = release_for(source, allow_dirty=allow_dirty) if rsync else ""
+    settings = read_settings(CONFIG["settings_publish"], content)
+    if site is not None:
+        if not (site / "index.html").is_file():
+            raise Exit(f"Not published: {site} is not a built site (no index.html); build it with "
+                       "`python3 make.py build --publish --output DIR`.", code=1)
+        # An artifact of another commit would go online under this commit's name (and its release's).
+        built = (site / "version.txt").read_text(encoding="utf-8").strip() if (site / "version.txt").is_file() else ""
+        expected = source_revision(source)
+        if built != expected:
+            raise Exit(f"Not published: {site} was built from {built or 'an unknown commit'}, not from {expected} "
+                       "(the commit being published); nothing that is served changed.", code=1)
+
+    def build_into(staging: Path) -> None:
+        if site is not None:
+            from ssc_publish.validators import set_content_mtimes
+
+            copy_site(site, staging)
+            # A CI artifact may come back with the times of its download: the times the build
+            # gives (they make the ETags) are computed from the content, so they are given again.
+            set_content_mtimes(staging)
+            return
+        problems = content_problems(content)
+        if problems:
+            print("\n".join(problems))
+            from ssc_forum.messages import render, tr
+
+            raise Exit(render(tr("Not published: {count} problem(s) in the content.", count=len(problems))), code=1)
+        started = time.monotonic()
+        if not run_pelican(CONFIG["settings_publish"], staging, content, revision=source_revision(source)):
+            if deploy.no_space_left(staging):  # the build's own error above is a traceback: say it plainly
+                raise Exit(f"Not published: {target or rsync}: No space left on device (the build filled the disk "
+                           f"at {staging.parent}); nothing that is served changed.", code=1)
+            raise Exit("Not published: the build failed; nothing that is served changed.", code=1)
+        print(f"Built in {time.monotonic() - started:.1f} s.")
+
+    try:
+        # An rsync release is staged (and locked) beside the output folder of the checkout it comes from.
+        beside = target or (CONFIG["output"] if source == ROOT else source / CONFIG["output"].relative_to(ROOT))
+        done = deploy.publish(target=target, rsync=rsync, beside=beside, build=build_into,
+                              check=lambda tree: sanity.check_tree(tree, settings["SITEURL"]), release=release)
+    except deploy.CheckFailed as exc:
+        print("\n".join(exc.problems))
+        raise Exit(f"Not published: {exc}.", code=1) from None
+    except deploy.Interrupted as exc:
+        if exc.published:
+            raise Exit(f"Published, then {exc}: {target} serves the new site.", code=128 + exc.signum) from None
+        raise Exit(f"Not published: {exc}; nothing that is served changed.", code=128 + exc.signum) from None
+    except deploy.Unfinished as exc:
+        raise Exit(f"Published, but not finished: {exc}.", code=1) from None
+    except deploy.PublishError as exc:
+        raise Exit(f"Not published: {exc}", code=1) from None
+    for path in done.removed:
+        print(f"Removed {path.name}, left beside the target by a publish or build that was stopped.")
+    return f"{done.where}; the site before is in {done.previous}" if done.previous else done.where

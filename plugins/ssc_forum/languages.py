@@ -1,0 +1,82 @@
+"""The site's languages, from one table in the settings (`LANGUAGES`), the main language first.
+
+Each row names a language's code (as in the content files' `Lang:` and the sub-site's key in
+`I18N_SUBSITES`), its name in its own language (the language switch), its Babel locale (dates,
+`og:locale`), the folder of its sub-site under the main site (`""` for the main site) and its
+writing direction. The templates get the table as the Jinja global `LANGUAGES`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from .problems import ContentError, Problem
+
+SETTINGS_FILE = "pelicanconf.py"
+DIRECTIONS = ("ltr", "rtl")
+FIELDS = ("code", "name", "locale", "prefix", "dir")
+
+
+@dataclass(frozen=True)
+class Language:
+    """One row of `LANGUAGES`."""
+
+    code: str
+    name: str
+    locale: str
+    prefix: str
+    dir: str
+
+
+def _row_problems(row: object) -> list[str]:
+    if not isinstance(row, dict):
+        return [f"must be a table with {', '.join(FIELDS)}"]
+    found = [f"needs {name!r} (text)" for name in FIELDS if not isinstance(row.get(name), str)]
+    found += [f"has {name!r}, which is not one of {', '.join(FIELDS)}" for name in sorted(set(row) - set(FIELDS))]
+    if found:
+        return found
+    if not row["code"] or not row["name"].strip():
+        found.append("needs a code and a name")
+    if row["dir"] not in DIRECTIONS:
+        found.append(f"dir {row['dir']!r} is not one of {', '.join(DIRECTIONS)}")
+    try:
+        Locale.parse(row["locale"])
+    except (UnknownLocaleError, ValueError):
+        found.append(f"locale {row['locale']!r} is not a locale Babel knows")
+    return found
+
+
+def problems(settings: dict[str, Any], label: str = SETTINGS_FILE) -> list[Problem]:
+    """What is wrong with the `LANGUAGES` table against the other language settings (empty when all is well)."""
+    table = settings.get("LANGUAGES")
+    if not isinstance(table, list | tuple) or not table:
+        return [Problem(label, "LANGUAGES", "must be a list of languages, the main one first, each a table "
+                                            f"with {', '.join(FIELDS)}")]
+    found = [Problem(label, f"LANGUAGES[{i}]", message)
+             for i, row in enumerate(table) for message in _row_problems(row)]
+    if found:
+        return found
+    codes = [row["code"] for row in table]
+    prefixes = [row["prefix"] for row in table]
+    subsites = sorted(settings.get("I18N_SUBSITES") or {})
+    if len(set(codes)) != len(codes) or len(set(prefixes)) != len(prefixes):
+        found.append(Problem(label, "LANGUAGES", "names a language or a prefix twice"))
+    if prefixes[0] or not all(prefixes[1:]):
+        found.append(Problem(label, "LANGUAGES", 'the main language (the first) has the prefix "", each other '
+                                                 "language a folder of its own"))
+    if sorted(codes[1:]) != subsites or settings.get("DEFAULT_LANG") not in codes:
+        found.append(Problem(label, "LANGUAGES", f"lists {', '.join(codes)}, but the site is in "
+                                                 f"{settings.get('DEFAULT_LANG')} with the sub-sites "
+                                                 f"{', '.join(subsites) or '(none)'} (DEFAULT_LANG, I18N_SUBSITES)"))
+    return found
+
+
+def from_settings(settings: dict[str, Any]) -> tuple[Language, ...]:
+    """The table as `Language`s; ContentError naming the setting when it is wrong."""
+    found = problems(settings)
+    if found:
+        raise ContentError(found)
+    return tuple(Language(**row) for row in settings["LANGUAGES"])
