@@ -31,7 +31,7 @@ OUTPUT_SOURCES = False
 # PLUGINS must be explicit: with it unset Pelican loads every installed plugin.
 PLUGIN_PATHS = ["plugins"]
 # ssc_theme writes the font subsets from the finished pages; ssc_publish last: it gzips what the others wrote.
-PLUGINS = ["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_search", "ssc_theme", "ssc_publish"]
+PLUGINS = ["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_search", "ssc_theme", "ssc_publish", "ssc_editor"]
 
 # Who held the forum, named by the KRDS identifier in the header and the footer: as text by default. A logo is
 # optional: "logo" names an image under theme/static/ (SVG, PNG or WebP, e.g. "img/organisers/seoul.svg"), published
@@ -114,4 +114,12 @@ FORUM = {
     "time_zone": "Asia/Seoul",
     "phase": None,  # None: decided from the programme's times; "before", "during" or "after" forces it
     "home_url": "https://forum.seoul.go.kr/ssc2020",
+}
+
+# The web editor at /admin/ (plugins/ssc_editor): on in local and preview builds. "backend" names the
+# Git host it commits to (README, "Editing in the browser"); publishconf.py turns it off.
+EDITOR = {
+    "enabled": True,
+    "backend": {"name": "gitlab", "repo": "", "branch": "main", "auth_type": "pkce", "app_id": ""},
+    "local_backend": True,
 }
