@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +135,61 @@ def test_the_file_format_writes_every_content_file_back_byte_for_byte(admin: Pat
                           env={"PATH": "/usr/bin:/bin", "SSC_SCHEMA_JS": str(admin / "schema.js"),
                                "SSC_CONTENT": str(ROOT / "content")})
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --- served by nginx ---------------------------------------------------------------------------
+
+
+def _policy(header: str) -> dict[str, list[str]]:
+    return {name: sources for name, *sources in (part.split() for part in header.split(";") if part.strip())}
+
+
+@pytest.fixture(scope="module")
+def nginx_server(tmp_path_factory: pytest.TempPathFactory, admin: Path) -> Iterator[str]:
+    """nginx with the shipped configuration over a tree holding the editor and one public page."""
+    from ssc_deploy import nginx
+
+    if nginx.nginx_binary() is None:
+        pytest.skip("nginx is not installed (Debian package nginx)")
+    root = tmp_path_factory.mktemp("served")
+    shutil.copytree(admin, root / "admin")
+    (root / "index.html").write_text("<!doctype html><title>x</title>", encoding="utf-8")
+    prefix = tmp_path_factory.mktemp("nginx")
+    port = nginx.free_port()
+    conf = nginx.prepare(root=root, prefix=prefix, port=port)
+    process = subprocess.Popen(nginx.command(conf, prefix), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        nginx.wait_for_port("127.0.0.1", port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _get(url: str) -> tuple[int, Any, bytes]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            return resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+def test_the_editor_has_its_own_policy_and_the_public_pages_keep_theirs(nginx_server: str) -> None:
+    status, headers, _ = _get(f"{nginx_server}/ssc2020/admin/")
+    assert status == 200
+    editor = _policy(headers["Content-Security-Policy"])
+    assert editor["script-src"] == ["'self'", "'unsafe-eval'"]  # Ajv compiles Decap's config check
+    assert "'unsafe-inline'" not in editor["script-src"] and editor["frame-ancestors"] == ["'none'"]
+    assert set(editor["connect-src"]) == {"'self'", "https://gitlab.com", "https://api.github.com"}
+    assert headers["X-Robots-Tag"] == "noindex, nofollow" and headers["Cache-Control"] == "no-cache, private"
+    _, public_headers, _ = _get(f"{nginx_server}/ssc2020/")
+    public = _policy(public_headers["Content-Security-Policy"])
+    assert public["script-src"] == ["'self'", "'wasm-unsafe-eval'"] and public["style-src"] == ["'self'"]
+    for name, kind in (("config.yml", "text/yaml"), ("decap-cms.js", "text/javascript"),
+                       ("pelican-format.js", "text/javascript")):
+        status, headers, _ = _get(f"{nginx_server}/ssc2020/admin/{name}")
+        assert status == 200 and headers.get_content_type() == kind, name
+        assert _policy(headers["Content-Security-Policy"]) == editor, name
