@@ -35,6 +35,8 @@ BINARY = "python3 make.py"
 IN_VENV = "--in-venv"  # make.py started again inside .venv, to run a task with invoke
 STAMP_NAME = "requirements.sha256"
 NPM_STAMP_NAME = ".package-lock.sha256"
+NEEDS_NODE_MODULES = ("test", "edit")
+"""Tasks that run npm packages: the tests, and the editor's local backend (decap-server)."""
 MIN_PYTHON = (3, 11)
 
 
@@ -263,8 +265,9 @@ def main(argv: list[str]) -> int:
         return 0
     task, args = argv[0], argv[1:]
     python = ensure_venv(requirements=requirements_for(task))
-    if task == "test":
+    if task in NEEDS_NODE_MODULES:
         ensure_node_modules()
+    if task == "test":
         return call([str(python), "-m", "pytest", *pytest_args(args)])
     return call([str(python), str(ROOT / "make.py"), IN_VENV, *invoke_args(task, args)])
 

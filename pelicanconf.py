@@ -121,5 +121,6 @@ FORUM = {
 EDITOR = {
     "enabled": True,
     "backend": {"name": "gitlab", "repo": "", "branch": "main", "auth_type": "pkce", "app_id": ""},
-    "local_backend": True,
+    "local_backend": True,  # `make.py edit`: decap-server on 127.0.0.1, at this port
+    "local_backend_port": 8081,
 }

@@ -20,6 +20,11 @@ from ssc_forum import schema
 FORMAT = "pelican"
 """The name the custom file format is registered under (`static/pelican-format.js`)."""
 
+LOCAL_BACKEND_HOST = "127.0.0.1"
+LOCAL_BACKEND_PORT = 8081
+"""Where `make.py edit` runs the local backend (decap-server's own default port; EDITOR's
+`local_backend_port` changes it)."""
+
 LANG_WIDGET = "ssc-lang"
 """The widget that fills a file's `Lang:` with the language of its side of the editor."""
 
@@ -29,6 +34,7 @@ DEFAULT_EDITOR: dict[str, Any] = {
     # only the local backend (`make.py edit`) works.
     "backend": {"name": "gitlab", "repo": "", "branch": "main", "auth_type": "pkce", "app_id": ""},
     "local_backend": True,
+    "local_backend_port": 8081,
 }
 """The `EDITOR` setting's defaults (pelicanconf.py); publishconf.py turns the editor off."""
 
@@ -122,7 +128,7 @@ def editor_config(settings: dict[str, Any]) -> dict[str, Any]:
     }
     if editor["local_backend"]:
         # Used only when the editor is opened from 127.0.0.1 or localhost (`make.py edit`).
-        config["local_backend"] = {"url": "http://127.0.0.1:8081/api/v1"}
+        config["local_backend"] = {"url": f"http://{LOCAL_BACKEND_HOST}:{editor['local_backend_port']}/api/v1"}
     return config
 
 
