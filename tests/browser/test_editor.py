@@ -9,6 +9,7 @@ Korean, naming the file and its line.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,11 +22,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from conftest import ROOT
+from conftest import ROOT, build, soup
 from ssc_deploy.devserver import make_server
 from ssc_deploy.nginx import free_port
 from ssc_editor.local import LocalBackend
 from ssc_editor.plugin import write_admin
+from ssc_forum import messages
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="the editor's local backend needs node")
 
@@ -65,9 +67,20 @@ def _body(page: Page, lang: str, text: str) -> None:
     page.keyboard.type(text)
 
 
+def _choose(page: Page, name: str, option: str, typed: str = "") -> None:
+    """Pick `option` in the select or relation field `name` (shared by both languages: the Korean side)."""
+    box = _field(page, name, "ko")
+    box.click()
+    if typed:
+        page.keyboard.type(typed)
+    page.get_by_role("option", name=option).first.click()
+
+
 def _publish(page: Page) -> None:
     page.get_by_role("button", name="게시").first.click()
     page.get_by_text("지금 게시").click()
+    # Once saved, the editor moves from the new entry to the saved one: only then is it safe to leave.
+    page.wait_for_function("() => !location.hash.endsWith('/new')")
 
 
 def _wait_for(*paths: Path, timeout: float = 15) -> None:
@@ -111,5 +124,64 @@ def test_a_speaker_and_a_session_made_in_the_editor_pass_the_check_and_build(
     assert (speaker / "test-speaker.en.md").read_text(encoding="utf-8") == (
         "Title: Test Speaker\nSlug: test-speaker\nLang: en\nAffiliation: Test Organisation\n\n"
         "A test speaker's biography.\n")
+
+    page.goto(url + "#/collections/sessions/new")
+    _field(page, "title", "ko").fill("시험 세션")
+    _field(page, "slug", "ko").fill("test-session")
+    _field(page, "title", "en").fill("Test session")
+    _field(page, "day", "ko").fill("2020-09-23")
+    _field(page, "order", "ko").fill("9")
+    _choose(page, "kind", "session")
+    _choose(page, "speakers", "시험 연사", typed="test")
+    _publish(page)
+    session = repo / "content" / "sessions"
+    _wait_for(session / "test-session.ko.md", session / "test-session.en.md")
+    assert (session / "test-session.en.md").read_text(encoding="utf-8") == (
+        "Title: Test session\nSlug: test-session\nLang: en\nDay: 2020-09-23\nOrder: 9\nKind: session\n"
+        "Speakers: test-speaker\n")
     assert errors == []
     context.close()
+
+    done = _check(repo / "content")
+    assert done.returncode == 0, done.stdout + done.stderr
+    # Built into pages (the forum's pages in both languages; search and fonts are not needed here).
+    out = build(tmp_path / "out", PATH=str(repo / "content"),
+                PLUGINS=["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_publish"], EDITOR=False)
+    ko = soup(out / "sessions" / "test-session" / "index.html")
+    en = soup(out / "en" / "sessions" / "test-session" / "index.html")
+    assert "시험 세션" in ko.h1.get_text() and "Test session" in en.h1.get_text()
+    assert ko.find("a", href=lambda h: h and "speakers/test-speaker/" in h), "the session links its speaker"
+    speaker = soup(out / "en" / "speakers" / "test-speaker" / "index.html")
+    assert "Test Organisation" in speaker.get_text()
+
+
+def test_a_mistake_the_editor_lets_through_is_caught_by_the_check_naming_the_line(
+        browser: Browser, editing: tuple[str, Path]) -> None:
+    url, repo = editing
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_role("button", name="로그인").click()
+    # The date field takes any date; only the check knows the forum's days (content/programme.toml).
+    page.goto(url + "#/collections/sessions/new")
+    _field(page, "title", "ko").fill("없는 날의 세션")
+    _field(page, "slug", "ko").fill("wrong-day")
+    _field(page, "title", "en").fill("A session on no day of the forum")
+    _field(page, "day", "ko").fill("2020-09-30")
+    _field(page, "order", "ko").fill("1")
+    _choose(page, "kind", "keynote")
+    _publish(page)
+    written = repo / "content" / "sessions" / "wrong-day.ko.md"
+    _wait_for(written)
+    context.close()
+    done = _check(repo / "content")
+    assert done.returncode != 0
+    line = next(n for n, text in enumerate(written.read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("Day:"))
+    lines = [ln for ln in (done.stdout + done.stderr).splitlines() if f"wrong-day.ko.md:{line}:" in ln]
+    assert lines, done.stdout + done.stderr
+    assert "2020-09-30" in lines[0] and "day" in lines[0].lower(), lines[0]
+    if (messages.LOCALE_DIR / "ko" / "LC_MESSAGES" / f"{messages.DOMAIN}.po").is_file():
+        assert re.search("[가-힣]", lines[0]), f"not in Korean: {lines[0]}"  # the editors' language by default
+    assert "Traceback" not in done.stdout + done.stderr
