@@ -185,3 +185,33 @@ def test_a_mistake_the_editor_lets_through_is_caught_by_the_check_naming_the_lin
     if (messages.LOCALE_DIR / "ko" / "LC_MESSAGES" / f"{messages.DOMAIN}.po").is_file():
         assert re.search("[가-힣]", lines[0]), f"not in Korean: {lines[0]}"  # the editors' language by default
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_the_editor_starts_under_its_own_content_security_policy(browser: Browser, tmp_path: Path) -> None:
+    """Served by nginx with deploy/editor-headers.conf, the editor reaches its GitLab sign-in with no
+    policy violation: the policy is what it needs, and the public pages' stricter one is not in its way."""
+    from ssc_deploy import nginx
+
+    if nginx.nginx_binary() is None:
+        pytest.skip("nginx is not installed (Debian package nginx)")
+    root = tmp_path / "root"
+    write_admin(root, _settings(backend={"name": "gitlab", "repo": "city/ssc2020", "auth_type": "pkce",
+                                         "app_id": "0" * 64}, local_backend=False))
+    prefix = tmp_path / "nginx"
+    port = nginx.free_port()
+    conf = nginx.prepare(root=root, prefix=prefix, port=port)
+    process = subprocess.Popen(nginx.command(conf, prefix), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    context = browser.new_context()
+    try:
+        nginx.wait_for_port("127.0.0.1", port, process)
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        page.goto(f"http://127.0.0.1:{port}/ssc2020/admin/")
+        page.get_by_role("button", name="GitLab").wait_for()
+        assert problems == []
+    finally:
+        context.close()
+        process.terminate()
+        process.wait(timeout=10)
