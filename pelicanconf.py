@@ -123,4 +123,5 @@ EDITOR = {
     "backend": {"name": "gitlab", "repo": "", "branch": "main", "auth_type": "pkce", "app_id": ""},
     "local_backend": True,  # `make.py edit`: decap-server on 127.0.0.1, at this port
     "local_backend_port": 8081,
+    "publish_mode": "editorial_workflow",  # each change a merge request; "simple": straight onto the branch
 }

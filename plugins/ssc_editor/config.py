@@ -35,6 +35,9 @@ DEFAULT_EDITOR: dict[str, Any] = {
     "backend": {"name": "gitlab", "repo": "", "branch": "main", "auth_type": "pkce", "app_id": ""},
     "local_backend": True,
     "local_backend_port": 8081,
+    # Each change becomes a merge (pull) request that the pipeline checks and previews; merging
+    # publishes it. The local backend writes files directly instead (decap-server's fs mode).
+    "publish_mode": "editorial_workflow",
 }
 """The `EDITOR` setting's defaults (pelicanconf.py); publishconf.py turns the editor off."""
 
@@ -120,6 +123,7 @@ def editor_config(settings: dict[str, Any]) -> dict[str, Any]:
     config: dict[str, Any] = {
         "locale": "ko",
         "backend": backend,
+        "publish_mode": editor["publish_mode"],
         "media_folder": "content/images",
         "public_folder": "images",
         "i18n": {"structure": "multiple_files", "locales": list(schema.LANGS), "default_locale": schema.LANGS[0]},
