@@ -193,3 +193,47 @@ def test_the_editor_has_its_own_policy_and_the_public_pages_keep_theirs(nginx_se
         status, headers, _ = _get(f"{nginx_server}/ssc2020/admin/{name}")
         assert status == 200 and headers.get_content_type() == kind, name
         assert _policy(headers["Content-Security-Policy"]) == editor, name
+
+
+# --- the local backend -------------------------------------------------------------------------
+
+
+def test_the_local_backend_refuses_a_taken_port_and_a_folder_without_content(tmp_path: Path) -> None:
+    import socket
+
+    from ssc_editor.local import LocalBackend, LocalBackendError
+
+    with pytest.raises(LocalBackendError, match="has no content/ folder"):
+        LocalBackend(tmp_path, port=1).start()
+    (tmp_path / "content").mkdir()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(LocalBackendError, match=f"127.0.0.1:{port} is already in use"):
+            LocalBackend(tmp_path, port=port).start()
+
+
+@pytest.mark.skipif(NODE is None, reason="node is needed for the local backend")
+def test_the_local_backend_writes_into_the_folder_it_is_given_and_stops(tmp_path: Path) -> None:
+    import json
+    import socket
+    import urllib.request
+
+    from ssc_deploy.nginx import free_port
+    from ssc_editor.local import LocalBackend
+
+    (tmp_path / "content" / "speakers").mkdir(parents=True)
+    port = free_port()
+    entry = {"path": "content/speakers/a.ko.md", "slug": "a", "raw": "Title: A\n"}
+    options = {"commitMessage": "a", "useWorkflow": False, "status": "draft"}
+    body = {"action": "persistEntry",
+            "params": {"branch": "main", "dataFiles": [entry], "assets": [], "options": options}}
+    with LocalBackend(tmp_path, port=port) as backend:
+        request = urllib.request.Request(backend.url, method="POST", data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            assert reply.status == 200
+    assert (tmp_path / "content" / "speakers" / "a.ko.md").read_text(encoding="utf-8") == "Title: A\n"
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0, "the backend still answers after its with block"
