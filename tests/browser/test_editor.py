@@ -215,3 +215,26 @@ def test_the_editor_starts_under_its_own_content_security_policy(browser: Browse
         context.close()
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_editor_refuses_a_slug_against_the_schema_s_rule_and_writes_nothing(
+        browser: Browser, editing: tuple[str, Path]) -> None:
+    url, repo = editing
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_role("button", name="로그인").click()
+    page.goto(url + "#/collections/speakers/new")
+    before = sorted((repo / "content" / "speakers").iterdir())
+    _field(page, "title", "ko").fill("시험 연사")
+    _field(page, "slug", "ko").fill("Test_Speaker")
+    _field(page, "affiliation", "ko").fill("시험 기관")
+    _field(page, "title", "en").fill("Test Speaker")
+    _field(page, "affiliation", "en").fill("Test Organisation")
+    page.get_by_role("button", name="게시").first.click()
+    page.get_by_text("지금 게시").click()
+    page.get_by_text("영문 슬러그: a-z, 0-9, 하이픈 (예: session-1)").first.wait_for()
+    time.sleep(0.5)
+    assert sorted((repo / "content" / "speakers").iterdir()) == before
+    context.close()
