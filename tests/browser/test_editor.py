@@ -155,7 +155,7 @@ def test_a_speaker_and_a_session_made_in_the_editor_pass_the_check_and_build(
     assert "Test Organisation" in speaker.get_text()
 
 
-def test_a_mistake_the_editor_lets_through_is_caught_by_the_check_naming_the_line(
+def test_mistakes_the_editor_lets_through_are_caught_by_the_check_naming_file_and_line(
         browser: Browser, editing: tuple[str, Path]) -> None:
     url, repo = editing
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -174,6 +174,15 @@ def test_a_mistake_the_editor_lets_through_is_caught_by_the_check_naming_the_lin
     _publish(page)
     written = repo / "content" / "sessions" / "wrong-day.ko.md"
     _wait_for(written)
+    # Required fields are checked on the Korean side only: an English twin left empty is saved.
+    page.goto(url + "#/collections/speakers/new")
+    _field(page, "title", "ko").fill("영문 없는 연사")
+    _field(page, "slug", "ko").fill("no-english")
+    _field(page, "affiliation", "ko").fill("시험 기관")
+    _publish(page)
+    twin = repo / "content" / "speakers" / "no-english.en.md"
+    _wait_for(twin)
+    assert twin.read_text(encoding="utf-8") == "Slug: no-english\nLang: en\n"
     context.close()
     done = _check(repo / "content")
     assert done.returncode != 0
@@ -185,6 +194,8 @@ def test_a_mistake_the_editor_lets_through_is_caught_by_the_check_naming_the_lin
     if (messages.LOCALE_DIR / "ko" / "LC_MESSAGES" / f"{messages.DOMAIN}.po").is_file():
         assert re.search("[가-힣]", lines[0]), f"not in Korean: {lines[0]}"  # the editors' language by default
     assert "Traceback" not in done.stdout + done.stderr
+    missing = [ln for ln in done.stdout.splitlines() if ln.startswith("content/speakers/no-english.en.md")]
+    assert len(missing) == 2 and "'title'" in missing[0] and "'affiliation'" in missing[1], missing
 
 
 def test_the_editor_starts_under_its_own_content_security_policy(browser: Browser, tmp_path: Path) -> None:
