@@ -36,6 +36,8 @@ IN_VENV = "--in-venv"  # make.py started again inside .venv, to run a task with 
 STAMP_NAME = "requirements.sha256"
 PLUGINS_PATH_FILE = "ssc2020-plugins.pth"
 NPM_STAMP_NAME = ".package-lock.sha256"
+NEEDS_NODE_MODULES = ("test", "edit")
+"""Tasks that run npm packages: the tests, and the editor's local backend (decap-server)."""
 MIN_PYTHON = (3, 11)
 
 
@@ -288,8 +290,9 @@ def main(argv: list[str]) -> int:
     task, args = argv[0], argv[1:]
     python = ensure_venv(requirements=requirements_for(task))
     install_plugins()
-    if task == "test":
+    if task in NEEDS_NODE_MODULES:
         ensure_node_modules()
+    if task == "test":
         return call([str(python), "-m", "pytest", *pytest_args(args)])
     return call([str(python), str(ROOT / "make.py"), IN_VENV, *invoke_args(task, args)])
 

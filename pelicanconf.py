@@ -31,7 +31,7 @@ OUTPUT_SOURCES = False
 # PLUGINS must be explicit: with it unset Pelican loads every installed plugin.
 PLUGIN_PATHS = ["plugins"]
 # ssc_theme writes the font subsets from the finished pages; ssc_publish last: it gzips what the others wrote.
-PLUGINS = ["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_search", "ssc_theme", "ssc_publish"]
+PLUGINS = ["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_search", "ssc_theme", "ssc_publish", "ssc_editor"]
 # The tag the search page asks Pagefind's entry file under, and the web archive records it at (the same as
 # ssc_search.indexing.ENTRY_TAG, tested). A setting rather than only the plugin's: a page reads the same
 # whether or not the search plugin is loaded into the build's process.
@@ -126,4 +126,14 @@ FORUM = {
     "time_zone": "Asia/Seoul",
     "phase": None,  # None: decided from the programme's times; "before", "during" or "after" forces it
     "home_url": "https://forum.seoul.go.kr/ssc2020",
+}
+
+# The web editor at /admin/ (plugins/ssc_editor): on in local and preview builds. "backend" names the
+# Git host it commits to (README, "Editing in the browser"); publishconf.py turns it off.
+EDITOR = {
+    "enabled": True,
+    "backend": {"name": "gitlab", "repo": "", "branch": "main", "auth_type": "pkce", "app_id": ""},
+    "local_backend": True,  # `make.py edit`: decap-server on 127.0.0.1, at this port
+    "local_backend_port": 8081,
+    "publish_mode": "editorial_workflow",  # each change a merge request; "simple": straight onto the branch
 }

@@ -33,3 +33,6 @@ I18N_SUBSITES = {
 # (SSC_PUBLISH_DIR, SSC_PUBLISH_RSYNC) say otherwise. Exactly one of the two:
 PUBLISH_DIR = None  # a local folder the web server serves, e.g. "/srv/www/ssc2020"
 PUBLISH_RSYNC = None  # "[user@host:]/srv/www/ssc2020" (the server then serves .../current)
+
+# The published site carries no editor; set "enabled": True here only for a host that should serve /admin/.
+EDITOR = {**EDITOR, "enabled": False}  # noqa: F405

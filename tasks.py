@@ -148,6 +148,14 @@ def livereload(c: Context, content: str | None = None, output: str | None = None
     follow once you stop saving. Other content, the theme and the settings rebuild everything;
     changed plugin code restarts the task, so that the new code is the one running.
     """
+    outcome = _live_preview(content, output)
+    if outcome == "restart":
+        print("Plugin code changed: restarting to load it.", flush=True)
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+
+
+def _live_preview(content: str | None, output: str | None) -> str:
+    """Serve and keep up to date until stopped; "restart" when changed plugin code needs a new process."""
     from ssc_deploy.livepreview import Preview
 
     out = _path(output, "output")
@@ -165,6 +173,33 @@ def livereload(c: Context, content: str | None = None, output: str | None = None
         preview.close()
     if preview.nothing_to_serve:
         raise Exit("Build failed: nothing to serve.", code=1)
+    return outcome
+
+
+@task(help={"output": "folder to build into (default: output)"})
+def edit(c: Context, output: str | None = None) -> None:
+    """Edit in the browser: the editor at http://127.0.0.1:8000/admin/ beside the live preview.
+
+    The editor's local backend (decap-server, from the pinned npm package) runs on
+    127.0.0.1:8081 and writes the files of content/ directly; the live preview notices each save
+    and the open page shows it a moment later. Nothing is committed: review the changes with
+    git (or hand them to someone who does) as with any edit. Ctrl+C stops both.
+    """
+    from ssc_editor.config import editor_settings
+    from ssc_editor.local import LocalBackend, LocalBackendError
+
+    port = editor_settings(_read_settings(CONFIG["settings_base"], CONFIG["content"]))["local_backend_port"]
+    backend = LocalBackend(ROOT, port=port)
+    try:
+        backend.start()
+    except LocalBackendError as exc:
+        raise Exit(f"edit: {exc}", code=1) from None
+    try:
+        print(f"Editor: http://{CONFIG['host']}:{CONFIG['port']}/admin/ (saves go to content/ through "
+              f"{backend.url})", flush=True)
+        outcome = _live_preview(None, output)
+    finally:
+        backend.stop()  # also before a restart: the new process starts its own
     if outcome == "restart":
         print("Plugin code changed: restarting to load it.", flush=True)
         os.execv(sys.executable, [sys.executable, *sys.argv])

@@ -88,6 +88,9 @@ def build(output: Path, **overrides: Any) -> Path:
     from pelican import Pelican
     from pelican.settings import read_settings
 
+    # The site as readers get it: without the preview's editor (admin/, no public page; tests/test_editor.py
+    # and tests/browser/test_editor.py test it), unless a test asks for it.
+    overrides.setdefault("EDITOR", False)
     if "FORUM" in overrides:  # the forum settings are one dict: override keys, keep the rest
         overrides["FORUM"] = {**read_settings(str(ROOT / "pelicanconf.py"))["FORUM"], **overrides["FORUM"]}
     settings = read_settings(

@@ -57,7 +57,11 @@ def test_pages_are_served_with_the_preview_script_and_the_built_files_stay_as_bu
     built = live.output / "sessions" / "keynote" / "index.html"
     tag = re.search(rb'<script src="/__preview/live\.js"[^>]*></script>', body)
     assert tag is not None and body == inject(built.read_bytes(), tag.group(0))
-    assert not [p for p in live.output.rglob("*") if p.is_file() and b"__preview" in p.read_bytes()]
+    assert not [p for p in live.output.rglob("*") if p.is_file() and b"/__preview/live.js" in p.read_bytes()]
+    # The editor's page is served as built: a reload would throw away what is being typed in it.
+    status, _, editor = live.get("/admin/")
+    assert status == 200 and b"/__preview/" not in editor
+    assert editor == (live.output / "admin" / "index.html").read_bytes()
     # The 404 page of each language listens too (a renamed page reloads into it, and out of it).
     for missing, lang in (("/no-such-page/", "ko"), ("/en/no-such-page/", "en")):
         status, _, body = live.get(missing)

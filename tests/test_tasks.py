@@ -27,8 +27,8 @@ from ssc_forum import schema
 # The publishing builds are made once per process (publish_helpers): their tests share one pytest-xdist worker.
 pytestmark = pytest.mark.xdist_group("publish-builds")
 
-TASKS = ["archive", "build", "check", "clean", "docs", "livereload", "new", "nginx", "preview", "publish", "rebuild",
-         "regenerate", "reserve", "rollback", "serve", "shots", "smoke", "tokens", "translations"]
+TASKS = ["archive", "build", "check", "clean", "docs", "edit", "livereload", "new", "nginx", "preview", "publish",
+         "rebuild", "regenerate", "reserve", "rollback", "serve", "shots", "smoke", "tokens", "translations"]
 
 
 def _invoke(*args: str) -> subprocess.CompletedProcess:

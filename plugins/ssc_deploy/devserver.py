@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 """Request lines of the preview server (INFO); `tasks.py serve` prints them."""
 
 PREVIEW_PATH = "/__preview/"
+NOT_LIVE = ("/admin/",)
+"""Pages served as they are, without the live script: the editor (ssc_editor) must not reload under a
+reader who is typing; the preview beside it does."""
 """Where a live preview serves its own script, style sheet and event stream: no built file is there."""
 
 CLIENT_DIR = Path(__file__).with_name("preview_client")
@@ -213,6 +216,8 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def _html_file(self) -> Path | None:
         """The HTML file a GET of this path answers with, if it is one (a folder's index.html)."""
+        if (self._local_path() or "/").startswith(NOT_LIVE):
+            return None
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             if not urlsplit(self.path).path.endswith("/"):

@@ -38,8 +38,9 @@ ASSET_SUFFIXES = frozenset(
 TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".mjs", ".svg", ".xml", ".json", ".webmanifest"})
 """Files whose references to assets are rewritten."""
 
-SKIP_DIRS = frozenset({"pagefind"})
-"""Top-level folders left as they are (see the module's docstring)."""
+SKIP_DIRS = frozenset({"pagefind", "admin"})
+"""Top-level folders left as they are (see the module's docstring); `admin/` is the preview's editor
+(ssc_editor), whose bundle loads its chunks by their own names."""
 
 CONTENT_ADDRESSED = ("images/derived/",)
 """Folders whose files are named by a hash of their source already (`ssc_forum.images`): not copied again."""

@@ -33,7 +33,8 @@ def precompress_tree(root: Path) -> int:
     """
     written = 0
     for path in sorted(root.rglob("*")):
-        if not path.is_file():
+        # The preview's editor (ssc_editor) is no part of the public site: megabytes not worth compressing.
+        if not path.is_file() or path.relative_to(root).parts[0] == "admin":
             continue
         if path.suffix == ".gz":
             original = path.with_suffix("")
