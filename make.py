@@ -102,8 +102,9 @@ def install_plugins(venv_dir: Path = VENV, root: Path = ROOT) -> Path:
     return pth
 
 
-def requirements_for(task: str, venv_dir: Path = VENV, requirements: Path = REQUIREMENTS,
-                     check_requirements: Path = CHECK_REQUIREMENTS) -> Path:
+def requirements_for(
+    task: str, venv_dir: Path = VENV, requirements: Path = REQUIREMENTS, check_requirements: Path = CHECK_REQUIREMENTS
+) -> Path:
     """The requirements file `task` needs: the content check's own small one, unless .venv has everything."""
     if task == "check" and check_requirements.is_file() and not venv_is_current(venv_dir, requirements):
         return check_requirements

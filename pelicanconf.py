@@ -12,8 +12,9 @@ def _not_the_local_feed_warning(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith("Feeds generated without SITEURL")
 
 
-if _not_the_local_feed_warning.__name__ not in {getattr(f, "__name__", "") for f in
-                                                logging.getLogger("pelican.settings").filters}:
+if _not_the_local_feed_warning.__name__ not in {
+    getattr(f, "__name__", "") for f in logging.getLogger("pelican.settings").filters
+}:
     logging.getLogger("pelican.settings").addFilter(_not_the_local_feed_warning)
 
 SITENAME = "2020 서울 스마트시티 리더스 포럼"
@@ -58,8 +59,10 @@ I18N_SUBSITES = {
         "SITENAME": "Seoul Smart City Leaders Forum 2020",
         "SITESUBTITLE": "Inclusive Smart Cities for Sustainable Growth",
         "AUTHOR": "Seoul Metropolitan Government · Seoul Digital Foundation",
-        "ORGANISERS": [{"name": "Seoul Metropolitan Government", "logo": None},
-                       {"name": "Seoul Digital Foundation", "logo": None}],
+        "ORGANISERS": [
+            {"name": "Seoul Metropolitan Government", "logo": None},
+            {"name": "Seoul Digital Foundation", "logo": None},
+        ],
     },
 }
 # i18n-subsites turns untranslated articles into drafts, which trips Pelican 4.12's
@@ -93,8 +96,21 @@ DEFAULT_PAGINATION = False
 DEFAULT_CATEGORY = "news"
 
 # Listing pages a conference archive does not need: they would cost more than the pages themselves.
-for _kind in ("TAG", "TAGS", "CATEGORY", "CATEGORIES", "AUTHOR", "AUTHORS", "ARCHIVES",
-              "YEAR_ARCHIVE", "MONTH_ARCHIVE", "DAY_ARCHIVE", "DRAFT", "DRAFT_PAGE", "PAGE"):
+for _kind in (
+    "TAG",
+    "TAGS",
+    "CATEGORY",
+    "CATEGORIES",
+    "AUTHOR",
+    "AUTHORS",
+    "ARCHIVES",
+    "YEAR_ARCHIVE",
+    "MONTH_ARCHIVE",
+    "DAY_ARCHIVE",
+    "DRAFT",
+    "DRAFT_PAGE",
+    "PAGE",
+):
     globals()[f"{_kind}_SAVE_AS"] = ""
     globals()[f"{_kind}_URL"] = ""
 ARTICLE_LANG_SAVE_AS = ""

@@ -25,9 +25,7 @@ RELATIVE_URLS = False
 # A feed's own address is FEED_DOMAIN + its path inside its language's site: each sub-site
 # needs its own domain, or the English feed would claim the Korean feed's address.
 FEED_DOMAIN = SITEURL
-I18N_SUBSITES = {
-    lang: {**overrides, "FEED_DOMAIN": f"{SITEURL}/{lang}"} for lang, overrides in I18N_SUBSITES.items()
-}
+I18N_SUBSITES = {lang: {**overrides, "FEED_DOMAIN": f"{SITEURL}/{lang}"} for lang, overrides in I18N_SUBSITES.items()}
 
 # Where `invoke publish` puts the site unless --target/--rsync or the environment
 # (SSC_PUBLISH_DIR, SSC_PUBLISH_RSYNC) say otherwise. Exactly one of the two:
@@ -35,4 +33,4 @@ PUBLISH_DIR = None  # a local folder the web server serves, e.g. "/srv/www/ssc20
 PUBLISH_RSYNC = None  # "[user@host:]/srv/www/ssc2020" (the server then serves .../current)
 
 # The published site carries no editor; set "enabled": True here only for a host that should serve /admin/.
-EDITOR = {**EDITOR, "enabled": False}  # noqa: F405
+EDITOR = {**_local.EDITOR, "enabled": False}

@@ -67,14 +67,17 @@ def clean(c: Context, output: str | None = None) -> None:
             shutil.rmtree(path)
 
 
-@task(help={
-    "subpath": f"build for the site's real path ({SUBPATH}/), as `preview` and nginx serve it",
-    "publish": "build with publishconf.py (absolute addresses), as `publish` does, e.g. for a CI artifact",
-    "output": "folder to build into (default: output)",
-    "content": "content folder (default: content)",
-})
-def build(c: Context, subpath: bool = False, publish: bool = False, output: str | None = None,
-          content: str | None = None) -> None:
+@task(
+    help={
+        "subpath": f"build for the site's real path ({SUBPATH}/), as `preview` and nginx serve it",
+        "publish": "build with publishconf.py (absolute addresses), as `publish` does, e.g. for a CI artifact",
+        "output": "folder to build into (default: output)",
+        "content": "content folder (default: content)",
+    }
+)
+def build(
+    c: Context, subpath: bool = False, publish: bool = False, output: str | None = None, content: str | None = None
+) -> None:
     """Build the site into output/, all at once: a failed build leaves the previous output/ as it was.
 
     The site is built into a fresh folder beside output/ and swapped in by a rename only when
@@ -83,8 +86,12 @@ def build(c: Context, subpath: bool = False, publish: bool = False, output: str 
     if publish and subpath:
         raise Exit("--publish builds for the published address already; leave out --subpath.", code=2)
     out = _path(output, "output")
-    staging = build_site(out, settings_file=CONFIG["settings_publish" if publish else "settings_base"],
-                         content=_path(content, "content"), overrides={"SITEURL": SUBPATH} if subpath else None)
+    staging = build_site(
+        out,
+        settings_file=CONFIG["settings_publish" if publish else "settings_base"],
+        content=_path(content, "content"),
+        overrides={"SITEURL": SUBPATH} if subpath else None,
+    )
     deploy.install_tree(staging, out, keep_previous=False)
 
 
@@ -98,9 +105,22 @@ def rebuild(c: Context, subpath: bool = False, output: str | None = None) -> Non
 @task
 def regenerate(c: Context) -> None:
     """Rebuild output/ whenever a file changes (Pelican's autoreload; writes in place, not atomically)."""
-    subprocess.run([sys.executable, "-m", "pelican", "-r", str(CONFIG["content"]), "-s",
-                    str(CONFIG["settings_base"]), "-o", str(CONFIG["output"]), *_existing_static_paths()],
-                   cwd=ROOT, check=False)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            "-r",
+            str(CONFIG["content"]),
+            "-s",
+            str(CONFIG["settings_base"]),
+            "-o",
+            str(CONFIG["output"]),
+            *_existing_static_paths(),
+        ],
+        cwd=ROOT,
+        check=False,
+    )
 
 
 def _existing_static_paths(content: Path | None = None) -> list[str]:
@@ -159,9 +179,15 @@ def _live_preview(content: str | None, output: str | None) -> str:
     from ssc_deploy.livepreview import Preview
 
     out = _path(output, "output")
-    preview = Preview(CONFIG["settings_base"], _path(content, "content"), out,
-                      watched=[_path(content, "content"), ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]],
-                      plugins=ROOT / "plugins", host=CONFIG["host"], port=CONFIG["port"])
+    preview = Preview(
+        CONFIG["settings_base"],
+        _path(content, "content"),
+        out,
+        watched=[_path(content, "content"), ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]],
+        plugins=ROOT / "plugins",
+        host=CONFIG["host"],
+        port=CONFIG["port"],
+    )
     outcome = "stopped"
     try:
         print(f"Serving {out} at {preview.url} (Ctrl+C stops)", flush=True)
@@ -195,8 +221,10 @@ def edit(c: Context, output: str | None = None) -> None:
     except LocalBackendError as exc:
         raise Exit(f"edit: {exc}", code=1) from None
     try:
-        print(f"Editor: http://{CONFIG['host']}:{CONFIG['port']}/admin/ (saves go to content/ through "
-              f"{backend.url})", flush=True)
+        print(
+            f"Editor: http://{CONFIG['host']}:{CONFIG['port']}/admin/ (saves go to content/ through {backend.url})",
+            flush=True,
+        )
         outcome = _live_preview(None, output)
     finally:
         backend.stop()  # also before a restart: the new process starts its own
@@ -224,15 +252,18 @@ def _use_language(lang: str | None) -> None:
     messages.use_language(lang)
 
 
-@task(help={
-    "content": "content folder (default: content)",
-    "format": "text (default), github (::error annotations on the pull request's lines) or gitlab "
-              "(a Code Quality report file for the merge request)",
-    "output": "the report file of --format gitlab (default: gl-code-quality-report.json)",
-    "lang": LANG_HELP,
-})
-def check(c: Context, content: str | None = None, format: str = "text", output: str | None = None,
-          lang: str | None = None) -> None:
+@task(
+    help={
+        "content": "content folder (default: content)",
+        "format": "text (default), github (::error annotations on the pull request's lines) or gitlab "
+        "(a Code Quality report file for the merge request)",
+        "output": "the report file of --format gitlab (default: gl-code-quality-report.json)",
+        "lang": LANG_HELP,
+    }
+)
+def check(
+    c: Context, content: str | None = None, format: str = "text", output: str | None = None, lang: str | None = None
+) -> None:
     """Check the content only, fast: the same problems the build reports, and a non-zero exit if any."""
     from ssc_deploy import ci_reports
     from ssc_forum.messages import render, tr
@@ -268,20 +299,32 @@ def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> lis
 
     ctype = schema.BY_NAME.get(kind)
     if ctype is None:
-        raise ValueError(tr("unknown content type {kind!r} (one of: {kinds})", kind=kind,
-                            kinds=", ".join(schema.BY_NAME)))
+        raise ValueError(
+            tr("unknown content type {kind!r} (one of: {kinds})", kind=kind, kinds=", ".join(schema.BY_NAME))
+        )
     try:
         schema.SLUG.parse(slug)  # type: ignore[operator]
         for name, value in values.items():
             declared = ctype.field(name)
             if declared is None or name in ("slug", "lang"):
-                raise ValueError(tr("{name!r} is not a field you can set for a {kind} (fields: {fields})", name=name,
-                                    kind=kind, fields=", ".join(f.name for f in ctype.fields
-                                                                if f.name not in ("slug", "lang"))))
+                raise ValueError(
+                    tr(
+                        "{name!r} is not a field you can set for a {kind} (fields: {fields})",
+                        name=name,
+                        kind=kind,
+                        fields=", ".join(f.name for f in ctype.fields if f.name not in ("slug", "lang")),
+                    )
+                )
             declared.kind.parse(value)  # type: ignore[operator]
             if declared.choices and value not in declared.choices:
-                raise ValueError(tr("{name}: {value!r} is not one of: {choices}", name=name, value=value,
-                                    choices=", ".join(declared.choices)))
+                raise ValueError(
+                    tr(
+                        "{name}: {value!r} is not one of: {choices}",
+                        name=name,
+                        value=value,
+                        choices=", ".join(declared.choices),
+                    )
+                )
     except schema.FieldError as exc:
         raise ValueError(exc.message) from None
     paths = [content / ctype.folder / f"{slug}.{lang}.md" for lang in schema.LANGS]
@@ -331,16 +374,22 @@ def _field_hint(f: schema.Field, lang: str) -> str:
     help={
         "kind": f"content type: {', '.join(schema.BY_NAME)}",
         "slug": "the new record's slug (a-z, 0-9, hyphens), the same in both languages "
-                f"(one file per language: {', '.join(schema.LANGS)})",
+        f"(one file per language: {', '.join(schema.LANGS)})",
         "field": "a field to fill in, NAME=VALUE (repeat for more), e.g. --field day=2020-09-23; fields with "
-                 "choices: " + "; ".join(f"{ct} {name}: {', '.join(choices)}"
-                                         for ct, name, choices in choice_fields() if ct != "*"),
+        "choices: "
+        + "; ".join(f"{ct} {name}: {', '.join(choices)}" for ct, name, choices in choice_fields() if ct != "*"),
         "content": "content folder (default: content)",
         "lang": LANG_HELP,
     },
 )
-def new(c: Context, kind: str, slug: str, field: list[str] | None = None, content: str | None = None,
-        lang: str | None = None) -> None:
+def new(
+    c: Context,
+    kind: str,
+    slug: str,
+    field: list[str] | None = None,
+    content: str | None = None,
+    lang: str | None = None,
+) -> None:
     """Start a new session, speaker, city case, page or news item in both languages, with the fields it needs.
 
     Required fields you do not give are written empty: `python3 make.py check` lists them until filled.
@@ -368,8 +417,11 @@ def new(c: Context, kind: str, slug: str, field: list[str] | None = None, conten
         for f in empty:
             print(f"  {f.name.capitalize()}: {_field_hint(f, shown)}")
     if ctype is schema.CITY_CASE:
-        print(render(tr("Also add {slug} to the Cases field of the session the case belongs to, in both files.",
-                        slug=slug)))
+        print(
+            render(
+                tr("Also add {slug} to the Cases field of the session the case belongs to, in both files.", slug=slug)
+            )
+        )
     print(render(tr("`python3 make.py check` lists what is still missing.")))
     optional = [f for f in ctype.fields if not f.required and f.name not in values]
     if optional:
@@ -394,14 +446,38 @@ def editor_catalogue(locale_dir: Path | None = None) -> Path:
     folder = locale_dir or CONFIG["editor_locale"]
     pot = folder / f"{messages.DOMAIN}.pot"
     plugin = folder.parent
-    _pybabel("extract", "--no-default-keywords", "--keyword", "tr", "--no-location", "--sort-output",
-             "--omit-header", "--output-file", str(pot), str(plugin), str(ROOT / "tasks.py"))
+    _pybabel(
+        "extract",
+        "--no-default-keywords",
+        "--keyword",
+        "tr",
+        "--no-location",
+        "--sort-output",
+        "--omit-header",
+        "--output-file",
+        str(pot),
+        str(plugin),
+        str(ROOT / "tasks.py"),
+    )
     for lang in messages.LANGUAGES:
         if lang == "en":  # the ids are English
             continue
-        _pybabel("update", "--init-missing", "--ignore-pot-creation-date", "--no-fuzzy-matching",
-                 "--ignore-obsolete", "--omit-header", "--input-file", str(pot),
-                 "--output-dir", str(folder), "--locale", lang, "--domain", messages.DOMAIN)
+        _pybabel(
+            "update",
+            "--init-missing",
+            "--ignore-pot-creation-date",
+            "--no-fuzzy-matching",
+            "--ignore-obsolete",
+            "--omit-header",
+            "--input-file",
+            str(pot),
+            "--output-dir",
+            str(folder),
+            "--locale",
+            lang,
+            "--domain",
+            messages.DOMAIN,
+        )
     return pot
 
 
@@ -442,8 +518,18 @@ def translations(c: Context) -> None:
     # (its creation date would change on every run) nor source locations (a template edit
     # would then rewrite it): a diff of it shows only strings that changed.
     theme = cfg.parent
-    pybabel("extract", "--mapping-file", cfg.name, "--output-file", str(pot.relative_to(theme)),
-            "--no-location", "--sort-output", "--omit-header", ".", cwd=theme)
+    pybabel(
+        "extract",
+        "--mapping-file",
+        cfg.name,
+        "--output-file",
+        str(pot.relative_to(theme)),
+        "--no-location",
+        "--sort-output",
+        "--omit-header",
+        ".",
+        cwd=theme,
+    )
     add_schema_messages(pot)
     for lang in (row["code"] for row in settings["LANGUAGES"]):  # a catalogue per language of the table
         if lang == source_lang:
@@ -451,9 +537,21 @@ def translations(c: Context) -> None:
         # No fuzzy matching: a guessed translation of a similar sentence is wrong more often than not.
         # Strings the templates no longer use are dropped, not kept as comments: the catalogue is
         # what the site says, and git keeps the history.
-        pybabel("update", "--init-missing", "--ignore-pot-creation-date", "--no-fuzzy-matching",
-                "--ignore-obsolete", "--input-file", str(pot),
-                "--output-dir", str(folder), "--locale", lang, "--domain", "messages")
+        pybabel(
+            "update",
+            "--init-missing",
+            "--ignore-pot-creation-date",
+            "--no-fuzzy-matching",
+            "--ignore-obsolete",
+            "--input-file",
+            str(pot),
+            "--output-dir",
+            str(folder),
+            "--locale",
+            lang,
+            "--domain",
+            "messages",
+        )
     pybabel("compile", "--directory", str(folder), "--domain", "messages", "--statistics")
     editor_catalogue()
 
@@ -478,17 +576,26 @@ def docs(c: Context) -> None:
 
 
 # --- publishing ------------------------------------------------------------------------------
-@task(help={
-    "target": "local folder the web server serves (else SSC_PUBLISH_DIR or PUBLISH_DIR)",
-    "rsync": "[user@host:]/path to publish to with rsync (else SSC_PUBLISH_RSYNC or PUBLISH_RSYNC)",
-    "content": "content folder (default: content)",
-    "allow_dirty": "publish an rsync release even with uncommitted changes (its name then ends in -dirty)",
-    "site": "publish this tree built by `build --publish` (e.g. the pipeline's tested artifact) instead of "
-            "building",
-    "lang": LANG_HELP,
-})
-def publish(c: Context, target: str | None = None, rsync: str | None = None, content: str | None = None,
-            allow_dirty: bool = False, site: str | None = None, lang: str | None = None) -> None:
+@task(
+    help={
+        "target": "local folder the web server serves (else SSC_PUBLISH_DIR or PUBLISH_DIR)",
+        "rsync": "[user@host:]/path to publish to with rsync (else SSC_PUBLISH_RSYNC or PUBLISH_RSYNC)",
+        "content": "content folder (default: content)",
+        "allow_dirty": "publish an rsync release even with uncommitted changes (its name then ends in -dirty)",
+        "site": "publish this tree built by `build --publish` (e.g. the pipeline's tested artifact) instead of "
+        "building",
+        "lang": LANG_HELP,
+    }
+)
+def publish(
+    c: Context,
+    target: str | None = None,
+    rsync: str | None = None,
+    content: str | None = None,
+    allow_dirty: bool = False,
+    site: str | None = None,
+    lang: str | None = None,
+) -> None:
     """Build with publishconf.py, check everything, and only then replace the published site.
 
     A local folder is swapped in by one rename and the old site kept as <folder>.previous; an
@@ -497,8 +604,13 @@ def publish(c: Context, target: str | None = None, rsync: str | None = None, con
     """
     _use_language(lang)
     dest_dir, dest_rsync = _publish_target(target, rsync)
-    where = publish_site(target=dest_dir, rsync=dest_rsync, content=_path(content, "content"),
-                         allow_dirty=allow_dirty, site=Path(site).absolute() if site else None)
+    where = publish_site(
+        target=dest_dir,
+        rsync=dest_rsync,
+        content=_path(content, "content"),
+        allow_dirty=allow_dirty,
+        site=Path(site).absolute() if site else None,
+    )
     print(f"Published: {where}")
 
 
@@ -519,8 +631,7 @@ def rollback(c: Context, target: str | None = None, rsync: str | None = None) ->
         with deploy.publish_lock(lock):
             if dest_dir:
                 deploy.rollback_tree(dest_dir)
-                print(f"Rolled back: {dest_dir} now serves what {deploy.previous_path(dest_dir)} held, "
-                      "and vice versa.")
+                print(f"Rolled back: {dest_dir} now serves what {deploy.previous_path(dest_dir)} held, and vice versa.")
             else:
                 assert dest_rsync is not None
                 print(f"Rolled back: current is {deploy.rollback_release(dest_rsync)}")
@@ -529,9 +640,12 @@ def rollback(c: Context, target: str | None = None, rsync: str | None = None) ->
     except deploy.PublishError as exc:
         raise Exit(str(exc), code=1) from None
     except OSError as exc:
-        raise Exit(f"Not rolled back: {dest_dir or dest_rsync}: {exc.strerror or exc}"
-                   + (f" ({exc.filename})" if exc.filename and str(exc.filename) != str(dest_dir) else "")
-                   + "; nothing that is served changed.", code=1) from None
+        raise Exit(
+            f"Not rolled back: {dest_dir or dest_rsync}: {exc.strerror or exc}"
+            + (f" ({exc.filename})" if exc.filename and str(exc.filename) != str(dest_dir) else "")
+            + "; nothing that is served changed.",
+            code=1,
+        ) from None
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8080)", "no_build": "serve output/ as it is"})
@@ -554,11 +668,13 @@ def nginx(c: Context, port: int = 8080, no_build: bool = False) -> None:
         shutil.rmtree(prefix, ignore_errors=True)
 
 
-@task(help={
-    "url": "the live site's address (the Korean home), e.g. https://forum.seoul.go.kr/ssc2020/",
-    "revision": "the commit that was published (else SSC_REVISION, GITHUB_SHA or CI_COMMIT_SHA)",
-    "wait": "keep trying for this many seconds while the site is not right yet (default 0)",
-})
+@task(
+    help={
+        "url": "the live site's address (the Korean home), e.g. https://forum.seoul.go.kr/ssc2020/",
+        "revision": "the commit that was published (else SSC_REVISION, GITHUB_SHA or CI_COMMIT_SHA)",
+        "wait": "keep trying for this many seconds while the site is not right yet (default 0)",
+    }
+)
 def smoke(c: Context, url: str, revision: str | None = None, wait: int = 0) -> None:
     """Check the live site after a publish: both language homes and their assets answer, and
     version.txt names the published commit. A non-zero exit lists what is wrong."""
@@ -600,16 +716,22 @@ def archive_site(out_dir: Path, *, content: Path) -> Path:
         if problems:
             print("\n".join(problems))
             raise Exit(f"No archive: {len(problems)} problem(s) in the built site.", code=1)
-        return package.make_package(staging, out_dir, site=package.SiteDescription.from_settings(settings),
-                                    provenance=source, types=contenttypes.load(ngx.TEMPLATE))
+        return package.make_package(
+            staging,
+            out_dir,
+            site=package.SiteDescription.from_settings(settings),
+            provenance=source,
+            types=contenttypes.load(ngx.TEMPLATE),
+        )
     except (package.ArchiveError, contenttypes.ConfigError) as exc:
         raise Exit(f"No archive: {exc}", code=1) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-@task(help={"output": "folder for the package (default: output-archive)",
-            "content": "content folder (default: content)"})
+@task(
+    help={"output": "folder for the package (default: output-archive)", "content": "content folder (default: content)"}
+)
 def archive(c: Context, output: str | None = None, content: str | None = None) -> None:
     """Write one WACZ web archive of the published site, for archives and libraries; prints its path last.
 
@@ -626,30 +748,53 @@ def archive(c: Context, output: str | None = None, content: str | None = None) -
 SHOTS_OUTPUT = ROOT / "output-shots"
 
 
-@task(help={"folder": "where the PNG files go (default: output-shots)",
-            "site": "an already built site to photograph (default: build one now)",
-            "kind": "only this page kind (repeatable; default: every kind)",
-            "lang": "only this language, ko or en (repeatable; default: both)",
-            "viewport": "only desktop (1366x900) or mobile (390x844) (repeatable; default: both)",
-            "scheme": "only light, dark or contrast (prefers-contrast: more) (repeatable; default: all three)"},
-      iterable=["kind", "lang", "viewport", "scheme"])
-def shots(c: Context, folder: str | None = None, site: str | None = None, kind: list[str] | None = None,
-          lang: list[str] | None = None, viewport: list[str] | None = None, scheme: list[str] | None = None) -> None:
+@task(
+    help={
+        "folder": "where the PNG files go (default: output-shots)",
+        "site": "an already built site to photograph (default: build one now)",
+        "kind": "only this page kind (repeatable; default: every kind)",
+        "lang": "only this language, ko or en (repeatable; default: both)",
+        "viewport": "only desktop (1366x900) or mobile (390x844) (repeatable; default: both)",
+        "scheme": "only light, dark or contrast (prefers-contrast: more) (repeatable; default: all three)",
+    },
+    iterable=["kind", "lang", "viewport", "scheme"],
+)
+def shots(
+    c: Context,
+    folder: str | None = None,
+    site: str | None = None,
+    kind: list[str] | None = None,
+    lang: list[str] | None = None,
+    viewport: list[str] | None = None,
+    scheme: list[str] | None = None,
+) -> None:
     """Full-page screenshots of every page kind, both languages, desktop and mobile, light, dark and high contrast
     (and the phone menu opened); prints the folder last."""
     from ssc_deploy import screenshots
 
     target = Path(folder).absolute() if folder else SHOTS_OUTPUT
     try:  # a misspelt kind is said at once, not after a build of the whole site
-        screenshots.check_choices(kind or screenshots.KINDS, lang or screenshots.LANGS,
-                                  viewport or tuple(screenshots.VIEWPORTS), scheme or tuple(screenshots.SCHEMES))
+        screenshots.check_choices(
+            kind or screenshots.KINDS,
+            lang or screenshots.LANGS,
+            viewport or tuple(screenshots.VIEWPORTS),
+            scheme or tuple(screenshots.SCHEMES),
+        )
     except screenshots.ShotError as exc:
         raise Exit(f"No screenshots: {exc}", code=2) from None
-    tree = Path(site).absolute() if site else build_site(target, settings_file=CONFIG["settings_base"],
-                                                          content=CONFIG["content"])
+    tree = (
+        Path(site).absolute()
+        if site
+        else build_site(target, settings_file=CONFIG["settings_base"], content=CONFIG["content"])
+    )
     try:
-        chosen = screenshots.plan(tree, kind or screenshots.KINDS, lang or ("ko", "en"),
-                                  viewport or tuple(screenshots.VIEWPORTS), scheme or tuple(screenshots.SCHEMES))
+        chosen = screenshots.plan(
+            tree,
+            kind or screenshots.KINDS,
+            lang or ("ko", "en"),
+            viewport or tuple(screenshots.VIEWPORTS),
+            scheme or tuple(screenshots.SCHEMES),
+        )
         written = screenshots.take(tree, target, chosen)
     except screenshots.ShotError as exc:
         raise Exit(f"No screenshots: {exc}", code=1) from None

@@ -97,8 +97,13 @@ def _append(path: Path, text: str) -> None:
 
 def _retitle(path: Path, suffix: str) -> None:
     text = path.read_text(encoding="utf-8")
-    new, n = re.subn(r"^(Title:\s*)(.*)$", lambda m: m.group(1) + m.group(2) + suffix, text, count=1,
-                     flags=re.MULTILINE | re.IGNORECASE)
+    new, n = re.subn(
+        r"^(Title:\s*)(.*)$",
+        lambda m: m.group(1) + m.group(2) + suffix,
+        text,
+        count=1,
+        flags=re.MULTILINE | re.IGNORECASE,
+    )
     if n != 1:
         raise SystemExit(f"edit_loop.py: {path} has no Title field")
     path.write_text(new, encoding="utf-8")
@@ -130,8 +135,10 @@ def measure(name: str, content: Path, work: Path, *, warm_up: bool, edit: bool =
         if warm_up:  # the first build in a process also compiles templates and imports: time a second one
             again = site.full_build()
             full_ms = 1000 * again.seconds
-        print(f"  {name}: full build {full_ms:.0f} ms ({len(first.written)} pages and exports), "
-              f"sessions={sessions}", flush=True)
+        print(
+            f"  {name}: full build {full_ms:.0f} ms ({len(first.written)} pages and exports), sessions={sessions}",
+            flush=True,
+        )
         if not edit:
             return sessions, 0.0, full_ms
         times = []
@@ -139,14 +146,22 @@ def measure(name: str, content: Path, work: Path, *, warm_up: bool, edit: bool =
             change(path)
             update = site.update([path])
             if update.kind != "incremental":
-                raise SystemExit(f"edit_loop.py: the {kind} edit was not incremental ({update.kind}: "
-                                 f"{update.reason}) {update.problems[:3]}")
+                raise SystemExit(
+                    f"edit_loop.py: the {kind} edit was not incremental ({update.kind}: "
+                    f"{update.reason}) {update.problems[:3]}"
+                )
             times.append(1000 * update.seconds)
-            print(f"    {kind:<14} {1000 * update.seconds:8.0f} ms  {len(update.written):>5} files written "
-                  f"({update.reason})", flush=True)
+            print(
+                f"    {kind:<14} {1000 * update.seconds:8.0f} ms  {len(update.written):>5} files written "
+                f"({update.reason})",
+                flush=True,
+            )
         finish_s = site.finish()
-        print(f"    post-build steps afterwards: {1000 * finish_s:.0f} ms (none loaded in this pipeline)"
-              if finish_s < 0.01 else f"    post-build steps afterwards: {1000 * finish_s:.0f} ms")
+        print(
+            f"    post-build steps afterwards: {1000 * finish_s:.0f} ms (none loaded in this pipeline)"
+            if finish_s < 0.01
+            else f"    post-build steps afterwards: {1000 * finish_s:.0f} ms"
+        )
     inc_ms = statistics.median(times)
     print(f"  {name}: median {inc_ms:.0f} ms = {inc_ms / full_ms:.3f}x the full build")
     return sessions, inc_ms, full_ms
@@ -172,7 +187,12 @@ class _Preview:
         env = {**os.environ, "SSC_HOST": "127.0.0.1", "SSC_PORT": "0", "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "invoke", "livereload", "--content", str(content), "--output", str(output)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.lines: list[str] = []
         self.origin = ""
         assert self.process.stdout is not None
@@ -201,7 +221,7 @@ class _Preview:
         for raw in response:
             line = raw.decode("utf-8").rstrip("\n")
             if line.startswith("data: "):
-                state = json.loads(line[len("data: "):])
+                state = json.loads(line[len("data: ") :])
                 state["heard_at"] = time.perf_counter()  # when a page would start its reload
                 self.states.put(state)
 
@@ -212,8 +232,9 @@ class _Preview:
             try:
                 state = self.states.get(timeout=max(0.1, deadline - time.perf_counter()))
             except queue.Empty:
-                raise SystemExit(f"edit_loop.py: no {'/'.join(kinds)} from the preview:\n"
-                                 + "\n".join(self.lines[-20:])) from None
+                raise SystemExit(
+                    f"edit_loop.py: no {'/'.join(kinds)} from the preview:\n" + "\n".join(self.lines[-20:])
+                ) from None
             if state["kind"] in kinds:
                 return state
             if state["kind"] == "failed":
@@ -221,8 +242,7 @@ class _Preview:
 
     def get(self, path: str) -> tuple[int, bytes]:
         """One request, on its own connection, as a browser's reload makes it."""
-        connection = http.client.HTTPConnection(urlsplit(self.origin).hostname, urlsplit(self.origin).port,
-                                                timeout=30)
+        connection = http.client.HTTPConnection(urlsplit(self.origin).hostname, urlsplit(self.origin).port, timeout=30)
         try:
             connection.request("GET", path)
             response = connection.getresponse()
@@ -257,8 +277,11 @@ def measure_e2e(name: str, content: Path, work: Path, *, rounds: int) -> tuple[f
     preview = _Preview(content, work / "output")
     try:
         first = preview.next_state(("full",))
-        print(f"  {name}: the preview's first build {first['ms']:.0f} ms (with the post-build steps), "
-              f"at {preview.origin}", flush=True)
+        print(
+            f"  {name}: the preview's first build {first['ms']:.0f} ms (with the post-build steps), "
+            f"at {preview.origin}",
+            flush=True,
+        )
         served, updates, told = [], [], []
         for n in range(1, rounds + 1):
             for kind, path, mark, change in _e2e_edits(content, n):
@@ -271,8 +294,9 @@ def measure_e2e(name: str, content: Path, work: Path, *, rounds: int) -> tuple[f
                 while mark.encode() not in body:
                     time.sleep(POLL_S)
                     if time.perf_counter() - started > TIMEOUT_S:
-                        raise SystemExit(f"edit_loop.py: {url} never showed the {kind} edit:\n"
-                                         + "\n".join(preview.lines[-20:]))
+                        raise SystemExit(
+                            f"edit_loop.py: {url} never showed the {kind} edit:\n" + "\n".join(preview.lines[-20:])
+                        )
                     status, body = preview.get(url)
                 x_ms = 1000 * (time.perf_counter() - started)
                 state = preview.next_state(("incremental", "full"))
@@ -281,14 +305,20 @@ def measure_e2e(name: str, content: Path, work: Path, *, rounds: int) -> tuple[f
                 served.append(x_ms)
                 updates.append(state["ms"])
                 told.append(1000 * (state["heard_at"] - started))
-                print(f"    {kind:<14} save to served {x_ms:6.0f} ms   update {state['ms']:6.0f} ms   "
-                      f"page told {told[-1]:6.0f} ms", flush=True)
+                print(
+                    f"    {kind:<14} save to served {x_ms:6.0f} ms   update {state['ms']:6.0f} ms   "
+                    f"page told {told[-1]:6.0f} ms",
+                    flush=True,
+                )
                 time.sleep(PAUSE_S)
     finally:
         preview.stop()
     # An open page reloads when it is told, after the whole update; the edited page itself may be written sooner.
-    print(f"  {name}: median save to served {statistics.median(served):.0f} ms, save to the open page told "
-          f"{statistics.median(told):.0f} ms, update {statistics.median(updates):.0f} ms", flush=True)
+    print(
+        f"  {name}: median save to served {statistics.median(served):.0f} ms, save to the open page told "
+        f"{statistics.median(told):.0f} ms, update {statistics.median(updates):.0f} ms",
+        flush=True,
+    )
     return statistics.median(served), statistics.median(updates)
 
 
@@ -304,13 +334,14 @@ def main_e2e(args: argparse.Namespace, sites: list[str], size: scale.Size, work:
         sessions = len(list((content / "sessions").glob("*.ko.md")))
         x_ms, u_ms = measure_e2e(name, content, work / name / "preview", rounds=2 if args.quick else 3)
         # The full build of the same (edited) content, as the edit-loop line times it, after the preview stopped.
-        _, _, full_ms = measure(name, content, work / name, warm_up=not (args.quick or args.no_warm_up),
-                                edit=False)
+        _, _, full_ms = measure(name, content, work / name, warm_up=not (args.quick or args.no_warm_up), edit=False)
         goal = u_ms + 0.1 * full_ms
-        print(f"  {name}: save to served {x_ms:.0f} ms, goal U + 0.1 F = {goal:.0f} ms "
-              f"({'met' if x_ms <= goal else 'missed'}); X/F = {x_ms / full_ms:.2f}"
-              + (f" (goal 0.4: {'met' if x_ms <= 0.4 * full_ms else 'missed'})" if name == "real" else ""),
-              flush=True)
+        print(
+            f"  {name}: save to served {x_ms:.0f} ms, goal U + 0.1 F = {goal:.0f} ms "
+            f"({'met' if x_ms <= goal else 'missed'}); X/F = {x_ms / full_ms:.2f}"
+            + (f" (goal 0.4: {'met' if x_ms <= 0.4 * full_ms else 'missed'})" if name == "real" else ""),
+            flush=True,
+        )
         label = "site=real" if name == "real" else f"site={name} sessions={sessions}"
         lines.append(f"edit-e2e: {label} save_to_served_ms={x_ms:.0f} update_ms={u_ms:.0f} full_ms={full_ms:.0f}")
     return lines
@@ -318,12 +349,17 @@ def main_e2e(args: argparse.Namespace, sites: list[str], size: scale.Size, work:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke test: the real site and a 12-session programme, no warm-up build")
-    parser.add_argument("--no-warm-up", action="store_true",
-                        help="time the first full build (which also compiles templates) instead of a second one")
-    parser.add_argument("--e2e", action="store_true",
-                        help="time the real preview from the save to the served page (edit-e2e lines)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke test: the real site and a 12-session programme, no warm-up build"
+    )
+    parser.add_argument(
+        "--no-warm-up",
+        action="store_true",
+        help="time the first full build (which also compiles templates) instead of a second one",
+    )
+    parser.add_argument(
+        "--e2e", action="store_true", help="time the real preview from the save to the served page (edit-e2e lines)"
+    )
     parser.add_argument("--site", choices=("real", "scale"), action="append", help="only this site (repeatable)")
     parser.add_argument("--days", type=int, default=10, help="scale programme: days (default 10)")
     parser.add_argument("--rooms", type=int, default=8, help="scale programme: rooms (default 8)")
@@ -356,8 +392,7 @@ def main(argv: list[str]) -> None:
                 started = time.perf_counter()
                 n = scale.write_content(scale.make_programme(size), content)
                 print(f"  scale: wrote {n} Markdown files in {time.perf_counter() - started:.1f} s", flush=True)
-            sessions, inc_ms, full_ms = measure(name, content, work / name,
-                                                warm_up=not (args.quick or args.no_warm_up))
+            sessions, inc_ms, full_ms = measure(name, content, work / name, warm_up=not (args.quick or args.no_warm_up))
             lines.append(f"edit-loop: sessions={sessions} incremental_ms={inc_ms:.0f} full_ms={full_ms:.0f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)

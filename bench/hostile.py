@@ -105,14 +105,29 @@ def check_worker(folders: list[str]) -> None:
         started = time.perf_counter()
         problems = content_problem_list(Path(folder))
         seconds = time.perf_counter() - started
-        print(json.dumps({"folder": folder, "seconds": seconds, "problems": len(problems),
-                          "first": str(problems[0])[:160] if problems else ""}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "folder": folder,
+                    "seconds": seconds,
+                    "problems": len(problems),
+                    "first": str(problems[0])[:160] if problems else "",
+                }
+            ),
+            flush=True,
+        )
 
 
 def run_checks(folders: list[Path]) -> dict[Path, tuple[float, str]]:
     """Check the folders in one child process: folder -> (seconds, outcome)."""
-    proc = subprocess.run([sys.executable, __file__, "--check-worker", *map(str, folders)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=TIMEOUT_S * len(folders), check=False)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--check-worker", *map(str, folders)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S * len(folders),
+        check=False,
+    )
     results: dict[Path, tuple[float, str]] = {}
     for line in proc.stdout.splitlines():
         if line.startswith("{"):
@@ -121,20 +136,31 @@ def run_checks(folders: list[Path]) -> dict[Path, tuple[float, str]]:
             results[Path(row["folder"])] = (row["seconds"], outcome)
     missing = [f for f in folders if f not in results]
     if missing:
-        raise SystemExit(f"hostile.py: the check stopped (exit {proc.returncode}) before {missing[0]}:\n"
-                         f"{(proc.stdout + proc.stderr)[-3000:]}")
+        raise SystemExit(
+            f"hostile.py: the check stopped (exit {proc.returncode}) before {missing[0]}:\n"
+            f"{(proc.stdout + proc.stderr)[-3000:]}"
+        )
     return results
 
 
 def run_build(content: Path, output: Path) -> tuple[float, str]:
     """A full build as `invoke build` runs it (a child process, both cores): (seconds, outcome)."""
-    cmd = [sys.executable, "-m", "ssc_forum.parallel", str(content), "-s", str(ROOT / "pelicanconf.py"),
-           "-o", str(output), "--fatal", "errors"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "ssc_forum.parallel",
+        str(content),
+        "-s",
+        str(ROOT / "pelicanconf.py"),
+        "-o",
+        str(output),
+        "--fatal",
+        "errors",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SSC_REVISION": "hostile-bench"}
     started = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
-                              check=False)
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
         return float(TIMEOUT_S), f"stopped after {TIMEOUT_S} s"
     seconds = time.perf_counter() - started
@@ -149,8 +175,9 @@ def run_build(content: Path, output: Path) -> tuple[float, str]:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke test: 2 KB and 20 KB, the check only (builds take seconds each)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke test: 2 KB and 20 KB, the check only (builds take seconds each)"
+    )
     parser.add_argument("--only", action="append", choices=sorted(CLASSES), help="only this class (repeatable)")
     parser.add_argument("--check-worker", nargs="+", metavar="CONTENT", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -165,12 +192,16 @@ def main(argv: list[str]) -> int:
     classes = args.only or list(CLASSES)
     small, large = (2_000, 20_000) if args.quick else (100_000, 1_000_000)
     built = set() if args.quick else set(classes)
-    print(f"Hostile-input benchmark: {', '.join(classes)} at {small:,} and {large:,} bytes; "
-          f"Python {sys.version.split()[0]}", flush=True)
+    print(
+        f"Hostile-input benchmark: {', '.join(classes)} at {small:,} and {large:,} bytes; "
+        f"Python {sys.version.split()[0]}",
+        flush=True,
+    )
     work = Path(tempfile.mkdtemp(prefix="ssc-hostile-"))
     try:
-        folders = {(cls, size): write_case(work / f"{cls}-{size}", cls, size)
-                   for cls in classes for size in (small, large)}
+        folders = {
+            (cls, size): write_case(work / f"{cls}-{size}", cls, size) for cls in classes for size in (small, large)
+        }
         checked = run_checks(list(folders.values()))
         times: dict[tuple[str, str, int], float] = {}
         print(f"  {'class':<10} {'step':<6} {'size':>9} {'seconds':>8}  outcome")
@@ -193,8 +224,11 @@ def main(argv: list[str]) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    growth = {(cls, step): times[(cls, step, large)] / max(times[(cls, step, small)], 1e-3)
-              for (cls, step, size) in times if size == small}
+    growth = {
+        (cls, step): times[(cls, step, large)] / max(times[(cls, step, small)], 1e-3)
+        for (cls, step, size) in times
+        if size == small
+    }
     print("  growth (time at the larger size / time at the smaller):")
     for (cls, step), ratio in sorted(growth.items(), key=lambda item: -item[1]):
         print(f"    {cls:<10} {step:<6} {ratio:6.1f}")
@@ -204,8 +238,10 @@ def main(argv: list[str]) -> int:
     status = 0
     if real_s is not None:
         worst_large = max(worst_check, worst_build)
-        print(f"hostile-real: build_s={real_s:.2f} worst_1mb_s={worst_large:.2f} "
-              f"(goal: at most {REAL_BUILD_FACTOR:g} x build_s = {REAL_BUILD_FACTOR * real_s:.2f})")
+        print(
+            f"hostile-real: build_s={real_s:.2f} worst_1mb_s={worst_large:.2f} "
+            f"(goal: at most {REAL_BUILD_FACTOR:g} x build_s = {REAL_BUILD_FACTOR * real_s:.2f})"
+        )
         if worst_large > REAL_BUILD_FACTOR * real_s:
             print(f"FLAG: a 1 MB input took {worst_large:.2f} s, more than {REAL_BUILD_FACTOR:g} real builds")
             status = 1

@@ -59,9 +59,18 @@ def ensure_lighthouse() -> None:
         sys.exit("lighthouse.py: npm is needed to install Lighthouse")
     env = {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1", "CHROMEDRIVER_SKIP_DOWNLOAD": "true"}
     subprocess.run(
-        [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(BENCH),
-         f"lighthouse@{LIGHTHOUSE_VERSION}"],
-        check=True, env=env,
+        [
+            npm,
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(BENCH),
+            f"lighthouse@{LIGHTHOUSE_VERSION}",
+        ],
+        check=True,
+        env=env,
     )
 
 
@@ -69,9 +78,18 @@ def run_lighthouse(url: str, report: Path) -> dict:
     """Run Lighthouse (mobile, default throttling) on `url`; returns the parsed JSON report."""
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     subprocess.run(
-        ["node", str(LIGHTHOUSE_CLI), url, "--quiet", "--output=json", f"--output-path={report}",
-         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"],
-        check=True, env=env,
+        [
+            "node",
+            str(LIGHTHOUSE_CLI),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            f"--chrome-flags={CHROME_FLAGS}",
+        ],
+        check=True,
+        env=env,
     )
     return json.loads(report.read_text(encoding="utf-8"))
 
@@ -112,8 +130,10 @@ def main() -> int:
                 url = f"{origin}{SUBPATH}{LANG_PREFIX[lang]}{PAGE_KINDS[kind]}"
                 result = run_lighthouse(url, reports / f"{name}.json")
                 scores = [result["categories"][c]["score"] for c in CATEGORIES]
-                print(f"{name:<16} " + " ".join(f"{'n/a' if s is None else round(s * 100):>14}" for s in scores),
-                      flush=True)
+                print(
+                    f"{name:<16} " + " ".join(f"{'n/a' if s is None else round(s * 100):>14}" for s in scores),
+                    flush=True,
+                )
                 if found := shortfalls(result):
                     notes[name] = found
     finally:

@@ -113,8 +113,9 @@ def build_published(into: Path) -> Path:
     return into
 
 
-def run_wrk(base_url: str, paths_file: Path, *, connections: int, seconds: float, max_requests: int,
-            workdir: Path) -> Result:
+def run_wrk(
+    base_url: str, paths_file: Path, *, connections: int, seconds: float, max_requests: int, workdir: Path
+) -> Result:
     """One bounded wrk run; returns its figures."""
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -122,16 +123,35 @@ def run_wrk(base_url: str, paths_file: Path, *, connections: int, seconds: float
     script = workdir / "mix.lua"
     script.write_text(LUA % {"paths": paths_file, "max_requests": max_requests}, encoding="utf-8")
     threads = max(1, min(2, connections))
-    cmd = [wrk, "--threads", str(threads), "--connections", str(connections), "--duration", f"{seconds:g}s",
-           "--timeout", "5s", "--script", str(script), base_url]
+    cmd = [
+        wrk,
+        "--threads",
+        str(threads),
+        "--connections",
+        str(connections),
+        "--duration",
+        f"{seconds:g}s",
+        "--timeout",
+        "5s",
+        "--script",
+        str(script),
+        base_url,
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30, check=False)
     lines = [line for line in done.stdout.splitlines() if line.startswith('{"requests"')]
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
     data = json.loads(lines[-1])
-    return Result(connections, data["requests"], data["duration_us"] / 1e6, data["p50_us"] / 1000,
-                  data["p99_us"] / 1000, data["non_2xx"], data["socket_errors"],
-                  capped=max_requests > 0 and data["requests"] >= threads * max_requests)
+    return Result(
+        connections,
+        data["requests"],
+        data["duration_us"] / 1e6,
+        data["p50_us"] / 1000,
+        data["p99_us"] / 1000,
+        data["non_2xx"],
+        data["socket_errors"],
+        capped=max_requests > 0 and data["requests"] >= threads * max_requests,
+    )
 
 
 def serve_and_measure(site: Path, *, connections: list[int], seconds: float, max_requests: int) -> list[Result]:
@@ -149,19 +169,24 @@ def serve_and_measure(site: Path, *, connections: list[int], seconds: float, max
         # small local runner's 128: only the `location` blocks go to production, whose own
         # `events { }` sets its limit. The locations, headers and files are the shipped ones.
         text = conf.read_text(encoding="utf-8")
-        for old, new in ((f"access_log {work / 'nginx'}/access.log;", "access_log off;"),
-                         ("worker_connections 128;", "worker_connections 1024;")):
+        for old, new in (
+            (f"access_log {work / 'nginx'}/access.log;", "access_log off;"),
+            ("worker_connections 128;", "worker_connections 1024;"),
+        ):
             if old not in text:
                 raise SystemExit(f"deploy/nginx.conf.template changed: {old!r} not found")
             text = text.replace(old, new)
         conf.write_text(text, encoding="utf-8")
-        process = subprocess.Popen(nginx.command(conf, work / "nginx"), stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            nginx.command(conf, work / "nginx"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         try:
             nginx.wait_for_port("127.0.0.1", port, process)
             base = f"http://127.0.0.1:{port}"
-            return [run_wrk(base, paths_file, connections=n, seconds=seconds, max_requests=max_requests,
-                            workdir=work) for n in connections]
+            return [
+                run_wrk(base, paths_file, connections=n, seconds=seconds, max_requests=max_requests, workdir=work)
+                for n in connections
+            ]
         finally:
             process.terminate()
             process.wait(timeout=10)
@@ -169,12 +194,16 @@ def serve_and_measure(site: Path, *, connections: list[int], seconds: float, max
 
 def report(results: list[Result], pages: int) -> str:
     """The figures as a table."""
-    lines = [f"{pages} pages (both languages), gzip accepted, nginx on 127.0.0.1",
-             f"{'connections':>11} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'not 200':>8}"]
+    lines = [
+        f"{pages} pages (both languages), gzip accepted, nginx on 127.0.0.1",
+        f"{'connections':>11} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'not 200':>8}",
+    ]
     for r in results:
         rate = (">=" if r.capped else "") + f"{r.per_second:.0f}"
-        lines.append(f"{r.connections:>11} {r.requests:>9} {rate:>9} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
-                     f"{r.non_2xx + r.socket_errors:>8}")
+        lines.append(
+            f"{r.connections:>11} {r.requests:>9} {rate:>9} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
+            f"{r.non_2xx + r.socket_errors:>8}"
+        )
     if any(r.capped for r in results):
         lines.append(">= : the run reached --max-requests before its time was up; the rate is at least this.")
     return "\n".join(lines)
@@ -186,8 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, help="a built site (publishconf.py) to serve instead of building one")
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 8, 32, 128])
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each run (default 5)")
-    parser.add_argument("--max-requests", type=int, default=200_000,
-                        help="stop a wrk thread after this many answers (default 200000)")
+    parser.add_argument(
+        "--max-requests", type=int, default=200_000, help="stop a wrk thread after this many answers (default 200000)"
+    )
     parser.add_argument("--quick", action="store_true", help="1 and 8 connections, 1 s each, at most 50,000 requests")
     args = parser.parse_args(argv)
     if args.quick:
@@ -196,8 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("bench/load.py needs nginx (Debian: apt-get install nginx)")
     with tempfile.TemporaryDirectory(prefix="ssc-load-site-") as tmp:
         site = args.site.absolute() if args.site else build_published(Path(tmp) / "site")
-        results = serve_and_measure(site, connections=args.connections, seconds=args.seconds,
-                                    max_requests=args.max_requests)
+        results = serve_and_measure(
+            site, connections=args.connections, seconds=args.seconds, max_requests=args.max_requests
+        )
         print(report(results, len(page_paths(site))))
     return 1 if any(r.non_2xx or r.socket_errors for r in results) else 0
 

@@ -74,10 +74,14 @@ QUICK_GROWTH_N = (20, 40)
 
 # --- the minimal theme of the plain-Pelican baselines -----------------------------------------
 
-_HEAD = ('<!DOCTYPE html>\n<html lang="{{ DEFAULT_LANG }}">\n<head><meta charset="utf-8">'
-         "<title>{{ TITLE }} · {{ SITENAME }}</title></head>\n<body>\n")
-_LIST = ('<ul>{% for article in articles %}<li><a href="{{ SITEURL }}/{{ article.url }}">{{ article.title }}</a>'
-         "</li>{% endfor %}</ul>\n")
+_HEAD = (
+    '<!DOCTYPE html>\n<html lang="{{ DEFAULT_LANG }}">\n<head><meta charset="utf-8">'
+    "<title>{{ TITLE }} · {{ SITENAME }}</title></head>\n<body>\n"
+)
+_LIST = (
+    '<ul>{% for article in articles %}<li><a href="{{ SITEURL }}/{{ article.url }}">{{ article.title }}</a>'
+    "</li>{% endfor %}</ul>\n"
+)
 _MINIMAL_TEMPLATES = {
     # Title and content only: the baselines measure Pelican, not a theme.
     "page.html": _HEAD.replace("TITLE", "page.title") + "<h1>{{ page.title }}</h1>\n{{ page.content|safe }}\n",
@@ -91,13 +95,13 @@ _MINIMAL_TEMPLATES = {
     "period_archives.html": _HEAD.replace("TITLE", "SITENAME") + _LIST,
     "tags.html": _HEAD.replace("TITLE", "SITENAME")
     + '<ul>{% for tag, articles in tags %}<li><a href="{{ SITEURL }}/{{ tag.url }}">{{ tag }}</a> '
-      "({{ articles|length }})</li>{% endfor %}</ul>\n",
+    "({{ articles|length }})</li>{% endfor %}</ul>\n",
     "categories.html": _HEAD.replace("TITLE", "SITENAME")
     + '<ul>{% for category, articles in categories %}<li><a href="{{ SITEURL }}/{{ category.url }}">'
-      "{{ category }}</a> ({{ articles|length }})</li>{% endfor %}</ul>\n",
+    "{{ category }}</a> ({{ articles|length }})</li>{% endfor %}</ul>\n",
     "authors.html": _HEAD.replace("TITLE", "SITENAME")
     + '<ul>{% for author, articles in authors %}<li><a href="{{ SITEURL }}/{{ author.url }}">{{ author }}</a> '
-      "({{ articles|length }})</li>{% endfor %}</ul>\n",
+    "({{ articles|length }})</li>{% endfor %}</ul>\n",
 }
 
 
@@ -124,18 +128,31 @@ def _settings_overrides(key: str, paths: dict[str, str]) -> dict[str, Any]:
         if key == "parallel":
             return {**base, "PLUGINS": plugins, "PELICAN_CLASS": "ssc_forum.ParallelPelican"}
         return {**base, "PLUGINS": plugins}
-    plain = {**base, "THEME": paths["theme"], "PLUGINS": ["pelican.plugins.i18n_subsites"],
-             # Folder as `{folder}` in URLs: the plain pages land where the forum's own pages do.
-             "PATH_METADATA": r"(?P<folder>[^/]+)/.*"}
+    plain = {
+        **base,
+        "THEME": paths["theme"],
+        "PLUGINS": ["pelican.plugins.i18n_subsites"],
+        # Folder as `{folder}` in URLs: the plain pages land where the forum's own pages do.
+        "PATH_METADATA": r"(?P<folder>[^/]+)/.*",
+    }
     if key == "pages":
-        return {**plain, "PAGE_PATHS": list(FOLDERS), "PAGE_URL": "{folder}/{slug}/",
-                "PAGE_SAVE_AS": "{folder}/{slug}/index.html"}
-    articles = {**plain, "ARTICLE_PATHS": list(FOLDERS), "PAGE_PATHS": [],
-                # `{folder}`, not `{category}`: Pelican takes the folder as category only when
-                # category pages are on, and the real settings turn them off.
-                "ARTICLE_URL": "{folder}/{slug}/", "ARTICLE_SAVE_AS": "{folder}/{slug}/index.html",
-                # The files have no date; Pelican skips an article without one.
-                "DEFAULT_DATE": (2020, 9, 22)}
+        return {
+            **plain,
+            "PAGE_PATHS": list(FOLDERS),
+            "PAGE_URL": "{folder}/{slug}/",
+            "PAGE_SAVE_AS": "{folder}/{slug}/index.html",
+        }
+    articles = {
+        **plain,
+        "ARTICLE_PATHS": list(FOLDERS),
+        "PAGE_PATHS": [],
+        # `{folder}`, not `{category}`: Pelican takes the folder as category only when
+        # category pages are on, and the real settings turn them off.
+        "ARTICLE_URL": "{folder}/{slug}/",
+        "ARTICLE_SAVE_AS": "{folder}/{slug}/index.html",
+        # The files have no date; Pelican skips an article without one.
+        "DEFAULT_DATE": (2020, 9, 22),
+    }
     if key == "articles":
         return articles
     listings = dict(articles)
@@ -188,8 +205,13 @@ def _instrument_pelican(timer: _Timer) -> list[str]:
     """
     from pelican import generators
 
-    for cls in (generators.ArticlesGenerator, generators.PagesGenerator, generators.StaticGenerator,
-                generators.TemplatePagesGenerator, generators.SourceFileGenerator):
+    for cls in (
+        generators.ArticlesGenerator,
+        generators.PagesGenerator,
+        generators.StaticGenerator,
+        generators.TemplatePagesGenerator,
+        generators.SourceFileGenerator,
+    ):
         for phase in ("generate_context", "generate_output"):
             if phase in cls.__dict__:
                 setattr(cls, phase, timer.wrap(f"pelican.{phase}", cls.__dict__[phase]))
@@ -239,10 +261,10 @@ def _instrument_forum(timer: _Timer) -> list[str]:
         if not callable(getattr(gen, name, None)):
             raise InstrumentError(f"bench/scale.py: ForumGenerator.{name} is gone; update the benchmark")
     # Keyed by the language site, to show that each language's generator does the same work.
-    gen.generate_context = timer.wrap(lambda self: f"context:{self.settings['DEFAULT_LANG']}",
-                                      gen.generate_context)
-    gen.generate_output = timer.wrap(lambda self, writer: f"output:{self.settings['DEFAULT_LANG']}",
-                                     gen.generate_output)
+    gen.generate_context = timer.wrap(lambda self: f"context:{self.settings['DEFAULT_LANG']}", gen.generate_context)
+    gen.generate_output = timer.wrap(
+        lambda self, writer: f"output:{self.settings['DEFAULT_LANG']}", gen.generate_output
+    )
     gen._write = timer.wrap(lambda self, *a, **k: f"write:{k.get('page_kind')}", gen._write)
     gen._expand_all = timer.wrap("expand_shortcodes", gen._expand_all)
     keys = ["expand_shortcodes"]
@@ -338,15 +360,23 @@ def _best(kept: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
 def run_build(build: Build, work: Path, content: Path, theme: Path, out_root: Path) -> dict[str, Any]:
     """Run one build in a child process; return its measurements (and its log's warnings)."""
     out = work / build.key
-    paths = {"content": str(content), "output": str(out_root / build.key / "output"), "cache": str(out / "cache"),
-             "theme": str(theme)}
+    paths = {
+        "content": str(content),
+        "output": str(out_root / build.key / "output"),
+        "cache": str(out / "cache"),
+        "theme": str(theme),
+    }
     out.mkdir(parents=True, exist_ok=True)
     spec_file, result_file = out / "spec.json", out / "result.json"
-    spec_file.write_text(json.dumps({"key": build.key, "paths": paths, "result": str(result_file)}),
-                         encoding="utf-8")
+    spec_file.write_text(json.dumps({"key": build.key, "paths": paths, "result": str(result_file)}), encoding="utf-8")
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(spec_file)],
-                          cwd=ROOT, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", str(spec_file)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     wall = time.perf_counter() - started
     if proc.returncode != 0 or not result_file.exists():
         sys.stderr.write(proc.stdout + proc.stderr)
@@ -396,9 +426,15 @@ def growth_row(n: int, shape: Size, repeat: int) -> dict[str, float]:
     from ssc_forum import model, schema, timetable
 
     per_session = shape.speakers / max(shape.n_sessions, 1)
-    size = Size(days=math.ceil(n / (shape.rooms * shape.slots)), rooms=shape.rooms, slots=shape.slots,
-                speakers=max(1, round(n * per_session)), cases=round(n * shape.cases / max(shape.n_sessions, 1)),
-                pages=shape.pages, sessions=n)
+    size = Size(
+        days=math.ceil(n / (shape.rooms * shape.slots)),
+        rooms=shape.rooms,
+        slots=shape.slots,
+        speakers=max(1, round(n * per_session)),
+        cases=round(n * shape.cases / max(shape.n_sessions, 1)),
+        pages=shape.pages,
+        sessions=n,
+    )
     prog = make_programme(size)
     raw = list(_in_memory_records(prog))
 
@@ -408,10 +444,14 @@ def growth_row(n: int, shape: Size, repeat: int) -> dict[str, float]:
         for ctype, path, meta, body in raw:
             values, media = content._parse_fields(ctype.fields, meta, path, problems)
             records.append(content.Record(ctype, path, values, body, media))
-        days = [content.DayRecord(i, *content._parse_fields(schema.DAY_FIELDS, d, "programme.toml", problems))
-                for i, d in enumerate(prog.days, start=1)]
-        rooms = [content.RoomRecord(*content._parse_fields(schema.ROOM_FIELDS, r, "programme.toml", problems))
-                 for r in prog.rooms]
+        days = [
+            content.DayRecord(i, *content._parse_fields(schema.DAY_FIELDS, d, "programme.toml", problems))
+            for i, d in enumerate(prog.days, start=1)
+        ]
+        rooms = [
+            content.RoomRecord(*content._parse_fields(schema.ROOM_FIELDS, r, "programme.toml", problems))
+            for r in prog.rooms
+        ]
         return records, days, rooms, problems
 
     t_fields, (records, days, rooms, problems) = _best_of(repeat, fields)
@@ -427,41 +467,67 @@ def growth_row(n: int, shape: Size, repeat: int) -> dict[str, float]:
     data = content.Content(records, days, rooms, [])
     tz, now = ZoneInfo("Asia/Seoul"), datetime(2021, 1, 1, tzinfo=ZoneInfo("UTC"))
     t_model, programmes = _best_of(
-        repeat, lambda: [model.build(data, lang, tz, now=now, forced_phase="after") for lang in LANGS])
+        repeat, lambda: [model.build(data, lang, tz, now=now, forced_phase="after") for lang in LANGS]
+    )
     t_grids, _ = _best_of(repeat, lambda: [timetable.grids(p.days) for p in programmes])
-    return {"fields": t_fields, "across": t_across, "model": t_model, "grids": t_grids,
-            "total": t_fields + t_across + t_model + t_grids, "records": len(records)}
+    return {
+        "fields": t_fields,
+        "across": t_across,
+        "model": t_model,
+        "grids": t_grids,
+        "total": t_fields + t_across + t_model + t_grids,
+        "records": len(records),
+    }
 
 
 # --- command line -----------------------------------------------------------------------------
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--days", type=int, default=10, help="days of the programme (default 10)")
     parser.add_argument("--rooms", type=int, default=8, help="parallel rooms (default 8)")
     parser.add_argument("--slots", type=int, default=20, help="sessions per room and day (default 20)")
     parser.add_argument("--speakers", type=int, default=1000, help="speakers (default 1000)")
     parser.add_argument("--cases", type=int, default=20, help="city case studies (default 20)")
     parser.add_argument("--pages", type=int, default=3, help="plain pages; the first two show timetables (default 3)")
-    parser.add_argument("--small", action="store_true",
-                        help="quick run: 2 days x 4 rooms x 10 slots, 60 speakers, 4 cases; growth up to n=800")
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke test: 1 day x 3 rooms x 4 slots, 10 speakers, 2 cases; growth n=20,40 once")
-    parser.add_argument("--growth", type=str, default=None,
-                        help="comma-separated session counts of the growth table (default 200,400,800,1600,3200)")
+    parser.add_argument(
+        "--small",
+        action="store_true",
+        help="quick run: 2 days x 4 rooms x 10 slots, 60 speakers, 4 cases; growth up to n=800",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke test: 1 day x 3 rooms x 4 slots, 10 speakers, 2 cases; growth n=20,40 once",
+    )
+    parser.add_argument(
+        "--growth",
+        type=str,
+        default=None,
+        help="comma-separated session counts of the growth table (default 200,400,800,1600,3200)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="growth table: best of this many runs (default 3)")
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="run the builds this many times, every other time in reverse order; each build's "
-                             "fastest run is reported, with its largest peak memory (default 1)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the builds this many times, every other time in reverse order; each build's "
+        "fastest run is reported, with its largest peak memory (default 1)",
+    )
     parser.add_argument("--growth-only", action="store_true", help="skip the builds")
     parser.add_argument("--no-growth", action="store_true", help="skip the growth table")
-    parser.add_argument("--only", choices=[b.key for b in BUILDS], action="append",
-                        help="run only this build (may be repeated)")
+    parser.add_argument(
+        "--only", choices=[b.key for b in BUILDS], action="append", help="run only this build (may be repeated)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print where it is")
-    parser.add_argument("--on-disk", action="store_true",
-                        help="write the built sites to disk, not to a RAM disk (where the machine has one)")
+    parser.add_argument(
+        "--on-disk",
+        action="store_true",
+        help="write the built sites to disk, not to a RAM disk (where the machine has one)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.small:
@@ -469,8 +535,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if args.quick:
         args.days, args.rooms, args.slots, args.speakers, args.cases, args.pages = 1, 3, 4, 10, 2, 3
         args.repeat = 1
-    growth = args.growth or ",".join(map(str, QUICK_GROWTH_N if args.quick else SMALL_GROWTH_N if args.small
-                                         else DEFAULT_GROWTH_N))
+    growth = args.growth or ",".join(
+        map(str, QUICK_GROWTH_N if args.quick else SMALL_GROWTH_N if args.small else DEFAULT_GROWTH_N)
+    )
     args.growth_n = [int(v) for v in growth.split(",") if v.strip()]
     if min(args.days, args.rooms, args.slots) < 1 or args.speakers < 0 or args.cases < 0 or args.pages < 0:
         parser.error("days, rooms and slots must be at least 1; speakers, cases and pages at least 0")
@@ -487,9 +554,11 @@ def main(argv: list[str]) -> None:
         return
     size = Size(args.days, args.rooms, args.slots, args.speakers, args.cases, args.pages)
     day_layout(size.slots)  # fail early on an impossible day
-    print(f"Scale benchmark of the forum plugin: {size.days} days x {size.rooms} rooms x {size.slots} slots = "
-          f"{size.n_sessions} sessions, {size.speakers} speakers, {size.cases} cases, {size.pages} pages; "
-          f"Python {sys.version.split()[0]}")
+    print(
+        f"Scale benchmark of the forum plugin: {size.days} days x {size.rooms} rooms x {size.slots} slots = "
+        f"{size.n_sessions} sessions, {size.speakers} speakers, {size.cases} cases, {size.pages} pages; "
+        f"Python {sys.version.split()[0]}"
+    )
     work = Path(tempfile.mkdtemp(prefix="ssc-scale-"))
     ram: Path | None = None
     all_called = True
@@ -509,10 +578,13 @@ def main(argv: list[str]) -> None:
             for round_ in range(args.rounds):
                 # Every other round in the reverse order: no build always follows the same one.
                 for build in chosen if round_ % 2 == 0 else chosen[::-1]:
-                    print(f"  building: {build.label} …" + (f" (round {round_ + 1})" if args.rounds > 1 else ""),
-                          flush=True)
-                    results[build.key] = _best(results.get(build.key),
-                                               run_build(build, work, work / "content", theme, out_root))
+                    print(
+                        f"  building: {build.label} …" + (f" (round {round_ + 1})" if args.rounds > 1 else ""),
+                        flush=True,
+                    )
+                    results[build.key] = _best(
+                        results.get(build.key), run_build(build, work, work / "content", theme, out_root)
+                    )
             print_builds(results, n_files, size)
             if "plugin" in results:
                 print_plugin_share(results["plugin"])

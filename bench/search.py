@@ -82,8 +82,11 @@ def run_real_site(work: Path) -> tuple[int, int, dict[str, int]]:
                         found += 1
                     else:
                         print(f"  not in the first five ({lang}): {query!r} -> {expected}; got {paths}")
-                print(f"  {lang}: {len(results)} queries in {elapsed:.1f} s "
-                      f"({1000 * elapsed / len(results):.0f} ms each, typed and shown)", flush=True)
+                print(
+                    f"  {lang}: {len(results)} queries in {elapsed:.1f} s "
+                    f"({1000 * elapsed / len(results):.0f} ms each, typed and shown)",
+                    flush=True,
+                )
                 page.close()
             browser.close()
     finally:
@@ -106,8 +109,11 @@ def run_scale(work: Path, size: scale.Size) -> None:
     if not run_pelican(CONFIG["settings_base"], output, content, {"PLUGINS": plugins}):
         raise SystemExit("search.py: the scale build failed")
     pages = sum(1 for _ in output.rglob("*.html"))
-    print(f"  scale: {size.n_sessions} sessions, {n_files} Markdown files, {pages} pages built in "
-          f"{time.perf_counter() - started:.1f} s", flush=True)
+    print(
+        f"  scale: {size.n_sessions} sessions, {n_files} Markdown files, {pages} pages built in "
+        f"{time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
     figures = {}
     for label, analysed in (("plain", False), ("analysed", True)):
         shutil.rmtree(output / BUNDLE_DIR, ignore_errors=True)
@@ -119,14 +125,19 @@ def run_scale(work: Path, size: scale.Size) -> None:
         elapsed = time.perf_counter() - started
         sizes = index_bytes(output / BUNDLE_DIR)
         figures[label] = (elapsed, sizes)
-        print(f"  scale {label}: indexed in {elapsed:.1f} s; " +
-              ", ".join(f"{lang} {b / 1024:.0f} KB" for lang, b in sorted(sizes.items())), flush=True)
+        print(
+            f"  scale {label}: indexed in {elapsed:.1f} s; "
+            + ", ".join(f"{lang} {b / 1024:.0f} KB" for lang, b in sorted(sizes.items())),
+            flush=True,
+        )
     plain, analysed = figures["plain"][1], figures["analysed"][1]
-    print(f"search-scale: sessions={size.n_sessions} pages={pages} "
-          f"index_kb_ko={analysed.get('ko', 0) / 1024:.0f} plain_kb_ko={plain.get('ko', 0) / 1024:.0f} "
-          f"growth_ko={analysed.get('ko', 0) / max(1, plain.get('ko', 0)):.2f} "
-          f"index_kb_en={analysed.get('en', 0) / 1024:.0f} "
-          f"index_s={figures['analysed'][0]:.1f} plain_s={figures['plain'][0]:.1f}")
+    print(
+        f"search-scale: sessions={size.n_sessions} pages={pages} "
+        f"index_kb_ko={analysed.get('ko', 0) / 1024:.0f} plain_kb_ko={plain.get('ko', 0) / 1024:.0f} "
+        f"growth_ko={analysed.get('ko', 0) / max(1, plain.get('ko', 0)):.2f} "
+        f"index_kb_en={analysed.get('en', 0) / 1024:.0f} "
+        f"index_s={figures['analysed'][0]:.1f} plain_s={figures['plain'][0]:.1f}"
+    )
 
 
 def main(argv: list[str]) -> None:

@@ -17,7 +17,6 @@ FOLDERS = ("sessions", "speakers", "cases", "pages")
 LANGS = ("ko", "en")
 
 
-
 @dataclass(frozen=True)
 class Size:
     """How big a synthetic programme is."""
@@ -58,43 +57,105 @@ class Programme:
 
 
 # Paired (Korean, English) vocabulary, so both language files say the same thing.
-_FAMILY = [("김", "Kim"), ("이", "Lee"), ("박", "Park"), ("최", "Choi"), ("정", "Jung"), ("강", "Kang"),
-           ("조", "Cho"), ("윤", "Yoon"), ("장", "Jang"), ("임", "Lim"), ("한", "Han"), ("오", "Oh")]
-_GIVEN_1 = [("민", "Min"), ("서", "Seo"), ("지", "Ji"), ("하", "Ha"), ("도", "Do"), ("유", "Yu"),
-            ("준", "Jun"), ("수", "Su"), ("예", "Ye")]
-_GIVEN_2 = [("준", "jun"), ("연", "yeon"), ("우", "woo"), ("윤", "yun"), ("아", "a"), ("호", "ho"),
-            ("린", "rin"), ("진", "jin"), ("희", "hee")]
-_ORGS = [("서울디지털재단", "Seoul Digital Foundation"), ("헬싱키시", "City of Helsinki"),
-         ("스마트시티 연구원", "Smart City Institute"), ("데이터 & 사회 연구소", "Data & Society Lab"),
-         ("바르셀로나시", "Barcelona City Council"), ("유럽 리빙랩 네트워크", "European Network of Living Labs"),
-         ("서울연구원", "The Seoul Institute"), ("국토연구원", "Korea Research Institute for Human Settlements"),
-         ("암스테르담시", "City of Amsterdam"), ("시민", "Citizen"), ("자카르타시", "Jakarta Smart City"),
-         ("세계은행", "World Bank")]
-_POSITIONS = [("원장", "Director"), ("연구원", "Researcher"), ("디지털 책임자", "Chief Digital Officer"),
-              ("교수", "Professor"), ("시장", "Mayor"), ("팀장", "Team leader")]
-_TOPICS = [("데이터 거버넌스", "Data governance"), ("디지털 포용", "Digital inclusion"),
-           ("시민 참여", "Citizen participation"), ("스마트 교통", "Smart mobility"),
-           ("도시 안전", "Urban safety"), ("기후 위기 대응", "Climate action"), ("공공 와이파이", "Public Wi-Fi"),
-           ("고령자 돌봄", "Care for older people"), ("리빙랩", "Living labs"), ("디지털 트윈", "Digital twins"),
-           ("열린 데이터", "Open data"), ("스마트 행정", "Smart administration")]
-_ANGLES = [("현황과 과제", "where we stand"), ("도시 사례", "city cases"), ("정책 방향", "policy directions"),
-           ("시민의 시각", "the citizens' view"), ("기술과 윤리", "technology and ethics"),
-           ("다음 10년", "the next ten years")]
+_FAMILY = [
+    ("김", "Kim"),
+    ("이", "Lee"),
+    ("박", "Park"),
+    ("최", "Choi"),
+    ("정", "Jung"),
+    ("강", "Kang"),
+    ("조", "Cho"),
+    ("윤", "Yoon"),
+    ("장", "Jang"),
+    ("임", "Lim"),
+    ("한", "Han"),
+    ("오", "Oh"),
+]
+_GIVEN_1 = [
+    ("민", "Min"),
+    ("서", "Seo"),
+    ("지", "Ji"),
+    ("하", "Ha"),
+    ("도", "Do"),
+    ("유", "Yu"),
+    ("준", "Jun"),
+    ("수", "Su"),
+    ("예", "Ye"),
+]
+_GIVEN_2 = [
+    ("준", "jun"),
+    ("연", "yeon"),
+    ("우", "woo"),
+    ("윤", "yun"),
+    ("아", "a"),
+    ("호", "ho"),
+    ("린", "rin"),
+    ("진", "jin"),
+    ("희", "hee"),
+]
+_ORGS = [
+    ("서울디지털재단", "Seoul Digital Foundation"),
+    ("헬싱키시", "City of Helsinki"),
+    ("스마트시티 연구원", "Smart City Institute"),
+    ("데이터 & 사회 연구소", "Data & Society Lab"),
+    ("바르셀로나시", "Barcelona City Council"),
+    ("유럽 리빙랩 네트워크", "European Network of Living Labs"),
+    ("서울연구원", "The Seoul Institute"),
+    ("국토연구원", "Korea Research Institute for Human Settlements"),
+    ("암스테르담시", "City of Amsterdam"),
+    ("시민", "Citizen"),
+    ("자카르타시", "Jakarta Smart City"),
+    ("세계은행", "World Bank"),
+]
+_POSITIONS = [
+    ("원장", "Director"),
+    ("연구원", "Researcher"),
+    ("디지털 책임자", "Chief Digital Officer"),
+    ("교수", "Professor"),
+    ("시장", "Mayor"),
+    ("팀장", "Team leader"),
+]
+_TOPICS = [
+    ("데이터 거버넌스", "Data governance"),
+    ("디지털 포용", "Digital inclusion"),
+    ("시민 참여", "Citizen participation"),
+    ("스마트 교통", "Smart mobility"),
+    ("도시 안전", "Urban safety"),
+    ("기후 위기 대응", "Climate action"),
+    ("공공 와이파이", "Public Wi-Fi"),
+    ("고령자 돌봄", "Care for older people"),
+    ("리빙랩", "Living labs"),
+    ("디지털 트윈", "Digital twins"),
+    ("열린 데이터", "Open data"),
+    ("스마트 행정", "Smart administration"),
+]
+_ANGLES = [
+    ("현황과 과제", "where we stand"),
+    ("도시 사례", "city cases"),
+    ("정책 방향", "policy directions"),
+    ("시민의 시각", "the citizens' view"),
+    ("기술과 윤리", "technology and ethics"),
+    ("다음 10년", "the next ten years"),
+]
 _SENTENCES = {
-    "ko": ["발표자들은 {topic}이 모든 시민에게 닿아야 한다고 강조했습니다.",
-           "세션은 서울과 해외 도시의 경험을 나란히 놓고 비교했습니다.",
-           "디지털 격차는 기술의 문제이기 전에 도시 행정의 문제라는 의견이 나왔습니다.",
-           "참석자들은 작은 실험을 빠르게 되풀이하는 방식의 장점을 이야기했습니다.",
-           "데이터를 공개하는 것만으로는 부족하며 쓰는 사람을 함께 키워야 한다는 지적이 있었습니다.",
-           "질의응답에서는 예산과 인력의 한계를 어떻게 넘을지에 대한 질문이 이어졌습니다.",
-           "좌장은 논의를 정리하며 다음 포럼에서 이어 갈 주제를 제안했습니다."],
-    "en": ["The speakers stressed that {topic} has to reach every citizen.",
-           "The session set the experience of Seoul beside that of cities abroad.",
-           "One view was that the digital divide is a question of city government before it is one of technology.",
-           "Participants discussed the benefits of running small experiments and repeating them quickly.",
-           "It was pointed out that publishing data is not enough: the people who use it must be trained too.",
-           "In the questions, people asked how to get past limits of budget and staff.",
-           "The moderator summed up and suggested topics to carry on at the next forum."],
+    "ko": [
+        "발표자들은 {topic}이 모든 시민에게 닿아야 한다고 강조했습니다.",
+        "세션은 서울과 해외 도시의 경험을 나란히 놓고 비교했습니다.",
+        "디지털 격차는 기술의 문제이기 전에 도시 행정의 문제라는 의견이 나왔습니다.",
+        "참석자들은 작은 실험을 빠르게 되풀이하는 방식의 장점을 이야기했습니다.",
+        "데이터를 공개하는 것만으로는 부족하며 쓰는 사람을 함께 키워야 한다는 지적이 있었습니다.",
+        "질의응답에서는 예산과 인력의 한계를 어떻게 넘을지에 대한 질문이 이어졌습니다.",
+        "좌장은 논의를 정리하며 다음 포럼에서 이어 갈 주제를 제안했습니다.",
+    ],
+    "en": [
+        "The speakers stressed that {topic} has to reach every citizen.",
+        "The session set the experience of Seoul beside that of cities abroad.",
+        "One view was that the digital divide is a question of city government before it is one of technology.",
+        "Participants discussed the benefits of running small experiments and repeating them quickly.",
+        "It was pointed out that publishing data is not enough: the people who use it must be trained too.",
+        "In the questions, people asked how to get past limits of budget and staff.",
+        "The moderator summed up and suggested topics to carry on at the next forum.",
+    ],
 }
 _HEADINGS = {"ko": ("## 내용", "## 주요 논점"), "en": ("## About", "## Key points")}
 
@@ -111,8 +172,10 @@ def _paragraph(lang: str, start: int, count: int, topic: str) -> str:
 def _session_body(k: int, lang: str, topic: str) -> str:
     about, points = _HEADINGS[lang]
     bullets = "\n".join(f"- {_paragraph(lang, k + j, 1, topic)}" for j in range(3))
-    return (f"{about}\n\n{_paragraph(lang, k, 3, topic)}\n\n{_paragraph(lang, k + 3, 2, topic)}\n\n"
-            f"{points}\n\n{bullets}\n\n{_paragraph(lang, k + 1, 2, topic)}")
+    return (
+        f"{about}\n\n{_paragraph(lang, k, 3, topic)}\n\n{_paragraph(lang, k + 3, 2, topic)}\n\n"
+        f"{points}\n\n{bullets}\n\n{_paragraph(lang, k + 1, 2, topic)}"
+    )
 
 
 def day_layout(slots: int) -> tuple[int, int]:
@@ -140,10 +203,25 @@ def make_programme(size: Size) -> Programme:
     first = date(2020, 9, 14)
     n = size.n_sessions
     days_used = max(1, math.ceil(n / (size.rooms * size.slots)))
-    days = [{"date": (first + timedelta(days=d)).isoformat(), "start": _hm(day_start), "end": _hm(day_end),
-             "name_ko": f"{d + 1}일차 프로그램", "name_en": f"Day {d + 1} programme"} for d in range(days_used)]
-    rooms = [{"slug": f"room-{r + 1}", "name_ko": f"제{r + 1}회의실", "name_en": f"Room {r + 1}",
-              "streams": f"youtube:room{r + 1:07d}"} for r in range(size.rooms)]
+    days = [
+        {
+            "date": (first + timedelta(days=d)).isoformat(),
+            "start": _hm(day_start),
+            "end": _hm(day_end),
+            "name_ko": f"{d + 1}일차 프로그램",
+            "name_en": f"Day {d + 1} programme",
+        }
+        for d in range(days_used)
+    ]
+    rooms = [
+        {
+            "slug": f"room-{r + 1}",
+            "name_ko": f"제{r + 1}회의실",
+            "name_en": f"Room {r + 1}",
+            "streams": f"youtube:room{r + 1:07d}",
+        }
+        for r in range(size.rooms)
+    ]
     prog = Programme(days, rooms)
     per_day = size.rooms * size.slots
 
@@ -159,23 +237,35 @@ def make_programme(size: Size) -> Programme:
         timed = j != per_day - 1
         topic = (k * 5) % len(_TOPICS)
         angle = k % len(_ANGLES)
-        kind = ("case-presentations" if k in cases_of else "keynote" if j == 0
-                else "talk-concert" if k % 17 == 5 else "session")
+        kind = (
+            "case-presentations"
+            if k in cases_of
+            else "keynote"
+            if j == 0
+            else "talk-concert"
+            if k % 17 == 5
+            else "session"
+        )
         people: dict[str, str] = {}
         if size.speakers:
-            people["speakers"] = ", ".join(dict.fromkeys(f"speaker-{(2 * k + i) % size.speakers + 1:04d}"
-                                                         for i in range(2)))
+            people["speakers"] = ", ".join(
+                dict.fromkeys(f"speaker-{(2 * k + i) % size.speakers + 1:04d}" for i in range(2))
+            )
             if k % 4 == 0:
                 people["hosts"] = f"speaker-{(7 * k + 3) % size.speakers + 1:04d}"
         for lang in LANGS:
             topic_text = _pair(_TOPICS, topic, lang)
             fields = {
                 "title": f"{topic_text}: {_pair(_ANGLES, angle, lang)}",
-                "slug": f"session-{k + 1:04d}", "lang": lang,
+                "slug": f"session-{k + 1:04d}",
+                "lang": lang,
                 "summary": _paragraph(lang, k, 1, topic_text),
-                "day": days[d]["date"], "order": str(j + 1), "kind": kind,
+                "day": days[d]["date"],
+                "order": str(j + 1),
+                "kind": kind,
                 "part": f"세션 {slot + 1}" if lang == "ko" else f"Session {slot + 1}",
-                "room": f"room-{room + 1}", **people,
+                "room": f"room-{room + 1}",
+                **people,
             }
             if timed:
                 fields["start"], fields["end"] = _hm(start), _hm(start + duration)
@@ -194,9 +284,14 @@ def make_programme(size: Size) -> Programme:
             else:
                 given = _GIVEN_1[g1][1] + "-" + _GIVEN_2[g2][1]
                 name, sort = f"{_FAMILY[family][1]} {given}", f"{_FAMILY[family][1]}, {given}"
-            fields = {"title": name, "slug": f"speaker-{p + 1:04d}", "lang": lang,
-                      "affiliation": _pair(_ORGS, p, lang), "sort": sort,
-                      "summary": _paragraph(lang, p, 1, _pair(_TOPICS, p, lang))}
+            fields = {
+                "title": name,
+                "slug": f"speaker-{p + 1:04d}",
+                "lang": lang,
+                "affiliation": _pair(_ORGS, p, lang),
+                "sort": sort,
+                "summary": _paragraph(lang, p, 1, _pair(_TOPICS, p, lang)),
+            }
             if p % 2 == 0:
                 fields["position"] = _pair(_POSITIONS, p, lang)
             if p % 5 == 0:
@@ -208,11 +303,17 @@ def make_programme(size: Size) -> Programme:
         for c in listed:
             for lang in LANGS:
                 city = _pair(_ORGS, c, lang)
-                fields = {"title": f"{city}: {_pair(_TOPICS, c, lang)}", "slug": f"case-{c + 1:03d}",
-                          "lang": lang, "city": city, "country": "대한민국" if lang == "ko" else "Korea",
-                          "session": f"session-{k + 1:04d}"}
-                prog.items.append(Item("cases", fields["slug"], lang, fields,
-                                       _paragraph(lang, c, 4, _pair(_TOPICS, c, lang))))
+                fields = {
+                    "title": f"{city}: {_pair(_TOPICS, c, lang)}",
+                    "slug": f"case-{c + 1:03d}",
+                    "lang": lang,
+                    "city": city,
+                    "country": "대한민국" if lang == "ko" else "Korea",
+                    "session": f"session-{k + 1:04d}",
+                }
+                prog.items.append(
+                    Item("cases", fields["slug"], lang, fields, _paragraph(lang, c, 4, _pair(_TOPICS, c, lang)))
+                )
 
     for g in range(size.pages):
         for lang in LANGS:
@@ -222,8 +323,13 @@ def make_programme(size: Size) -> Programme:
                 body += "\n\n[[timetable]]\n\n" + _paragraph(lang, g + 2, 2, "")
             elif g == 1:
                 body += f"\n\n[[timetable day={days[0]['date']}]]"
-            fields = {"title": f"페이지 {g + 1}" if lang == "ko" else f"Page {g + 1}", "slug": f"page-{g + 1}",
-                      "lang": lang, "summary": _paragraph(lang, g, 1, ""), "order": str(g + 1)}
+            fields = {
+                "title": f"페이지 {g + 1}" if lang == "ko" else f"Page {g + 1}",
+                "slug": f"page-{g + 1}",
+                "lang": lang,
+                "summary": _paragraph(lang, g, 1, ""),
+                "order": str(g + 1),
+            }
             prog.items.append(Item("pages", fields["slug"], lang, fields, body))
     return prog
 
@@ -246,6 +352,5 @@ def write_content(prog: Programme, content: Path) -> int:
         (content / folder).mkdir(exist_ok=True)
     for item in prog.items:
         meta = "\n".join(f"{name.capitalize()}: {value}" for name, value in item.fields.items())
-        (content / item.folder / f"{item.slug}.{item.lang}.md").write_text(f"{meta}\n\n{item.body}\n",
-                                                                            encoding="utf-8")
+        (content / item.folder / f"{item.slug}.{item.lang}.md").write_text(f"{meta}\n\n{item.body}\n", encoding="utf-8")
     return len(prog.items)

@@ -38,8 +38,14 @@ def workdir() -> Path:
 
 def run_archive(*args: str) -> subprocess.CompletedProcess[str]:
     """`python3 make.py archive ARGS` as an editor runs it; the finished process."""
-    return subprocess.run([sys.executable, str(REPO / "make.py"), "archive", *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=BUILD_TIMEOUT, check=False)
+    return subprocess.run(
+        [sys.executable, str(REPO / "make.py"), "archive", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT,
+        check=False,
+    )
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from _pytest.nodeid import coerce_node_id
 
     for item in items:
-        names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
-                        for mark in item.iter_markers("xdist_group")})
+        names = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
         suffix = "@" + "_".join(names)
         if names and not item.nodeid.endswith(suffix):
             item._id = coerce_node_id(item.nodeid + suffix)
@@ -70,11 +74,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for report in reports:
             nodeid = getattr(report, "nodeid", "")
             if getattr(report, "when", None) == "call" and nodeid.startswith(HOSTILE_INPUT_TEST + "["):
-                counts[nodeid[len(HOSTILE_INPUT_TEST) + 1:].split(": ", 1)[0]] += 1
+                counts[nodeid[len(HOSTILE_INPUT_TEST) + 1 :].split(": ", 1)[0]] += 1
     if counts:
         terminalreporter.write_line(
-            "hostile inputs per class: " + ", ".join(f"{cls} {n}" for cls, n in counts.items())
-            + f" (total {sum(counts.values())})")
+            "hostile inputs per class: "
+            + ", ".join(f"{cls} {n}" for cls, n in counts.items())
+            + f" (total {sum(counts.values())})"
+        )
 
 
 HOSTILE_INPUT_TEST = "tests/test_hardening.py::test_hostile_input_is_refused_by_check_and_build"
@@ -111,11 +117,30 @@ def build(output: Path, **overrides: Any) -> Path:
 def run_pelican(content: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
     """Build through the command line, as editors and CI do; returns the finished process."""
     return subprocess.run(
-        [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output),
-         "--fatal", "errors", *extra],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
-        env={"COLUMNS": "400", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SSC_LANG": "en",
-             "SSC_REVISION": os.environ["SSC_REVISION"]},
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(content),
+            "-s",
+            str(ROOT / "pelicanconf.py"),
+            "-o",
+            str(output),
+            "--fatal",
+            "errors",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={
+            "COLUMNS": "400",
+            "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "SSC_LANG": "en",
+            "SSC_REVISION": os.environ["SSC_REVISION"],
+        },
     )
 
 

@@ -32,7 +32,12 @@ class PreviewProcess:
         self.content, self.output = content, output
         self.process = subprocess.Popen(
             [sys.executable, "-m", "invoke", "livereload", "--content", str(content), "--output", str(output)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.lines: list[str] = []
         self._new_line = threading.Condition()
         threading.Thread(target=self._read_output, daemon=True).start()
@@ -111,7 +116,7 @@ class Events:
             for raw in self.response:
                 line = raw.decode("utf-8").rstrip("\n")
                 if line.startswith("data: "):
-                    self.states.put(json.loads(line[len("data: "):]))
+                    self.states.put(json.loads(line[len("data: ") :]))
         except (OSError, ValueError):
             pass
 

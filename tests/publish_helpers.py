@@ -100,8 +100,18 @@ def published() -> Published:
 
 def build_with_environment(output: Path, content: Path, env: dict[str, str]) -> None:
     """One published build (publishconf.py) in a child process with extra environment variables."""
-    cmd = [sys.executable, "-m", "pelican", str(content), "-s", str(REPO / "publishconf.py"), "-o", str(output),
-           "--fatal", "errors"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pelican",
+        str(content),
+        "-s",
+        str(REPO / "publishconf.py"),
+        "-o",
+        str(output),
+        "--fatal",
+        "errors",
+    ]
     done = subprocess.run(cmd, cwd=REPO, env={**os.environ, **env}, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
@@ -131,6 +141,7 @@ def copy_build(tree: Path, marker: str, hold: float = 0.0):
     The hold stands for the build's own time, so a second publish starts while the first one
     still holds the lock.
     """
+
     def build(staging: Path) -> None:
         shutil.copytree(tree, staging, dirs_exist_ok=True)
         (staging / MARKER).write_text(marker, encoding="utf-8")
@@ -172,8 +183,9 @@ print(f"Published: {done.where}", flush=True)
 """
 
 
-def start_child_publish(tree: Path, target: Path, marker: str, hold: float,
-                        mode: str = "normal") -> subprocess.Popen[str]:
+def start_child_publish(
+    tree: Path, target: Path, marker: str, hold: float, mode: str = "normal"
+) -> subprocess.Popen[str]:
     """Publish a marked copy of `tree` into `target` with `deploy.publish`, in a new Python process.
 
     It imports only the publishing code (quick to start), prints 'Published: ...' or 'Not
@@ -181,9 +193,24 @@ def start_child_publish(tree: Path, target: Path, marker: str, hold: float,
     delete half of the old tree it removes, print `HALF <path>` and wait to be killed.
     """
     assert MARKER == "published-by.txt"
-    return subprocess.Popen([sys.executable, "-c", _CHILD_PUBLISH, str(REPO / "plugins"), str(tree), str(target),
-                             marker, str(hold), SITE_URL, mode], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            _CHILD_PUBLISH,
+            str(REPO / "plugins"),
+            str(tree),
+            str(target),
+            marker,
+            str(hold),
+            SITE_URL,
+            mode,
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 # --- a publish or rollback killed between any two changes it makes on disk ---------------------
@@ -229,8 +256,9 @@ print(f"DONE {done}", flush=True)
 """
 
 
-def start_child_steps(action: str, tree: Path, target: Path, marker: str, pause_after: int,
-                      atomic: bool = True) -> subprocess.Popen[str]:
+def start_child_steps(
+    action: str, tree: Path, target: Path, marker: str, pause_after: int, atomic: bool = True
+) -> subprocess.Popen[str]:
     """Run a publish (of a marked copy of `tree`) or a rollback of `target` in a new Python process.
 
     Every call that changes the disk (rename, replace, unlink, rmdir, mkdir, symlink, the
@@ -238,6 +266,21 @@ def start_child_steps(action: str, tree: Path, target: Path, marker: str, pause_
     `PAUSED n` and waits to be killed; if it gets to the end first it prints `DONE n` (the
     number of such calls). `atomic=False` makes the exchange fall back to three renames.
     """
-    return subprocess.Popen([sys.executable, "-c", _CHILD_STEPS, str(REPO / "plugins"), action, str(tree),
-                             str(target), marker, str(pause_after), "1" if atomic else "0"], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            _CHILD_STEPS,
+            str(REPO / "plugins"),
+            action,
+            str(tree),
+            str(target),
+            marker,
+            str(pause_after),
+            "1" if atomic else "0",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )

@@ -117,15 +117,36 @@ def test_every_kind_of_file_is_there(archive: Archive) -> None:
     responses = archive.responses()
     urls = set(responses)
     for lang in ("", "en/"):
-        for path in ("", "timetable/", "sessions/", "sessions/keynote/", "speakers/", "search/", "404.html",
-                     "feeds/news.atom.xml"):
+        for path in (
+            "",
+            "timetable/",
+            "sessions/",
+            "sessions/keynote/",
+            "speakers/",
+            "search/",
+            "404.html",
+            "feeds/news.atom.xml",
+        ):
             assert f"{SITE_URL}/{lang}{path}" in urls, f"{lang}{path} is missing"
-    for path in ("schedule.ics", "schedule.xml", "schedule.json", "sitemap.xml", "robots.txt",
-                 "pagefind/pagefind.js", "pagefind/pagefind-entry.json"):
+    for path in (
+        "schedule.ics",
+        "schedule.xml",
+        "schedule.json",
+        "sitemap.xml",
+        "robots.txt",
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-entry.json",
+    ):
         assert f"{SITE_URL}/{path}" in urls, f"{path} is missing"
     paths = [urlsplit(u).path for u in urls]
-    for pattern in (r"/sessions/[^/]+/[^/]+\.ics$", r"\.css$", r"\.js$", r"/pagefind/.*\.pf_fragment$",
-                    r"/pagefind/.*\.pf_index$", r"/pagefind/wasm\.[a-z]+\.pagefind$"):
+    for pattern in (
+        r"/sessions/[^/]+/[^/]+\.ics$",
+        r"\.css$",
+        r"\.js$",
+        r"/pagefind/.*\.pf_fragment$",
+        r"/pagefind/.*\.pf_index$",
+        r"/pagefind/wasm\.[a-z]+\.pagefind$",
+    ):
         assert any(re.search(pattern, p) for p in paths), f"no file like {pattern}"
     assert not any(p.endswith(".gz") for p in paths), "the .gz twins are the same resources: not archived"
     assert not any("/." in p for p in paths), "dot files are never served"
@@ -154,8 +175,10 @@ def test_content_types_and_statuses(archive: Archive) -> None:
     revisits = {r.url: r for r in archive.records if r.type == "revisit"}
     again = revisits[f"{SITE_URL}/sessions/index.html"]
     assert again.warc_headers["WARC-Refers-To-Target-URI"] == f"{SITE_URL}/sessions/"
-    assert again.warc_headers["WARC-Payload-Digest"] == responses[f"{SITE_URL}/sessions/"].warc_headers[
-        "WARC-Payload-Digest"]
+    assert (
+        again.warc_headers["WARC-Payload-Digest"]
+        == responses[f"{SITE_URL}/sessions/"].warc_headers["WARC-Payload-Digest"]
+    )
     for url, location in ((f"{SITE_URL}/sessions", f"{SUBPATH}/sessions/"), (SITE_URL, f"{SUBPATH}/")):
         assert responses[url].status == 301 and responses[url].headers["location"] == location
 
@@ -192,8 +215,11 @@ def test_links_and_assets_of_every_page_are_in_the_archive(archive: Archive) -> 
 def test_pages_list_names_every_page_with_title_and_language(archive: Archive) -> None:
     header, *pages = archive.pages()
     assert header["format"] == "json-pages-1.0"
-    html = {u: r for u, r in archive.responses().items()
-            if r.status == 200 and r.headers["content-type"].startswith("text/html")}
+    html = {
+        u: r
+        for u, r in archive.responses().items()
+        if r.status == 200 and r.headers["content-type"].startswith("text/html")
+    }
     assert sorted(p["url"] for p in pages) == sorted(html)
     source = _source_of(archive)
     for page in pages:
@@ -286,8 +312,13 @@ def test_packaging_again_gives_the_same_bytes(archive: Archive, tree: Path) -> N
     time.sleep(max(0.0, 2.1 - (time.time() - archive.path.stat().st_mtime)))
     old_umask = os.umask(0o077)
     try:
-        again = package.make_package(copy, workdir() / "again", site=_site(), provenance=_source_of(archive),
-                                     types=contenttypes.load(nginx.TEMPLATE))
+        again = package.make_package(
+            copy,
+            workdir() / "again",
+            site=_site(),
+            provenance=_source_of(archive),
+            types=contenttypes.load(nginx.TEMPLATE),
+        )
     finally:
         os.umask(old_umask)
     assert again.name == archive.path.name
@@ -301,8 +332,9 @@ def test_a_failed_build_writes_no_package() -> None:
     content = workdir() / "broken" / "content"
     shutil.copytree(REPO / "content", content)
     session = content / "sessions" / "keynote.en.md"
-    session.write_text(session.read_text(encoding="utf-8").replace("Day: 2020-09-23", "Day: 2020-9-23"),
-                       encoding="utf-8")
+    session.write_text(
+        session.read_text(encoding="utf-8").replace("Day: 2020-09-23", "Day: 2020-9-23"), encoding="utf-8"
+    )
     out = workdir() / "broken" / "out"
     done = run_archive("--content", str(content), "--output", str(out))
     assert done.returncode != 0
@@ -325,8 +357,9 @@ def test_an_interrupted_packaging_leaves_nothing_under_the_final_name(
 
     monkeypatch.setattr(package, "validate", stopped)
     with pytest.raises(KeyboardInterrupt):
-        package.make_package(tree, out, site=_site(), provenance=_source_of(archive),
-                             types=contenttypes.load(nginx.TEMPLATE))
+        package.make_package(
+            tree, out, site=_site(), provenance=_source_of(archive), types=contenttypes.load(nginx.TEMPLATE)
+        )
     assert sorted(p.name for p in out.iterdir()) == [earlier.name], "a partial file or work folder was left"
     assert earlier.read_bytes() == b"the package of an earlier run"
 
@@ -339,8 +372,9 @@ def test_an_address_kept_for_the_404_answer_must_be_free(tmp_path: Path) -> None
 
 
 def test_the_date_comes_from_the_commit_or_source_date_epoch() -> None:
-    committed = subprocess.run(["git", "log", "-1", "--format=%H %cI"], cwd=REPO, capture_output=True, text=True,
-                               check=True).stdout.split()
+    committed = subprocess.run(
+        ["git", "log", "-1", "--format=%H %cI"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
     source = provenance.read_provenance(REPO, environ={})
     assert source.commit == committed[0]
     assert source.date == datetime.fromisoformat(committed[1]).astimezone(UTC)

@@ -29,22 +29,28 @@ def test_jobs_run_in_turns_of_forked_processes_and_the_heavy_ones_alone(tmp_path
 
 @pytest.mark.parametrize("per_process", [None, 0, 5])
 def test_without_turns_every_job_runs_here(tmp_path, per_process) -> None:
-    batches.run([partial(_write_pid, tmp_path, "page")], alone=[partial(_write_pid, tmp_path, "exports")],
-                per_process=per_process)
+    batches.run(
+        [partial(_write_pid, tmp_path, "page")],
+        alone=[partial(_write_pid, tmp_path, "exports")],
+        per_process=per_process,
+    )
     assert {(tmp_path / n).read_text() for n in ("page", "exports")} == {str(os.getpid())}
 
 
 def _mistake() -> None:
-    raise ContentError([Problem("content/pages/about.en.md", None, "the page en/about/index.html would use the "
-                                "id 'main' twice", 7)])
+    raise ContentError(
+        [Problem("content/pages/about.en.md", None, "the page en/about/index.html would use the id 'main' twice", 7)]
+    )
 
 
 def test_a_content_mistake_in_a_turn_reaches_the_build_as_the_same_error(tmp_path) -> None:
     with pytest.raises(ContentError) as raised:
-        batches.run([partial(_write_pid, tmp_path, "first"), _mistake, partial(_write_pid, tmp_path, "never")],
-                    per_process=1)
+        batches.run(
+            [partial(_write_pid, tmp_path, "first"), _mistake, partial(_write_pid, tmp_path, "never")], per_process=1
+        )
     assert [str(p) for p in raised.value.problems] == [
-        "content/pages/about.en.md:7: the page en/about/index.html would use the id 'main' twice"]
+        "content/pages/about.en.md:7: the page en/about/index.html would use the id 'main' twice"
+    ]
     assert (tmp_path / "first").exists() and not (tmp_path / "never").exists()  # the build stops at the mistake
 
 
@@ -93,9 +99,22 @@ def test_the_two_core_build_names_its_class_among_the_last_extra_settings() -> N
     setting = 'PELICAN_CLASS="ssc_forum.ParallelPelican"'
     assert parallel.with_parallel_class(["content", "-s", "p.py"]) == ["content", "-s", "p.py", "-e", setting]
     assert parallel.with_parallel_class(["content", "-e", "A=1", "B=2", "--fatal", "errors"]) == [
-        "content", "-e", setting, "A=1", "B=2", "--fatal", "errors"]
+        "content",
+        "-e",
+        setting,
+        "A=1",
+        "B=2",
+        "--fatal",
+        "errors",
+    ]
     assert parallel.with_parallel_class(["c", "-e", "A=1", "--extra-settings", "B=2"]) == [
-        "c", "-e", "A=1", "--extra-settings", setting, "B=2"]
+        "c",
+        "-e",
+        "A=1",
+        "--extra-settings",
+        setting,
+        "B=2",
+    ]
     import ssc_forum
 
     assert ssc_forum.ParallelPelican is parallel.ParallelPelican

@@ -17,8 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _run(script: str, *args: str, timeout: int = 240) -> str:
     """Run a benchmark script from the project's root; fail with its output unless it exits 0."""
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, f"bench/{script} {' '.join(args)} exited {proc.returncode}:\n{output[-4000:]}"
     return output
@@ -34,12 +40,20 @@ def test_scale_quick_runs_every_build_and_calls_every_instrumented_step() -> Non
     # The plugin's steps are really timed: every export and read step shows a positive number of calls.
     assert re.search(r"ical\._assemble .* [1-9]\d* calls", out), out
     assert re.search(r"read_content .* [1-9]\d* calls", out), out
-    summary = re.search(r"^scale: sessions=(\d+) plugin_s=([\d.]+) plain_s=([\d.]+) per_page_ratio=([\d.]+) "
-                        r"peak_rss_ratio=([\d.]+)", out, re.MULTILINE)
+    summary = re.search(
+        r"^scale: sessions=(\d+) plugin_s=([\d.]+) plain_s=([\d.]+) per_page_ratio=([\d.]+) "
+        r"peak_rss_ratio=([\d.]+)",
+        out,
+        re.MULTILINE,
+    )
     assert summary, out
     assert int(summary.group(1)) == 12 and float(summary.group(2)) > 0 and float(summary.group(3)) > 0
-    both = re.search(r"^scale-parallel: sessions=12 parallel_s=([\d.]+) plain_s=([\d.]+) wall_ratio=([\d.]+) "
-                     r"peak_rss_per_process_ratio=([\d.]+)$", out, re.MULTILINE)
+    both = re.search(
+        r"^scale-parallel: sessions=12 parallel_s=([\d.]+) plain_s=([\d.]+) wall_ratio=([\d.]+) "
+        r"peak_rss_per_process_ratio=([\d.]+)$",
+        out,
+        re.MULTILINE,
+    )
     assert both and float(both.group(1)) > 0 and float(both.group(4)) > 0, out
     # Two rounds of every build: each build's two times, and the faster one reported.
     rounds = dict(re.findall(r"(\w+)=([\d.]+,[\d.]+)", re.search(r"^scale-rounds: (.*)$", out, re.M).group(1)))
@@ -72,13 +86,19 @@ def test_hostile_quick_checks_every_class_at_both_sizes() -> None:
         rows = re.findall(rf"^\s+{cls}\s+check\s+([\d,]+)\s+([\d.]+)\s+(passed|refused: \S+)", out, re.MULTILINE)
         assert [size for size, _, _ in rows] == ["2,000", "20,000"], f"{cls}:\n{out}"
     # Past a limit of ssc_forum.limits, each is refused with its file and line, not by a crash.
-    for cls, where in (("links", "keynote.en.md:18:"), ("brackets", "keynote.en.md:18:"), ("lists", "keynote.en.md:"),
-                       ("toml", "programme.toml:")):
-        assert re.search(rf"^\s+{cls}\s+check\s+20,000\s+[\d.]+\s+refused: content/\S*{re.escape(where)}", out,
-                         re.MULTILINE), f"{cls}:\n{out}"
+    for cls, where in (
+        ("links", "keynote.en.md:18:"),
+        ("brackets", "keynote.en.md:18:"),
+        ("lists", "keynote.en.md:"),
+        ("toml", "programme.toml:"),
+    ):
+        assert re.search(
+            rf"^\s+{cls}\s+check\s+20,000\s+[\d.]+\s+refused: content/\S*{re.escape(where)}", out, re.MULTILINE
+        ), f"{cls}:\n{out}"
     assert "FLAG" not in out and "CRASHED" not in out, out
-    summary = re.search(r"^hostile: worst_growth=([\d.]+) worst_check_s=([\d.]+) worst_build_s=([\d.]+)$", out,
-                        re.MULTILINE)
+    summary = re.search(
+        r"^hostile: worst_growth=([\d.]+) worst_check_s=([\d.]+) worst_build_s=([\d.]+)$", out, re.MULTILINE
+    )
     assert summary and float(summary.group(1)) > 0 and float(summary.group(2)) > 0, out
     assert out.rstrip().splitlines()[-1] == summary.group(0)
 
@@ -89,8 +109,12 @@ def test_search_quick_runs_the_query_set_and_indexes_the_scale_programme() -> No
     assert summary, out
     queries, found, index_kb = map(int, summary.groups())
     assert queries >= 80 and 0 < found <= queries and 0 < index_kb < 150, out
-    scale_line = re.search(r"^search-scale: sessions=12 pages=(\d+) index_kb_ko=(\d+) plain_kb_ko=(\d+) "
-                           r"growth_ko=([\d.]+) index_kb_en=(\d+) index_s=([\d.]+) plain_s=([\d.]+)$", out, re.M)
+    scale_line = re.search(
+        r"^search-scale: sessions=12 pages=(\d+) index_kb_ko=(\d+) plain_kb_ko=(\d+) "
+        r"growth_ko=([\d.]+) index_kb_en=(\d+) index_s=([\d.]+) plain_s=([\d.]+)$",
+        out,
+        re.M,
+    )
     assert scale_line, out
     assert int(scale_line.group(1)) > 12 and float(scale_line.group(4)) >= 1.0 and float(scale_line.group(6)) > 0
     assert out.rstrip().splitlines()[-1] == summary.group(0)
@@ -100,13 +124,15 @@ def test_edit_loop_e2e_quick_times_saves_through_the_real_preview() -> None:
     out = _run("edit_loop.py", "--e2e", "--quick")
     # Every kind of edit was served by the preview, twice per site, each with the update it caused.
     for kind in ("session text", "session title", "speaker", "case"):
-        rows = re.findall(rf"^\s+{kind}\s+save to served\s+(\d+) ms\s+update\s+(\d+) ms\s+page told\s+(\d+) ms$",
-                          out, re.MULTILINE)
+        rows = re.findall(
+            rf"^\s+{kind}\s+save to served\s+(\d+) ms\s+update\s+(\d+) ms\s+page told\s+(\d+) ms$", out, re.MULTILINE
+        )
         assert len(rows) == 4, f"{kind}: expected two rows per site\n{out}"
         assert all(int(served) > 0 and int(told) > 0 for served, _, told in rows), out
     real = re.search(r"^edit-e2e: site=real save_to_served_ms=(\d+) update_ms=(\d+) full_ms=(\d+)$", out, re.M)
-    scale = re.search(r"^edit-e2e: site=scale sessions=12 save_to_served_ms=(\d+) update_ms=(\d+) full_ms=(\d+)$",
-                      out, re.MULTILINE)
+    scale = re.search(
+        r"^edit-e2e: site=scale sessions=12 save_to_served_ms=(\d+) update_ms=(\d+) full_ms=(\d+)$", out, re.MULTILINE
+    )
     assert real and scale, out
     for line in (real, scale):
         served, update, full = map(int, line.groups())

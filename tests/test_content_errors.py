@@ -32,9 +32,11 @@ CASES = {
     ),
     "reference to nothing": (
         lambda c: edit(s(c, "keynote"), r"^Speakers: .*$", "Speakers: sokwoo-rhee, nobody-here"),
-        ["sessions/keynote.en.md:9: field 'speakers': refers to speaker 'nobody-here', which does not exist "
-         "(fernando-vilarino, in-kwon-park, iwan-rudiarto, jeong-cheol-gyu, jo-won-hee, jung-hoon-lee, sokwoo-rhee, "
-         "ying-long)"],
+        [
+            "sessions/keynote.en.md:9: field 'speakers': refers to speaker 'nobody-here', which does not exist "
+            "(fernando-vilarino, in-kwon-park, iwan-rudiarto, jeong-cheol-gyu, jo-won-hee, jung-hoon-lee, sokwoo-rhee, "
+            "ying-long)"
+        ],
     ),
     "malformed slug": (
         lambda c: edit(s(c, "keynote"), r"^Speakers: .*$", "Speakers: Sokwoo Rhee"),
@@ -42,9 +44,12 @@ CASES = {
     ),
     "duplicate slug": (
         lambda c: (c / "sessions" / "keynote-copy.en.md").write_text(
-            s(c, "keynote").read_text(encoding="utf-8"), encoding="utf-8"),
-        ["content/sessions/keynote.en.md:2: field 'slug': 'keynote' is already used by "
-         "content/sessions/keynote-copy.en.md in the same language"],
+            s(c, "keynote").read_text(encoding="utf-8"), encoding="utf-8"
+        ),
+        [
+            "content/sessions/keynote.en.md:2: field 'slug': 'keynote' is already used by "
+            "content/sessions/keynote-copy.en.md in the same language"
+        ],
     ),
     "malformed date": (
         lambda c: edit(s(c, "keynote"), r"^Day: .*$", "Day: 23/09/2020"),
@@ -63,15 +68,21 @@ CASES = {
         ["sessions/keynote.en.md:6: field 'start': 18:30-19:30 is outside its day (16:00-19:00)"],
     ),
     "overlap in the same room": (
-        lambda c: (edit(s(c, "keynote"), r"^Day: (.*)$", r"Day: \1\nStart: 16:00\nEnd: 17:00"),
-                   edit(s(c, "session-1-big-data"), r"^Day: (.*)$", r"Day: \1\nStart: 16:30\nEnd: 17:30")),
-        ["sessions/session-1-big-data.en.md:6: field 'start': overlaps content/sessions/keynote.en.md "
-         "in room 'seoul-on'"],
+        lambda c: (
+            edit(s(c, "keynote"), r"^Day: (.*)$", r"Day: \1\nStart: 16:00\nEnd: 17:00"),
+            edit(s(c, "session-1-big-data"), r"^Day: (.*)$", r"Day: \1\nStart: 16:30\nEnd: 17:30"),
+        ),
+        [
+            "sessions/session-1-big-data.en.md:6: field 'start': overlaps content/sessions/keynote.en.md "
+            "in room 'seoul-on'"
+        ],
     ),
     "case and session disagree": (
         lambda c: edit(c / "cases" / "helsinki.en.md", r"^Session: .*$", "Session: keynote"),
-        ["content/cases/helsinki.en.md:7: field 'session': names session 'keynote', but that session's Cases field "
-         "does not list 'helsinki' (content/sessions/seminar-part-1-city-cases.en.md lists it)"],
+        [
+            "content/cases/helsinki.en.md:7: field 'session': names session 'keynote', but that session's Cases field "
+            "does not list 'helsinki' (content/sessions/seminar-part-1-city-cases.en.md lists it)"
+        ],
     ),
     "page without its translation twin": (
         lambda c: (c / "pages" / "venue.en.md").unlink(),
@@ -91,13 +102,16 @@ CASES = {
     ),
     "unknown shortcode": (
         lambda c: (c / "pages" / "about.en.md").write_text(
-            (c / "pages" / "about.en.md").read_text(encoding="utf-8") + "\n[[gallery]]\n", encoding="utf-8"),
+            (c / "pages" / "about.en.md").read_text(encoding="utf-8") + "\n[[gallery]]\n", encoding="utf-8"
+        ),
         ["pages/about.en.md:37: unknown shortcode [[gallery]] (known: stream, timetable)"],
     ),
     "broken programme file": (
         lambda c: (c / "programme.toml").write_text("[[days]]\ndate = 2020-09-22\nstart = '4pm'\n", encoding="utf-8"),
-        ["programme.toml:3: field 'days[1].start': '4pm' is not a time written HH:MM",
-         "programme.toml:1: field 'days[1].end': is required but missing"],
+        [
+            "programme.toml:3: field 'days[1].start': '4pm' is not a time written HH:MM",
+            "programme.toml:1: field 'days[1].end': is required but missing",
+        ],
     ),
 }
 
@@ -127,8 +141,12 @@ def test_all_problems_are_reported_at_once(tmp_path):
     log = result.stdout + result.stderr
     assert result.returncode != 0
     assert "4 problem(s) in the content; nothing was written" in log
-    for line in ("sessions/keynote.en.md: field 'kind'", "sessions/session-1-big-data.en.md:5: field 'day'",
-                 "speakers/ying-long.ko.md:5: field 'website'", "pages/venue.ko.md:3: field 'lang'"):
+    for line in (
+        "sessions/keynote.en.md: field 'kind'",
+        "sessions/session-1-big-data.en.md:5: field 'day'",
+        "speakers/ying-long.ko.md:5: field 'website'",
+        "pages/venue.ko.md:3: field 'lang'",
+    ):
         assert line in log
 
 
@@ -157,7 +175,8 @@ def test_check_content_reports_without_building(tmp_path):
     assert check_content(settings) == []
     edit(s(content, "keynote"), r"^Day: .*$", "Day: tomorrow")
     assert check_content(settings) == [
-        "content/sessions/keynote.en.md:5: field 'day': 'tomorrow' is not a date written YYYY-MM-DD"]
+        "content/sessions/keynote.en.md:5: field 'day': 'tomorrow' is not a date written YYYY-MM-DD"
+    ]
 
 
 def test_files_the_build_would_skip_are_reported(tmp_path):
@@ -168,7 +187,9 @@ def test_files_the_build_would_skip_are_reported(tmp_path):
     (content / "keynote.en.md").write_text("Title: x\n", encoding="utf-8")
     result = run_pelican(content, tmp_path / "output")
     assert result.returncode != 0
-    for line in ("content/session: is not a content folder, so nothing in it is published",
-                 "content/sessions/notes.en.txt: is not a Markdown file ending in .md",
-                 "content/keynote.en.md: is not in a content folder"):
+    for line in (
+        "content/session: is not a content folder, so nothing in it is published",
+        "content/sessions/notes.en.txt: is not a Markdown file ending in .md",
+        "content/keynote.en.md: is not in a content folder",
+    ):
         assert line in result.stderr

@@ -19,8 +19,9 @@ def _describe(name: str, a: bytes, b: bytes) -> str:
         except OSError:
             return f"{name}: binary, {len(a)} vs {len(b)} bytes"
     try:
-        lines = difflib.unified_diff(a.decode().splitlines(), b.decode().splitlines(), "first", "second",
-                                     n=0, lineterm="")
+        lines = difflib.unified_diff(
+            a.decode().splitlines(), b.decode().splitlines(), "first", "second", n=0, lineterm=""
+        )
     except UnicodeDecodeError:
         return f"{name}: binary, {len(a)} vs {len(b)} bytes"
     return f"{name}:\n" + "\n".join(list(lines)[:12])

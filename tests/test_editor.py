@@ -37,8 +37,16 @@ def config(admin: Path) -> dict[str, Any]:
     return yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
 
 
-WIDGETS = {schema.TEXT: "string", schema.LANG: "ssc-lang", schema.DATE: "datetime", schema.TIME: "datetime",
-           schema.INT: "number", schema.IMAGE: "image", schema.MEDIA: "string", schema.SLUG: "string"}
+WIDGETS = {
+    schema.TEXT: "string",
+    schema.LANG: "ssc-lang",
+    schema.DATE: "datetime",
+    schema.TIME: "datetime",
+    schema.INT: "number",
+    schema.IMAGE: "image",
+    schema.MEDIA: "string",
+    schema.SLUG: "string",
+}
 
 
 def test_every_content_type_is_a_collection_with_every_field_of_the_schema(config: dict[str, Any]) -> None:
@@ -82,9 +90,14 @@ def test_the_configuration_follows_a_change_of_the_schema(monkeypatch: pytest.Mo
     before = editor_config.editor_config(_settings("pelicanconf.py"))
     speaker = schema.SPEAKER
     extra = schema.Field("pronouns", schema.TEXT, True, "How to refer to the person.", "호칭.")
-    monkeypatch.setattr(schema, "CONTENT_TYPES", tuple(
-        ct if ct is not speaker else schema.ContentType(**{**speaker.__dict__, "fields": speaker.fields + (extra,)})
-        for ct in schema.CONTENT_TYPES))
+    monkeypatch.setattr(
+        schema,
+        "CONTENT_TYPES",
+        tuple(
+            ct if ct is not speaker else schema.ContentType(**{**speaker.__dict__, "fields": speaker.fields + (extra,)})
+            for ct in schema.CONTENT_TYPES
+        ),
+    )
     after = editor_config.editor_config(_settings("pelicanconf.py"))
     assert before != after
     speakers = next(c for c in after["collections"] if c["name"] == "speakers")
@@ -130,10 +143,14 @@ def test_only_the_preview_build_carries_the_editor(tmp_path: Path) -> None:
 @pytest.mark.skipif(NODE is None, reason="node is needed for the editor's format")
 def test_the_file_format_writes_every_content_file_back_byte_for_byte(admin: Path) -> None:
     script = ROOT / "tests" / "js" / "pelican-format.test.mjs"
-    done = subprocess.run([NODE, "--test", "--test-reporter=dot", str(script)],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT,
-                          env={"PATH": "/usr/bin:/bin", "SSC_SCHEMA_JS": str(admin / "schema.js"),
-                               "SSC_CONTENT": str(ROOT / "content")})
+    done = subprocess.run(
+        [NODE, "--test", "--test-reporter=dot", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "SSC_SCHEMA_JS": str(admin / "schema.js"), "SSC_CONTENT": str(ROOT / "content")},
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -188,8 +205,11 @@ def test_the_editor_has_its_own_policy_and_the_public_pages_keep_theirs(nginx_se
     _, public_headers, _ = _get(f"{nginx_server}/ssc2020/")
     public = _policy(public_headers["Content-Security-Policy"])
     assert public["script-src"] == ["'self'", "'wasm-unsafe-eval'"] and public["style-src"] == ["'self'"]
-    for name, kind in (("config.yml", "text/yaml"), ("decap-cms.js", "text/javascript"),
-                       ("pelican-format.js", "text/javascript")):
+    for name, kind in (
+        ("config.yml", "text/yaml"),
+        ("decap-cms.js", "text/javascript"),
+        ("pelican-format.js", "text/javascript"),
+    ):
         status, headers, _ = _get(f"{nginx_server}/ssc2020/admin/{name}")
         assert status == 200 and headers.get_content_type() == kind, name
         assert _policy(headers["Content-Security-Policy"]) == editor, name
@@ -227,11 +247,14 @@ def test_the_local_backend_writes_into_the_folder_it_is_given_and_stops(tmp_path
     port = free_port()
     entry = {"path": "content/speakers/a.ko.md", "slug": "a", "raw": "Title: A\n"}
     options = {"commitMessage": "a", "useWorkflow": False, "status": "draft"}
-    body = {"action": "persistEntry",
-            "params": {"branch": "main", "dataFiles": [entry], "assets": [], "options": options}}
+    body = {
+        "action": "persistEntry",
+        "params": {"branch": "main", "dataFiles": [entry], "assets": [], "options": options},
+    }
     with LocalBackend(tmp_path, port=port) as backend:
-        request = urllib.request.Request(backend.url, method="POST", data=json.dumps(body).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            backend.url, method="POST", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=10) as reply:
             assert reply.status == 200
     assert (tmp_path / "content" / "speakers" / "a.ko.md").read_text(encoding="utf-8") == "Title: A\n"

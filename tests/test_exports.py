@@ -32,8 +32,10 @@ HOME = "https://forum.seoul.go.kr/ssc2020"
 SITENAMES = {"ko": "2020 서울 스마트시티 리더스 포럼", "en": "Seoul Smart City Leaders Forum 2020"}
 LANG_ROOT = {"ko": "", "en": "en/"}
 BY_SLUG = {s["slug"]: s for s in SESSIONS}
-NOTE = {"ko": "정확한 시작·종료 시각은 공개되지 않았습니다",
-        "en": "exact start and end times of this session were not published"}
+NOTE = {
+    "ko": "정확한 시작·종료 시각은 공개되지 않았습니다",
+    "en": "exact start and end times of this session were not published",
+}
 TITLE_OF = {"ko": lambda s: s["title"][0], "en": lambda s: s["title"][1]}
 
 
@@ -51,10 +53,12 @@ def programmes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[mode
     assert not read.problems, [str(p) for p in read.problems]
     out = {}
     for lang in ("ko", "en"):
-        programme = model.build(read, lang, ZoneInfo("Asia/Seoul"), now=datetime(2021, 1, 1, tzinfo=UTC),
-                                forced_phase="after")
-        site = Site.from_settings({"FORUM": {"home_url": HOME}, "SITEURL": "/en" if lang == "en" else "",
-                                   "SITENAME": SITENAMES[lang]}, lang)
+        programme = model.build(
+            read, lang, ZoneInfo("Asia/Seoul"), now=datetime(2021, 1, 1, tzinfo=UTC), forced_phase="after"
+        )
+        site = Site.from_settings(
+            {"FORUM": {"home_url": HOME}, "SITEURL": "/en" if lang == "en" else "", "SITENAME": SITENAMES[lang]}, lang
+        )
         out[lang] = (programme, site)
     return out
 
@@ -132,8 +136,9 @@ def test_whole_programme_calendar(programmes, lang):
 
 
 def test_calendar_uids_are_the_same_in_both_languages(programmes):
-    uids = {lang: [str(e["UID"]) for e in events_of(ical.programme_calendar(*programmes[lang]))]
-            for lang in ("ko", "en")}
+    uids = {
+        lang: [str(e["UID"]) for e in events_of(ical.programme_calendar(*programmes[lang]))] for lang in ("ko", "en")
+    }
     assert uids["ko"] == uids["en"]
     assert len(set(uids["ko"])) == len(SESSIONS)
 
@@ -175,8 +180,10 @@ def test_schedule_xml_is_valid_and_complete(programmes, schema, lang):
     # Parallel sessions sit in their own room on the same day.
     rooms = {r.get("name"): [e.findtext("slug") for e in r.iter("event")] for r in days[0].findall("room")}
     names = {r.slug: r.name for r in programme.rooms}
-    assert rooms == {names["main"]: ["ssc2020-1-opening", "ssc2020-2-city-cases", "ssc2020-4-talk-concert"],
-                     names["side"]: ["ssc2020-3-smart-seoul-lab"]}
+    assert rooms == {
+        names["main"]: ["ssc2020-1-opening", "ssc2020-2-city-cases", "ssc2020-4-talk-concert"],
+        names["side"]: ["ssc2020-3-smart-seoul-lab"],
+    }
     events = {e.findtext("url"): e for e in root.iter("event")}
     assert len(events) == len(SESSIONS)
     for s in SESSIONS:
@@ -193,8 +200,9 @@ def test_schedule_xml_is_valid_and_complete(programmes, schema, lang):
             assert NOTE[lang] in event.findtext("description")
     opening = events[site.url("sessions/opening/")]
     assert opening.findtext("duration") == "00:20"
-    assert [p.text for p in opening.iter("person")] == [next(p["name"] for p in SPEAKERS
-                                                             if p["slug"] == "kim-haneul")[("ko", "en").index(lang)]]
+    assert [p.text for p in opening.iter("person")] == [
+        next(p["name"] for p in SPEAKERS if p["slug"] == "kim-haneul")[("ko", "en").index(lang)]
+    ]
     talk = events[site.url("sessions/talk-concert/")]
     assert [link.get("href") for link in talk.iter("link")] == ["https://www.youtube.com/watch?v=BBBBBBBBBBB&t=3723s"]
     assert talk.findtext("recording/optout") == "false"
@@ -222,7 +230,8 @@ def test_schedule_json_holds_the_same_events_as_the_xml(programmes, lang):
         for key in ("date", "start", "duration", "room", "title", "url", "abstract", "description"):
             assert event[key] == (node.findtext(key) or ""), key
         assert [(p["id"], p["name"]) for p in event["persons"]] == [
-            (int(p.get("id")), p.text) for p in node.iter("person")]
+            (int(p.get("id")), p.text) for p in node.iter("person")
+        ]
     schedule = json.loads(schedule_json.render(data))["schedule"]
     conference = schedule["conference"]
     assert conference["daysCount"] == 2 and conference["time_zone_name"] == "Asia/Seoul"
@@ -335,7 +344,8 @@ def test_fixture_build_writes_every_export(fixture_site, schema, lang):
         assert str(event["URL"]) == f"{home}sessions/{s['slug']}/"
         assert str(event["SUMMARY"]) == TITLE_OF[lang](s)
     assert set(xml_events((root / "schedule.xml").read_bytes())) == set(
-        json_events((root / "schedule.json").read_bytes()))
+        json_events((root / "schedule.json").read_bytes())
+    )
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -352,7 +362,8 @@ def test_fixture_pages_carry_jsonld_and_link_the_exports(fixture_site, lang):
     assert [p["name"] for p in session["performer"]] == [{"ko": "천웨이", "en": "Chen Wei"}[lang]]
     # The session page and the timetable link files that exist.
     hrefs = [a["href"] for a in page.find_all("a", href=True)] + [
-        a["href"] for a in soup(root / "timetable" / "index.html").find_all("a", href=True)]
+        a["href"] for a in soup(root / "timetable" / "index.html").find_all("a", href=True)
+    ]
     prefix = "/" + LANG_ROOT[lang]
     for target in ("sessions/keynote/keynote.ics", *EXPORTS):
         assert prefix + target in hrefs, target
@@ -361,10 +372,12 @@ def test_fixture_pages_carry_jsonld_and_link_the_exports(fixture_site, lang):
 
 def test_two_builds_write_identical_exports(fixture_site, tmp_path):
     content = write_fixture_site(tmp_path)
-    again = build(tmp_path / "output", PATH=str(content),
-                  FORUM={"phase": "after", "home_url": "https://example.org/forum"})
-    names = sorted(p.relative_to(fixture_site) for p in fixture_site.rglob("*")
-                   if p.name in EXPORTS or p.suffix == ".ics")
+    again = build(
+        tmp_path / "output", PATH=str(content), FORUM={"phase": "after", "home_url": "https://example.org/forum"}
+    )
+    names = sorted(
+        p.relative_to(fixture_site) for p in fixture_site.rglob("*") if p.name in EXPORTS or p.suffix == ".ics"
+    )
     assert len(names) == 2 * (len(EXPORTS) + len(SESSIONS))
     for name in names:
         assert (again / name).read_bytes() == (fixture_site / name).read_bytes(), name
@@ -397,9 +410,20 @@ def test_schedule_json_is_json_dumps_with_an_indent_of_two() -> None:
     """Events encoded one at a time and put in place give the bytes of one `json.dumps` of the whole."""
     from ssc_forum.exports import schedule_json
 
-    event = {"guid": "g", "title": "서울 \"온\"\n", "persons": [], "links": [{"url": "u", "title": "t"}], "n": 1.5}
-    data = {"generator": {"name": "x"}, "schedule": {"url": "u", "conference": {"rooms": [], "days": [
-        {"index": 1, "rooms": {"A": [], "B": [event, {**event, "guid": "h"}]}}, {"index": 2, "rooms": {}}]}}}
+    event = {"guid": "g", "title": '서울 "온"\n', "persons": [], "links": [{"url": "u", "title": "t"}], "n": 1.5}
+    data = {
+        "generator": {"name": "x"},
+        "schedule": {
+            "url": "u",
+            "conference": {
+                "rooms": [],
+                "days": [
+                    {"index": 1, "rooms": {"A": [], "B": [event, {**event, "guid": "h"}]}},
+                    {"index": 2, "rooms": {}},
+                ],
+            },
+        },
+    }
     assert schedule_json.render(data) == (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
 
 
@@ -413,8 +437,11 @@ def test_the_edit_loop_encodes_only_new_schedule_events(tmp_path: Path) -> None:
         first, second = {"guid": "a", "language": "en"}, {"guid": "b", "language": "en"}
         for event in (first, second, first, {**first}, second):
             # As schedule_json.render asks the build's export cache (`hooks.ExportCache`) for each event.
-            site.same_object(("json-event", event["guid"], event["language"]), event,
-                             lambda event=event: encoded.append(event["guid"]) or event["guid"])
+            site.same_object(
+                ("json-event", event["guid"], event["language"]),
+                event,
+                lambda event=event: encoded.append(event["guid"]) or event["guid"],
+            )
         assert encoded == ["a", "b", "a"]  # an event made again (a new object) is encoded again
     finally:
         site.close()

@@ -21,21 +21,113 @@ from bs4 import BeautifulSoup
 from ssc_forum import langmark, markup, shortcodes, writer
 
 MARKUP_PIECES = [
-    "<p>", "</p>", "<a href='javascript:x'>", "<img src=//x.y/a.png>", "<span title=a title=b>", "<p id=x>",
-    "<h2 id=x>", "<script>", "</script>", "<style>", "<!--", "-->", "<!DOCTYPE x>", "<![CDATA[", "]]>", "<?pi>",
-    "&amp;", "&#91;", "<br/>", "<br>", "</br>", "<td style='text-align:left'>", "<div ID=Y id=z>", "<x:y>",
-    "<svg><a xlink:href=javascript:1>", "text", "<p id>", "<textarea>", "</textarea>", "<pre>", "<code class=x>",
-    "</code>", "</pre>", "<a onclick=1 href=x>", "<", ">", '"', "'", "<dIR dir=bad>", "<time datetime=1>",
-    "<img srcset='a.png 1x, https://x/b.png 2x'>", "<title>", "</title>", "<!", "<![if x]>", "</", "\n",
+    "<p>",
+    "</p>",
+    "<a href='javascript:x'>",
+    "<img src=//x.y/a.png>",
+    "<span title=a title=b>",
+    "<p id=x>",
+    "<h2 id=x>",
+    "<script>",
+    "</script>",
+    "<style>",
+    "<!--",
+    "-->",
+    "<!DOCTYPE x>",
+    "<![CDATA[",
+    "]]>",
+    "<?pi>",
+    "&amp;",
+    "&#91;",
+    "<br/>",
+    "<br>",
+    "</br>",
+    "<td style='text-align:left'>",
+    "<div ID=Y id=z>",
+    "<x:y>",
+    "<svg><a xlink:href=javascript:1>",
+    "text",
+    "<p id>",
+    "<textarea>",
+    "</textarea>",
+    "<pre>",
+    "<code class=x>",
+    "</code>",
+    "</pre>",
+    "<a onclick=1 href=x>",
+    "<",
+    ">",
+    '"',
+    "'",
+    "<dIR dir=bad>",
+    "<time datetime=1>",
+    "<img srcset='a.png 1x, https://x/b.png 2x'>",
+    "<title>",
+    "</title>",
+    "<!",
+    "<![if x]>",
+    "</",
+    "\n",
 ]
 KOREAN_PIECES = [
-    "<p>", "</p>", "<span lang=ko>", "<span lang='ko'>", '<span lang="ko-KR">', '<div lang="">', "<div LANG=en>",
-    "</span>", "</div>", "한국어", "서울 온", "text", "<script>", "</script>", "<style>", "</ STYLE >", "<title>",
-    "</title>", "<!--", "-->", "<!DOCTYPE html>", "&amp;", "&#44032;", "&#x;", "&#", ";", "<br/>", "<br>",
-    "<img alt='한'>", '<a title="x>한">', '<a lang="&#107;o">', "<", ">", '"', "'", "<textarea>", "</textarea>",
-    "<option>", "<p lang=ko/>", '<x title=<a lang="ko">', "<a\xa0lang=ko>", "<a lang=ko lang=en>",
-    "<a lang=en lang=ko>", "<a lang>", '<a lang=ko title="', "</a>", "<a hreflang=ko>", "<a xml:lang=ko>", "<!x ",
-    "</ ", "<?", "<![CDATA[", "]]>", "\n", " ", "&", "&x", "<a b=c=d>",
+    "<p>",
+    "</p>",
+    "<span lang=ko>",
+    "<span lang='ko'>",
+    '<span lang="ko-KR">',
+    '<div lang="">',
+    "<div LANG=en>",
+    "</span>",
+    "</div>",
+    "한국어",
+    "서울 온",
+    "text",
+    "<script>",
+    "</script>",
+    "<style>",
+    "</ STYLE >",
+    "<title>",
+    "</title>",
+    "<!--",
+    "-->",
+    "<!DOCTYPE html>",
+    "&amp;",
+    "&#44032;",
+    "&#x;",
+    "&#",
+    ";",
+    "<br/>",
+    "<br>",
+    "<img alt='한'>",
+    '<a title="x>한">',
+    '<a lang="&#107;o">',
+    "<",
+    ">",
+    '"',
+    "'",
+    "<textarea>",
+    "</textarea>",
+    "<option>",
+    "<p lang=ko/>",
+    '<x title=<a lang="ko">',
+    "<a\xa0lang=ko>",
+    "<a lang=ko lang=en>",
+    "<a lang=en lang=ko>",
+    "<a lang>",
+    '<a lang=ko title="',
+    "</a>",
+    "<a hreflang=ko>",
+    "<a xml:lang=ko>",
+    "<!x ",
+    "</ ",
+    "<?",
+    "<![CDATA[",
+    "]]>",
+    "\n",
+    " ",
+    "&",
+    "&x",
+    "<a b=c=d>",
 ]
 
 
@@ -56,10 +148,22 @@ def _soup_elements(html: str) -> list[tuple[str, dict[str, str]]]:
 
 
 def _normalised(found: list[tuple[str, dict[str, str]]]) -> list[tuple[str, dict[str, str]]]:
-    multi = {"class", "rel", "rev", "accesskey", "dropzone", "headers", "accept-charset", "archive", "sizes",
-             "sandbox", "for"}
-    return [(name.lower(), {k: " ".join(v.split()) if k in multi else v for k, v in attrs.items()})
-            for name, attrs in found]
+    multi = {
+        "class",
+        "rel",
+        "rev",
+        "accesskey",
+        "dropzone",
+        "headers",
+        "accept-charset",
+        "archive",
+        "sizes",
+        "sandbox",
+        "for",
+    }
+    return [
+        (name.lower(), {k: " ".join(v.split()) if k in multi else v for k, v in attrs.items()}) for name, attrs in found
+    ]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -80,12 +184,40 @@ def test_id_checks_from_one_parse() -> None:
 
 
 _WHOLE_TAG_ID = re.compile(r"""<[a-zA-Z][^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-ID_PIECES = ["<", ">", " ", "id", "=", '"', "'", "a", "x", "\n", "!", "/", "xid", "\t", "\u3000", "data-", "\x1c", "I",
-             "<p ", "</p>", "<!-- ", " -->", "<script>", "grid=", " id='y'", ' id="z" ', "<a id=1>"]
+ID_PIECES = [
+    "<",
+    ">",
+    " ",
+    "id",
+    "=",
+    '"',
+    "'",
+    "a",
+    "x",
+    "\n",
+    "!",
+    "/",
+    "xid",
+    "\t",
+    "\u3000",
+    "data-",
+    "\x1c",
+    "I",
+    "<p ",
+    "</p>",
+    "<!-- ",
+    " -->",
+    "<script>",
+    "grid=",
+    " id='y'",
+    ' id="z" ',
+    "<a id=1>",
+]
 
 
 def test_page_ids_are_the_whole_tag_patterns() -> None:
     """The ids of the theme's HTML, in order, as the pattern for a whole start tag finds them."""
+
     def whole_tag(page: str) -> list[str]:
         return [next(g for g in m.groups() if g is not None) for m in _WHOLE_TAG_ID.finditer(page)]
 
@@ -119,9 +251,11 @@ def test_korean_marking_skips_only_pages_with_nothing_to_mark(seed: int) -> None
 
 def test_english_page_with_only_the_language_switch() -> None:
     """A page whose only Hangul is the language switch is left alone; Korean in its text is marked."""
-    head = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Seoul On · Forum</title>\n'
-            '<script type="application/ld+json">{"name": "서울"}</script>\n</head>\n<body>\n<nav>'
-            '<a href="/sessions/x/" hreflang="ko" lang="ko">한국어</a></nav>\n<main id="main">')
+    head = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Seoul On · Forum</title>\n'
+        '<script type="application/ld+json">{"name": "서울"}</script>\n</head>\n<body>\n<nav>'
+        '<a href="/sessions/x/" hreflang="ko" lang="ko">한국어</a></nav>\n<main id="main">'
+    )
     clean = head + "<p>Seoul On &amp; more</p></main></body></html>\n"
     assert langmark._nothing_to_mark(clean)
     assert langmark.mark_korean(clean) == (clean, 0)
@@ -140,8 +274,30 @@ def _soup_leftovers(html: str) -> list[str]:
 
 def test_shortcode_leftovers_without_brackets_skip_the_parse() -> None:
     """Text with no "[" (as such or as an entity) has no leftover shortcode; with one, the parse decides."""
-    pieces = ["[", "[[", "&#91;", "&#x5B;", "&lsqb;", "&lbrack;", "&amp;", "stream", " x", "]]", "<p>", "</p>",
-              "<code>", "</code>", "<![CDATA[", "]]>", "&#", "91;", "<!--", "-->", "\n", "a"]
+    pieces = [
+        "[",
+        "[[",
+        "&#91;",
+        "&#x5B;",
+        "&lsqb;",
+        "&lbrack;",
+        "&amp;",
+        "stream",
+        " x",
+        "]]",
+        "<p>",
+        "</p>",
+        "<code>",
+        "</code>",
+        "<![CDATA[",
+        "]]>",
+        "&#",
+        "91;",
+        "<!--",
+        "-->",
+        "\n",
+        "a",
+    ]
     for doc in _documents(pieces, 4000, 7):
         assert shortcodes.leftovers(doc) == _soup_leftovers(doc), doc
     assert shortcodes.leftovers("<p>&#91;&#91;stream youtube:x]]</p>") == ["[[stream youtube:x]]"]

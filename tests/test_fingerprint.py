@@ -112,10 +112,12 @@ def _tree(root: Path, files: dict[str, str | bytes]) -> Path:
 
 
 SMALL_SITE = {
-    "index.html": ('<link rel="stylesheet" href="/sub/theme/css/site.css">'
-                   '<img src="https://example.org/sub/theme/img/logo.png" alt="">'
-                   '<img src="https://other.example/theme/img/logo.png" alt="">'
-                   '<script src="theme/js/app.js"></script><p>site.css is our style sheet</p>'),
+    "index.html": (
+        '<link rel="stylesheet" href="/sub/theme/css/site.css">'
+        '<img src="https://example.org/sub/theme/img/logo.png" alt="">'
+        '<img src="https://other.example/theme/img/logo.png" alt="">'
+        '<script src="theme/js/app.js"></script><p>site.css is our style sheet</p>'
+    ),
     "en/index.html": '<link rel="stylesheet" href="../theme/css/site.css?v=1">',
     "theme/css/site.css": "body { background: url(../img/logo.png); } @font-face { src: url('../fonts/a.woff2') }",
     "theme/img/logo.png": b"\x89PNG fake",
@@ -173,8 +175,11 @@ def test_a_successful_build_prints_one_summary_and_no_needless_warning(tmp_path:
     summary = [line for line in printed.splitlines() if line.startswith("Built: ")]
     assert len(summary) == 1, printed
     sessions = len(list((tmp_path / "out" / "sessions").glob("*/index.html")))
-    assert re.fullmatch(rf"Built: \d+ pages in ko, \d+ in en; {sessions} sessions, \d+ speakers, "
-                        r"\d+ city cases, \d+ news items \(each language\)\.", summary[0]), summary[0]
+    assert re.fullmatch(
+        rf"Built: \d+ pages in ko, \d+ in en; {sessions} sessions, \d+ speakers, "
+        r"\d+ city cases, \d+ news items \(each language\)\.",
+        summary[0],
+    ), summary[0]
     shutil.rmtree(tmp_path / "out")
 
 

@@ -35,8 +35,9 @@ def test_the_example_files_build(tmp_path):
             (content / ct.folder / f"example-{ct.name}.{lang}.md").write_text(text, encoding="utf-8")
     for lang in schema.LANGS:  # the example case names the keynote, which must list it back
         keynote = content / "sessions" / f"keynote.{lang}.md"
-        keynote.write_text(keynote.read_text(encoding="utf-8").replace("\nKind:", "\nCases: example-case\nKind:", 1),
-                           encoding="utf-8")
+        keynote.write_text(
+            keynote.read_text(encoding="utf-8").replace("\nKind:", "\nCases: example-case\nKind:", 1), encoding="utf-8"
+        )
     out = build(tmp_path / "out", PATH=str(content))
     for ct in schema.CONTENT_TYPES:
         assert (out / "en" / ct.url.format(slug=f"example-{ct.name}") / "index.html").is_file()
@@ -53,8 +54,11 @@ def test_every_message_has_its_row_in_both_guides():
     assert len(ids) > 100
     korean = dict(guide.catalogue())
     for lang in schema.LANGS:
-        rows = [line for line in (ROOT / "docs" / f"content-types.{lang}.md").read_text(encoding="utf-8").splitlines()
-                if line.startswith("| `")]
+        rows = [
+            line
+            for line in (ROOT / "docs" / f"content-types.{lang}.md").read_text(encoding="utf-8").splitlines()
+            if line.startswith("| `")
+        ]
         for msgid in ids:
             english, translated = guide._shown(msgid), guide._shown(korean[msgid])
             row = f"| {translated} | {english} |" if lang == "ko" else f"| {english} | {translated} |"
@@ -87,8 +91,7 @@ def _doc_lang(path) -> str:
 
 def _ctype_of(names: set[str]):
     """The content type a complete example file is of: all its required fields there, no other field."""
-    fitting = [ct for ct in schema.CONTENT_TYPES
-               if set(ct.required) <= names <= {f.name for f in ct.fields}]
+    fitting = [ct for ct in schema.CONTENT_TYPES if set(ct.required) <= names <= {f.name for f in ct.fields}]
     return max(fitting, key=lambda ct: len(ct.required))
 
 
@@ -157,8 +160,9 @@ def test_every_example_file_in_the_guides_passes_the_check(tmp_path):
     shutil.copytree(ROOT / "content", content)
     written = []
     for where, block in EXAMPLES["file"]:
-        header = dict(_FIELD_LINE_RE.match(line).group("name", "value")
-                      for line in block.split("\n\n", 1)[0].splitlines())
+        header = dict(
+            _FIELD_LINE_RE.match(line).group("name", "value") for line in block.split("\n\n", 1)[0].splitlines()
+        )
         ctype = _ctype_of({name.lower() for name in header})
         text = block.replace("Order: 1\n", "Order: 9\n")  # the real day already has orders 1 to 3
         slug, lang = header["Slug"], header["Lang"]
@@ -168,8 +172,9 @@ def test_every_example_file_in_the_guides_passes_the_check(tmp_path):
         written.append(target)
         if ctype is schema.CITY_CASE:  # a case names its session, which lists it back
             session = content / "sessions" / f"{header['Session']}.{lang}.md"
-            session.write_text(session.read_text(encoding="utf-8").replace("\nKind:", f"\nCases: {slug}\nKind:", 1),
-                               encoding="utf-8")
+            session.write_text(
+                session.read_text(encoding="utf-8").replace("\nKind:", f"\nCases: {slug}\nKind:", 1), encoding="utf-8"
+            )
     assert written
     assert tasks.content_problems(content) == []
 

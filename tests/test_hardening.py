@@ -62,8 +62,11 @@ def both(path_of: Callable[[Path, str], Path], name: str, value: str) -> Mutatio
 
 def line_of(path: Path, needle: str) -> int:
     """The last line holding `needle`: appended mistakes are the last of their kind."""
-    found = [number for number, line in enumerate(path.read_bytes().decode("utf-8", "replace").split("\n"),
-                                                   start=1) if needle in line]
+    found = [
+        number
+        for number, line in enumerate(path.read_bytes().decode("utf-8", "replace").split("\n"), start=1)
+        if needle in line
+    ]
     assert found, f"{needle!r} not in {path}"
     return found[-1]
 
@@ -97,6 +100,7 @@ def _write(name: str, data: bytes = b"x") -> Mutation:
         path = _images(c) / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
     return mutate
 
 
@@ -131,8 +135,11 @@ def _theme_link(c: Path) -> None:
 TABLES["static files"] = {
     "link to /proc/self/environ": (_link("env.txt", "/proc/self/environ"), "is a symbolic link", r"content/images/"),
     "link to /etc/passwd": (_link("passwd.png", "/etc/passwd"), "is a symbolic link", r"content/images/passwd"),
-    "relative link leaving the tree": (_link("up.png", "../../../../etc/hostname"), "is a symbolic link",
-                                       r"content/images/up\.png"),
+    "relative link leaving the tree": (
+        _link("up.png", "../../../../etc/hostname"),
+        "is a symbolic link",
+        r"content/images/up\.png",
+    ),
     "link to a folder": (_link("keys", "/etc/ssl"), "is a symbolic link", r"content/images/keys"),
     "link inside the tree": (_link("copy.png", "photo.png"), "is a symbolic link", r"content/images/copy\.png"),
     "dangling link": (_link("gone.png", "/nonexistent/file.png"), "is a symbolic link", r"content/images/gone"),
@@ -142,38 +149,75 @@ TABLES["static files"] = {
     ".git folder": (_write(".git/config"), "hidden file", r"content/images/\.git"),
     "hidden folder with an image": (_write(".cache/a.png"), "hidden file", r"content/images/\.cache"),
     ".DS_Store": (_write(".DS_Store"), "hidden file", r"content/images/\.DS_Store"),
-    "hidden file whose name forges a second line": (_write(".x\nfake.md: all is well"), "hidden file",
-                                                   r"content/images/\.x\\nfake\.md: all is well: "),
-    "SVG image": (_write("logo.svg", b"<svg onload='alert(1)'/>"), "SVG and HTML can run scripts",
-                  r"content/images/logo\.svg"),
+    "hidden file whose name forges a second line": (
+        _write(".x\nfake.md: all is well"),
+        "hidden file",
+        r"content/images/\.x\\nfake\.md: all is well: ",
+    ),
+    "SVG image": (
+        _write("logo.svg", b"<svg onload='alert(1)'/>"),
+        "SVG and HTML can run scripts",
+        r"content/images/logo\.svg",
+    ),
     "SVG in capitals": (_write("LOGO.SVG"), "not an image the site publishes", r"content/images/LOGO\.SVG"),
     "compressed SVG": (_write("logo.svgz"), "not an image the site publishes", r"content/images/logo\.svgz"),
-    "HTML file": (_write("page.html", b"<script>alert(1)</script>"), "SVG and HTML can run scripts",
-                  r"content/images/page\.html"),
+    "HTML file": (
+        _write("page.html", b"<script>alert(1)</script>"),
+        "SVG and HTML can run scripts",
+        r"content/images/page\.html",
+    ),
     "double extension": (_write("photo.png.html"), "not an image", r"content/images/photo\.png\.html"),
     "XML file": (_write("feed.xml"), "not an image", r"content/images/feed\.xml"),
     "script": (_write("x.js"), "not an image", r"content/images/x\.js"),
-    "image in a subfolder that is a link": (lambda c: (_images(c), (c.parent / "o").mkdir(),
-                                                       os.symlink(c.parent / "o", c / "images" / "sub")),
-                                            "is a symbolic link", r"content/images/sub"),
+    "image in a subfolder that is a link": (
+        lambda c: (_images(c), (c.parent / "o").mkdir(), os.symlink(c.parent / "o", c / "images" / "sub")),
+        "is a symbolic link",
+        r"content/images/sub",
+    ),
     "Markdown file that is a link": (_markdown_link, "is a symbolic link", r"content/sessions/keynote\.en\.md"),
     "link in the theme's static files": (_theme_link, "is a symbolic link", r"theme/static/img/leak\.png"),
     "socket": (lambda c: _socket(_images(c) / "s.png"), "is a socket", r"content/images/s\.png"),
-    "programme file that is a link": (lambda c: ((c / "programme.toml").unlink(),
-                                                 os.symlink("/etc/passwd", c / "programme.toml")),
-                                      "is a symbolic link", r"content/programme\.toml:"),
-    "hidden file in the theme": (lambda c: (c.parent / "theme" / "static" / ".env").write_text("x"),
-                                 "hidden file", r"theme/static/\.env"),
+    "programme file that is a link": (
+        lambda c: ((c / "programme.toml").unlink(), os.symlink("/etc/passwd", c / "programme.toml")),
+        "is a symbolic link",
+        r"content/programme\.toml:",
+    ),
+    "hidden file in the theme": (
+        lambda c: (c.parent / "theme" / "static" / ".env").write_text("x"),
+        "hidden file",
+        r"theme/static/\.env",
+    ),
 }
 
 
 # --- 2. reserved addresses -------------------------------------------------------------------
 
-RESERVED = ("en", "ko", "search", "news", "sessions", "timetable", "cases", "speakers", "theme", "feeds",
-            "pagefind", "index", "images", "404", "schedule", "sitemap", "robots", "version")
+RESERVED = (
+    "en",
+    "ko",
+    "search",
+    "news",
+    "sessions",
+    "timetable",
+    "cases",
+    "speakers",
+    "theme",
+    "feeds",
+    "pagefind",
+    "index",
+    "images",
+    "404",
+    "schedule",
+    "sitemap",
+    "robots",
+    "version",
+)
 TABLES["reserved addresses"] = {
-    f"page slug {slug}": (both(page, "Slug", slug), f"field 'slug': '{slug}' is an address the site itself uses",
-                          r"content/pages/about\.(en|ko)\.md:2:")
+    f"page slug {slug}": (
+        both(page, "Slug", slug),
+        f"field 'slug': '{slug}' is an address the site itself uses",
+        r"content/pages/about\.(en|ko)\.md:2:",
+    )
     for slug in RESERVED
 }
 
@@ -196,12 +240,18 @@ MARKUP = {
     "protocol-relative image": ("![tracker](//evil.example/t.png)", "from another host"),
     "backslash protocol-relative image": ("![tracker](/\\evil.example/t.png)", "from another host"),
     "raw image from another host": ('<img src="https://evil.example/x.png">', "from another host"),
-    "raw image with a foreign srcset": ('<img src="/images/a.png" srcset="https://evil.example/a.png 2x">',
-                                        "'srcset' is not allowed"),
-    "tracking ping on a raw link": ('<a href="https://www.seoul.go.kr/" ping="https://evil.example/">x</a>',
-                                    "'ping' is not allowed"),
-    "reference-style image from another host": ("![tracker][t]\n\n[t]: https://evil.example/t.png",
-                                                "from another host"),
+    "raw image with a foreign srcset": (
+        '<img src="/images/a.png" srcset="https://evil.example/a.png 2x">',
+        "'srcset' is not allowed",
+    ),
+    "tracking ping on a raw link": (
+        '<a href="https://www.seoul.go.kr/" ping="https://evil.example/">x</a>',
+        "'ping' is not allowed",
+    ),
+    "reference-style image from another host": (
+        "![tracker][t]\n\n[t]: https://evil.example/t.png",
+        "from another host",
+    ),
     "raw link with a handler": ('<a href="https://www.seoul.go.kr/" onclick="alert(1)">x</a>', "event handler"),
     "iframe": ('<iframe src="https://evil.example/"></iframe>', "<iframe> is not allowed"),
     "object": ('<object data="x.swf"></object>', "<object> is not allowed"),
@@ -225,8 +275,7 @@ MARKUP = {
     "style by attribute list": ('A paragraph.\n{: style="display:none" }', "style attributes are not allowed"),
     "data attribute by attribute list": ('## Video {: data-embed="javascript:alert(1)" }', "'data-embed'"),
     "class with a data attribute": ('## V {: .video-facade data-embed="https://evil.example/" }', "'data-embed'"),
-    "srcset by attribute list": ('![x](/images/a.png){: srcset="https://evil.example/a.png 2x" }',
-                                 "from another host"),
+    "srcset by attribute list": ('![x](/images/a.png){: srcset="https://evil.example/a.png 2x" }', "from another host"),
     "dir that is no direction": ('<span dir="rtl-override">x</span>', "is not ltr, rtl or auto"),
     "class on raw HTML": ('<span class="visually-hidden">x</span>', "'class' is not allowed"),
     # 600 deep: within the line limit, which refuses a longer line before anything is parsed.
@@ -243,8 +292,10 @@ MARKUP = {
 }
 TABLES["markup"] = {name: body_case(snippet, expected) for name, (snippet, expected) in MARKUP.items()}
 TABLES["markup"]["table column alignment (an inline style)"] = (
-    lambda c: append(page(c), "| a | b |\n|:-:|--:|\n| 1 | 2 |"), "table column alignment",
-    r"content/pages/about\.en\.md:\d+:")
+    lambda c: append(page(c), "| a | b |\n|:-:|--:|\n| 1 | 2 |"),
+    "table column alignment",
+    r"content/pages/about\.en\.md:\d+:",
+)
 
 
 # --- 4. control characters -------------------------------------------------------------------
@@ -254,8 +305,10 @@ def _in_field(name: str, char: str, path_of: Callable[[Path], Path] = session) -
     def mutate(c: Path) -> None:
         path = path_of(c)
         text = path.read_text(encoding="utf-8")
-        path.write_text(re.sub(rf"(?m)^({name}: )(.)", lambda m: m.group(1) + m.group(2) + char, text, count=1),
-                        encoding="utf-8")
+        path.write_text(
+            re.sub(rf"(?m)^({name}: )(.)", lambda m: m.group(1) + m.group(2) + char, text, count=1), encoding="utf-8"
+        )
+
     return mutate
 
 
@@ -265,75 +318,155 @@ def _programme(old: str, new: str) -> Mutation:
         text = path.read_text(encoding="utf-8")
         assert old in text
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
     return mutate
 
 
-FIELD_CHARS = {"NUL": "\x00", "vertical tab": "\x0b", "form feed": "\x0c", "unit separator": "\x1f",
-               "escape": "\x1b", "delete": "\x7f", "C1 next line": "\x85", "C1 CSI": "\x9b",
-               "line separator": "\u2028", "paragraph separator": "\u2029", "right-to-left override": "\u202e",
-               "left-to-right isolate": "\u2066", "byte-order mark inside": "\ufeff",
-               # Characters that show as nothing at all (refused in fields; running text keeps them).
-               "tag letter": "\U000e0041", "cancel tag": "\U000e007f", "Hangul filler": "\u3164",
-               "half-width Hangul filler": "\uffa0", "Hangul choseong filler": "\u115f", "word joiner": "\u2060",
-               "interlinear annotation anchor": "\ufff9", "interlinear annotation terminator": "\ufffb",
-               "zero-width space": "\u200b", "soft hyphen": "\u00ad", "Mongolian vowel separator": "\u180e"}
+FIELD_CHARS = {
+    "NUL": "\x00",
+    "vertical tab": "\x0b",
+    "form feed": "\x0c",
+    "unit separator": "\x1f",
+    "escape": "\x1b",
+    "delete": "\x7f",
+    "C1 next line": "\x85",
+    "C1 CSI": "\x9b",
+    "line separator": "\u2028",
+    "paragraph separator": "\u2029",
+    "right-to-left override": "\u202e",
+    "left-to-right isolate": "\u2066",
+    "byte-order mark inside": "\ufeff",
+    # Characters that show as nothing at all (refused in fields; running text keeps them).
+    "tag letter": "\U000e0041",
+    "cancel tag": "\U000e007f",
+    "Hangul filler": "\u3164",
+    "half-width Hangul filler": "\uffa0",
+    "Hangul choseong filler": "\u115f",
+    "word joiner": "\u2060",
+    "interlinear annotation anchor": "\ufff9",
+    "interlinear annotation terminator": "\ufffb",
+    "zero-width space": "\u200b",
+    "soft hyphen": "\u00ad",
+    "Mongolian vowel separator": "\u180e",
+}
 TABLES["control characters"] = {
-    **{f"{name} in the title": (_in_field("Title", char), "contains the invisible character",
-                                r"content/sessions/keynote\.en\.md:1: field 'title':")
-       for name, char in FIELD_CHARS.items()},
-    "NUL in the summary": (_in_field("Summary", "\x00"), "U+0000",
-                           r"content/sessions/keynote\.en\.md:4: field 'summary'"),
-    "NUL in the body": (lambda c: append(session(c), "Text with a \x00 NUL."), "U+0000",
-                        r"content/sessions/keynote\.en\.md:LINE:"),
-    "backspace in the body": (lambda c: append(session(c), "Text\x08 here."), "U+0008",
-                              r"content/sessions/keynote\.en\.md:LINE:"),
-    "right-to-left override in the body": (lambda c: append(session(c), "abc\u202edef"), "U+202E",
-                                           r"content/sessions/keynote\.en\.md:LINE:"),
-    "carriage return inside the title": (_in_field("Title", "\r"), "carriage return (U+000D)",
-                                         r"content/sessions/keynote\.en\.md:1: "),
+    **{
+        f"{name} in the title": (
+            _in_field("Title", char),
+            "contains the invisible character",
+            r"content/sessions/keynote\.en\.md:1: field 'title':",
+        )
+        for name, char in FIELD_CHARS.items()
+    },
+    "NUL in the summary": (
+        _in_field("Summary", "\x00"),
+        "U+0000",
+        r"content/sessions/keynote\.en\.md:4: field 'summary'",
+    ),
+    "NUL in the body": (
+        lambda c: append(session(c), "Text with a \x00 NUL."),
+        "U+0000",
+        r"content/sessions/keynote\.en\.md:LINE:",
+    ),
+    "backspace in the body": (
+        lambda c: append(session(c), "Text\x08 here."),
+        "U+0008",
+        r"content/sessions/keynote\.en\.md:LINE:",
+    ),
+    "right-to-left override in the body": (
+        lambda c: append(session(c), "abc\u202edef"),
+        "U+202E",
+        r"content/sessions/keynote\.en\.md:LINE:",
+    ),
+    "carriage return inside the title": (
+        _in_field("Title", "\r"),
+        "carriage return (U+000D)",
+        r"content/sessions/keynote\.en\.md:1: ",
+    ),
     "title running onto a second line": (
-        lambda c: set_field(session(c), "Title", "First line\n    second line"), "runs onto a second line",
-        r"content/sessions/keynote\.en\.md:1: field 'title'"),
-    "newline in a TOML name": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\\nSeminar"'),
-                               "runs onto a second line", r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'"),
-    "multi-line TOML string": (_programme('name_en = "Leaders Seminar"', 'name_en = """Leaders\nSeminar"""'),
-                               "runs onto a second line", r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'"),
-    "NUL in a news title": (_in_field("Title", "\x00", lambda c: c / "news" / "forum-held-online.en.md"),
-                            "U+0000", r"content/news/forum-held-online\.en\.md:1: field 'title'"),
-    "NUL in a speaker's affiliation": (_in_field("Affiliation", "\x00", lambda c: c / "speakers" / "ying-long.ko.md"),
-                                       "U+0000", r"content/speakers/ying-long\.ko\.md:\d+: field 'affiliation'"),
-    "NUL escape in TOML": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\\u0000Seminar"'),
-                           "U+0000", r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'"),
-    "TOML date and time for a date": (_programme('date = "2020-09-22"', "date = 2020-09-22T10:00:00"),
-                                      "is a date and time (2020-09-22T10:00:00) where a date is meant",
-                                      r"content/programme\.toml:6: field 'days\[1\]\.date'"),
-    "TOML inline table for a name": (_programme('name_en = "Leaders Seminar"', 'name_en = { text = "x" }'),
-                                     "is a table ({'text': 'x'}) where text is meant",
-                                     r"content/programme\.toml:10: field 'days\[1\]\.name_en'"),
-    "TOML array for a name": (_programme('name_en = "Leaders Seminar"', 'name_en = ["a", "b"]'),
-                              "is a list", r"content/programme\.toml:10: field 'days\[1\]\.name_en'"),
+        lambda c: set_field(session(c), "Title", "First line\n    second line"),
+        "runs onto a second line",
+        r"content/sessions/keynote\.en\.md:1: field 'title'",
+    ),
+    "newline in a TOML name": (
+        _programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\\nSeminar"'),
+        "runs onto a second line",
+        r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'",
+    ),
+    "multi-line TOML string": (
+        _programme('name_en = "Leaders Seminar"', 'name_en = """Leaders\nSeminar"""'),
+        "runs onto a second line",
+        r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'",
+    ),
+    "NUL in a news title": (
+        _in_field("Title", "\x00", lambda c: c / "news" / "forum-held-online.en.md"),
+        "U+0000",
+        r"content/news/forum-held-online\.en\.md:1: field 'title'",
+    ),
+    "NUL in a speaker's affiliation": (
+        _in_field("Affiliation", "\x00", lambda c: c / "speakers" / "ying-long.ko.md"),
+        "U+0000",
+        r"content/speakers/ying-long\.ko\.md:\d+: field 'affiliation'",
+    ),
+    "NUL escape in TOML": (
+        _programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\\u0000Seminar"'),
+        "U+0000",
+        r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'",
+    ),
+    "TOML date and time for a date": (
+        _programme('date = "2020-09-22"', "date = 2020-09-22T10:00:00"),
+        "is a date and time (2020-09-22T10:00:00) where a date is meant",
+        r"content/programme\.toml:6: field 'days\[1\]\.date'",
+    ),
+    "TOML inline table for a name": (
+        _programme('name_en = "Leaders Seminar"', 'name_en = { text = "x" }'),
+        "is a table ({'text': 'x'}) where text is meant",
+        r"content/programme\.toml:10: field 'days\[1\]\.name_en'",
+    ),
+    "TOML array for a name": (
+        _programme('name_en = "Leaders Seminar"', 'name_en = ["a", "b"]'),
+        "is a list",
+        r"content/programme\.toml:10: field 'days\[1\]\.name_en'",
+    ),
     "stream link with a backslash before @": (
-        both(session, "Streams", "link:https://evil.example\\@www.youtube.com/"), "holds a backslash",
-        r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'streams'"),
+        both(session, "Streams", "link:https://evil.example\\@www.youtube.com/"),
+        "holds a backslash",
+        r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'streams'",
+    ),
     "recording link with a user name": (
-        both(session, "Recording", "link:https://www.youtube.com:443@evil.example/"), "holds a user name",
-        r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'recording'"),
-    "Hangul filler as a whole name": (_in_field("Sort", "\u3164", _speaker_ko), "U+3164",
-                                      r"content/speakers/in-kwon-park\.ko\.md:8: field 'sort'"),
-    "Hangul filler in a TOML name": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\\u3164Seminar"'),
-                                     "U+3164", r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'"),
-    "raw control character in TOML": (_programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\x0bSeminar"'),
-                                      "cannot be read", r"content/programme\.toml:\d+:"),
+        both(session, "Recording", "link:https://www.youtube.com:443@evil.example/"),
+        "holds a user name",
+        r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'recording'",
+    ),
+    "Hangul filler as a whole name": (
+        _in_field("Sort", "\u3164", _speaker_ko),
+        "U+3164",
+        r"content/speakers/in-kwon-park\.ko\.md:8: field 'sort'",
+    ),
+    "Hangul filler in a TOML name": (
+        _programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\\u3164Seminar"'),
+        "U+3164",
+        r"content/programme\.toml:\d+: field 'days\[1\]\.name_en'",
+    ),
+    "raw control character in TOML": (
+        _programme('name_en = "Leaders Seminar"', 'name_en = "Leaders\x0bSeminar"'),
+        "cannot be read",
+        r"content/programme\.toml:\d+:",
+    ),
 }
 
 
 # --- 5. shortcodes ---------------------------------------------------------------------------
 
 SHORTCODES = {
-    "stream link with a backslash before @": ("[[stream link:https://evil.example\\@www.youtube.com/]]",
-                                               "holds a backslash"),
-    "stream link with a user name": ("[[stream link:https://www.youtube.com@evil.example/]]",
-                                     "holds a user name before '@'"),
+    "stream link with a backslash before @": (
+        "[[stream link:https://evil.example\\@www.youtube.com/]]",
+        "holds a backslash",
+    ),
+    "stream link with a user name": (
+        "[[stream link:https://www.youtube.com@evil.example/]]",
+        "holds a user name before '@'",
+    ),
     "name in capitals": ("[[Stream youtube:dQw4w9WgXcQ]]", "unknown shortcode [[Stream]]"),
     "all capitals": ("[[TIMETABLE]]", "names are lower-case"),
     "two on one line": ("[[timetable day=2020-09-22]] [[timetable day=2020-09-23]]", "two shortcodes on one line"),
@@ -361,10 +494,14 @@ SHORTCODES = {
 TABLES["shortcodes"] = {name: body_case(snippet, expected) for name, (snippet, expected) in SHORTCODES.items()}
 TABLES["shortcodes"]["same day twice"] = (
     lambda c: append(page(c, "venue"), "[[timetable day=2020-09-22]]\n\n[[timetable day=2020-09-22]]"),
-    "a page can show each day once", r"content/pages/venue\.en\.md:\d+:")
+    "a page can show each day once",
+    r"content/pages/venue\.en\.md:\d+:",
+)
 TABLES["shortcodes"]["shortcode in a news item"] = (
-    lambda c: append(c / "news" / "forum-held-online.en.md", "[[timetable]]"), "not in news",
-    r"content/news/forum-held-online\.en\.md:\d+:")
+    lambda c: append(c / "news" / "forum-held-online.en.md", "[[timetable]]"),
+    "not in news",
+    r"content/news/forum-held-online\.en\.md:\d+:",
+)
 
 
 # --- 6. twins --------------------------------------------------------------------------------
@@ -378,8 +515,10 @@ TWINS = {
     "day": (_en(session, "Day", "2020-09-22"), "day"),
     "order": (_en(session, "Order", "7"), "order"),
     "kind": (_en(session, "Kind", "session"), "kind"),
-    "start and end": (lambda c: (set_field(session(c), "Start", "16:00"), set_field(session(c), "End", "17:00")),
-                      "start"),
+    "start and end": (
+        lambda c: (set_field(session(c), "Start", "16:00"), set_field(session(c), "End", "17:00")),
+        "start",
+    ),
     "speakers": (_en(session, "Speakers", "sokwoo-rhee, ying-long"), "speakers"),
     "hosts": (_en(session, "Hosts", "ying-long"), "hosts"),
     "recording": (_en(session, "Recording", "youtube:dQw4w9WgXcQ"), "recording"),
@@ -389,8 +528,8 @@ TWINS = {
     "news date": (_en(lambda c: c / "news" / "forum-held-online.en.md", "Date", "2020-09-23"), "date"),
 }
 TABLES["twins"] = {
-    name: (mutate, f"field '{fname}': is ", r"content/\w+/[\w-]+\.en\.md:\d+: field") for name, (mutate, fname) in
-    TWINS.items()
+    name: (mutate, f"field '{fname}': is ", r"content/\w+/[\w-]+\.en\.md:\d+: field")
+    for name, (mutate, fname) in TWINS.items()
 }
 
 
@@ -399,11 +538,13 @@ TABLES["twins"] = {
 
 def _header_line(path_of: Callable[[Path], Path], old: str, new: str) -> Mutation:
     """Rewrite the header line starting with `old` (the line keeps its place)."""
+
     def mutate(c: Path) -> None:
         path = path_of(c)
         text = path.read_text(encoding="utf-8")
         assert re.search(rf"(?m)^{re.escape(old)}", text), old
         path.write_text(re.sub(rf"(?m)^{re.escape(old)}", lambda _: new, text, count=1), encoding="utf-8")
+
     return mutate
 
 
@@ -421,12 +562,16 @@ HEADER_LINES = {
     "zero-width space before the name": (session, "Order: ", "\u200bOrder: ", "did you mean 'Order: 1'?", 6),
     "word joiner in the name": (session, "Kind: ", "Ki\u2060nd: ", "U+2060", 7),
     "misspelt field name, full-width": (_speaker_ko, "Position: ", "Postion：", "did you mean 'Position: 교수'?", 6),
-    "text right after the fields": (session, "Speakers: ", "The keynote was given by Sokwoo Rhee.\nSpeakers: ",
-                                    "leave one blank line between the fields and the text", 9),
+    "text right after the fields": (
+        session,
+        "Speakers: ",
+        "The keynote was given by Sokwoo Rhee.\nSpeakers: ",
+        "leave one blank line between the fields and the text",
+        9,
+    ),
 }
 TABLES["header lines"] = {
-    name: (_header_line(path_of, old, new), expected,
-           rf"content/(sessions|speakers)/[\w-]+\.(en|ko)\.md:{line}: '")
+    name: (_header_line(path_of, old, new), expected, rf"content/(sessions|speakers)/[\w-]+\.(en|ko)\.md:{line}: '")
     for name, (path_of, old, new, expected, line) in HEADER_LINES.items()
 }
 
@@ -435,25 +580,47 @@ TABLES["header lines"] = {
 
 OFFSETS = ("1h99m", "1m60s", "100000000000000000000h", "25h", "86401", "1h2m3s4", "-5", "1h-2m")
 TABLES["recording offsets"] = {
-    f"offset {offset}": (both(session, "Recording", f"youtube:dQw4w9WgXcQ@{offset}"), "start offset",
-                         r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'recording'")
+    f"offset {offset}": (
+        both(session, "Recording", f"youtube:dQw4w9WgXcQ@{offset}"),
+        "start offset",
+        r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'recording'",
+    )
     for offset in OFFSETS
 }
 TABLES["first cause only"] = {
-    "24:00 as an end": (lambda c: [set_field(session(c, lang=lang), name, value) for lang in ("ko", "en")
-                                   for name, value in (("Start", "23:00"), ("End", "24:00"))],
-                        "'24:00' is not a time written HH:MM (24-hour, from 00:00 to 23:59)",
-                        r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'end'"),
-    "news date Pelican cannot read": (_en(lambda c: c / "news" / "forum-held-online.en.md", "Date", "2020-13-45"),
-                                      "'2020-13-45' is not a real date",
-                                      r"content/news/forum-held-online\.en\.md:\d+: field 'date'"),
-    "news date in words": (_en(lambda c: c / "news" / "forum-held-online.en.md", "Date", "tomorrow"),
-                           "is not a date written YYYY-MM-DD", r"content/news/forum-held-online\.en\.md:\d+:"),
-    "programme not UTF-8": (lambda c: (c / "programme.toml").write_bytes(b"# \xff\xfe\n[[days]]\n"),
-                            "it is not UTF-8 text", r"content/programme\.toml:"),
-    "24:00 as a start": (lambda c: [set_field(session(c, lang=lang), name, value) for lang in ("ko", "en")
-                                    for name, value in (("Start", "24:00"), ("End", "23:00"))],
-                         "'24:00' is not a time", r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'start'"),
+    "24:00 as an end": (
+        lambda c: [
+            set_field(session(c, lang=lang), name, value)
+            for lang in ("ko", "en")
+            for name, value in (("Start", "23:00"), ("End", "24:00"))
+        ],
+        "'24:00' is not a time written HH:MM (24-hour, from 00:00 to 23:59)",
+        r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'end'",
+    ),
+    "news date Pelican cannot read": (
+        _en(lambda c: c / "news" / "forum-held-online.en.md", "Date", "2020-13-45"),
+        "'2020-13-45' is not a real date",
+        r"content/news/forum-held-online\.en\.md:\d+: field 'date'",
+    ),
+    "news date in words": (
+        _en(lambda c: c / "news" / "forum-held-online.en.md", "Date", "tomorrow"),
+        "is not a date written YYYY-MM-DD",
+        r"content/news/forum-held-online\.en\.md:\d+:",
+    ),
+    "programme not UTF-8": (
+        lambda c: (c / "programme.toml").write_bytes(b"# \xff\xfe\n[[days]]\n"),
+        "it is not UTF-8 text",
+        r"content/programme\.toml:",
+    ),
+    "24:00 as a start": (
+        lambda c: [
+            set_field(session(c, lang=lang), name, value)
+            for lang in ("ko", "en")
+            for name, value in (("Start", "24:00"), ("End", "23:00"))
+        ],
+        "'24:00' is not a time",
+        r"content/sessions/keynote\.(en|ko)\.md:\d+: field 'start'",
+    ),
 }
 
 
@@ -480,8 +647,9 @@ def _copy(pristine: Path, tmp_path: Path) -> Path:
 def _settings(content: Path) -> dict:
     from pelican.settings import read_settings
 
-    return read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content),
-                                                                  "THEME": str(content.parent / "theme")})
+    return read_settings(
+        str(ROOT / "pelicanconf.py"), override={"PATH": str(content), "THEME": str(content.parent / "theme")}
+    )
 
 
 def _expected_prefix(pattern: str, content: Path, snippet_needle: str | None) -> str:
@@ -498,8 +666,11 @@ def _needle(cls: str, name: str) -> str | None:
     if cls == "shortcodes" and name in SHORTCODES:
         return SHORTCODES[name][0].split("\n")[-1][:12]
     if cls == "control characters" and "body" in name:
-        return {"NUL in the body": "\x00", "backspace in the body": "\x08",
-                "right-to-left override in the body": "\u202e"}[name]
+        return {
+            "NUL in the body": "\x00",
+            "backspace in the body": "\x08",
+            "right-to-left override in the body": "\u202e",
+        }[name]
     return None
 
 
@@ -568,8 +739,9 @@ def test_programme_problems_name_their_line(pristine, tmp_path):
     content = _copy(pristine, tmp_path)
     _programme('start = "16:00"', 'start = "24:00"')(content)
     problems = find_problems(_settings(content))
-    assert [(p.field, p.line) for p in problems] == [("days[1].start", line_of(content / "programme.toml",
-                                                                                '"24:00"'))], problems
+    assert [(p.field, p.line) for p in problems] == [
+        ("days[1].start", line_of(content / "programme.toml", '"24:00"'))
+    ], problems
 
 
 def test_a_static_path_naming_one_file_is_checked_too(tmp_path):
@@ -610,14 +782,19 @@ def test_two_sources_for_one_output_path_are_named_together(tmp_path):
         writer.write_file("en/index.html", Template("two"), {}, item=Item("second.en.md"))
     assert str(raised.value.problems[0]) == (
         "content/pages/second.en.md: would write en/index.html, which content/pages/first.en.md writes too: two "
-        "sources cannot share one address; change one slug")
+        "sources cannot share one address; change one slug"
+    )
     assert (tmp_path / "en" / "index.html").read_text(encoding="utf-8") == "one"
 
 
-@pytest.mark.parametrize("snippet", [
-    "## Main",  # the toc id "main" is the page's skip-link target
-    "## Day one {: #day-1 }",  # the id of the timetable's first day on the page
-], ids=["heading named like the page's main", "heading with a timetable day's id"])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "## Main",  # the toc id "main" is the page's skip-link target
+        "## Day one {: #day-1 }",  # the id of the timetable's first day on the page
+    ],
+    ids=["heading named like the page's main", "heading with a timetable day's id"],
+)
 def test_an_id_used_twice_on_a_page_stops_the_build_before_writing(pristine, tmp_path, snippet):
     from ssc_forum.problems import ContentError
 
@@ -663,25 +840,30 @@ def odd_site(pristine, tmp_path_factory):
     base = tmp_path_factory.mktemp("odd")
     content = _copy(pristine, base)
     about = page(content)
-    append(about, "\n".join([
-        "Stream with a query: ",
-        "",
-        "[[stream link:https://tv.example.org/live?a=1&b=2]]",
-        "",
-        "[[stream youtube:_abcdefghi_]]",
-        "",
-        "Harmless inline HTML: <abbr title=\"Seoul Digital Foundation\">SDF</abbr>, <kbd>Tab</kbd>, "
-        "x<sup>2</sup>, H<sub>2</sub>O and <span lang=\"fr\">Bonjour</span>.",
-        "",
-        "Write `[[timetable]]` for the timetable; a_b_c stays as it is.",
-        "",
-        "```",
-        "<script>alert('shown as code, not run')</script>",
-        "[[timetable]]",
-        "```",
-        "",
-        "[A plain link to another site](https://www.seoul.go.kr/) is fine.",
-    ]))
+    append(
+        about,
+        "\n".join(
+            [
+                "Stream with a query: ",
+                "",
+                "[[stream link:https://tv.example.org/live?a=1&b=2]]",
+                "",
+                "[[stream youtube:_abcdefghi_]]",
+                "",
+                'Harmless inline HTML: <abbr title="Seoul Digital Foundation">SDF</abbr>, <kbd>Tab</kbd>, '
+                'x<sup>2</sup>, H<sub>2</sub>O and <span lang="fr">Bonjour</span>.',
+                "",
+                "Write `[[timetable]]` for the timetable; a_b_c stays as it is.",
+                "",
+                "```",
+                "<script>alert('shown as code, not run')</script>",
+                "[[timetable]]",
+                "```",
+                "",
+                "[A plain link to another site](https://www.seoul.go.kr/) is fine.",
+            ]
+        ),
+    )
     nfd_title = unicodedata.normalize("NFD", "서울 포럼 소개")
     set_field(page(content, "about", "ko"), "Title", nfd_title)
     news = content / "news" / "forum-held-online.en.md"
@@ -757,10 +939,15 @@ def test_the_command_line_build_refuses_without_a_traceback(pristine, tmp_path):
     assert "Traceback" not in log
     lines = _problem_lines(result.stderr)
     assert f"{len(lines)} problem(s) in the content; nothing was written" in result.stderr
-    for expected in ("content/images/env.txt: is a symbolic link", "field 'slug': 'en' is an address",
-                     "content/pages/venue.en.md:", "<script> is not allowed", "unknown shortcode [[Stream]]",
-                     "content/sessions/keynote.en.md:1: field 'title': contains the invisible character U+0000",
-                     "content/sessions/session-1-big-data.en.md:6: field 'order': is 9 here but 2 in its twin"):
+    for expected in (
+        "content/images/env.txt: is a symbolic link",
+        "field 'slug': 'en' is an address",
+        "content/pages/venue.en.md:",
+        "<script> is not allowed",
+        "unknown shortcode [[Stream]]",
+        "content/sessions/keynote.en.md:1: field 'title': contains the invisible character U+0000",
+        "content/sessions/session-1-big-data.en.md:6: field 'order': is 9 here but 2 in its twin",
+    ):
         assert any(expected in line for line in lines), f"{expected!r} not in:\n{log}"
     assert not output.exists() or not any(output.rglob("*"))
 
@@ -768,8 +955,13 @@ def test_the_command_line_build_refuses_without_a_traceback(pristine, tmp_path):
 def test_invoke_check_reports_the_same_lines(pristine, tmp_path):
     content = _copy(pristine, tmp_path)
     _many_mistakes(content)
-    result = subprocess.run([sys.executable, "-m", "invoke", "check", "--content", str(content)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "check", "--content", str(content)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     lines = [line for line in result.stdout.splitlines() if line.startswith(("content/", "theme/"))]
@@ -799,9 +991,16 @@ def test_a_link_is_labelled_by_the_host_a_browser_opens():
     assert streams.parse_media("link:https://www.yоutube.com/live").host == "www.xn--yutube-wqf.com"  # Cyrillic о
     assert streams.parse_media("link:https://ＷＷＷ.Example.com/x").host == "www.example.com"
     assert streams.parse_media("link:https://tv.example.org/live?a=1&b=2").host == "tv.example.org"
-    for bad in ("https://evil.example\\@www.youtube.com/", "https://u:p@www.youtube.com/", "https:///evil.example/",
-                "https://www.you%74ube.com/", "https://www.youtube.com\t/", "https://x.example:8o/",
-                "https:evil.example/", "https://a b.example/"):
+    for bad in (
+        "https://evil.example\\@www.youtube.com/",
+        "https://u:p@www.youtube.com/",
+        "https:///evil.example/",
+        "https://www.you%74ube.com/",
+        "https://www.youtube.com\t/",
+        "https://x.example:8o/",
+        "https:evil.example/",
+        "https://a b.example/",
+    ):
         with pytest.raises(streams.MediaError):
             streams.parse_media("link:" + bad)
 

@@ -76,10 +76,10 @@ def photo_content(root: Path) -> Path:
     (content / CASE_IMAGE).parent.mkdir(parents=True)
     (content / CASE_IMAGE).write_bytes(_case_png())
     for lang in ("ko", "en"):
-        _add_field(content / "speakers" / f"anna-virtanen.{lang}.md", "Sort",
-                   f"Photo: {PHOTO}\nPhoto_alt: {ALT[lang]}")
-        _add_field(content / "cases" / f"helsinki.{lang}.md", "Session",
-                   f"Image: {CASE_IMAGE}\nImage_alt: {CASE_ALT[lang]}")
+        _add_field(content / "speakers" / f"anna-virtanen.{lang}.md", "Sort", f"Photo: {PHOTO}\nPhoto_alt: {ALT[lang]}")
+        _add_field(
+            content / "cases" / f"helsinki.{lang}.md", "Session", f"Image: {CASE_IMAGE}\nImage_alt: {CASE_ALT[lang]}"
+        )
     return content
 
 
@@ -132,8 +132,9 @@ def test_a_speaker_with_a_photo_has_a_responsive_picture(photo_site, lang):
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_portraits_in_lists_load_lazily_and_the_others_need_no_picture(photo_site, lang):
     doc = soup(_page(photo_site, lang, "speakers"))
-    cards = {a["href"].rstrip("/").rsplit("/", 1)[1]: a.find_parent("li")
-             for a in doc.select(".card-person .card-title a")}
+    cards = {
+        a["href"].rstrip("/").rsplit("/", 1)[1]: a.find_parent("li") for a in doc.select(".card-person .card-title a")
+    }
     assert len(cards) == 6
     img = cards["anna-virtanen"].select_one("picture img")
     assert img["alt"] == ALT[lang] and img["loading"] == "lazy" and img["decoding"] == "async"
@@ -202,13 +203,20 @@ def test_a_second_build_in_another_process_writes_the_same_bytes(photo_site, tmp
 
 # --- editors' mistakes ---------------------------------------------------------------------------------
 
+
 def _huge_png(width: int, height: int) -> bytes:
     """A small file that claims a huge size: a decompression bomb, to be refused before decoding."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 9001))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 9001))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _set(content: Path, lang: str, pattern: str, replacement: str, copy_photo_to: str = "") -> None:
@@ -224,43 +232,56 @@ SPEAKER_EN = "content/speakers/anna-virtanen.en.md"
 SPEAKER_KO = "content/speakers/anna-virtanen.ko.md"
 
 
-
 def _both(message: str) -> list[str]:
     """A file both twins name is a problem of each: the line every editor of either file sees."""
     return [f"{path}:6: field 'photo': {PHOTO}: {message}" for path in (SPEAKER_EN, SPEAKER_KO)]
 
 
 MISTAKES = {
-    "missing alt": (lambda c: _set(c, "en", r"^Photo_alt: .*\n", ""),
-                    [f"{SPEAKER_EN}:6: field 'photo_alt': is required with Photo ({PHOTO})"]),
-    "a file name as alt": (lambda c: _set(c, "ko", r"^Photo_alt: .*$", "Photo_alt: anna-virtanen.JPG"),
-                           [f"{SPEAKER_KO}:7: field 'photo_alt': 'anna-virtanen.JPG' is a file name"]),
-    "alt without a photo": (lambda c: _set(c, "en", r"^Photo: .*\n", ""),
-                            [f"{SPEAKER_EN}:6: field 'photo_alt': is given but Photo is not",
-                             f"{SPEAKER_EN}: field 'photo': is not given here but '{PHOTO}' in its twin"]),
-    "missing file": (lambda c: (c / PHOTO).unlink(),
-                     _both("does not exist")),
-    "unreadable file": (lambda c: (c / PHOTO).write_bytes(os.urandom(4096)),
-                        _both("is not an image Pillow can read")),
-    "truncated file": (lambda c: (c / PHOTO).write_bytes(_camera_jpeg()[:1500]),
-                       _both("cannot be read as an image")),
-    "path outside content/images": (lambda c: _set(c, "en", r"^Photo: .*$", "Photo: images/../../secret.jpg"),
-                                    [f"{SPEAKER_EN}:6: field 'photo': 'images/../../secret.jpg' is not a file "
-                                     "under content/images/"]),
-    "absolute path": (lambda c: _set(c, "en", r"^Photo: .*$", "Photo: /etc/passwd.jpg"),
-                      [f"{SPEAKER_EN}:6: field 'photo': '/etc/passwd.jpg' is not a file under content/images/"]),
-    "not an image type": (lambda c: _set(c, "en", r"^Photo: .*$", "Photo: images/people/anna.svg"),
-                          [f"{SPEAKER_EN}:6: field 'photo': 'images/people/anna.svg' is not a JPEG, PNG or WebP"]),
+    "missing alt": (
+        lambda c: _set(c, "en", r"^Photo_alt: .*\n", ""),
+        [f"{SPEAKER_EN}:6: field 'photo_alt': is required with Photo ({PHOTO})"],
+    ),
+    "a file name as alt": (
+        lambda c: _set(c, "ko", r"^Photo_alt: .*$", "Photo_alt: anna-virtanen.JPG"),
+        [f"{SPEAKER_KO}:7: field 'photo_alt': 'anna-virtanen.JPG' is a file name"],
+    ),
+    "alt without a photo": (
+        lambda c: _set(c, "en", r"^Photo: .*\n", ""),
+        [
+            f"{SPEAKER_EN}:6: field 'photo_alt': is given but Photo is not",
+            f"{SPEAKER_EN}: field 'photo': is not given here but '{PHOTO}' in its twin",
+        ],
+    ),
+    "missing file": (lambda c: (c / PHOTO).unlink(), _both("does not exist")),
+    "unreadable file": (lambda c: (c / PHOTO).write_bytes(os.urandom(4096)), _both("is not an image Pillow can read")),
+    "truncated file": (lambda c: (c / PHOTO).write_bytes(_camera_jpeg()[:1500]), _both("cannot be read as an image")),
+    "path outside content/images": (
+        lambda c: _set(c, "en", r"^Photo: .*$", "Photo: images/../../secret.jpg"),
+        [f"{SPEAKER_EN}:6: field 'photo': 'images/../../secret.jpg' is not a file under content/images/"],
+    ),
+    "absolute path": (
+        lambda c: _set(c, "en", r"^Photo: .*$", "Photo: /etc/passwd.jpg"),
+        [f"{SPEAKER_EN}:6: field 'photo': '/etc/passwd.jpg' is not a file under content/images/"],
+    ),
+    "not an image type": (
+        lambda c: _set(c, "en", r"^Photo: .*$", "Photo: images/people/anna.svg"),
+        [f"{SPEAKER_EN}:6: field 'photo': 'images/people/anna.svg' is not a JPEG, PNG or WebP"],
+    ),
     # Beyond Pillow's own limit (it refuses from the header) and between ours and Pillow's.
-    "huge image": (lambda c: (c / PHOTO).write_bytes(_huge_png(30000, 30000)),
-                   _both("is too large to use (900,000,000 pixels; at most 40,000,000 pixels)")),
-    "large image": (lambda c: (c / PHOTO).write_bytes(_huge_png(8000, 6000)),
-                    _both("is too large to use (48,000,000 pixels; at most 40,000,000 pixels)")),
-    "a folder, not a file": (lambda c: [(c / PHOTO).unlink(), (c / PHOTO).mkdir()],
-                             _both("is not a file")),
+    "huge image": (
+        lambda c: (c / PHOTO).write_bytes(_huge_png(30000, 30000)),
+        _both("is too large to use (900,000,000 pixels; at most 40,000,000 pixels)"),
+    ),
+    "large image": (
+        lambda c: (c / PHOTO).write_bytes(_huge_png(8000, 6000)),
+        _both("is too large to use (48,000,000 pixels; at most 40,000,000 pixels)"),
+    ),
+    "a folder, not a file": (lambda c: [(c / PHOTO).unlink(), (c / PHOTO).mkdir()], _both("is not a file")),
     "twins name different files": (
         lambda c: _set(c, "en", r"^Photo: .*$", "Photo: images/people/other.jpg", copy_photo_to="other.jpg"),
-        [f"{SPEAKER_EN}:6: field 'photo': is 'images/people/other.jpg' here but '{PHOTO}' in its twin"]),
+        [f"{SPEAKER_EN}:6: field 'photo': is 'images/people/other.jpg' here but '{PHOTO}' in its twin"],
+    ),
 }
 
 
@@ -287,9 +308,11 @@ def test_image_mistakes_stop_the_build_at_once_without_a_traceback(tmp_path):
     assert result.returncode != 0
     assert "Traceback" not in log
     assert "3 problem(s) in the content; nothing was written" in log, log
-    for line in (f"{SPEAKER_EN}:6: field 'photo_alt': is required with Photo",
-                 f"content/cases/helsinki.en.md:6: field 'image': {CASE_IMAGE}: ",
-                 f"content/cases/helsinki.ko.md:6: field 'image': {CASE_IMAGE}: "):
+    for line in (
+        f"{SPEAKER_EN}:6: field 'photo_alt': is required with Photo",
+        f"content/cases/helsinki.en.md:6: field 'image': {CASE_IMAGE}: ",
+        f"content/cases/helsinki.ko.md:6: field 'image': {CASE_IMAGE}: ",
+    ):
         assert line in log, log
     assert not output.exists() or not any(output.iterdir()), "something was written"
 
@@ -317,8 +340,15 @@ def _animated_gif() -> bytes:
     for frame in frames:
         frame.putpalette([220, 30, 30, 30, 30, 220, 30, 220, 30] + [0] * 759)
     out = io.BytesIO()
-    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=[100, 200, 300], loop=0,
-                   comment=b"camera serial 4242")
+    frames[0].save(
+        out,
+        "GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=[100, 200, 300],
+        loop=0,
+        comment=b"camera serial 4242",
+    )
     return out.getvalue()
 
 
@@ -387,17 +417,21 @@ def test_a_hard_link_or_a_file_that_is_no_image_is_refused(tmp_path: Path) -> No
     (content / "images" / "other" / "fake.webp").write_text("<svg onload=alert(1)>", encoding="utf-8")
     found = _static_problems(content)
     hard_link = "has 2 names on this disk (a hard link): it could be any file of the machine"
-    assert sorted(found) == sorted([
-        f"content/images/other/linked.png: {hard_link}; put a copy of the file itself here",
-        f"content/images/other/token.jpg: {hard_link}; put a copy of the file itself here",
-        "content/images/other/fake.webp: is not an image the site can publish (PNG, JPEG, GIF, WebP or AVIF)",
-    ]), found
+    assert sorted(found) == sorted(
+        [
+            f"content/images/other/linked.png: {hard_link}; put a copy of the file itself here",
+            f"content/images/other/token.jpg: {hard_link}; put a copy of the file itself here",
+            "content/images/other/fake.webp: is not an image the site can publish (PNG, JPEG, GIF, WebP or AVIF)",
+        ]
+    ), found
     # A photo field naming a hard link is refused too (and so is the file itself, as a static file).
     for name in ("linked.png", "token.jpg", "fake.webp"):
         (content / "images" / "other" / name).unlink()
     (content / PHOTO).unlink()
     os.link(outside, content / PHOTO)
     found = _static_problems(content)
-    assert f"content/speakers/anna-virtanen.en.md:6: field 'photo': {PHOTO}: {hard_link}; put a copy of the file " \
-           "itself here" in found, found
+    assert (
+        f"content/speakers/anna-virtanen.en.md:6: field 'photo': {PHOTO}: {hard_link}; put a copy of the file "
+        "itself here" in found
+    ), found
     assert f"content/{PHOTO}: {hard_link}; put a copy of the file itself here" in found, found

@@ -125,7 +125,8 @@ def test_edits_in_a_loop_give_the_same_tree_as_a_full_build(live) -> None:
     assert u.kind == "incremental", u
     assert "en/sessions/added-while-editing/index.html" in u.removed
     assert not (site.output / "en/sessions/added-while-editing").exists() or not any(
-        (site.output / "en/sessions/added-while-editing").iterdir())
+        (site.output / "en/sessions/added-while-editing").iterdir()
+    )
 
     # 5. A mistake is reported and nothing is written; its correction is.
     before = snapshot(site.output)
@@ -174,9 +175,24 @@ def test_parallel_build_is_byte_identical_to_the_single_process_build(tmp_path: 
         plugins.append(f"FORUM_PAGES_PER_PROCESS={per_process}")
     assert single.returncode == 0, single.stdout + single.stderr
     both = subprocess.run(
-        [sys.executable, "-m", "ssc_forum.parallel", str(content), "-s", str(ROOT / "pelicanconf.py"),
-         "-o", str(tmp_path / "both"), "--fatal", "errors", "-v", *plugins],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "ssc_forum.parallel",
+            str(content),
+            "-s",
+            str(ROOT / "pelicanconf.py"),
+            "-o",
+            str(tmp_path / "both"),
+            "--fatal",
+            "errors",
+            "-v",
+            *plugins,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
         env={**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "COLUMNS": "400"},
     )
     assert both.returncode == 0, both.stdout[-3000:] + both.stderr[-3000:]

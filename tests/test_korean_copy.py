@@ -21,8 +21,20 @@ from ssc_forum import timeformat
 CATALOGUE = ROOT / "theme" / "translations" / "ko" / "LC_MESSAGES" / "messages.po"
 SEOUL = ZoneInfo("Asia/Seoul")
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Full names anywhere; abbreviations only where a date puts them (next to a day number).
 ENGLISH_DATE = re.compile(
@@ -82,7 +94,7 @@ def test_english_pages_have_hangul_only_inside_korean_elements(site):
         for line in text_outside(soup(path), "ko"):
             if HANGUL.search(line):
                 found.append(f"{path.relative_to(site)}: {line[:80]!r}")
-    assert found == [], "Korean text on English pages outside lang=\"ko\":\n" + "\n".join(found)
+    assert found == [], 'Korean text on English pages outside lang="ko":\n' + "\n".join(found)
 
 
 def test_korean_ranges_and_weekdays_read_correctly(site):
@@ -102,8 +114,9 @@ def test_korean_ranges_and_weekdays_read_correctly(site):
 
 
 def test_time_ranges_are_one_pattern_per_language(site):
-    keynote = {lang: soup(site / prefix / "sessions" / "keynote" / "index.html")
-               for lang, prefix in (("ko", ""), ("en", "en"))}
+    keynote = {
+        lang: soup(site / prefix / "sessions" / "keynote" / "index.html") for lang, prefix in (("ko", ""), ("en", "en"))
+    }
     # The session has no published time of its own: the range is its day's block ("… 16:00~19:00 중").
     assert keynote["ko"].select_one(".time-span").get_text("", strip=True) == "16:00~19:00KST"
     assert keynote["en"].select_one(".time-span").get_text("", strip=True) == "16:00–19:00KST"
@@ -155,6 +168,7 @@ def test_a_day_with_times_keeps_its_grid(fixture_site):
 
 # --- the catalogue ------------------------------------------------------------------------
 
+
 def catalogue():
     with CATALOGUE.open("rb") as po:
         return [m for m in read_po(po, locale="ko") if m.id]
@@ -164,18 +178,21 @@ def strings(message) -> list[str]:
     return list(message.string) if isinstance(message.string, tuple) else [message.string]
 
 
-@pytest.mark.parametrize(("wrong", "why"), [
-    ("달력", "the term is 캘린더"),
-    ("쓸 수 없", "사용할 수 없습니다"),
-    ("대한민국 표준시", "one term: 한국 표준시"),
-    ("이 사람", "impolite; say what is missing"),
-    ("녹화 영상", "the term is 다시 보기"),
-    ("처음으로", "KRDS says 홈"),
-    ("서울 시각", "the term is 한국 표준시"),
-    ("한국 시각", "the term is 한국 표준시"),
-    ("기록 보관", "the site is 아카이브"),
-    ("누리집", "a homepage is 홈페이지"),
-])
+@pytest.mark.parametrize(
+    ("wrong", "why"),
+    [
+        ("달력", "the term is 캘린더"),
+        ("쓸 수 없", "사용할 수 없습니다"),
+        ("대한민국 표준시", "one term: 한국 표준시"),
+        ("이 사람", "impolite; say what is missing"),
+        ("녹화 영상", "the term is 다시 보기"),
+        ("처음으로", "KRDS says 홈"),
+        ("서울 시각", "the term is 한국 표준시"),
+        ("한국 시각", "the term is 한국 표준시"),
+        ("기록 보관", "the site is 아카이브"),
+        ("누리집", "a homepage is 홈페이지"),
+    ],
+)
 def test_catalogue_uses_the_agreed_terms(wrong, why):
     bad = [m.id for m in catalogue() for s in strings(m) if wrong in s]
     assert bad == [], f"{wrong!r} ({why}) in: {bad}"
@@ -208,13 +225,21 @@ def test_catalogue_keeps_every_placeholder():
 
 # --- the formatters -----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("start", "end", "ko", "en"), [
-    (date(2020, 9, 22), date(2020, 9, 23), "2020년 9월 22일(화)~23일(수)", "22–23 September 2020"),
-    (date(2020, 9, 30), date(2020, 10, 1), "2020년 9월 30일(수)~10월 1일(목)", "30 September – 1 October 2020"),
-    (date(2020, 12, 31), date(2021, 1, 1), "2020년 12월 31일(목)~2021년 1월 1일(금)",
-     "31 December 2020 – 1 January 2021"),
-    (date(2020, 9, 22), date(2020, 9, 22), "2020년 9월 22일(화)", "Tuesday 22 September 2020"),
-])
+
+@pytest.mark.parametrize(
+    ("start", "end", "ko", "en"),
+    [
+        (date(2020, 9, 22), date(2020, 9, 23), "2020년 9월 22일(화)~23일(수)", "22–23 September 2020"),
+        (date(2020, 9, 30), date(2020, 10, 1), "2020년 9월 30일(수)~10월 1일(목)", "30 September – 1 October 2020"),
+        (
+            date(2020, 12, 31),
+            date(2021, 1, 1),
+            "2020년 12월 31일(목)~2021년 1월 1일(금)",
+            "31 December 2020 – 1 January 2021",
+        ),
+        (date(2020, 9, 22), date(2020, 9, 22), "2020년 9월 22일(화)", "Tuesday 22 September 2020"),
+    ],
+)
 def test_date_ranges_say_the_shared_year_and_month_once(start, end, ko, en):
     assert timeformat.date_range_label(start, end, "ko") == ko
     assert timeformat.date_range_label(start, end, "en") == en
@@ -238,18 +263,21 @@ def test_a_page_without_its_language_fails_instead_of_printing_english(lang):
 
 # --- marking Korean on English pages --------------------------------------------------------
 
+
 def test_korean_runs_on_english_pages_are_marked_and_nothing_else_changes():
     from ssc_forum.langmark import mark_korean
 
-    page = ('<!DOCTYPE html><html lang="en"><head><title>Seoul On (서울온)</title>'
-            '<script type="application/ld+json">{"name": "서울온"}</script></head><body>'
-            '<p class=x>At Seoul On (서울온) &amp; the sentence “포용적 스마트시티는 ○○○다.”<br>'
-            '<a href="/" lang="ko">한국어</a><img alt="서울" src="a.png"></p><!-- 주석 --></body></html>')
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><title>Seoul On (서울온)</title>'
+        '<script type="application/ld+json">{"name": "서울온"}</script></head><body>'
+        "<p class=x>At Seoul On (서울온) &amp; the sentence “포용적 스마트시티는 ○○○다.”<br>"
+        '<a href="/" lang="ko">한국어</a><img alt="서울" src="a.png"></p><!-- 주석 --></body></html>'
+    )
     marked, count = mark_korean(page)
     assert count == 2
-    assert marked == page.replace(
-        "(서울온) &amp;", '(<span lang="ko">서울온</span>) &amp;').replace(
-        "“포용적 스마트시티는 ○○○다.”", '“<span lang="ko">포용적 스마트시티는 ○○○다</span>.”')
+    assert marked == page.replace("(서울온) &amp;", '(<span lang="ko">서울온</span>) &amp;').replace(
+        "“포용적 스마트시티는 ○○○다.”", '“<span lang="ko">포용적 스마트시티는 ○○○다</span>.”'
+    )
 
 
 def test_english_pages_mark_the_korean_they_quote(site):
@@ -294,7 +322,8 @@ ENGLISH_ORDER = re.compile(
 EVENT_NAME = re.compile(r"(?:20\d\d )?(?:서울 스마트시티 리더스 포럼|서울디지털서밋|서울 스마트시티 서밋)")
 # A particle written apart from the word it belongs to (맞춤법 제41항): `invoke check` 는, README 에, Enter 를.
 DETACHED_PARTICLE = re.compile(
-    r"(?:`|\b[A-Za-z][A-Za-z0-9.+-]*) (?:은|는|이|가|을|를|에|에서|에는|으로|로|와|과|의|처럼|만)(?=[\s,.)]|$)", re.M)
+    r"(?:`|\b[A-Za-z][A-Za-z0-9.+-]*) (?:은|는|이|가|을|를|에|에서|에는|으로|로|와|과|의|처럼|만)(?=[\s,.)]|$)", re.M
+)
 SPACE_BEFORE_PAREN = re.compile(r"[가-힣`] \((?=[^)]*[가-힣])")
 
 
@@ -318,8 +347,9 @@ def korean_text(site: Path, path: Path) -> str:
 def test_korean_pages_and_guides_keep_the_house_terms(site, wrong, why):
     term = re.compile(wrong if wrong.startswith("이 기록") else re.escape(wrong))
     found = [str(p.relative_to(site)) for p in html_pages(site, "ko") if term.search(korean_text(site, p))]
-    found += [str(p.relative_to(ROOT)) for p in KOREAN_CONTENT + KOREAN_DOCS
-              if term.search(SINGLE_QUOTED.sub("", prose(p)))]
+    found += [
+        str(p.relative_to(ROOT)) for p in KOREAN_CONTENT + KOREAN_DOCS if term.search(SINGLE_QUOTED.sub("", prose(p)))
+    ]
     assert found == [], f"{wrong!r} ({why}) in: {found}"
 
 
@@ -336,12 +366,15 @@ def test_the_release_s_misspelt_names_appear_only_as_quotations_of_it(site):
 def test_korean_affiliations_read_in_korean_order(site):
     assert flat(soup(site / "speakers" / "jung-hoon-lee" / "index.html").select_one(".lead")) == "연세대학교 교수"
     assert flat(soup(site / "en" / "speakers" / "jung-hoon-lee" / "index.html").select_one(".lead")) == (
-        "Professor, Yonsei University")
+        "Professor, Yonsei University"
+    )
     assert flat(soup(site / "speakers" / "ying-long" / "index.html").select_one(".lead")) == "중국 칭화대학교 교수"
     cards = [flat(c) for c in soup(site / "speakers" / "index.html").select(".card-text")]
     assert "미국 국립표준기술연구소(NIST) 부국장" in cards, cards
-    presented = {lang: flat(soup(site / prefix / "cases" / "los-angeles" / "index.html").select_one(".facts dd"))
-                 for lang, prefix in (("ko", ""), ("en", "en"))}
+    presented = {
+        lang: flat(soup(site / prefix / "cases" / "los-angeles" / "index.html").select_one(".facts dd"))
+        for lang, prefix in (("ko", ""), ("en", "en"))
+    }
     assert presented == {"ko": "미국 로스앤젤레스(LA)", "en": "Los Angeles, United States"}
     found = []
     for path in html_pages(site, "ko"):
@@ -357,10 +390,11 @@ def test_the_event_name_is_set_in_corner_brackets():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             line = DOUBLE_QUOTED.sub("", re.sub(r"\]\([^)]*\)", "]", line))
             for m in EVENT_NAME.finditer(line):
-                if line[m.start() - 1:m.start()] != "「" or line[m.end():m.end() + 1] != "」":
+                if line[m.start() - 1 : m.start()] != "「" or line[m.end() : m.end() + 1] != "」":
                     found.append(f"{path.relative_to(ROOT)}:{number}: {m.group(0)!r}")
-            found += [f"{path.relative_to(ROOT)}:{number}: {q!r}" for q in SINGLE_QUOTED.findall(line)
-                      if EVENT_NAME.search(q)]
+            found += [
+                f"{path.relative_to(ROOT)}:{number}: {q!r}" for q in SINGLE_QUOTED.findall(line) if EVENT_NAME.search(q)
+            ]
     assert found == [], "the event's name outside 「 」:\n" + "\n".join(found)
 
 
@@ -382,13 +416,17 @@ def test_a_detached_particle_and_a_spaced_parenthesis_are_caught():
 
 # --- English house terms --------------------------------------------------------------------
 
-@pytest.mark.parametrize(("wrong", "why"), [
-    ("Korean Standard Time", "the zone is Korea Standard Time"),
-    ("Hosted by", "there were two co-hosts: Co-hosted by"),
-    ("Korean speakers", "ambiguous: speakers based in Korea"),
-    ("media hub", "the Seoul Metropolitan Government's Media Hub"),
-    ("Seoul time", "the zone is Korea Standard Time"),
-])
+
+@pytest.mark.parametrize(
+    ("wrong", "why"),
+    [
+        ("Korean Standard Time", "the zone is Korea Standard Time"),
+        ("Hosted by", "there were two co-hosts: Co-hosted by"),
+        ("Korean speakers", "ambiguous: speakers based in Korea"),
+        ("media hub", "the Seoul Metropolitan Government's Media Hub"),
+        ("Seoul time", "the zone is Korea Standard Time"),
+    ],
+)
 def test_english_pages_keep_the_house_terms(site, wrong, why):
     found = [str(p.relative_to(site)) for p in html_pages(site, "en") if wrong in flat(soup(p).body)]
     assert found == [], f"{wrong!r} ({why}) in: {found}"
@@ -421,24 +459,48 @@ SOURCES = (
 )
 # A secondary source named on a page is linked on that page: (how a page names it, where its link goes).
 CITED = {
-    "ko": [(re.compile("전자신문"), "https://www.etnews.com/"), (re.compile("미디어허브"), "https://mediahub.seoul.go.kr/"),
-           (re.compile("뉴시스"), "https://www.newsis.com/"),
-           (re.compile("보도자료에 따르면|보도자료에서"), PRESS_RELEASE)],
-    "en": [(re.compile("etnews"), "https://www.etnews.com/"), (re.compile("Media Hub"), "https://mediahub.seoul.go.kr/"),
-           (re.compile("Newsis"), "https://www.newsis.com/"),
-           (re.compile("According to the press release|in its press release", re.I), PRESS_RELEASE)],
+    "ko": [
+        (re.compile("전자신문"), "https://www.etnews.com/"),
+        (re.compile("미디어허브"), "https://mediahub.seoul.go.kr/"),
+        (re.compile("뉴시스"), "https://www.newsis.com/"),
+        (re.compile("보도자료에 따르면|보도자료에서"), PRESS_RELEASE),
+    ],
+    "en": [
+        (re.compile("etnews"), "https://www.etnews.com/"),
+        (re.compile("Media Hub"), "https://mediahub.seoul.go.kr/"),
+        (re.compile("Newsis"), "https://www.newsis.com/"),
+        (re.compile("According to the press release|in its press release", re.I), PRESS_RELEASE),
+    ],
 }
 # Day one is known only from the announcement: its pages say what was planned, never what happened.
-DAY_ONE = ("sessions/seminar-part-1-city-cases", "sessions/seminar-part-2-talk-concert", "cases/the-hague",
-           "cases/los-angeles", "cases/helsinki", "cases/seongdong-gu", "cases/sh-corporation", "cases/seoul",
-           "speakers/jeong-cheol-gyu", "speakers/jo-won-hee")
+DAY_ONE = (
+    "sessions/seminar-part-1-city-cases",
+    "sessions/seminar-part-2-talk-concert",
+    "cases/the-hague",
+    "cases/los-angeles",
+    "cases/helsinki",
+    "cases/seongdong-gu",
+    "cases/sh-corporation",
+    "cases/seoul",
+    "speakers/jeong-cheol-gyu",
+    "speakers/jo-won-hee",
+)
 EYEWITNESS = {
-    "ko": re.compile(r"(?:발표|공유|소개|시작|진행|참여|참석|함께)(?:했|하였|되었)습니다"
-                     r"|맡았습니다|나누었습니다|짚었습니다|꾸며졌습니다"),
+    "ko": re.compile(
+        r"(?:발표|공유|소개|시작|진행|참여|참석|함께)(?:했|하였|되었)습니다"
+        r"|맡았습니다|나누었습니다|짚었습니다|꾸며졌습니다"
+    ),
     "en": re.compile(r"\b(?:presented|shared|opened|hosted|gave|joined|talked|took part)\b"),
 }
-UNSUPPORTED = ["동료 연구자", "collaborators", "open to all", "도시나 자치구가 아닌", "neither a city nor",
-               "only one that", "a smart-city expert in the United States"]
+UNSUPPORTED = [
+    "동료 연구자",
+    "collaborators",
+    "open to all",
+    "도시나 자치구가 아닌",
+    "neither a city nor",
+    "only one that",
+    "a smart-city expert in the United States",
+]
 
 
 def body_of(path: Path) -> BeautifulSoup:
@@ -510,7 +572,9 @@ def test_no_session_body_gives_a_time_that_was_not_published():
 
 
 def test_the_2019_edition_is_given_both_names(site):
-    for prefix, names in (("", ("서울디지털서밋", "2019 서울 스마트시티 서밋")),
-                          ("en", ("Seoul Digital Summit", "Seoul Smart City Summit & Conference 2019"))):
+    for prefix, names in (
+        ("", ("서울디지털서밋", "2019 서울 스마트시티 서밋")),
+        ("en", ("Seoul Digital Summit", "Seoul Smart City Summit & Conference 2019")),
+    ):
         text = flat(soup(site / prefix / "history" / "index.html").find("main"))
         assert all(name in text for name in names), prefix

@@ -16,13 +16,20 @@ EN = {"code": "en", "name": "English", "locale": "en_GB", "prefix": "en", "dir":
 
 # (the table given with -e, the one line the build must print) — each a mistake in pelicanconf.py.
 MISTAKES = {
-    "a sub-site missing": ([KO], "pelicanconf.py: field 'LANGUAGES': lists ko, but the site is in ko with the "
-                                 "sub-sites en (DEFAULT_LANG, I18N_SUBSITES)"),
+    "a sub-site missing": (
+        [KO],
+        "pelicanconf.py: field 'LANGUAGES': lists ko, but the site is in ko with the "
+        "sub-sites en (DEFAULT_LANG, I18N_SUBSITES)",
+    ),
     "direction": ([KO, {**EN, "dir": "up"}], "pelicanconf.py: field 'LANGUAGES[1]': dir 'up' is not one of ltr, rtl"),
-    "locale": ([KO, {**EN, "locale": "xx_YY"}],
-               "pelicanconf.py: field 'LANGUAGES[1]': locale 'xx_YY' is not a locale Babel knows"),
-    "main language with a folder": ([{**KO, "prefix": "ko"}, EN], "pelicanconf.py: field 'LANGUAGES': the main "
-                                                                   "language (the first) has the prefix \"\""),
+    "locale": (
+        [KO, {**EN, "locale": "xx_YY"}],
+        "pelicanconf.py: field 'LANGUAGES[1]': locale 'xx_YY' is not a locale Babel knows",
+    ),
+    "main language with a folder": (
+        [{**KO, "prefix": "ko"}, EN],
+        "pelicanconf.py: field 'LANGUAGES': the main language (the first) has the prefix \"\"",
+    ),
 }
 
 
@@ -51,15 +58,21 @@ def test_the_real_table_is_consistent_with_the_sub_sites() -> None:
 def test_the_language_switch_links_every_other_language_of_the_table() -> None:
     # A third language (and one written right to left) is a row of the table: the switch links each
     # language but the page's own, named in its own language, with its direction where it is not ltr.
-    table = languages.from_settings({"LANGUAGES": [KO, EN, {"code": "ar", "name": "العربية", "locale": "ar",
-                                                            "prefix": "ar", "dir": "rtl"}],
-                                     "DEFAULT_LANG": "ko", "I18N_SUBSITES": {"en": {}, "ar": {}}})
-    env = Environment(loader=FileSystemLoader(ROOT / "theme" / "templates"), trim_blocks=True, lstrip_blocks=True,
-                      autoescape=True)
+    table = languages.from_settings(
+        {
+            "LANGUAGES": [KO, EN, {"code": "ar", "name": "العربية", "locale": "ar", "prefix": "ar", "dir": "rtl"}],
+            "DEFAULT_LANG": "ko",
+            "I18N_SUBSITES": {"en": {}, "ar": {}},
+        }
+    )
+    env = Environment(
+        loader=FileSystemLoader(ROOT / "theme" / "templates"), trim_blocks=True, lstrip_blocks=True, autoescape=True
+    )
     urls = {"ko": "", "en": "/en", "ar": "/ar"}
     for lang, expected in (("ko", ["en", "ar"]), ("ar", ["ko", "en"])):
         html = env.get_template("partials/lang_switch.html").render(
-            LANGUAGES=table, lang=lang, lang_siteurls=urls, rel_url="speakers/", page_kind="speakers")
+            LANGUAGES=table, lang=lang, lang_siteurls=urls, rel_url="speakers/", page_kind="speakers"
+        )
         links = BeautifulSoup(html, "html.parser").select("a")
         assert [a["hreflang"] for a in links] == expected
         assert [a["href"] for a in links] == [f"{urls[code]}/speakers/" for code in expected]
@@ -83,7 +96,7 @@ def test_korean_is_marked_on_the_pages_of_every_other_language(tmp_path) -> None
     # Not only on the English site: a Japanese sub-site's pages get their Korean names marked too (WCAG 3.1.2).
     from ssc_forum import langmark
 
-    page = "<!DOCTYPE html><html lang=\"{lang}\"><body><p>Speaker: 이정훈</p></body></html>"
+    page = '<!DOCTYPE html><html lang="{lang}"><body><p>Speaker: 이정훈</p></body></html>'
     for lang, marked in (("ja", True), ("en", True), ("ko", False)):
         path = tmp_path / f"{lang}.html"
         path.write_text(page.format(lang=lang), encoding="utf-8")

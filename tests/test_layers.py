@@ -40,8 +40,13 @@ def rewiring(source: str) -> list[str]:
     imported = _imported_names(tree)
     found = []
     for node in ast.walk(tree):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
-            node, (ast.AugAssign, ast.AnnAssign)) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, (ast.AugAssign, ast.AnnAssign))
+            else []
+        )
         for target in targets:
             for part in ast.walk(target) if isinstance(target, ast.Tuple) else [target]:
                 root = part
@@ -49,22 +54,33 @@ def rewiring(source: str) -> list[str]:
                     root = root.value
                 if isinstance(part, ast.Attribute) and isinstance(root, ast.Name) and root.id in imported:
                     found.append(f"{root.id}.{part.attr}")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" \
-                and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in imported:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "setattr"
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in imported
+        ):
             found.append(f"setattr({node.args[0].id})")
     return found
 
 
 def test_no_plugin_module_rewires_what_it_imported() -> None:
-    found = {(path.relative_to(PLUGINS).as_posix(), name) for path in sorted(PLUGINS.rglob("*.py"))
-             for name in rewiring(path.read_text(encoding="utf-8"))}
+    found = {
+        (path.relative_to(PLUGINS).as_posix(), name)
+        for path in sorted(PLUGINS.rglob("*.py"))
+        for name in rewiring(path.read_text(encoding="utf-8"))
+    }
     assert found - ALLOWED == set()
 
 
 def test_the_rewiring_check_sees_a_swapped_function() -> None:
-    source = ("from . import content as content_module\nimport pelican\nfrom pelican.writers import Writer\n"
-              "content_module._read_file = None\npelican.get_instance = None\nsetattr(Writer, 'write_file', None)\n"
-              "local = object()\nlocal.fine = 1\nsettings = {}\nsettings[pelican.KEY] = 1\n")
+    source = (
+        "from . import content as content_module\nimport pelican\nfrom pelican.writers import Writer\n"
+        "content_module._read_file = None\npelican.get_instance = None\nsetattr(Writer, 'write_file', None)\n"
+        "local = object()\nlocal.fine = 1\nsettings = {}\nsettings[pelican.KEY] = 1\n"
+    )
     assert rewiring(source) == ["content_module._read_file", "pelican.get_instance", "setattr(Writer)"]
 
 
@@ -105,7 +121,7 @@ def test_the_forum_plugin_has_no_import_circle() -> None:
         state[node] = 1
         for target in graph.get(node, ()):
             if state.get(target) == 1:
-                circles.append(" -> ".join([*path[path.index(target):], target]))
+                circles.append(" -> ".join([*path[path.index(target) :], target]))
             elif target not in state:
                 visit(target, [*path, target])
         state[node] = 2

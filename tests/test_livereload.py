@@ -152,8 +152,9 @@ def test_a_saved_mistake_keeps_the_last_good_page_and_its_fix_clears_the_problem
 def test_a_first_build_that_fails_with_nothing_to_serve_stops_with_the_problems(tmp_path: Path) -> None:
     content = copy_content(tmp_path / "content")
     session = content / SESSION
-    session.write_text(re.sub(r"(?m)^Day: .*$", "Day: 2020.09.23", session.read_text(encoding="utf-8")),
-                       encoding="utf-8")
+    session.write_text(
+        re.sub(r"(?m)^Day: .*$", "Day: 2020.09.23", session.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     preview = PreviewProcess(content, tmp_path / "output")
     try:
         assert preview.process.wait(timeout=120) == 1
@@ -211,20 +212,34 @@ def test_the_plain_preview_server_adds_nothing(tmp_path: Path) -> None:
 
 def test_problem_lines_are_split_into_file_line_and_message() -> None:
     assert parse_problem("content/sessions/keynote.en.md:5: field 'day': '2020-9-23' is not a date") == {
-        "file": "content/sessions/keynote.en.md", "line": 5, "message": "field 'day': '2020-9-23' is not a date"}
+        "file": "content/sessions/keynote.en.md",
+        "line": 5,
+        "message": "field 'day': '2020-9-23' is not a date",
+    }
     assert parse_problem("content/programme.toml: no [[days]] table") == {
-        "file": "content/programme.toml", "line": None, "message": "no [[days]] table"}
+        "file": "content/programme.toml",
+        "line": None,
+        "message": "no [[days]] table",
+    }
     # A message that names no file (a template's error) is all message.
     assert parse_problem("TemplateSyntaxError: unexpected '}'") == {
-        "file": None, "line": None, "message": "TemplateSyntaxError: unexpected '}'"}
+        "file": None,
+        "line": None,
+        "message": "TemplateSyntaxError: unexpected '}'",
+    }
 
 
 def test_files_made_and_deleted_within_one_batch_are_no_edit(tmp_path: Path) -> None:
     kept, temporary, renamed = tmp_path / "keynote.ko.md", tmp_path / "4913", tmp_path / "keynote.ko.md.tmp"
     kept.write_text("x", encoding="utf-8")
-    changes = {(Change.added, str(temporary)), (Change.deleted, str(temporary)),  # vim's test file
-               (Change.added, str(renamed)), (Change.deleted, str(renamed)),  # written, then renamed over
-               (Change.added, str(kept)), (Change.modified, str(kept))}
+    changes = {
+        (Change.added, str(temporary)),
+        (Change.deleted, str(temporary)),  # vim's test file
+        (Change.added, str(renamed)),
+        (Change.deleted, str(renamed)),  # written, then renamed over
+        (Change.added, str(kept)),
+        (Change.modified, str(kept)),
+    }
     assert edited_paths(changes) == [kept]
     # A file deleted for good is an edit (its pages go).
     gone = tmp_path / "old.ko.md"
@@ -271,6 +286,7 @@ def test_editors_and_builds_leftovers_are_not_watched(tmp_path: Path) -> None:
 
 
 def test_livereload_help_names_its_options() -> None:
-    out = subprocess.run([sys.executable, "-m", "invoke", "--help", "livereload"], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "invoke", "--help", "livereload"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert "--content" in out and "--output" in out

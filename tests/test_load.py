@@ -25,8 +25,13 @@ pytestmark = [
 
 def test_quick_load_run_reports_rate_and_latency_for_both_languages() -> None:
     site = subpath_output()
-    done = subprocess.run([sys.executable, str(REPO / "bench" / "load.py"), "--quick", "--site", str(site)],
-                          capture_output=True, text=True, timeout=120, cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "load.py"), "--quick", "--site", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     pages = len(list(site.rglob("index.html"))) - len(list((site / "pagefind").rglob("index.html")))

@@ -76,18 +76,21 @@ def test_markdown_output_comes_back_byte_for_byte() -> None:
     html = _markdown().convert(MARKDOWN_DOC)
     assert markup.check_html(html) == []
     assert markup.written(html) == html
-    assert "<pre><code class=\"language-python\">if a &lt; b and c &gt; d: print(&quot;&amp;amp;&quot;" in html
+    assert '<pre><code class="language-python">if a &lt; b and c &gt; d: print(&quot;&amp;amp;&quot;' in html
     # Python-Markdown escapes `"` in fenced code, not in an indented block: both come back as they were.
     indented = _markdown().convert('    print("x")\n\nA&nbsp;b')
     assert indented == '<pre><code>print("x")\n</code></pre>\n<p>A&nbsp;b</p>' and markup.written(indented) == indented
 
 
-@pytest.mark.parametrize(("source", "written"), [
-    # Character references other than &amp; &lt; &gt; (and &quot; in attributes) come out as characters:
-    # the tree holds no trace of how a character was written.
-    ("&copy; 2020&nbsp;Seoul", "<p>\u00a9 2020\u00a0Seoul</p>"),
-    ("<mail@example.org>", '<p><a href="mailto:mail@example.org">mail@example.org</a></p>'),
-])
+@pytest.mark.parametrize(
+    ("source", "written"),
+    [
+        # Character references other than &amp; &lt; &gt; (and &quot; in attributes) come out as characters:
+        # the tree holds no trace of how a character was written.
+        ("&copy; 2020&nbsp;Seoul", "<p>\u00a9 2020\u00a0Seoul</p>"),
+        ("<mail@example.org>", '<p><a href="mailto:mail@example.org">mail@example.org</a></p>'),
+    ],
+)
 def test_the_documented_differences_mean_the_same(source: str, written: str) -> None:
     html = _markdown().convert(source)
     assert html != written and markup.written(html) == written
@@ -96,23 +99,65 @@ def test_the_documented_differences_mean_the_same(source: str, written: str) -> 
     assert len(list(parse(html).iter())) == len(list(parse(written).iter()))
 
 
-@pytest.mark.parametrize(("raw", "written"), [
-    ("<p><span title='a\"b' lang=ko>x</span></p>", '<p><span title="a&quot;b" lang="ko">x</span></p>'),
-    ("<p><b><i>x</b>y</i></p>", "<p><b><i>x</i></b><i>y</i></p>"),
-    ('<p><a href="/x"><a href="/y">z</a></a></p>', '<p><a href="/x"></a><a href="/y">z</a></p>'),
-    ("<p><span>left open</p>", "<p><span>left open</span></p>"),
-    ('<p><img alt=a src="/i.png"/> <br/></p>', '<p><img alt="a" src="/i.png"> <br></p>'),
-    ("<p><!-- a note -->x</p>", "<p>x</p>"),  # refused; were it written, it would not be written
-])
+@pytest.mark.parametrize(
+    ("raw", "written"),
+    [
+        ("<p><span title='a\"b' lang=ko>x</span></p>", '<p><span title="a&quot;b" lang="ko">x</span></p>'),
+        ("<p><b><i>x</b>y</i></p>", "<p><b><i>x</i></b><i>y</i></p>"),
+        ('<p><a href="/x"><a href="/y">z</a></a></p>', '<p><a href="/x"></a><a href="/y">z</a></p>'),
+        ("<p><span>left open</p>", "<p><span>left open</span></p>"),
+        ('<p><img alt=a src="/i.png"/> <br/></p>', '<p><img alt="a" src="/i.png"> <br></p>'),
+        ("<p><!-- a note -->x</p>", "<p>x</p>"),  # refused; were it written, it would not be written
+    ],
+)
 def test_raw_html_is_written_as_the_browser_reads_it(raw: str, written: str) -> None:
     assert markup.written(raw) == written
     assert markup.written(written) == written
 
 
-PIECES = ["<p>", "</p>", "<b>", "</b>", "<i>", "</i>", "<a href='/x?a=1&b=2'>", "</a>", "<span title=\"a'b\">",
-          "</span>", "<em>", "</em>", "<ul>", "<li>", "</li>", "</ul>", "<table>", "<tr>", "<td>", "text", "<", ">",
-          "&", "&amp;", "&lt;", '"', "'", "<br>", "<img src=/a.png alt='x>y'>", "<code>", "</code>", "<pre>",
-          "\n", "</pre>", "<h2 id=h>", "</h2>", "<sup>", "</sup>", "<blockquote>", "</blockquote>", "서울"]
+PIECES = [
+    "<p>",
+    "</p>",
+    "<b>",
+    "</b>",
+    "<i>",
+    "</i>",
+    "<a href='/x?a=1&b=2'>",
+    "</a>",
+    '<span title="a\'b">',
+    "</span>",
+    "<em>",
+    "</em>",
+    "<ul>",
+    "<li>",
+    "</li>",
+    "</ul>",
+    "<table>",
+    "<tr>",
+    "<td>",
+    "text",
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "&lt;",
+    '"',
+    "'",
+    "<br>",
+    "<img src=/a.png alt='x>y'>",
+    "<code>",
+    "</code>",
+    "<pre>",
+    "\n",
+    "</pre>",
+    "<h2 id=h>",
+    "</h2>",
+    "<sup>",
+    "</sup>",
+    "<blockquote>",
+    "</blockquote>",
+    "서울",
+]
 
 
 def test_written_text_reads_back_as_the_same_tree() -> None:
@@ -153,9 +198,11 @@ def test_news_page_and_feed_hold_the_written_form(tmp_path) -> None:
     shutil.copytree(ROOT / "content", content)
     shutil.copytree(ROOT / "theme", tmp_path / "theme")
     news = content / "news" / "forum-held-online.en.md"
-    news.write_text(news.read_text(encoding="utf-8").rstrip("\n")
-                    + "\n\nMisnested: <b><i>bold italic</b> italic</i> and <span title='say \"hi\"'>quoted</span>.\n",
-                    encoding="utf-8")
+    news.write_text(
+        news.read_text(encoding="utf-8").rstrip("\n")
+        + "\n\nMisnested: <b><i>bold italic</b> italic</i> and <span title='say \"hi\"'>quoted</span>.\n",
+        encoding="utf-8",
+    )
     output = build(tmp_path / "output", PATH=str(content), THEME=str(tmp_path / "theme"))
     expected = '<b><i>bold italic</i></b><i> italic</i> and <span title="say &quot;hi&quot;">quoted</span>.'
     page = (output / "en" / "news" / "forum-held-online" / "index.html").read_text(encoding="utf-8")
@@ -165,10 +212,35 @@ def test_news_page_and_feed_hold_the_written_form(tmp_path) -> None:
     assert expected in entry.content.get_text()
 
 
-QUICK_PIECES = [*PIECES, "<p id=a>", "<h2 id=a>", "<!-->", "<!--", "-->", "--!>", "<![CDATA[", "]]>", "<?x>",
-                "<svg>", "<math>", "<noscript>", "<template>", "<a href='javascript:1'>", "<img src=//x/a.png>",
-                "<span dir=rtl>", "<span dir=bad>", "\u00a0", "&nbsp;", "<td style='x'>", "<img src=/a.png>",
-                "<a href=https://www.seoul.go.kr/>", "<div id=b class=c>", "<table><tbody>", "</td>", "</tr>"]
+QUICK_PIECES = [
+    *PIECES,
+    "<p id=a>",
+    "<h2 id=a>",
+    "<!-->",
+    "<!--",
+    "-->",
+    "--!>",
+    "<![CDATA[",
+    "]]>",
+    "<?x>",
+    "<svg>",
+    "<math>",
+    "<noscript>",
+    "<template>",
+    "<a href='javascript:1'>",
+    "<img src=//x/a.png>",
+    "<span dir=rtl>",
+    "<span dir=bad>",
+    "\u00a0",
+    "&nbsp;",
+    "<td style='x'>",
+    "<img src=/a.png>",
+    "<a href=https://www.seoul.go.kr/>",
+    "<div id=b class=c>",
+    "<table><tbody>",
+    "</td>",
+    "</tr>",
+]
 
 
 def test_the_quick_reading_agrees_with_the_full_one() -> None:

@@ -61,12 +61,16 @@ def test_the_catalogue_template_is_current() -> None:
 def test_a_problem_reads_in_either_language() -> None:
     from ssc_forum.messages import tr
 
-    problem = Problem("content/sessions/keynote.ko.md", "day",
-                      tr("{value!r} is not a date written YYYY-MM-DD", value="2020.09.23"), 5)
-    assert problem.line_text("ko") == ("content/sessions/keynote.ko.md:5: 항목 'day': '2020.09.23'은(는) 날짜 형식이 "
-                                       "아닙니다. 2020-09-23처럼 연-월-일로 쓰세요")
-    assert problem.line_text("en") == ("content/sessions/keynote.ko.md:5: field 'day': '2020.09.23' is not a date "
-                                       "written YYYY-MM-DD")
+    problem = Problem(
+        "content/sessions/keynote.ko.md", "day", tr("{value!r} is not a date written YYYY-MM-DD", value="2020.09.23"), 5
+    )
+    assert problem.line_text("ko") == (
+        "content/sessions/keynote.ko.md:5: 항목 'day': '2020.09.23'은(는) 날짜 형식이 "
+        "아닙니다. 2020-09-23처럼 연-월-일로 쓰세요"
+    )
+    assert problem.line_text("en") == (
+        "content/sessions/keynote.ko.md:5: field 'day': '2020.09.23' is not a date written YYYY-MM-DD"
+    )
     error = ContentError([problem])
     assert error.render("ko").startswith("오류: 콘텐츠에 문제가 1건 있어 아무것도 만들지 않았습니다.\n  content/")
     assert error.render("en").startswith("ERROR: 1 problem(s) in the content; nothing was written:\n  content/")
@@ -75,16 +79,25 @@ def test_a_problem_reads_in_either_language() -> None:
 def test_a_long_quoted_value_is_cut_in_korean_too() -> None:
     from ssc_forum.messages import tr
 
-    problem = Problem("content/pages/x.ko.md", "title", tr("{value!r} is not a whole number from 1 to 9999",
-                                                           value="9" * 5000))
+    problem = Problem(
+        "content/pages/x.ko.md", "title", tr("{value!r} is not a whole number from 1 to 9999", value="9" * 5000)
+    )
     assert "(5,000 characters)" in problem.line_text("ko") and len(problem.line_text("ko")) < 300
 
 
-@pytest.mark.parametrize(("env", "lang"), [
-    ({}, "ko"), ({"LANG": "C.UTF-8"}, "ko"), ({"LANG": "en_US.UTF-8"}, "en"), ({"LC_ALL": "en_GB.UTF-8"}, "en"),
-    ({"LC_ALL": "ko_KR.UTF-8", "LANG": "en_US.UTF-8"}, "ko"), ({"LC_MESSAGES": "en", "LANG": "ko_KR.UTF-8"}, "en"),
-    ({"SSC_LANG": "ko", "LANG": "en_US.UTF-8"}, "ko"), ({"SSC_LANG": "en"}, "en"),
-])
+@pytest.mark.parametrize(
+    ("env", "lang"),
+    [
+        ({}, "ko"),
+        ({"LANG": "C.UTF-8"}, "ko"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LC_ALL": "en_GB.UTF-8"}, "en"),
+        ({"LC_ALL": "ko_KR.UTF-8", "LANG": "en_US.UTF-8"}, "ko"),
+        ({"LC_MESSAGES": "en", "LANG": "ko_KR.UTF-8"}, "en"),
+        ({"SSC_LANG": "ko", "LANG": "en_US.UTF-8"}, "ko"),
+        ({"SSC_LANG": "en"}, "en"),
+    ],
+)
 def test_the_language_comes_from_the_environment(env: dict[str, str], lang: str) -> None:
     assert messages.language_from_environment(env) == lang
 
@@ -100,8 +113,15 @@ def test_an_unknown_language_is_refused() -> None:
 def _check(content: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     # The editor's environment: no SSC_LANG (the suite's), the locale given or none at all.
     base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root")}
-    return subprocess.run([sys.executable, str(ROOT / "make.py"), "check", "--content", str(content), *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120, env={**base, **env}, check=False)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "make.py"), "check", "--content", str(content), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**base, **env},
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -109,13 +129,16 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content with the Korean keynote's day written with dots, as the issue's editor wrote it."""
     content = copy_content(tmp_path_factory.mktemp("broken"))
     keynote = content / "sessions" / "keynote.ko.md"
-    keynote.write_text(keynote.read_text(encoding="utf-8").replace("Day: 2020-09-23", "Day: 2020.09.23"),
-                       encoding="utf-8")
+    keynote.write_text(
+        keynote.read_text(encoding="utf-8").replace("Day: 2020-09-23", "Day: 2020.09.23"), encoding="utf-8"
+    )
     return content
 
 
-KOREAN_LINE = ("content/sessions/keynote.ko.md:5: 항목 'day': '2020.09.23'은(는) 날짜 형식이 아닙니다. "
-               "2020-09-23처럼 연-월-일로 쓰세요")
+KOREAN_LINE = (
+    "content/sessions/keynote.ko.md:5: 항목 'day': '2020.09.23'은(는) 날짜 형식이 아닙니다. "
+    "2020-09-23처럼 연-월-일로 쓰세요"
+)
 ENGLISH_LINE = "content/sessions/keynote.ko.md:5: field 'day': '2020.09.23' is not a date written YYYY-MM-DD"
 
 
@@ -149,8 +172,8 @@ def test_check_refuses_another_language_in_one_line(broken: Path) -> None:
 def test_ci_annotations_show_the_korean_text(broken: Path, tmp_path: Path) -> None:
     done = _check(broken, "--format", "github")
     assert done.stdout.splitlines() == [
-        "::error file=content/sessions/keynote.ko.md,line=5,title=항목 'day'::"
-        + KOREAN_LINE.split(": ", 1)[1]], done.stdout
+        "::error file=content/sessions/keynote.ko.md,line=5,title=항목 'day'::" + KOREAN_LINE.split(": ", 1)[1]
+    ], done.stdout
     report = tmp_path / "report.json"
     done = _check(broken, "--format", "gitlab", "--output", str(report))
     assert "날짜 형식이 아닙니다" in report.read_text(encoding="utf-8")
@@ -159,9 +182,24 @@ def test_ci_annotations_show_the_korean_text(broken: Path, tmp_path: Path) -> No
 
 def test_a_build_stopped_by_a_mistake_says_so_in_korean(broken: Path, tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "pelican", str(broken), "-s", str(ROOT / "pelicanconf.py"), "-o", str(tmp_path / "o"),
-         "--fatal", "errors"], capture_output=True, text=True, cwd=ROOT, timeout=120,
-        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "COLUMNS": "400", "SSC_REVISION": os.environ["SSC_REVISION"]})
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(broken),
+            "-s",
+            str(ROOT / "pelicanconf.py"),
+            "-o",
+            str(tmp_path / "o"),
+            "--fatal",
+            "errors",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "COLUMNS": "400", "SSC_REVISION": os.environ["SSC_REVISION"]},
+    )
     log = done.stdout + done.stderr
     assert done.returncode != 0
     assert "오류: 콘텐츠에 문제가 1건 있어 아무것도 만들지 않았습니다." in log and KOREAN_LINE in log, log
@@ -173,8 +211,9 @@ def test_a_build_stopped_by_a_mistake_says_so_in_korean(broken: Path, tmp_path: 
 
 def _problems(content: Path) -> list[str]:
     settings_module = __import__("tasks")
-    return [str(p) for p in find_problems(settings_module._read_settings(
-        settings_module.CONFIG["settings_base"], content))]
+    return [
+        str(p) for p in find_problems(settings_module._read_settings(settings_module.CONFIG["settings_base"], content))
+    ]
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -191,10 +230,13 @@ def test_misspelt_names_get_the_close_one(tmp_path: Path) -> None:
     _edit(sessions / "keynote.en.md", "Speakers: sokwoo-rhee", "Speakers: sokwoo-rhe")
     _edit(sessions / "keynote.en.md", "Order: 1", "Order: 1\nSpeekers: x")
     found = "\n".join(_problems(content))
-    assert "field 'kind': 'keynot' is not one of: keynote, session, case-presentations, talk-concert " \
-           "(did you mean 'keynote'?)" in found, found
-    assert "field 'speakers': refers to speaker 'sokwoo-rhe', which does not exist (did you mean 'sokwoo-rhee'?)" \
-           in found, found
+    assert (
+        "field 'kind': 'keynot' is not one of: keynote, session, case-presentations, talk-concert "
+        "(did you mean 'keynote'?)" in found
+    ), found
+    assert (
+        "field 'speakers': refers to speaker 'sokwoo-rhe', which does not exist (did you mean 'sokwoo-rhee'?)" in found
+    ), found
     assert "field 'speekers': is not a field of this content type (did you mean 'speakers'?)" in found, found
 
 
@@ -206,17 +248,20 @@ def test_a_twin_disagreement_is_told_on_the_file_changed_last(tmp_path: Path) ->
     os.utime(en, (now - 60, now - 60))
     os.utime(ko, (now, now))
     (line,) = [p for p in _problems(content) if "twin" in p]
-    assert line.startswith("content/sessions/keynote.ko.md:6: field 'order': is 2 here but 1 in its twin "
-                           "content/sessions/keynote.en.md"), line
+    assert line.startswith(
+        "content/sessions/keynote.ko.md:6: field 'order': is 2 here but 1 in its twin content/sessions/keynote.en.md"
+    ), line
     os.utime(en, (now + 60, now + 60))  # now the English one was saved last
     (line,) = [p for p in _problems(content) if "twin" in p]
-    assert line.startswith("content/sessions/keynote.en.md:6: field 'order': is 1 here but 2 in its twin "
-                           "content/sessions/keynote.ko.md"), line
+    assert line.startswith(
+        "content/sessions/keynote.en.md:6: field 'order': is 1 here but 2 in its twin content/sessions/keynote.ko.md"
+    ), line
 
 
 @pytest.mark.parametrize(("size", "ok"), [((200, 200), False), ((639, 900), False), ((640, 640), True)])
-def test_a_portrait_below_the_guides_minimum_is_refused_with_its_size(tmp_path: Path, size: tuple[int, int],
-                                                                      ok: bool) -> None:
+def test_a_portrait_below_the_guides_minimum_is_refused_with_its_size(
+    tmp_path: Path, size: tuple[int, int], ok: bool
+) -> None:
     from PIL import Image
 
     content = copy_content(tmp_path)
@@ -231,4 +276,6 @@ def test_a_portrait_below_the_guides_minimum_is_refused_with_its_size(tmp_path: 
     else:
         assert len(found) == 2 and all(
             f"field 'photo': images/people/p.jpg: the portrait is {size[0]}×{size[1]} pixels; its shorter side must "
-            "be at least 640 pixels" in p for p in found), found
+            "be at least 640 pixels" in p
+            for p in found
+        ), found

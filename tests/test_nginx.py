@@ -21,8 +21,10 @@ from ssc_deploy import nginx
 
 # Skipped on a developer's machine without nginx; on CI (CI=true) a missing nginx is an error.
 pytestmark = [
-    pytest.mark.skipif(nginx.nginx_binary() is None and not os.environ.get("CI"),
-                       reason="nginx is not installed (Debian package nginx)"),
+    pytest.mark.skipif(
+        nginx.nginx_binary() is None and not os.environ.get("CI"),
+        reason="nginx is not installed (Debian package nginx)",
+    ),
     # The publishing builds are made once per process (publish_helpers): their tests share one pytest-xdist worker.
     pytest.mark.xdist_group("publish-builds"),
 ]
@@ -88,8 +90,17 @@ def _some(root: Path, pattern: str) -> str:
     return "/ssc2020/" + matches[0].relative_to(root).as_posix().removesuffix("index.html")
 
 
-PAGES = ["/ssc2020/", "/ssc2020/en/", "/ssc2020/timetable/", "/ssc2020/en/timetable/", "/ssc2020/search/",
-         "/ssc2020/en/search/", "/ssc2020/news/", "/ssc2020/about/", "/ssc2020/en/venue/"]
+PAGES = [
+    "/ssc2020/",
+    "/ssc2020/en/",
+    "/ssc2020/timetable/",
+    "/ssc2020/en/timetable/",
+    "/ssc2020/search/",
+    "/ssc2020/en/search/",
+    "/ssc2020/news/",
+    "/ssc2020/about/",
+    "/ssc2020/en/venue/",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -101,28 +112,38 @@ def test_pages_are_served_as_built(server: Server, path: str) -> None:
     assert reply.body == (server.root / path.removeprefix("/ssc2020/") / "index.html").read_bytes()
 
 
-@pytest.mark.parametrize("pattern", ["sessions/*/index.html", "speakers/*/index.html", "cases/*/index.html",
-                                     "en/sessions/*/index.html", "en/speakers/*/index.html"])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "sessions/*/index.html",
+        "speakers/*/index.html",
+        "cases/*/index.html",
+        "en/sessions/*/index.html",
+        "en/speakers/*/index.html",
+    ],
+)
 def test_content_pages_are_served(server: Server, pattern: str) -> None:
     reply = server.get(_some(server.root, pattern))
     assert reply.status == 200 and reply.type == "text/html"
 
 
-@pytest.mark.parametrize(("path", "media_type"), [
-    ("/ssc2020/feeds/news.atom.xml", "application/xml"),
-    ("/ssc2020/en/feeds/news.atom.xml", "application/xml"),
-    ("/ssc2020/schedule.ics", "text/calendar"),
-    ("/ssc2020/en/schedule.ics", "text/calendar"),
-    ("/ssc2020/schedule.xml", "application/xml"),
-    ("/ssc2020/schedule.json", "application/json"),
-    ("/ssc2020/en/schedule.json", "application/json"),
-    ("/ssc2020/sitemap.xml", "application/xml"),
-    ("/ssc2020/robots.txt", "text/plain"),
-    ("/ssc2020/pagefind/pagefind.js", "text/javascript"),
-    ("/ssc2020/pagefind/pagefind-entry.json", "application/json"),
-])
-def test_feeds_calendars_exports_and_search_index_have_their_types(server: Server, path: str,
-                                                                     media_type: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "media_type"),
+    [
+        ("/ssc2020/feeds/news.atom.xml", "application/xml"),
+        ("/ssc2020/en/feeds/news.atom.xml", "application/xml"),
+        ("/ssc2020/schedule.ics", "text/calendar"),
+        ("/ssc2020/en/schedule.ics", "text/calendar"),
+        ("/ssc2020/schedule.xml", "application/xml"),
+        ("/ssc2020/schedule.json", "application/json"),
+        ("/ssc2020/en/schedule.json", "application/json"),
+        ("/ssc2020/sitemap.xml", "application/xml"),
+        ("/ssc2020/robots.txt", "text/plain"),
+        ("/ssc2020/pagefind/pagefind.js", "text/javascript"),
+        ("/ssc2020/pagefind/pagefind-entry.json", "application/json"),
+    ],
+)
+def test_feeds_calendars_exports_and_search_index_have_their_types(server: Server, path: str, media_type: str) -> None:
     reply = server.get(path)
     assert reply.status == 200, path
     assert reply.type == media_type
@@ -145,8 +166,9 @@ def test_search_index_chunks_are_served(server: Server) -> None:
         assert reply.headers.get("Content-Encoding") is None  # Pagefind's chunks are gzip data it reads itself
 
 
-@pytest.mark.parametrize("path", ["/ssc2020/", "/ssc2020/en/timetable/", "/ssc2020/theme/css/site.css",
-                                  "/ssc2020/schedule.json"])
+@pytest.mark.parametrize(
+    "path", ["/ssc2020/", "/ssc2020/en/timetable/", "/ssc2020/theme/css/site.css", "/ssc2020/schedule.json"]
+)
 def test_gzip_clients_get_the_precompressed_file(server: Server, path: str) -> None:
     local = server.root / path.removeprefix("/ssc2020/")
     if local.is_dir():
@@ -160,12 +182,15 @@ def test_gzip_clients_get_the_precompressed_file(server: Server, path: str) -> N
     assert server.get(path).headers.get("Content-Encoding") is None
 
 
-@pytest.mark.parametrize(("path", "page"), [
-    ("/ssc2020/no-such-page/", "404.html"),
-    ("/ssc2020/sessions/no-such-session/", "404.html"),
-    ("/ssc2020/en/no-such-page/", "en/404.html"),
-    ("/ssc2020/en/theme-nothing.css", "en/404.html"),
-])
+@pytest.mark.parametrize(
+    ("path", "page"),
+    [
+        ("/ssc2020/no-such-page/", "404.html"),
+        ("/ssc2020/sessions/no-such-session/", "404.html"),
+        ("/ssc2020/en/no-such-page/", "en/404.html"),
+        ("/ssc2020/en/theme-nothing.css", "en/404.html"),
+    ],
+)
 def test_missing_pages_get_the_404_page_of_their_language(server: Server, path: str, page: str) -> None:
     reply = server.get(path)
     assert reply.status == 404
@@ -202,11 +227,20 @@ def _csp(reply: Reply) -> dict[str, list[str]]:
     return policy
 
 
-@pytest.mark.parametrize("path", [
-    "/ssc2020/", "/ssc2020/en/timetable/", "/ssc2020/theme/css/site.css", "/ssc2020/schedule.ics",
-    "/ssc2020/feeds/news.atom.xml", "/ssc2020/pagefind/pagefind.js", "/ssc2020/no-such-page/",
-    "/ssc2020/en/no-such-page/", "/ssc2020/.manifest.json",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ssc2020/",
+        "/ssc2020/en/timetable/",
+        "/ssc2020/theme/css/site.css",
+        "/ssc2020/schedule.ics",
+        "/ssc2020/feeds/news.atom.xml",
+        "/ssc2020/pagefind/pagefind.js",
+        "/ssc2020/no-such-page/",
+        "/ssc2020/en/no-such-page/",
+        "/ssc2020/.manifest.json",
+    ],
+)
 def test_every_answer_carries_the_security_headers(server: Server, path: str) -> None:
     # A nested location with an add_header of its own would silently drop these: ask every kind.
     for gzip_ok in (False, True):
@@ -240,9 +274,14 @@ def test_referrer_and_permissions_policies(server: Server) -> None:
         assert features[granted] == '("https://www.youtube-nocookie.com")'
 
 
-@pytest.mark.parametrize(("path", "page"), [("/ssc2020/.manifest.json", "404.html"),
-                                           ("/ssc2020/en/.manifest.json", "en/404.html"),
-                                           ("/ssc2020/theme/.env", "404.html")])
+@pytest.mark.parametrize(
+    ("path", "page"),
+    [
+        ("/ssc2020/.manifest.json", "404.html"),
+        ("/ssc2020/en/.manifest.json", "en/404.html"),
+        ("/ssc2020/theme/.env", "404.html"),
+    ],
+)
 def test_dot_files_are_never_served(server: Server, path: str, page: str) -> None:
     hidden = server.root / path.removeprefix("/ssc2020/")
     hidden.write_text('{"secret": true}', encoding="utf-8")
@@ -274,17 +313,29 @@ def _loaded_assets(server: Server, page: str) -> list[str]:
 def test_fingerprinted_assets_are_cached_for_a_year_and_everything_else_revalidates(server: Server) -> None:
     assets = _loaded_assets(server, "/ssc2020/") + _loaded_assets(server, "/ssc2020/en/search/")
     assert any(a.endswith(".css") for a in assets) and any(a.endswith(".js") for a in assets)
-    hashed = [*assets, _some(server.root, "pagefind/index/*").rstrip("/"),
-              _some(server.root, "pagefind/fragment/*").rstrip("/"), _some(server.root, "pagefind/*.pf_meta")]
+    hashed = [
+        *assets,
+        _some(server.root, "pagefind/index/*").rstrip("/"),
+        _some(server.root, "pagefind/fragment/*").rstrip("/"),
+        _some(server.root, "pagefind/*.pf_meta"),
+    ]
     for path in hashed:
         for gzip_ok in (False, True):
             reply = server.get(path, gzip_ok=gzip_ok)
             assert (reply.status, reply.headers.get("Cache-Control")) == (200, IMMUTABLE), path
             assert reply.headers.get("Content-Security-Policy"), f"{path} lost the security headers"
-    short = ["/ssc2020/", "/ssc2020/en/timetable/", "/ssc2020/feeds/news.atom.xml", "/ssc2020/schedule.ics",
-             "/ssc2020/en/schedule.json", "/ssc2020/version.txt", "/ssc2020/sitemap.xml",
-             "/ssc2020/pagefind/pagefind.js", "/ssc2020/pagefind/pagefind-entry.json",
-             "/ssc2020/theme/css/site.css"]  # the plain name of an asset: it changes in place
+    short = [
+        "/ssc2020/",
+        "/ssc2020/en/timetable/",
+        "/ssc2020/feeds/news.atom.xml",
+        "/ssc2020/schedule.ics",
+        "/ssc2020/en/schedule.json",
+        "/ssc2020/version.txt",
+        "/ssc2020/sitemap.xml",
+        "/ssc2020/pagefind/pagefind.js",
+        "/ssc2020/pagefind/pagefind-entry.json",
+        "/ssc2020/theme/css/site.css",
+    ]  # the plain name of an asset: it changes in place
     for path in short:
         reply = server.get(path, gzip_ok=True)
         assert (reply.status, reply.headers.get("Cache-Control")) == (200, REVALIDATE), path
@@ -314,8 +365,11 @@ def _build_pair(base: Path) -> tuple[Path, Path, str, str]:
     session.write_text(f"{text.rstrip()}\n\n{last}\n", encoding="utf-8")
     second = base / "second"
     tasks.build(Context(), subpath=True, output=str(second), content=str(content))
-    changed = [p.relative_to(second).as_posix() for p in sorted(second.rglob("index.html"))
-               if p.read_bytes() != (first / p.relative_to(second)).read_bytes()]
+    changed = [
+        p.relative_to(second).as_posix()
+        for p in sorted(second.rglob("index.html"))
+        if p.read_bytes() != (first / p.relative_to(second)).read_bytes()
+    ]
     assert len(changed) == 1, changed
     return first, second, "/ssc2020/" + changed[0].removesuffix("index.html"), "/ssc2020/about/"
 

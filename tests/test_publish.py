@@ -39,8 +39,9 @@ from ssc_deploy import deploy, sanity
 pytestmark = pytest.mark.xdist_group("publish-builds")
 
 # Skipped on a developer's machine without rsync; on CI (CI=true) a missing rsync is an error.
-needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None and not os.environ.get("CI"),
-                                 reason="rsync is not installed (Debian package rsync)")
+needs_rsync = pytest.mark.skipif(
+    shutil.which("rsync") is None and not os.environ.get("CI"), reason="rsync is not installed (Debian package rsync)"
+)
 
 
 def _staging_leftovers(folder: Path) -> list[Path]:
@@ -86,8 +87,9 @@ def _break_validation(content: Path) -> None:
 def _break_link(content: Path) -> None:
     """A mistake only the built site shows: valid content with a link to a page that does not exist."""
     page = content / "pages" / "about.en.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n\nSee [the lost page](/ssc2020/en/no-such-page/).\n",
-                    encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n\nSee [the lost page](/ssc2020/en/no-such-page/).\n", encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize("breakage", [_break_validation, _break_link], ids=["invalid-content", "broken-link"])
@@ -194,7 +196,9 @@ def test_sanity_check_finds_broken_links_and_pages(tmp_path: Path) -> None:
     shutil.rmtree(tree / "about")
     (tree / "en" / "venue" / "index.html").write_text(
         '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><div><p id="x">a</div>'
-        '<section><div></section><a href="#nowhere">b</a><span id="x"></span></body></html>', encoding="utf-8")
+        '<section><div></section><a href="#nowhere">b</a><span id="x"></span></body></html>',
+        encoding="utf-8",
+    )
     (tree / "theme" / "extra.css").write_text("body { background: url(../img/missing.png); }", encoding="utf-8")
     problems = "\n".join(sanity.check_tree(tree, SITE_URL))
     assert "leads to nothing (no about/index.html)" in problems
@@ -210,9 +214,12 @@ def test_sanity_check_catches_links_that_escape_the_sub_path(tmp_path: Path) -> 
     (tree / "en").mkdir(parents=True)
     (tree / "index.html").write_text(
         '<!DOCTYPE html><html lang="ko"><head><title>t</title><link rel="stylesheet" href="/theme/site.css">'
-        '</head><body><a href="/ssc2020/en/">en</a></body></html>', encoding="utf-8")
+        '</head><body><a href="/ssc2020/en/">en</a></body></html>',
+        encoding="utf-8",
+    )
     (tree / "en" / "index.html").write_text(
-        '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body></body></html>', encoding="utf-8")
+        '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body></body></html>', encoding="utf-8"
+    )
     assert sanity.check_tree(tree, "/ssc2020") == ["index.html: link '/theme/site.css' leaves the site's path /ssc2020"]
 
 
@@ -241,14 +248,16 @@ def test_built_tree_check_refuses_links_devices_and_hidden_files(tmp_path: Path)
     (tree / "theme" / ".git").mkdir()
     (tree / "theme" / ".git" / "config").write_text("[core]", encoding="utf-8")
     problems = sanity.check_tree(tree, SITE_URL)
-    assert sorted(problems) == sorted([
-        "theme/env.txt: a symbolic link (to /proc/self/environ); a published site holds only files",
-        f"theme/home: a symbolic link (to {Path.home()}); a published site holds only files",
-        "en/about.html: a symbolic link (to ../about/index.html); a published site holds only files",
-        "theme/pipe: not a regular file (a device, socket or pipe)",
-        ".env: a hidden file or folder; a published site holds none",
-        "theme/.git: a hidden file or folder; a published site holds none",
-    ])
+    assert sorted(problems) == sorted(
+        [
+            "theme/env.txt: a symbolic link (to /proc/self/environ); a published site holds only files",
+            f"theme/home: a symbolic link (to {Path.home()}); a published site holds only files",
+            "en/about.html: a symbolic link (to ../about/index.html); a published site holds only files",
+            "theme/pipe: not a regular file (a device, socket or pipe)",
+            ".env: a hidden file or folder; a published site holds none",
+            "theme/.git: a hidden file or folder; a published site holds none",
+        ]
+    )
     # The manifest at the top is the one hidden file allowed; the same name deeper down is not.
     for name in (".env", "theme/env.txt", "theme/home", "en/about.html", "theme/pipe", "theme/.git/config"):
         (tree / name).unlink()
@@ -257,7 +266,8 @@ def test_built_tree_check_refuses_links_devices_and_hidden_files(tmp_path: Path)
     assert sanity.check_tree(tree, SITE_URL) == []
     shutil.copy(tree / deploy.MANIFEST, tree / "en" / deploy.MANIFEST)
     assert sanity.check_tree(tree, SITE_URL) == [
-        f"en/{deploy.MANIFEST}: a hidden file or folder; a published site holds none"]
+        f"en/{deploy.MANIFEST}: a hidden file or folder; a published site holds none"
+    ]
 
 
 def test_a_tree_with_a_link_is_not_published(tmp_path: Path) -> None:
@@ -269,10 +279,16 @@ def test_a_tree_with_a_link_is_not_published(tmp_path: Path) -> None:
         (staging / "theme" / "env.txt").symlink_to("/proc/self/environ")
 
     with pytest.raises(deploy.CheckFailed) as failed:
-        deploy.publish(target=live, rsync=None, beside=live, build=build_with_a_link,
-                       check=lambda tree: sanity.check_tree(tree, SITE_URL))
+        deploy.publish(
+            target=live,
+            rsync=None,
+            beside=live,
+            build=build_with_a_link,
+            check=lambda tree: sanity.check_tree(tree, SITE_URL),
+        )
     assert failed.value.problems == [
-        "theme/env.txt: a symbolic link (to /proc/self/environ); a published site holds only files"]
+        "theme/env.txt: a symbolic link (to /proc/self/environ); a published site holds only files"
+    ]
     assert snapshot(live) == before
     assert not _staging_leftovers(live.parent)
 
@@ -294,8 +310,11 @@ def test_manifest_finds_missing_changed_and_extra_files(tmp_path: Path) -> None:
     (tree / "about" / "index.html").unlink()
     (tree / "en" / "index.html").write_text("changed", encoding="utf-8")
     (tree / "extra.html").write_text("extra", encoding="utf-8")
-    assert deploy.verify_manifest(tree) == ["about/index.html is missing", "en/index.html has changed",
-                                            "extra.html is not in the manifest"]
+    assert deploy.verify_manifest(tree) == [
+        "about/index.html is missing",
+        "en/index.html has changed",
+        "extra.html is not in the manifest",
+    ]
     (tree / deploy.MANIFEST).unlink()
     assert deploy.verify_manifest(tree) == [f"it has no {deploy.MANIFEST} (not a tree written by publish)"]
 
@@ -311,8 +330,11 @@ def test_second_lock_of_a_target_is_refused_at_once_naming_the_holder(tmp_path: 
         with pytest.raises(deploy.PublishBusy) as busy, deploy.publish_lock(lock):
             pass
         assert time.monotonic() - started < 1
-    assert re.fullmatch(rf"another publish of this target is running \(pid {os.getpid()}, "
-                        r"since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)", str(busy.value))
+    assert re.fullmatch(
+        rf"another publish of this target is running \(pid {os.getpid()}, "
+        r"since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)",
+        str(busy.value),
+    )
     with deploy.publish_lock(lock):  # released with its holder
         pass
 
@@ -330,15 +352,21 @@ def _round(live: Path, names: tuple[str, str], hold: float) -> tuple[str, str]:
     lost = [name for name, (code, _out) in results.items() if code != 0]
     assert len(won) == 1 and len(lost) == 1, results
     winner_pid = children[won[0]].pid
-    assert re.search(rf"Not published: another publish of this target is running \(pid {winner_pid}, since ",
-                     results[lost[0]][1]), results
+    assert re.search(
+        rf"Not published: another publish of this target is running \(pid {winner_pid}, since ", results[lost[0]][1]
+    ), results
     return won[0], results[lost[0]][1]
 
 
 def test_two_publishes_into_one_target_one_is_refused_every_time(tmp_path: Path) -> None:
     live = tmp_path / "served" / "ssc2020"
-    first = deploy.publish(target=live, rsync=None, beside=live, build=copy_build(published().live, "round-0"),
-                           check=lambda tree: sanity.check_tree(tree, SITE_URL))
+    first = deploy.publish(
+        target=live,
+        rsync=None,
+        beside=live,
+        build=copy_build(published().live, "round-0"),
+        check=lambda tree: sanity.check_tree(tree, SITE_URL),
+    )
     assert first.previous is None and _marker(live) == "round-0"
     started = time.monotonic()
     rounds = 10
@@ -355,8 +383,13 @@ def test_two_publishes_into_one_target_one_is_refused_every_time(tmp_path: Path)
 
 
 def _make_py(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(REPO / "make.py"), *args], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(REPO / "make.py"), *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def test_two_real_publish_tasks_into_one_target(tmp_path: Path) -> None:
@@ -417,8 +450,13 @@ def test_a_signal_to_make_py_stops_the_publish_and_changes_nothing(tmp_path: Pat
 def test_a_kill_while_the_old_tree_is_deleted_leaves_a_whole_previous_to_roll_back_to(tmp_path: Path) -> None:
     live = tmp_path / "served" / "ssc2020"
     for name in ("A", "B"):
-        deploy.publish(target=live, rsync=None, beside=live, build=copy_build(published().live, name),
-                       check=lambda tree: sanity.check_tree(tree, SITE_URL))
+        deploy.publish(
+            target=live,
+            rsync=None,
+            beside=live,
+            build=copy_build(published().live, name),
+            check=lambda tree: sanity.check_tree(tree, SITE_URL),
+        )
     assert (_marker(live), _marker(deploy.previous_path(live))) == ("B", "A")
     child = start_child_publish(published().live, live, "C", 0, mode="stop-while-deleting")
     line = child.stdout.readline()
@@ -437,8 +475,13 @@ def test_a_kill_while_the_old_tree_is_deleted_leaves_a_whole_previous_to_roll_ba
     assert deploy.verify_manifest(live) == []
 
     # The next publish removes what the killed one left.
-    done = deploy.publish(target=live, rsync=None, beside=live, build=copy_build(published().live, "D"),
-                          check=lambda tree: sanity.check_tree(tree, SITE_URL))
+    done = deploy.publish(
+        target=live,
+        rsync=None,
+        beside=live,
+        build=copy_build(published().live, "D"),
+        check=lambda tree: sanity.check_tree(tree, SITE_URL),
+    )
     assert done.removed == (half,) and not half.exists()
     assert (_marker(live), _marker(deploy.previous_path(live))) == ("D", "B")
 
@@ -446,15 +489,23 @@ def test_a_kill_while_the_old_tree_is_deleted_leaves_a_whole_previous_to_roll_ba
 def test_rollback_refuses_a_half_tree_and_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     live = tmp_path / "ssc2020"
     for name in ("A", "B"):
-        deploy.publish(target=live, rsync=None, beside=live, build=copy_build(published().live, name),
-                       check=lambda tree: sanity.check_tree(tree, SITE_URL))
+        deploy.publish(
+            target=live,
+            rsync=None,
+            beside=live,
+            build=copy_build(published().live, name),
+            check=lambda tree: sanity.check_tree(tree, SITE_URL),
+        )
     previous = deploy.previous_path(live)
     shutil.rmtree(previous / "en")  # what a kill in the middle of an old-style deletion left
     served, kept = snapshot(live), snapshot(previous)
     with pytest.raises(Exit) as refused:
         tasks.rollback(tasks.Context(), target=str(live))
-    assert re.match(rf"not rolled back: {re.escape(str(previous))} is not a whole published site: "
-                    r"en/\S+ is missing \(and \d+ more\)", str(refused.value.message))
+    assert re.match(
+        rf"not rolled back: {re.escape(str(previous))} is not a whole published site: "
+        r"en/\S+ is missing \(and \d+ more\)",
+        str(refused.value.message),
+    )
     assert snapshot(live) == served and snapshot(previous) == kept
 
 
@@ -462,8 +513,13 @@ def test_rollback_refuses_a_half_tree_and_changes_nothing(tmp_path: Path, capsys
 
 
 def _git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
 
 
@@ -498,11 +554,13 @@ def test_a_dirty_checkout_is_not_published_over_rsync_unless_allowed(source_repo
         tasks.publish_site(target=None, rsync=str(root), content=source_repo / "content", source=source_repo)
     assert str(refused.value.message) == (
         f"Not published: the working tree differs from commit {head} (M content/pages/about.en.md). "
-        "Commit the changes, or publish anyway with --allow-dirty (the release is then named …-dirty).")
+        "Commit the changes, or publish anyway with --allow-dirty (the release is then named …-dirty)."
+    )
     assert not root.exists(), "nothing may be uploaded before the refusal"
 
-    where = tasks.publish_site(target=None, rsync=str(root), content=source_repo / "content", source=source_repo,
-                               allow_dirty=True)
+    where = tasks.publish_site(
+        target=None, rsync=str(root), content=source_repo / "content", source=source_repo, allow_dirty=True
+    )
     release = (root / "current").resolve()
     assert Path(where) == root / "releases" / release.name
     assert re.fullmatch(rf"\d{{8}}T\d{{6}}Z-{head}-dirty", release.name)
@@ -514,7 +572,8 @@ def test_a_dirty_checkout_is_not_published_over_rsync_unless_allowed(source_repo
     assert deploy.verify_manifest(release) == []
     # Staged and locked beside the output folder of the checkout published, not of this one.
     assert [p.name for p in source_repo.glob(".rsync-*.publish-lock")] == [
-        deploy.rsync_lock_path(str(root), source_repo / "output").name]
+        deploy.rsync_lock_path(str(root), source_repo / "output").name
+    ]
 
 
 @needs_rsync
@@ -550,12 +609,15 @@ def test_an_rsync_target_is_locked_on_the_target_itself(tmp_path: Path) -> None:
     (lock / "owner").write_text("pid 4242 on ci-runner-7, since 2020-09-22 07:00:00 UTC\n")
     with pytest.raises(deploy.PublishBusy) as busy, deploy.remote_lock(str(root)):
         pass
-    assert str(busy.value) == ("another publish of this target is running (pid 4242 on ci-runner-7, since "
-                               f"2020-09-22 07:00:00 UTC); if none is, remove {lock}")
+    assert str(busy.value) == (
+        "another publish of this target is running (pid 4242 on ci-runner-7, since "
+        f"2020-09-22 07:00:00 UTC); if none is, remove {lock}"
+    )
 
     # Left by a killed publish of this machine: its process is gone, so the lock is taken over.
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     (lock / "owner").write_text(f"pid {dead} on {socket.gethostname()}, since 2020-09-22 07:00:00 UTC\n")
     with deploy.remote_lock(str(root)):
         assert (lock / "owner").read_text().startswith(f"pid {os.getpid()} on ")
@@ -587,7 +649,8 @@ def _served_pair(live: Path) -> tuple[str | None, str | None]:
 
 @pytest.mark.parametrize("atomic", [True, False], ids=["renameat2", "three-renames"])
 def test_a_publish_killed_at_any_step_leaves_rollback_pointing_at_the_site_served_before(
-        tmp_path: Path, atomic: bool) -> None:
+    tmp_path: Path, atomic: bool
+) -> None:
     tree = _tiny_site(tmp_path / "tree")
     steps = 0
     for pause_after in range(1, 200):
@@ -616,7 +679,10 @@ def test_a_publish_killed_at_any_step_leaves_rollback_pointing_at_the_site_serve
         deploy.publish(target=live, rsync=None, beside=live, build=copy_build(tree, "D"), check=lambda t: [])
         assert _served_pair(live) == ("D", kept)
         assert sorted(p.name for p in live.parent.iterdir()) == [
-            f".ssc2020{deploy.LOCK_SUFFIX}", "ssc2020", "ssc2020.previous"], pause_after
+            f".ssc2020{deploy.LOCK_SUFFIX}",
+            "ssc2020",
+            "ssc2020.previous",
+        ], pause_after
     assert steps > 5, "the child never got to the end"
 
 
@@ -677,12 +743,11 @@ def test_rollback_refuses_a_previous_tree_with_a_planted_link_or_page(tmp_path: 
     for name in ("A", "B"):
         deploy.publish(target=live, rsync=None, beside=live, build=copy_build(tree, name), check=lambda t: [])
     previous = deploy.previous_path(live)
-    for planted, message in ((lambda: (previous / "en" / "env.txt").symlink_to("/proc/self/environ"),
-                              "en/env.txt is a symbolic link"),
-                             (lambda: (previous / "home").symlink_to(Path.home(), target_is_directory=True),
-                              "home is a symbolic link"),
-                             (lambda: (previous / "login.html").write_text("<form>", encoding="utf-8"),
-                              "login.html is not in the manifest")):
+    for planted, message in (
+        (lambda: (previous / "en" / "env.txt").symlink_to("/proc/self/environ"), "en/env.txt is a symbolic link"),
+        (lambda: (previous / "home").symlink_to(Path.home(), target_is_directory=True), "home is a symbolic link"),
+        (lambda: (previous / "login.html").write_text("<form>", encoding="utf-8"), "login.html is not in the manifest"),
+    ):
         planted()
         assert message in deploy.verify_manifest(previous)
         served, kept = snapshot(live), snapshot(previous)
@@ -690,8 +755,11 @@ def test_rollback_refuses_a_previous_tree_with_a_planted_link_or_page(tmp_path: 
             tasks.rollback(tasks.Context(), target=str(live))
         assert message in str(refused.value.message)
         assert snapshot(live) == served and snapshot(previous) == kept
-        path = next(p for p in (previous / "en" / "env.txt", previous / "home", previous / "login.html")
-                    if p.is_symlink() or p.exists())
+        path = next(
+            p
+            for p in (previous / "en" / "env.txt", previous / "home", previous / "login.html")
+            if p.is_symlink() or p.exists()
+        )
         path.unlink()
 
 
@@ -703,10 +771,11 @@ def test_rsync_rollback_refuses_a_release_with_a_planted_link_or_page(tmp_path: 
         _mark_release(tree, name, number)
         deploy.rsync_release(tree, str(root), release=name)
     old = root / "releases" / "20200922T000000Z-aaaa"
-    for plant, remove in ((lambda: (old / "login.html").write_text("<form>"), lambda: (old / "login.html").unlink()),
-                          (lambda: (old / "en" / "x").symlink_to("/etc/passwd"), lambda: (old / "en" / "x").unlink()),
-                          (lambda: (old / "index.html").unlink() or (old / "index.html").symlink_to("en/index.html"),
-                           None)):
+    for plant, remove in (
+        (lambda: (old / "login.html").write_text("<form>"), lambda: (old / "login.html").unlink()),
+        (lambda: (old / "en" / "x").symlink_to("/etc/passwd"), lambda: (old / "en" / "x").unlink()),
+        (lambda: (old / "index.html").unlink() or (old / "index.html").symlink_to("en/index.html"), None),
+    ):
         plant()
         with pytest.raises(deploy.PublishError, match="not rolled back: releases/20200922T000000Z-aaaa is not a whole"):
             deploy.rollback_release(str(root))
@@ -753,8 +822,7 @@ def test_a_target_that_is_a_symbolic_link_is_followed_before_anything_changes(tm
     link.parent.mkdir()
     link.symlink_to(real, target_is_directory=True)
     for name in ("A", "B", "C"):
-        done = deploy.publish(target=link, rsync=None, beside=link, build=copy_build(tree, name),
-                              check=lambda t: [])
+        done = deploy.publish(target=link, rsync=None, beside=link, build=copy_build(tree, name), check=lambda t: [])
         assert done.where == str(real)
     assert link.is_symlink() and link.resolve() == real
     assert _marker(link) == "C" and _served_pair(real) == ("C", "B")
@@ -768,7 +836,8 @@ def test_a_target_that_is_a_symbolic_link_is_followed_before_anything_changes(tm
         tasks.publish_site(target=dangling, rsync=None, content=REPO / "content")
     assert str(refused.value.message) == (
         f"Not published: {dangling} is a symbolic link to {tmp_path / 'nowhere'}, which is not a folder; "
-        "point it at the folder the web server serves, or publish to that folder")
+        "point it at the folder the web server serves, or publish to that folder"
+    )
     assert sorted(p.name for p in dangling.parent.iterdir()) == ["dangling", "ssc2020"]
 
 
@@ -779,9 +848,13 @@ def test_a_killed_publish_stops_its_whole_build(tmp_path: Path) -> None:
     live = tmp_path / "served" / "ssc2020"
     before = make_old_tree(live)
     # The publish process itself (no make.py in between), killed outright: no handler runs.
-    task = subprocess.Popen([sys.executable, "-m", "invoke", "publish", "--target", str(live), "--content",
-                             str(REPO / "content")], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    task = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "publish", "--target", str(live), "--content", str(REPO / "content")],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not [p for p in _processes_mentioning(str(tmp_path)) if "ssc_forum.parallel" in p]:
         assert task.poll() is None and time.monotonic() < deadline, task.stdout.read() if task.stdout else ""
@@ -847,8 +920,9 @@ def test_a_read_only_target_is_one_line_and_nothing_changes(small_disk: Path) ->
     before = make_old_tree(live)
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     message = _publish_real_site(live)
-    assert message == (f"Not published: {live}: Read-only file system ({deploy.lock_path(live)}); "
-                       "nothing that is served changed")
+    assert message == (
+        f"Not published: {live}: Read-only file system ({deploy.lock_path(live)}); nothing that is served changed"
+    )
     assert snapshot(live) == before
 
 
@@ -897,7 +971,9 @@ def test_publish_of_a_built_site_checks_it_and_serves_it_as_it_is(tmp_path: Path
 
     (built / "en" / "venue" / "index.html").write_text(
         '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><a href="/ssc2020/en/lost/">x</a>'
-        "</body></html>", encoding="utf-8")
+        "</body></html>",
+        encoding="utf-8",
+    )
     with pytest.raises(Exit) as refused:
         tasks.publish(tasks.Context(), target=str(live), site=str(built))
     assert str(refused.value.message) == "Not published: 2 problem(s) in the built site."  # the page and its .gz
@@ -909,9 +985,11 @@ def test_publish_of_a_built_site_checks_it_and_serves_it_as_it_is(tmp_path: Path
     (built / "version.txt").write_text("f" * 40 + "\n", encoding="utf-8")
     with pytest.raises(Exit) as refused:
         tasks.publish(tasks.Context(), target=str(live), site=str(built))
-    assert str(refused.value.message) == (f"Not published: {built} was built from {'f' * 40}, not from "
-                                          f"{tasks.source_revision(REPO)} (the commit being published); nothing "
-                                          "that is served changed.")
+    assert str(refused.value.message) == (
+        f"Not published: {built} was built from {'f' * 40}, not from "
+        f"{tasks.source_revision(REPO)} (the commit being published); nothing "
+        "that is served changed."
+    )
 
 
 def test_a_disk_without_room_for_a_second_site_is_refused_before_building(small_disk: Path) -> None:
@@ -924,21 +1002,31 @@ def test_a_disk_without_room_for_a_second_site_is_refused_before_building(small_
     built: list[Path] = []
     with pytest.raises(deploy.PublishError) as refused:
         deploy.publish(target=live, rsync=None, beside=live, build=built.append, check=lambda t: [])
-    assert re.fullmatch(rf"{re.escape(str(live))}: No space left on device \(0\.\d MB free beside it; the site "
-                        r"served there takes 0\.4 MB and the new one is built beside it\); nothing that is served "
-                        r"changed", str(refused.value)), str(refused.value)
+    assert re.fullmatch(
+        rf"{re.escape(str(live))}: No space left on device \(0\.\d MB free beside it; the site "
+        r"served there takes 0\.4 MB and the new one is built beside it\); nothing that is served "
+        r"changed",
+        str(refused.value),
+    ), str(refused.value)
     assert built == [] and snapshot(live) == before
 
 
 def test_a_build_that_fills_the_disk_ends_with_one_line_naming_the_target(small_disk: Path) -> None:
     live = small_disk / "ssc2020"
     before = make_old_tree(live)
-    task = subprocess.run([sys.executable, "-m", "invoke", "publish", "--target", str(live), "--content",
-                           str(REPO / "content")], cwd=REPO, capture_output=True, text=True, timeout=300)
+    task = subprocess.run(
+        [sys.executable, "-m", "invoke", "publish", "--target", str(live), "--content", str(REPO / "content")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert task.returncode == 1
     last = task.stderr.strip().splitlines()[-1]  # invoke prints the task's Exit message on stderr, last
-    assert last == (f"Not published: {live}: No space left on device (the build filled the disk at {small_disk}); "
-                    "nothing that is served changed."), task.stdout[-2000:] + task.stderr[-2000:]
+    assert last == (
+        f"Not published: {live}: No space left on device (the build filled the disk at {small_disk}); "
+        "nothing that is served changed."
+    ), task.stdout[-2000:] + task.stderr[-2000:]
     assert snapshot(live) == before
     assert sorted(p.name for p in small_disk.iterdir()) == [f".ssc2020{deploy.LOCK_SUFFIX}", "ssc2020"]
 
@@ -946,8 +1034,9 @@ def test_a_build_that_fills_the_disk_ends_with_one_line_naming_the_target(small_
 def test_a_journal_cut_off_while_written_is_removed_once_its_writer_is_gone(tmp_path: Path) -> None:
     live = tmp_path / "ssc2020"
     make_old_tree(live)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     journal = deploy.journal_path(live)
     left = journal.with_name(f"{journal.name}.{dead}.tmp")
     writing = journal.with_name(f"{journal.name}.{os.getpid()}.tmp")
@@ -988,8 +1077,10 @@ def test_refusals_of_what_is_not_a_published_tree(tmp_path: Path) -> None:
     deploy.previous_path(live).symlink_to(elsewhere, target_is_directory=True)
     with pytest.raises(Exit) as refused:
         tasks.rollback(tasks.Context(), target=str(live))
-    assert str(refused.value.message) == (f"not rolled back: {deploy.previous_path(live)} is a symbolic link, not a "
-                                          f"tree written by publish; {live} was left as it was")
+    assert str(refused.value.message) == (
+        f"not rolled back: {deploy.previous_path(live)} is a symbolic link, not a "
+        f"tree written by publish; {live} was left as it was"
+    )
     assert deploy.previous_path(live).is_symlink() and _marker(live) == "A"
     deploy.previous_path(live).unlink()
     # A journal that is not one: said, with what to do, and nothing moves.
@@ -1010,6 +1101,7 @@ def test_refusals_of_what_is_not_a_published_tree(tmp_path: Path) -> None:
     (site / "version.txt").write_text(tasks.source_revision(REPO) + "\n", encoding="utf-8")
     with pytest.raises(Exit) as refused:
         tasks.publish_site(target=tmp_path / "served", rsync=None, content=REPO / "content", site=site)
-    assert str(refused.value.message) == (f"Not published: {site / 'en' / 'pipe'} is not a regular file; nothing "
-                                          "that is served changed.")
+    assert str(refused.value.message) == (
+        f"Not published: {site / 'en' / 'pipe'} is not a regular file; nothing that is served changed."
+    )
     assert not (tmp_path / "served").exists()

@@ -37,8 +37,10 @@ def test_every_declared_field_fills_a_model_attribute_or_is_guide_only() -> None
 
 def test_a_new_field_without_its_attribute_is_caught() -> None:
     """The check above fails for a field added to the schema that nothing builds into the model."""
-    extra = (schema.Field("venue", schema.TEXT, False, "Venue.", "장소."),
-             schema.Field("moderator", schema.TEXT, False, "Moderator.", "좌장.", model="moderator"))
+    extra = (
+        schema.Field("venue", schema.TEXT, False, "Venue.", "장소."),
+        schema.Field("moderator", schema.TEXT, False, "Moderator.", "좌장.", model="moderator"),
+    )
     grown = dataclasses.replace(schema.SESSION, fields=schema.SESSION.fields + extra)
     assert unfilled((grown,)) == ["session.venue -> None", "session.moderator -> moderator"]
 
@@ -65,12 +67,17 @@ def test_the_model_holds_every_field_the_content_gives(tmp_path: Path) -> None:
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content_path)})
     data = content.read_content(settings)
     assert data.problems == []
-    programme = model.build(data, "en", ZoneInfo("Asia/Seoul"), now=datetime(2030, 1, 1, tzinfo=UTC),
-                            forced_phase=None)
-    items = {(kind, item.slug): item for kind, items in (("session", programme.sessions),
-                                                         ("speaker", programme.speakers),
-                                                         ("case", programme.cases), ("page", programme.pages))
-             for item in items}
+    programme = model.build(data, "en", ZoneInfo("Asia/Seoul"), now=datetime(2030, 1, 1, tzinfo=UTC), forced_phase=None)
+    items = {
+        (kind, item.slug): item
+        for kind, items in (
+            ("session", programme.sessions),
+            ("speaker", programme.speakers),
+            ("case", programme.cases),
+            ("page", programme.pages),
+        )
+        for item in items
+    }
     checked = 0
     for rec in data.records:
         if not rec.ctype.model_class or rec.lang != "en":
@@ -104,11 +111,14 @@ def test_theme_labels_session_kinds_from_the_schema(monkeypatch: pytest.MonkeyPa
     localedir = ROOT / "theme" / "translations"
     translations.compile_catalogues(str(localedir), "messages")
     labels = {**schema.SESSION_KIND_LABELS, "workshop": "Workshop"}
-    for lang, expected in (("ko", {"keynote": "기조연설", "workshop": "Workshop"}),
-                           ("en", {"keynote": "Keynote", "workshop": "Workshop"})):
+    for lang, expected in (
+        ("ko", {"keynote": "기조연설", "workshop": "Workshop"}),
+        ("en", {"keynote": "Keynote", "workshop": "Workshop"}),
+    ):
         env = Environment(loader=FileSystemLoader(ROOT / "theme" / "templates"), extensions=["jinja2.ext.i18n"])
         env.install_gettext_translations(  # type: ignore[attr-defined]
-            gettext.translation("messages", localedir, languages=[lang], fallback=True), newstyle=True)
+            gettext.translation("messages", localedir, languages=[lang], fallback=True), newstyle=True
+        )
         env.globals["SESSION_KIND_LABELS"] = labels
         macros = env.get_template("partials/cards.html").make_module({"lang": lang, "SITEURL": ""})
         for kind, label in expected.items():

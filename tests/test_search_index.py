@@ -29,13 +29,16 @@ def _visible(annotated: str) -> str:
     return " ".join(w for w in annotated.split() if w[0] not in (AFTER, BEFORE))
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("빅데이터를 활용한", {"빅데이터", "데이터", "활용"}),        # compound part, particle dropped
-    ("스마트시티의 기조연설", {"스마트시티", "시티", "기조", "연설"}),  # compounds Kiwi holds whole
-    ("서울디지털재단은", {"서울", "디지털", "재단"}),
-    ("시민 참여를", {"시민참여", "참여"}),                        # two nouns written apart joined
-    ("포럼이 열렸다", {"포럼", "열리다"}),                          # dictionary form of a verb
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("빅데이터를 활용한", {"빅데이터", "데이터", "활용"}),  # compound part, particle dropped
+        ("스마트시티의 기조연설", {"스마트시티", "시티", "기조", "연설"}),  # compounds Kiwi holds whole
+        ("서울디지털재단은", {"서울", "디지털", "재단"}),
+        ("시민 참여를", {"시민참여", "참여"}),  # two nouns written apart joined
+        ("포럼이 열렸다", {"포럼", "열리다"}),  # dictionary form of a verb
+    ],
+)
 def test_analysis_adds_parts_stems_and_joins(analyser: Analyser, text: str, expected: set[str]) -> None:
     annotated = analyser.annotate(text)
     assert expected <= set(_forms(annotated)), annotated

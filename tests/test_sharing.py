@@ -54,12 +54,16 @@ def test_canonical_and_alternates_are_absolute() -> None:
         found = []
         if canonical["href"] != own_url(published().live, page):
             found.append(f"canonical {canonical['href']!r} is not the page's own address")
-        alternates = {link["hreflang"]: link["href"] for link in head.find_all("link", rel="alternate")
-                      if link.get("hreflang")}
+        alternates = {
+            link["hreflang"]: link["href"] for link in head.find_all("link", rel="alternate") if link.get("hreflang")
+        }
         if not {"ko", "en", "x-default"} <= set(alternates):
             found.append(f"hreflang alternates {sorted(alternates)} lack ko, en or x-default")
-        found += [f"alternate {href!r} is not absolute or leads to nothing" for href in alternates.values()
-                  if not (href.startswith(SITE_URL + "/") and _resolves(href))]
+        found += [
+            f"alternate {href!r} is not absolute or leads to nothing"
+            for href in alternates.values()
+            if not (href.startswith(SITE_URL + "/") and _resolves(href))
+        ]
         return found
 
     assert _each_page(check) == []
@@ -67,8 +71,11 @@ def test_canonical_and_alternates_are_absolute() -> None:
 
 def test_open_graph_and_twitter_card_tags_are_complete_and_absolute() -> None:
     def check(page: Path, head: BeautifulSoup) -> list[str]:
-        found = [f"no {key}" for key in ("og:title", "og:type", "og:url", "og:site_name", "twitter:card")
-                 if not _meta(head, key)]
+        found = [
+            f"no {key}"
+            for key in ("og:title", "og:type", "og:url", "og:site_name", "twitter:card")
+            if not _meta(head, key)
+        ]
         if _meta(head, "og:url") != own_url(published().live, page):
             found.append(f"og:url {_meta(head, 'og:url')!r} is not the page's own address")
         for key in ("og:image", "twitter:image", "og:video", "og:audio"):
@@ -113,10 +120,18 @@ def test_the_sharing_image_is_drawn_at_build_in_the_sites_type_and_colours(tmp_p
     with Image.open(live / "theme" / "img" / "share.png") as built:
         assert built.format == "PNG" and built.size == (1200, 630)
         shown = built.convert("RGB")
-    settings = {"SITENAME": "2020 서울 스마트시티 리더스 포럼", "SITESUBTITLE": "포용적 스마트도시", "THEME": "theme",
-                "ORGANISERS": [{"name": "서울특별시"}, {"name": "서울디지털재단"}],
-                "I18N_SUBSITES": {"en": {"SITENAME": "Seoul Smart City Leaders Forum 2020",
-                                         "SITESUBTITLE": "Inclusive Smart Cities for Sustainable Growth"}}}
+    settings = {
+        "SITENAME": "2020 서울 스마트시티 리더스 포럼",
+        "SITESUBTITLE": "포용적 스마트도시",
+        "THEME": "theme",
+        "ORGANISERS": [{"name": "서울특별시"}, {"name": "서울디지털재단"}],
+        "I18N_SUBSITES": {
+            "en": {
+                "SITENAME": "Seoul Smart City Leaders Forum 2020",
+                "SITESUBTITLE": "Inclusive Smart Cities for Sustainable Growth",
+            }
+        },
+    }
     root = Path(__file__).resolve().parent.parent
     days = sharing.forum_days(root / "content" / "programme.toml")
     drawn = sharing.draw({**settings, "THEME": str(root / "theme")}, root / "theme" / "fonts", days)

@@ -79,8 +79,9 @@ def test_hreflang_alternates_point_both_ways(site):
 def test_session_lists_speakers_and_cases_and_they_link_back(site):
     doc = soup(page(site, "en", "sessions/seminar-part-1-city-cases/"))
     case_links = [a["href"] for a in doc.select("#cases-heading + .card-grid .card-title a")]
-    assert case_links == [f"/en/cases/{c}/" for c in
-                          ["the-hague", "los-angeles", "helsinki", "seongdong-gu", "sh-corporation", "seoul"]]
+    assert case_links == [
+        f"/en/cases/{c}/" for c in ["the-hague", "los-angeles", "helsinki", "seongdong-gu", "sh-corporation", "seoul"]
+    ]
     case = soup(page(site, "en", "cases/helsinki/"))
     assert case.select_one(".facts a")["href"] == "/en/sessions/seminar-part-1-city-cases/"
 
@@ -97,10 +98,13 @@ def test_session_lists_speakers_and_cases_and_they_link_back(site):
     assert not concert.select(".facts a[href*='/speakers/']"), "speakers are listed twice"
 
 
-@pytest.mark.parametrize(("lang", "expected"), [
-    ("ko", "2020년 9월 23일(수) · 2일 차 첫 번째 순서, 16:00~19:00 KST 중"),
-    ("en", "Wednesday 23 September 2020 · Day 2, first in the running order, within 16:00–19:00 KST"),
-])
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("ko", "2020년 9월 23일(수) · 2일 차 첫 번째 순서, 16:00~19:00 KST 중"),
+        ("en", "Wednesday 23 September 2020 · Day 2, first in the running order, within 16:00–19:00 KST"),
+    ],
+)
 def test_dates_are_formatted_per_language_with_the_zone_named(site, lang, expected):
     """A session without published times: its day, its place in the running order and the day's block."""
     doc = soup(page(site, lang, "sessions/keynote/"))
@@ -111,15 +115,32 @@ def test_dates_are_formatted_per_language_with_the_zone_named(site, lang, expect
     assert "UTC+09:00" in doc.select_one(".tz-note").get_text()
 
 
-@pytest.mark.parametrize(("slug", "ko", "en"), [
-    ("seminar-part-2-talk-concert", "1일 차 두 번째 순서, 16:00~18:00 KST 중", "Day 1, second in the running order"),
-    ("session-2-citizen-participation", "2일 차 세 번째 순서", "Day 2, third in the running order, within 16:00–19:00"),
-])
+@pytest.mark.parametrize(
+    ("slug", "ko", "en"),
+    [
+        (
+            "seminar-part-2-talk-concert",
+            "1일 차 두 번째 순서, 16:00~18:00 KST 중",
+            "Day 1, second in the running order",
+        ),
+        (
+            "session-2-citizen-participation",
+            "2일 차 세 번째 순서",
+            "Day 2, third in the running order, within 16:00–19:00",
+        ),
+    ],
+)
 def test_session_and_speaker_pages_show_the_place_in_the_running_order(site, slug, ko, en):
     """Never a time of the session's own that was not published: the day's block, said as the block."""
     for lang, expected in (("ko", ko), ("en", en)):
-        text = " ".join(soup(page(site, lang, f"sessions/{slug}/")).select_one(".facts dd").get_text(" ", strip=True)
-                        .replace(" ~ ", "~").replace(" – ", "–").split())
+        text = " ".join(
+            soup(page(site, lang, f"sessions/{slug}/"))
+            .select_one(".facts dd")
+            .get_text(" ", strip=True)
+            .replace(" ~ ", "~")
+            .replace(" – ", "–")
+            .split()
+        )
         assert expected in text, text
     speaker = soup(page(site, "ko", "speakers/fernando-vilarino/"))
     assert "2일 차 세 번째 순서" in speaker.select_one(".si-when").get_text(" ", strip=True)
@@ -216,14 +237,26 @@ def test_menu_breadcrumb_and_no_double_numbering(site):
     part label ("세션 1") is never also numbered by its list."""
     ko = soup(page(site, "ko", "sessions/keynote/"))
     assert [a.get_text(strip=True) for a in ko.select(".menu-pc a")] == [
-        "소개", "프로그램", "연사", "도시 사례", "소식", "검색"]
+        "소개",
+        "프로그램",
+        "연사",
+        "도시 사례",
+        "소식",
+        "검색",
+    ]
     assert ko.select_one(".menu-pc a.is-section")["href"] == "/timetable/"
     crumbs = ko.select("nav.breadcrumb li")
     assert [c.get_text(strip=True) for c in crumbs][:2] == ["홈", "프로그램"]
     assert crumbs[-1].select_one("[aria-current=page]").get_text() == ko.find("h1").get_text(strip=True)
     en = soup(page(site, "en", "organisers/"))
     assert [a.get_text(strip=True) for a in en.select(".menu-pc a")] == [
-        "About", "Programme", "Speakers", "City cases", "News", "Search"]
+        "About",
+        "Programme",
+        "Speakers",
+        "City cases",
+        "News",
+        "Search",
+    ]
     assert en.select_one(".menu-pc a.is-section")["href"] == "/en/about/"
     assert [c.get_text(strip=True) for c in en.select("nav.breadcrumb li")][:2] == ["Home", "About"]
     # Each page of the "About" section lists the section's pages, itself marked.
@@ -250,8 +283,9 @@ def test_speakers_in_programme_order_grouped_by_session(site):
         orders[lang] = [a["href"].removeprefix(prefix) for a in doc.select(".card-person .card-title a")]
         assert not doc.select(".monogram")
         home = soup(site / prefix.lstrip("/") / "index.html")
-        assert [a["href"].removeprefix(prefix) for a in home.select("#speakers-heading + .card-grid .card-title a")] \
-            == orders[lang]
+        assert [
+            a["href"].removeprefix(prefix) for a in home.select("#speakers-heading + .card-grid .card-title a")
+        ] == orders[lang]
     assert orders["ko"] == orders["en"]
     assert orders["ko"][:3] == ["speakers/sokwoo-rhee/", "speakers/jo-won-hee/", "speakers/jeong-cheol-gyu/"]
     assert sorted(orders["ko"]) == sorted(f"speakers/{slug}/" for slug in slugs("speakers"))
@@ -290,8 +324,10 @@ def test_404_pages_link_each_other(site):
 
 def test_home_says_what_when_where_once(site):
     """The home's hero: the forum's name as the one h1, its theme, its dates as one range, its format."""
-    for lang, dates, theme in (("ko", "2020년 9월 22일(화)~23일(수)", "포용적 스마트도시"),
-                               ("en", "22–23 September 2020", "Inclusive Smart Cities for Sustainable Growth")):
+    for lang, dates, theme in (
+        ("ko", "2020년 9월 22일(화)~23일(수)", "포용적 스마트도시"),
+        ("en", "22–23 September 2020", "Inclusive Smart Cities for Sustainable Growth"),
+    ):
         doc = soup(site / ("en/" if lang == "en" else "") / "index.html")
         assert len(doc.find_all("h1")) == 1 and doc.select_one(".hero h1")
         hero = doc.select_one(".hero").get_text(" ", strip=True)

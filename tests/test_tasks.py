@@ -27,13 +27,34 @@ from ssc_forum import schema
 # The publishing builds are made once per process (publish_helpers): their tests share one pytest-xdist worker.
 pytestmark = pytest.mark.xdist_group("publish-builds")
 
-TASKS = ["archive", "build", "check", "clean", "docs", "edit", "livereload", "new", "nginx", "preview", "publish",
-         "rebuild", "regenerate", "reserve", "rollback", "serve", "shots", "smoke", "tokens", "translations"]
+TASKS = [
+    "archive",
+    "build",
+    "check",
+    "clean",
+    "docs",
+    "edit",
+    "livereload",
+    "new",
+    "nginx",
+    "preview",
+    "publish",
+    "rebuild",
+    "regenerate",
+    "reserve",
+    "rollback",
+    "serve",
+    "shots",
+    "smoke",
+    "tokens",
+    "translations",
+]
 
 
 def _invoke(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=REPO, capture_output=True, text=True,
-                          check=False, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args], cwd=REPO, capture_output=True, text=True, check=False, timeout=120
+    )
 
 
 def test_invoke_list_documents_every_task() -> None:
@@ -64,15 +85,17 @@ def test_new_writes_both_languages_with_the_schema_fields(tmp_path: Path) -> Non
         assert "Title:" in path.read_text(encoding="utf-8"), "fields are written as the content files write them"
 
 
-@pytest.mark.parametrize(("kind", "slug", "values", "message"), [
-    ("workshop", "x", {}, "unknown content type"),
-    ("speaker", "Not A Slug", {}, "is not a slug"),
-    ("session", "x", {"colour": "red"}, "not a field"),
-    ("session", "x", {"day": "23 September"}, "is not a date"),
-    ("session", "x", {"kind": "party"}, "is not one of"),
-])
-def test_new_refuses_bad_arguments(tmp_path: Path, kind: str, slug: str, values: dict[str, str],
-                                   message: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "slug", "values", "message"),
+    [
+        ("workshop", "x", {}, "unknown content type"),
+        ("speaker", "Not A Slug", {}, "is not a slug"),
+        ("session", "x", {"colour": "red"}, "not a field"),
+        ("session", "x", {"day": "23 September"}, "is not a date"),
+        ("session", "x", {"kind": "party"}, "is not one of"),
+    ],
+)
+def test_new_refuses_bad_arguments(tmp_path: Path, kind: str, slug: str, values: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         tasks.scaffold(kind, slug, values, tmp_path)
     assert not any(tmp_path.rglob("*.md"))
@@ -103,8 +126,9 @@ def test_scaffold_fails_the_check_until_filled_in() -> None:
 
 
 def test_new_lists_the_choices_of_every_choice_field(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, str(REPO / "make.py"), "new", "--help"], capture_output=True, text=True,
-                          check=False, cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "make.py"), "new", "--help"], capture_output=True, text=True, check=False, cwd=REPO
+    )
     assert done.returncode == 0, done.stderr
     helped = re.sub(r"-\s+", "-", " ".join(done.stdout.split()))  # invoke wraps the help text, also at hyphens
     for kind in schema.BY_NAME:
@@ -119,7 +143,8 @@ def test_new_lists_the_choices_of_every_choice_field(tmp_path: Path) -> None:
     assert "  Kind: 다음 중 하나: keynote, session, case-presentations, talk-concert\n" in done.stdout
     done = _invoke("new", "--kind", "workshop", "--slug", "z", "--content", str(tmp_path))
     assert done.returncode == 2 and done.stderr.strip() == (
-        "unknown content type 'workshop' (one of: session, speaker, case, page, news)")
+        "unknown content type 'workshop' (one of: session, speaker, case, page, news)"
+    )
 
 
 @pytest.mark.parametrize("kind", list(schema.BY_NAME))
@@ -140,8 +165,10 @@ def test_a_new_file_passes_the_check_once_filled(kind: str) -> None:
     if ctype is schema.CITY_CASE:  # as `new case` says: the session lists its cases
         for lang in schema.LANGS:
             keynote = content / "sessions" / f"keynote.{lang}.md"
-            keynote.write_text(keynote.read_text(encoding="utf-8").replace("\nKind:", "\nCases: example-new\nKind:", 1),
-                               encoding="utf-8")
+            keynote.write_text(
+                keynote.read_text(encoding="utf-8").replace("\nKind:", "\nCases: example-new\nKind:", 1),
+                encoding="utf-8",
+            )
     assert tasks.content_problems(content) == []
 
 
@@ -164,9 +191,25 @@ def test_regenerate_watches_only_static_folders_that_exist(tmp_path: Path) -> No
     assert tasks._existing_static_paths(content) == []
     (content / "images").rmdir()
     # Pelican's autoreload with those options: it builds and says nothing about a folder it cannot watch.
-    proc = subprocess.Popen([sys.executable, "-m", "pelican", "-r", str(content), "-s", str(REPO / "pelicanconf.py"),
-                             "-o", str(tmp_path / "out"), *options], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env={**os.environ, "COLUMNS": "400"})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            "-r",
+            str(content),
+            "-s",
+            str(REPO / "pelicanconf.py"),
+            "-o",
+            str(tmp_path / "out"),
+            *options,
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "400"},
+    )
     seen = []
     watchdog = threading.Timer(120, proc.kill)  # a build that never finishes ends the reading, not the run
     watchdog.start()
@@ -211,7 +254,7 @@ def test_successful_build_replaces_output_whole() -> None:
     assert (output / "index.html").is_file() and (output / "en" / "index.html").is_file()
     assert not (output / STALE).exists(), "the old output was written over, not replaced"
     assert not list(output.parent.glob(f"{deploy.STAGING_PREFIX}*"))
-    assert '/ssc2020/theme/' in (output / "index.html").read_text(encoding="utf-8")
+    assert "/ssc2020/theme/" in (output / "index.html").read_text(encoding="utf-8")
 
 
 def test_failed_build_leaves_output_untouched() -> None:
@@ -269,8 +312,11 @@ def test_preview_serves_the_sub_path_and_the_404_pages(preview_server: str) -> N
     assert _get(preview_server + "/ssc2020/")[2] == (output / "index.html").read_bytes()
     assert _get(preview_server + "/ssc2020")[2] == (output / "index.html").read_bytes()  # redirected
     assert _get(preview_server + "/ssc2020/schedule.ics")[1].startswith("text/calendar")
-    assert _get(preview_server + "/ssc2020/nope/") == (404, "text/html; charset=utf-8",
-                                                        (output / "404.html").read_bytes())
+    assert _get(preview_server + "/ssc2020/nope/") == (
+        404,
+        "text/html; charset=utf-8",
+        (output / "404.html").read_bytes(),
+    )
     assert _get(preview_server + "/ssc2020/en/nope/")[2] == (output / "en" / "404.html").read_bytes()
     assert _get(preview_server + "/elsewhere/")[0] == 404
 
@@ -433,8 +479,15 @@ def test_make_test_runs_on_every_core_unless_told_otherwise(make) -> None:
     spread = ["-n", "2", "--dist", "loadgroup"]
     assert make.pytest_args([], workers=2) == spread
     assert make.pytest_args(["tests/test_site.py", "-x"], workers=2) == [*spread, "tests/test_site.py", "-x"]
-    for own in (["-n", "4"], ["-n4"], ["--numprocesses=3"], ["-p", "no:xdist"], ["-pno:xdist"], ["--pdb"],
-                ["--dist", "load"]):
+    for own in (
+        ["-n", "4"],
+        ["-n4"],
+        ["--numprocesses=3"],
+        ["-p", "no:xdist"],
+        ["-pno:xdist"],
+        ["--pdb"],
+        ["--dist", "load"],
+    ):
         assert make.pytest_args(["tests", *own], workers=2) == ["tests", *own], own
     assert make.pytest_args(["tests"], workers=1) == ["tests"], "one core: no workers to spread over"
     assert make.worker_count() >= 1
@@ -447,16 +500,21 @@ def test_make_uses_only_the_standard_library() -> None:
 
 
 def test_make_explains_itself() -> None:
-    done = subprocess.run([sys.executable, str(REPO / "make.py"), "--help"], capture_output=True, text=True,
-                          check=False, cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "make.py"), "--help"], capture_output=True, text=True, check=False, cwd=REPO
+    )
     assert done.returncode == 0 and "make.py test" in done.stdout
 
 
 def test_make_lists_every_task_and_how_to_get_its_help() -> None:
-    done = subprocess.run([sys.executable, str(REPO / "make.py"), "--help"], capture_output=True, text=True,
-                          check=False, cwd=REPO)
-    listed = {line.split()[0] for line in done.stdout.split("Tasks:\n", 1)[1].splitlines()
-              if line.startswith("  ") and line.strip()}
+    done = subprocess.run(
+        [sys.executable, str(REPO / "make.py"), "--help"], capture_output=True, text=True, check=False, cwd=REPO
+    )
+    listed = {
+        line.split()[0]
+        for line in done.stdout.split("Tasks:\n", 1)[1].splitlines()
+        if line.startswith("  ") and line.strip()
+    }
     from invoke import Collection
 
     assert listed == set(Collection.from_module(tasks).task_names), listed
@@ -464,8 +522,9 @@ def test_make_lists_every_task_and_how_to_get_its_help() -> None:
 
 
 def test_task_help_names_the_command_an_editor_types() -> None:
-    done = subprocess.run([sys.executable, str(REPO / "make.py"), "new", "--help"], capture_output=True,
-                          text=True, check=False, cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "make.py"), "new", "--help"], capture_output=True, text=True, check=False, cwd=REPO
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Usage: python3 make.py new [options]\n"), done.stdout
     assert "inv[oke]" not in done.stdout and "--core-opts" not in done.stdout

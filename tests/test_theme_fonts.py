@@ -75,8 +75,9 @@ def test_pages_link_one_stylesheet_and_preload_both_weights(site: Path) -> None:
         preloads = head.find_all("link", rel="preload")
         assert {Path(link["href"]).name.split(".")[0] for link in preloads} == fonts
         assert all((site / "theme" / "fonts" / Path(link["href"]).name).is_file() for link in preloads)
-        assert all(link["as"] == "font" and link["type"] == "font/woff2" and link.has_attr("crossorigin")
-                   for link in preloads)
+        assert all(
+            link["as"] == "font" and link["type"] == "font/woff2" and link.has_attr("crossorigin") for link in preloads
+        )
     css_dir = site / "theme" / "css"
     assert not list(css_dir.glob("tokens*.css")), "the tokens are served inside site.css, not on their own"
     css = next(css_dir.glob("site*.css")).read_text(encoding="utf-8")
@@ -89,8 +90,9 @@ def test_inline_imports_takes_in_sheets_beside_it(tmp_path: Path) -> None:
     css = tmp_path / "theme" / "css"
     css.mkdir(parents=True)
     (css / "tokens.css").write_text(":root { --a: 1px; }\n", encoding="utf-8")
-    (css / "site.css").write_text('@import url("tokens.css");\n@import "tokens.css";\nb { margin: var(--a); }\n',
-                                  encoding="utf-8")
+    (css / "site.css").write_text(
+        '@import url("tokens.css");\n@import "tokens.css";\nb { margin: var(--a); }\n', encoding="utf-8"
+    )
     text, names = inline_imports((css / "site.css").read_text(encoding="utf-8"), css)
     assert names == {"tokens.css"} and text.count("--a: 1px") == 2 and "@import" not in text
     # An import with a media list or of another host is not ours to rewrite.
@@ -143,7 +145,11 @@ def test_the_theme_scripts_as_served_still_parse(site) -> None:
         if script.stem.count(".") == 0:  # the fingerprinted copies are the same bytes
             text = script.read_text(encoding="utf-8")
             # A classic script or a module (the pages load some with type="module"): one of them must parse.
-            runs = [subprocess.run([node, f"--input-type={kind}", "--check"], input=text, capture_output=True,
-                                   text=True, timeout=60) for kind in ("commonjs", "module")]
+            runs = [
+                subprocess.run(
+                    [node, f"--input-type={kind}", "--check"], input=text, capture_output=True, text=True, timeout=60
+                )
+                for kind in ("commonjs", "module")
+            ]
             done = min(runs, key=lambda run: run.returncode)
             assert done.returncode == 0, (script.name, done.stderr)

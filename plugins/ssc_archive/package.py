@@ -118,9 +118,20 @@ def _run_wacz(*args: str) -> tuple[int, str]:
 def create_wacz(warc_file: Path, pages: Path, dest: Path, *, site: SiteDescription, provenance: Provenance) -> None:
     """`wacz create` of one WARC with our page list; raises ArchiveError if it fails or drops a page."""
     code, log = _run_wacz(
-        "create", str(warc_file), "-o", str(dest), "--pages", str(pages),
-        "--url", f"{site.url}/", "--ts", provenance.timestamp,
-        "--title", site.title(), "--desc", site.description(provenance),
+        "create",
+        str(warc_file),
+        "-o",
+        str(dest),
+        "--pages",
+        str(pages),
+        "--url",
+        f"{site.url}/",
+        "--ts",
+        provenance.timestamp,
+        "--title",
+        site.title(),
+        "--desc",
+        site.description(provenance),
     )
     # py-wacz only prints a page that matches no record; an incomplete list must not pass.
     unmatched = [line for line in log.splitlines() if line.startswith("Invalid passed page")]
@@ -164,9 +175,10 @@ def make_reproducible(src: Path, dest: Path, *, date: datetime) -> None:
                     data = json.dumps(digest, indent=2).encode("utf-8")
                 zout.writestr(_zip_info(entry.filename, date, entry.compress_type, len(data)), data)
                 continue
-            with zin.open(entry) as reader, zout.open(
-                _zip_info(entry.filename, date, entry.compress_type, entry.file_size), "w"
-            ) as writer:
+            with (
+                zin.open(entry) as reader,
+                zout.open(_zip_info(entry.filename, date, entry.compress_type, entry.file_size), "w") as writer,
+            ):
                 shutil.copyfileobj(reader, writer, 1 << 20)
 
 

@@ -38,7 +38,8 @@ def page_entry(capture: Capture, ts: str) -> dict[str, str]:
 def page_list(captures: Iterable[Capture], ts: str) -> list[dict[str, str]]:
     """The entries for every HTML page among `captures` (200 answers, no repeats), in their order."""
     return [
-        page_entry(c, ts) for c in captures
+        page_entry(c, ts)
+        for c in captures
         if c.status == 200 and not c.same_as and c.source and c.content_type.split(";")[0] == HTML
     ]
 

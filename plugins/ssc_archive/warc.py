@@ -85,8 +85,12 @@ def write_warc(
             )
         else:
             record = writer.create_warc_record(
-                capture.url, "response", payload=BytesIO(body), length=len(body),
-                http_headers=http, warc_headers_dict=headers,
+                capture.url,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=http,
+                warc_headers_dict=headers,
             )
             digests[capture.url] = digest
         writer.write_record(record)
@@ -98,4 +102,3 @@ def write_warc_file(path: Path, captures: Iterable[Capture], *, date: datetime, 
     """`write_warc` into the file `path` (its name is recorded in the warcinfo record)."""
     with path.open("wb") as out:
         return write_warc(out, captures, date=date, filename=path.name, info=info)
-

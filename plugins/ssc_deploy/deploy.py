@@ -231,8 +231,12 @@ def _swap_in(incoming: Path, target: Path, *, discard_if_undone: bool) -> None:
     or where it is (a rollback, whose `incoming` is the previous tree itself).
     """
     previous = previous_path(target)
-    entry = {"incoming": incoming.name, "identity": _identity(incoming), "parked": f"{incoming.name}.swap",
-             "discard_if_undone": discard_if_undone}
+    entry = {
+        "incoming": incoming.name,
+        "identity": _identity(incoming),
+        "parked": f"{incoming.name}.swap",
+        "discard_if_undone": discard_if_undone,
+    }
     _write_journal(target, entry)
     with _signals_held():
         try:
@@ -246,8 +250,10 @@ def _swap_in(incoming: Path, target: Path, *, discard_if_undone: bool) -> None:
         try:
             trash = _finish(target, incoming, previous)
         except OSError as exc:
-            raise Unfinished(f"{target} serves the new tree, but keeping the one before as {previous} failed "
-                             f"({exc.strerror or exc}); the next publish or rollback finishes it") from None
+            raise Unfinished(
+                f"{target} serves the new tree, but keeping the one before as {previous} failed "
+                f"({exc.strerror or exc}); the next publish or rollback finishes it"
+            ) from None
     if trash is not None:  # renamed aside already: a stop during the deletion leaves only a stray folder
         _remove(trash)
 
@@ -284,7 +290,7 @@ def recover(target: Path) -> str | None:
     """
     path = journal_path(target)
     for half in path.parent.glob(f"{glob_escape(path.name)}.*.tmp"):  # a journal cut off while written
-        pid = half.name[len(path.name) + 1:-len(".tmp")]
+        pid = half.name[len(path.name) + 1 : -len(".tmp")]
         if pid.isdigit() and not _alive(int(pid)):
             half.unlink(missing_ok=True)
     try:
@@ -296,8 +302,10 @@ def recover(target: Path) -> str | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise PublishError(f"{path} cannot be read ({exc}); see which of {target} and "
-                           f"{previous_path(target)} is whole (`rollback` checks it), then remove it") from None
+        raise PublishError(
+            f"{path} cannot be read ({exc}); see which of {target} and "
+            f"{previous_path(target)} is whole (`rollback` checks it), then remove it"
+        ) from None
     previous = previous_path(target)
     served = _identity(target)
     trash: Path | None = None
@@ -355,15 +363,19 @@ def rollback_tree(target: Path) -> None:
     recover(target)
     previous = previous_path(target)
     if previous.is_symlink():
-        raise PublishError(f"not rolled back: {previous} is a symbolic link, not a tree written by publish; "
-                           f"{target} was left as it was")
+        raise PublishError(
+            f"not rolled back: {previous} is a symbolic link, not a tree written by publish; "
+            f"{target} was left as it was"
+        )
     if not previous.is_dir():
         raise PublishError(f"nothing to roll back to: {previous} does not exist")
     problems = verify_manifest(previous)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise PublishError(f"not rolled back: {previous} is not a whole published site: {problems[0]}{more}; "
-                           f"{target} was left as it was")
+        raise PublishError(
+            f"not rolled back: {previous} is not a whole published site: {problems[0]}{more}; "
+            f"{target} was left as it was"
+        )
     _swap_in(previous, target, discard_if_undone=False)
 
 
@@ -378,8 +390,10 @@ def resolve_target(target: Path) -> Path:
     if target.is_symlink():
         real = target.resolve()
         if not real.is_dir():
-            raise PublishError(f"{target} is a symbolic link to {real}, which is not a folder; "
-                               "point it at the folder the web server serves, or publish to that folder")
+            raise PublishError(
+                f"{target} is a symbolic link to {real}, which is not a folder; "
+                "point it at the folder the web server serves, or publish to that folder"
+            )
         return real
     if target.exists() and not target.is_dir():
         raise PublishError(f"{target} is not a folder")
@@ -576,6 +590,7 @@ def signals_as_errors() -> Iterator[None]:
 
     Only in the main thread (the only one Python delivers signals to); elsewhere a no-op.
     """
+
     def stop(signum: int, _frame: object) -> None:
         raise Interrupted(signum)
 
@@ -682,9 +697,11 @@ def check_space(target: Path) -> None:
     needed = tree_size(target)
     free = shutil.disk_usage(target.parent).free
     if free < needed:
-        raise PublishError(f"{target}: No space left on device ({free / 1e6:.1f} MB free beside it; the site "
-                           f"served there takes {needed / 1e6:.1f} MB and the new one is built beside it); "
-                           "nothing that is served changed")
+        raise PublishError(
+            f"{target}: No space left on device ({free / 1e6:.1f} MB free beside it; the site "
+            f"served there takes {needed / 1e6:.1f} MB and the new one is built beside it); "
+            "nothing that is served changed"
+        )
 
 
 @contextlib.contextmanager
@@ -720,12 +737,18 @@ class SourceState:
 
 def source_state(repo: Path) -> SourceState:
     """HEAD of the git checkout at `repo`, with uncommitted changes to tracked files and untracked inputs."""
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True,
-                          check=False)
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True, check=False
+    )
     if head.returncode != 0:
         return SourceState("", ())
-    status = subprocess.run(["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"], cwd=repo,
-                            capture_output=True, text=True, check=False)
+    status = subprocess.run(
+        ["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     changes = []
     entries = iter(status.stdout.split("\0"))
     for entry in entries:
@@ -827,8 +850,8 @@ def whole_release_test(folder: str) -> str:
     m = MANIFEST
     count = "tr -cd '\\000' | wc -c"  # records: NUL-terminated
     return (
-        f'( cd {folder} && [ -f {m} ] && [ ! -L {m} ] && '
-        "[ -z \"$(find . ! -type f ! -type d -print -quit)\" ] && "
+        f"( cd {folder} && [ -f {m} ] && [ ! -L {m} ] && "
+        '[ -z "$(find . ! -type f ! -type d -print -quit)" ] && '
         f"n=$({count.replace('tr -cd', f'< {m} tr -cd')}) && "
         f'if [ "$n" -gt 0 ]; then '
         f'[ "$(cut -z -c67- {m} | sort -zu | {count})" -eq "$n" ] && '
@@ -854,15 +877,19 @@ def rsync_release(tree: Path, target: str, *, release: str, keep: int = KEEP_REL
         raise PublishError(f"{target}: the release folder cannot be made, nothing switched ({exc})") from None
     remote_dest = f"{host}:{dest}/" if host else f"{dest}/"
     cmd = [
-        "rsync", "--archive", "--delete-after", "--delay-updates", "--link-dest=../../current/",
-        f"{tree.as_posix().rstrip('/')}/", remote_dest,
+        "rsync",
+        "--archive",
+        "--delete-after",
+        "--delay-updates",
+        "--link-dest=../../current/",
+        f"{tree.as_posix().rstrip('/')}/",
+        remote_dest,
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         # rsync ends with its summary ("rsync error: ... (code 23)"); the reason is the line before.
         said = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-        reason = next((line for line in reversed(said) if not line.startswith("rsync error:")), _last_line(
-            done.stderr))
+        reason = next((line for line in reversed(said) if not line.startswith("rsync error:")), _last_line(done.stderr))
         raise PublishError(f"{target}: rsync failed, nothing switched: {reason}")
     _run_shell(host, _switch_script(root, release))
     _run_shell(host, _prune_script(root, keep))
@@ -905,8 +932,10 @@ def remote_lock(target: str) -> Iterator[None]:
         holder = _take_remote_lock(host, root, owner)
     if holder:
         lock = f"{root.rstrip('/')}/{REMOTE_LOCK}"
-        raise PublishBusy(f"another publish of this target is running ({holder}); if none is, "
-                          f"remove {f'{host}:' if host else ''}{lock}")
+        raise PublishBusy(
+            f"another publish of this target is running ({holder}); if none is, "
+            f"remove {f'{host}:' if host else ''}{lock}"
+        )
     try:
         yield
     finally:
@@ -930,11 +959,11 @@ def _rollback_release(target: str) -> str:
         # The release served before this one, as this one recorded it when it went live; targets
         # published before the history was kept have only `previous`.
         f'if [ -L {HISTORY}/"$name" ]; then prev=$(readlink {HISTORY}/"$name"); '
-        'elif [ -L previous ]; then prev=$(readlink previous); '
+        "elif [ -L previous ]; then prev=$(readlink previous); "
         'else echo "nothing to roll back to: no release before $cur is recorded" >&2; exit 1; fi; '
         '[ -d "$prev" ] || { echo "nothing to roll back to: $prev no longer exists" >&2; exit 1; }; '
         # Only a whole release goes back online: exactly the files its manifest lists, unchanged.
-        f'{whole_release_test(chr(34) + "$prev" + chr(34))} || '
+        f"{whole_release_test(chr(34) + '$prev' + chr(34))} || "
         '{ echo "not rolled back: $prev is not a whole release (its files do not match its manifest)" >&2; '
         "exit 1; }; "
         # The release going back online records the one it replaces (so a second rollback rolls

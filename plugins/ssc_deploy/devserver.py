@@ -69,8 +69,11 @@ def parse_problem(text: str) -> dict[str, Any]:
     """
     found = _PROBLEM.match(text)
     if found and ("/" in found["file"] or found["line"]):
-        return {"file": found["file"], "line": int(found["line"]) if found["line"] else None,
-                "message": found["message"]}
+        return {
+            "file": found["file"],
+            "line": int(found["line"]) if found["line"] else None,
+            "message": found["message"],
+        }
     return {"file": None, "line": None, "message": text}
 
 
@@ -163,7 +166,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.live is not None and urlsplit(self.path).path.startswith(PREVIEW_PATH):
-            self._preview_request(urlsplit(self.path).path[len(PREVIEW_PATH):])
+            self._preview_request(urlsplit(self.path).path[len(PREVIEW_PATH) :])
             return
         super().do_GET()
 
@@ -188,7 +191,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         if self.prefix and path != self.prefix and not path.startswith(self.prefix + "/"):
             return None
-        return path[len(self.prefix):] or "/"
+        return path[len(self.prefix) :] or "/"
 
     def translate_path(self, path: str) -> str:
         return super().translate_path(self._local_path() or "/")
@@ -231,8 +234,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         # The build's name first, the file after: a page written by a newer build than the name it
         # carries only reloads once more, never the other way round (an old page that never reloads).
         build = self.live.build
-        tag = (f'<script src="{PREVIEW_PATH}live.js" data-build="{build}" '
-               f'data-events="{PREVIEW_PATH}events"></script>')
+        tag = f'<script src="{PREVIEW_PATH}live.js" data-build="{build}" data-events="{PREVIEW_PATH}events"></script>'
         return inject(page.read_bytes(), tag.encode())
 
     def _send_page(self, code: int, body: bytes) -> None:

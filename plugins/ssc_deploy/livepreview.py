@@ -62,8 +62,11 @@ def edited_paths(changes: Iterable[tuple[Change, str]]) -> list[Path]:
     seen: dict[str, set[Change]] = {}
     for change, path in changes:
         seen.setdefault(path, set()).add(change)
-    return sorted(Path(path) for path, kinds in seen.items()
-                  if not ({Change.added, Change.deleted} <= kinds and not Path(path).exists()))
+    return sorted(
+        Path(path)
+        for path, kinds in seen.items()
+        if not ({Change.added, Change.deleted} <= kinds and not Path(path).exists())
+    )
 
 
 def saved_files(roots: list[Path], *, ignore: list[Path], stop: threading.Event) -> Iterator[list[Path]]:
@@ -74,8 +77,13 @@ def saved_files(roots: list[Path], *, ignore: list[Path], stop: threading.Event)
     """
     while not stop.is_set():
         files = {path for path in roots if path.is_file()}
-        for changes in watch(*[path for path in roots if path.exists()], watch_filter=EditFilter(ignore_paths=ignore),
-                             debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop):
+        for changes in watch(
+            *[path for path in roots if path.exists()],
+            watch_filter=EditFilter(ignore_paths=ignore),
+            debounce=DEBOUNCE_MS,
+            step=STEP_MS,
+            stop_event=stop,
+        ):
             paths = edited_paths(changes)
             if paths:
                 yield paths
@@ -91,9 +99,18 @@ class Preview:
     `report` receives a line for the terminal for everything that happened (print by default).
     """
 
-    def __init__(self, settings_file: Path, content: Path, output: Path, *, watched: list[Path],
-                 plugins: Path, host: str = "127.0.0.1", port: int = 8000,
-                 report: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        settings_file: Path,
+        content: Path,
+        output: Path,
+        *,
+        watched: list[Path],
+        plugins: Path,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        report: Callable[[str], None] | None = None,
+    ) -> None:
         from ssc_forum.incremental import LiveSite
 
         from . import deploy
@@ -150,13 +167,18 @@ class Preview:
         if self._finish_timer is not None:
             self._finish_timer.cancel()
         if self._finishing:
-            self.report(f"Saved while the search index, sitemap and .gz copies are updated (about "
-                        f"{self._finish_seconds:.0f} s): shown as soon as that is done.")
+            self.report(
+                f"Saved while the search index, sitemap and .gz copies are updated (about "
+                f"{self._finish_seconds:.0f} s): shown as soon as that is done."
+            )
         with self._lock:
             self._edits += 1
             update = self.site.update(paths)
-            if (update.kind == "unchanged" and self._after_full
-                    and any(path.is_relative_to(self.content) for path in paths)):
+            if (
+                update.kind == "unchanged"
+                and self._after_full
+                and any(path.is_relative_to(self.content) for path in paths)
+            ):
                 # A full build notes the content as it is when the build ends, so a file saved while it
                 # ran looks built already: "unchanged" right after one may be such a save. Build again.
                 update = self.site.full_build("a file was saved while the site was being built")
@@ -171,12 +193,16 @@ class Preview:
         if update.kind in ("incremental", "full"):
             self.channel.built(update.kind, update.seconds)
             reason = f" ({update.reason})" if update.reason else ""
-            self.report(f"{update.kind.capitalize()} build in {update.seconds:.2f} s: "
-                        f"{len(update.written)} file(s) written{reason}.")
+            self.report(
+                f"{update.kind.capitalize()} build in {update.seconds:.2f} s: "
+                f"{len(update.written)} file(s) written{reason}."
+            )
         elif update.kind == "failed":
             self.channel.failed(update.problems, update.seconds)
-            self.report("\n".join(update.problems) + f"\nNot rebuilt: {len(update.problems)} problem(s); "
-                        "the last good build is served, and the browser shows the problems.")
+            self.report(
+                "\n".join(update.problems) + f"\nNot rebuilt: {len(update.problems)} problem(s); "
+                "the last good build is served, and the browser shows the problems."
+            )
         else:
             self.channel.fixed()
 

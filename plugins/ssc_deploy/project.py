@@ -56,8 +56,13 @@ def read_settings(settings_file: Path, content: Path) -> dict[str, Any]:
     return pelican_settings(str(settings_file), override={"PATH": str(content)})
 
 
-def run_pelican(settings_file: Path, output: Path, content: Path, overrides: dict[str, Any] | None = None,
-                revision: str | None = None) -> bool:
+def run_pelican(
+    settings_file: Path,
+    output: Path,
+    content: Path,
+    overrides: dict[str, Any] | None = None,
+    revision: str | None = None,
+) -> bool:
     """Run one Pelican build (`--fatal errors`) in a child process; True when it succeeded.
 
     A child process, as the command line would: every build starts from fresh plugin state,
@@ -66,8 +71,21 @@ def run_pelican(settings_file: Path, output: Path, content: Path, overrides: dic
     whose output is byte-identical to `pelican`'s (tests/test_incremental.py). `revision`, when
     given, is what `version.txt` says.
     """
-    cmd = [sys.executable, "-m", "ssc_deploy.guard", sys.executable, "-m", "ssc_forum.parallel", str(content),
-           "-s", str(settings_file), "-o", str(output), "--fatal", "errors"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "ssc_deploy.guard",
+        sys.executable,
+        "-m",
+        "ssc_forum.parallel",
+        str(content),
+        "-s",
+        str(settings_file),
+        "-o",
+        str(output),
+        "--fatal",
+        "errors",
+    ]
     if overrides:
         cmd += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
     env = dict(os.environ)
@@ -121,6 +139,9 @@ def publish_target(target: str | None, rsync: str | None) -> tuple[Path | None, 
         target = settings.get("PUBLISH_DIR")
         rsync = settings.get("PUBLISH_RSYNC")
     if bool(target) == bool(rsync):
-        raise Exit("Say where to publish: exactly one of --target DIR / SSC_PUBLISH_DIR / PUBLISH_DIR "
-                   "or --rsync [user@host:]/path / SSC_PUBLISH_RSYNC / PUBLISH_RSYNC.", code=2)
+        raise Exit(
+            "Say where to publish: exactly one of --target DIR / SSC_PUBLISH_DIR / PUBLISH_DIR "
+            "or --rsync [user@host:]/path / SSC_PUBLISH_RSYNC / PUBLISH_RSYNC.",
+            code=2,
+        )
     return (Path(target).absolute() if target else None), rsync

@@ -27,9 +27,11 @@ def release_for(source: Path, *, allow_dirty: bool) -> str:
     state = deploy.source_state(source)
     if state.dirty and not allow_dirty:
         shown = ", ".join(state.changes[:5]) + (f" and {len(state.changes) - 5} more" if len(state.changes) > 5 else "")
-        raise Exit(f"Not published: the working tree differs from commit {state.revision or '(none)'} ({shown}). "
-                   "Commit the changes, or publish anyway with --allow-dirty (the release is then named …-dirty).",
-                   code=1)
+        raise Exit(
+            f"Not published: the working tree differs from commit {state.revision or '(none)'} ({shown}). "
+            "Commit the changes, or publish anyway with --allow-dirty (the release is then named …-dirty).",
+            code=1,
+        )
     return deploy.release_name(state.revision, dirty=state.dirty)
 
 
@@ -50,8 +52,9 @@ def copy_site(site: Path, staging: Path) -> None:
                     dirs.remove(name)
             elif name in files:
                 if not source.is_file():  # a pipe would block the copy; a device is never published
-                    raise Exit(f"Not published: {source} is not a regular file; nothing that is served changed.",
-                               code=1)
+                    raise Exit(
+                        f"Not published: {source} is not a regular file; nothing that is served changed.", code=1
+                    )
                 shutil.copy2(source, into / name)
 
 
@@ -67,8 +70,15 @@ def source_revision(source: Path) -> str:
     return f"{revision}-dirty" if deploy.source_state(source).dirty else revision
 
 
-def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow_dirty: bool = False,
-                 source: Path = ROOT, site: Path | None = None) -> str:
+def publish_site(
+    *,
+    target: Path | None,
+    rsync: str | None,
+    content: Path,
+    allow_dirty: bool = False,
+    source: Path = ROOT,
+    site: Path | None = None,
+) -> str:
     """Build the published site, check it, then replace what is served; return where it went.
 
     Order, all under the target's lock: content check, build with publishconf.py into a fresh
@@ -83,14 +93,20 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
     settings = read_settings(CONFIG["settings_publish"], content)
     if site is not None:
         if not (site / "index.html").is_file():
-            raise Exit(f"Not published: {site} is not a built site (no index.html); build it with "
-                       "`python3 make.py build --publish --output DIR`.", code=1)
+            raise Exit(
+                f"Not published: {site} is not a built site (no index.html); build it with "
+                "`python3 make.py build --publish --output DIR`.",
+                code=1,
+            )
         # An artifact of another commit would go online under this commit's name (and its release's).
         built = (site / "version.txt").read_text(encoding="utf-8").strip() if (site / "version.txt").is_file() else ""
         expected = source_revision(source)
         if built != expected:
-            raise Exit(f"Not published: {site} was built from {built or 'an unknown commit'}, not from {expected} "
-                       "(the commit being published); nothing that is served changed.", code=1)
+            raise Exit(
+                f"Not published: {site} was built from {built or 'an unknown commit'}, not from {expected} "
+                "(the commit being published); nothing that is served changed.",
+                code=1,
+            )
 
     def build_into(staging: Path) -> None:
         if site is not None:
@@ -110,16 +126,25 @@ def publish_site(*, target: Path | None, rsync: str | None, content: Path, allow
         started = time.monotonic()
         if not run_pelican(CONFIG["settings_publish"], staging, content, revision=source_revision(source)):
             if deploy.no_space_left(staging):  # the build's own error above is a traceback: say it plainly
-                raise Exit(f"Not published: {target or rsync}: No space left on device (the build filled the disk "
-                           f"at {staging.parent}); nothing that is served changed.", code=1)
+                raise Exit(
+                    f"Not published: {target or rsync}: No space left on device (the build filled the disk "
+                    f"at {staging.parent}); nothing that is served changed.",
+                    code=1,
+                )
             raise Exit("Not published: the build failed; nothing that is served changed.", code=1)
         print(f"Built in {time.monotonic() - started:.1f} s.")
 
     try:
         # An rsync release is staged (and locked) beside the output folder of the checkout it comes from.
         beside = target or (CONFIG["output"] if source == ROOT else source / CONFIG["output"].relative_to(ROOT))
-        done = deploy.publish(target=target, rsync=rsync, beside=beside, build=build_into,
-                              check=lambda tree: sanity.check_tree(tree, settings["SITEURL"]), release=release)
+        done = deploy.publish(
+            target=target,
+            rsync=rsync,
+            beside=beside,
+            build=build_into,
+            check=lambda tree: sanity.check_tree(tree, settings["SITEURL"]),
+            release=release,
+        )
     except deploy.CheckFailed as exc:
         print("\n".join(exc.problems))
         raise Exit(f"Not published: {exc}.", code=1) from None

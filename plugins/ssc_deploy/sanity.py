@@ -28,8 +28,27 @@ _VOID = frozenset(
 )
 # Elements whose end tag HTML lets a writer leave out; not reported as unclosed.
 _OPTIONAL_END = frozenset(
-    ["html", "head", "body", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot",
-     "colgroup", "option", "optgroup", "rt", "rp", "caption"]
+    [
+        "html",
+        "head",
+        "body",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "colgroup",
+        "option",
+        "optgroup",
+        "rt",
+        "rp",
+        "caption",
+    ]
 )
 # Attributes that hold an address, on whatever element they appear.
 _URL_ATTRS = ("href", "src", "action", "poster", "data", "cite")
@@ -128,7 +147,7 @@ class TreeChecker:
             if self.origin == _PLACEHOLDER_ORIGIN:
                 return f"leaves the site's path {self.prefix or '/'}"
             return None  # another part of the same host: not ours to check
-        rel = path[len(self.prefix):].lstrip("/")
+        rel = path[len(self.prefix) :].lstrip("/")
         target = self.root / rel
         if not rel or rel.endswith("/") or target.is_dir():
             target = target / "index.html"

@@ -67,8 +67,23 @@ ITEMS: dict[str, tuple[str, str | None]] = {  # kind: (folder, preferred item)
     "page": ("", "about"),
     "news-item": ("news", None),
 }
-KINDS = ("home", "timetable", "timetable-local", "sessions", "session", "speakers", "speaker", "cases", "case",
-         "page", "news", "news-item", "search", "404", "menu")
+KINDS = (
+    "home",
+    "timetable",
+    "timetable-local",
+    "sessions",
+    "session",
+    "speakers",
+    "speaker",
+    "cases",
+    "case",
+    "page",
+    "news",
+    "news-item",
+    "search",
+    "404",
+    "menu",
+)
 LOCAL_ZONE = "Europe/London"  # summer time in September 2020: the switched state says BST
 
 
@@ -123,24 +138,43 @@ def page_paths(site: Path, kinds: Iterable[str] = KINDS) -> dict[str, str]:
 LANGS = ("ko", "en")
 
 
-def check_choices(kinds: Iterable[str] = KINDS, langs: Iterable[str] = LANGS,
-                  viewports: Iterable[str] = tuple(VIEWPORTS), schemes: Iterable[str] = ("light",)) -> None:
+def check_choices(
+    kinds: Iterable[str] = KINDS,
+    langs: Iterable[str] = LANGS,
+    viewports: Iterable[str] = tuple(VIEWPORTS),
+    schemes: Iterable[str] = ("light",),
+) -> None:
     """Refuse an unknown page kind, language, viewport or colour scheme: before a site is built for them."""
-    for what, names, known in (("page kind", kinds, KINDS), ("language", langs, LANGS),
-                               ("viewport", viewports, tuple(VIEWPORTS)), ("colour scheme", schemes, tuple(SCHEMES))):
+    for what, names, known in (
+        ("page kind", kinds, KINDS),
+        ("language", langs, LANGS),
+        ("viewport", viewports, tuple(VIEWPORTS)),
+        ("colour scheme", schemes, tuple(SCHEMES)),
+    ):
         for name in names:
             if name not in known:
                 raise ShotError(f"unknown {what} {name!r} (one of: {', '.join(known)})")
 
 
-def plan(site: Path, kinds: Iterable[str] = KINDS, langs: Iterable[str] = LANGS,
-         viewports: Iterable[str] = tuple(VIEWPORTS), schemes: Iterable[str] = ("light",)) -> list[Shot]:
+def plan(
+    site: Path,
+    kinds: Iterable[str] = KINDS,
+    langs: Iterable[str] = LANGS,
+    viewports: Iterable[str] = tuple(VIEWPORTS),
+    schemes: Iterable[str] = ("light",),
+) -> list[Shot]:
     """Every shot for the given kinds, languages, viewports and colour schemes, in a stable order."""
     kinds, langs, viewports, schemes = tuple(kinds), tuple(langs), tuple(viewports), tuple(schemes)
     check_choices(kinds, langs, viewports, schemes)
     paths = page_paths(site, kinds)
-    return [Shot(lang, kind, viewport, paths[kind], scheme) for scheme in schemes for lang in langs for kind in paths
-            for viewport in viewports if viewport in ONLY_AT.get(kind, VIEWPORTS)]
+    return [
+        Shot(lang, kind, viewport, paths[kind], scheme)
+        for scheme in schemes
+        for lang in langs
+        for kind in paths
+        for viewport in viewports
+        if viewport in ONLY_AT.get(kind, VIEWPORTS)
+    ]
 
 
 def take(site: Path, folder: Path, shots: list[Shot], browser: Browser | None = None) -> list[Path]:
@@ -177,8 +211,10 @@ def _take_one(browser: Browser, origin: str, shot: Shot, folder: Path) -> Path:
     width, height = VIEWPORTS[shot.viewport]
     local = shot.kind == "timetable-local"
     context = browser.new_context(
-        viewport={"width": width, "height": height}, device_scale_factor=1,
-        locale="ko-KR" if shot.lang == "ko" else "en-GB", timezone_id=LOCAL_ZONE if local else "Asia/Seoul",
+        viewport={"width": width, "height": height},
+        device_scale_factor=1,
+        locale="ko-KR" if shot.lang == "ko" else "en-GB",
+        timezone_id=LOCAL_ZONE if local else "Asia/Seoul",
         reduced_motion="reduce",
     )
     try:

@@ -78,8 +78,15 @@ def check_live_site(url: str, revision: str, *, timeout: float = 10.0) -> list[s
     return problems
 
 
-def wait_for_live_site(url: str, revision: str, *, wait: float = 0.0, interval: float = 5.0,
-                       timeout: float = 10.0, sleep: Callable[[float], None] = time.sleep) -> list[str]:
+def wait_for_live_site(
+    url: str,
+    revision: str,
+    *,
+    wait: float = 0.0,
+    interval: float = 5.0,
+    timeout: float = 10.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[str]:
     """`check_live_site`, repeated every `interval` seconds for up to `wait` seconds until it passes."""
     deadline = time.monotonic() + wait
     while True:

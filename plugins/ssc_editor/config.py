@@ -62,10 +62,14 @@ def hint(help_ko: str, help_en: str) -> str:
 
 def field_config(ct: schema.ContentType, f: schema.Field) -> dict[str, Any]:
     """One field of a collection: widget from the field's kind, required flag, help, languages."""
-    out: dict[str, Any] = {"name": f.name, "label": f.name.capitalize(), "required": f.required,
-                           "hint": hint(f.help_ko, f.help_en),
-                           # The slug names both twin files: one value for both languages.
-                           "i18n": "duplicate" if f.shared or f.kind is schema.SLUG and f.name == "slug" else True}
+    out: dict[str, Any] = {
+        "name": f.name,
+        "label": f.name.capitalize(),
+        "required": f.required,
+        "hint": hint(f.help_ko, f.help_en),
+        # The slug names both twin files: one value for both languages.
+        "i18n": "duplicate" if f.shared or f.kind is schema.SLUG and f.name == "slug" else True,
+    }
     kind = f.kind
     if f.choices:
         out.update(widget="select", options=list(f.choices))
@@ -83,9 +87,14 @@ def field_config(ct: schema.ContentType, f: schema.Field) -> dict[str, Any]:
         out.update(widget="image", choose_url=False, allow_multiple=False)
     elif kind in (schema.SLUG, schema.SLUGS) and f.refers_to in schema.BY_NAME:
         target = schema.BY_NAME[f.refers_to]
-        out.update(widget="relation", collection=collection_name(target), value_field="slug",
-                   search_fields=["title", "slug"], display_fields=["title"],
-                   multiple=kind is schema.SLUGS)
+        out.update(
+            widget="relation",
+            collection=collection_name(target),
+            value_field="slug",
+            search_fields=["title", "slug"],
+            display_fields=["title"],
+            multiple=kind is schema.SLUGS,
+        )
     elif kind in (schema.SLUG, schema.SLUGS):
         out.update(widget="string", pattern=[schema.SLUG_RE.pattern, f"{kind.help_ko} (예: {kind.example})"])
     else:
@@ -96,8 +105,16 @@ def field_config(ct: schema.ContentType, f: schema.Field) -> dict[str, Any]:
 def collection_config(ct: schema.ContentType) -> dict[str, Any]:
     """The collection of one content type, its fields in the schema's order, then the body."""
     fields = [field_config(ct, f) for f in ct.fields]
-    fields.append({"name": "body", "label": "Body", "widget": "markdown", "required": False,
-                   "hint": hint(ct.body_help_ko, ct.body_help_en), "i18n": True})
+    fields.append(
+        {
+            "name": "body",
+            "label": "Body",
+            "widget": "markdown",
+            "required": False,
+            "hint": hint(ct.body_help_ko, ct.body_help_en),
+            "i18n": True,
+        }
+    )
     return {
         "name": collection_name(ct),
         "label": ct.label_ko,
@@ -138,8 +155,10 @@ def editor_config(settings: dict[str, Any]) -> dict[str, Any]:
 
 def config_yaml(settings: dict[str, Any]) -> str:
     """`admin/config.yml`: the configuration as YAML, keys in the order written."""
-    return ("# Written by the build from plugins/ssc_forum/schema.py: change the schema, not this file.\n"
-            + yaml.safe_dump(editor_config(settings), allow_unicode=True, sort_keys=False, width=120))
+    return (
+        "# Written by the build from plugins/ssc_forum/schema.py: change the schema, not this file.\n"
+        + yaml.safe_dump(editor_config(settings), allow_unicode=True, sort_keys=False, width=120)
+    )
 
 
 def format_schema() -> dict[str, Any]:
@@ -155,11 +174,17 @@ def format_schema() -> dict[str, Any]:
                 lists.add(f.name)
             if f.kind is schema.INT:
                 ints.add(f.name)
-    return {"order": order, "lists": sorted(lists), "ints": sorted(ints),
-            "types": {ct.folder: [f.name for f in ct.fields] for ct in schema.CONTENT_TYPES}}
+    return {
+        "order": order,
+        "lists": sorted(lists),
+        "ints": sorted(ints),
+        "types": {ct.folder: [f.name for f in ct.fields] for ct in schema.CONTENT_TYPES},
+    }
 
 
 def schema_js() -> str:
     """`admin/schema.js`: the format's field list as a script (the editor's CSP allows no inline script)."""
-    return ("// Written by the build from plugins/ssc_forum/schema.py.\n"
-            f"globalThis.SSC_SCHEMA = {json.dumps(format_schema(), ensure_ascii=False, sort_keys=True)};\n")
+    return (
+        "// Written by the build from plugins/ssc_forum/schema.py.\n"
+        f"globalThis.SSC_SCHEMA = {json.dumps(format_schema(), ensure_ascii=False, sort_keys=True)};\n"
+    )

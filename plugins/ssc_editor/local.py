@@ -54,10 +54,17 @@ class LocalBackend:
         if not (self.repo / "content").is_dir():
             raise LocalBackendError(f"{self.repo} has no content/ folder to edit")
         if _port_open(LOCAL_BACKEND_HOST, self.port):
-            raise LocalBackendError(f"{LOCAL_BACKEND_HOST}:{self.port} is already in use (is another "
-                                    "`make.py edit` running?)")
-        env = {**os.environ, "PORT": str(self.port), "BIND_HOST": LOCAL_BACKEND_HOST, "MODE": "fs",
-               "GIT_REPO_DIRECTORY": str(self.repo), "LOG_LEVEL": "warn"}
+            raise LocalBackendError(
+                f"{LOCAL_BACKEND_HOST}:{self.port} is already in use (is another `make.py edit` running?)"
+            )
+        env = {
+            **os.environ,
+            "PORT": str(self.port),
+            "BIND_HOST": LOCAL_BACKEND_HOST,
+            "MODE": "fs",
+            "GIT_REPO_DIRECTORY": str(self.repo),
+            "LOG_LEVEL": "warn",
+        }
         if self.origin:
             env["ORIGIN"] = self.origin
         self.process = subprocess.Popen([node, str(SERVER_JS)], env=env, stdin=subprocess.DEVNULL)
@@ -83,6 +90,7 @@ class LocalBackend:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

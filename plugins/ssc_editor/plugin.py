@@ -62,8 +62,10 @@ def write_admin(root: Path, settings: dict[str, Any], bundle: Path = BUNDLE) -> 
         shutil.copyfile(STATIC / name, admin / name)
     files = bundle_files(bundle)
     if not files:
-        log.warning("ssc_editor: %s holds no Decap CMS bundle (run npm ci): /admin/ will not start",
-                    bundle.relative_to(PROJECT) if bundle.is_relative_to(PROJECT) else bundle)
+        log.warning(
+            "ssc_editor: %s holds no Decap CMS bundle (run npm ci): /admin/ will not start",
+            bundle.relative_to(PROJECT) if bundle.is_relative_to(PROJECT) else bundle,
+        )
     for src in files:
         shutil.copyfile(src, admin / src.name)
     return admin

@@ -42,8 +42,12 @@ EXPORTS = ("schedule.ics", "schedule.xml", "schedule.json")  # written by export
 # Written over the whole tree by the other plugins: the search index (ssc_search), the
 # sitemap, robots.txt and the build's commit (ssc_publish). A test builds the site and
 # fails when a top-level name is written that is neither here nor a content page.
-TREE_OUTPUTS = {"pagefind": "the search index", "sitemap.xml": "the sitemap", "robots.txt": "robots.txt",
-                "version.txt": "the build's commit"}
+TREE_OUTPUTS = {
+    "pagefind": "the search index",
+    "sitemap.xml": "the sitemap",
+    "robots.txt": "robots.txt",
+    "version.txt": "the build's commit",
+}
 
 
 def _first(path: str) -> str:
@@ -90,8 +94,12 @@ def slug_clash(ctype: schema.ContentType, slug: str, settings: dict[str, Any]) -
     names = reserved(settings)
     if slug not in names:
         return None
-    return tr("{slug!r} is an address the site itself uses ({slug}/ is {what}): choose another slug "
-              "(reserved: {names})", slug=slug, what=names[slug], names=", ".join(names))
+    return tr(
+        "{slug!r} is an address the site itself uses ({slug}/ is {what}): choose another slug (reserved: {names})",
+        slug=slug,
+        what=names[slug],
+        names=", ".join(names),
+    )
 
 
 class Claims:

@@ -29,13 +29,15 @@ from .problems import ContentError
 
 logger = logging.getLogger(__name__)
 
+
 def in_turns(count: int, per_process: int | None) -> bool:
     """Whether `count` writing jobs would be run in turns of forked processes of `per_process` jobs."""
     return per_process is not None and 0 < per_process < count and hasattr(os, "fork")
 
 
-def run(jobs: Sequence[Callable[[], None]], alone: Sequence[Callable[[], None]] = (), *,
-        per_process: int | None = None) -> None:
+def run(
+    jobs: Sequence[Callable[[], None]], alone: Sequence[Callable[[], None]] = (), *, per_process: int | None = None
+) -> None:
     """Run each writing job, in this process or in turns of forked ones taking `per_process` jobs each.
 
     `alone` are jobs that need much memory while they run (the exports hold the whole schedule):
@@ -46,8 +48,9 @@ def run(jobs: Sequence[Callable[[], None]], alone: Sequence[Callable[[], None]] 
             job()
         return
     turns = -(-len(jobs) // per_process)
-    logger.info("ssc_forum: %d pages written by %d processes in turns, then %d export job(s)", len(jobs), turns,
-                len(alone))
+    logger.info(
+        "ssc_forum: %d pages written by %d processes in turns, then %d export job(s)", len(jobs), turns, len(alone)
+    )
     bounds = [len(jobs) * i // turns for i in range(turns + 1)]
     # What exists now (the model, the templates) is moved out of the collector's sight while the
     # turns run, as the gc module's documentation advises before forking: a child's collection
@@ -96,8 +99,7 @@ def in_child(jobs: Sequence[Callable[[], None]]) -> None:
     subsites.forget_unfinished()
     if code == 1 and report:
         raise ContentError(pickle.loads(report))  # our own child's problems, through our own pipe
-    raise SystemExit(f"ERROR: writing pages failed in process {pid} (its messages are above); the output is "
-                     "incomplete")
+    raise SystemExit(f"ERROR: writing pages failed in process {pid} (its messages are above); the output is incomplete")
 
 
 def fresh_console_locks() -> None:

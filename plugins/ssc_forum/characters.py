@@ -39,8 +39,16 @@ INVISIBLE_RE = re.compile(
     "[\u115f\u1160\u3164\uffa0\u180e\u200b\u2060-\u2064\u206a-\u206f\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
 
-_NAMES = {"\x00": "NUL", "\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape", "\x7f": "delete",
-          "\u2028": "line separator", "\u2029": "paragraph separator", "\ufeff": "byte-order mark"}
+_NAMES = {
+    "\x00": "NUL",
+    "\x0b": "vertical tab",
+    "\x0c": "form feed",
+    "\x1b": "escape",
+    "\x7f": "delete",
+    "\u2028": "line separator",
+    "\u2029": "paragraph separator",
+    "\ufeff": "byte-order mark",
+}
 
 
 def describe(char: str) -> str:
@@ -56,8 +64,9 @@ def forbidden(text: str) -> Message | None:
     match = FORBIDDEN_RE.search(text)
     if not match:
         return None
-    return tr("contains the invisible character {char}, which a page cannot show: delete it",
-              char=describe(match.group()))
+    return tr(
+        "contains the invisible character {char}, which a page cannot show: delete it", char=describe(match.group())
+    )
 
 
 def invisible(text: str) -> Message | None:
@@ -75,13 +84,16 @@ def invisible(text: str) -> Message | None:
         match = next((m for m in _FORMAT_RE.finditer(text) if m.group() not in "\u200c\u200d\u200e\u200f"), None)
     if match is None:
         return None
-    return tr("contains the invisible character {char}, which shows as nothing: delete it",
-              char=describe(match.group()))
+    return tr(
+        "contains the invisible character {char}, which shows as nothing: delete it", char=describe(match.group())
+    )
 
 
-_FORMAT_RE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u200b-\u200f\u202a-\u202e"
-                        "\u180e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-                        "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+_FORMAT_RE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u200b-\u200f\u202a-\u202e"
+    "\u180e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
 
 
 def nfc(text: str) -> str:
@@ -115,6 +127,10 @@ def forbidden_reference(text: str) -> Message | None:
             continue
         char = chr(number)
         if FORBIDDEN_RE.match(char):
-            return tr("contains {reference!r}, a reference to the invisible character {char}, which a page "
-                      "cannot show: delete it", reference=match.group(), char=describe(char))
+            return tr(
+                "contains {reference!r}, a reference to the invisible character {char}, which a page "
+                "cannot show: delete it",
+                reference=match.group(),
+                char=describe(char),
+            )
     return None

@@ -96,8 +96,10 @@ _META_KEY_RE = re.compile(r"^ {0,3}([A-Za-z0-9_-]+):")
 # Colons a keyboard or a word processor gives for ":" (full-width, small, vertical, ratio, modifier letters).
 _COLON_LIKES = "\uff1a\ufe55\ufe13\u2236\ua789\u02d0\u02f8"
 # A line meant as a field: a short name, then a colon of any kind (the name may hold anything, to be named).
-_FIELD_LIKE_RE = re.compile(rf"^\s{{0,3}}(?P<name>[^\s:{_COLON_LIKES}][^:{_COLON_LIKES}]{{0,40}}?)"
-                            rf"(?P<space>\s*)(?P<colon>[:{_COLON_LIKES}])\s*(?P<value>.*)$")
+_FIELD_LIKE_RE = re.compile(
+    rf"^\s{{0,3}}(?P<name>[^\s:{_COLON_LIKES}][^:{_COLON_LIKES}]{{0,40}}?)"
+    rf"(?P<space>\s*)(?P<colon>[:{_COLON_LIKES}])\s*(?P<value>.*)$"
+)
 _TOML_TABLE_RE = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
 _TOML_KEY_RE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 _TOML_LINE_RE = re.compile(r"\(at line (\d+)")
@@ -113,8 +115,14 @@ def _few(values: Any, limit: int = 12, wrong: object = None) -> Message | str:
 
 
 def _parse_fields(
-    fields: tuple[schema.Field, ...], raw: dict[str, Any], path: str, problems: list[Problem],
-    *, check_unknown: bool = True, lines: dict[str, int] | None = None, counts: dict[str, int] | None = None,
+    fields: tuple[schema.Field, ...],
+    raw: dict[str, Any],
+    path: str,
+    problems: list[Problem],
+    *,
+    check_unknown: bool = True,
+    lines: dict[str, int] | None = None,
+    counts: dict[str, int] | None = None,
     failed: set[str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, tuple[streams.Media, ...]]]:
     """Parse raw metadata against declared fields; append every problem found.
@@ -137,10 +145,18 @@ def _parse_fields(
         for name in sorted(raw):
             if name not in declared:
                 meant = difflib.get_close_matches(name, sorted(declared), n=1, cutoff=0.6)
-                problems.append(Problem(path, name, tr("is not a field of this content type (did you mean {meant!r}?)",
-                                                       meant=meant[0]) if meant else
-                                        tr("is not a field of this content type (allowed: {names})",
-                                           names=", ".join(sorted(declared))), lines.get(name)))
+                problems.append(
+                    Problem(
+                        path,
+                        name,
+                        tr("is not a field of this content type (did you mean {meant!r}?)", meant=meant[0])
+                        if meant
+                        else tr(
+                            "is not a field of this content type (allowed: {names})", names=", ".join(sorted(declared))
+                        ),
+                        lines.get(name),
+                    )
+                )
     for fdecl in fields:
         value = raw.get(fdecl.name)
         if value is None:
@@ -168,9 +184,17 @@ def _parse_fields(
             continue
         if fdecl.choices and parsed not in fdecl.choices:
             meant = difflib.get_close_matches(str(parsed), fdecl.choices, n=1, cutoff=0.6)
-            problem(fdecl.name, tr("{value!r} is not one of: {choices} (did you mean {meant!r}?)", value=parsed,
-                                   choices=", ".join(fdecl.choices), meant=meant[0]) if meant else
-                    tr("{value!r} is not one of: {choices}", value=parsed, choices=", ".join(fdecl.choices)))
+            problem(
+                fdecl.name,
+                tr(
+                    "{value!r} is not one of: {choices} (did you mean {meant!r}?)",
+                    value=parsed,
+                    choices=", ".join(fdecl.choices),
+                    meant=meant[0],
+                )
+                if meant
+                else tr("{value!r} is not one of: {choices}", value=parsed, choices=", ".join(fdecl.choices)),
+            )
             continue
         if fdecl.kind is schema.MEDIA:
             items = []
@@ -186,13 +210,15 @@ def _parse_fields(
     return values, media
 
 
-def _fields_of(ctype: schema.ContentType, read: FileRead, rel: str) -> tuple[
-        dict[str, Any], dict[str, tuple[streams.Media, ...]], list[Problem], set[str]]:
+def _fields_of(
+    ctype: schema.ContentType, read: FileRead, rel: str
+) -> tuple[dict[str, Any], dict[str, tuple[streams.Media, ...]], list[Problem], set[str]]:
     """A read file's fields parsed against its type: values, media, the problems and the fields that failed."""
     own: list[Problem] = []
     failed: set[str] = set()
-    values, media = _parse_fields(ctype.fields, read.raw or {}, rel, own, lines=read.lines, counts=read.counts,
-                                  failed=failed)
+    values, media = _parse_fields(
+        ctype.fields, read.raw or {}, rel, own, lines=read.lines, counts=read.counts, failed=failed
+    )
     return values, media, own, failed
 
 
@@ -222,11 +248,15 @@ def _toml_kind(value: Any, fields: tuple[schema.Field, ...]) -> Message | None:
     printing a table as text, would publish what the editor did not write.
     """
     if isinstance(value, datetime):
-        return tr("is a date and time ({value}) where a date is meant: write the date alone, e.g. {day}",
-                  value=value.isoformat(), day=value.date().isoformat())
+        return tr(
+            "is a date and time ({value}) where a date is meant: write the date alone, e.g. {day}",
+            value=value.isoformat(),
+            day=value.date().isoformat(),
+        )
     if isinstance(value, dict):
-        return tr("is a table ({value}) where text is meant: write the text in quotes",
-                  value=shorten_quoted(repr(value)))
+        return tr(
+            "is a table ({value}) where text is meant: write the text in quotes", value=shorten_quoted(repr(value))
+        )
     if isinstance(value, list):
         return tr("is a list ([…]) where one value is meant: write one value in quotes")
     return None
@@ -257,13 +287,23 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
         problems.append(Problem(path, None, tr("is missing: the programme needs its days and rooms")))
         return days, rooms
     except UnicodeDecodeError as exc:
-        problems.append(Problem(path, None, tr("cannot be read: it is not UTF-8 text ({reason} at byte {start}): "
-                                               "save it as UTF-8", reason=exc.reason, start=exc.start)))
+        problems.append(
+            Problem(
+                path,
+                None,
+                tr(
+                    "cannot be read: it is not UTF-8 text ({reason} at byte {start}): save it as UTF-8",
+                    reason=exc.reason,
+                    start=exc.start,
+                ),
+            )
+        )
         return days, rooms
     except tomllib.TOMLDecodeError as exc:
         at = _TOML_LINE_RE.search(str(exc))
-        problems.append(Problem(path, None, tr("cannot be read: {reason}", reason=str(exc)),
-                                int(at.group(1)) if at else None))
+        problems.append(
+            Problem(path, None, tr("cannot be read: {reason}", reason=str(exc)), int(at.group(1)) if at else None)
+        )
         return days, rooms
     except OSError as exc:
         problems.append(Problem(path, None, tr("cannot be read: {reason}", reason=str(exc.strerror or exc))))
@@ -272,7 +312,9 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
     for key in sorted(set(data) - {"days", "rooms"}):
         problems.append(Problem(path, key, tr("is not a section of the programme (allowed: days, rooms)")))
     sections: tuple[tuple[str, Any, list[Any]], ...] = (
-        ("days", schema.DAY_FIELDS, days), ("rooms", schema.ROOM_FIELDS, rooms))
+        ("days", schema.DAY_FIELDS, days),
+        ("rooms", schema.ROOM_FIELDS, rooms),
+    )
     for key, fields, out in sections:
         entries = data.get(key)
         if not isinstance(entries, list) or not entries:
@@ -293,8 +335,7 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
             values, media = _parse_fields(fields, raw, path, sub, lines=lines)
             # A value of the wrong kind is its field's first cause: not "missing" as well.
             sub = [p for p in sub if not (wrong.get(p.field or "") and msgid(p.message) == "is required but missing")]
-            problems.extend(Problem(p.path, f"{key}[{i}].{p.field}", p.message, p.line or lines.get(""))
-                            for p in sub)
+            problems.extend(Problem(p.path, f"{key}[{i}].{p.field}", p.message, p.line or lines.get("")) for p in sub)
             if key == "days":
                 out.append(DayRecord(i, values, media))
             else:
@@ -303,13 +344,22 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
     for day in days:
         d = day.values.get("date")
         if d in seen:
-            problems.append(Problem(path, f"days[{day.index}].date", tr("{day} is declared twice", day=str(d)),
-                                    where.get(("days", day.index, "date"))))
+            problems.append(
+                Problem(
+                    path,
+                    f"days[{day.index}].date",
+                    tr("{day} is declared twice", day=str(d)),
+                    where.get(("days", day.index, "date")),
+                )
+            )
         seen[d] = day.index
         start, end = day.values.get("start"), day.values.get("end")
         if start and end and not start < end:
-            problems.append(Problem(path, f"days[{day.index}].end", tr("must be after start"),
-                                    where.get(("days", day.index, "end"))))
+            problems.append(
+                Problem(
+                    path, f"days[{day.index}].end", tr("must be after start"), where.get(("days", day.index, "end"))
+                )
+            )
     slugs = [r.values.get("slug") for r in rooms]
     for s in sorted({s for s in slugs if s and slugs.count(s) > 1}):
         problems.append(Problem(path, "rooms", tr("room slug {slug!r} is declared twice", slug=s)))
@@ -440,23 +490,57 @@ def _header(lines: list[str]) -> tuple[int, dict[str, int], dict[str, int], list
 
 # Field names an editor typing in Korean may write for the English ones (the field guide's words).
 _KOREAN_NAMES = {
-    "제목": "title", "이름": "title", "슬러그": "slug", "언어": "lang", "요약": "summary", "소속": "affiliation",
-    "직위": "position", "직책": "position", "발표": "talk", "발표제목": "talk", "정렬": "sort", "사진": "photo",
-    "사진설명": "photo_alt", "날짜": "day", "일자": "day", "순서": "order", "종류": "kind", "부": "part",
-    "연사": "speakers", "발표자": "speakers", "사회자": "hosts", "좌장": "hosts", "시작": "start", "종료": "end",
-    "끝": "end", "방": "room", "장소": "room", "생중계": "streams", "녹화": "recording", "다시보기": "recording",
-    "도시": "city", "국가": "country", "나라": "country", "이미지": "image", "이미지설명": "image_alt",
-    "세션": "session", "사례": "cases", "분류": "category",
+    "제목": "title",
+    "이름": "title",
+    "슬러그": "slug",
+    "언어": "lang",
+    "요약": "summary",
+    "소속": "affiliation",
+    "직위": "position",
+    "직책": "position",
+    "발표": "talk",
+    "발표제목": "talk",
+    "정렬": "sort",
+    "사진": "photo",
+    "사진설명": "photo_alt",
+    "날짜": "day",
+    "일자": "day",
+    "순서": "order",
+    "종류": "kind",
+    "부": "part",
+    "연사": "speakers",
+    "발표자": "speakers",
+    "사회자": "hosts",
+    "좌장": "hosts",
+    "시작": "start",
+    "종료": "end",
+    "끝": "end",
+    "방": "room",
+    "장소": "room",
+    "생중계": "streams",
+    "녹화": "recording",
+    "다시보기": "recording",
+    "도시": "city",
+    "국가": "country",
+    "나라": "country",
+    "이미지": "image",
+    "이미지설명": "image_alt",
+    "세션": "session",
+    "사례": "cases",
+    "분류": "category",
 }
 
 
-def _not_a_field(line: str, names: list[str]) -> tuple[str, str | None]:
+def _not_a_field(line: str, names: list[str]) -> tuple[str | Message, str | None]:
     """Why a header line is not a field, and the field line it was probably meant to be (or None)."""
     shown = _shortened(line)
     loose = _FIELD_LIKE_RE.match(line)
     if not loose:
-        return tr("{line!r} is not a field ('Name: value'): the fields end at the first blank line, so leave one "
-                  "blank line between the fields and the text", line=shown), None
+        return tr(
+            "{line!r} is not a field ('Name: value'): the fields end at the first blank line, so leave one "
+            "blank line between the fields and the text",
+            line=shown,
+        ), None
     name, colon, value = loose.group("name"), loose.group("colon"), loose.group("value")
     invisible = [c for c in name if characters.invisible(c)]
     clean = "".join(c for c in name if c not in invisible).strip()
@@ -474,18 +558,23 @@ def _not_a_field(line: str, names: list[str]) -> tuple[str, str | None]:
     if not meant and korean in names:
         meant = [korean]
     if meant:
-        hint: Message | str = tr(" (did you mean '{field}'?)",
-                                 field=f"{meant[0].capitalize()}: {_shortened(value.strip(), 40)}")
+        hint: Message | str = tr(
+            " (did you mean '{field}'?)", field=f"{meant[0].capitalize()}: {_shortened(value.strip(), 40)}"
+        )
     else:
         hint = tr(" (the fields here: {names})", names=", ".join(n.capitalize() for n in names)) if names else ""
-    message = tr("{line!r} is not a field: {reasons}{hint}", line=shown, hint=hint,
-                 reasons=Joined(tuple(reasons), "; ") if reasons else tr("write it as Name: value"))
+    message = tr(
+        "{line!r} is not a field: {reasons}{hint}",
+        line=shown,
+        hint=hint,
+        reasons=Joined(tuple(reasons), "; ") if reasons else tr("write it as Name: value"),
+    )
     return message, f"{meant[0].capitalize()}: {value}" if meant else None
 
 
 def _shortened(text: str, limit: int = 80) -> str:
     """A quoted value cut for a message: an error line must stay one readable line."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
@@ -498,24 +587,48 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
     try:
         data = file.read_bytes()
     except OSError as exc:
-        return FileRead("", "", None, problems=[Problem(rel, None, tr("cannot be read: {reason}",
-                                                                       reason=str(exc.strerror or exc)))])
+        return FileRead(
+            "", "", None, problems=[Problem(rel, None, tr("cannot be read: {reason}", reason=str(exc.strerror or exc)))]
+        )
     too_big = limits.size_problem(len(data))
     if too_big:
         return FileRead("", "", None, problems=[Problem(rel, None, too_big)])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line: int | None = data[:exc.start].count(b"\n") + 1
-        return FileRead("", "", None, problems=[Problem(
-            rel, None, tr("cannot be read: it is not UTF-8 text ({reason}): save it as UTF-8", reason=exc.reason),
-            line)])
+        line: int | None = data[: exc.start].count(b"\n") + 1
+        return FileRead(
+            "",
+            "",
+            None,
+            problems=[
+                Problem(
+                    rel,
+                    None,
+                    tr("cannot be read: it is not UTF-8 text ({reason}): save it as UTF-8", reason=exc.reason),
+                    line,
+                )
+            ],
+        )
     lone = re.search(r"\r(?!\n)", text)
     if lone:  # an old Mac line end would silently split a field in two; name it instead
-        line = text[:lone.start()].replace("\r\n", "\n").count("\n") + 1
-        return FileRead("", "", None, problems=[Problem(
-            rel, None, tr("contains a carriage return (U+000D) that ends no line: save the file with ordinary "
-                          "line ends (LF or CR LF)"), line)])
+        line = text[: lone.start()].replace("\r\n", "\n").count("\n") + 1
+        return FileRead(
+            "",
+            "",
+            None,
+            problems=[
+                Problem(
+                    rel,
+                    None,
+                    tr(
+                        "contains a carriage return (U+000D) that ends no line: save the file with ordinary "
+                        "line ends (LF or CR LF)"
+                    ),
+                    line,
+                )
+            ],
+        )
     beyond = limits.markdown_problems(characters.newlines(text))  # before any parsing
     if beyond:
         return FileRead("", "", None, problems=[Problem(rel, None, message, line) for line, message in beyond])
@@ -552,25 +665,43 @@ def _read_file(reader: _SourceReader, file: Path, rel: str) -> FileRead:
     try:
         html, raw, fragments = reader.read_text(str(file), source)
     except Exception as exc:  # a Markdown extension failing on odd input: name the file
-        problems.append(Problem(rel, None, tr("cannot be read: {reason}",
-                                               reason=f"{exc.__class__.__name__}: {exc}")))
+        problems.append(Problem(rel, None, tr("cannot be read: {reason}", reason=f"{exc.__class__.__name__}: {exc}")))
         return FileRead(text, "", None, problems=problems, lines=where, counts=counts)
     for code in codes:
         if not shortcodes.placed(html, code):
-            problems.append(Problem(rel, None, tr("the shortcode {code} must be a paragraph of its own, not inside "
-                                                  "a list, quote or table", code=code.text), code.line))
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    tr(
+                        "the shortcode {code} must be a paragraph of its own, not inside a list, quote or table",
+                        code=code.text,
+                    ),
+                    code.line,
+                )
+            )
     finder = markup.LineFinder(lines, body_start, {code.line for code in codes})
     reported: set[int | None] = {m.line for m in misuse}
     for text in shortcodes.leftovers(html):
         line = finder.line(text)
         if line not in reported:
             reported.add(line)
-            problems.append(Problem(rel, None, tr("{text!r} looks like a shortcode inside other text: a shortcode "
-                                                  "must be on a line of its own, not indented or in a list",
-                                                  text=text.strip()), line))
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    tr(
+                        "{text!r} looks like a shortcode inside other text: a shortcode "
+                        "must be on a line of its own, not indented or in a list",
+                        text=text.strip(),
+                    ),
+                    line,
+                )
+            )
     for finding in markup.check_html(html, fragments):
-        problems.append(Problem(rel, None, finding.message, finder.line(finding.needle, finding.fallback,
-                                                                         *finding.markers)))
+        problems.append(
+            Problem(rel, None, finding.message, finder.line(finding.needle, finding.fallback, *finding.markers))
+        )
     # The page gets the tree that was checked, written out: never text a browser could read otherwise.
     return FileRead(text, markup.written(html), raw, tuple(codes), problems, where, counts)
 
@@ -623,8 +754,9 @@ def _fingerprint(content_path: Path, programme: str, settings: dict[str, Any] | 
     """What the content looks like on disk: every file's path, size and modification time."""
     files = [(programme, str(content_path / programme))]
     for ctype in schema.CONTENT_TYPES:
-        files.extend((f"{ctype.folder}/{entry.name}", entry.path) for entry in _markdown_entries(
-            content_path / ctype.folder))
+        files.extend(
+            (f"{ctype.folder}/{entry.name}", entry.path) for entry in _markdown_entries(content_path / ctype.folder)
+        )
     stats: list[tuple[str, int | None, int | None, int | None]] = []
     for rel, path in files:
         try:
@@ -715,14 +847,24 @@ def _read_content(settings: dict[str, Any]) -> Content:
             if cache is None:
                 values, media, own, failed = _fields_of(ctype, read, rel)
             else:  # kept with the reading: parsed again only when the file was read again
-                values, media, found, failing = cache.derived(read, ("fields", ctype.name, rel),
-                                                              partial(_fields_of, ctype, read, rel))
+                values, media, found, failing = cache.derived(
+                    read, ("fields", ctype.name, rel), partial(_fields_of, ctype, read, rel)
+                )
                 values, media, own, failed = dict(values), dict(media), list(found), set(failing)
             match = _FILE_LANG_RE.search(file.name)
             if match and "lang" in values and match.group(1) != values["lang"]:
-                own.append(Problem(rel, "lang", tr("is {value!r} but the file name says {named!r}: make them the "
-                                                   "same", value=values["lang"], named=match.group(1)),
-                                   read.lines.get("lang")))
+                own.append(
+                    Problem(
+                        rel,
+                        "lang",
+                        tr(
+                            "is {value!r} but the file name says {named!r}: make them the same",
+                            value=values["lang"],
+                            named=match.group(1),
+                        ),
+                        read.lines.get("lang"),
+                    )
+                )
             if "slug" in values:
                 clash = addresses.slug_clash(ctype, values["slug"], settings)
                 if clash:
@@ -730,28 +872,60 @@ def _read_content(settings: dict[str, Any]) -> Content:
                     failed.add("slug")
             timetables: list[shortcodes.Shortcode] = []
             if ctype is schema.NEWS:  # Pelican writes the news, without the forum's shortcodes
-                own.extend(Problem(rel, None, tr("{code}: shortcodes work in pages, sessions, speakers and city "
-                                                 "cases, not in news", code=code.text), code.line)
-                           for code in read.shortcodes)
+                own.extend(
+                    Problem(
+                        rel,
+                        None,
+                        tr(
+                            "{code}: shortcodes work in pages, sessions, speakers and city cases, not in news",
+                            code=code.text,
+                        ),
+                        code.line,
+                    )
+                    for code in read.shortcodes
+                )
             for code in read.shortcodes if ctype is not schema.NEWS else ():
                 error = shortcodes.check(code, programme_days) if not programme_problems else None
                 if error:
                     own.append(Problem(rel, None, error, code.line))
                 elif code.name == "timetable":
                     day = shortcodes.timetable_days(code)
-                    earlier = next((t for t in timetables if day is None or shortcodes.timetable_days(t)
-                                    in (None, day)), None)
+                    earlier = next(
+                        (t for t in timetables if day is None or shortcodes.timetable_days(t) in (None, day)), None
+                    )
                     if earlier:
                         # The timetable's ids (one per day) would repeat: links to a day break.
-                        own.append(Problem(rel, None, tr("{code} shows a day that {earlier} on line {line} already "
-                                                         "shows: a page can show each day once", code=code.text,
-                                                         earlier=earlier.text, line=earlier.line), code.line))
+                        own.append(
+                            Problem(
+                                rel,
+                                None,
+                                tr(
+                                    "{code} shows a day that {earlier} on line {line} already "
+                                    "shows: a page can show each day once",
+                                    code=code.text,
+                                    earlier=earlier.text,
+                                    line=earlier.line,
+                                ),
+                                code.line,
+                            )
+                        )
                     timetables.append(code)
             problems.extend(own)
             if "slug" in values and "lang" in values:
                 # Cross-file checks need the slug and language; other gaps are already reported.
-                records.append(Record(ctype, rel, values, read.body, media, read.shortcodes,
-                                      frozenset(failed), dict(read.lines), _mtime_ns(file)))
+                records.append(
+                    Record(
+                        ctype,
+                        rel,
+                        values,
+                        read.body,
+                        media,
+                        read.shortcodes,
+                        frozenset(failed),
+                        dict(read.lines),
+                        _mtime_ns(file),
+                    )
+                )
             else:
                 unread.add((ctype.folder, file.name))
 
@@ -773,23 +947,49 @@ def _stray_files(content_path: Path, programme: str, settings: dict[str, Any]) -
         if entry.name.startswith("."):
             continue
         if entry.is_dir() and entry.name not in known:
-            problems.append(Problem(rel, None, tr("is not a content folder, so nothing in it is published "
-                                                  "(content folders: {folders})", folders=where)))
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    tr(
+                        "is not a content folder, so nothing in it is published (content folders: {folders})",
+                        folders=where,
+                    ),
+                )
+            )
         elif entry.is_file() and entry.name != programme:
-            problems.append(Problem(rel, None, tr("is not in a content folder, so it is not published "
-                                                  "(content folders: {folders})", folders=where)))
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    tr(
+                        "is not in a content folder, so it is not published (content folders: {folders})", folders=where
+                    ),
+                )
+            )
     for ctype in schema.CONTENT_TYPES:
         folder = content_path / ctype.folder
         for entry in _entries(folder):
             if not entry.name.startswith(".") and not (entry.is_file() and entry.name.endswith(".md")):
-                problems.append(Problem(f"{content_path.name}/{ctype.folder}/{entry.name}", None,
-                                        tr("is not a Markdown file ending in .md, so it is not published")))
+                problems.append(
+                    Problem(
+                        f"{content_path.name}/{ctype.folder}/{entry.name}",
+                        None,
+                        tr("is not a Markdown file ending in .md, so it is not published"),
+                    )
+                )
     return problems
 
 
-def _check_across(records: list[Record], days: list[DayRecord], rooms: list[RoomRecord],
-                  problems: list[Problem], *, programme_ok: bool = True,
-                  unread: set[tuple[str, str]] | None = None) -> None:
+def _check_across(
+    records: list[Record],
+    days: list[DayRecord],
+    rooms: list[RoomRecord],
+    problems: list[Problem],
+    *,
+    programme_ok: bool = True,
+    unread: set[tuple[str, str]] | None = None,
+) -> None:
     """Checks between files: slugs, twins, references, days, rooms and overlaps.
 
     Each mistake is reported at its first cause: a broken programme file does not make every
@@ -803,9 +1003,18 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
     for rec in records:
         key = (rec.ctype.name, rec.slug, rec.lang)
         if key in by_key:
-            problems.append(Problem(rec.path, "slug", tr("{slug!r} is already used by {other} in the same language",
-                                                         slug=rec.slug, other=by_key[key].path),
-                                    rec.lines.get("slug")))
+            problems.append(
+                Problem(
+                    rec.path,
+                    "slug",
+                    tr(
+                        "{slug!r} is already used by {other} in the same language",
+                        slug=rec.slug,
+                        other=by_key[key].path,
+                    ),
+                    rec.lines.get("slug"),
+                )
+            )
             duplicates.append(rec)
             continue
         by_key[key] = rec
@@ -815,12 +1024,23 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
         stem = _FILE_LANG_RE.sub("", Path(some.path).name)
         for lang in schema.LANGS:
             if lang not in per_lang:
-                if (some.ctype.folder, f"{stem}.{lang}.md") in unread or (some.ctype.folder, f"{slug}.{lang}.md") \
-                        in unread:
+                if (some.ctype.folder, f"{stem}.{lang}.md") in unread or (
+                    some.ctype.folder,
+                    f"{slug}.{lang}.md",
+                ) in unread:
                     continue  # its twin is there but could not be read: that is reported already
-                problems.append(Problem(some.path, "lang", tr("has no translation twin in {lang!r} (a file with "
-                                                              "Slug: {slug} and Lang: {lang})", lang=lang, slug=slug),
-                                        some.lines.get("lang")))
+                problems.append(
+                    Problem(
+                        some.path,
+                        "lang",
+                        tr(
+                            "has no translation twin in {lang!r} (a file with Slug: {slug} and Lang: {lang})",
+                            lang=lang,
+                            slug=slug,
+                        ),
+                        some.lines.get("lang"),
+                    )
+                )
         _check_twins(per_lang, problems)
 
     # A duplicate is reported once, above; checking it further would only repeat the mistake.
@@ -842,12 +1062,24 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
                     ok = (fdecl.refers_to, target, rec.lang) in by_key
                 if not ok:
                     # The slugs it could mean, gathered for the message only: for every reference it is n².
-                    known = room_slugs if fdecl.refers_to == "room" else {
-                        k[1] for k in by_key if k[0] == fdecl.refers_to and k[2] == rec.lang}
-                    problems.append(Problem(rec.path, fdecl.name, tr("refers to {what} {target!r}, which does not "
-                                                                     "exist{few}", what=fdecl.refers_to, target=target,
-                                                                     few=_few(known, wrong=target)),
-                                            rec.lines.get(fdecl.name)))
+                    known = (
+                        room_slugs
+                        if fdecl.refers_to == "room"
+                        else {k[1] for k in by_key if k[0] == fdecl.refers_to and k[2] == rec.lang}
+                    )
+                    problems.append(
+                        Problem(
+                            rec.path,
+                            fdecl.name,
+                            tr(
+                                "refers to {what} {target!r}, which does not exist{few}",
+                                what=fdecl.refers_to,
+                                target=target,
+                                few=_few(known, wrong=target),
+                            ),
+                            rec.lines.get(fdecl.name),
+                        )
+                    )
 
     # A case names its session and the session lists its cases: both must say the same.
     listed = {(c, r.lang): r for r in records if r.ctype is schema.SESSION for c in r.values.get("cases", ())}
@@ -857,11 +1089,19 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
         lister = listed.get((rec.slug, rec.lang))
         named = rec.values["session"]
         if (schema.SESSION.name, named, rec.lang) in by_key and (lister is None or lister.slug != named):
-            problems.append(Problem(rec.path, "session", tr("names session {named!r}, but that session's Cases "
-                                                            "field does not list {slug!r}{lister}", named=named,
-                                                            slug=rec.slug, lister=tr(" ({path} lists it)",
-                                                                                     path=lister.path)
-                                                            if lister else ""), rec.lines.get("session")))
+            problems.append(
+                Problem(
+                    rec.path,
+                    "session",
+                    tr(
+                        "names session {named!r}, but that session's Cases field does not list {slug!r}{lister}",
+                        named=named,
+                        slug=rec.slug,
+                        lister=tr(" ({path} lists it)", path=lister.path) if lister else "",
+                    ),
+                    rec.lines.get("session"),
+                )
+            )
 
     sessions = [r for r in records if r.ctype is schema.SESSION]
     default_room = rooms[0].values.get("slug") if rooms else None
@@ -869,28 +1109,51 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
         v = rec.values
         day = day_by_date.get(v.get("day"))
         if "day" in v and day is None and programme_ok:
-            problems.append(Problem(rec.path, "day", tr("{day} is not a day of the programme{few}",
-                                                        day=str(v["day"]),
-                                                        few=_few(d.isoformat() for d in day_by_date)),
-                                    rec.lines.get("day")))
+            problems.append(
+                Problem(
+                    rec.path,
+                    "day",
+                    tr(
+                        "{day} is not a day of the programme{few}",
+                        day=str(v["day"]),
+                        few=_few(d.isoformat() for d in day_by_date),
+                    ),
+                    rec.lines.get("day"),
+                )
+            )
         start, end = v.get("start"), v.get("end")
         if {"start", "end"} & rec.failed:
             pass  # a time that could not be read is reported already
         elif (start is None) != (end is None):
-            problems.append(Problem(rec.path, "end" if end is None else "start",
-                                    tr("start and end go together: give both or neither"),
-                                    rec.lines.get("start" if end is None else "end")))
+            problems.append(
+                Problem(
+                    rec.path,
+                    "end" if end is None else "start",
+                    tr("start and end go together: give both or neither"),
+                    rec.lines.get("start" if end is None else "end"),
+                )
+            )
         elif start is not None and end is not None:
             if not start < end:
                 problems.append(Problem(rec.path, "end", tr("must be after start"), rec.lines.get("end")))
-            elif day and "start" in day.values and "end" in day.values and not (
-                day.values["start"] <= start and end <= day.values["end"]
+            elif (
+                day
+                and "start" in day.values
+                and "end" in day.values
+                and not (day.values["start"] <= start and end <= day.values["end"])
             ):
-                problems.append(Problem(rec.path, "start", tr("{times} is outside its day ({day})",
-                                                              times=f"{_hm(start)}-{_hm(end)}",
-                                                              day=f"{_hm(day.values['start'])}-"
-                                                                  f"{_hm(day.values['end'])}"),
-                                        rec.lines.get("start")))
+                problems.append(
+                    Problem(
+                        rec.path,
+                        "start",
+                        tr(
+                            "{times} is outside its day ({day})",
+                            times=f"{_hm(start)}-{_hm(end)}",
+                            day=f"{_hm(day.values['start'])}-{_hm(day.values['end'])}",
+                        ),
+                        rec.lines.get("start"),
+                    )
+                )
     # Overlaps and orders per language, day and room, after sorting: n log n.
     groups: dict[tuple[str, date, str | None], list[Record]] = defaultdict(list)
     orders: dict[tuple[str, date, int], Record] = {}
@@ -901,9 +1164,19 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
         if "order" in v:
             okey = (rec.lang, v["day"], v["order"])
             if okey in orders:
-                problems.append(Problem(rec.path, "order", tr("{order} is already used on {day} by {other}",
-                                                              order=v["order"], day=str(v["day"]),
-                                                              other=orders[okey].path), rec.lines.get("order")))
+                problems.append(
+                    Problem(
+                        rec.path,
+                        "order",
+                        tr(
+                            "{order} is already used on {day} by {other}",
+                            order=v["order"],
+                            day=str(v["day"]),
+                            other=orders[okey].path,
+                        ),
+                        rec.lines.get("order"),
+                    )
+                )
             orders[okey] = rec
         if v.get("start") and v.get("end") and v["start"] < v["end"]:
             groups[(rec.lang, v["day"], v.get("room", default_room))].append(rec)
@@ -912,11 +1185,19 @@ def _check_across(records: list[Record], days: list[DayRecord], rooms: list[Room
         latest = group[0]
         for rec in group[1:]:
             if rec.values["start"] < latest.values["end"]:
-                problems.append(Problem(rec.path, "start", tr("overlaps {other} in room {room!r} ({times})",
-                                                              other=latest.path, room=room,
-                                                              times=f"{_hm(latest.values['start'])}-"
-                                                                    f"{_hm(latest.values['end'])}"),
-                                        rec.lines.get("start")))
+                problems.append(
+                    Problem(
+                        rec.path,
+                        "start",
+                        tr(
+                            "overlaps {other} in room {room!r} ({times})",
+                            other=latest.path,
+                            room=room,
+                            times=f"{_hm(latest.values['start'])}-{_hm(latest.values['end'])}",
+                        ),
+                        rec.lines.get("start"),
+                    )
+                )
             if rec.values["end"] > latest.values["end"]:
                 latest = rec
 
@@ -946,11 +1227,20 @@ def _check_twins(per_lang: dict[str, Record], problems: list[Problem]) -> None:
             if fdecl.required and (mine is None or theirs is None):
                 continue  # a missing required field is reported as such
             if mine != theirs:
-                problems.append(Problem(
-                    other.path, fdecl.name, tr("is {here} here but {there} in its twin {twin}: it does not depend on "
-                                               "the language, so both files must say the same", here=_shown(theirs),
-                                               there=_shown(mine), twin=main.path),
-                    other.lines.get(fdecl.name)))
+                problems.append(
+                    Problem(
+                        other.path,
+                        fdecl.name,
+                        tr(
+                            "is {here} here but {there} in its twin {twin}: it does not depend on "
+                            "the language, so both files must say the same",
+                            here=_shown(theirs),
+                            there=_shown(mine),
+                            twin=main.path,
+                        ),
+                        other.lines.get(fdecl.name),
+                    )
+                )
 
 
 def _shown(value: Any) -> Message | str:

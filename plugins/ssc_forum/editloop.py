@@ -32,10 +32,15 @@ class Snapshot:
 
 def snapshot(data: content_module.Content) -> dict[tuple[str, str, str], Snapshot]:
     """Each record by (content type, slug, language): what it contributes to the output."""
-    return {(r.ctype.name, r.slug, r.lang): Snapshot(
-        tuple(sorted((k, repr(v)) for k, v in r.values.items())) + tuple(sorted(
-            (k, repr(v)) for k, v in r.media.items())),
-        str(r.body), bool(getattr(r, "shortcodes", ()))) for r in data.records}
+    return {
+        (r.ctype.name, r.slug, r.lang): Snapshot(
+            tuple(sorted((k, repr(v)) for k, v in r.values.items()))
+            + tuple(sorted((k, repr(v)) for k, v in r.media.items())),
+            str(r.body),
+            bool(getattr(r, "shortcodes", ())),
+        )
+        for r in data.records
+    }
 
 
 def changed_fields(old: Snapshot, new: Snapshot) -> set[str]:

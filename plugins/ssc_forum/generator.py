@@ -53,8 +53,9 @@ class ForumGenerator(Generator):
         forum = forum_settings(self.settings)
         problems: list[Problem] = []
         if forum["phase"] not in (None, *model.PHASES):
-            problems.append(Problem("pelicanconf.py", "FORUM.phase",
-                                    f"{forum['phase']!r} is not one of {', '.join(model.PHASES)}"))
+            problems.append(
+                Problem("pelicanconf.py", "FORUM.phase", f"{forum['phase']!r} is not one of {', '.join(model.PHASES)}")
+            )
         try:
             tz = ZoneInfo(forum["time_zone"])
         except (KeyError, ValueError):
@@ -134,15 +135,33 @@ class ForumGenerator(Generator):
             found = self._expanded_ids(item.body, own, rendered)
             item.body = shortcodes.expand(item.body, own, partial(_placed, rendered))
             for ident in markup.repeated(found):
-                problems.append(Problem(item.source, None, tr("the id {ident!r} is used twice on the page (a "
-                                                              "shortcode or a heading repeated): links to it would "
-                                                              "break; remove or rename one", ident=ident),
-                                        self._id_line(item.source, ident)))
+                problems.append(
+                    Problem(
+                        item.source,
+                        None,
+                        tr(
+                            "the id {ident!r} is used twice on the page (a "
+                            "shortcode or a heading repeated): links to it would "
+                            "break; remove or rename one",
+                            ident=ident,
+                        ),
+                        self._id_line(item.source, ident),
+                    )
+                )
             for ident in sorted(set(found) & template_ids):
-                problems.append(Problem(item.source, None, tr("the id {ident!r} is one the page itself uses: rename "
-                                                              "the heading or give it another id with "
-                                                              "{{: #other-id }}", ident=ident),
-                                        self._id_line(item.source, ident)))
+                problems.append(
+                    Problem(
+                        item.source,
+                        None,
+                        tr(
+                            "the id {ident!r} is one the page itself uses: rename "
+                            "the heading or give it another id with "
+                            "{{: #other-id }}",
+                            ident=ident,
+                        ),
+                        self._id_line(item.source, ident),
+                    )
+                )
         return problems
 
     def _ids(self, html: str) -> tuple[str, ...]:
@@ -190,8 +209,10 @@ class ForumGenerator(Generator):
         except (OSError, UnicodeDecodeError):
             return None
         for number, line in enumerate(lines, start=1):
-            heading = line.lstrip().startswith("#") and slugify(
-                re.sub(r"\{:?[^}]*\}\s*$", "", line.lstrip("# ").strip()), "-") == ident
+            heading = (
+                line.lstrip().startswith("#")
+                and slugify(re.sub(r"\{:?[^}]*\}\s*$", "", line.lstrip("# ").strip()), "-") == ident
+            )
             if heading or f"#{ident}" in line:
                 return number
         return None
@@ -211,9 +232,19 @@ class ForumGenerator(Generator):
             claims.claim(exports.ical.session_path(session), f"{session.source} (its calendar file)")
         for item in p.sessions + p.pages + p.cases + p.speakers:
             claims.claim(item.url + "index.html", item.source)
-        return [Problem(second, None, tr("would write {path}, which {first} writes too: two sources cannot share "
-                                         "one address; change one slug", path=path, first=first))
-                for path, first, second in claims.clashes]
+        return [
+            Problem(
+                second,
+                None,
+                tr(
+                    "would write {path}, which {first} writes too: two sources cannot share "
+                    "one address; change one slug",
+                    path=path,
+                    first=first,
+                ),
+            )
+            for path, first, second in claims.clashes
+        ]
 
     def _write(self, writer, save_as: str, template: str, rel_url: str, source: str = "", **extra) -> None:
         recorder = hooks.of(self.settings).recorder
@@ -228,16 +259,31 @@ class ForumGenerator(Generator):
     def _write_page(self, writer, save_as: str, template: str, rel_url: str, source: str, **extra) -> None:
         try:
             writer.write_file(
-                save_as, self.get_template(template), self.context, relative_urls=False,
-                url=rel_url, rel_url=rel_url, template_name=template, **extra,
+                save_as,
+                self.get_template(template),
+                self.context,
+                relative_urls=False,
+                url=rel_url,
+                rel_url=rel_url,
+                template_name=template,
+                **extra,
             )
         except FileOverwriteFailedError:
             # Claimed before writing began; should another writer still get there first, name it plainly.
             subsites.forget_unfinished()
-            raise ContentError([Problem(source or f"the forum's {template} page", None,
-                                        tr("would write {path}, which another source has written already: two "
-                                           "sources cannot share one address; change one slug", path=save_as))]) \
-                from None
+            raise ContentError(
+                [
+                    Problem(
+                        source or f"the forum's {template} page",
+                        None,
+                        tr(
+                            "would write {path}, which another source has written already: two "
+                            "sources cannot share one address; change one slug",
+                            path=save_as,
+                        ),
+                    )
+                ]
+            ) from None
 
     def generate_output(self, writer) -> None:
         """Write home, timetable, index pages, one page per item, search, 404 and the exports."""
@@ -245,11 +291,17 @@ class ForumGenerator(Generator):
         translations.keep_messages(self.env)  # i18n-subsites has installed this language's messages
         # Bodies are the Markdown reader's checked output, marked safe where the templates print
         # them (`|safe`): a Markup copy of every body kept here would hold each body twice.
-        jobs = [partial(self._write, writer, page.save_as, page.template, page.url, page_kind=page.kind)
-                for page in addresses.FIXED_PAGES]
+        jobs = [
+            partial(self._write, writer, page.save_as, page.template, page.url, page_kind=page.kind)
+            for page in addresses.FIXED_PAGES
+        ]
         for kind, items in (("session", p.sessions), ("speaker", p.speakers), ("case", p.cases), ("page", p.pages)):
-            jobs.extend(partial(self._write, writer, item.url + "index.html", kind, item.url, item.source,
-                                page_kind=kind, item=item) for item in items)
+            jobs.extend(
+                partial(
+                    self._write, writer, item.url + "index.html", kind, item.url, item.source, page_kind=kind, item=item
+                )
+                for item in items
+            )
         split = hooks.of(self.settings).split
         per_process = split.pages_per_process if split else None
         if batches.in_turns(len(jobs), per_process):
@@ -258,8 +310,15 @@ class ForumGenerator(Generator):
                 self.env.get_template(name)
         # The calendars and the schedules each in a process of their own (in turns): each holds
         # the whole programme in its own form, and together they were the largest process.
-        batches.run(jobs, alone=[partial(write, p, self) for write in exports.writers()
-                                 if write.__name__ not in self.exports_written_elsewhere], per_process=per_process)
+        batches.run(
+            jobs,
+            alone=[
+                partial(write, p, self)
+                for write in exports.writers()
+                if write.__name__ not in self.exports_written_elsewhere
+            ],
+            per_process=per_process,
+        )
         # Its parts are not shown again: a one-process build would keep them while it writes the other language.
         self.context["fragment"].clear()
         if is_main_site(self.settings):
@@ -267,11 +326,18 @@ class ForumGenerator(Generator):
             if hooks.of(self.settings).write_pictures:
                 images.write_all(p, Path(self.settings["PATH"]), Path(self.output_path))
             # Images of the content's folders: only clean copies, the pictures' sources not at all.
-            images.publish_static_images(p, self.context.get("staticfiles", []), Path(self.settings["PATH"]),
-                                         Path(self.output_path))
+            images.publish_static_images(
+                p, self.context.get("staticfiles", []), Path(self.settings["PATH"]), Path(self.output_path)
+            )
         # Pelican's own summary counts only its articles and pages; say what the forum wrote.
-        logger.info("ssc_forum (%s): %d sessions, %d speakers, %d city cases, %d pages, timetable and exports",
-                    p.lang, len(p.sessions), len(p.speakers), len(p.cases), len(p.pages))
+        logger.info(
+            "ssc_forum (%s): %d sessions, %d speakers, %d city cases, %d pages, timetable and exports",
+            p.lang,
+            len(p.sessions),
+            len(p.speakers),
+            len(p.cases),
+            len(p.pages),
+        )
 
 
 def _source(content: object, settings: dict) -> str:

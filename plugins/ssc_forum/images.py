@@ -189,14 +189,20 @@ def _open_and_check(file: Path, formats: tuple[str, ...] = _FORMATS) -> _Inspect
 
 def hard_link_problem(links: int) -> Message:
     """Why a file with several names on the disk is refused (statics.py says it of every static file)."""
-    return tr("has {links} names on this disk (a hard link): it could be any file of the machine; put a copy of "
-              "the file itself here", links=links)
+    return tr(
+        "has {links} names on this disk (a hard link): it could be any file of the machine; put a copy of "
+        "the file itself here",
+        links=links,
+    )
 
 
 def _too_large(pixels: int | None) -> Message:
     if pixels:
-        return tr("is too large to use ({pixels:,} pixels; at most {limit:,} pixels): save a smaller copy",
-                  pixels=pixels, limit=MAX_PIXELS)
+        return tr(
+            "is too large to use ({pixels:,} pixels; at most {limit:,} pixels): save a smaller copy",
+            pixels=pixels,
+            limit=MAX_PIXELS,
+        )
     return tr("is too large to use (at most {limit:,} pixels): save a smaller copy", limit=MAX_PIXELS)
 
 
@@ -233,35 +239,66 @@ def check(records: Sequence[CheckedRecord], content_path: Path) -> list[Problem]
             continue  # its form is wrong: reported already
         if value is None:
             if alt_field in rec.values:
-                problems.append(Problem(
-                    rec.path, alt_field, tr("is given but {field} is not: remove it or add the image",
-                                            field=field.capitalize()),
-                    rec.lines.get(alt_field)))
+                problems.append(
+                    Problem(
+                        rec.path,
+                        alt_field,
+                        tr("is given but {field} is not: remove it or add the image", field=field.capitalize()),
+                        rec.lines.get(alt_field),
+                    )
+                )
             continue
         alt = rec.values.get(alt_field)
         if alt is None and alt_field not in rec.failed:
-            problems.append(Problem(
-                rec.path, alt_field, tr("is required with {field} ({value}): describe the image in this language "
-                                        "for people who cannot see it", field=field.capitalize(), value=value),
-                rec.lines.get(field)))
+            problems.append(
+                Problem(
+                    rec.path,
+                    alt_field,
+                    tr(
+                        "is required with {field} ({value}): describe the image in this language "
+                        "for people who cannot see it",
+                        field=field.capitalize(),
+                        value=value,
+                    ),
+                    rec.lines.get(field),
+                )
+            )
         elif alt is not None and alt.lower().endswith(schema.IMAGE_SUFFIXES):
             # A file name read aloud tells a screen-reader user nothing about the person.
-            problems.append(Problem(
-                rec.path, alt_field, tr("{alt!r} is a file name: describe what the image shows, in this language",
-                                        alt=alt),
-                rec.lines.get(alt_field)))
+            problems.append(
+                Problem(
+                    rec.path,
+                    alt_field,
+                    tr("{alt!r} is a file name: describe what the image shows, in this language", alt=alt),
+                    rec.lines.get(alt_field),
+                )
+            )
         found = _inspect(content_path / value)
         if not isinstance(found, _Inspected):
-            problems.append(Problem(rec.path, field, tr("{value}: {problem}", value=value, problem=found),
-                                    rec.lines.get(field)))
+            problems.append(
+                Problem(rec.path, field, tr("{value}: {problem}", value=value, problem=found), rec.lines.get(field))
+            )
         elif recipe is PORTRAIT and min(found.width, found.height) < PORTRAIT_MIN:
-            problems.append(Problem(rec.path, field, tr(
-                "{value}: the portrait is {width}×{height} pixels; its shorter side must be at least {minimum} "
-                "pixels: use a larger photo", value=value, width=found.width, height=found.height,
-                minimum=PORTRAIT_MIN), rec.lines.get(field)))
+            problems.append(
+                Problem(
+                    rec.path,
+                    field,
+                    tr(
+                        "{value}: the portrait is {width}×{height} pixels; its shorter side must be at least {minimum} "
+                        "pixels: use a larger photo",
+                        value=value,
+                        width=found.width,
+                        height=found.height,
+                        minimum=PORTRAIT_MIN,
+                    ),
+                    rec.lines.get(field),
+                )
+            )
     named = {rec.values.get(names[0]) for rec in records if (names := IMAGE_FIELDS.get(rec.ctype.name))}
-    problems.extend(Problem(f"{content_path.name}/{rel}", None, message)
-                    for rel, message in _static_images_problems(content_path, named))
+    problems.extend(
+        Problem(f"{content_path.name}/{rel}", None, message)
+        for rel, message in _static_images_problems(content_path, named)
+    )
     return problems
 
 
@@ -322,14 +359,23 @@ def picture(source: str, alt: str, recipe: Recipe, content_path: Path) -> Pictur
     fallback_ext = "png" if inspected.alpha else "jpg"
 
     def renditions(ext: str) -> SourceSet:
-        return SourceSet(_MIME[ext], tuple(Rendition(_name(source, inspected.digest, recipe, w, ext), w, h)
-                                           for w, h in sizes))
+        return SourceSet(
+            _MIME[ext], tuple(Rendition(_name(source, inspected.digest, recipe, w, ext), w, h) for w, h in sizes)
+        )
 
     fallback = renditions(fallback_ext)
     plain = min(fallback.files, key=lambda r: (abs(r.width - recipe.fallback_width), r.width))
-    return Picture(alt=alt, sources=tuple(renditions(ext) for ext in _formats()), fallback=fallback,
-                   src=plain.path, width=plain.width, height=plain.height, source=source,
-                   digest=inspected.digest, recipe=recipe)
+    return Picture(
+        alt=alt,
+        sources=tuple(renditions(ext) for ext in _formats()),
+        fallback=fallback,
+        src=plain.path,
+        width=plain.width,
+        height=plain.height,
+        source=source,
+        digest=inspected.digest,
+        recipe=recipe,
+    )
 
 
 def _prepare(img: Image.Image) -> Image.Image:
@@ -345,8 +391,10 @@ def _prepare(img: Image.Image) -> Image.Image:
         try:
             src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             # profileToProfile returns None only when converting in place, which this does not ask for.
-            img = cast(Image.Image, ImageCms.profileToProfile(img.convert(target), src,
-                                                              ImageCms.createProfile("sRGB"), outputMode=target))
+            img = cast(
+                Image.Image,
+                ImageCms.profileToProfile(img.convert(target), src, ImageCms.createProfile("sRGB"), outputMode=target),
+            )
         except (ImageCms.PyCMSError, OSError, ValueError):
             img = img.convert(target)
     else:
@@ -377,8 +425,13 @@ def derive(pic: Picture, content_path: Path) -> dict[str, bytes]:
         return _DERIVED[key]
     data = (content_path / pic.source).read_bytes()
     if hashlib.sha256(data).hexdigest() != pic.digest:
-        raise ContentError([Problem(f"{content_path.name}/{pic.source}", None,
-                                    tr("changed while the site was being built: build again"))])
+        raise ContentError(
+            [
+                Problem(
+                    f"{content_path.name}/{pic.source}", None, tr("changed while the site was being built: build again")
+                )
+            ]
+        )
     with Image.open(io.BytesIO(data), formats=_FORMATS) as opened:
         # A camera's JPEG is decoded at the smallest 1/2, 1/4 or 1/8 scale still twice the largest
         # rendition: the same result for the eye at a fraction of the time.
@@ -494,8 +547,9 @@ def clean_static(data: bytes, suffix: str) -> bytes:
                 durations.append(int(frame.info.get("duration", 100)))
                 cleaned.append(_prepare(frame.copy()))
             options = {"quality": 90} if fmt == "WEBP" else {}
-            cleaned[0].save(out, fmt, save_all=True, append_images=cleaned[1:], duration=durations, loop=loop,
-                            **options)
+            cleaned[0].save(
+                out, fmt, save_all=True, append_images=cleaned[1:], duration=durations, loop=loop, **options
+            )
         else:
             clean = _prepare(img)
             if fmt == "JPEG":
@@ -544,9 +598,19 @@ def publish_static_images(programme: ShowsPictures, staticfiles: list, content_p
             data = clean_static(source.read_bytes(), source.suffix)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
             # Checked under images/ (changed since, then); a static folder of another name is not.
-            raise ContentError([Problem(f"{content_path.name}/{rel}", None,
-                                        tr("cannot be published as a clean copy ({reason}): images are "
-                                           "published only without their metadata", reason=str(exc)))]) from None
+            raise ContentError(
+                [
+                    Problem(
+                        f"{content_path.name}/{rel}",
+                        None,
+                        tr(
+                            "cannot be published as a clean copy ({reason}): images are "
+                            "published only without their metadata",
+                            reason=str(exc),
+                        ),
+                    )
+                ]
+            ) from None
         if not (target.is_file() and target.read_bytes() == data):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

@@ -125,8 +125,15 @@ class LiveSite:
     watches every Pelican build in this process, so open one at a time and `close()` it when done.
     """
 
-    def __init__(self, settings_file: Path, content: Path, output: Path,
-                 overrides: dict[str, Any] | None = None, *, trees: Trees | None = None) -> None:
+    def __init__(
+        self,
+        settings_file: Path,
+        content: Path,
+        output: Path,
+        overrides: dict[str, Any] | None = None,
+        *,
+        trees: Trees | None = None,
+    ) -> None:
         self.settings_file = Path(settings_file)
         self.trees: Trees = trees or LocalTrees()
         self.content = Path(content).absolute()
@@ -308,7 +315,7 @@ class LiveSite:
         # by the text of the path, not by pathlib, which took a fifth of an update at scale.
         text, root = os.path.normpath(path), str(self._root)
         if text.startswith(root + os.sep) and os.sep == "/":
-            return text[len(root) + 1:]
+            return text[len(root) + 1 :]
         return Path(text).relative_to(self._root).as_posix()
 
     # --- the export pieces (`hooks.ExportCache`) ------------------------------------------------------
@@ -322,8 +329,9 @@ class LiveSite:
         rel = self._prefixes[where] + relative
         self.owner[rel] = "export"
         # Each language site writes its exports into its own output folder.
-        self.lang_of[rel] = next((lang for lang, gen in self.forum_gens.items()
-                                  if Path(gen.output_path) == Path(root)), "")
+        self.lang_of[rel] = next(
+            (lang for lang, gen in self.forum_gens.items() if Path(gen.output_path) == Path(root)), ""
+        )
         # Unchanged bytes are not written again: the file's time and the page cache stay.
         if self._last_export.get(rel) == data and (self._root / rel).is_file():
             return
@@ -370,9 +378,16 @@ class LiveSite:
     def _settings(self, output: Path) -> dict[str, Any]:
         from pelican.settings import read_settings
 
-        return read_settings(str(self.settings_file), override={
-            "PATH": str(self.content), "OUTPUT_PATH": str(output),
-            "CACHE_PATH": str(output.parent / ".ssc-cache"), **self.overrides, hooks.SETTING: self.hooks})
+        return read_settings(
+            str(self.settings_file),
+            override={
+                "PATH": str(self.content),
+                "OUTPUT_PATH": str(output),
+                "CACHE_PATH": str(output.parent / ".ssc-cache"),
+                **self.overrides,
+                hooks.SETTING: self.hooks,
+            },
+        )
 
     def full_build(self, reason: str = "first build") -> Update:
         """Build everything into a fresh folder, swap it in for the output; keep what was read."""
@@ -400,13 +415,15 @@ class LiveSite:
             Pelican(settings).run()
         except ContentError as exc:
             shutil.rmtree(staging, ignore_errors=True)
-            return Update("failed", time.perf_counter() - started, reason=reason,
-                          problems=[str(p) for p in exc.problems])
+            return Update(
+                "failed", time.perf_counter() - started, reason=reason, problems=[str(p) for p in exc.problems]
+            )
         except Exception as exc:  # a template or plugin error: say it, keep serving the last good build
             subsites.forget_unfinished()
             shutil.rmtree(staging, ignore_errors=True)
-            return Update("failed", time.perf_counter() - started, reason=reason,
-                          problems=[f"{exc.__class__.__name__}: {exc}"])
+            return Update(
+                "failed", time.perf_counter() - started, reason=reason, problems=[f"{exc.__class__.__name__}: {exc}"]
+            )
         finally:
             logging.getLogger().removeHandler(collector)
         if collector.messages:
@@ -493,8 +510,7 @@ class LiveSite:
             if owner == "pelican" and self.deps.get(rel, set()) & fired:
                 return self.full_build(f"{rel} shows what changed")
         langs = sorted({key[2] for key in changes}, key=lambda lang: lang != schema.LANGS[0])
-        self._shortcode_items = {(r.ctype.name, r.slug, r.lang) for r in data.records
-                                 if getattr(r, "shortcodes", ())}
+        self._shortcode_items = {(r.ctype.name, r.slug, r.lang) for r in data.records if getattr(r, "shortcodes", ())}
         self._written = []
         removed: list[str] = []
         try:
@@ -509,11 +525,17 @@ class LiveSite:
         finally:
             self._only, self._dirty = None, None
         self.records = new
-        return Update("incremental", time.perf_counter() - started, written=list(dict.fromkeys(self._written)),
-                      removed=removed, reason=f"{len(changes)} record(s) changed, {self.files.rendered} file(s) read")
+        return Update(
+            "incremental",
+            time.perf_counter() - started,
+            written=list(dict.fromkeys(self._written)),
+            removed=removed,
+            reason=f"{len(changes)} record(s) changed, {self.files.rendered} file(s) read",
+        )
 
-    def _update_language(self, lang: str, changes: dict[Key, set[str]], fired: set[Token],
-                         structural: bool) -> list[str]:
+    def _update_language(
+        self, lang: str, changes: dict[Key, set[str]], fired: set[Token], structural: bool
+    ) -> list[str]:
         from pelican.writers import Writer
 
         gen = self.forum_gens[lang]
@@ -523,8 +545,9 @@ class LiveSite:
         old_programme = gen.programme
         gen.generate_context()
         new_programme = gen.programme
-        before = {rel for rel, owner in self.owner.items() if owner in ("forum", "export")
-                  and self.lang_of.get(rel) == lang}
+        before = {
+            rel for rel, owner in self.owner.items() if owner in ("forum", "export") and self.lang_of.get(rel) == lang
+        }
         if structural:
             self._only = None
             self._dirty = None  # every export piece is made again
@@ -546,8 +569,9 @@ class LiveSite:
         finally:
             self.hooks.write_pictures = True
         # What was written before and not now is gone (a removed or renamed record): delete it.
-        now = {rel for rel, owner in self.owner.items() if owner in ("forum", "export")
-               and self.lang_of.get(rel) == lang}
+        now = {
+            rel for rel, owner in self.owner.items() if owner in ("forum", "export") and self.lang_of.get(rel) == lang
+        }
         removed = sorted(before - now)
         for rel in removed:
             for path in (self.output / rel, self.output / (rel + ".gz")):
@@ -556,8 +580,9 @@ class LiveSite:
             self.lang_of.pop(rel, None)
         return removed
 
-    def _dirty_sessions(self, lang: str, changes: dict[Key, set[str]], *programmes: model.Programme
-                        ) -> set[tuple[str, str]]:
+    def _dirty_sessions(
+        self, lang: str, changes: dict[Key, set[str]], *programmes: model.Programme
+    ) -> set[tuple[str, str]]:
         """Sessions whose calendar or schedule entry may change: changed ones, and those of a changed person or case."""
         dirty: set[tuple[str, str]] = set()
         changed = {key for key in changes if key[2] == lang}
@@ -596,5 +621,3 @@ class _Finished:
     def __init__(self, settings: dict[str, Any], output: Path) -> None:
         self.settings = {**settings, "OUTPUT_PATH": str(output)}
         self.output_path = str(output)
-
-

@@ -19,8 +19,9 @@ from pathlib import Path
 HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
 # A run starts and ends with Hangul; between, anything a Korean phrase holds (spaces, digits, marks).
 _RUN = re.compile(rf"[{HANGUL}](?:[{HANGUL}\s\d·.,!?○「」『』‘’“”~:\-]*[{HANGUL}])?")
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-                   "wbr"})
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
 _TEXT_ONLY = frozenset({"title", "script", "style", "textarea", "option"})
 
 
@@ -91,7 +92,8 @@ _TOKEN = re.compile(
     rf"""(?P<text>[^<]+)"""
     rf"""|<(?P<start>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:{_ATTRIBUTE})*){_SPACE}*(?P<close>/?)>"""
     rf"""|</(?P<end>[a-zA-Z][a-zA-Z0-9-]*){_SPACE}*>"""
-    r"""|<![dD][oO][cC][tT][yY][pP][eE][^<>]*>""")
+    r"""|<![dD][oO][cC][tT][yY][pP][eE][^<>]*>"""
+)
 _ATTRIBUTES = re.compile(_ATTRIBUTE)
 _HANGUL_CHAR = re.compile(f"[{HANGUL}]")
 _LAST_HANGUL = re.compile(f"[{HANGUL}][^{HANGUL}]*\\Z")
@@ -131,8 +133,7 @@ def _nothing_to_mark(html: str) -> bool:
         kind = token.lastgroup
         if kind == "text":
             text = token.group("text")
-            if "&#" in text and any(not _CHARREF.match(text + "<", m.start())
-                                    for m in re.finditer("&#", text)):
+            if "&#" in text and any(not _CHARREF.match(text + "<", m.start()) for m in re.finditer("&#", text)):
                 return False  # HTMLParser reads the rest of such a document as text
             inside, lang = stack[-1] if stack else ("", None)
             if inside not in _TEXT_ONLY and (lang or "").split("-")[0] != "ko" and _HANGUL_CHAR.search(text):

@@ -53,10 +53,16 @@ def problems(settings: dict[str, Any], label: str = SETTINGS_FILE) -> list[Probl
     """What is wrong with the `LANGUAGES` table against the other language settings (empty when all is well)."""
     table = settings.get("LANGUAGES")
     if not isinstance(table, list | tuple) or not table:
-        return [Problem(label, "LANGUAGES", "must be a list of languages, the main one first, each a table "
-                                            f"with {', '.join(FIELDS)}")]
-    found = [Problem(label, f"LANGUAGES[{i}]", message)
-             for i, row in enumerate(table) for message in _row_problems(row)]
+        return [
+            Problem(
+                label,
+                "LANGUAGES",
+                f"must be a list of languages, the main one first, each a table with {', '.join(FIELDS)}",
+            )
+        ]
+    found = [
+        Problem(label, f"LANGUAGES[{i}]", message) for i, row in enumerate(table) for message in _row_problems(row)
+    ]
     if found:
         return found
     codes = [row["code"] for row in table]
@@ -65,12 +71,23 @@ def problems(settings: dict[str, Any], label: str = SETTINGS_FILE) -> list[Probl
     if len(set(codes)) != len(codes) or len(set(prefixes)) != len(prefixes):
         found.append(Problem(label, "LANGUAGES", "names a language or a prefix twice"))
     if prefixes[0] or not all(prefixes[1:]):
-        found.append(Problem(label, "LANGUAGES", 'the main language (the first) has the prefix "", each other '
-                                                 "language a folder of its own"))
+        found.append(
+            Problem(
+                label,
+                "LANGUAGES",
+                'the main language (the first) has the prefix "", each other language a folder of its own',
+            )
+        )
     if sorted(codes[1:]) != subsites or settings.get("DEFAULT_LANG") not in codes:
-        found.append(Problem(label, "LANGUAGES", f"lists {', '.join(codes)}, but the site is in "
-                                                 f"{settings.get('DEFAULT_LANG')} with the sub-sites "
-                                                 f"{', '.join(subsites) or '(none)'} (DEFAULT_LANG, I18N_SUBSITES)"))
+        found.append(
+            Problem(
+                label,
+                "LANGUAGES",
+                f"lists {', '.join(codes)}, but the site is in "
+                f"{settings.get('DEFAULT_LANG')} with the sub-sites "
+                f"{', '.join(subsites) or '(none)'} (DEFAULT_LANG, I18N_SUBSITES)",
+            )
+        )
     return found
 
 

@@ -77,14 +77,20 @@ _THEMATIC_BREAK_RE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
 def size_problem(size: int) -> Message | None:
     """What is wrong with a file of `size` bytes, or None."""
     if size > MAX_FILE_BYTES:
-        return tr("is {size:,} bytes long; a content file may have at most {limit:,} (split the text into "
-                  "several pages)", size=size, limit=MAX_FILE_BYTES)
+        return tr(
+            "is {size:,} bytes long; a content file may have at most {limit:,} (split the text into several pages)",
+            size=size,
+            limit=MAX_FILE_BYTES,
+        )
     return None
 
 
 def _long_line(length: int) -> Message:
-    return tr("this line is {length:,} characters long; a line may have at most {limit:,} (break it into "
-              "paragraphs)", length=length, limit=MAX_LINE_CHARS)
+    return tr(
+        "this line is {length:,} characters long; a line may have at most {limit:,} (break it into paragraphs)",
+        length=length,
+        limit=MAX_LINE_CHARS,
+    )
 
 
 def _nesting(line: str) -> int:
@@ -164,15 +170,17 @@ def _scan_problem(lines: list[str]) -> tuple[int, Message] | None:
             first = first or number
             continue
         if first:
-            cost = scan_cost("\n".join(lines[first - 1:number - 1]))
+            cost = scan_cost("\n".join(lines[first - 1 : number - 1]))
             total += cost
             worst = max(worst, (cost, first))
             first = 0
     if total <= budget:
         return None
-    return worst[1], tr("this paragraph holds so much inline markup (unclosed or nested '[', '(' after ']' and "
-                        "'<', or thousands of marks such as & ` * _) that reading the file would take too long: "
-                        "close each bracket, write \\[ or &lt; for one meant as text, or split the paragraph")
+    return worst[1], tr(
+        "this paragraph holds so much inline markup (unclosed or nested '[', '(' after ']' and "
+        "'<', or thousands of marks such as & ` * _) that reading the file would take too long: "
+        "close each bracket, write \\[ or &lt; for one meant as text, or split the paragraph"
+    )
 
 
 _FOOTNOTE_RE = re.compile(r"\[\^")
@@ -193,17 +201,38 @@ def markdown_problems(text: str) -> list[tuple[int, Message]]:
         before = footnotes
         footnotes += len(_FOOTNOTE_RE.findall(line))
         if before <= MAX_FOOTNOTES < footnotes:
-            found.append((number, tr("this line brings the file's footnotes ([^…]) past {limit}: split the page",
-                                     limit=MAX_FOOTNOTES)))
+            found.append(
+                (
+                    number,
+                    tr(
+                        "this line brings the file's footnotes ([^…]) past {limit}: split the page", limit=MAX_FOOTNOTES
+                    ),
+                )
+            )
         if _ABBREVIATION_RE.match(line):
             abbreviations += 1
             if abbreviations == MAX_ABBREVIATIONS + 1:
-                found.append((number, tr("this line brings the file's abbreviations (*[…]: …) past {limit}: split "
-                                         "the page", limit=MAX_ABBREVIATIONS)))
+                found.append(
+                    (
+                        number,
+                        tr(
+                            "this line brings the file's abbreviations (*[…]: …) past {limit}: split the page",
+                            limit=MAX_ABBREVIATIONS,
+                        ),
+                    )
+                )
         depth = _nesting(line)
         if depth > MAX_NESTING:
-            found.append((number, tr("lists and quotes are nested {depth} deep on this line; at most {limit} "
-                                     "levels are allowed", depth=depth, limit=MAX_NESTING)))
+            found.append(
+                (
+                    number,
+                    tr(
+                        "lists and quotes are nested {depth} deep on this line; at most {limit} levels are allowed",
+                        depth=depth,
+                        limit=MAX_NESTING,
+                    ),
+                )
+            )
     if not found:
         scan = _scan_problem(text.split("\n"))
         if scan:
@@ -257,8 +286,15 @@ def toml_problems(text: str) -> list[tuple[int, Message]]:
         if c in "[{":
             depth += 1
             if depth > MAX_TOML_NESTING and line not in reported:
-                found.append((line, tr("arrays and tables are nested more than {limit} deep here: write them "
-                                       "flatter", limit=MAX_TOML_NESTING)))
+                found.append(
+                    (
+                        line,
+                        tr(
+                            "arrays and tables are nested more than {limit} deep here: write them flatter",
+                            limit=MAX_TOML_NESTING,
+                        ),
+                    )
+                )
                 reported.add(line)
         elif c in "]}":
             depth = max(0, depth - 1)

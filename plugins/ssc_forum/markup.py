@@ -42,26 +42,126 @@ from html5lib.constants import namespaces, tokenTypes
 from .messages import Message, tr
 
 # What Python-Markdown (with `extra` and `toc`) writes from Markdown syntax.
-MARKDOWN_ELEMENTS = frozenset({
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
-    "hr", "br", "img", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "abbr", "sup", "div",
-})
+MARKDOWN_ELEMENTS = frozenset(
+    {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "a",
+        "em",
+        "strong",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "hr",
+        "br",
+        "img",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "dl",
+        "dt",
+        "dd",
+        "abbr",
+        "sup",
+        "div",
+    }
+)
 # Harmless inline HTML an editor may write by hand.
-RAW_ALLOWED = frozenset({
-    "a", "abbr", "b", "bdi", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s", "samp",
-    "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "img",
-})
+RAW_ALLOWED = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "br",
+        "cite",
+        "code",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+        "img",
+    }
+)
 # Links and images are checked like Markdown's own: no script address, no image from another host.
-RAW_ATTRIBUTES = {"*": frozenset({"title", "lang", "dir"}), "time": frozenset({"datetime"}),
-                  "a": frozenset({"href", "hreflang"}), "img": frozenset({"src", "alt", "width", "height"})}
-ATTRIBUTES = frozenset({
-    "href", "src", "alt", "title", "id", "class", "lang", "dir", "datetime", "colspan", "rowspan", "align",
-    "start", "width", "height", "cite", "srcset", "rev", "role",
-})
+RAW_ATTRIBUTES = {
+    "*": frozenset({"title", "lang", "dir"}),
+    "time": frozenset({"datetime"}),
+    "a": frozenset({"href", "hreflang"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+}
+ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "alt",
+        "title",
+        "id",
+        "class",
+        "lang",
+        "dir",
+        "datetime",
+        "colspan",
+        "rowspan",
+        "align",
+        "start",
+        "width",
+        "height",
+        "cite",
+        "srcset",
+        "rev",
+        "role",
+    }
+)
 # Attributes that hold an address, and those of them whose address the page loads by itself.
-URL_ATTRIBUTES = frozenset({"href", "src", "srcset", "cite", "poster", "data", "action", "formaction",
-                            "background", "longdesc", "lowsrc", "dynsrc", "ping", "xlink:href", "manifest",
-                            "codebase", "icon", "usemap"})
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "srcset",
+        "cite",
+        "poster",
+        "data",
+        "action",
+        "formaction",
+        "background",
+        "longdesc",
+        "lowsrc",
+        "dynsrc",
+        "ping",
+        "xlink:href",
+        "manifest",
+        "codebase",
+        "icon",
+        "usemap",
+    }
+)
 RESOURCE_ATTRIBUTES = URL_ATTRIBUTES - {"href", "cite", "action", "formaction", "ping", "usemap"}
 BAD_SCHEMES = ("javascript", "data", "vbscript", "file", "blob", "filesystem")
 LINK_SCHEMES = ("http", "https", "mailto", "tel")
@@ -97,12 +197,20 @@ def check_url(tag: str, attribute: str, value: str) -> Message | None:
         url = _normalised_url(raw)
         scheme_match = _SCHEME_RE.match(url)
         scheme = scheme_match.group(1) if scheme_match else ""
-        if scheme in BAD_SCHEMES or (scheme and attribute in RESOURCE_ATTRIBUTES) or (
-                scheme and scheme not in LINK_SCHEMES):
+        if (
+            scheme in BAD_SCHEMES
+            or (scheme and attribute in RESOURCE_ATTRIBUTES)
+            or (scheme and scheme not in LINK_SCHEMES)
+        ):
             if scheme in LINK_SCHEMES:
                 return _from_elsewhere(tag, attribute, raw)
-            return tr("<{tag} {attribute}> uses a {scheme}: address ({address!r}), which is not allowed: remove it",
-                      tag=tag, attribute=attribute, scheme=scheme, address=raw)
+            return tr(
+                "<{tag} {attribute}> uses a {scheme}: address ({address!r}), which is not allowed: remove it",
+                tag=tag,
+                attribute=attribute,
+                scheme=scheme,
+                address=raw,
+            )
         if url.startswith("//") and (attribute in RESOURCE_ATTRIBUTES or not urlsplit(url).hostname):
             return _from_elsewhere(tag, attribute, raw)
     return None
@@ -111,12 +219,33 @@ def check_url(tag: str, attribute: str, value: str) -> Message | None:
 # One parser, reused: building html5lib's parser anew for every body costs more than small bodies' parse.
 _PARSER = html5lib.HTMLParser(tree=html5lib.getTreeBuilder("etree"), namespaceHTMLElements=False)
 _COMMENT = ElementTree.Comment
-_PREFIXES = {f"{{{uri}}}": f"{prefix}:" for prefix, uri in namespaces.items() if prefix not in ("html", "svg",
-                                                                                                  "mathml")}
+_PREFIXES = {
+    f"{{{uri}}}": f"{prefix}:" for prefix, uri in namespaces.items() if prefix not in ("html", "svg", "mathml")
+}
 # Elements without an end tag, and those whose first newline the parser drops (written again, as the
 # HTML standard's serialisation does).
-VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
-                  "keygen", "link", "meta", "param", "source", "track", "wbr"})
+VOID = frozenset(
+    {
+        "area",
+        "base",
+        "basefont",
+        "bgsound",
+        "br",
+        "col",
+        "embed",
+        "frame",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 _NEWLINE_DROPPED = frozenset({"pre", "textarea", "listing"})
 
 
@@ -139,23 +268,46 @@ def _tree(html: str) -> ElementTree.Element:
 
 
 def _from_elsewhere(tag: str, attribute: str, address: str) -> Message:
-    return tr("<{tag} {attribute}> loads {address!r} from another host: the site loads nothing from another host "
-              "(put the file under content/images/)", tag=tag, attribute=attribute, address=address)
+    return tr(
+        "<{tag} {attribute}> loads {address!r} from another host: the site loads nothing from another host "
+        "(put the file under content/images/)",
+        tag=tag,
+        attribute=attribute,
+        address=address,
+    )
 
 
 def _comment_finding(data: str) -> Finding:
     """A comment, CDATA section or processing instruction (browsers make all three a comment)."""
     if data.startswith("[CDATA["):
-        return Finding(tr("a CDATA section (<![CDATA[ … ]]>) is not allowed in the text: browsers read it as a "
-                          "comment that hides what follows; remove it"), "<![")
+        return Finding(
+            tr(
+                "a CDATA section (<![CDATA[ … ]]>) is not allowed in the text: browsers read it as a "
+                "comment that hides what follows; remove it"
+            ),
+            "<![",
+        )
     if data == "!DOCTYPE":
-        return Finding(tr("a document type declaration (<!DOCTYPE …>) is not allowed in the text: the page has "
-                          "its own; remove it"), "<!")
+        return Finding(
+            tr(
+                "a document type declaration (<!DOCTYPE …>) is not allowed in the text: the page has its own; remove it"
+            ),
+            "<!",
+        )
     if data.startswith("?"):
-        return Finding(tr("a processing instruction (<? … >) is not allowed in the text: browsers read it as a "
-                          "comment; remove it"), "<?")
-    return Finding(tr("an HTML comment (<!-- … -->) is not allowed in the text: browsers end some comments "
-                      "earlier than they seem to (<!-->, --!>); keep notes outside the published text"), "<!")
+        return Finding(
+            tr(
+                "a processing instruction (<? … >) is not allowed in the text: browsers read it as a comment; remove it"
+            ),
+            "<?",
+        )
+    return Finding(
+        tr(
+            "an HTML comment (<!-- … -->) is not allowed in the text: browsers end some comments "
+            "earlier than they seem to (<!-->, --!>); keep notes outside the published text"
+        ),
+        "<!",
+    )
 
 
 def _escape_text(text: str) -> str:
@@ -185,7 +337,8 @@ def serialise(fragment: ElementTree.Element) -> str:
     out: list[str] = [_escape_text(fragment.text or "")]
     # (element, closing, its parent's name, whether its tail is code-block text as its parent's text is)
     stack: list[tuple[ElementTree.Element, bool, str, bool]] = [
-        (child, False, "", False) for child in reversed(fragment)]
+        (child, False, "", False) for child in reversed(fragment)
+    ]
     while stack:
         element, closing, parent, tail_in_code = stack.pop()
         if closing:
@@ -238,6 +391,7 @@ def _tokens(html: str) -> list[tuple[str, dict[str, str]]]:
             found.append(("", {"": "!DOCTYPE"}))
     return found
 
+
 @dataclass(frozen=True)
 class _Body:
     """What the checks and the pages need of one rendered body, from one parse."""
@@ -252,8 +406,13 @@ _BODIES_MAX = 50_000
 _BODIES_CHARS_MAX = 20_000_000  # of the texts kept: a long-running preview starts again rather than grow
 _BODIES_CHARS = 0
 _LARGE = 65_536  # a larger body (one holding a whole timetable) is kept by a digest of its text
-_REWRITTEN = Finding(tr("this raw HTML would be read differently by a browser once written out (elements "
-                        "misnested or out of place): write it as plain, properly closed inline HTML"), "<")
+_REWRITTEN = Finding(
+    tr(
+        "this raw HTML would be read differently by a browser once written out (elements "
+        "misnested or out of place): write it as plain, properly closed inline HTML"
+    ),
+    "<",
+)
 
 
 def _quick(html: str) -> _Body | None:
@@ -278,8 +437,16 @@ def _quick(html: str) -> _Body | None:
             trouble = trouble or any(_check_element(element, {attribute: value}, _ALLOWED, None, raw=False))
         return value
 
-    written = nh3.clean(html, tags=_ALLOWED, attributes={"*": ATTRIBUTES}, strip_comments=True, link_rel=None,
-                        clean_content_tags=set(), url_schemes=None, attribute_filter=look)
+    written = nh3.clean(
+        html,
+        tags=_ALLOWED,
+        attributes={"*": ATTRIBUTES},
+        strip_comments=True,
+        link_rel=None,
+        clean_content_tags=set(),
+        url_schemes=None,
+        attribute_filter=look,
+    )
     if trouble or written != html:
         return None
     return _Body((), tuple(found_ids), None)
@@ -313,8 +480,15 @@ def _too_deep(html: str) -> Finding | None:
         else:
             depth += 1
             if depth > MAX_DEPTH:
-                return Finding(tr("the text nests elements more than {depth} deep (<{name}> here): write "
-                                  "flatter lists, quotes and inline HTML", depth=MAX_DEPTH, name=name), f"<{name}")
+                return Finding(
+                    tr(
+                        "the text nests elements more than {depth} deep (<{name}> here): write "
+                        "flatter lists, quotes and inline HTML",
+                        depth=MAX_DEPTH,
+                        name=name,
+                    ),
+                    f"<{name}",
+                )
     return None
 
 
@@ -357,8 +531,9 @@ def _body(html: str) -> _Body:
     """The parse of a body, kept by its text: reading, the id checks and both languages share it."""
     global _BODIES_CHARS
     html = str(html)
-    key: str | bytes = html if len(html) < _LARGE else hashlib.blake2b(
-        html.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    key: str | bytes = (
+        html if len(html) < _LARGE else hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    )
     found = _BODIES.get(key)
     if found is None:
         found = _read(html)
@@ -381,12 +556,23 @@ def written(html: str) -> str:
     return str(html) if found.written is None else found.written
 
 
-def _check_element(name: str, attrs: dict[str, str], allowed_elements: frozenset[str],
-                   allowed_attrs: dict[str, frozenset[str]] | None, raw: bool) -> Iterable[Finding]:
+def _check_element(
+    name: str,
+    attrs: dict[str, str],
+    allowed_elements: frozenset[str],
+    allowed_attrs: dict[str, frozenset[str]] | None,
+    raw: bool,
+) -> Iterable[Finding]:
     name = name.lower()
     if name not in allowed_elements:
-        yield Finding(tr("<{name}> is not allowed in the text (allowed inline HTML: {allowed})", name=name,
-                         allowed=", ".join(sorted(RAW_ALLOWED))), f"<{name}")
+        yield Finding(
+            tr(
+                "<{name}> is not allowed in the text (allowed inline HTML: {allowed})",
+                name=name,
+                allowed=", ".join(sorted(RAW_ALLOWED)),
+            ),
+            f"<{name}",
+        )
         return
     for attribute, value in attrs.items():
         attribute = attribute.lower()
@@ -397,18 +583,37 @@ def _check_element(name: str, attrs: dict[str, str], allowed_elements: frozenset
         else:
             ok = attribute in ATTRIBUTES
         if attribute.startswith("on"):
-            yield Finding(tr("<{name} {attribute}>: event handler attributes run scripts and are not allowed",
-                             name=name, attribute=attribute), attribute)
+            yield Finding(
+                tr(
+                    "<{name} {attribute}>: event handler attributes run scripts and are not allowed",
+                    name=name,
+                    attribute=attribute,
+                ),
+                attribute,
+            )
         elif attribute == "style":
             if not raw and name in ("th", "td") and text.startswith("text-align"):
-                yield Finding(tr("a table column alignment (:--- or :---:) is not supported: the site's "
-                                 "security policy blocks inline styles; remove the colons"), "|")
+                yield Finding(
+                    tr(
+                        "a table column alignment (:--- or :---:) is not supported: the site's "
+                        "security policy blocks inline styles; remove the colons"
+                    ),
+                    "|",
+                )
             else:
-                yield Finding(tr("<{name} style>: style attributes are not allowed (the theme styles the text)",
-                                 name=name), "style")
+                yield Finding(
+                    tr("<{name} style>: style attributes are not allowed (the theme styles the text)", name=name),
+                    "style",
+                )
         elif not ok:
-            yield Finding(tr("<{name} {attribute}>: the attribute {attribute!r} is not allowed: remove it",
-                             name=name, attribute=attribute), attribute)
+            yield Finding(
+                tr(
+                    "<{name} {attribute}>: the attribute {attribute!r} is not allowed: remove it",
+                    name=name,
+                    attribute=attribute,
+                ),
+                attribute,
+            )
         elif attribute in URL_ATTRIBUTES:
             problem = check_url(name, attribute, text)
             if problem:

@@ -86,8 +86,9 @@ class Message:
 
     def render(self, lang: str | None = None) -> str:
         """The message in `lang` (default: the current language), its parameters filled in."""
-        values = {name: (value.render(lang) if isinstance(value, Message | Joined) else value)
-                  for name, value in self.params}
+        values = {
+            name: (value.render(lang) if isinstance(value, Message | Joined) else value) for name, value in self.params
+        }
         text = gettext(self.msgid, lang)
         try:
             return text.format(**values)

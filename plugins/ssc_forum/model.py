@@ -224,16 +224,23 @@ def _attributes(rec: Record, convert: dict[str, Convert]) -> dict[str, Any]:
 
 def build(content: Content, lang: str, tz: ZoneInfo, *, now: datetime, forced_phase: str | None) -> Programme:
     """Build the programme in one language from validated content."""
-    rooms = [
-        Room(r.values["slug"], r.values[f"name_{lang}"], r.media.get("streams", ())) for r in content.rooms
-    ]
+    rooms = [Room(r.values["slug"], r.values[f"name_{lang}"], r.media.get("streams", ())) for r in content.rooms]
     room_by_slug = {r.slug: r for r in rooms}
     days = []
     for i, d in enumerate(sorted(content.days, key=lambda d: d.values["date"]), start=1):
         v = d.values
         recording = d.media.get("recording", ())
-        days.append(Day(i, v["date"], v[f"name_{lang}"], _at(v["date"], v["start"], tz), _at(v["date"], v["end"], tz),
-                        d.media.get("streams", ()), recording[0] if recording else None))
+        days.append(
+            Day(
+                i,
+                v["date"],
+                v[f"name_{lang}"],
+                _at(v["date"], v["start"], tz),
+                _at(v["date"], v["end"], tz),
+                d.media.get("streams", ()),
+                recording[0] if recording else None,
+            )
+        )
     day_by_date = {d.date: d for d in days}
 
     speakers: dict[str, Speaker] = {}
@@ -241,15 +248,23 @@ def build(content: Content, lang: str, tz: ZoneInfo, *, now: datetime, forced_ph
         speakers[rec.slug] = Speaker(**_attributes(rec, {"sort": lambda v, r: v or r.values["title"]}))
     people: Convert = lambda v, r: [speakers[s] for s in v or ()]  # noqa: E731
     exact: Convert = lambda v, r: _at(r.values["day"], v, tz) if v is not None else None  # noqa: E731
-    sessions = [Session(**_attributes(rec, {
-        "day": lambda v, r: day_by_date[v],
-        "start": exact,
-        "end": exact,
-        "room": lambda v, r: room_by_slug[v or rooms[0].slug],
-        "speakers": people,
-        "hosts": people,
-        "recording": lambda v, r: v[0] if v else None,
-    })) for rec in content.of(schema.SESSION, lang)]
+    sessions = [
+        Session(
+            **_attributes(
+                rec,
+                {
+                    "day": lambda v, r: day_by_date[v],
+                    "start": exact,
+                    "end": exact,
+                    "room": lambda v, r: room_by_slug[v or rooms[0].slug],
+                    "speakers": people,
+                    "hosts": people,
+                    "recording": lambda v, r: v[0] if v else None,
+                },
+            )
+        )
+        for rec in content.of(schema.SESSION, lang)
+    ]
     sessions.sort(key=lambda s: (s.day.date, s.order))
     for number, session in enumerate(sessions, start=1):
         session.number = number
@@ -260,8 +275,10 @@ def build(content: Content, lang: str, tz: ZoneInfo, *, now: datetime, forced_ph
         used = {s.room.slug for s in day.sessions}
         day.rooms = [r for r in rooms if r.slug in used]
     by_session = {s.slug: s for s in sessions}
-    cases = [CityCase(**_attributes(rec, {"session": lambda v, r: by_session[v]}))
-             for rec in content.of(schema.CITY_CASE, lang)]
+    cases = [
+        CityCase(**_attributes(rec, {"session": lambda v, r: by_session[v]}))
+        for rec in content.of(schema.CITY_CASE, lang)
+    ]
     case_by_slug = {c.slug: c for c in cases}
     for rec in content.of(schema.SESSION, lang):
         by_session[rec.slug].cases = [case_by_slug[c] for c in rec.values.get("cases", ())]
@@ -291,5 +308,6 @@ def attach_pictures(programme: Programme, content: Content, content_path: Path) 
             if item is None:
                 continue
             value = rec.values.get(field_name)
-            setattr(item, attribute,
-                    images.picture(value, rec.values[alt_field], recipe, content_path) if value else None)
+            setattr(
+                item, attribute, images.picture(value, rec.values[alt_field], recipe, content_path) if value else None
+            )

@@ -140,8 +140,13 @@ def _read_some(share: tuple[list[tuple[Path, str]], dict[str, Any]]) -> list[tup
             digest = None
         read = content_module._read_file(reader, file, rel)
         body = getattr(read, "body", "")
-        out.append((read, markup.id_sequence(body) if body else None,
-                    (signature if content_module.settled(signature, read_at) else None, digest)))
+        out.append(
+            (
+                read,
+                markup.id_sequence(body) if body else None,
+                (signature if content_module.settled(signature, read_at) else None, digest),
+            )
+        )
     return out
 
 
@@ -253,8 +258,9 @@ def _subsite_exports(gen: Any, _writer: Any) -> None:
     """Write the sub-site's exports named in SUBSITE_EXPORTS_IN_MAIN, in a process of their own."""
     from . import exports
 
-    jobs = [partial(write, gen.programme, gen) for write in exports.writers()
-            if write.__name__ in SUBSITE_EXPORTS_IN_MAIN]
+    jobs = [
+        partial(write, gen.programme, gen) for write in exports.writers() if write.__name__ in SUBSITE_EXPORTS_IN_MAIN
+    ]
     split = hooks.of(gen.settings).split
     if split and split.pages_per_process:
         for job in jobs:  # as the site's own exports are written: the memory goes with the process
@@ -273,8 +279,9 @@ def _wait_for_children(children: list[int]) -> None:
         if os.waitstatus_to_exitcode(status) != 0:
             failed.append(pid)
     if failed:
-        raise SystemExit("ERROR: the sub-site's build failed in its process (see its messages above); "
-                         "the output is incomplete")
+        raise SystemExit(
+            "ERROR: the sub-site's build failed in its process (see its messages above); the output is incomplete"
+        )
 
 
 PELICAN_CLASS = "ssc_forum.ParallelPelican"

@@ -17,9 +17,11 @@ def _configure(pelican) -> None:
     settings["JINJA_FILTERS"].update(exports.FILTERS)
     # Each kind of session with its label (an English message the catalogues translate), from the schema.
     # And the site's languages (the settings' LANGUAGES table, checked: a wrong row stops the build here).
-    settings["JINJA_GLOBALS"] = {**(settings.get("JINJA_GLOBALS") or {}),
-                                 "SESSION_KIND_LABELS": schema.SESSION_KIND_LABELS,
-                                 "LANGUAGES": languages.from_settings(settings)}
+    settings["JINJA_GLOBALS"] = {
+        **(settings.get("JINJA_GLOBALS") or {}),
+        "SESSION_KIND_LABELS": schema.SESSION_KIND_LABELS,
+        "LANGUAGES": languages.from_settings(settings),
+    }
     localedir = settings.get("I18N_GETTEXT_LOCALEDIR")
     if localedir:
         translations.compile_catalogues(localedir, settings.get("I18N_GETTEXT_DOMAIN", "messages"))

@@ -55,13 +55,14 @@ _QUOTED_RE = re.compile(rf"'[^'\n]{{{QUOTED_MAX + 1},}}'|\"[^\"\n]{{{QUOTED_MAX 
 
 def shorten_quoted(message: str) -> str:
     """A message with every long quoted value cut to its start and end, and the whole kept short."""
+
     def cut(match: re.Match[str]) -> str:
         quote, inner = match.group()[0], match.group()[1:-1]
         return f"{quote}{inner[:60]}…{inner[-20:]}{quote} ({len(inner):,} characters)"
 
     if len(message) > QUOTED_MAX:
         message = _QUOTED_RE.sub(cut, message)
-    return message if len(message) <= MESSAGE_MAX else message[:MESSAGE_MAX - 1] + "…"
+    return message if len(message) <= MESSAGE_MAX else message[: MESSAGE_MAX - 1] + "…"
 
 
 def _printable(text: str) -> str:
@@ -83,8 +84,9 @@ class ContentError(SystemExit):
     def render(self, lang: str | None = None) -> str:
         """The header line and one indented line per problem, in `lang` (default: the current language)."""
         lines = "\n".join(f"  {p.line_text(lang)}" for p in self.problems)
-        header = render(tr("ERROR: {count} problem(s) in the content; nothing was written:",
-                           count=len(self.problems)), lang)
+        header = render(
+            tr("ERROR: {count} problem(s) in the content; nothing was written:", count=len(self.problems)), lang
+        )
         return f"{header}\n{lines}"
 
     def __str__(self) -> str:

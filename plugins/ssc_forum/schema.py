@@ -57,8 +57,9 @@ def _parse_slugs(raw: str) -> tuple[str, ...]:
         raise FieldError(tr("is empty"))
     for part in parts:
         if not SLUG_RE.match(part):
-            raise FieldError(tr("{value!r} is not a slug (lower-case ASCII letters, digits and single hyphens)",
-                                value=part))
+            raise FieldError(
+                tr("{value!r} is not a slug (lower-case ASCII letters, digits and single hyphens)", value=part)
+            )
     if len(set(parts)) != len(parts):
         raise FieldError(tr("names the same slug twice"))
     return tuple(parts)
@@ -81,8 +82,14 @@ def _parse_date(raw: str) -> date:
     except ValueError:
         raise FieldError(tr("{value!r} is not a real date: no such day in the calendar", value=value)) from None
     if not limits.EARLIEST_YEAR <= parsed.year <= limits.LATEST_YEAR:
-        raise FieldError(tr("{value!r} is not a year from {earliest} to {latest}", value=value,
-                            earliest=limits.EARLIEST_YEAR, latest=limits.LATEST_YEAR))
+        raise FieldError(
+            tr(
+                "{value!r} is not a year from {earliest} to {latest}",
+                value=value,
+                earliest=limits.EARLIEST_YEAR,
+                latest=limits.LATEST_YEAR,
+            )
+        )
     return parsed
 
 
@@ -112,13 +119,27 @@ def _parse_image(raw: str) -> str:
     if not value:
         raise FieldError(tr("is empty"))
     parts = value.split("/")
-    if (parts[0] != "images" or len(parts) < 2 or "\\" in value
-            or any(p in ("", ".", "..") or p.startswith(".") for p in parts)):
-        raise FieldError(tr("{value!r} is not a file under content/images/: write its path from the content "
-                            "folder, e.g. images/people/jane-doe.jpg", value=value))
+    if (
+        parts[0] != "images"
+        or len(parts) < 2
+        or "\\" in value
+        or any(p in ("", ".", "..") or p.startswith(".") for p in parts)
+    ):
+        raise FieldError(
+            tr(
+                "{value!r} is not a file under content/images/: write its path from the content "
+                "folder, e.g. images/people/jane-doe.jpg",
+                value=value,
+            )
+        )
     if not value.lower().endswith(IMAGE_SUFFIXES):
-        raise FieldError(tr("{value!r} is not a JPEG, PNG or WebP file (it must end in {suffixes})", value=value,
-                            suffixes=", ".join(IMAGE_SUFFIXES)))
+        raise FieldError(
+            tr(
+                "{value!r} is not a JPEG, PNG or WebP file (it must end in {suffixes})",
+                value=value,
+                suffixes=", ".join(IMAGE_SUFFIXES),
+            )
+        )
     return value
 
 
@@ -144,12 +165,14 @@ class Kind:
 
 TEXT = Kind("text", "plain text on one line", "한 줄의 글", "…", _parse_text)
 SLUG = Kind("slug", "ASCII slug: a-z, 0-9, hyphens", "영문 슬러그: a-z, 0-9, 하이픈", "session-1", _parse_slug)
-SLUGS = Kind("slugs", "slugs separated by commas", "쉼표로 구분한 슬러그 목록", "jung-hoon-lee, ying-long",
-             _parse_slugs)
+SLUGS = Kind(
+    "slugs", "slugs separated by commas", "쉼표로 구분한 슬러그 목록", "jung-hoon-lee, ying-long", _parse_slugs
+)
 LANG = Kind("lang", "language code: ko or en", "언어 코드: ko 또는 en", "ko", _parse_lang)
 DATE = Kind("date", "date, YYYY-MM-DD", "날짜, YYYY-MM-DD", "2020-09-23", _parse_date)
-TIME = Kind("time", "time in Korea Standard Time, HH:MM (24-hour)", "한국 표준시, HH:MM(24시간제)", "16:00",
-            _parse_time)
+TIME = Kind(
+    "time", "time in Korea Standard Time, HH:MM (24-hour)", "한국 표준시, HH:MM(24시간제)", "16:00", _parse_time
+)
 INT = Kind("int", "whole number", "정수", "1", _parse_int)
 MEDIA = Kind(
     "media",
@@ -159,8 +182,13 @@ MEDIA = Kind(
     "youtube:VIDEO_ID_11",
     _parse_media,
 )
-IMAGE = Kind("image", "path of a JPEG, PNG or WebP file under content/images/",
-             "content/images/ 아래의 JPEG, PNG, WebP 파일 경로", "images/people/jane-doe.jpg", _parse_image)
+IMAGE = Kind(
+    "image",
+    "path of a JPEG, PNG or WebP file under content/images/",
+    "content/images/ 아래의 JPEG, PNG, WebP 파일 경로",
+    "images/people/jane-doe.jpg",
+    _parse_image,
+)
 
 
 @dataclass(frozen=True)
@@ -210,13 +238,25 @@ class ContentType:
 
 
 _COMMON = (
-    Field("title", TEXT, True, "Title shown on the page and in lists.", "페이지와 목록에 보이는 제목.",
-          model="title"),
-    Field("slug", SLUG, True, "Stable ASCII id; the same in both languages; never change it once published.",
-          "두 언어에서 같은 영문 고유 이름. 공개한 뒤에는 바꾸지 마세요.", structural=True, model="slug"),
+    Field("title", TEXT, True, "Title shown on the page and in lists.", "페이지와 목록에 보이는 제목.", model="title"),
+    Field(
+        "slug",
+        SLUG,
+        True,
+        "Stable ASCII id; the same in both languages; never change it once published.",
+        "두 언어에서 같은 영문 고유 이름. 공개한 뒤에는 바꾸지 마세요.",
+        structural=True,
+        model="slug",
+    ),
     Field("lang", LANG, True, "Language of this file.", "이 파일의 언어.", structural=True, model="lang"),
-    Field("summary", TEXT, False, "One or two sentences for lists, search results and sharing.",
-          "목록, 검색 결과, 공유에 쓰는 한두 문장.", model="summary"),
+    Field(
+        "summary",
+        TEXT,
+        False,
+        "One or two sentences for lists, search results and sharing.",
+        "목록, 검색 결과, 공유에 쓰는 한두 문장.",
+        model="summary",
+    ),
 )
 
 SESSION_KIND_LABELS: dict[str, str] = {
@@ -236,36 +276,128 @@ SESSION = ContentType(
     url="sessions/{slug}/",
     label_en="Session",
     label_ko="세션",
-    fields=_COMMON + (
-        Field("day", DATE, True, "Day of the forum this session belongs to (a day in content/programme.toml).",
-              '세션이 열린 날(content/programme.toml에 있는 날짜).', shared=True, structural=True,
-              model="day"),
-        Field("order", INT, True, "Position within its day, from 1.", '그날 안에서의 순서(1부터).', shared=True,
-              structural=True, model="order"),
-        Field("kind", TEXT, True, "What sort of session it is.", "세션의 종류.", choices=SESSION_KINDS, shared=True,
-              model="kind"),
-        Field("part", TEXT, False, "Label of its part of the day, e.g. 'Part 1' or 'Session 2'.",
-              '그날 안에서의 구분 이름(예: 1부, 세션 2).', model="part"),
-        Field("start", TIME, False, 'Start time (Korea Standard Time); only if it was published, and always with End.',
-              '시작 시각(한국 표준시). 공개된 경우에만 End와 함께 씀.', shared=True, structural=True,
-              model="exact_start"),
-        Field("end", TIME, False, 'End time (Korea Standard Time); only if it was published, and always with Start.',
-              '종료 시각(한국 표준시). 공개된 경우에만 Start와 함께 씀.', shared=True, structural=True,
-              model="exact_end"),
-        Field("room", SLUG, False, "Room or track (a room in content/programme.toml); the first room if left out.",
-              '방 또는 트랙(content/programme.toml의 방). 없으면 첫 번째 방.', refers_to="room", shared=True,
-              structural=True, model="room"),
-        Field("speakers", SLUGS, False, "Speakers presenting, in order.", '발표자를 순서대로 적음.',
-              refers_to="speaker",
-              shared=True, structural=True, model="speakers"),
-        Field("hosts", SLUGS, False, "Hosts or moderators.", "사회자 또는 좌장.", refers_to="speaker", shared=True,
-              structural=True, model="hosts"),
-        Field("cases", SLUGS, False, "City case studies presented, in order.", '발표된 도시 사례를 순서대로 적음.',
-              refers_to="case", shared=True, structural=True, model="cases"),
-        Field("streams", MEDIA, False, "Live streams of this session (overrides its day's and room's).",
-              '이 세션의 생중계(그날과 방의 생중계보다 우선).', shared=True, model="own_streams"),
-        Field("recording", MEDIA, False, "The published recording, with an optional start offset.",
-              '공개된 다시 보기 영상. 시작 위치를 붙일 수 있음.', shared=True, model="recording"),
+    fields=_COMMON
+    + (
+        Field(
+            "day",
+            DATE,
+            True,
+            "Day of the forum this session belongs to (a day in content/programme.toml).",
+            "세션이 열린 날(content/programme.toml에 있는 날짜).",
+            shared=True,
+            structural=True,
+            model="day",
+        ),
+        Field(
+            "order",
+            INT,
+            True,
+            "Position within its day, from 1.",
+            "그날 안에서의 순서(1부터).",
+            shared=True,
+            structural=True,
+            model="order",
+        ),
+        Field(
+            "kind",
+            TEXT,
+            True,
+            "What sort of session it is.",
+            "세션의 종류.",
+            choices=SESSION_KINDS,
+            shared=True,
+            model="kind",
+        ),
+        Field(
+            "part",
+            TEXT,
+            False,
+            "Label of its part of the day, e.g. 'Part 1' or 'Session 2'.",
+            "그날 안에서의 구분 이름(예: 1부, 세션 2).",
+            model="part",
+        ),
+        Field(
+            "start",
+            TIME,
+            False,
+            "Start time (Korea Standard Time); only if it was published, and always with End.",
+            "시작 시각(한국 표준시). 공개된 경우에만 End와 함께 씀.",
+            shared=True,
+            structural=True,
+            model="exact_start",
+        ),
+        Field(
+            "end",
+            TIME,
+            False,
+            "End time (Korea Standard Time); only if it was published, and always with Start.",
+            "종료 시각(한국 표준시). 공개된 경우에만 Start와 함께 씀.",
+            shared=True,
+            structural=True,
+            model="exact_end",
+        ),
+        Field(
+            "room",
+            SLUG,
+            False,
+            "Room or track (a room in content/programme.toml); the first room if left out.",
+            "방 또는 트랙(content/programme.toml의 방). 없으면 첫 번째 방.",
+            refers_to="room",
+            shared=True,
+            structural=True,
+            model="room",
+        ),
+        Field(
+            "speakers",
+            SLUGS,
+            False,
+            "Speakers presenting, in order.",
+            "발표자를 순서대로 적음.",
+            refers_to="speaker",
+            shared=True,
+            structural=True,
+            model="speakers",
+        ),
+        Field(
+            "hosts",
+            SLUGS,
+            False,
+            "Hosts or moderators.",
+            "사회자 또는 좌장.",
+            refers_to="speaker",
+            shared=True,
+            structural=True,
+            model="hosts",
+        ),
+        Field(
+            "cases",
+            SLUGS,
+            False,
+            "City case studies presented, in order.",
+            "발표된 도시 사례를 순서대로 적음.",
+            refers_to="case",
+            shared=True,
+            structural=True,
+            model="cases",
+        ),
+        Field(
+            "streams",
+            MEDIA,
+            False,
+            "Live streams of this session (overrides its day's and room's).",
+            "이 세션의 생중계(그날과 방의 생중계보다 우선).",
+            shared=True,
+            model="own_streams",
+        ),
+        Field(
+            "recording",
+            MEDIA,
+            False,
+            "The published recording, with an optional start offset.",
+            "공개된 다시 보기 영상. 시작 위치를 붙일 수 있음.",
+            shared=True,
+            model="recording",
+        ),
     ),
     body_help_en="What the session was about, in Markdown.",
     body_help_ko="세션 내용을 마크다운으로 씁니다.",
@@ -280,20 +412,47 @@ SPEAKER = ContentType(
     label_en="Speaker",
     label_ko="연사",
     fields=(
-        Field("title", TEXT, True, "The person's name as written in this language.", "이 언어로 쓴 이름.",
-              model="name"),
-        _COMMON[1], _COMMON[2], _COMMON[3],
+        Field(
+            "title", TEXT, True, "The person's name as written in this language.", "이 언어로 쓴 이름.", model="name"
+        ),
+        _COMMON[1],
+        _COMMON[2],
+        _COMMON[3],
         Field("affiliation", TEXT, True, "Organisation, as published.", "공개된 소속.", model="affiliation"),
         Field("position", TEXT, False, "Role or job title, as published.", "공개된 직함.", model="position"),
-        Field("talk", TEXT, False, "Title of the person's own talk, only where it was published.",
-              '본인 발표의 제목(공개된 경우에만).', model="talk"),
-        Field("sort", TEXT, False, "Sort key for the speakers list (family name first).",
-              '연사 목록 정렬용 이름(성 먼저).', model="sort"),
-        Field("photo", IMAGE, False, "A portrait, only one the person or the city has published; shown cropped "
-              "square.", '공개된 인물 사진(정사각형으로 잘라 보임).', shared=True, model="photo"),
-        Field("photo_alt", TEXT, False, "Text alternative for the photo in this language, required with Photo, "
-              "e.g. 'Portrait of Jane Doe'.",
-              '이 언어로 쓴 사진의 대체 텍스트(Photo가 있으면 필수). 예: ‘홍길동 교수 사진’.', model="photo"),
+        Field(
+            "talk",
+            TEXT,
+            False,
+            "Title of the person's own talk, only where it was published.",
+            "본인 발표의 제목(공개된 경우에만).",
+            model="talk",
+        ),
+        Field(
+            "sort",
+            TEXT,
+            False,
+            "Sort key for the speakers list (family name first).",
+            "연사 목록 정렬용 이름(성 먼저).",
+            model="sort",
+        ),
+        Field(
+            "photo",
+            IMAGE,
+            False,
+            "A portrait, only one the person or the city has published; shown cropped square.",
+            "공개된 인물 사진(정사각형으로 잘라 보임).",
+            shared=True,
+            model="photo",
+        ),
+        Field(
+            "photo_alt",
+            TEXT,
+            False,
+            "Text alternative for the photo in this language, required with Photo, e.g. 'Portrait of Jane Doe'.",
+            "이 언어로 쓴 사진의 대체 텍스트(Photo가 있으면 필수). 예: ‘홍길동 교수 사진’.",
+            model="photo",
+        ),
     ),
     body_help_en="A short biography from published sources, in Markdown.",
     body_help_ko="공개된 자료에 근거한 짧은 소개를 마크다운으로 씁니다.",
@@ -307,17 +466,45 @@ CITY_CASE = ContentType(
     url="cases/{slug}/",
     label_en="City case study",
     label_ko="도시 사례",
-    fields=_COMMON + (
-        Field("city", TEXT, True, "City or organisation presenting the case.", "사례를 발표한 도시 또는 기관.",
-              model="city"),
+    fields=_COMMON
+    + (
+        Field(
+            "city",
+            TEXT,
+            True,
+            "City or organisation presenting the case.",
+            "사례를 발표한 도시 또는 기관.",
+            model="city",
+        ),
         Field("country", TEXT, True, "Country.", "나라.", model="country"),
-        Field("session", SLUG, True, "The session it was presented in.", "발표된 세션.", refers_to="session",
-              shared=True, structural=True, model="session"),
-        Field("image", IMAGE, False, "An image of the case, only one the city has published.",
-              "공개된 사례 이미지.", shared=True, model="image"),
-        Field("image_alt", TEXT, False, "Text alternative for the image in this language, required with Image: "
-              "what it shows.", '이 언어로 쓴 이미지의 대체 텍스트(Image가 있으면 필수): 이미지가 보여 주는 것.',
-              model="image"),
+        Field(
+            "session",
+            SLUG,
+            True,
+            "The session it was presented in.",
+            "발표된 세션.",
+            refers_to="session",
+            shared=True,
+            structural=True,
+            model="session",
+        ),
+        Field(
+            "image",
+            IMAGE,
+            False,
+            "An image of the case, only one the city has published.",
+            "공개된 사례 이미지.",
+            shared=True,
+            model="image",
+        ),
+        Field(
+            "image_alt",
+            TEXT,
+            False,
+            "Text alternative for the image in this language, required with Image: what it shows.",
+            "이 언어로 쓴 이미지의 대체 텍스트(Image가 있으면 필수): 이미지가 보여 주는 것.",
+            model="image",
+        ),
     ),
     body_help_en="What the case is about, in Markdown.",
     body_help_ko="사례 내용을 마크다운으로 씁니다.",
@@ -331,15 +518,23 @@ PAGE = ContentType(
     url="{slug}/",
     label_en="Page",
     label_ko="페이지",
-    fields=_COMMON + (
-        Field("order", INT, False, "Position in the site menu; left out, the page is not in the menu.",
-              "사이트 메뉴에서의 순서. 없으면 메뉴에 나오지 않음.", shared=True, structural=True,
-              model="order"),
+    fields=_COMMON
+    + (
+        Field(
+            "order",
+            INT,
+            False,
+            "Position in the site menu; left out, the page is not in the menu.",
+            "사이트 메뉴에서의 순서. 없으면 메뉴에 나오지 않음.",
+            shared=True,
+            structural=True,
+            model="order",
+        ),
     ),
     body_help_en="The page, in Markdown. Shortcodes, each on a line of its own: `[[timetable]]`, "
-                 "`[[timetable day=2020-09-22]]`, `[[stream youtube:ID]]`.",
+    "`[[timetable day=2020-09-22]]`, `[[stream youtube:ID]]`.",
     body_help_ko="페이지 본문을 마크다운으로 씁니다. 단축 코드는 한 줄에 하나씩 씁니다: `[[timetable]]`, "
-                 "`[[timetable day=2020-09-22]]`, `[[stream youtube:ID]]`.",
+    "`[[timetable day=2020-09-22]]`, `[[stream youtube:ID]]`.",
 )
 
 NEWS = ContentType(
@@ -349,11 +544,17 @@ NEWS = ContentType(
     url="news/{slug}/",
     label_en="News item",
     label_ko="소식",
-    fields=_COMMON[:3] + (
+    fields=_COMMON[:3]
+    + (
         Field("date", DATE, True, "Date of the news item.", "소식의 날짜.", shared=True),
         Field("category", TEXT, True, "Always news.", "항상 news.", choices=("news",), shared=True),
-        Field("summary", TEXT, True, "One or two sentences for the news list and the feed.",
-              "소식 목록과 피드에 쓰는 한두 문장."),
+        Field(
+            "summary",
+            TEXT,
+            True,
+            "One or two sentences for the news list and the feed.",
+            "소식 목록과 피드에 쓰는 한두 문장.",
+        ),
     ),
     body_help_en="The news item, in Markdown.",
     body_help_ko="소식 본문을 마크다운으로 씁니다.",
@@ -372,8 +573,13 @@ BY_FOLDER = {ct.folder: ct for ct in CONTENT_TYPES}
 
 DAY_FIELDS = (
     Field("date", DATE, True, "The day.", "날짜."),
-    Field("start", TIME, True, "When the day's programme starts (Korea Standard Time).",
-          "그날 프로그램 시작 시각(한국 표준시)."),
+    Field(
+        "start",
+        TIME,
+        True,
+        "When the day's programme starts (Korea Standard Time).",
+        "그날 프로그램 시작 시각(한국 표준시).",
+    ),
     Field("end", TIME, True, "When it ends (Korea Standard Time).", "그날 프로그램 종료 시각(한국 표준시)."),
     Field("name_ko", TEXT, True, "Name of the day's programme in Korean.", "그날 프로그램의 한국어 이름."),
     Field("name_en", TEXT, True, "Name of the day's programme in English.", "그날 프로그램의 영어 이름."),

@@ -51,7 +51,7 @@ class SourceProblem:
     """Something shortcode-like that is not a usable shortcode."""
 
     line: int
-    message: str
+    message: str | Message
 
 
 def extract(text: str, first_line: int = 1) -> tuple[str, list[Shortcode], list[SourceProblem]]:
@@ -79,8 +79,11 @@ def extract(text: str, first_line: int = 1) -> tuple[str, list[Shortcode], list[
             out.append(line)
             continue
         if TOKEN in line:
-            problems.append(SourceProblem(number, tr("the word {token} is reserved for the site's own use: "
-                                                     "write another word", token=TOKEN)))
+            problems.append(
+                SourceProblem(
+                    number, tr("the word {token} is reserved for the site's own use: write another word", token=TOKEN)
+                )
+            )
         match = LINE_RE.match(line)
         if match:
             code = Shortcode(match.group(1), tuple(match.group(2).split()), line.strip(), number, len(codes))
@@ -115,14 +118,16 @@ def _misuse(line: str) -> Message | None:
         return tr("the shortcode {code!r} is not closed: write [[name arguments]] on one line", code=stripped)
     if name not in NAMES:
         return _unknown(name)
-    return tr("the shortcode {code!r} is malformed: write [[name arguments]], arguments separated by spaces",
-              code=stripped)
+    return tr(
+        "the shortcode {code!r} is malformed: write [[name arguments]], arguments separated by spaces", code=stripped
+    )
 
 
 def _unknown(name: str) -> Message:
     if name.lower() in NAMES:
-        return tr("unknown shortcode [[{name}]] (known: {known}); names are lower-case", name=name,
-                  known=", ".join(NAMES))
+        return tr(
+            "unknown shortcode [[{name}]] (known: {known}); names are lower-case", name=name, known=", ".join(NAMES)
+        )
     meant = difflib.get_close_matches(name.lower(), NAMES, n=1, cutoff=0.6)
     if meant:
         return tr("unknown shortcode [[{name}]] (did you mean [[{meant}]]?)", name=name, meant=meant[0])

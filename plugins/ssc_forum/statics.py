@@ -29,8 +29,21 @@ from typing import Any
 from .messages import Message, tr
 
 IMAGE_TYPES = (".avif", ".gif", ".jpeg", ".jpg", ".png", ".webp")
-ACTIVE_TYPES = (".htm", ".html", ".js", ".mjs", ".shtml", ".svg", ".svgz", ".swf", ".xht", ".xhtml", ".xml",
-                ".xsl", ".xslt")
+ACTIVE_TYPES = (
+    ".htm",
+    ".html",
+    ".js",
+    ".mjs",
+    ".shtml",
+    ".svg",
+    ".svgz",
+    ".swf",
+    ".xht",
+    ".xhtml",
+    ".xml",
+    ".xsl",
+    ".xslt",
+)
 
 
 @dataclass(frozen=True)
@@ -73,8 +86,10 @@ def _kind(mode: int) -> Message | None:
 
 
 def _active(suffix: str) -> Message:
-    return tr("is active content ({suffix}): a browser would run it from the site's own address, so it is not "
-              "published", suffix=suffix)
+    return tr(
+        "is active content ({suffix}): a browser would run it from the site's own address, so it is not published",
+        suffix=suffix,
+    )
 
 
 def check_tree(tree: StaticTree) -> tuple[list[tuple[str, Message]], list[str]]:
@@ -89,8 +104,12 @@ def check_tree(tree: StaticTree) -> tuple[list[tuple[str, Message]], list[str]]:
         return [(tree.label, tr("cannot be read: {reason}", reason=str(exc.strerror)))], published
     kind = _kind(top.st_mode)
     if kind:
-        return [(tree.label, tr("is {kind}: a published folder or file must be the thing itself, inside the "
-                                "project", kind=kind))], published
+        return [
+            (
+                tree.label,
+                tr("is {kind}: a published folder or file must be the thing itself, inside the project", kind=kind),
+            )
+        ], published
     if stat.S_ISREG(top.st_mode):  # STATIC_PATHS may name a single file
         if top.st_nlink > 1:
             from . import images
@@ -121,19 +140,35 @@ def check_tree(tree: StaticTree) -> tuple[list[tuple[str, Message]], list[str]]:
                     target = tr(" (to {target})", target=os.readlink(path))
                     if name in dirs:
                         dirs.remove(name)
-                problems.append((label, tr("is {kind}{target}: only plain files are published; put the file "
-                                           "itself here", kind=kind, target=target)))
+                problems.append(
+                    (
+                        label,
+                        tr(
+                            "is {kind}{target}: only plain files are published; put the file itself here",
+                            kind=kind,
+                            target=target,
+                        ),
+                    )
+                )
                 continue
             if name.startswith("."):
-                problems.append((label, tr("is a hidden file or folder (its name starts with a dot): hidden files "
-                                           "are never published; move it out of the site's folders")))
+                problems.append(
+                    (
+                        label,
+                        tr(
+                            "is a hidden file or folder (its name starts with a dot): hidden files "
+                            "are never published; move it out of the site's folders"
+                        ),
+                    )
+                )
                 if name in dirs:
                     dirs.remove(name)
                 continue
             real = os.path.realpath(path)
             if os.path.commonpath([real, real_root]) != real_root:  # e.g. a bind mount
-                problems.append((label, tr("lies outside the project's folders: only the project's own files "
-                                           "are published")))
+                problems.append(
+                    (label, tr("lies outside the project's folders: only the project's own files are published"))
+                )
                 continue
             if stat.S_ISDIR(mode):
                 continue
@@ -144,11 +179,19 @@ def check_tree(tree: StaticTree) -> tuple[list[tuple[str, Message]], list[str]]:
                 continue
             suffix = os.path.splitext(name)[1].lower()
             if tree.content and tree.output.split("/")[0] == "images" and suffix not in IMAGE_TYPES:
-                problems.append((label, tr("is not an image the site publishes (allowed: {allowed}); SVG and "
-                                           "HTML can run scripts", allowed=", ".join(IMAGE_TYPES))
-                                 if suffix in ACTIVE_TYPES else
-                                 tr("is not an image the site publishes (allowed: {allowed})",
-                                    allowed=", ".join(IMAGE_TYPES))))
+                problems.append(
+                    (
+                        label,
+                        tr(
+                            "is not an image the site publishes (allowed: {allowed}); SVG and HTML can run scripts",
+                            allowed=", ".join(IMAGE_TYPES),
+                        )
+                        if suffix in ACTIVE_TYPES
+                        else tr(
+                            "is not an image the site publishes (allowed: {allowed})", allowed=", ".join(IMAGE_TYPES)
+                        ),
+                    )
+                )
                 continue
             if tree.content and suffix in ACTIVE_TYPES:
                 problems.append((label, _active(suffix)))
@@ -166,8 +209,9 @@ def fingerprint(settings: dict[str, Any]) -> tuple:
                 try:
                     st = os.lstat(os.path.join(folder, name))
                     # A new hard link changes neither size nor time of the file: its count does.
-                    stats.append((os.path.join(folder, name), st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino,
-                                  st.st_nlink))
+                    stats.append(
+                        (os.path.join(folder, name), st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino, st.st_nlink)
+                    )
                 except OSError:
                     stats.append((os.path.join(folder, name), None, None, None, None, None))
     return tuple(sorted(stats, key=lambda s: s[0]))

@@ -92,8 +92,14 @@ def parse_media(value: str, *, recording: bool = False) -> Media:
     if not sep:
         raise MediaError(tr("{value!r} is not written provider:id (e.g. youtube:VIDEO_ID)", value=value))
     if provider not in PROVIDERS:
-        raise MediaError(tr("unknown provider {provider!r} in {value!r} (known: {known})", provider=provider,
-                            value=value, known=", ".join(PROVIDERS)))
+        raise MediaError(
+            tr(
+                "unknown provider {provider!r} in {value!r} (known: {known})",
+                provider=provider,
+                value=value,
+                known=", ".join(PROVIDERS),
+            )
+        )
     start = 0
     if provider == "youtube":
         ident, at, offset = rest.strip().partition("@")
@@ -133,19 +139,34 @@ def _check_link(url: str) -> None:
     link to a stream: refused, so the host shown beside the link is the one it opens.
     """
     if "\\" in url:
-        raise MediaError(tr("{url!r} holds a backslash, which browsers read as '/' (so the address opens another "
-                            "host than it shows): write '/'", url=url))
+        raise MediaError(
+            tr(
+                "{url!r} holds a backslash, which browsers read as '/' (so the address opens another "
+                "host than it shows): write '/'",
+                url=url,
+            )
+        )
     odd = next((c for c in url if c.isspace() or not c.isprintable()), None)
     if odd is not None:
-        raise MediaError(tr("{url!r} holds a space or an invisible character ({char}): remove it, or write it "
-                            "percent-encoded", url=url, char=f"U+{ord(odd):04X}"))
+        raise MediaError(
+            tr(
+                "{url!r} holds a space or an invisible character ({char}): remove it, or write it percent-encoded",
+                url=url,
+                char=f"U+{ord(odd):04X}",
+            )
+        )
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname or not url.lower().startswith("https://"):
         raise MediaError(tr("{url!r} is not an https:// address", url=url))
     if "@" in parts.netloc:
-        raise MediaError(tr("{url!r} holds a user name before '@' ({user!r}): browsers open the host after it, so "
-                            "the address is not what it shows; remove the part up to '@'", url=url,
-                            user=parts.netloc.rpartition("@")[0]))
+        raise MediaError(
+            tr(
+                "{url!r} holds a user name before '@' ({user!r}): browsers open the host after it, so "
+                "the address is not what it shows; remove the part up to '@'",
+                url=url,
+                user=parts.netloc.rpartition("@")[0],
+            )
+        )
     if "%" in parts.netloc:
         raise MediaError(tr("{url!r} has a percent-encoded host name: write the host name as it is", url=url))
     try:

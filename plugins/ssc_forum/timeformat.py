@@ -22,6 +22,7 @@ def _cached(func: _F) -> _F:
     Aware datetimes compare (and hash) by instant, so 16:00 in Seoul and 08:00 in London are
     one key to a plain `lru_cache`, and the second would be answered with the first's text.
     """
+
     @lru_cache(maxsize=4096)  # the same few instants are formatted on every page
     def by_zone(zones: tuple, *args: object) -> str:
         return func(*args)

@@ -116,10 +116,20 @@ class _CheckedPage:
             self._handle.close()
             os.remove(self._path)
             subsites.forget_unfinished()
-            raise ContentError([Problem(self._source, None, tr(
-                "the page {page} would use the id {ids} twice (a heading named like a part of the page?): links to "
-                "it would break; rename the heading or give it another id with {{: #other-id }}", page=self._rel,
-                ids=", ".join(map(repr, repeated))))])
+            raise ContentError(
+                [
+                    Problem(
+                        self._source,
+                        None,
+                        tr(
+                            "the page {page} would use the id {ids} twice (a heading named like a part of the page?): "
+                            "links to it would break; rename the heading or give it another id with {{: #other-id }}",
+                            page=self._rel,
+                            ids=", ".join(map(repr, repeated)),
+                        ),
+                    )
+                ]
+            )
         return self._handle.write(text)
 
 
@@ -166,11 +176,23 @@ class ForumWriter(Writer):
             rel = os.path.relpath(filename, self.output_path)
             first = self._sources.get(filename, "another source")
             second = self._current or "another source"
-            raise ContentError([Problem(second, None, tr("would write {path}, which {first} writes too: two sources "
-                                                         "cannot share one address; change one slug", path=rel,
-                                                         first=first))]) from None
+            raise ContentError(
+                [
+                    Problem(
+                        second,
+                        None,
+                        tr(
+                            "would write {path}, which {first} writes too: two sources "
+                            "cannot share one address; change one slug",
+                            path=rel,
+                            first=first,
+                        ),
+                    )
+                ]
+            ) from None
         self._sources.setdefault(filename, self._current or "the site")
         if filename.endswith(".html"):
-            return _CheckedPage(handle, filename, os.path.relpath(filename, self.output_path),
-                                self._current or "the site")
+            return _CheckedPage(
+                handle, filename, os.path.relpath(filename, self.output_path), self._current or "the site"
+            )
         return handle

@@ -30,8 +30,23 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ASSET_SUFFIXES = frozenset(
-    {".css", ".js", ".mjs", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico",
-     ".woff", ".woff2", ".ttf", ".otf"}
+    {
+        ".css",
+        ".js",
+        ".mjs",
+        ".svg",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".webp",
+        ".avif",
+        ".ico",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".otf",
+    }
 )
 """Files that get a fingerprinted copy."""
 
@@ -54,6 +69,7 @@ _HASH_PART_RE = re.compile(r"\.[0-9a-f]{" + str(HASH_LENGTH) + r"}(?=\.[A-Za-z0-
 def plain_path(rel: str) -> str:
     """`theme/css/site.3f2a9c1b.css` -> `theme/css/site.css` (other paths unchanged)."""
     return _HASH_PART_RE.sub("", rel, count=1)
+
 
 # A URL-ish token that ends in an asset suffix. Characters around it must not belong to a URL:
 # this finds `href="/theme/css/site.css"`, `url(../img/a.svg)`, `"theme/js/forum.js"` in JSON.
@@ -78,16 +94,16 @@ def _is_reference(text: str, match: re.Match[str]) -> bool:
     suffix = next((s for s in _SUFFIXES_BY_LENGTH if token.endswith("." + s)), None)
     if suffix is None:
         return False
-    head = token[:-len(suffix) - 1]
+    head = token[: -len(suffix) - 1]
     if all(c in _PATH_CHARS for c in head):
         return True
     for scheme in ("https://", "http://"):
         if head.startswith(scheme):
-            rest = head[len(scheme):]
+            rest = head[len(scheme) :]
             # A host of one or more host characters, then path characters: everything up to the
             # last character that cannot be in a path must be host characters.
             last = max((i for i, c in enumerate(rest) if c not in _PATH_CHARS), default=-1)
-            return bool(rest) and rest[0] in _HOST_CHARS and all(c in _HOST_CHARS for c in rest[:last + 1])
+            return bool(rest) and rest[0] in _HOST_CHARS and all(c in _HOST_CHARS for c in rest[: last + 1])
     return False
 
 
@@ -136,7 +152,7 @@ def resolve_reference(token: str, referrer: str, site_url: str) -> str | None:
     if path.startswith("/"):
         if prefix and not path.startswith(prefix + "/"):
             return None
-        rel = path[len(prefix) + 1:]
+        rel = path[len(prefix) + 1 :]
     else:
         rel = posixpath.join(posixpath.dirname(referrer), path)
     rel = posixpath.normpath(rel)
@@ -218,8 +234,9 @@ def fingerprint_tree(root: Path, site_url: str) -> dict[str, str]:
             data = rewrite_references(source.read_text(encoding="utf-8"), rel, names, site_url).encode("utf-8")
         else:
             data = source.read_bytes()
-        new_rel = posixpath.join(posixpath.dirname(rel), fingerprinted_name(posixpath.basename(rel),
-                                                                              content_hash(data)))
+        new_rel = posixpath.join(
+            posixpath.dirname(rel), fingerprinted_name(posixpath.basename(rel), content_hash(data))
+        )
         target = root / new_rel
         target.write_bytes(data)
         shutil.copymode(source, target)
@@ -231,8 +248,12 @@ def fingerprint_tree(root: Path, site_url: str) -> dict[str, str]:
             (root / rel).unlink()
     # Pages and data files: every text file outside Pagefind's folder that is not an asset copy.
     for rel in files:
-        if (rel in names or FINGERPRINTED_RE.search(rel) or rel.split("/", 1)[0] in SKIP_DIRS
-                or posixpath.splitext(rel)[1].lower() not in TEXT_SUFFIXES):
+        if (
+            rel in names
+            or FINGERPRINTED_RE.search(rel)
+            or rel.split("/", 1)[0] in SKIP_DIRS
+            or posixpath.splitext(rel)[1].lower() not in TEXT_SUFFIXES
+        ):
             continue
         path = root / rel
         text = path.read_text(encoding="utf-8")

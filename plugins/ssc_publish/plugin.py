@@ -47,8 +47,12 @@ def finish_site(pelican_obj) -> None:
     urls = write_sitemap_and_robots(root, site_url)
     gzipped = precompress_tree(root)
     set_content_mtimes(root)
-    log.info("ssc_publish: %d assets fingerprinted, sitemap with %d pages, %d files precompressed",
-             len(renamed), urls, gzipped)
+    log.info(
+        "ssc_publish: %d assets fingerprinted, sitemap with %d pages, %d files precompressed",
+        len(renamed),
+        urls,
+        gzipped,
+    )
     languages = (settings["DEFAULT_LANG"], *sorted(settings.get("I18N_SUBSITES", {})))
     print_summary(summary_line(root, languages))
 

@@ -28,8 +28,9 @@ def build_revision(source: Path, environ: dict[str, str] | None = None) -> str:
         if value:
             return value
     try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True,
-                              check=False, timeout=10)
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True, check=False, timeout=10
+        )
     except (OSError, subprocess.TimeoutExpired):
         return UNKNOWN
     return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else UNKNOWN

@@ -109,9 +109,7 @@ def render_sitemap(entries: dict[str, dict[str, str]]) -> str:
         lines.append("  <url>")
         lines.append(f"    <loc>{escape(loc)}</loc>")
         for lang, href in sorted(entries[loc].items(), key=_lang_key):
-            lines.append(
-                f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} href={quoteattr(href)}/>'
-            )
+            lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} href={quoteattr(href)}/>')
         lines.append("  </url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

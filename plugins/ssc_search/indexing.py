@@ -72,9 +72,13 @@ def build_index(output_path: Path, prepare: Callable[[Path, str], str] | None = 
             html = path.read_text(encoding="utf-8")
             target.write_text(prepare(rel, html) if prepare else html, encoding="utf-8")
         command = [
-            sys.executable, "-m", "pagefind",
-            "--site", str(source),
-            "--output-path", str(output_path / BUNDLE_DIR),
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(source),
+            "--output-path",
+            str(output_path / BUNDLE_DIR),
         ]
         try:
             result = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -153,7 +157,7 @@ class PagePreparer:
         twin_path = urlsplit(others[0]).path
         if not twin_path.startswith(prefix):
             return ""
-        twin_file = self.output_path / twin_path[len(prefix):]
+        twin_file = self.output_path / twin_path[len(prefix) :]
         if twin_path.endswith("/"):
             twin_file = twin_file / "index.html"
         try:
@@ -203,8 +207,9 @@ def drop_unused_files(bundle: Path) -> None:
 def index_output(pelican: Pelican) -> None:
     """`finalized` handler: index the whole output once the main site is written."""
     if not finishes_tree(pelican.settings, __name__):
-        log.debug("ssc_search: sub-site %s finished; indexing waits for the main site",
-                  pelican.settings["DEFAULT_LANG"])
+        log.debug(
+            "ssc_search: sub-site %s finished; indexing waits for the main site", pelican.settings["DEFAULT_LANG"]
+        )
         return
     output_path = Path(pelican.settings["OUTPUT_PATH"])
     preparer = PagePreparer(output_path)

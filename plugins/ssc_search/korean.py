@@ -79,16 +79,24 @@ class Analyser:
         best = analyses[0][1] if analyses else 0.0
         for tokens, score in analyses:
             forms = [t.form for t in tokens]
-            if (len(tokens) < 2 or score < best - MARGIN or "".join(forms) != noun
-                    or any(t.tag not in COMPOUND_TAGS for t in tokens)
-                    or sum(len(f) == 1 for f in forms) > 1):
+            if (
+                len(tokens) < 2
+                or score < best - MARGIN
+                or "".join(forms) != noun
+                or any(t.tag not in COMPOUND_TAGS for t in tokens)
+                or sum(len(f) == 1 for f in forms) > 1
+            ):
                 continue
             parts: list[str] = []
             for form in forms:
                 sub = self.compound_parts(form) if len(form) >= MIN_COMPOUND else ()
                 parts.extend(sub or (form,))
-            runs = ["".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 2, len(parts) + 1)
-                    if (i, j) != (0, len(parts))]
+            runs = [
+                "".join(parts[i:j])
+                for i in range(len(parts))
+                for j in range(i + 2, len(parts) + 1)
+                if (i, j) != (0, len(parts))
+            ]
             return tuple(dict.fromkeys([*parts, *runs, *forms]))
         return ()
 

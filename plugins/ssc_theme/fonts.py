@@ -75,8 +75,13 @@ def _rename(font: TTFont, style_name: str) -> None:
     keep = {0, 13, 14}
     names.names = [record for record in names.names if record.nameID in keep]
     full = f"{FAMILY} {style_name}"
-    for name_id, text in ((1, FAMILY), (2, style_name), (3, f"{FAMILY.replace(' ', '')}-{style_name}"),
-                          (4, full), (6, f"{FAMILY.replace(' ', '')}-{style_name}")):
+    for name_id, text in (
+        (1, FAMILY),
+        (2, style_name),
+        (3, f"{FAMILY.replace(' ', '')}-{style_name}"),
+        (4, full),
+        (6, f"{FAMILY.replace(' ', '')}-{style_name}"),
+    ):
         names.setName(text, name_id, 3, 1, 0x409)
 
 

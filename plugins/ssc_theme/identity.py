@@ -47,8 +47,9 @@ def problems(settings: dict[str, Any], label: str = SETTINGS_FILE) -> list[Probl
             found.append(Problem(label, where, message))
     kogl = settings.get("KOGL_TYPE")
     if kogl is not None and (isinstance(kogl, bool) or kogl not in KOGL_TYPES):
-        found.append(Problem(label, "KOGL_TYPE", f"{kogl!r} is not a Korea Open Government License type (1 to 4) "
-                                                 "or None"))
+        found.append(
+            Problem(label, "KOGL_TYPE", f"{kogl!r} is not a Korea Open Government License type (1 to 4) or None")
+        )
     return found
 
 

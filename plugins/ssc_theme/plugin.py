@@ -31,9 +31,13 @@ def finish_theme(pelican_obj) -> None:
     saved = minify_stylesheets(output)
     saved_js = minify_scripts(output)
     sizes = subset_fonts(output, Path(settings["THEME"]) / "fonts")
-    log.info("ssc_theme: stylesheets %d and scripts %d bytes smaller; web font subsets %s, %d bytes in all",
-             saved, saved_js,
-             ", ".join(f"{name} {size}" for name, size in sizes.items()), sum(sizes.values()))
+    log.info(
+        "ssc_theme: stylesheets %d and scripts %d bytes smaller; web font subsets %s, %d bytes in all",
+        saved,
+        saved_js,
+        ", ".join(f"{name} {size}" for name, size in sizes.items()),
+        sum(sizes.values()),
+    )
 
 
 def check_identity(pelican_obj) -> None:

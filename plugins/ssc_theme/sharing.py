@@ -21,23 +21,34 @@ from ssc_forum.timeformat import date_range_label
 SIZE = (1200, 630)
 MARGIN = 64
 # KRDS colours (light mode): the surface, the texts, the primary blues, the secondary tint.
-PAPER = "#ecf2fe"      # primary 5
-INK = "#131416"        # gray 95 (text bolder)
-MUTED = "#464c53"      # gray 70 (text subtle)
-ACCENT = "#0b50d0"     # primary 60 (text primary)
-LINE = "#256ef4"       # primary 50
-GRID = "#d8e5fd"       # primary 10
-BLOCK = "#d6e0eb"      # secondary 10
-HUB = "#063a74"        # secondary 70
+PAPER = "#ecf2fe"  # primary 5
+INK = "#131416"  # gray 95 (text bolder)
+MUTED = "#464c53"  # gray 70 (text subtle)
+ACCENT = "#0b50d0"  # primary 60 (text primary)
+LINE = "#256ef4"  # primary 50
+GRID = "#d8e5fd"  # primary 10
+BLOCK = "#d6e0eb"  # secondary 10
+HUB = "#063a74"  # secondary 70
 FONTS = {"regular": "PretendardGOV-Regular.subset.woff", "bold": "PretendardGOV-Bold.subset.woff"}
 
 # The motif of img/motif.svg (a 560×360 drawing), as lines, blocks and nodes.
 _GRID = [((20, y), (540, y)) for y in (60, 140, 220, 300)] + [((x, 20), (x, 340)) for x in (60, 160, 260, 360, 460)]
-_BLOCKS = [((78, 78, 142, 122), GRID), ((178, 158, 242, 202), GRID), ((378, 238, 442, 282), GRID),
-           ((478, 158, 530, 202), GRID), ((278, 78, 342, 122), BLOCK), ((78, 238, 142, 282), BLOCK),
-           ((278, 238, 342, 282), BLOCK)]
-_LINKS = [[(60, 300), (160, 220), (260, 220), (360, 140), (460, 60)], [(160, 220), (160, 140), (260, 60)],
-          [(360, 140), (460, 220), (360, 300)], [(260, 220), (360, 300)], [(460, 60), (540, 60)]]
+_BLOCKS = [
+    ((78, 78, 142, 122), GRID),
+    ((178, 158, 242, 202), GRID),
+    ((378, 238, 442, 282), GRID),
+    ((478, 158, 530, 202), GRID),
+    ((278, 78, 342, 122), BLOCK),
+    ((78, 238, 142, 282), BLOCK),
+    ((278, 238, 342, 282), BLOCK),
+]
+_LINKS = [
+    [(60, 300), (160, 220), (260, 220), (360, 140), (460, 60)],
+    [(160, 220), (160, 140), (260, 60)],
+    [(360, 140), (460, 220), (360, 300)],
+    [(260, 220), (360, 300)],
+    [(460, 60), (540, 60)],
+]
 _NODES = [(60, 300), (160, 140), (260, 60), (260, 220), (460, 220), (360, 300)]
 _HUBS = [((160, 220), LINE), ((360, 140), LINE), ((460, 60), HUB)]
 

@@ -24,38 +24,85 @@ SOURCE = Path("resources/css/token/krds_tokens.css")
 
 # Colour roles the theme uses; each is taken from the light mode and from the high-contrast mode.
 COLOURS = (
-    "text-basic", "text-bolder", "text-subtle", "text-primary",
-    "surface-white", "surface-gray-subtler", "surface-primary-subtler", "surface-secondary-subtler",
-    "border-gray-light", "border-gray", "border-gray-dark", "border-primary", "border-primary-light",
-    "button-primary-fill", "button-primary-fill-hover",
-    "element-primary", "element-primary-light", "element-secondary", "element-secondary-light",
+    "text-basic",
+    "text-bolder",
+    "text-subtle",
+    "text-primary",
+    "surface-white",
+    "surface-gray-subtler",
+    "surface-primary-subtler",
+    "surface-secondary-subtler",
+    "border-gray-light",
+    "border-gray",
+    "border-gray-dark",
+    "border-primary",
+    "border-primary-light",
+    "button-primary-fill",
+    "button-primary-fill-hover",
+    "element-primary",
+    "element-primary-light",
+    "element-secondary",
+    "element-secondary-light",
 )
 # KRDS has no dark mode of its own; the dark scheme (for `prefers-color-scheme: dark`) gives each colour role
 # a step of KRDS's own primitive ramps (`--krds-color-light-<ramp>-<step>`), mirrored: light surfaces become the
 # darkest grays, text the lightest, the primary blue a lighter step so that it reads on dark. Every text pair
 # keeps at least 4.5:1 (checked by tests/test_theme_tokens.py).
 DARK = {
-    "text-basic": "gray-10", "text-bolder": "gray-5", "text-subtle": "gray-30", "text-primary": "primary-30",
-    "surface-white": "gray-95", "surface-gray-subtler": "gray-90", "surface-primary-subtler": "primary-95",
+    "text-basic": "gray-10",
+    "text-bolder": "gray-5",
+    "text-subtle": "gray-30",
+    "text-primary": "primary-30",
+    "surface-white": "gray-95",
+    "surface-gray-subtler": "gray-90",
+    "surface-primary-subtler": "primary-95",
     "surface-secondary-subtler": "secondary-95",
-    "border-gray-light": "gray-70", "border-gray": "gray-60", "border-gray-dark": "gray-40",
-    "border-primary": "primary-40", "border-primary-light": "primary-80",
-    "button-primary-fill": "primary-30", "button-primary-fill-hover": "primary-20",
-    "element-primary": "primary-40", "element-primary-light": "primary-80",
-    "element-secondary": "secondary-30", "element-secondary-light": "secondary-80",
+    "border-gray-light": "gray-70",
+    "border-gray": "gray-60",
+    "border-gray-dark": "gray-40",
+    "border-primary": "primary-40",
+    "border-primary-light": "primary-80",
+    "button-primary-fill": "primary-30",
+    "button-primary-fill-hover": "primary-20",
+    "element-primary": "primary-40",
+    "element-primary-light": "primary-80",
+    "element-secondary": "secondary-30",
+    "element-secondary-light": "secondary-80",
 }
 # Type scale (PC values, mobile values below 48rem).
 FONT_SIZES = (
-    "display-small", "heading-large", "heading-medium", "heading-small", "heading-xsmall",
-    "body-large", "body-medium", "body-small", "body-xsmall", "navigation-depth-medium",
+    "display-small",
+    "heading-large",
+    "heading-medium",
+    "heading-small",
+    "heading-xsmall",
+    "body-large",
+    "body-medium",
+    "body-small",
+    "body-xsmall",
+    "navigation-depth-medium",
 )
 # Layout gaps, which also differ between PC and mobile.
 LAYOUT = ("gap-layout-h1-h2",)
 # Mode-independent steps.
 STEPS = (
-    "gap-2", "gap-3", "gap-4", "gap-5", "gap-7", "gap-8", "gap-9", "gap-10",
-    "padding-3", "padding-4", "padding-5", "padding-6", "padding-7", "padding-8",
-    "radius-small1", "radius-medium3", "radius-large1",
+    "gap-2",
+    "gap-3",
+    "gap-4",
+    "gap-5",
+    "gap-7",
+    "gap-8",
+    "gap-9",
+    "gap-10",
+    "padding-3",
+    "padding-4",
+    "padding-5",
+    "padding-6",
+    "padding-7",
+    "padding-8",
+    "radius-small1",
+    "radius-medium3",
+    "radius-large1",
 )
 # The breakpoint below which KRDS uses its mobile scale (its `responsive-mobile` set).
 MOBILE_MAX = "47.99rem"
@@ -85,16 +132,18 @@ def resolve(name: str, declarations: dict[str, str]) -> str:
         if ref in seen or ref not in declarations:
             raise TokenError(f"KRDS token {name} refers to {ref}, which cannot be resolved")
         seen.add(ref)
-        value = value[: match.start()] + declarations[ref] + value[match.end():]
+        value = value[: match.start()] + declarations[ref] + value[match.end() :]
     return value
 
 
 def to_root_16(value: str) -> str:
     """A KRDS rem value (10px root) as the same size in rems of a 16px root: 1.7rem -> 1.0625rem."""
+
     def convert(match: re.Match[str]) -> str:
         rem = float(match.group(1)) * 10 / 16
         text = f"{rem:.4f}".rstrip("0").rstrip(".")
         return f"{text or '0'}rem"
+
     return _REM.sub(convert, value)
 
 

@@ -64,9 +64,7 @@ class Site:
 
     def html_files(self) -> list[Path]:
         """Every HTML page of the build, the search bundle's directory aside."""
-        return sorted(
-            p for p in self.output.rglob("*.html") if "pagefind" not in p.relative_to(self.output).parts
-        )
+        return sorted(p for p in self.output.rglob("*.html") if "pagefind" not in p.relative_to(self.output).parts)
 
 
 # --- building ------------------------------------------------------------------------------
@@ -135,7 +133,8 @@ class Visit:
     def outside_requests(self) -> list[str]:
         """Requests to any host but 127.0.0.1 (data: and blob: URLs never leave the page)."""
         return [
-            url for url in self.requests
+            url
+            for url in self.requests
             if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).hostname != "127.0.0.1"
         ]
 

@@ -93,8 +93,11 @@ def video_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
     content = write_fixture_site(tmp_path_factory.mktemp("video-content"))
     yield from _site(
-        tmp_path_factory, "video", SUBPATH,
-        PATH=str(content), FORUM={"phase": "after", "home_url": "https://example.org/forum"},
+        tmp_path_factory,
+        "video",
+        SUBPATH,
+        PATH=str(content),
+        FORUM={"phase": "after", "home_url": "https://example.org/forum"},
     )
 
 
@@ -168,4 +171,3 @@ def open_page(browser: Browser) -> Iterator[OpenPage]:
     yield _open
     for context in contexts:
         context.close()
-

@@ -128,8 +128,7 @@ def top_results(page: Page | Frame, query: str) -> list[str]:
     page.fill("input[name='q']", query)
     page.press("input[name='q']", "Enter")
     page.wait_for_function("q => document.getElementById('search-results').dataset.query === q", arg=query)
-    return page.locator("#search-results li h2 a").evaluate_all(
-        f"links => links.slice(0, {TOP}).map(a => a.pathname)")
+    return page.locator("#search-results li h2 a").evaluate_all(f"links => links.slice(0, {TOP}).map(a => a.pathname)")
 
 
 def run_queries(page: Page, prefix: str, lang: str) -> list[tuple[str, str, list[str]]]:

@@ -102,17 +102,24 @@ def replay(archive: Archive) -> Iterator[Replay]:
     """pywb replaying the package on 127.0.0.1, started once for the module and always stopped."""
     root = workdir() / "pywb"
     root.mkdir()
-    for command in (["wb-manager", "init", COLLECTION],
-                    ["wb-manager", "add", "--unpack-wacz", COLLECTION, str(archive.path)]):
-        done = subprocess.run([str(BIN / command[0]), *command[1:]], cwd=root, capture_output=True, text=True,
-                              timeout=120, check=False)
+    for command in (
+        ["wb-manager", "init", COLLECTION],
+        ["wb-manager", "add", "--unpack-wacz", COLLECTION, str(archive.path)],
+    ):
+        done = subprocess.run(
+            [str(BIN / command[0]), *command[1:]], cwd=root, capture_output=True, text=True, timeout=120, check=False
+        )
         assert done.returncode == 0, done.stdout + done.stderr
     (root / "config.yaml").write_text(PYWB_CONFIG, encoding="utf-8")
     port = _free_port()
     log = root / "wayback.log"
     with log.open("wb") as sink:
-        process = subprocess.Popen([str(BIN / "wayback"), "--bind", "127.0.0.1", "--port", str(port),
-                                    "--directory", str(root)], cwd=root, stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [str(BIN / "wayback"), "--bind", "127.0.0.1", "--port", str(port), "--directory", str(root)],
+            cwd=root,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_until_listening(port, process, log)
         timestamp = archive.records[0].date.translate(str.maketrans("", "", "-T:Z"))
@@ -137,8 +144,11 @@ def _status(url: str) -> tuple[int, str]:
 
 def _stays_in_replay(visit: Visit, replay: Replay) -> list[str]:
     """Every request that did not go to the replay server (there must be none)."""
-    return [u for u in visit.requests
-            if urlsplit(u).scheme not in ("data", "blob") and not u.startswith(replay.origin + "/")]
+    return [
+        u
+        for u in visit.requests
+        if urlsplit(u).scheme not in ("data", "blob") and not u.startswith(replay.origin + "/")
+    ]
 
 
 def _original(href: str) -> str:
@@ -214,9 +224,7 @@ def test_time_zone_switch_works_in_the_replay(lang: str, replay: Replay, open_pa
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_search_works_or_reads_as_without_javascript(
-    lang: str, replay: Replay, open_page: OpenPage
-) -> None:
+def test_search_works_or_reads_as_without_javascript(lang: str, replay: Replay, open_page: OpenPage) -> None:
     """pywb 2.10 cannot run module scripts (its rewriting declares `arguments`, which strict code
     refuses: pywb issue #771), so search.js does not start and the page stays as it is without
     JavaScript: the notice and its links to the lists, which must work. Should a pywb run it,
@@ -324,6 +332,9 @@ def test_search_works_in_replaywebpage(lang: str, replaywebpage: str, open_page:
             missed.append(f"{query!r} -> {path}: got {found}")
     status = frame.locator("[role=status]").inner_text()
     assert not missed, "\n".join(missed) + f"\nstatus: {status}"
-    outside = [u for u in visit.requests if urlsplit(u).hostname not in ("127.0.0.1", None)
-               and not u.startswith(("data:", "blob:"))]
+    outside = [
+        u
+        for u in visit.requests
+        if urlsplit(u).hostname not in ("127.0.0.1", None) and not u.startswith(("data:", "blob:"))
+    ]
     assert not outside, outside

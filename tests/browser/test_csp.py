@@ -58,8 +58,9 @@ def _serve_with_nginx(site: Site, base: Path) -> Iterator[Served]:
     shutil.copytree(site.output, root)  # a copy: the probe page must not reach the other tests' build
     port = nginx.free_port()
     conf = nginx.prepare(root=root, prefix=base / "nginx", port=port)
-    process = subprocess.Popen(nginx.command(conf, base / "nginx"), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        nginx.command(conf, base / "nginx"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         nginx.wait_for_port("127.0.0.1", port, process)
         yield Served(f"http://127.0.0.1:{port}", root)
@@ -107,8 +108,9 @@ def enforced(browser: Browser) -> Iterator:
         contexts.append(context)
         page = context.new_page()
         visit = Enforced(page)
-        page.on("console", lambda m: visit.console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning")
-                else None)
+        page.on(
+            "console", lambda m: visit.console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+        )
         page.on("pageerror", lambda e: visit.console.append(f"pageerror: {e}"))
         response = page.goto(url, wait_until="load")
         assert response is not None and "default-src 'self'" in response.headers["content-security-policy"]
@@ -151,8 +153,9 @@ def test_no_policy_violation_when_a_video_is_opened(video_nginx: Served, video_s
     pages = facade_pages(video_site)
     assert pages, "the fixture forum has no page with a video"
     for lang, path in [("ko", pages[0]), ("en", next(p for p in pages if "/en/" in p))]:
-        visit = enforced(video_nginx.origin + path, timezone_id="America/New_York", locale=f"{lang}-KR"
-                         if lang == "ko" else "en-GB")
+        visit = enforced(
+            video_nginx.origin + path, timezone_id="America/New_York", locale=f"{lang}-KR" if lang == "ko" else "en-GB"
+        )
         page = visit.page
         _switch_zone(page)
         page.locator(".video-play").first.click()
@@ -173,8 +176,9 @@ def test_an_injected_inline_script_is_blocked(site_nginx: Served, enforced) -> N
     page = visit.page
     assert page.evaluate("window.__inlineRan") is None, "the inline script ran: the policy is not in force"
     assert page.locator("#probe").inner_text() == "probe"
-    assert page.evaluate("getComputedStyle(document.getElementById('probe')).color") != "rgb(255, 0, 0)", \
+    assert page.evaluate("getComputedStyle(document.getElementById('probe')).color") != "rgb(255, 0, 0)", (
         "the inline style was applied"
+    )
     reported = page.evaluate("window.__cspViolations")
     assert any(v.startswith("script-src-elem blocked inline") for v in reported), reported
     assert any(v.startswith("style-src-attr blocked inline") for v in reported), reported

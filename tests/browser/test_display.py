@@ -215,14 +215,18 @@ _MEASURE = """() => [...document.querySelectorAll('main p')].filter(p => p.check
 }).filter(p => p.ems > 40.01)"""
 
 
-@pytest.mark.parametrize(("lang", "kind"), [(lang, kind) for lang in LANGS for kind in PAGE_KINDS],
-                         ids=[f"{lang}-{kind}" for lang in LANGS for kind in PAGE_KINDS])
+@pytest.mark.parametrize(
+    ("lang", "kind"),
+    [(lang, kind) for lang in LANGS for kind in PAGE_KINDS],
+    ids=[f"{lang}-{kind}" for lang in LANGS for kind in PAGE_KINDS],
+)
 def test_paragraphs_keep_a_readable_measure(lang: str, kind: str, subpath_site: Site, open_page: OpenPage) -> None:
     """At 1366 px no paragraph of the main text is wider than 40em of its own font size."""
     page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), **DESKTOP).page
     wide = page.evaluate(_MEASURE)
     assert not wide, "paragraphs wider than 40em:\n  " + "\n  ".join(
-        f"{p['ems']:.1f}em ({p['width']:.0f} px) {p['text']!r}" for p in wide)
+        f"{p['ems']:.1f}em ({p['width']:.0f} px) {p['text']!r}" for p in wide
+    )
 
 
 HIGH_CONTRAST_CASES = [(lang, kind) for lang in LANGS for kind in ("home", "session", "timetable", "search")]
@@ -277,8 +281,9 @@ SCHEME_CASES = [(lang, kind) for lang in LANGS for kind in SCHEME_KINDS]
 
 
 @pytest.mark.parametrize(("lang", "kind"), SCHEME_CASES, ids=["-".join(c) for c in SCHEME_CASES])
-def test_high_contrast_reaches_seven_to_one_and_shows_borders(lang: str, kind: str, subpath_site: Site,
-                                                              open_page: OpenPage) -> None:
+def test_high_contrast_reaches_seven_to_one_and_shows_borders(
+    lang: str, kind: str, subpath_site: Site, open_page: OpenPage
+) -> None:
     """prefers-contrast: more: every text at least 7:1 (axe's enhanced contrast rule, WCAG AAA), every box's
     border at least 3:1 against what is behind it and against the box."""
     page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), contrast="more").page
@@ -289,8 +294,9 @@ def test_high_contrast_reaches_seven_to_one_and_shows_borders(lang: str, kind: s
 
 
 @pytest.mark.parametrize(("lang", "kind"), SCHEME_CASES, ids=["-".join(c) for c in SCHEME_CASES])
-def test_dark_scheme_keeps_four_and_a_half_to_one(lang: str, kind: str, subpath_site: Site,
-                                                  open_page: OpenPage) -> None:
+def test_dark_scheme_keeps_four_and_a_half_to_one(
+    lang: str, kind: str, subpath_site: Site, open_page: OpenPage
+) -> None:
     """prefers-color-scheme: dark: the KRDS-based dark colours apply, every text at least 4.5:1, and axe
     finds nothing else."""
     page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), color_scheme="dark").page

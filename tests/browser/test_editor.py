@@ -92,12 +92,19 @@ def _wait_for(*paths: Path, timeout: float = 15) -> None:
 
 def _check(content: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
-    return subprocess.run([sys.executable, "-m", "invoke", "check", "--content", str(content)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "check", "--content", str(content)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
 
 
 def test_a_speaker_and_a_session_made_in_the_editor_pass_the_check_and_build(
-        browser: Browser, editing: tuple[str, Path], tmp_path: Path) -> None:
+    browser: Browser, editing: tuple[str, Path], tmp_path: Path
+) -> None:
     url, repo = editing
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(15_000)
@@ -120,10 +127,12 @@ def test_a_speaker_and_a_session_made_in_the_editor_pass_the_check_and_build(
     speaker = repo / "content" / "speakers"
     _wait_for(speaker / "test-speaker.ko.md", speaker / "test-speaker.en.md")
     assert (speaker / "test-speaker.ko.md").read_text(encoding="utf-8") == (
-        "Title: 시험 연사\nSlug: test-speaker\nLang: ko\nAffiliation: 시험 기관\n\n시험 연사의 소개입니다.\n")
+        "Title: 시험 연사\nSlug: test-speaker\nLang: ko\nAffiliation: 시험 기관\n\n시험 연사의 소개입니다.\n"
+    )
     assert (speaker / "test-speaker.en.md").read_text(encoding="utf-8") == (
         "Title: Test Speaker\nSlug: test-speaker\nLang: en\nAffiliation: Test Organisation\n\n"
-        "A test speaker's biography.\n")
+        "A test speaker's biography.\n"
+    )
 
     page.goto(url + "#/collections/sessions/new")
     _field(page, "title", "ko").fill("시험 세션")
@@ -138,15 +147,20 @@ def test_a_speaker_and_a_session_made_in_the_editor_pass_the_check_and_build(
     _wait_for(session / "test-session.ko.md", session / "test-session.en.md")
     assert (session / "test-session.en.md").read_text(encoding="utf-8") == (
         "Title: Test session\nSlug: test-session\nLang: en\nDay: 2020-09-23\nOrder: 9\nKind: session\n"
-        "Speakers: test-speaker\n")
+        "Speakers: test-speaker\n"
+    )
     assert errors == []
     context.close()
 
     done = _check(repo / "content")
     assert done.returncode == 0, done.stdout + done.stderr
     # Built into pages (the forum's pages in both languages; search and fonts are not needed here).
-    out = build(tmp_path / "out", PATH=str(repo / "content"),
-                PLUGINS=["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_publish"], EDITOR=False)
+    out = build(
+        tmp_path / "out",
+        PATH=str(repo / "content"),
+        PLUGINS=["pelican.plugins.i18n_subsites", "ssc_forum", "ssc_publish"],
+        EDITOR=False,
+    )
     ko = soup(out / "sessions" / "test-session" / "index.html")
     en = soup(out / "en" / "sessions" / "test-session" / "index.html")
     assert "시험 세션" in ko.h1.get_text() and "Test session" in en.h1.get_text()
@@ -156,7 +170,8 @@ def test_a_speaker_and_a_session_made_in_the_editor_pass_the_check_and_build(
 
 
 def test_mistakes_the_editor_lets_through_are_caught_by_the_check_naming_file_and_line(
-        browser: Browser, editing: tuple[str, Path]) -> None:
+    browser: Browser, editing: tuple[str, Path]
+) -> None:
     url, repo = editing
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(15_000)
@@ -186,8 +201,9 @@ def test_mistakes_the_editor_lets_through_are_caught_by_the_check_naming_file_an
     context.close()
     done = _check(repo / "content")
     assert done.returncode != 0
-    line = next(n for n, text in enumerate(written.read_text(encoding="utf-8").splitlines(), 1)
-                if text.startswith("Day:"))
+    line = next(
+        n for n, text in enumerate(written.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("Day:")
+    )
     lines = [ln for ln in (done.stdout + done.stderr).splitlines() if f"wrong-day.ko.md:{line}:" in ln]
     assert lines, done.stdout + done.stderr
     assert "2020-09-30" in lines[0] and "day" in lines[0].lower(), lines[0]
@@ -206,8 +222,13 @@ def test_the_editor_starts_under_its_own_content_security_policy(browser: Browse
     if nginx.nginx_binary() is None:
         pytest.skip("nginx is not installed (Debian package nginx)")
     root = tmp_path / "root"
-    write_admin(root, _settings(backend={"name": "gitlab", "repo": "city/ssc2020", "auth_type": "pkce",
-                                         "app_id": "0" * 64}, local_backend=False))
+    write_admin(
+        root,
+        _settings(
+            backend={"name": "gitlab", "repo": "city/ssc2020", "auth_type": "pkce", "app_id": "0" * 64},
+            local_backend=False,
+        ),
+    )
     prefix = tmp_path / "nginx"
     port = nginx.free_port()
     conf = nginx.prepare(root=root, prefix=prefix, port=port)
@@ -229,7 +250,8 @@ def test_the_editor_starts_under_its_own_content_security_policy(browser: Browse
 
 
 def test_the_editor_refuses_a_slug_against_the_schema_s_rule_and_writes_nothing(
-        browser: Browser, editing: tuple[str, Path]) -> None:
+    browser: Browser, editing: tuple[str, Path]
+) -> None:
     url, repo = editing
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(15_000)

@@ -234,10 +234,13 @@ def test_video_facade_by_keyboard(key: str, video_site: Site, open_page: OpenPag
     assert page.evaluate("document.activeElement.tagName") != "IFRAME", "focus is trapped in the player"
 
 
-@pytest.mark.parametrize(("lang", "word", "slug", "submit"), [
-    ("ko", "빅데이터", "session-1-big-data", "Enter in the box"),
-    ("en", "citizen participation", "session-2-citizen-participation", "Space on the button"),
-])
+@pytest.mark.parametrize(
+    ("lang", "word", "slug", "submit"),
+    [
+        ("ko", "빅데이터", "session-1-big-data", "Enter in the box"),
+        ("en", "citizen participation", "session-2-citizen-participation", "Space on the button"),
+    ],
+)
 def test_search_by_keyboard(
     lang: str, word: str, slug: str, submit: str, subpath_site: Site, open_page: OpenPage
 ) -> None:

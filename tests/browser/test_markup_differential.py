@@ -43,8 +43,10 @@ CORPUS: dict[str, tuple[str, str]] = {
     "comment end in single quotes": (f"<abbr title='x\">{X}'>X</abbr>", EITHER),
     # Elements whose content a browser parses otherwise than a simple tokenizer.
     "noscript": (f'<noscript><p title="</noscript>{X}"></noscript>', REFUSED),
-    "noscript with a refresh": ('<noscript><meta http-equiv="refresh" content="0;url=https://evil.example/">'
-                                "</noscript>", REFUSED),
+    "noscript with a refresh": (
+        '<noscript><meta http-equiv="refresh" content="0;url=https://evil.example/"></noscript>',
+        REFUSED,
+    ),
     "template": (f"<template>{X}</template>", REFUSED),
     "xmp": (f"<kbd>a</kbd><xmp>{X}</xmp>", REFUSED),
     "textarea": (f"<textarea></textarea>{X}</textarea>", REFUSED),
@@ -63,10 +65,14 @@ CORPUS: dict[str, tuple[str, str]] = {
     "meta refresh": ('<meta http-equiv="refresh" content="0;url=https://evil.example/">', REFUSED),
     "meta refresh in capitals": ('<META HTTP-EQUIV=REFRESH CONTENT="0; URL=//evil.example/">', REFUSED),
     "meta refresh to javascript": ('<meta http-equiv="Refresh" content="0;url=javascript:alert(1)">', REFUSED),
-    "meta refresh inside svg": ('<svg><meta http-equiv="refresh" content="0;url=https://evil.example/"></svg>',
-                                REFUSED),
-    "meta refresh behind a comment": ('<!--><meta http-equiv="refresh" content="0;url=https://evil.example/">',
-                                      REFUSED),
+    "meta refresh inside svg": (
+        '<svg><meta http-equiv="refresh" content="0;url=https://evil.example/"></svg>',
+        REFUSED,
+    ),
+    "meta refresh behind a comment": (
+        '<!--><meta http-equiv="refresh" content="0;url=https://evil.example/">',
+        REFUSED,
+    ),
     # Looks hostile, is text: accepted, and must stay text in the browser.
     "comment in a code span": (f"`<!-->{X}-->`", ACCEPTED),
     "comment written with entities": ("&lt;!--&gt;&lt;img src=x onerror=alert(1)&gt;--&gt;", ACCEPTED),
@@ -86,14 +92,17 @@ def _probe(content: Path, number: int, snippet: str) -> None:
     for lang in ("en", "ko"):
         (content / "pages" / f"probe-{number:02d}.{lang}.md").write_text(
             f"Title: Probe {number}\nSlug: probe-{number:02d}\nLang: {lang}\nSummary: A probe.\nOrder: {90 + number}"
-            f"\n\nBefore the probe.\n\n{snippet}\n\nAfter the probe.\n", encoding="utf-8")
+            f"\n\nBefore the probe.\n\n{snippet}\n\nAfter the probe.\n",
+            encoding="utf-8",
+        )
 
 
 def _settings(content: Path) -> dict:
     from pelican.settings import read_settings
 
-    return read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content),
-                                                                  "THEME": str(content.parent / "theme")})
+    return read_settings(
+        str(ROOT / "pelicanconf.py"), override={"PATH": str(content), "THEME": str(content.parent / "theme")}
+    )
 
 
 @pytest.fixture(scope="module")

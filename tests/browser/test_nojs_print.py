@@ -46,9 +46,11 @@ def test_page_reads_without_javascript(lang: str, kind: str, subpath_site: Site,
 def test_timetable_without_javascript(lang: str, subpath_site: Site, open_page: OpenPage) -> None:
     """The timetable shows its times and links every session without JavaScript."""
     sessions = open_page(subpath_site.url(PAGE_KINDS["sessions"], lang), java_script_enabled=False).page
-    listed = set(sessions.eval_on_selector_all(
-        "main a[href*='/sessions/']", "links => links.map(a => a.href).filter(h => !h.endsWith('/sessions/'))"
-    ))
+    listed = set(
+        sessions.eval_on_selector_all(
+            "main a[href*='/sessions/']", "links => links.map(a => a.href).filter(h => !h.endsWith('/sessions/'))"
+        )
+    )
     assert listed, "the sessions index links no session"
     page = open_page(subpath_site.url(PAGE_KINDS["timetable"], lang), java_script_enabled=False).page
     text = page.inner_text("main")
@@ -103,8 +105,11 @@ def test_prints_cleanly(lang: str, kind: str, subpath_site: Site, open_page: Ope
         CHROME, "els => els.filter(el => el.checkVisibility()).map(el => el.outerHTML.slice(0, 80))"
     )
     links = page.evaluate(_LINK_TARGETS)
-    unshown = [f"{link['text']} -> {link['href']} (::after {link['after']})"
-               for link in links if link["href"] not in link["after"]]
+    unshown = [
+        f"{link['text']} -> {link['href']} (::after {link['after']})"
+        for link in links
+        if link["href"] not in link["after"]
+    ]
     assert links, "main has no links to print"
     assert not shown and not unshown, (
         f"{page.url} in print:\n  chrome still displayed: {shown}\n  links without their address: {unshown[:10]}"

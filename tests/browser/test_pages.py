@@ -61,7 +61,7 @@ def _local_file(site: Site, url: str) -> Path | None:
     path = urlsplit(url).path
     if urlsplit(url).netloc or not path.startswith(site.prefix + "/"):
         return None
-    target = site.output / path[len(site.prefix) + 1:]
+    target = site.output / path[len(site.prefix) + 1 :]
     return target / "index.html" if path.endswith("/") else target
 
 
@@ -79,8 +79,10 @@ def test_every_page_within_weight(subpath_site: Site) -> None:
         tree = lxml_html.fromstring(path.read_bytes())
         assets = {
             urljoin(url, href)
-            for href in tree.xpath("//link[contains(concat(' ', @rel, ' '), ' stylesheet ')]/@href"
-                                   " | //link[@rel='modulepreload']/@href | //script/@src")
+            for href in tree.xpath(
+                "//link[contains(concat(' ', @rel, ' '), ' stylesheet ')]/@href"
+                " | //link[@rel='modulepreload']/@href | //script/@src"
+            )
         }
         total = path.stat().st_size
         seen: set[str] = set()

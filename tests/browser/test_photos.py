@@ -58,8 +58,9 @@ def test_pictures_load_in_chromium(photo_site: Site, open_page: OpenPage, kind: 
 
 
 def test_pages_with_pictures_have_no_html_errors(photo_site: Site) -> None:
-    files = [photo_site.output / prefix / rel.strip("/") / "index.html"
-             for prefix in ("", "en") for rel in PAGES.values()]
+    files = [
+        photo_site.output / prefix / rel.strip("/") / "index.html" for prefix in ("", "en") for rel in PAGES.values()
+    ]
     code, report = start_vnu(files, photo_site.output.parent / "vnu.json").result()
     messages = [m for m in json.loads(report or '{"messages": []}')["messages"] if m.get("type") == "error"]
     assert code == 0 and not messages, json.dumps(messages, indent=1, ensure_ascii=False)[:3000]

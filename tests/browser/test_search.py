@@ -31,8 +31,9 @@ def test_index_has_both_languages(subpath_site: Site) -> None:
         assert languages[lang]["page_count"] > 10, f"the {lang} index has {languages[lang]['page_count']} pages"
 
 
-@pytest.mark.parametrize(("variant", "lang", "word", "slug"), SEARCH_CASES,
-                         ids=[f"{c[0]}-{c[1]}" for c in SEARCH_CASES])
+@pytest.mark.parametrize(
+    ("variant", "lang", "word", "slug"), SEARCH_CASES, ids=[f"{c[0]}-{c[1]}" for c in SEARCH_CASES]
+)
 def test_search_finds_the_session(
     variant: str, lang: str, word: str, slug: str, sites: dict[str, Site], open_page: OpenPage
 ) -> None:
@@ -72,21 +73,27 @@ def test_query_set_finds_each_page_among_the_first_five(lang: str, subpath_site:
     assert len(QUERIES[lang]) >= 40
     visit = open_page(subpath_site.url(PAGE_KINDS["search"], lang))
     prefix = f"{subpath_site.prefix}{LANG_PREFIX[lang]}"
-    missed = [f"{query!r} -> {expected}: got {found}"
-              for query, expected, found in run_queries(visit.page, prefix, lang) if expected not in found]
+    missed = [
+        f"{query!r} -> {expected}: got {found}"
+        for query, expected, found in run_queries(visit.page, prefix, lang)
+        if expected not in found
+    ]
     assert not missed, f"not among the first {TOP}:\n" + "\n".join(missed)
     assert not visit.outside_requests(), visit.outside_requests()
     assert not visit.console_errors, visit.console_errors
 
 
-@pytest.mark.parametrize(("lang", "query", "kind", "excerpt_word"), [
-    ("ko", "데이터", "세션", "빅데이터"),
-    ("ko", "이정훈", "연사", "이정훈"),
-    ("ko", "헬싱키의", "도시 사례", "헬싱키"),
-    ("en", "keynote", "Session", "Keynote"),
-    ("en", "Rhee", "Speaker", "Rhee"),
-    ("en", "test-beds", "City case", "test-beds"),
-])
+@pytest.mark.parametrize(
+    ("lang", "query", "kind", "excerpt_word"),
+    [
+        ("ko", "데이터", "세션", "빅데이터"),
+        ("ko", "이정훈", "연사", "이정훈"),
+        ("ko", "헬싱키의", "도시 사례", "헬싱키"),
+        ("en", "keynote", "Session", "Keynote"),
+        ("en", "Rhee", "Speaker", "Rhee"),
+        ("en", "test-beds", "City case", "test-beds"),
+    ],
+)
 def test_results_show_kind_and_highlighted_content(
     lang: str, query: str, kind: str, excerpt_word: str, subpath_site: Site, open_page: OpenPage
 ) -> None:
@@ -105,20 +112,27 @@ def test_results_show_kind_and_highlighted_content(
     assert any(excerpt_word.lower() in m.lower() for m in marks), f"{excerpt_word!r} not highlighted: {marks}"
     # The labels of the facts box, the eyebrow and the page's frame (words as generic as "When"
     # also occur in the text itself).
-    furniture = {"ko": ["발표 도시·기관", "진행 방식", "본문 바로가기", "1일 차:", "2일 차:"],
-                 "en": ["Presented by", "Format", "Skip to", "Day 1:", "Day 2:"]}[lang]
+    furniture = {
+        "ko": ["발표 도시·기관", "진행 방식", "본문 바로가기", "1일 차:", "2일 차:"],
+        "en": ["Presented by", "Format", "Skip to", "Day 1:", "Day 2:"],
+    }[lang]
     excerpts = " ".join(items.locator(".search-result-excerpt").all_inner_texts())
     assert not [w for w in furniture if w in excerpts], excerpts
 
 
 FIRST_CASES = [
-    ("ko", "이정훈", "/speakers/jung-hoon-lee/"), ("ko", "잉롱", "/speakers/ying-long/"),
-    ("ko", "박인권", "/speakers/in-kwon-park/"), ("ko", "빅데이터 활용", "/sessions/session-1-big-data/"),
-    ("ko", "시민 참여", "/sessions/session-2-citizen-participation/"), ("ko", "기조연설", "/sessions/keynote/"),
+    ("ko", "이정훈", "/speakers/jung-hoon-lee/"),
+    ("ko", "잉롱", "/speakers/ying-long/"),
+    ("ko", "박인권", "/speakers/in-kwon-park/"),
+    ("ko", "빅데이터 활용", "/sessions/session-1-big-data/"),
+    ("ko", "시민 참여", "/sessions/session-2-citizen-participation/"),
+    ("ko", "기조연설", "/sessions/keynote/"),
     ("ko", "헬싱키", "/cases/helsinki/"),
-    ("en", "Sokwoo Rhee", "/speakers/sokwoo-rhee/"), ("en", "Ying Long", "/speakers/ying-long/"),
+    ("en", "Sokwoo Rhee", "/speakers/sokwoo-rhee/"),
+    ("en", "Ying Long", "/speakers/ying-long/"),
     ("en", "citizen participation", "/sessions/session-2-citizen-participation/"),
-    ("en", "talk concert", "/sessions/seminar-part-2-talk-concert/"), ("en", "Helsinki", "/cases/helsinki/"),
+    ("en", "talk concert", "/sessions/seminar-part-2-talk-concert/"),
+    ("en", "Helsinki", "/cases/helsinki/"),
 ]
 
 
@@ -128,8 +142,13 @@ def test_page_about_a_thing_comes_first(lang: str, subpath_site: Site, open_page
     before the pages that only mention them."""
     page = open_page(subpath_site.url(PAGE_KINDS["search"], lang)).page
     prefix = f"{subpath_site.prefix}{LANG_PREFIX[lang]}"
-    wrong = [(query, path, found[:2]) for code, query, path in FIRST_CASES if code == lang
-             for found in [top_results(page, query)] if not found or found[0] != prefix + path]
+    wrong = [
+        (query, path, found[:2])
+        for code, query, path in FIRST_CASES
+        if code == lang
+        for found in [top_results(page, query)]
+        if not found or found[0] != prefix + path
+    ]
     assert not wrong, wrong
 
 
@@ -153,16 +172,25 @@ def test_search_without_results(lang: str, subpath_site: Site, open_page: OpenPa
     assert help_box.is_visible()
     hrefs = help_box.locator("a").evaluate_all("links => links.map(a => a.pathname)")
     base = f"{subpath_site.prefix}{LANG_PREFIX[lang]}"
-    for path in ("/timetable/", "/speakers/", "/cases/", "/sessions/session-1-big-data/",
-                 "/speakers/sokwoo-rhee/", "/cases/helsinki/"):
+    for path in (
+        "/timetable/",
+        "/speakers/",
+        "/cases/",
+        "/sessions/session-1-big-data/",
+        "/speakers/sokwoo-rhee/",
+        "/cases/helsinki/",
+    ):
         assert base + path in hrefs, f"{path} not offered when nothing is found"
     assert not visit.console_errors, visit.console_errors
 
 
-@pytest.mark.parametrize(("lang", "typo", "word", "slug"), [
-    ("ko", "헬싱기", "헬싱키", "/cases/helsinki/"),
-    ("en", "Helsinky", "helsinki", "/cases/helsinki/"),
-])
+@pytest.mark.parametrize(
+    ("lang", "typo", "word", "slug"),
+    [
+        ("ko", "헬싱기", "헬싱키", "/cases/helsinki/"),
+        ("en", "Helsinky", "helsinki", "/cases/helsinki/"),
+    ],
+)
 def test_typo_shows_the_nearest_word(
     lang: str, typo: str, word: str, slug: str, subpath_site: Site, open_page: OpenPage
 ) -> None:

@@ -21,9 +21,14 @@ def test_every_page_kind_is_found_in_the_built_site(site):
 def test_shots_of_one_kind_in_both_languages_and_sizes(site, tmp_path, browser):
     shots = screenshots.plan(site, ["timetable-local"])
     written = screenshots.take(site, tmp_path / "shots", shots, browser=browser)
-    assert sorted(p.name for p in written) == sorted([
-        "ko-timetable-local-desktop.png", "ko-timetable-local-mobile.png",
-        "en-timetable-local-desktop.png", "en-timetable-local-mobile.png"])
+    assert sorted(p.name for p in written) == sorted(
+        [
+            "ko-timetable-local-desktop.png",
+            "ko-timetable-local-mobile.png",
+            "en-timetable-local-desktop.png",
+            "en-timetable-local-mobile.png",
+        ]
+    )
     for path in written:
         with Image.open(path) as image:
             width, height = screenshots.VIEWPORTS[path.stem.rsplit("-", 1)[1]]
@@ -35,7 +40,10 @@ def test_shots_in_dark_and_high_contrast_and_the_open_phone_menu(site, tmp_path,
     """The schemes are emulated (the page's own background shows it); the menu is shot open, on phones only."""
     shots = screenshots.plan(site, ["404", "menu"], ["en"], schemes=["light", "dark", "contrast"])
     assert {s.filename for s in shots if s.kind == "menu"} == {
-        "en-menu-mobile.png", "en-menu-mobile-dark.png", "en-menu-mobile-contrast.png"}
+        "en-menu-mobile.png",
+        "en-menu-mobile-dark.png",
+        "en-menu-mobile-contrast.png",
+    }
     with pytest.raises(screenshots.ShotError, match="unknown colour scheme 'sepia'"):
         screenshots.plan(site, ["404"], schemes=["sepia"])
     chosen = [s for s in shots if s.viewport == "mobile"]

@@ -50,15 +50,19 @@ def test_switching_to_the_visitor_zone_and_back(root_site, open_page):
     assert visit.console_errors == []
 
 
-@pytest.mark.parametrize(("lang", "zone", "locale", "long_name", "short_names"), [
-    # September 2020 was summer time in London and New York, whatever today's date is.
-    ("en", "Europe/London", "en-GB", "British Summer Time", ("BST", "GMT+1")),
-    ("ko", "Europe/London", "ko-KR", "영국 하계 표준시", ("GMT+1",)),
-    ("en", "America/New_York", "en-GB", "Eastern Daylight Time", ("EDT", "GMT-4")),
-    ("ko", "America/New_York", "ko-KR", "북미 동부 하계 표준시", ("GMT-4", "EDT")),
-])
-def test_the_zone_is_named_as_it_was_on_the_date_shown(root_site, open_page, lang, zone, locale, long_name,
-                                                       short_names):
+@pytest.mark.parametrize(
+    ("lang", "zone", "locale", "long_name", "short_names"),
+    [
+        # September 2020 was summer time in London and New York, whatever today's date is.
+        ("en", "Europe/London", "en-GB", "British Summer Time", ("BST", "GMT+1")),
+        ("ko", "Europe/London", "ko-KR", "영국 하계 표준시", ("GMT+1",)),
+        ("en", "America/New_York", "en-GB", "Eastern Daylight Time", ("EDT", "GMT-4")),
+        ("ko", "America/New_York", "ko-KR", "북미 동부 하계 표준시", ("GMT-4", "EDT")),
+    ],
+)
+def test_the_zone_is_named_as_it_was_on_the_date_shown(
+    root_site, open_page, lang, zone, locale, long_name, short_names
+):
     visit = open_page(root_site.url("/timetable/", lang), timezone_id=zone, locale=locale)
     page = visit.page
     event_footer = page.locator(".tz-note").inner_text()
@@ -137,9 +141,13 @@ def before_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     base = tmp_path_factory.mktemp("before-site")
     content = write_fixture_site(base)
     output = base / "output"
-    build_site(output, SUBPATH, PATH=str(content),
-               FORUM={"phase": "before", "home_url": "https://example.org/forum", "programme": "programme.toml"},
-               PLUGINS=["pelican.plugins.i18n_subsites", "ssc_forum"])
+    build_site(
+        output,
+        SUBPATH,
+        PATH=str(content),
+        FORUM={"phase": "before", "home_url": "https://example.org/forum", "programme": "programme.toml"},
+        PLUGINS=["pelican.plugins.i18n_subsites", "ssc_forum"],
+    )
     server, origin = serve(output, SUBPATH)
     try:
         yield Site(name="before", output=output, origin=origin, prefix=SUBPATH)
@@ -148,11 +156,14 @@ def before_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         server.server_close()
 
 
-@pytest.mark.parametrize(("now", "expected"), [
-    (datetime(2020, 9, 22, 6, 0, tzinfo=UTC), "Starts in 1 hour"),
-    (datetime(2020, 9, 22, 7, 5, tzinfo=UTC), "Live now"),
-    (datetime(2020, 9, 25, 0, 0, tzinfo=UTC), None),
-])
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (datetime(2020, 9, 22, 6, 0, tzinfo=UTC), "Starts in 1 hour"),
+        (datetime(2020, 9, 22, 7, 5, tzinfo=UTC), "Live now"),
+        (datetime(2020, 9, 25, 0, 0, tzinfo=UTC), None),
+    ],
+)
 def test_live_state_is_computed_in_the_browser(before_site, browser, now, expected):
     context = browser.new_context(locale="en-GB")
     try:

@@ -36,9 +36,9 @@ _ABSOLUTE_RE = re.compile(r"^https?://[^/]+", re.IGNORECASE)
 
 _UNTIMED_NOTE = {
     "ko": "이 세션의 정확한 시작·종료 시각은 공개되지 않았습니다. "
-          "여기에 적힌 시간은 그날 프로그램 전체의 진행 시간({start}~{end}, 한국 표준시)입니다.",
+    "여기에 적힌 시간은 그날 프로그램 전체의 진행 시간({start}~{end}, 한국 표준시)입니다.",
     "en": "The exact start and end times of this session were not published. "
-          "The times given here are those of the whole day's programme ({start}–{end}, Korea Standard Time).",
+    "The times given here are those of the whole day's programme ({start}–{end}, Korea Standard Time).",
 }
 
 _LABELS = {
@@ -83,8 +83,12 @@ class Site:
             # i18n-subsites puts every language but the first under /<lang>.
             base = home if lang == schema.LANGS[0] else f"{home}/{lang}"
         parts = urlsplit(home)
-        return cls(lang=lang, title=str(settings.get("SITENAME") or ""), base_url=base,
-                   uid_domain=f"{parts.hostname}{parts.path}")
+        return cls(
+            lang=lang,
+            title=str(settings.get("SITENAME") or ""),
+            base_url=base,
+            uid_domain=f"{parts.hostname}{parts.path}",
+        )
 
     def url(self, relative: str = "") -> str:
         """The absolute address of a path relative to the language site (`""` is the home page)."""

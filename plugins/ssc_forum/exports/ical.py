@@ -97,8 +97,11 @@ def _assemble(cal: Calendar | bytes, components: list[bytes]) -> bytes:
     return head[: -len(_END)] + b"".join(components) + _END
 
 
-def calendars(programme: Programme, site: Site, cache: ExportCache | None = None,
-              ) -> tuple[bytes, Iterator[tuple[Session, bytes]]]:
+def calendars(
+    programme: Programme,
+    site: Site,
+    cache: ExportCache | None = None,
+) -> tuple[bytes, Iterator[tuple[Session, bytes]]]:
     """The whole programme's calendar, and each session with its own (made as they are taken).
 
     One at a time: at 1,600 sessions, holding every session's file at once would add megabytes
@@ -116,8 +119,9 @@ def calendars(programme: Programme, site: Site, cache: ExportCache | None = None
         if cache is None:
             return _calendar(programme, site, name)
         # Made of these inputs only: the site, the calendar's name and the zone.
-        return cache.piece(("ical-head", site, name, programme.tz.key),
-                           lambda: _calendar(programme, site, name).to_ical())
+        return cache.piece(
+            ("ical-head", site, name, programme.tz.key), lambda: _calendar(programme, site, name).to_ical()
+        )
 
     events = {s.slug: event(s) for s in programme.sessions}
     whole = _assemble(head(site.title), [tz, *events.values()])
@@ -127,11 +131,15 @@ def calendars(programme: Programme, site: Site, cache: ExportCache | None = None
 
 def programme_calendar(programme: Programme, site: Site) -> bytes:
     """The whole programme as one iCalendar file."""
-    return _assemble(_calendar(programme, site, site.title),
-                     [_timezone_bytes(programme), *(_event(s, programme, site).to_ical() for s in programme.sessions)])
+    return _assemble(
+        _calendar(programme, site, site.title),
+        [_timezone_bytes(programme), *(_event(s, programme, site).to_ical() for s in programme.sessions)],
+    )
 
 
 def session_calendar(session: Session, programme: Programme, site: Site) -> bytes:
     """One session as its own iCalendar file."""
-    return _assemble(_calendar(programme, site, f"{session.title} · {site.title}"),
-                     [_timezone_bytes(programme), _event(session, programme, site).to_ical()])
+    return _assemble(
+        _calendar(programme, site, f"{session.title} · {site.title}"),
+        [_timezone_bytes(programme), _event(session, programme, site).to_ical()],
+    )

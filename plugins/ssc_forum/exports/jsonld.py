@@ -122,8 +122,14 @@ def event_data(programme: Programme, site: Site, description: str | None = None)
 
 def _session_reference(session: Session, site: Site) -> dict[str, Any]:
     url = site.url(session.url)
-    return {"@type": "Event", "@id": url + "#session", "name": session.title, "url": url,
-            "startDate": iso(session.start), "endDate": iso(session.end)}
+    return {
+        "@type": "Event",
+        "@id": url + "#session",
+        "name": session.title,
+        "url": url,
+        "startDate": iso(session.start),
+        "endDate": iso(session.end),
+    }
 
 
 def session_data(session: Session, programme: Programme, site: Site) -> dict[str, Any]:
@@ -151,8 +157,9 @@ def jsonld_event(context: Mapping[str, Any], programme: Programme, siteurl: str 
 
 
 @pass_context
-def jsonld_session(context: Mapping[str, Any], session: Session, programme: Programme,
-                   siteurl: str | None = None) -> Markup:
+def jsonld_session(
+    context: Mapping[str, Any], session: Session, programme: Programme, siteurl: str | None = None
+) -> Markup:
     """Template filter for a session page: `{{ item|jsonld_session(programme, SITEURL) }}`."""
     site = Site.from_settings(context, programme.lang, siteurl)
     return script(session_data(session, programme, site))

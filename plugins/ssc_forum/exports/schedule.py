@@ -57,9 +57,7 @@ def _event(session: Session, programme: Programme, site: Site, ids: dict[str, in
         "abstract": session.summary or "",
         "description": description,
         "recording_license": "",
-        "persons": [
-            {"id": ids[p.slug], "guid": person_guid(p), "name": p.name} for p in session.people
-        ],
+        "persons": [{"id": ids[p.slug], "guid": person_guid(p), "name": p.name} for p in session.people],
         "links": [{"url": url, "title": title} for url, title in links(session)],
         "attachments": [],
     }
@@ -83,8 +81,15 @@ def schedule_data(programme: Programme, site: Site, cache: ExportCache | None = 
         for room in day.rooms:
             in_room = sorted((s for s in day.sessions if s.room is room), key=lambda s: (s.start, s.number))
             rooms[room.name] = [entry(s) for s in in_room]
-        days.append({"index": day.index, "date": day.date.isoformat(), "day_start": iso(day.start),
-                     "day_end": iso(day.end), "rooms": rooms})
+        days.append(
+            {
+                "index": day.index,
+                "date": day.date.isoformat(),
+                "day_start": iso(day.start),
+                "day_end": iso(day.end),
+                "rooms": rooms,
+            }
+        )
     conference = {
         "acronym": ACRONYM,
         "title": site.title,

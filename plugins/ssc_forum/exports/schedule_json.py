@@ -25,6 +25,7 @@ def render(data: dict[str, Any], cache: ExportCache | None = None) -> bytes:
     order in which the data was built (pretalx's order, rooms in programme order), which is fixed:
     no sort is needed for stable output.
     """
+
     # The document is written with a mark in place of each event, then each event's own encoding
     # is put in (indented to where its mark stood): the events are encoded one at a time, and the
     # edit loop encodes again only those that changed. The pieces are encoded to bytes as they are
@@ -33,8 +34,9 @@ def render(data: dict[str, Any], cache: ExportCache | None = None) -> bytes:
         if cache is None:
             return encode_event(event)
         # An unchanged session's entry is the same object (`schedule_data`): its encoding is kept.
-        return cache.same_object(("json-event", event.get("guid"), event.get("language")), event,
-                                 lambda: encode_event(event))
+        return cache.same_object(
+            ("json-event", event.get("guid"), event.get("language")), event, lambda: encode_event(event)
+        )
 
     events: list[dict[str, Any]] = []
     schedule = data["schedule"]
@@ -51,8 +53,8 @@ def render(data: dict[str, Any], cache: ExportCache | None = None) -> bytes:
     out: list[bytes] = []
     start = 0
     for match in _MARK_RE.finditer(text):
-        before = text[start:match.start()]
-        indent = before[before.rfind("\n") + 1:]  # the mark's line holds only its indentation
+        before = text[start : match.start()]
+        indent = before[before.rfind("\n") + 1 :]  # the mark's line holds only its indentation
         out.append(before.encode())
         out.append(encode(events[int(match.group(1))]).replace("\n", "\n" + indent).encode())
         start = match.end()

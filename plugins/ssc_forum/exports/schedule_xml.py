@@ -8,8 +8,21 @@ from lxml import etree
 
 # Order of an event's children as pretalx writes them; the XSD accepts any order
 # (xs:all), but a fixed one keeps builds byte-identical and diffs readable.
-_EVENT_TEXT = ("date", "start", "duration", "room", "slug", "url", "title", "subtitle", "track", "type",
-               "language", "abstract", "description")
+_EVENT_TEXT = (
+    "date",
+    "start",
+    "duration",
+    "room",
+    "slug",
+    "url",
+    "title",
+    "subtitle",
+    "track",
+    "type",
+    "language",
+    "abstract",
+    "description",
+)
 
 
 def _text(parent: etree._Element, tag: str, value: object) -> etree._Element:
@@ -44,15 +57,24 @@ def render(data: dict[str, Any]) -> bytes:
     _text(root, "url", schedule["url"])
     _text(root, "version", schedule["version"])
     conf = etree.SubElement(root, "conference")
-    for tag, key in (("acronym", "acronym"), ("title", "title"), ("start", "start"), ("end", "end"),
-                     ("days", "daysCount"), ("timeslot_duration", "timeslot_duration")):
+    for tag, key in (
+        ("acronym", "acronym"),
+        ("title", "title"),
+        ("start", "start"),
+        ("end", "end"),
+        ("days", "daysCount"),
+        ("timeslot_duration", "timeslot_duration"),
+    ):
         _text(conf, tag, conference[key])
     _text(conf, "base_url", schedule["base_url"])
     _text(conf, "time_zone_name", conference["time_zone_name"])
     guids = {room["name"]: room["guid"] for room in conference["rooms"]}
     for day in conference["days"]:
-        day_node = etree.SubElement(root, "day", {"index": str(day["index"]), "date": day["date"],
-                                                  "start": day["day_start"], "end": day["day_end"]})
+        day_node = etree.SubElement(
+            root,
+            "day",
+            {"index": str(day["index"]), "date": day["date"], "start": day["day_start"], "end": day["day_end"]},
+        )
         for name, events in day["rooms"].items():
             room = etree.SubElement(day_node, "room", {"name": name, "guid": guids[name]})
             for event in events:
