@@ -435,7 +435,7 @@ def _pybabel(*args: str, cwd: Path = ROOT) -> None:
 
 
 def editor_catalogue(locale_dir: Path | None = None) -> Path:
-    """Extract the editors' messages (`tr("…")` in the forum plugin and tasks.py) and merge them into each .po.
+    """Extract the editors' messages (`tr("…")` in the forum and deploy plugins and tasks.py); merge them into each .po.
 
     The ids are the English texts; `plugins/ssc_forum/locale/<lang>/LC_MESSAGES/editor.po` holds the
     other languages. Like the theme's template, `editor.pot` has no header and no locations, so
@@ -457,6 +457,7 @@ def editor_catalogue(locale_dir: Path | None = None) -> Path:
         "--output-file",
         str(pot),
         str(plugin),
+        str(ROOT / "plugins" / "ssc_deploy"),
         str(ROOT / "tasks.py"),
     )
     for lang in messages.LANGUAGES:

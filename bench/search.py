@@ -98,8 +98,8 @@ def run_scale(work: Path, size: scale.Size) -> None:
     """Index the synthetic programme with and without the Korean analysis; print time and weight."""
     from pelican.settings import read_settings
 
+    from ssc_deploy.project import CONFIG, run_pelican
     from ssc_search.indexing import BUNDLE_DIR, PagePreparer, build_index
-    from tasks import CONFIG, run_pelican
 
     content = work / "scale" / "content"
     n_files = scale.write_content(scale.make_programme(size), content)

@@ -29,8 +29,10 @@ KEYWORDS = {"tr": None}
 
 
 def _ids_in_code() -> set[str]:
-    """Every `tr("…")` id of the plugin and tasks.py, read by Babel as `python3 make.py translations` reads them."""
+    """Every `tr("…")` id of the plugins and tasks.py, read by Babel as `python3 make.py translations` reads them."""
     found = {str(msg) for _, _, msg, _, _ in extract_from_dir(str(PLUGIN), keywords=KEYWORDS)}
+    deploy = ROOT / "plugins" / "ssc_deploy"  # publishing's own lines
+    found |= {str(msg) for _, _, msg, _, _ in extract_from_dir(str(deploy), keywords=KEYWORDS)}
     found |= {str(msg) for _, msg, _, _ in extract_from_file("python", str(ROOT / "tasks.py"), keywords=KEYWORDS)}
     return found
 

@@ -91,7 +91,7 @@ def _wait_for(*paths: Path, timeout: float = 15) -> None:
 
 
 def _check(content: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG", "SSC_LANG")}
     return subprocess.run(
         [sys.executable, "-m", "invoke", "check", "--content", str(content)],
         cwd=ROOT,
