@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import string
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ class _PlainTextItem:
 
 _ID_PREFIX_RE = re.compile(r"id\s*=\s*")
 _ID_VALUE_RE = re.compile(r"""(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-_TAG_OPEN_RE = re.compile(r"<[a-zA-Z]")
+_LETTERS = frozenset(string.ascii_letters)
 
 
 def page_ids(page: str) -> list[str]:
@@ -77,8 +78,14 @@ def page_ids(page: str) -> list[str]:
         if start > scanned:
             close = page.rfind(">", scanned, start)
             last_close = close if close >= 0 else last_close
-            for opening in _TAG_OPEN_RE.finditer(page, max(scanned - 1, 0), start):
-                last_open = opening.start()
+            # The last `<` and letter that ends by `start`, looked for backwards: each character is
+            # looked at once over the whole page (a `finditer` over every tag cost more than the rest).
+            low, high = max(scanned - 1, 0), start - 1
+            while (opening := page.rfind("<", low, high)) >= 0:
+                if page[opening + 1] in _LETTERS:
+                    last_open = opening
+                    break
+                high = opening
             scanned = start
         value = _ID_VALUE_RE.match(page, match.end()) if last_open >= max(searched, last_close + 1) else None
         if not value:
