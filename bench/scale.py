@@ -15,7 +15,7 @@ its peak memory is its own:
    what dropping those saves.
 
 It then times the plugin's in-memory model work (field checks, the cross-file
-checks of `content._check_across`, `model.build`, `timetable.grids`) for growing
+checks of `crosscheck.check_across`, `model.build`, `timetable.grids`) for growing
 programmes and prints time / (n log2 n), so that anything worse than n log n
 shows as a growing ratio.
 
@@ -225,7 +225,7 @@ def _instrument_pelican(timer: _Timer) -> list[str]:
 FORUM_STEPS = (
     # The generator module imported read_content by name, so it is replaced there.
     ("generator", "read_content", "read_content"),
-    ("content", "_check_across", "check_across"),
+    ("crosscheck", "check_across", "check_across"),
     ("model", "build", "model_build"),
     # generate_context puts `timetable.grids` into the template context, so this wrapper is the one called.
     ("timetable", "grids", "timetable_grids"),
@@ -391,19 +391,12 @@ def run_build(build: Build, work: Path, content: Path, theme: Path, out_root: Pa
 # --- growth of the plugin's own model work ----------------------------------------------------
 
 
-def _import_forum() -> Any:
-    if str(PLUGINS_DIR) not in sys.path:
-        sys.path.insert(0, str(PLUGINS_DIR))
-    import ssc_forum.content as content
-
-    return content
-
-
 def _in_memory_records(prog: Programme) -> Iterator[tuple[Any, str, dict[str, str], str]]:
     """(content type, path, raw metadata, HTML body) for each item: what the Markdown reader would return."""
-    content = _import_forum()
+    from ssc_forum import schema
+
     for item in prog.items:
-        ctype = content.schema.BY_FOLDER[item.folder]
+        ctype = schema.BY_FOLDER[item.folder]
         # A fixed paragraph: the growth table measures checks and model, not Markdown.
         yield ctype, f"content/{item.folder}/{item.slug}.{item.lang}.md", item.fields, "<p>Body.</p>"
 
@@ -422,8 +415,11 @@ def growth_row(n: int, shape: Size, repeat: int) -> dict[str, float]:
     """Best-of-`repeat` seconds of each step of the plugin's model work for a programme of n sessions."""
     from zoneinfo import ZoneInfo
 
-    content = _import_forum()
-    from ssc_forum import model, schema, timetable
+    if str(PLUGINS_DIR) not in sys.path:
+        sys.path.insert(0, str(PLUGINS_DIR))
+    from ssc_forum import crosscheck, model, schema, timetable
+    from ssc_forum.fields import parse_fields
+    from ssc_forum.records import Content, DayRecord, Record, RoomRecord
 
     per_session = shape.speakers / max(shape.n_sessions, 1)
     size = Size(
@@ -442,14 +438,14 @@ def growth_row(n: int, shape: Size, repeat: int) -> dict[str, float]:
         problems: list[Any] = []
         records = []
         for ctype, path, meta, body in raw:
-            values, media = content._parse_fields(ctype.fields, meta, path, problems)
-            records.append(content.Record(ctype, path, values, body, media))
+            values, media = parse_fields(ctype.fields, meta, path, problems)
+            records.append(Record(ctype, path, values, body, media))
         days = [
-            content.DayRecord(i, *content._parse_fields(schema.DAY_FIELDS, d, "programme.toml", problems))
+            DayRecord(i, *parse_fields(schema.DAY_FIELDS, d, "programme.toml", problems))
             for i, d in enumerate(prog.days, start=1)
         ]
         rooms = [
-            content.RoomRecord(*content._parse_fields(schema.ROOM_FIELDS, r, "programme.toml", problems))
+            RoomRecord(*parse_fields(schema.ROOM_FIELDS, r, "programme.toml", problems))
             for r in prog.rooms
         ]
         return records, days, rooms, problems
@@ -458,13 +454,13 @@ def growth_row(n: int, shape: Size, repeat: int) -> dict[str, float]:
 
     def across() -> list[Any]:
         found: list[Any] = []
-        content._check_across(records, days, rooms, found)
+        crosscheck.check_across(records, days, rooms, found)
         return found
 
     t_across, found = _best_of(repeat, across)
     if problems or found:
         raise SystemExit(f"the synthetic programme (n={n}) is not valid: {[str(p) for p in (problems + found)[:5]]}")
-    data = content.Content(records, days, rooms, [])
+    data = Content(records, days, rooms, [])
     tz, now = ZoneInfo("Asia/Seoul"), datetime(2021, 1, 1, tzinfo=ZoneInfo("UTC"))
     t_model, programmes = _best_of(
         repeat, lambda: [model.build(data, lang, tz, now=now, forced_phase="after") for lang in LANGS]

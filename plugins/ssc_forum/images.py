@@ -207,7 +207,7 @@ def _too_large(pixels: int | None) -> Message:
 
 
 class CheckedRecord(Protocol):
-    """What `check` reads of a content record (`content.Record`)."""
+    """What `check` reads of a content record (`records.Record`)."""
 
     ctype: schema.ContentType
     path: str

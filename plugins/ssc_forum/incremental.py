@@ -466,7 +466,7 @@ class LiveSite:
         if reason:
             return self.full_build(reason)
         assert self.main_settings is not None
-        content_module._CACHE.clear()
+        content_module.forget()
         self.files.rendered = 0
         with self.files.one_look():  # the generators read what this update compared
             return self._update(started)
