@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from . import images, schema, statics
+from . import imagefiles, schema, statics
 from .messages import tr
 from .problems import Problem
 
@@ -94,7 +94,7 @@ def stray_files(content_path: Path, programme: str, settings: dict[str, Any]) ->
     known = {ct.folder for ct in schema.CONTENT_TYPES}
     known |= {Path(p).parts[0] for p in (*settings.get("STATIC_PATHS", ()), *settings.get("ARTICLE_PATHS", ())) if p}
     # Photos are read from images/ by the forum itself, also on a sub-site, which publishes no static files.
-    known.add(images.SOURCE_FOLDER)
+    known.add(imagefiles.SOURCE_FOLDER)
     where = ", ".join(sorted(known))
     for entry in entries(content_path):
         rel = f"{content_path.name}/{entry.name}"
