@@ -41,9 +41,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-# Beside this file: what is printed (scale_report.py), the programme (synthetic.py; scale.Size and the rest
-# stay reachable from here for edit_loop.py and search.py), one build in its own process (scale_child.py) and
-# the growth table (scale_growth.py).
+# Beside this file: what is printed (scale_report.py), the programme (synthetic.py), one build in its own
+# process (scale_child.py) and the growth table (scale_growth.py).
 from scale_child import ROOT, child_main, write_minimal_theme
 from scale_growth import growth_row
 from scale_report import (
