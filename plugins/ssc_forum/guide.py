@@ -11,7 +11,7 @@ import string
 import sys
 from pathlib import Path
 
-from . import markup, messages, schema, statics
+from . import htmlrules, messages, schema, statics
 
 TEXT = {
     "en": {
@@ -238,7 +238,7 @@ def render(lang: str) -> str:
         "",
         t["text_intro"],
         "",
-        "- " + t["html"].format(tags=", ".join(f"`{tag}`" for tag in sorted(markup.RAW_ALLOWED))),
+        "- " + t["html"].format(tags=", ".join(f"`{tag}`" for tag in sorted(htmlrules.RAW_ALLOWED))),
         "- " + t["resources"].format(types=", ".join(statics.IMAGE_TYPES)),
         "- " + t["characters"],
         "- " + t["static"],
