@@ -20,7 +20,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -245,38 +245,18 @@ def edit(c: Context, content: str | None = None, output: str | None = None, back
     committed: review the changes with git (or hand them to someone who does) as with any edit.
     Ctrl+C stops both.
     """
+    from ssc_deploy import editing
     from ssc_editor.config import editor_settings
-    from ssc_editor.local import LocalBackend, LocalBackendError, free_port
 
-    folder = _path(content, "content")
-    if folder.name != "content" or not folder.is_dir():
-        # The editor's collections are content/sessions, content/speakers, …: paths under the folder holding it.
-        raise Exit(f"edit: {folder} is no folder named content (the editor writes into content/…)", code=1)
-    if backend_port is not None and not (str(backend_port).isdigit() and int(backend_port) < 65536):
-        raise Exit(f"edit: --backend-port {backend_port} is no port number (0 to 65535; 0 takes a free one)", code=1)
+    folder = editing.content_folder(_path(content, "content"))
     editor = editor_settings(_read_settings(CONFIG["settings_base"], folder))
-    port = editor["local_backend_port"] if backend_port is None else int(backend_port)
-    if port == 0:
-        port = free_port()
-
-    @contextlib.contextmanager
-    def backend_beside(url: str) -> Iterator[None]:
-        backend = LocalBackend(folder.parent, port=port, origin=url.rstrip("/"))
-        try:
-            backend.start()
-        except LocalBackendError as exc:
-            raise Exit(f"edit: {exc}", code=1) from None
-        try:
-            print(f"Editor: {url}admin/ (saves go to {folder} through {backend.url})", flush=True)
-            yield
-        finally:
-            backend.stop()  # also before a restart: the new process starts its own
-
-    # The editor's configuration (admin/config.yml, written by every full build) names the backend's port.
-    overrides = {"EDITOR": {**editor, "local_backend_port": port}}
+    port = editing.local_backend_port(backend_port, editor)
+    overrides = editing.build_settings(editor, port)
     # `kill` (SIGTERM) stops both as Ctrl+C does, rather than ending this process with the server left running.
     signal.signal(signal.SIGTERM, _interrupt)
-    outcome = _live_preview(content, output, overrides=overrides, beside=backend_beside)
+    outcome = _live_preview(
+        content, output, overrides=overrides, beside=lambda url: editing.backend_beside(folder, port, url)
+    )
     if outcome == "restart":
         print("Plugin code changed: restarting to load it.", flush=True)
         os.execv(sys.executable, [sys.executable, *sys.argv])
