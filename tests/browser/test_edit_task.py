@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -99,9 +100,13 @@ class EditTask:
             options=("--backend-port", "0"),
             environ=EDITORS_ENV,
         )
-        found = self.task.wait_for_line(r"^Editor: (http://127\.0\.0\.1:\d+/admin/) .* through (http://\S+)\)")
-        self.admin, self.backend = found.group(1), found.group(2)
-        self.task.wait_for_line(r"^Full build in ")
+        try:
+            found = self.task.wait_for_line(r"^Editor: (http://127\.0\.0\.1:\d+/admin/) .* through (http://\S+)\)")
+            self.admin, self.backend = found.group(1), found.group(2)
+            self.task.wait_for_line(r"^Full build in ")
+        except BaseException:
+            self.task.stop()
+            raise
 
     def get(self, path: str) -> str:
         """A page of the preview, as text."""
@@ -167,6 +172,8 @@ def test_a_corrected_affiliation_changes_one_line_and_the_preview_serves_it(edit
     before = ko.read_text(encoding="utf-8")
     assert f"Affiliation: {OLD}\n" in before
     assert NEW not in editing.get(f"/speakers/{SPEAKER}/")
+    # The editor served by the preview talks to the backend the task started, on the port it chose.
+    assert f"url: {editing.backend}\n" in editing.get("/admin/config.yml")
 
     _open(editor, editing, "speakers", SPEAKER)
     box = _field(editor, "affiliation", "ko")
@@ -251,6 +258,9 @@ def test_stopping_the_task_ends_both_processes(editing: EditTask) -> None:
     servers = [pid for pid, command in children.items() if "decap-server" in command]
     assert len(servers) == 1, children
     assert editing.task.stop() == 0, editing.task.printed
+    port = int(editing.backend.split(":")[2].split("/")[0])
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0, "the backend still answers"
     deadline = time.monotonic() + 5
     while any(_alive(pid) for pid in children):
         assert time.monotonic() < deadline, {pid: children[pid] for pid in children if _alive(pid)}
