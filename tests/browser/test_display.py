@@ -309,11 +309,11 @@ def test_dark_scheme_keeps_four_and_a_half_to_one(
 # --- what the screenshots are looked at for: phones, short pages, card grids --------------------------
 
 NARROW = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-ONE_LINE_KINDS = ["home", "timetable", "session", "speaker", "case", "page"]
+ONE_LINE_KINDS = ["home", "timetable", "sessions", "session", "speaker", "case", "page"]
 ONE_LINE_CASES = [(lang, kind) for lang in LANGS for kind in ONE_LINE_KINDS]
 
-# Every time range and "Day 2" label shown, with the number of line boxes it was set in.
-_LINES = """() => [...document.querySelectorAll('main .time-span, main .day-number')]
+# Every time range, "Day 2" label and "2일 차 · 세션 1" note shown, with the number of line boxes it was set in.
+_LINES = """() => [...document.querySelectorAll('main .time-span, main .day-number, main .index-note')]
   .filter(el => el.checkVisibility())
   .map(el => ({text: el.innerText.trim(),
                lines: new Set([...el.getClientRects()].map(r => Math.round(r.top))).size}))"""
@@ -323,7 +323,7 @@ _LINES = """() => [...document.querySelectorAll('main .time-span, main .day-numb
 def test_time_ranges_and_day_labels_stay_on_one_line_on_a_phone(
     lang: str, kind: str, subpath_site: Site, open_page: OpenPage
 ) -> None:
-    """On phones 320 to 430 px wide, "16:00–19:00 KST" and "Day 2" are never split over two lines."""
+    """On phones 320 to 430 px wide, "16:00–19:00 KST", "Day 2" and "Day 2 · Session 1" are never split."""
     page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), **NARROW).page
     broken = set()
     for width in range(320, 431, 5):  # where a line breaks depends on the width: try every phone's
