@@ -389,3 +389,11 @@ def test_the_motif_gives_way_to_the_content_on_a_phone(lang: str, subpath_site: 
       return {shown: m.width > 0, overlap};
     }""")
     assert overlap == {"shown": True, "overlap": False}, overlap
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_talk_title_is_quoted_as_the_text_quotes_titles(lang: str, subpath_site: Site, open_page: OpenPage) -> None:
+    """The speaker page's talk is set in ‘ ’, as the pages' own text sets titles (Chromium's default is “ ”)."""
+    page = open_page(subpath_site.url(PAGE_KINDS["speaker"], lang)).page
+    marks = page.evaluate("getComputedStyle(document.querySelector('.talk q')).quotes")
+    assert marks.split()[:2] == ['"‘"', '"’"'], marks
