@@ -33,6 +33,25 @@ from ssc_deploy.publishing import publish_site
 from ssc_deploy.project import content_problems  # noqa: F401  # isort: skip
 from ssc_deploy.publishing import release_for, source_revision  # noqa: F401  # isort: skip
 from ssc_forum import guide, schema
+from ssc_forum.messages import render, tr
+
+# What this file prints for the people who run the site (editors, whoever publishes) is written as
+# `tr("…")` and shown in their language (Korean by default). The tasks only developers run on the
+# project itself (`translations`, `docs`, `tokens`) print file names and tool output, in English.
+
+
+LANG_HELP = "language of the messages: ko or en (default: ko; en when LC_ALL, LC_MESSAGES or LANG starts with en)"
+
+
+def _use_language(lang: str | None) -> None:
+    """Print the editor's messages in `lang` (a task's --lang), refusing any other value plainly."""
+    from ssc_forum import messages
+
+    if lang is not None and lang not in messages.LANGUAGES:
+        raise Exit(
+            render(tr("--lang {value!r}: one of {choices}", value=lang, choices=", ".join(messages.LANGUAGES))), code=2
+        )
+    messages.use_language(lang)
 
 
 def _serve(output: Path, prefix: str) -> None:
@@ -43,7 +62,8 @@ def _serve(output: Path, prefix: str) -> None:
     requests = logging.getLogger("ssc_deploy.devserver")
     requests.setLevel(logging.INFO)
     requests.addHandler(logging.StreamHandler())
-    print(f"Serving {output} at http://{CONFIG['host']}:{CONFIG['port']}{prefix}/ (Ctrl+C stops)")
+    url = f"http://{CONFIG['host']}:{CONFIG['port']}{prefix}/"
+    print(render(tr("Serving {folder} at {url} (Ctrl+C stops)", folder=output, url=url)))
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -73,18 +93,25 @@ def clean(c: Context, output: str | None = None) -> None:
         "publish": "build with publishconf.py (absolute addresses), as `publish` does, e.g. for a CI artifact",
         "output": "folder to build into (default: output)",
         "content": "content folder (default: content)",
+        "lang": LANG_HELP,
     }
 )
 def build(
-    c: Context, subpath: bool = False, publish: bool = False, output: str | None = None, content: str | None = None
+    c: Context,
+    subpath: bool = False,
+    publish: bool = False,
+    output: str | None = None,
+    content: str | None = None,
+    lang: str | None = None,
 ) -> None:
     """Build the site into output/, all at once: a failed build leaves the previous output/ as it was.
 
     The site is built into a fresh folder beside output/ and swapped in by a rename only when
     Pelican succeeded (content errors stop it before anything is written).
     """
+    _use_language(lang)
     if publish and subpath:
-        raise Exit("--publish builds for the published address already; leave out --subpath.", code=2)
+        raise Exit(render(tr("--publish builds for the published address already; leave out --subpath.")), code=2)
     out = _path(output, "output")
     staging = build_site(
         out,
@@ -157,8 +184,14 @@ def preview(c: Context) -> None:
     serve(c, subpath=True)
 
 
-@task(help={"content": "content folder (default: content)", "output": "folder to build into (default: output)"})
-def livereload(c: Context, content: str | None = None, output: str | None = None) -> None:
+@task(
+    help={
+        "content": "content folder (default: content)",
+        "output": "folder to build into (default: output)",
+        "lang": LANG_HELP,
+    }
+)
+def livereload(c: Context, content: str | None = None, output: str | None = None, lang: str | None = None) -> None:
     """Serve the site at http://127.0.0.1:8000/ and bring the open page up to date whenever a file is saved.
 
     Saved files are noticed at once (the system's file events); an edit of a session, speaker,
@@ -168,9 +201,10 @@ def livereload(c: Context, content: str | None = None, output: str | None = None
     follow once you stop saving. Other content, the theme and the settings rebuild everything;
     changed plugin code restarts the task, so that the new code is the one running.
     """
+    _use_language(lang)
     outcome = _live_preview(content, output)
     if outcome == "restart":
-        print("Plugin code changed: restarting to load it.", flush=True)
+        print(render(tr("Plugin code changed: restarting to load it.")), flush=True)
         os.execv(sys.executable, [sys.executable, *sys.argv])
 
 
@@ -190,7 +224,7 @@ def _live_preview(content: str | None, output: str | None) -> str:
     )
     outcome = "stopped"
     try:
-        print(f"Serving {out} at {preview.url} (Ctrl+C stops)", flush=True)
+        print(render(tr("Serving {folder} at {url} (Ctrl+C stops)", folder=out, url=preview.url)), flush=True)
         preview.start()  # serves the last build on disk, if any, while the first build runs
         outcome = preview.watch()
     except KeyboardInterrupt:
@@ -198,12 +232,12 @@ def _live_preview(content: str | None, output: str | None) -> str:
     finally:
         preview.close()
     if preview.nothing_to_serve:
-        raise Exit("Build failed: nothing to serve.", code=1)
+        raise Exit(render(tr("Build failed: nothing to serve.")), code=1)
     return outcome
 
 
-@task(help={"output": "folder to build into (default: output)"})
-def edit(c: Context, output: str | None = None) -> None:
+@task(help={"output": "folder to build into (default: output)", "lang": LANG_HELP})
+def edit(c: Context, output: str | None = None, lang: str | None = None) -> None:
     """Edit in the browser: the editor at http://127.0.0.1:8000/admin/ beside the live preview.
 
     The editor's local backend (decap-server, from the pinned npm package) runs on
@@ -214,6 +248,7 @@ def edit(c: Context, output: str | None = None) -> None:
     from ssc_editor.config import editor_settings
     from ssc_editor.local import LocalBackend, LocalBackendError
 
+    _use_language(lang)
     port = editor_settings(_read_settings(CONFIG["settings_base"], CONFIG["content"]))["local_backend_port"]
     backend = LocalBackend(ROOT, port=port)
     try:
@@ -221,15 +256,13 @@ def edit(c: Context, output: str | None = None) -> None:
     except LocalBackendError as exc:
         raise Exit(f"edit: {exc}", code=1) from None
     try:
-        print(
-            f"Editor: http://{CONFIG['host']}:{CONFIG['port']}/admin/ (saves go to content/ through {backend.url})",
-            flush=True,
-        )
+        url = f"http://{CONFIG['host']}:{CONFIG['port']}/admin/"
+        print(render(tr("Editor: {url} (saves go to content/ through {backend})", url=url, backend=backend.url)))
         outcome = _live_preview(None, output)
     finally:
         backend.stop()  # also before a restart: the new process starts its own
     if outcome == "restart":
-        print("Plugin code changed: restarting to load it.", flush=True)
+        print(render(tr("Plugin code changed: restarting to load it.")), flush=True)
         os.execv(sys.executable, [sys.executable, *sys.argv])
 
 
@@ -238,18 +271,6 @@ def edit(c: Context, output: str | None = None) -> None:
 
 CHECK_FORMATS = ("text", "github", "gitlab")
 """How `check` reports: lines for people, GitHub workflow commands, a GitLab Code Quality file."""
-
-
-LANG_HELP = "language of the messages: ko or en (default: ko; en when LC_ALL, LC_MESSAGES or LANG starts with en)"
-
-
-def _use_language(lang: str | None) -> None:
-    """Print the editor's messages in `lang` (a task's --lang), refusing any other value plainly."""
-    from ssc_forum import messages
-
-    if lang is not None and lang not in messages.LANGUAGES:
-        raise Exit(f"--lang {lang!r}: one of {', '.join(messages.LANGUAGES)}", code=2)
-    messages.use_language(lang)
 
 
 @task(
@@ -266,11 +287,12 @@ def check(
 ) -> None:
     """Check the content only, fast: the same problems the build reports, and a non-zero exit if any."""
     from ssc_deploy import ci_reports
-    from ssc_forum.messages import render, tr
 
     _use_language(lang)
     if format not in CHECK_FORMATS:
-        raise Exit(f"--format {format!r}: one of {', '.join(CHECK_FORMATS)}", code=2)
+        raise Exit(
+            render(tr("--format {value!r}: one of {choices}", value=format, choices=", ".join(CHECK_FORMATS))), code=2
+        )
     started = time.monotonic()
     problems = content_problem_list(_path(content, "content"))
     lines = [str(p) for p in problems]
@@ -295,8 +317,6 @@ def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> lis
     an empty value. The build and `invoke check` refuse empty required fields and name each one,
     so a half-filled file can never be published by mistake. Optional fields are left out.
     """
-    from ssc_forum.messages import tr
-
     ctype = schema.BY_NAME.get(kind)
     if ctype is None:
         raise ValueError(
@@ -359,8 +379,6 @@ def choice_fields() -> list[tuple[str, str, tuple[str, ...]]]:
 
 def _field_hint(f: schema.Field, lang: str) -> str:
     """What goes into a field, in the editor's language: its choices, or its kind and an example."""
-    from ssc_forum.messages import render, tr
-
     if f.choices:
         return render(tr("one of: {choices}", choices=", ".join(f.choices)), lang)
     text, kind = (f.help_ko, f.kind.help_ko) if lang == "ko" else (f.help_en, f.kind.help_en)
@@ -394,7 +412,7 @@ def new(
 
     Required fields you do not give are written empty: `python3 make.py check` lists them until filled.
     """
-    from ssc_forum.messages import current_language, render, tr
+    from ssc_forum.messages import current_language
 
     _use_language(lang)
     values: dict[str, str] = {}
@@ -435,7 +453,7 @@ def _pybabel(*args: str, cwd: Path = ROOT) -> None:
 
 
 def editor_catalogue(locale_dir: Path | None = None) -> Path:
-    """Extract the editors' messages (`tr("…")` in the forum and deploy plugins and tasks.py); merge them into each .po.
+    """Extract the editors' messages (`tr("…")` in the forum, deploy and theme plugins and tasks.py) into each .po.
 
     The ids are the English texts; `plugins/ssc_forum/locale/<lang>/LC_MESSAGES/editor.po` holds the
     other languages. Like the theme's template, `editor.pot` has no header and no locations, so
@@ -458,6 +476,7 @@ def editor_catalogue(locale_dir: Path | None = None) -> Path:
         str(pot),
         str(plugin),
         str(ROOT / "plugins" / "ssc_deploy"),
+        str(ROOT / "plugins" / "ssc_theme"),  # the identity settings' check
         str(ROOT / "tasks.py"),
     )
     for lang in messages.LANGUAGES:
@@ -612,15 +631,16 @@ def publish(
         allow_dirty=allow_dirty,
         site=Path(site).absolute() if site else None,
     )
-    print(f"Published: {where}")
+    print(render(tr("Published: {where}", where=where)))
 
 
-@task(help={"target": "local folder (as for publish)", "rsync": "rsync target (as for publish)"})
-def rollback(c: Context, target: str | None = None, rsync: str | None = None) -> None:
+@task(help={"target": "local folder (as for publish)", "rsync": "rsync target (as for publish)", "lang": LANG_HELP})
+def rollback(c: Context, target: str | None = None, rsync: str | None = None, lang: str | None = None) -> None:
     """Serve the site published before the last one again (run it twice to come back).
 
     Only a whole tree goes back online: its files must match the manifest written when it was published.
     """
+    _use_language(lang)
     dest_dir, dest_rsync = _publish_target(target, rsync)
     try:
         if dest_dir:
@@ -632,19 +652,40 @@ def rollback(c: Context, target: str | None = None, rsync: str | None = None) ->
         with deploy.publish_lock(lock):
             if dest_dir:
                 deploy.rollback_tree(dest_dir)
-                print(f"Rolled back: {dest_dir} now serves what {deploy.previous_path(dest_dir)} held, and vice versa.")
+                print(
+                    render(
+                        tr(
+                            "Rolled back: {target} now serves what {previous} held, and vice versa.",
+                            target=dest_dir,
+                            previous=deploy.previous_path(dest_dir),
+                        )
+                    )
+                )
             else:
                 assert dest_rsync is not None
-                print(f"Rolled back: current is {deploy.rollback_release(dest_rsync)}")
+                print(render(tr("Rolled back: current is {release}", release=deploy.rollback_release(dest_rsync))))
         for path in deploy.stale_leftovers(dest_dir or CONFIG["output"]):
-            print(f"Left over beside the target by a stopped publish (`publish` or `clean` removes it): {path}")
+            print(
+                render(
+                    tr(
+                        "Left over beside the target by a stopped publish (`publish` or `clean` removes it): {path}",
+                        path=path,
+                    )
+                )
+            )
     except deploy.PublishError as exc:
         raise Exit(str(exc), code=1) from None
     except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(dest_dir) else ""
         raise Exit(
-            f"Not rolled back: {dest_dir or dest_rsync}: {exc.strerror or exc}"
-            + (f" ({exc.filename})" if exc.filename and str(exc.filename) != str(dest_dir) else "")
-            + "; nothing that is served changed.",
+            render(
+                tr(
+                    "Not rolled back: {target}: {reason}{where}; nothing that is served changed.",
+                    target=dest_dir or dest_rsync,
+                    reason=exc.strerror or exc,
+                    where=where,
+                )
+            ),
             code=1,
         ) from None
 
@@ -660,7 +701,8 @@ def nginx(c: Context, port: int = 8080, no_build: bool = False) -> None:
         build(c, subpath=True)
     prefix = Path(tempfile.mkdtemp(prefix="ssc-nginx-"))
     conf = ngx.prepare(root=CONFIG["output"], prefix=prefix, port=port)
-    print(f"nginx: http://127.0.0.1:{port}{SUBPATH}/ (config {conf}; Ctrl+C stops)")
+    url = f"http://127.0.0.1:{port}{SUBPATH}/"
+    print(render(tr("nginx: {url} (configuration {conf}; Ctrl+C stops)", url=url, conf=conf)))
     try:
         subprocess.run(ngx.command(conf, prefix), check=False)
     except KeyboardInterrupt:
@@ -674,23 +716,25 @@ def nginx(c: Context, port: int = 8080, no_build: bool = False) -> None:
         "url": "the live site's address (the Korean home), e.g. https://forum.seoul.go.kr/ssc2020/",
         "revision": "the commit that was published (else SSC_REVISION, GITHUB_SHA or CI_COMMIT_SHA)",
         "wait": "keep trying for this many seconds while the site is not right yet (default 0)",
+        "lang": LANG_HELP,
     }
 )
-def smoke(c: Context, url: str, revision: str | None = None, wait: int = 0) -> None:
+def smoke(c: Context, url: str, revision: str | None = None, wait: int = 0, lang: str | None = None) -> None:
     """Check the live site after a publish: both language homes and their assets answer, and
     version.txt names the published commit. A non-zero exit lists what is wrong."""
     from ssc_deploy import smoke as live
     from ssc_publish.revision import ENV_VARS
 
+    _use_language(lang)
     revision = revision or next((os.environ[n] for n in ENV_VARS if os.environ.get(n)), "")
     if not revision:
-        raise Exit("Say which commit should be live: --revision SHA (or SSC_REVISION).", code=2)
+        raise Exit(render(tr("Say which commit should be live: --revision SHA (or SSC_REVISION).")), code=2)
     problems = live.wait_for_live_site(url, revision, wait=wait)
     for line in problems:
         print(line)
     if problems:
-        raise Exit(f"Smoke check failed: {len(problems)} problem(s) at {url}.", code=1)
-    print(f"{url} serves {revision} in both languages.")
+        raise Exit(render(tr("Smoke check failed: {count} problem(s) at {url}.", count=len(problems), url=url)), code=1)
+    print(render(tr("{url} serves {revision} in both languages.", url=url, revision=revision)))
 
 
 # --- web archive -----------------------------------------------------------------------------
@@ -709,14 +753,14 @@ def archive_site(out_dir: Path, *, content: Path) -> Path:
     try:
         source = provenance.read_provenance(ROOT)
     except provenance.ProvenanceError as exc:
-        raise Exit(f"No archive: {exc}", code=1) from None
+        raise Exit(render(tr("No archive: {reason}", reason=exc)), code=1) from None
     settings = _read_settings(CONFIG["settings_publish"], content)
     staging = build_site(out_dir, settings_file=CONFIG["settings_publish"], content=content)
     try:
         problems = sanity.check_tree(staging, settings["SITEURL"])
         if problems:
             print("\n".join(problems))
-            raise Exit(f"No archive: {len(problems)} problem(s) in the built site.", code=1)
+            raise Exit(render(tr("No archive: {count} problem(s) in the built site.", count=len(problems))), code=1)
         return package.make_package(
             staging,
             out_dir,
@@ -725,22 +769,27 @@ def archive_site(out_dir: Path, *, content: Path) -> Path:
             types=contenttypes.load(ngx.TEMPLATE),
         )
     except (package.ArchiveError, contenttypes.ConfigError) as exc:
-        raise Exit(f"No archive: {exc}", code=1) from None
+        raise Exit(render(tr("No archive: {reason}", reason=exc)), code=1) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
 @task(
-    help={"output": "folder for the package (default: output-archive)", "content": "content folder (default: content)"}
+    help={
+        "output": "folder for the package (default: output-archive)",
+        "content": "content folder (default: content)",
+        "lang": LANG_HELP,
+    }
 )
-def archive(c: Context, output: str | None = None, content: str | None = None) -> None:
+def archive(c: Context, output: str | None = None, content: str | None = None, lang: str | None = None) -> None:
     """Write one WACZ web archive of the published site, for archives and libraries; prints its path last.
 
     Built with publishconf.py at the real addresses and dated with the commit, so one commit
     always gives the same file. View it with pywb or ReplayWeb.page (see docs/publishing.en.md).
     """
+    _use_language(lang)
     path = archive_site(Path(output).absolute() if output else ARCHIVE_OUTPUT, content=_path(content, "content"))
-    print(f"sha256 {deploy.sha256_file(path)} (also in {path.name}.sha256)")
+    print(render(tr("sha256 {digest} (also in {name})", digest=deploy.sha256_file(path), name=f"{path.name}.sha256")))
     print(path)
 
 
@@ -782,7 +831,7 @@ def shots(
             scheme or tuple(screenshots.SCHEMES),
         )
     except screenshots.ShotError as exc:
-        raise Exit(f"No screenshots: {exc}", code=2) from None
+        raise Exit(render(tr("No screenshots: {reason}", reason=exc)), code=2) from None
     tree = (
         Path(site).absolute()
         if site
@@ -798,9 +847,9 @@ def shots(
         )
         written = screenshots.take(tree, target, chosen)
     except screenshots.ShotError as exc:
-        raise Exit(f"No screenshots: {exc}", code=1) from None
+        raise Exit(render(tr("No screenshots: {reason}", reason=exc)), code=1) from None
     finally:
         if not site:
             shutil.rmtree(tree, ignore_errors=True)
-    print(f"{len(written)} screenshots")
+    print(render(tr("{count} screenshot(s)", count=len(written))))
     print(target)

@@ -33,6 +33,8 @@ def _ids_in_code() -> set[str]:
     found = {str(msg) for _, _, msg, _, _ in extract_from_dir(str(PLUGIN), keywords=KEYWORDS)}
     deploy = ROOT / "plugins" / "ssc_deploy"  # publishing's own lines
     found |= {str(msg) for _, _, msg, _, _ in extract_from_dir(str(deploy), keywords=KEYWORDS)}
+    theme = ROOT / "plugins" / "ssc_theme"  # the identity settings' check
+    found |= {str(msg) for _, _, msg, _, _ in extract_from_dir(str(theme), keywords=KEYWORDS)}
     found |= {str(msg) for _, msg, _, _ in extract_from_file("python", str(ROOT / "tasks.py"), keywords=KEYWORDS)}
     return found
 
@@ -168,7 +170,10 @@ def test_check_says_the_content_is_fine_in_korean() -> None:
 def test_check_refuses_another_language_in_one_line(broken: Path) -> None:
     done = _check(broken, "--lang", "fr")
     assert done.returncode == 2
-    assert done.stderr.strip() == "--lang 'fr': one of ko, en" and "Traceback" not in done.stdout + done.stderr
+    assert done.stderr.strip() == "--lang 'fr': 쓸 수 없는 값입니다. ko, en 중 하나로 쓰세요", done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    done = _check(broken, "--lang", "fr", LANG="en_GB.UTF-8")
+    assert (done.returncode, done.stderr.strip()) == (2, "--lang 'fr': one of ko, en")
 
 
 def test_ci_annotations_show_the_korean_text(broken: Path, tmp_path: Path) -> None:
@@ -281,3 +286,4 @@ def test_a_portrait_below_the_guides_minimum_is_refused_with_its_size(
             "be at least 640 pixels" in p
             for p in found
         ), found
+

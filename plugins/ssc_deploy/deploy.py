@@ -46,6 +46,8 @@ from dataclasses import dataclass
 from glob import escape as glob_escape
 from pathlib import Path
 
+from ssc_forum.messages import tr
+
 # Each published tree's list of files with their SHA-256, in `sha256sum -z` format (nginx serves
 # no dot file); the built-tree check allows this one hidden file.
 from .sanity import MANIFEST
@@ -76,7 +78,7 @@ class CheckFailed(PublishError):
     """The built tree did not pass its check; `problems` has one line per problem."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the built site")
+        super().__init__(tr("{count} problem(s) in the built site", count=len(problems)))
         self.problems = problems
 
 
@@ -94,7 +96,7 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         self.signum = signum
         self.published = False
-        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        super().__init__(tr("stopped by {signal}", signal=signal.Signals(signum).name))
 
 
 def staging_dir(beside: Path, label: str) -> Path:
@@ -251,8 +253,13 @@ def _swap_in(incoming: Path, target: Path, *, discard_if_undone: bool) -> None:
             trash = _finish(target, incoming, previous)
         except OSError as exc:
             raise Unfinished(
-                f"{target} serves the new tree, but keeping the one before as {previous} failed "
-                f"({exc.strerror or exc}); the next publish or rollback finishes it"
+                tr(
+                    "{target} serves the new tree, but keeping the one before as {previous} failed "
+                    "({reason}); the next publish or rollback finishes it",
+                    target=target,
+                    previous=previous,
+                    reason=exc.strerror or exc,
+                )
             ) from None
     if trash is not None:  # renamed aside already: a stop during the deletion leaves only a stray folder
         _remove(trash)
@@ -303,8 +310,14 @@ def recover(target: Path) -> str | None:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise PublishError(
-            f"{path} cannot be read ({exc}); see which of {target} and "
-            f"{previous_path(target)} is whole (`rollback` checks it), then remove it"
+            tr(
+                "{path} cannot be read ({reason}); see which of {target} and {previous} is whole "
+                "(`rollback` checks it), then remove it",
+                path=path,
+                reason=exc,
+                target=target,
+                previous=previous_path(target),
+            )
         ) from None
     previous = previous_path(target)
     served = _identity(target)
@@ -364,17 +377,27 @@ def rollback_tree(target: Path) -> None:
     previous = previous_path(target)
     if previous.is_symlink():
         raise PublishError(
-            f"not rolled back: {previous} is a symbolic link, not a tree written by publish; "
-            f"{target} was left as it was"
+            tr(
+                "not rolled back: {previous} is a symbolic link, not a tree written by publish; "
+                "{target} was left as it was",
+                previous=previous,
+                target=target,
+            )
         )
     if not previous.is_dir():
-        raise PublishError(f"nothing to roll back to: {previous} does not exist")
+        raise PublishError(tr("nothing to roll back to: {previous} does not exist", previous=previous))
     problems = verify_manifest(previous)
     if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        more = tr(" (and {count} more)", count=len(problems) - 1) if len(problems) > 1 else ""
         raise PublishError(
-            f"not rolled back: {previous} is not a whole published site: {problems[0]}{more}; "
-            f"{target} was left as it was"
+            tr(
+                "not rolled back: {previous} is not a whole published site: {problem}{more}; "
+                "{target} was left as it was",
+                previous=previous,
+                problem=problems[0],
+                more=more,
+                target=target,
+            )
         )
     _swap_in(previous, target, discard_if_undone=False)
 
@@ -391,12 +414,16 @@ def resolve_target(target: Path) -> Path:
         real = target.resolve()
         if not real.is_dir():
             raise PublishError(
-                f"{target} is a symbolic link to {real}, which is not a folder; "
-                "point it at the folder the web server serves, or publish to that folder"
+                tr(
+                    "{target} is a symbolic link to {real}, which is not a folder; "
+                    "point it at the folder the web server serves, or publish to that folder",
+                    target=target,
+                    real=real,
+                )
             )
         return real
     if target.exists() and not target.is_dir():
-        raise PublishError(f"{target} is not a folder")
+        raise PublishError(tr("{target} is not a folder", target=target))
     return target
 
 
@@ -427,17 +454,17 @@ def _walk(tree: Path) -> tuple[list[str], list[str]]:
             try:
                 mode = os.lstat(path).st_mode
             except OSError as exc:
-                problems.append(f"{rel} cannot be read ({exc.strerror})")
+                problems.append(str(tr("{path} cannot be read ({reason})", path=rel, reason=exc.strerror)))
                 continue
             if stat.S_ISLNK(mode):
-                problems.append(f"{rel} is a symbolic link")
+                problems.append(str(tr("{path} is a symbolic link", path=rel)))
                 if name in dirs:
                     dirs.remove(name)
             elif stat.S_ISREG(mode):
                 if rel != MANIFEST:
                     files.append(rel)
             elif not stat.S_ISDIR(mode):
-                problems.append(f"{rel} is not a regular file")
+                problems.append(str(tr("{path} is not a regular file", path=rel)))
     return sorted(files), problems
 
 
@@ -455,7 +482,9 @@ def write_manifest(tree: Path) -> Path:
     """
     files, problems = _walk(tree)
     if problems:
-        raise PublishError(f"{tree.name}: {problems[0]}: a published site holds only files and folders")
+        raise PublishError(
+            tr("{tree}: {problem}: a published site holds only files and folders", tree=tree.name, problem=problems[0])
+        )
     records = [sha256_file(tree / rel).encode("ascii") + b"  " + os.fsencode(rel) + b"\0" for rel in files]
     path = tree / MANIFEST
     path.write_bytes(b"".join(records))
@@ -477,7 +506,9 @@ def read_manifest(path: Path) -> dict[str, str]:
     for number, record in enumerate(records, 1):
         digest, sep, rel = record.partition(b"  ")
         if not sep or not re.fullmatch(rb"[0-9a-f]{64}", digest) or not rel or rel in listed:
-            raise PublishError(f"{MANIFEST} record {number} is not '<sha256>  <path>'")
+            raise PublishError(
+                tr("{manifest} record {number} is not '<sha256>  <path>'", manifest=MANIFEST, number=number)
+            )
         listed[os.fsdecode(rel)] = digest.decode("ascii")
     return listed
 
@@ -490,7 +521,7 @@ def verify_manifest(tree: Path) -> list[str]:
     """
     manifest = tree / MANIFEST
     if manifest.is_symlink() or not manifest.is_file():
-        return [f"it has no {MANIFEST} (not a tree written by publish)"]
+        return [str(tr("it has no {manifest} (not a tree written by publish)", manifest=MANIFEST))]
     try:
         listed = read_manifest(manifest)
     except PublishError as exc:
@@ -500,10 +531,10 @@ def verify_manifest(tree: Path) -> list[str]:
     for rel, digest in listed.items():
         if rel not in present:
             if not any(p.startswith(f"{rel} ") for p in problems):
-                problems.append(f"{rel} is missing")
+                problems.append(str(tr("{path} is missing", path=rel)))
         elif sha256_file(tree / rel) != digest:
-            problems.append(f"{rel} has changed")
-    problems.extend(f"{rel} is not in the manifest" for rel in sorted(present - listed.keys()))
+            problems.append(str(tr("{path} has changed", path=rel)))
+    problems.extend(str(tr("{path} is not in the manifest", path=rel)) for rel in sorted(present - listed.keys()))
     return problems
 
 
@@ -547,7 +578,9 @@ def publish_lock(path: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PublishBusy(f"another publish of this target is running ({_lock_owner(path)})") from None
+            raise PublishBusy(
+                tr("another publish of this target is running ({owner})", owner=_lock_owner(path))
+            ) from None
         since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, since {since}\n".encode(), 0)
@@ -698,9 +731,13 @@ def check_space(target: Path) -> None:
     free = shutil.disk_usage(target.parent).free
     if free < needed:
         raise PublishError(
-            f"{target}: No space left on device ({free / 1e6:.1f} MB free beside it; the site "
-            f"served there takes {needed / 1e6:.1f} MB and the new one is built beside it); "
-            "nothing that is served changed"
+            tr(
+                "{target}: No space left on device ({free:.1f} MB free beside it; the site served there "
+                "takes {needed:.1f} MB and the new one is built beside it); nothing that is served changed",
+                target=target,
+                free=free / 1e6,
+                needed=needed / 1e6,
+            )
         )
 
 
@@ -716,7 +753,9 @@ def _refusals(place: str) -> Iterator[None]:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         where = f" ({exc.filename})" if exc.filename and str(exc.filename) != place else ""
-        raise PublishError(f"{place}: {reason}{where}; nothing that is served changed") from None
+        raise PublishError(
+            tr("{place}: {reason}{where}; nothing that is served changed", place=place, reason=reason, where=where)
+        ) from None
 
 
 # --- the source of a release ------------------------------------------------------------------
@@ -774,12 +813,18 @@ def split_target(target: str) -> tuple[str | None, str]:
     return None, target
 
 
-def _run_shell(host: str | None, script: str) -> str:
-    """Run a POSIX shell script on `host` over ssh, or here; return its output."""
+def _run_shell(host: str | None, script: str, explain: Callable[[str], object] | None = None) -> str:
+    """Run a POSIX shell script on `host` over ssh, or here; return its output.
+
+    `explain` turns the script's own last word (a code it printed) into the message to raise;
+    what it does not know (ssh's or a tool's own words) is passed on as said.
+    """
     cmd = ["ssh", host, script] if host else ["sh", "-c", script]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise PublishError(f"{' '.join(cmd[:2])}: {_last_line(done.stderr or done.stdout)}")
+        said = _last_line(done.stderr or done.stdout)
+        explained = explain(said) if explain else None
+        raise PublishError(explained or f"{' '.join(cmd[:2])}: {said}")
     return done.stdout
 
 
@@ -874,7 +919,9 @@ def rsync_release(tree: Path, target: str, *, release: str, keep: int = KEEP_REL
     try:
         _run_shell(host, f"mkdir -p {shlex.quote(root.rstrip('/') + '/releases')} && mkdir {shlex.quote(dest)}")
     except PublishError as exc:  # a read-only or full target, or the release exists: say where
-        raise PublishError(f"{target}: the release folder cannot be made, nothing switched ({exc})") from None
+        raise PublishError(
+            tr("{target}: the release folder cannot be made, nothing switched ({reason})", target=target, reason=exc)
+        ) from None
     remote_dest = f"{host}:{dest}/" if host else f"{dest}/"
     cmd = [
         "rsync",
@@ -890,7 +937,7 @@ def rsync_release(tree: Path, target: str, *, release: str, keep: int = KEEP_REL
         # rsync ends with its summary ("rsync error: ... (code 23)"); the reason is the line before.
         said = [line.strip() for line in done.stderr.splitlines() if line.strip()]
         reason = next((line for line in reversed(said) if not line.startswith("rsync error:")), _last_line(done.stderr))
-        raise PublishError(f"{target}: rsync failed, nothing switched: {reason}")
+        raise PublishError(tr("{target}: rsync failed, nothing switched: {reason}", target=target, reason=reason))
     _run_shell(host, _switch_script(root, release))
     _run_shell(host, _prune_script(root, keep))
     return dest
@@ -933,8 +980,11 @@ def remote_lock(target: str) -> Iterator[None]:
     if holder:
         lock = f"{root.rstrip('/')}/{REMOTE_LOCK}"
         raise PublishBusy(
-            f"another publish of this target is running ({holder}); if none is, "
-            f"remove {f'{host}:' if host else ''}{lock}"
+            tr(
+                "another publish of this target is running ({owner}); if none is, remove {lock}",
+                owner=holder,
+                lock=f"{host}:{lock}" if host else lock,
+            )
         )
     try:
         yield
@@ -954,18 +1004,17 @@ def _rollback_release(target: str) -> str:
     r = shlex.quote(root.rstrip("/") or "/")
     script = (
         f"set -e; cd {r}; "
-        '[ -L current ] || { echo "nothing to roll back to: no current release" >&2; exit 1; }; '
+        f'[ -L current ] || {{ echo "{_REMOTE}none:" >&2; exit 1; }}; '
         'cur=$(readlink current); name=$(basename "$cur"); '
         # The release served before this one, as this one recorded it when it went live; targets
         # published before the history was kept have only `previous`.
         f'if [ -L {HISTORY}/"$name" ]; then prev=$(readlink {HISTORY}/"$name"); '
         "elif [ -L previous ]; then prev=$(readlink previous); "
-        'else echo "nothing to roll back to: no release before $cur is recorded" >&2; exit 1; fi; '
-        '[ -d "$prev" ] || { echo "nothing to roll back to: $prev no longer exists" >&2; exit 1; }; '
+        f'else echo "{_REMOTE}unrecorded:$cur" >&2; exit 1; fi; '
+        f'[ -d "$prev" ] || {{ echo "{_REMOTE}gone:$prev" >&2; exit 1; }}; '
         # Only a whole release goes back online: exactly the files its manifest lists, unchanged.
         f"{whole_release_test(chr(34) + '$prev' + chr(34))} || "
-        '{ echo "not rolled back: $prev is not a whole release (its files do not match its manifest)" >&2; '
-        "exit 1; }; "
+        f'{{ echo "{_REMOTE}broken:$prev" >&2; exit 1; }}; '
         # The release going back online records the one it replaces (so a second rollback rolls
         # forward) before `current` is switched: a kill in between leaves a true history.
         f'pname=$(basename "$prev"); mkdir -p {HISTORY}; '
@@ -974,4 +1023,23 @@ def _rollback_release(target: str) -> str:
         'ln -sfn "$cur" .previous.tmp && mv -Tf .previous.tmp previous; '
         "readlink current"
     )
-    return _run_shell(host, script).strip()
+    return _run_shell(host, script, _rollback_refusal).strip()
+
+
+_REMOTE = "ssc-rollback:"
+"""How the rollback script on the target says why it refused: a code and a path, put into words here."""
+
+
+def _rollback_refusal(said: str) -> object:
+    """The message for a refusal the rollback script printed (`ssc-rollback:<code>:<path>`); None for another line."""
+    if not said.startswith(_REMOTE):
+        return None
+    code, _, path = said[len(_REMOTE) :].partition(":")
+    return {
+        "none": tr("nothing to roll back to: no current release"),
+        "unrecorded": tr("nothing to roll back to: no release before {release} is recorded", release=path),
+        "gone": tr("nothing to roll back to: {release} no longer exists", release=path),
+        "broken": tr(
+            "not rolled back: {release} is not a whole release (its files do not match its manifest)", release=path
+        ),
+    }.get(code)
