@@ -287,3 +287,12 @@ def test_a_portrait_below_the_guides_minimum_is_refused_with_its_size(
             for p in found
         ), found
 
+
+def test_one_function_makes_a_line_printable_for_the_terminal_and_for_ci() -> None:
+    from ssc_deploy.ci_reports import escape_data
+    from ssc_forum.problems import printable
+
+    raw = "a\x1b[31mb\u202ec\r\nd%"
+    assert printable(raw) == "a\\x1b[31mb\\u202ec\\r\\nd%"  # the check's line: one line, escapes shown
+    assert printable(raw, keep="\r\n") == "a\\x1b[31mb\\u202ec\r\nd%"
+    assert escape_data(raw) == "a\\x1b[31mb\\u202ec%0D%0Ad%25"  # GitHub's own encoding of CR, LF and %
