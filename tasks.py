@@ -22,12 +22,14 @@ from pathlib import Path
 
 from invoke import Context, Exit, task
 
-from ssc_deploy import deploy, sanity
+from ssc_deploy import catalogues, deploy, webarchive
+from ssc_deploy.livepreview import run_live_preview
 from ssc_deploy.project import CONFIG, ROOT, SUBPATH, build_site, content_problem_list
 from ssc_deploy.project import option_path as _path
 from ssc_deploy.project import publish_target as _publish_target
 from ssc_deploy.project import read_settings as _read_settings
-from ssc_deploy.publishing import publish_site
+from ssc_deploy.publishing import publish_site, rollback_site
+from ssc_deploy.scaffold import choice_fields, field_hint, scaffold
 
 # Called as tasks.X by the tests and the pipeline's scripts, beside the tasks.
 from ssc_deploy.project import content_problems  # noqa: F401  # isort: skip
@@ -202,38 +204,10 @@ def livereload(c: Context, content: str | None = None, output: str | None = None
     changed plugin code restarts the task, so that the new code is the one running.
     """
     _use_language(lang)
-    outcome = _live_preview(content, output)
+    outcome = run_live_preview(_path(content, "content"), _path(output, "output"))
     if outcome == "restart":
         print(render(tr("Plugin code changed: restarting to load it.")), flush=True)
         os.execv(sys.executable, [sys.executable, *sys.argv])
-
-
-def _live_preview(content: str | None, output: str | None) -> str:
-    """Serve and keep up to date until stopped; "restart" when changed plugin code needs a new process."""
-    from ssc_deploy.livepreview import Preview
-
-    out = _path(output, "output")
-    preview = Preview(
-        CONFIG["settings_base"],
-        _path(content, "content"),
-        out,
-        watched=[_path(content, "content"), ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]],
-        plugins=ROOT / "plugins",
-        host=CONFIG["host"],
-        port=CONFIG["port"],
-    )
-    outcome = "stopped"
-    try:
-        print(render(tr("Serving {folder} at {url} (Ctrl+C stops)", folder=out, url=preview.url)), flush=True)
-        preview.start()  # serves the last build on disk, if any, while the first build runs
-        outcome = preview.watch()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        preview.close()
-    if preview.nothing_to_serve:
-        raise Exit(render(tr("Build failed: nothing to serve.")), code=1)
-    return outcome
 
 
 @task(help={"output": "folder to build into (default: output)", "lang": LANG_HELP})
@@ -258,7 +232,7 @@ def edit(c: Context, output: str | None = None, lang: str | None = None) -> None
     try:
         url = f"http://{CONFIG['host']}:{CONFIG['port']}/admin/"
         print(render(tr("Editor: {url} (saves go to content/ through {backend})", url=url, backend=backend.url)))
-        outcome = _live_preview(None, output)
+        outcome = run_live_preview(CONFIG["content"], _path(output, "output"))
     finally:
         backend.stop()  # also before a restart: the new process starts its own
     if outcome == "restart":
@@ -309,84 +283,6 @@ def check(
     print(render(tr("Content is fine (checked in {seconds:.1f} s).", seconds=time.monotonic() - started)))
 
 
-def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> list[Path]:
-    """Write a new record of content type `kind` in every language; return the files written.
-
-    Fields come from the schema: the slug and language are filled in, so are the fields given
-    in `values` (checked against their kind), and every other required field is written with
-    an empty value. The build and `invoke check` refuse empty required fields and name each one,
-    so a half-filled file can never be published by mistake. Optional fields are left out.
-    """
-    ctype = schema.BY_NAME.get(kind)
-    if ctype is None:
-        raise ValueError(
-            tr("unknown content type {kind!r} (one of: {kinds})", kind=kind, kinds=", ".join(schema.BY_NAME))
-        )
-    try:
-        schema.SLUG.parse(slug)  # type: ignore[operator]
-        for name, value in values.items():
-            declared = ctype.field(name)
-            if declared is None or name in ("slug", "lang"):
-                raise ValueError(
-                    tr(
-                        "{name!r} is not a field you can set for a {kind} (fields: {fields})",
-                        name=name,
-                        kind=kind,
-                        fields=", ".join(f.name for f in ctype.fields if f.name not in ("slug", "lang")),
-                    )
-                )
-            declared.kind.parse(value)  # type: ignore[operator]
-            if declared.choices and value not in declared.choices:
-                raise ValueError(
-                    tr(
-                        "{name}: {value!r} is not one of: {choices}",
-                        name=name,
-                        value=value,
-                        choices=", ".join(declared.choices),
-                    )
-                )
-    except schema.FieldError as exc:
-        raise ValueError(exc.message) from None
-    paths = [content / ctype.folder / f"{slug}.{lang}.md" for lang in schema.LANGS]
-    existing = [p for p in paths if p.exists()]
-    if existing:
-        raise FileExistsError(tr("already there: {paths}", paths=", ".join(str(p) for p in existing)))
-    for lang, path in zip(schema.LANGS, paths, strict=True):
-        lines = []
-        for f in ctype.fields:
-            if f.name == "slug":
-                value = slug
-            elif f.name == "lang":
-                value = lang
-            elif f.name in values:
-                value = values[f.name]
-            elif f.required:
-                value = ""
-            else:
-                continue
-            lines.append(f"{f.name.capitalize()}: {value}".rstrip())
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
-    return paths
-
-
-def choice_fields() -> list[tuple[str, str, tuple[str, ...]]]:
-    """Every field with fixed choices, `(content type, field, choices)`; the language is one of them."""
-    found = [("*", "lang", schema.LANGS)]
-    found += [(ct.name, f.name, f.choices) for ct in schema.CONTENT_TYPES for f in ct.fields if f.choices]
-    return found
-
-
-def _field_hint(f: schema.Field, lang: str) -> str:
-    """What goes into a field, in the editor's language: its choices, or its kind and an example."""
-    if f.choices:
-        return render(tr("one of: {choices}", choices=", ".join(f.choices)), lang)
-    text, kind = (f.help_ko, f.kind.help_ko) if lang == "ko" else (f.help_en, f.kind.help_en)
-    if f.kind.example != "…":  # a kind with a form to follow shows it
-        kind += (", 예: " if lang == "ko" else ", e.g. ") + f.kind.example
-    return f"{text} ({kind})"
-
-
 @task(
     iterable=["field"],
     help={
@@ -433,7 +329,7 @@ def new(
     if empty:
         print(render(tr("Fill in, in both files ({langs}):", langs=", ".join(schema.LANGS))))
         for f in empty:
-            print(f"  {f.name.capitalize()}: {_field_hint(f, shown)}")
+            print(f"  {f.name.capitalize()}: {field_hint(f, shown)}")
     if ctype is schema.CITY_CASE:
         print(
             render(
@@ -445,77 +341,7 @@ def new(
     if optional:
         print(render(tr("Optional fields you may add:")))
         for f in optional:
-            print(f"  {f.name.capitalize()}: {_field_hint(f, shown)}")
-
-
-def _pybabel(*args: str, cwd: Path = ROOT) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=cwd, check=True)
-
-
-def editor_catalogue(locale_dir: Path | None = None) -> Path:
-    """Extract the editors' messages (`tr("…")` in the forum, deploy and theme plugins and tasks.py) into each .po.
-
-    The ids are the English texts; `plugins/ssc_forum/locale/<lang>/LC_MESSAGES/editor.po` holds the
-    other languages. Like the theme's template, `editor.pot` has no header and no locations, so
-    its diff shows only messages that changed; the .po is read as it is (no .mo to compile).
-    """
-    from ssc_forum import messages
-
-    folder = locale_dir or CONFIG["editor_locale"]
-    pot = folder / f"{messages.DOMAIN}.pot"
-    plugin = folder.parent
-    _pybabel(
-        "extract",
-        "--no-default-keywords",
-        "--keyword",
-        "tr",
-        "--no-location",
-        "--sort-output",
-        "--omit-header",
-        "--output-file",
-        str(pot),
-        str(plugin),
-        str(ROOT / "plugins" / "ssc_deploy"),
-        str(ROOT / "plugins" / "ssc_theme"),  # the identity settings' check
-        str(ROOT / "tasks.py"),
-    )
-    for lang in messages.LANGUAGES:
-        if lang == "en":  # the ids are English
-            continue
-        _pybabel(
-            "update",
-            "--init-missing",
-            "--ignore-pot-creation-date",
-            "--no-fuzzy-matching",
-            "--ignore-obsolete",
-            "--omit-header",
-            "--input-file",
-            str(pot),
-            "--output-dir",
-            str(folder),
-            "--locale",
-            lang,
-            "--domain",
-            messages.DOMAIN,
-        )
-    return pot
-
-
-def add_schema_messages(pot: Path) -> None:
-    """Add the schema's interface labels (the session kinds) to a catalogue template extracted from the theme.
-
-    The templates translate them from a variable (`_(SESSION_KIND_LABELS[kind])`), which extraction
-    cannot see; the template is written back as pybabel writes it (sorted, no header, no locations).
-    """
-    from babel.messages.pofile import read_po, write_po
-
-    with pot.open("rb") as handle:
-        catalogue = read_po(handle)
-    for label in schema.SESSION_KIND_LABELS.values():
-        if label not in catalogue:
-            catalogue.add(label)
-    with pot.open("wb") as handle:
-        write_po(handle, catalogue, no_location=True, omit_header=True, sort_output=True)
+            print(f"  {f.name.capitalize()}: {field_hint(f, shown)}")
 
 
 @task
@@ -527,53 +353,7 @@ def translations(c: Context) -> None:
     message lacks its Korean); the .mo files are build products (the build compiles them too) and
     are not committed.
     """
-    cfg, folder = CONFIG["babel_cfg"], CONFIG["translations"]
-    pot = folder / "messages.pot"
-    settings = _read_settings(CONFIG["settings_base"], CONFIG["content"])
-    # Templates are written in one language; only the others need a catalogue.
-    source_lang = settings.get("I18N_TEMPLATES_LANG", "en")
-
-    pybabel = _pybabel
-    # The catalogue template is kept as the repository has it: sorted, with neither a header
-    # (its creation date would change on every run) nor source locations (a template edit
-    # would then rewrite it): a diff of it shows only strings that changed.
-    theme = cfg.parent
-    pybabel(
-        "extract",
-        "--mapping-file",
-        cfg.name,
-        "--output-file",
-        str(pot.relative_to(theme)),
-        "--no-location",
-        "--sort-output",
-        "--omit-header",
-        ".",
-        cwd=theme,
-    )
-    add_schema_messages(pot)
-    for lang in (row["code"] for row in settings["LANGUAGES"]):  # a catalogue per language of the table
-        if lang == source_lang:
-            continue
-        # No fuzzy matching: a guessed translation of a similar sentence is wrong more often than not.
-        # Strings the templates no longer use are dropped, not kept as comments: the catalogue is
-        # what the site says, and git keeps the history.
-        pybabel(
-            "update",
-            "--init-missing",
-            "--ignore-pot-creation-date",
-            "--no-fuzzy-matching",
-            "--ignore-obsolete",
-            "--input-file",
-            str(pot),
-            "--output-dir",
-            str(folder),
-            "--locale",
-            lang,
-            "--domain",
-            "messages",
-        )
-    pybabel("compile", "--directory", str(folder), "--domain", "messages", "--statistics")
-    editor_catalogue()
+    catalogues.update_all()
 
 
 @task(help={"package": "the krds-uiux package folder (default: node_modules/krds-uiux)"})
@@ -641,53 +421,8 @@ def rollback(c: Context, target: str | None = None, rsync: str | None = None, la
     Only a whole tree goes back online: its files must match the manifest written when it was published.
     """
     _use_language(lang)
-    dest_dir, dest_rsync = _publish_target(target, rsync)
-    try:
-        if dest_dir:
-            dest_dir = deploy.resolve_target(dest_dir)
-            lock = deploy.lock_path(dest_dir)
-        else:
-            assert dest_rsync is not None  # _publish_target gives exactly one of the two
-            lock = deploy.rsync_lock_path(dest_rsync, CONFIG["output"])
-        with deploy.publish_lock(lock):
-            if dest_dir:
-                deploy.rollback_tree(dest_dir)
-                print(
-                    render(
-                        tr(
-                            "Rolled back: {target} now serves what {previous} held, and vice versa.",
-                            target=dest_dir,
-                            previous=deploy.previous_path(dest_dir),
-                        )
-                    )
-                )
-            else:
-                assert dest_rsync is not None
-                print(render(tr("Rolled back: current is {release}", release=deploy.rollback_release(dest_rsync))))
-        for path in deploy.stale_leftovers(dest_dir or CONFIG["output"]):
-            print(
-                render(
-                    tr(
-                        "Left over beside the target by a stopped publish (`publish` or `clean` removes it): {path}",
-                        path=path,
-                    )
-                )
-            )
-    except deploy.PublishError as exc:
-        raise Exit(str(exc), code=1) from None
-    except OSError as exc:
-        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(dest_dir) else ""
-        raise Exit(
-            render(
-                tr(
-                    "Not rolled back: {target}: {reason}{where}; nothing that is served changed.",
-                    target=dest_dir or dest_rsync,
-                    reason=exc.strerror or exc,
-                    where=where,
-                )
-            ),
-            code=1,
-        ) from None
+    for line in rollback_site(*_publish_target(target, rsync)):
+        print(line)
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8080)", "no_build": "serve output/ as it is"})
@@ -739,40 +474,6 @@ def smoke(c: Context, url: str, revision: str | None = None, wait: int = 0, lang
 
 # --- web archive -----------------------------------------------------------------------------
 
-ARCHIVE_OUTPUT = ROOT / "output-archive"
-
-
-def archive_site(out_dir: Path, *, content: Path) -> Path:
-    """Build with publishconf.py, check the tree as `publish` does, and write its WACZ into `out_dir`.
-
-    Returns the package's path. A failed build or check raises Exit and leaves no package.
-    """
-    from ssc_archive import contenttypes, package, provenance
-    from ssc_deploy import nginx as ngx
-
-    try:
-        source = provenance.read_provenance(ROOT)
-    except provenance.ProvenanceError as exc:
-        raise Exit(render(tr("No archive: {reason}", reason=exc)), code=1) from None
-    settings = _read_settings(CONFIG["settings_publish"], content)
-    staging = build_site(out_dir, settings_file=CONFIG["settings_publish"], content=content)
-    try:
-        problems = sanity.check_tree(staging, settings["SITEURL"])
-        if problems:
-            print("\n".join(problems))
-            raise Exit(render(tr("No archive: {count} problem(s) in the built site.", count=len(problems))), code=1)
-        return package.make_package(
-            staging,
-            out_dir,
-            site=package.SiteDescription.from_settings(settings),
-            provenance=source,
-            types=contenttypes.load(ngx.TEMPLATE),
-        )
-    except (package.ArchiveError, contenttypes.ConfigError) as exc:
-        raise Exit(render(tr("No archive: {reason}", reason=exc)), code=1) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
 
 @task(
     help={
@@ -788,7 +489,9 @@ def archive(c: Context, output: str | None = None, content: str | None = None, l
     always gives the same file. View it with pywb or ReplayWeb.page (see docs/publishing.en.md).
     """
     _use_language(lang)
-    path = archive_site(Path(output).absolute() if output else ARCHIVE_OUTPUT, content=_path(content, "content"))
+    path = webarchive.archive_site(
+        Path(output).absolute() if output else webarchive.ARCHIVE_OUTPUT, content=_path(content, "content")
+    )
     print(render(tr("sha256 {digest} (also in {name})", digest=deploy.sha256_file(path), name=f"{path.name}.sha256")))
     print(path)
 

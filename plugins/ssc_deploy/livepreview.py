@@ -24,7 +24,7 @@ from typing import Any, cast
 
 from watchfiles import Change, DefaultFilter, watch
 
-from ssc_forum.messages import tr
+from ssc_forum.messages import render, tr
 
 from .devserver import LiveChannel, make_server
 
@@ -282,3 +282,36 @@ class Preview:
                 self.site.close()
             finally:
                 self._lock.release()
+
+
+def run_live_preview(content: Path, out: Path) -> str:
+    """What `livereload` and `edit` do: serve `out` and keep it up to date until stopped.
+
+    Returns "restart" when changed plugin code needs a new process; Exit when the first build
+    failed and there is nothing to serve.
+    """
+    from invoke import Exit
+
+    from .project import CONFIG, ROOT
+
+    preview = Preview(
+        CONFIG["settings_base"],
+        content,
+        out,
+        watched=[content, ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]],
+        plugins=ROOT / "plugins",
+        host=CONFIG["host"],
+        port=CONFIG["port"],
+    )
+    outcome = "stopped"
+    try:
+        print(render(tr("Serving {folder} at {url} (Ctrl+C stops)", folder=out, url=preview.url)), flush=True)
+        preview.start()  # serves the last build on disk, if any, while the first build runs
+        outcome = preview.watch()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.close()
+    if preview.nothing_to_serve:
+        raise Exit(render(tr("Build failed: nothing to serve.")), code=1)
+    return outcome

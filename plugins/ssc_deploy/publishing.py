@@ -200,3 +200,61 @@ def publish_site(
     if done.previous:
         return render(tr("{where}; the site before is in {previous}", where=done.where, previous=done.previous))
     return done.where
+
+
+def rollback_site(dest_dir: Path | None, dest_rsync: str | None) -> list[str]:
+    """Serve the site published before the last one again, on a local folder or an rsync target; what to print.
+
+    Under the target's lock, as a publish: only a whole tree goes back online. Exit with one line
+    when nothing was rolled back.
+    """
+    lines: list[str] = []
+    try:
+        if dest_dir:
+            dest_dir = deploy.resolve_target(dest_dir)
+            lock = deploy.lock_path(dest_dir)
+        else:
+            assert dest_rsync is not None  # publish_target gives exactly one of the two
+            lock = deploy.rsync_lock_path(dest_rsync, CONFIG["output"])
+        with deploy.publish_lock(lock):
+            if dest_dir:
+                deploy.rollback_tree(dest_dir)
+                lines.append(
+                    render(
+                        tr(
+                            "Rolled back: {target} now serves what {previous} held, and vice versa.",
+                            target=dest_dir,
+                            previous=deploy.previous_path(dest_dir),
+                        )
+                    )
+                )
+            else:
+                assert dest_rsync is not None
+                lines.append(
+                    render(tr("Rolled back: current is {release}", release=deploy.rollback_release(dest_rsync)))
+                )
+        for path in deploy.stale_leftovers(dest_dir or CONFIG["output"]):
+            lines.append(
+                render(
+                    tr(
+                        "Left over beside the target by a stopped publish (`publish` or `clean` removes it): {path}",
+                        path=path,
+                    )
+                )
+            )
+    except deploy.PublishError as exc:
+        raise Exit(str(exc), code=1) from None
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(dest_dir) else ""
+        raise Exit(
+            render(
+                tr(
+                    "Not rolled back: {target}: {reason}{where}; nothing that is served changed.",
+                    target=dest_dir or dest_rsync,
+                    reason=exc.strerror or exc,
+                    where=where,
+                )
+            ),
+            code=1,
+        ) from None
+    return lines
