@@ -68,6 +68,7 @@ from .editloop import (
     changed_fields,
     snapshot,
 )
+from .messages import tr
 from .problems import ContentError
 
 logger = logging.getLogger(__name__)
@@ -389,8 +390,12 @@ class LiveSite:
             },
         )
 
-    def full_build(self, reason: str = "first build") -> Update:
-        """Build everything into a fresh folder, swap it in for the output; keep what was read."""
+    def full_build(self, reason: str | None = None) -> Update:
+        """Build everything into a fresh folder, swap it in for the output; keep what was read.
+
+        `reason` is printed beside the build's line, in the editor's language (default: the first build).
+        """
+        reason = reason or str(tr("first build"))
         from pelican import Pelican
 
         started = time.perf_counter()
@@ -451,9 +456,9 @@ class LiveSite:
             try:
                 rel = path.relative_to(self.content)
             except ValueError:
-                return f"{path.name} is not content (theme, plugin or settings)"
+                return str(tr("{name} is not content (theme, plugin or settings)", name=path.name))
             if len(rel.parts) != 2 or rel.parts[0] not in folders or rel.suffix != ".md":
-                return f"{rel.as_posix()} is not a session, speaker, case or page"
+                return str(tr("{path} is not a session, speaker, case or page", path=rel.as_posix()))
         return ""
 
     def update(self, changed: Iterable[Path] | None = None) -> Update:
@@ -461,7 +466,7 @@ class LiveSite:
         started = time.perf_counter()
         changed = list(changed) if changed is not None else []
         if self._stale or not self.forum_gens:
-            return self.full_build("no earlier build to start from")
+            return self.full_build(str(tr("no earlier build to start from")))
         reason = self._full_reason(changed)
         if reason:
             return self.full_build(reason)
@@ -487,13 +492,13 @@ class LiveSite:
             if a is None or b is None:
                 either = next(s for s in (a, b) if s is not None)  # added or removed: the one there is
                 if key[0] not in FORUM_TYPES or key[0] == "page" or {k for k, _ in either.values} & PICTURE_FIELDS:
-                    return self.full_build(f"{key[0]} {key[1]} ({key[2]}) was added or removed")
+                    return self.full_build(str(tr("{item} was added or removed", item=f"{key[0]} {key[1]} ({key[2]})")))
                 structural_langs.add(key[2])
                 changes[key] |= {"meta", "body"}
                 continue
             fields = changed_fields(a, b)
             if key[0] not in FORUM_TYPES or fields & PICTURE_FIELDS:
-                return self.full_build(f"{key[0]} {key[1]} ({key[2]}) changed")
+                return self.full_build(str(tr("{item} changed", item=f"{key[0]} {key[1]} ({key[2]})")))
             if fields & STRUCTURAL_FIELDS.get(key[0], frozenset()) or a.has_shortcodes != b.has_shortcodes:
                 structural_langs.add(key[2])
             if fields:
@@ -508,7 +513,7 @@ class LiveSite:
         # Pages Pelican writes (news, feeds) cannot be written one by one: a change they show needs a full build.
         for rel, owner in self.owner.items():
             if owner == "pelican" and self.deps.get(rel, set()) & fired:
-                return self.full_build(f"{rel} shows what changed")
+                return self.full_build(str(tr("{path} shows what changed", path=rel)))
         langs = sorted({key[2] for key in changes}, key=lambda lang: lang != schema.LANGS[0])
         self._shortcode_items = {(r.ctype.name, r.slug, r.lang) for r in data.records if getattr(r, "shortcodes", ())}
         self._written = []
@@ -530,7 +535,13 @@ class LiveSite:
             time.perf_counter() - started,
             written=list(dict.fromkeys(self._written)),
             removed=removed,
-            reason=f"{len(changes)} record(s) changed, {self.files.rendered} file(s) read",
+            reason=str(
+                tr(
+                    "{count} record(s) changed, {read} file(s) read",
+                    count=len(changes),
+                    read=self.files.rendered,
+                )
+            ),
         )
 
     def _update_language(

@@ -32,6 +32,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PreviewProcess]:
     work = tmp_path_factory.mktemp("livereload-browser")
     preview, events = started(copy_content(work / "content"), work / "output", env=editor_environment())
     events.close()
+    # The terminal speaks the editor's language too, the reason of the build included.
+    preview.wait_for_line(r"^사이트 전체를 다시 만들었습니다\([\d.]+초, 파일 \d+개 기록\) \(처음 만들기\)\.$")
     yield preview
     preview.stop()
 
@@ -75,6 +77,7 @@ def test_a_saved_mistake_is_a_dialog_over_the_last_good_page_until_fixed(
         )
         expect(dialog.locator("li .ssc-preview__message")).to_have_text(WRONG_DAY["ko"])
         expect(dialog).to_have_attribute("lang", "ko")
+        live.wait_for_line(r"^다시 만들지 않았습니다: 문제가 1건 있습니다\. 문제가 없던 마지막 페이지를 계속 보여 주고")
         # Focus is in the dialog, which is modal: the page behind is the last good one, not reloaded.
         assert page.evaluate("document.activeElement.closest('dialog.ssc-preview') !== null")
         assert page.evaluate("window.notReloaded === true")
