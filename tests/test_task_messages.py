@@ -188,3 +188,38 @@ def test_a_wrong_languages_table_is_named_in_korean(tmp_path: Path) -> None:
     done = _pelican(tmp_path, "-e", 'LANGUAGES=[{"code": "ko"}]')
     log = done.stdout + done.stderr
     assert done.returncode != 0 and "pelicanconf.py: 항목 'LANGUAGES[0]': 칸 'name'을(를) 글자로 채우세요" in log, log
+
+
+# --- refusals raised as exceptions, put into words when printed ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("ko", "{folder}: 편집할 content/ 폴더가 없습니다"), ("en", "{folder} has no content/ folder to edit")],
+)
+def test_the_editors_local_backend_refuses_in_the_editors_language(tmp_path: Path, lang: str, said: str) -> None:
+    from ssc_editor.local import LocalBackend, LocalBackendError
+    from ssc_forum import messages
+
+    messages.use_language(lang)
+    try:
+        with pytest.raises(LocalBackendError) as caught:
+            LocalBackend(tmp_path, port=1).start()
+        assert str(caught.value) == said.format(folder=tmp_path)
+    finally:
+        messages.use_language(None)
+
+
+def test_an_archive_of_a_folder_without_git_is_refused_in_korean(tmp_path: Path) -> None:
+    from ssc_archive import provenance
+    from ssc_forum import messages
+
+    messages.use_language("ko")
+    try:
+        with pytest.raises(provenance.ProvenanceError) as caught:
+            provenance.read_provenance(tmp_path, environ={})
+        assert str(caught.value) == (
+            f"{tmp_path}: git 저장소가 아닙니다. 보존 파일의 날짜를 정하려면 SOURCE_DATE_EPOCH를 설정하세요"
+        )
+    finally:
+        messages.use_language(None)

@@ -45,6 +45,8 @@ def editor_catalogue(locale_dir: Path | None = None) -> Path:
         str(plugin),
         str(ROOT / "plugins" / "ssc_deploy"),
         str(ROOT / "plugins" / "ssc_theme"),  # the identity settings' check
+        str(ROOT / "plugins" / "ssc_editor" / "local.py"),  # `edit`'s local backend
+        str(ROOT / "plugins" / "ssc_archive" / "provenance.py"),  # `archive`'s commit and date
         str(ROOT / "tasks.py"),
     )
     for lang in messages.LANGUAGES:
