@@ -23,7 +23,6 @@ from pathlib import Path
 from invoke import Context, Exit, task
 
 from ssc_deploy import catalogues, deploy, webarchive
-from ssc_deploy.livepreview import run_live_preview
 from ssc_deploy.project import CONFIG, ROOT, SUBPATH, build_site, content_problem_list
 from ssc_deploy.project import option_path as _path
 from ssc_deploy.project import publish_target as _publish_target
@@ -203,6 +202,8 @@ def livereload(c: Context, content: str | None = None, output: str | None = None
     follow once you stop saving. Other content, the theme and the settings rebuild everything;
     changed plugin code restarts the task, so that the new code is the one running.
     """
+    from ssc_deploy.livepreview import run_live_preview  # watchfiles: not needed by the other tasks
+
     _use_language(lang)
     outcome = run_live_preview(_path(content, "content"), _path(output, "output"))
     if outcome == "restart":
@@ -232,6 +233,8 @@ def edit(c: Context, output: str | None = None, lang: str | None = None) -> None
     try:
         url = f"http://{CONFIG['host']}:{CONFIG['port']}/admin/"
         print(render(tr("Editor: {url} (saves go to content/ through {backend})", url=url, backend=backend.url)))
+        from ssc_deploy.livepreview import run_live_preview
+
         outcome = run_live_preview(CONFIG["content"], _path(output, "output"))
     finally:
         backend.stop()  # also before a restart: the new process starts its own
