@@ -223,3 +223,24 @@ def test_an_archive_of_a_folder_without_git_is_refused_in_korean(tmp_path: Path)
         )
     finally:
         messages.use_language(None)
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("ko", "만든 사이트: 페이지 ko 2개, en 1개 / 언어별 세션 1개, 연사 0명, 도시 사례 0개, 소식 0개."),
+        ("en", "Built: 2 pages in ko, 1 in en; 1 sessions, 0 speakers, 0 city cases, 0 news items (each language)."),
+    ],
+)
+def test_the_line_a_build_ends_with_is_in_the_editors_language(tmp_path: Path, lang: str, line: str) -> None:
+    from ssc_forum import messages
+    from ssc_publish.summary import summary_line
+
+    for page in ("index.html", "sessions/keynote/index.html", "en/index.html"):
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("<!DOCTYPE html>", encoding="utf-8")
+    messages.use_language(lang)
+    try:
+        assert summary_line(tmp_path, ("ko", "en")) == line
+    finally:
+        messages.use_language(None)

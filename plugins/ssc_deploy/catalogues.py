@@ -46,6 +46,7 @@ def editor_catalogue(locale_dir: Path | None = None) -> Path:
         str(ROOT / "plugins" / "ssc_deploy"),
         str(ROOT / "plugins" / "ssc_theme"),  # the identity settings' check
         str(ROOT / "plugins" / "ssc_editor" / "local.py"),  # `edit`'s local backend
+        str(ROOT / "plugins" / "ssc_publish" / "summary.py"),  # the line a build ends with
         str(ROOT / "plugins" / "ssc_archive" / "provenance.py"),  # `archive`'s commit and date
         str(ROOT / "tasks.py"),
     )
