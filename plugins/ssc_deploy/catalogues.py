@@ -21,7 +21,7 @@ def _pybabel(*args: str, cwd: Path = ROOT) -> None:
 
 
 def editor_catalogue(locale_dir: Path | None = None) -> Path:
-    """Extract the editors' messages (`tr("…")` in the forum, deploy and theme plugins and tasks.py) into each .po.
+    """Extract the editors' messages (`tr("…")` of the plugins and tasks.py that print for them) into each .po.
 
     The ids are the English texts; `plugins/ssc_forum/locale/<lang>/LC_MESSAGES/editor.po` holds the
     other languages. Like the theme's template, `editor.pot` has no header and no locations, so
