@@ -55,7 +55,7 @@ class PreviewProcess:
         self.lines: list[str] = []
         self._new_line = threading.Condition()
         threading.Thread(target=self._read_output, daemon=True).start()
-        found = self.wait_for_line(r"at (http://127\.0\.0\.1:\d+)/")
+        found = self.wait_for_line(r"(http://127\.0\.0\.1:\d+)/")  # the first line, in either language
         self.origin = found.group(1)
 
     def _read_output(self) -> None:
@@ -157,9 +157,18 @@ def copy_content(target: Path) -> Path:
     return target
 
 
-def started(content: Path, output: Path) -> tuple[PreviewProcess, Events]:
-    """A preview whose first build is served, and a subscription that has seen it."""
-    preview = PreviewProcess(content, output)
+def editor_environment(**locale: str) -> dict[str, str]:
+    """The environment of an editor's terminal: the suite's without its `SSC_LANG=en` and locale, plus `locale`.
+
+    With no `locale` the messages are in Korean, as an editor who set nothing gets them.
+    """
+    unset = ("SSC_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+    return {**{k: v for k, v in os.environ.items() if k not in unset}, **locale}
+
+
+def started(content: Path, output: Path, env: dict[str, str] | None = None) -> tuple[PreviewProcess, Events]:
+    """A preview whose first build is served, and a subscription that has seen it (`env`: the preview's environment)."""
+    preview = PreviewProcess(content, output, environ=env)
     events = preview.events()
     try:
         events.until("full")

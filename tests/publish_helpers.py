@@ -221,7 +221,7 @@ from pathlib import Path
 
 plugins, action, tree, target, marker, pause_after, atomic = sys.argv[1:]
 sys.path.insert(0, plugins)
-from ssc_deploy import deploy
+from ssc_deploy import deploy, swap
 
 done = 0
 
@@ -239,8 +239,8 @@ def counted(func):
 # Every call that changes something on disk is a step; the child stops after the chosen one.
 for name in ("rename", "replace", "unlink", "rmdir", "mkdir", "symlink"):
     setattr(os, name, counted(getattr(os, name)))
-exchange_call = deploy._renameat2_exchange if atomic == "1" else (lambda a, b: False)
-deploy._renameat2_exchange = counted(exchange_call)
+exchange_call = swap._renameat2_exchange if atomic == "1" else (lambda a, b: False)
+swap._renameat2_exchange = counted(exchange_call)
 
 live = Path(target)
 if action == "publish":

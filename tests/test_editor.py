@@ -308,9 +308,9 @@ def test_the_local_backend_ends_with_the_process_that_started_it_even_when_that_
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--content", "docs"], "is no folder named content"),
-        (["--backend-port", "eighty"], "--backend-port eighty is no port number"),
-        (["--backend-port", "70000"], "--backend-port 70000 is no port number"),
+        (["--content", "docs"], "is not a folder named content"),
+        (["--backend-port", "eighty"], "--backend-port eighty is not a port number"),
+        (["--backend-port", "70000"], "--backend-port 70000 is not a port number"),
     ],
 )
 def test_the_edit_task_refuses_a_wrong_folder_or_port_in_one_line(options: list[str], message: str) -> None:

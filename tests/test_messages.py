@@ -33,6 +33,12 @@ def _ids_in_code() -> set[str]:
     found = {str(msg) for _, _, msg, _, _ in extract_from_dir(str(PLUGIN), keywords=KEYWORDS)}
     deploy = ROOT / "plugins" / "ssc_deploy"  # publishing's own lines
     found |= {str(msg) for _, _, msg, _, _ in extract_from_dir(str(deploy), keywords=KEYWORDS)}
+    theme = ROOT / "plugins" / "ssc_theme"  # the identity settings' check
+    found |= {str(msg) for _, _, msg, _, _ in extract_from_dir(str(theme), keywords=KEYWORDS)}
+    # `edit`'s and `archive`'s own refusals, and the line a build ends with
+    for single in ("ssc_editor/local.py", "ssc_archive/provenance.py", "ssc_publish/summary.py"):
+        path = ROOT / "plugins" / single
+        found |= {str(msg) for _, msg, _, _ in extract_from_file("python", str(path), keywords=KEYWORDS)}
     found |= {str(msg) for _, msg, _, _ in extract_from_file("python", str(ROOT / "tasks.py"), keywords=KEYWORDS)}
     return found
 
@@ -168,7 +174,10 @@ def test_check_says_the_content_is_fine_in_korean() -> None:
 def test_check_refuses_another_language_in_one_line(broken: Path) -> None:
     done = _check(broken, "--lang", "fr")
     assert done.returncode == 2
-    assert done.stderr.strip() == "--lang 'fr': one of ko, en" and "Traceback" not in done.stdout + done.stderr
+    assert done.stderr.strip() == "--lang 'fr': 쓸 수 없는 값입니다. ko, en 중 하나로 쓰세요", done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    done = _check(broken, "--lang", "fr", LANG="en_GB.UTF-8")
+    assert (done.returncode, done.stderr.strip()) == (2, "--lang 'fr': one of ko, en")
 
 
 def test_ci_annotations_show_the_korean_text(broken: Path, tmp_path: Path) -> None:
@@ -281,3 +290,13 @@ def test_a_portrait_below_the_guides_minimum_is_refused_with_its_size(
             "be at least 640 pixels" in p
             for p in found
         ), found
+
+
+def test_one_function_makes_a_line_printable_for_the_terminal_and_for_ci() -> None:
+    from ssc_deploy.ci_reports import escape_data
+    from ssc_forum.problems import printable
+
+    raw = "a\x1b[31mb\u202ec\r\nd%"
+    assert printable(raw) == "a\\x1b[31mb\\u202ec\\r\\nd%"  # the check's line: one line, escapes shown
+    assert printable(raw, keep="\r\n") == "a\\x1b[31mb\\u202ec\r\nd%"
+    assert escape_data(raw) == "a\\x1b[31mb\\u202ec%0D%0Ad%25"  # GitHub's own encoding of CR, LF and %

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ssc_forum.messages import tr
+
 
 class ProvenanceError(RuntimeError):
     """Neither git nor SOURCE_DATE_EPOCH can say what the package is made from."""
@@ -72,10 +74,12 @@ def read_provenance(root: Path, environ: dict[str, str] | None = None) -> Proven
         try:
             date = datetime.fromtimestamp(int(epoch), UTC)
         except ValueError:
-            raise ProvenanceError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
+            raise ProvenanceError(tr("SOURCE_DATE_EPOCH={value!r} is not a number of seconds", value=epoch)) from None
     elif committed:
         date = datetime.fromisoformat(committed).astimezone(UTC)
     else:
-        raise ProvenanceError(f"{root} is not a git checkout: set SOURCE_DATE_EPOCH to date the archive")
+        raise ProvenanceError(
+            tr("{folder} is not a git checkout: set SOURCE_DATE_EPOCH to date the archive", folder=root)
+        )
     modified = bool(commit) and bool(_git(root, "status", "--porcelain"))
     return Provenance(commit=commit, date=date.replace(microsecond=0), modified=modified)

@@ -17,6 +17,8 @@ import json
 from collections.abc import Iterable
 from typing import Protocol
 
+from ssc_forum.problems import printable
+
 
 class ProblemLike(Protocol):
     """What a report needs of a content problem (`ssc_forum.problems.Problem`)."""
@@ -39,9 +41,9 @@ def escape_data(value: str) -> str:
 
     The log is shown in a terminal and a browser: an escape sequence or a direction override
     from a file name would act there. Every other character that does not print is written as
-    its Python escape (`\\x1b`, `\\u202e`), as the content check's own lines write it.
+    its Python escape (`\\x1b`, `\\u202e`) by the content check's own function.
     """
-    value = "".join(c if c.isprintable() or c in "\r\n" else repr(c)[1:-1] for c in value)
+    value = printable(value, keep="\r\n")
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -13,6 +13,7 @@ a saved mistake in a dialog over the last good page until they are fixed.
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import io
 import itertools
@@ -27,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from ssc_forum.messages import current_language, tr
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -54,6 +57,18 @@ reader who is typing; the preview beside it does."""
 
 CLIENT_DIR = Path(__file__).with_name("preview_client")
 """The live preview's script and style sheet (`live.js`, `live.css`), never part of a build."""
+
+OVERLAY_TEXT = {
+    "title": tr("What you saved has a problem"),
+    "intro": tr(
+        "Fix the problems below and save: this box closes by itself and the page reloads. "
+        "Until then, the page is the last one built without problems."
+    ),
+    "close": tr("Close"),
+    "where": tr("{file}, line {line}", file="{file}", line="{line}"),  # filled in by live.js
+}
+"""The words of the dialog over a page that shows a saved mistake, in the editor's language (as the problems
+in it are, and the terminal's lines): given to the script in its tag, so `live.js` holds no text of its own."""
 
 KEEP_ALIVE_SECONDS = 15.0
 """How often a quiet event stream sends a comment, so that a closed page's stream ends."""
@@ -151,6 +166,12 @@ class LiveChannel:
             self._changed.notify_all()
 
 
+def overlay_text() -> str:
+    """The dialog's words as JSON, in the language messages are printed in now, with that language's code."""
+    words = {name: str(message) for name, message in OVERLAY_TEXT.items()}
+    return json.dumps({**words, "lang": current_language()}, ensure_ascii=False)
+
+
 def inject(page: bytes, tag: bytes) -> bytes:
     """`page` with `tag` just before its closing `</body>` (at its end if it has none)."""
     at = page.rfind(b"</body>")
@@ -234,7 +255,10 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         # The build's name first, the file after: a page written by a newer build than the name it
         # carries only reloads once more, never the other way round (an old page that never reloads).
         build = self.live.build
-        tag = f'<script src="{PREVIEW_PATH}live.js" data-build="{build}" data-events="{PREVIEW_PATH}events"></script>'
+        tag = (
+            f'<script src="{PREVIEW_PATH}live.js" data-build="{build}" data-events="{PREVIEW_PATH}events" '
+            f'data-text="{html.escape(overlay_text())}"></script>'
+        )
         return inject(page.read_bytes(), tag.encode())
 
     def _send_page(self, code: int, body: bytes) -> None:

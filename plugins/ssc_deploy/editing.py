@@ -15,13 +15,23 @@ from typing import Any
 
 from invoke import Exit
 
+from ssc_forum.messages import render, tr
+
 
 def local_backend_port(requested: str | int | None, editor: dict[str, Any]) -> int:
     """The backend's port: `--backend-port` if given (0: a free one), else EDITOR's; Exit on a wrong value."""
     from ssc_editor.local import free_port
 
     if requested is not None and not (str(requested).isdigit() and int(requested) < 65536):
-        raise Exit(f"edit: --backend-port {requested} is no port number (0 to 65535; 0 takes a free one)", code=1)
+        raise Exit(
+            render(
+                tr(
+                    "edit: --backend-port {value} is not a port number (0 to 65535; 0 takes a free one)",
+                    value=requested,
+                )
+            ),
+            code=1,
+        )
     port = int(editor["local_backend_port"] if requested is None else requested)
     return port or free_port()
 
@@ -29,7 +39,15 @@ def local_backend_port(requested: str | int | None, editor: dict[str, Any]) -> i
 def content_folder(folder: Path) -> Path:
     """`folder` if the editor can write into it (a folder named content); Exit otherwise."""
     if folder.name != "content" or not folder.is_dir():
-        raise Exit(f"edit: {folder} is no folder named content (the editor writes into content/…)", code=1)
+        raise Exit(
+            render(
+                tr(
+                    "edit: the folder {folder} is not a folder named content (the editor writes into content/…)",
+                    folder=folder,
+                )
+            ),
+            code=1,
+        )
     return folder
 
 
@@ -49,7 +67,17 @@ def backend_beside(folder: Path, port: int, url: str) -> Iterator[None]:
     except LocalBackendError as exc:
         raise Exit(f"edit: {exc}", code=1) from None
     try:
-        print(f"Editor: {url}admin/ (saves go to {folder} through {backend.url})", flush=True)
+        print(
+            render(
+                tr(
+                    "Editor: {url} (saves go to {folder} through {backend})",
+                    url=f"{url}admin/",
+                    folder=folder,
+                    backend=backend.url,
+                )
+            ),
+            flush=True,
+        )
         yield
     finally:
         backend.stop()  # also before a restart: the new process starts its own

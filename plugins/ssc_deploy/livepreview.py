@@ -17,12 +17,15 @@ the task starts itself again (the open pages reconnect, and reload after its fir
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
 from watchfiles import Change, DefaultFilter, watch
+
+from ssc_forum.messages import render, tr
 
 from .devserver import LiveChannel, make_server
 
@@ -170,8 +173,13 @@ class Preview:
             self._finish_timer.cancel()
         if self._finishing:
             self.report(
-                f"Saved while the search index, sitemap and .gz copies are updated (about "
-                f"{self._finish_seconds:.0f} s): shown as soon as that is done."
+                str(
+                    tr(
+                        "Saved while the search index, sitemap and .gz copies are updated (about {seconds:.0f} s): "
+                        "shown as soon as that is done.",
+                        seconds=self._finish_seconds,
+                    )
+                )
             )
         with self._lock:
             self._edits += 1
@@ -183,7 +191,7 @@ class Preview:
             ):
                 # A full build notes the content as it is when the build ends, so a file saved while it
                 # ran looks built already: "unchanged" right after one may be such a save. Build again.
-                update = self.site.full_build("a file was saved while the site was being built")
+                update = self.site.full_build(str(tr("a file was saved while the site was being built")))
             self._after_full = update.kind == "full"
             self._announce(update)
             if update.kind == "incremental":
@@ -195,15 +203,24 @@ class Preview:
         if update.kind in ("incremental", "full"):
             self.channel.built(update.kind, update.seconds)
             reason = f" ({update.reason})" if update.reason else ""
-            self.report(
-                f"{update.kind.capitalize()} build in {update.seconds:.2f} s: "
-                f"{len(update.written)} file(s) written{reason}."
+            said = (
+                tr("Incremental build in {seconds:.2f} s: {count} file(s) written{reason}.")
+                if update.kind == "incremental"
+                else tr("Full build in {seconds:.2f} s: {count} file(s) written{reason}.")
             )
+            self.report(str(tr(said.msgid, seconds=update.seconds, count=len(update.written), reason=reason)))
         elif update.kind == "failed":
             self.channel.failed(update.problems, update.seconds)
             self.report(
-                "\n".join(update.problems) + f"\nNot rebuilt: {len(update.problems)} problem(s); "
-                "the last good build is served, and the browser shows the problems."
+                "\n".join(update.problems)
+                + "\n"
+                + str(
+                    tr(
+                        "Not rebuilt: {count} problem(s); the last good build is served, and the browser shows "
+                        "the problems.",
+                        count=len(update.problems),
+                    )
+                )
             )
         else:
             self.channel.fixed()
@@ -219,16 +236,23 @@ class Preview:
             if edits != self._edits:  # saved again meanwhile: that save's update plans its own run
                 return
             self._finishing = True
-            self.report("Updating the search index, sitemap and .gz copies ...")
+            self.report(str(tr("Updating the search index, sitemap and .gz copies ...")))
             try:
                 seconds = self.site.finish()
             except Exception as exc:  # the pages are served all the same; the next run tries again
-                self.report(f"Search index, sitemap and .gz copies not updated: {exc.__class__.__name__}: {exc}")
+                self.report(
+                    str(
+                        tr(
+                            "Search index, sitemap and .gz copies not updated: {reason}",
+                            reason=f"{exc.__class__.__name__}: {exc}",
+                        )
+                    )
+                )
                 return
             finally:
                 self._finishing = False
             self._finish_seconds = seconds
-            self.report(f"Search index, sitemap and .gz copies updated in {seconds:.1f} s.")
+            self.report(str(tr("Search index, sitemap and .gz copies updated in {seconds:.1f} s.", seconds=seconds)))
 
     def watch(self) -> str:
         """Apply every batch of saved changes; returns "restart" when plugin code changed.
@@ -261,3 +285,49 @@ class Preview:
                 self.site.close()
             finally:
                 self._lock.release()
+
+
+def run_live_preview(
+    content: Path,
+    out: Path,
+    *,
+    overrides: dict[str, Any] | None = None,
+    beside: Callable[[str], contextlib.AbstractContextManager[object]] | None = None,
+) -> str:
+    """What `livereload` and `edit` do: serve `out` and keep it up to date until stopped.
+
+    `overrides` are settings given to every build; `beside(url)`, when given, is entered once the
+    preview's address is known and left after the preview stops: what runs next to it (`edit`'s
+    local backend, which answers that address only). Returns "restart" when changed plugin code
+    needs a new process; Exit when the first build failed and there is nothing to serve.
+    """
+    from invoke import Exit
+
+    from .project import CONFIG, ROOT
+
+    company = beside if beside is not None else (lambda url: contextlib.nullcontext())
+    preview: Preview | None = None
+    outcome = "stopped"
+    try:
+        preview = Preview(
+            CONFIG["settings_base"],
+            content,
+            out,
+            watched=[content, ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]],
+            plugins=ROOT / "plugins",
+            host=CONFIG["host"],
+            port=CONFIG["port"],
+            overrides=overrides,
+        )
+        with company(preview.url):
+            print(render(tr("Serving {folder} at {url} (Ctrl+C stops)", folder=out, url=preview.url)), flush=True)
+            preview.start()  # serves the last build on disk, if any, while the first build runs
+            outcome = preview.watch()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if preview is not None:
+            preview.close()
+    if preview is not None and preview.nothing_to_serve:
+        raise Exit(render(tr("Build failed: nothing to serve.")), code=1)
+    return outcome

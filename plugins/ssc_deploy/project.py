@@ -21,6 +21,8 @@ from typing import Any
 
 from invoke import Exit
 
+from ssc_forum.messages import LANGUAGE_VARIABLE, current_language, render, tr
+
 from . import deploy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,6 +91,9 @@ def run_pelican(
     if overrides:
         cmd += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
     env = dict(os.environ)
+    # The build's content errors are printed by the child: in the language this process speaks
+    # (a task's --lang included).
+    env[LANGUAGE_VARIABLE] = current_language()
     if revision:
         env["SSC_REVISION"] = revision
     # Its own process group: a Ctrl+C or SIGTERM sent to ours (make.py passes them on) must not
@@ -111,8 +116,8 @@ def build_site(output: Path, *, settings_file: Path, content: Path, overrides: d
     started = time.monotonic()
     if not run_pelican(settings_file, staging, content, overrides):
         shutil.rmtree(staging, ignore_errors=True)
-        raise Exit(f"Build failed: {output} was left as it was.", code=1)
-    print(f"Built in {time.monotonic() - started:.1f} s.")
+        raise Exit(render(tr("Build failed: {output} was left as it was.", output=output)), code=1)
+    print(render(tr("Built in {seconds:.1f} s.", seconds=time.monotonic() - started)))
     return staging
 
 
@@ -140,8 +145,12 @@ def publish_target(target: str | None, rsync: str | None) -> tuple[Path | None, 
         rsync = settings.get("PUBLISH_RSYNC")
     if bool(target) == bool(rsync):
         raise Exit(
-            "Say where to publish: exactly one of --target DIR / SSC_PUBLISH_DIR / PUBLISH_DIR "
-            "or --rsync [user@host:]/path / SSC_PUBLISH_RSYNC / PUBLISH_RSYNC.",
+            render(
+                tr(
+                    "Say where to publish: exactly one of --target DIR / SSC_PUBLISH_DIR / PUBLISH_DIR "
+                    "or --rsync [user@host:]/path / SSC_PUBLISH_RSYNC / PUBLISH_RSYNC."
+                )
+            ),
             code=2,
         )
     return (Path(target).absolute() if target else None), rsync

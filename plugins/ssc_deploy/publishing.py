@@ -14,6 +14,8 @@ from pathlib import Path
 
 from invoke import Exit
 
+from ssc_forum.messages import render, tr
+
 from . import deploy, sanity
 from .project import CONFIG, ROOT, content_problems, read_settings, run_pelican
 
@@ -26,10 +28,18 @@ def release_for(source: Path, *, allow_dirty: bool) -> str:
     """
     state = deploy.source_state(source)
     if state.dirty and not allow_dirty:
-        shown = ", ".join(state.changes[:5]) + (f" and {len(state.changes) - 5} more" if len(state.changes) > 5 else "")
+        shown = ", ".join(state.changes[:5])
+        if len(state.changes) > 5:
+            shown += render(tr(" and {count} more", count=len(state.changes) - 5))
         raise Exit(
-            f"Not published: the working tree differs from commit {state.revision or '(none)'} ({shown}). "
-            "Commit the changes, or publish anyway with --allow-dirty (the release is then named …-dirty).",
+            render(
+                tr(
+                    "Not published: the working tree differs from commit {revision} ({changes}). Commit the "
+                    "changes, or publish anyway with --allow-dirty (the release is then named …-dirty).",
+                    revision=state.revision or "(none)",
+                    changes=shown,
+                )
+            ),
             code=1,
         )
     return deploy.release_name(state.revision, dirty=state.dirty)
@@ -53,7 +63,13 @@ def copy_site(site: Path, staging: Path) -> None:
             elif name in files:
                 if not source.is_file():  # a pipe would block the copy; a device is never published
                     raise Exit(
-                        f"Not published: {source} is not a regular file; nothing that is served changed.", code=1
+                        render(
+                            tr(
+                                "Not published: {path} is not a regular file; nothing that is served changed.",
+                                path=source,
+                            )
+                        ),
+                        code=1,
                     )
                 shutil.copy2(source, into / name)
 
@@ -94,8 +110,13 @@ def publish_site(
     if site is not None:
         if not (site / "index.html").is_file():
             raise Exit(
-                f"Not published: {site} is not a built site (no index.html); build it with "
-                "`python3 make.py build --publish --output DIR`.",
+                render(
+                    tr(
+                        "Not published: {site} is not a built site (no index.html); build it with "
+                        "`python3 make.py build --publish --output DIR`.",
+                        site=site,
+                    )
+                ),
                 code=1,
             )
         # An artifact of another commit would go online under this commit's name (and its release's).
@@ -103,8 +124,15 @@ def publish_site(
         expected = source_revision(source)
         if built != expected:
             raise Exit(
-                f"Not published: {site} was built from {built or 'an unknown commit'}, not from {expected} "
-                "(the commit being published); nothing that is served changed.",
+                render(
+                    tr(
+                        "Not published: {site} was built from {built}, not from {expected} (the commit being "
+                        "published); nothing that is served changed.",
+                        site=site,
+                        built=built or tr("an unknown commit"),
+                        expected=expected,
+                    )
+                ),
                 code=1,
             )
 
@@ -120,19 +148,23 @@ def publish_site(
         problems = content_problems(content)
         if problems:
             print("\n".join(problems))
-            from ssc_forum.messages import render, tr
-
             raise Exit(render(tr("Not published: {count} problem(s) in the content.", count=len(problems))), code=1)
         started = time.monotonic()
         if not run_pelican(CONFIG["settings_publish"], staging, content, revision=source_revision(source)):
             if deploy.no_space_left(staging):  # the build's own error above is a traceback: say it plainly
                 raise Exit(
-                    f"Not published: {target or rsync}: No space left on device (the build filled the disk "
-                    f"at {staging.parent}); nothing that is served changed.",
+                    render(
+                        tr(
+                            "Not published: {target}: No space left on device (the build filled the disk at "
+                            "{folder}); nothing that is served changed.",
+                            target=target or rsync,
+                            folder=staging.parent,
+                        )
+                    ),
                     code=1,
                 )
-            raise Exit("Not published: the build failed; nothing that is served changed.", code=1)
-        print(f"Built in {time.monotonic() - started:.1f} s.")
+            raise Exit(render(tr("Not published: the build failed; nothing that is served changed.")), code=1)
+        print(render(tr("Built in {seconds:.1f} s.", seconds=time.monotonic() - started)))
 
     try:
         # An rsync release is staged (and locked) beside the output folder of the checkout it comes from.
@@ -147,15 +179,82 @@ def publish_site(
         )
     except deploy.CheckFailed as exc:
         print("\n".join(exc.problems))
-        raise Exit(f"Not published: {exc}.", code=1) from None
+        raise Exit(render(tr("Not published: {reason}.", reason=exc)), code=1) from None
     except deploy.Interrupted as exc:
         if exc.published:
-            raise Exit(f"Published, then {exc}: {target} serves the new site.", code=128 + exc.signum) from None
-        raise Exit(f"Not published: {exc}; nothing that is served changed.", code=128 + exc.signum) from None
+            raise Exit(
+                render(tr("Published, then {reason}: {target} serves the new site.", reason=exc, target=target)),
+                code=128 + exc.signum,
+            ) from None
+        raise Exit(
+            render(tr("Not published: {reason}; nothing that is served changed.", reason=exc)), code=128 + exc.signum
+        ) from None
     except deploy.Unfinished as exc:
-        raise Exit(f"Published, but not finished: {exc}.", code=1) from None
+        raise Exit(render(tr("Published, but not finished: {reason}.", reason=exc)), code=1) from None
     except deploy.PublishError as exc:
-        raise Exit(f"Not published: {exc}", code=1) from None
+        raise Exit(render(tr("Not published: {reason}", reason=exc)), code=1) from None
     for path in done.removed:
-        print(f"Removed {path.name}, left beside the target by a publish or build that was stopped.")
-    return f"{done.where}; the site before is in {done.previous}" if done.previous else done.where
+        print(
+            render(tr("Removed {name}, left beside the target by a publish or build that was stopped.", name=path.name))
+        )
+    if done.previous:
+        return render(tr("{where}; the site before is in {previous}", where=done.where, previous=done.previous))
+    return done.where
+
+
+def rollback_site(dest_dir: Path | None, dest_rsync: str | None) -> list[str]:
+    """Serve the site published before the last one again, on a local folder or an rsync target; what to print.
+
+    Under the target's lock, as a publish: only a whole tree goes back online. Exit with one line
+    when nothing was rolled back.
+    """
+    lines: list[str] = []
+    try:
+        if dest_dir:
+            dest_dir = deploy.resolve_target(dest_dir)
+            lock = deploy.lock_path(dest_dir)
+        else:
+            assert dest_rsync is not None  # publish_target gives exactly one of the two
+            lock = deploy.rsync_lock_path(dest_rsync, CONFIG["output"])
+        with deploy.publish_lock(lock):
+            if dest_dir:
+                deploy.rollback_tree(dest_dir)
+                lines.append(
+                    render(
+                        tr(
+                            "Rolled back: {target} now serves what {previous} held, and vice versa.",
+                            target=dest_dir,
+                            previous=deploy.previous_path(dest_dir),
+                        )
+                    )
+                )
+            else:
+                assert dest_rsync is not None
+                lines.append(
+                    render(tr("Rolled back: current is {release}", release=deploy.rollback_release(dest_rsync)))
+                )
+        for path in deploy.stale_leftovers(dest_dir or CONFIG["output"]):
+            lines.append(
+                render(
+                    tr(
+                        "Left over beside the target by a stopped publish (`publish` or `clean` removes it): {path}",
+                        path=path,
+                    )
+                )
+            )
+    except deploy.PublishError as exc:
+        raise Exit(str(exc), code=1) from None
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(dest_dir) else ""
+        raise Exit(
+            render(
+                tr(
+                    "Not rolled back: {target}: {reason}{where}; nothing that is served changed.",
+                    target=dest_dir or dest_rsync,
+                    reason=exc.strerror or exc,
+                    where=where,
+                )
+            ),
+            code=1,
+        ) from None
+    return lines

@@ -22,6 +22,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from ssc_forum.messages import tr
+
+# Where the line between the staff's language and English runs: what a file under content/ can
+# cause (a link that leads nowhere, a hidden or linked static file) is said in the editor's
+# language; what only the theme or the build can get wrong (page structure, feeds, calendars,
+# .gz copies) stays in English, for the developer who fixes it.
+
 _PLACEHOLDER_ORIGIN = "http://site.invalid"
 _VOID = frozenset(
     ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
@@ -145,7 +152,7 @@ class TreeChecker:
         path = unquote(parts.path)
         if path != self.prefix and not path.startswith(self.prefix + "/"):
             if self.origin == _PLACEHOLDER_ORIGIN:
-                return f"leaves the site's path {self.prefix or '/'}"
+                return str(tr("leaves the site's path {path}", path=self.prefix or "/"))
             return None  # another part of the same host: not ours to check
         rel = path[len(self.prefix) :].lstrip("/")
         target = self.root / rel
@@ -169,7 +176,16 @@ class TreeChecker:
             self.problems.append(f"{where}: link {link!r} {target}")
             return
         if not target.is_file():
-            self.problems.append(f"{where}: link {link!r} leads to nothing (no {target.relative_to(self.root)})")
+            self.problems.append(
+                str(
+                    tr(
+                        "{where}: link {link!r} leads to nothing (no {path})",
+                        where=where,
+                        link=link,
+                        path=target.relative_to(self.root),
+                    )
+                )
+            )
             return
         fragment = urlsplit(url).fragment
         if fragment and target.suffix == ".html":
@@ -245,7 +261,16 @@ class TreeChecker:
             ids = self._ids.get(target)
             if ids is not None and fragment not in ids and fragment not in _NO_TARGET_NEEDED:
                 rel = target.relative_to(self.root).as_posix()
-                self.problems.append(f"{where}: link to #{fragment} in {rel}, which has no such id")
+                self.problems.append(
+                    str(
+                        tr(
+                            "{where}: link to #{fragment} in {path}, which has no such id",
+                            where=where,
+                            fragment=fragment,
+                            path=rel,
+                        )
+                    )
+                )
         return self.problems
 
 
@@ -266,11 +291,19 @@ def unsafe_entries(root: Path) -> list[str]:
             rel = path.relative_to(root).as_posix()
             mode = path.lstat().st_mode
             if stat.S_ISLNK(mode):
-                problems.append(f"{rel}: a symbolic link (to {os.readlink(path)}); a published site holds only files")
+                problems.append(
+                    str(
+                        tr(
+                            "{path}: a symbolic link (to {target}); a published site holds only files",
+                            path=rel,
+                            target=os.readlink(path),
+                        )
+                    )
+                )
             elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-                problems.append(f"{rel}: not a regular file (a device, socket or pipe)")
+                problems.append(str(tr("{path}: not a regular file (a device, socket or pipe)", path=rel)))
             elif name.startswith(".") and rel != MANIFEST:
-                problems.append(f"{rel}: a hidden file or folder; a published site holds none")
+                problems.append(str(tr("{path}: a hidden file or folder; a published site holds none", path=rel)))
         dirs[:] = sorted(d for d in dirs if not Path(folder, d).is_symlink())
     return problems
 
@@ -278,7 +311,7 @@ def unsafe_entries(root: Path) -> list[str]:
 def check_tree(root: Path, site_url: str) -> list[str]:
     """Problems found in the built tree at `root` for SITEURL `site_url`; empty when it is fine."""
     if not (root / "index.html").is_file():
-        return [f"{root}: no index.html: not a built site"]
+        return [str(tr("{path}: no index.html: not a built site", path=root))]
     unsafe = unsafe_entries(root)
     if unsafe:
         return unsafe  # the other checks would read through the links

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ssc_forum.messages import tr
+
 from .devserver import make_server
 
 if TYPE_CHECKING:
@@ -128,10 +130,10 @@ def page_paths(site: Path, kinds: Iterable[str] = KINDS) -> dict[str, str]:
             folder, preferred = ITEMS[kind]
             item = _first_item(site, folder, preferred)
             if item is None:
-                raise ShotError(f"no page of kind {kind!r} in {site}")
+                raise ShotError(tr("no page of kind {kind!r} in {site}", kind=kind, site=site))
             paths[kind] = f"/{folder}/{item}/" if folder else f"/{item}/"
         else:
-            raise ShotError(f"unknown page kind {kind!r} (one of: {', '.join(KINDS)})")
+            raise ShotError(tr("unknown page kind {name!r} (one of: {choices})", name=kind, choices=", ".join(KINDS)))
     return paths
 
 
@@ -145,15 +147,16 @@ def check_choices(
     schemes: Iterable[str] = ("light",),
 ) -> None:
     """Refuse an unknown page kind, language, viewport or colour scheme: before a site is built for them."""
-    for what, names, known in (
-        ("page kind", kinds, KINDS),
-        ("language", langs, LANGS),
-        ("viewport", viewports, tuple(VIEWPORTS)),
-        ("colour scheme", schemes, tuple(SCHEMES)),
+    # Each refusal written out whole (not "unknown {what}"): a translation needs the whole sentence.
+    for refusal, names, known in (
+        (tr("unknown page kind {name!r} (one of: {choices})"), kinds, KINDS),
+        (tr("unknown language {name!r} (one of: {choices})"), langs, LANGS),
+        (tr("unknown viewport {name!r} (one of: {choices})"), viewports, tuple(VIEWPORTS)),
+        (tr("unknown colour scheme {name!r} (one of: {choices})"), schemes, tuple(SCHEMES)),
     ):
         for name in names:
             if name not in known:
-                raise ShotError(f"unknown {what} {name!r} (one of: {', '.join(known)})")
+                raise ShotError(tr(refusal.msgid, name=name, choices=", ".join(known)))
 
 
 def plan(
@@ -197,7 +200,9 @@ def take(site: Path, folder: Path, shots: list[Shot], browser: Browser | None = 
             try:
                 own = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             except PlaywrightError as exc:
-                raise ShotError(f"Chromium could not start ({CHROMIUM}): {exc.message.splitlines()[0]}") from None
+                raise ShotError(
+                    tr("Chromium could not start ({path}): {reason}", path=CHROMIUM, reason=exc.message.splitlines()[0])
+                ) from None
             try:
                 return [_take_one(own, origin, shot, folder) for shot in shots]
             finally:

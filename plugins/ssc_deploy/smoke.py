@@ -16,6 +16,8 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
+from ssc_forum.messages import tr
+
 LANGUAGE_HOMES = ("", "en/")
 """The homes below the site's address: Korean (the main site) and English."""
 
@@ -55,11 +57,21 @@ def check_live_site(url: str, revision: str, *, timeout: float = 10.0) -> list[s
     base = url if url.endswith("/") else url + "/"
     problems: list[str] = []
     assets: set[str] = set()
+    nothing = str(tr("nothing"))  # what a request that got no answer at all "answered"
     for home in LANGUAGE_HOMES:
         page = urljoin(base, home)
         status, media_type, body = _get(page, timeout)
         if status != 200 or media_type != "text/html":
-            problems.append(f"{page}: answered {status or 'nothing'} ({media_type}), expected 200 text/html")
+            problems.append(
+                str(
+                    tr(
+                        "{url}: answered {status} ({type}), expected 200 text/html",
+                        url=page,
+                        status=status or nothing,
+                        type=media_type,
+                    )
+                )
+            )
             continue
         parser = _AssetParser()
         parser.feed(body.decode("utf-8", errors="replace"))
@@ -67,14 +79,31 @@ def check_live_site(url: str, revision: str, *, timeout: float = 10.0) -> list[s
     for asset in sorted(assets):
         status, _, _ = _get(asset, timeout)
         if status != 200:
-            problems.append(f"{asset}: answered {status or 'nothing'}, expected 200 (a page loads it)")
+            problems.append(
+                str(
+                    tr(
+                        "{url}: answered {status}, expected 200 (a page loads it)",
+                        url=asset,
+                        status=status or nothing,
+                    )
+                )
+            )
     version_url = urljoin(base, "version.txt")
     status, _, body = _get(version_url, timeout)
     served = body.decode("utf-8", errors="replace").strip()
     if status != 200:
-        problems.append(f"{version_url}: answered {status or 'nothing'}, expected 200")
+        problems.append(str(tr("{url}: answered {status}, expected 200", url=version_url, status=status or nothing)))
     elif not revision or not served.startswith(revision.strip()):
-        problems.append(f"{version_url}: the site serves release {served!r}, not {revision!r}")
+        problems.append(
+            str(
+                tr(
+                    "{url}: the site serves release {served!r}, not {revision!r}",
+                    url=version_url,
+                    served=served,
+                    revision=revision,
+                )
+            )
+        )
     return problems
 
 

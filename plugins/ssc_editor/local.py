@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from ssc_forum.messages import tr
+
 from .config import LOCAL_BACKEND_HOST, LOCAL_BACKEND_PORT
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -70,14 +72,17 @@ class LocalBackend:
         """Start the server and return once it answers; raise LocalBackendError when it cannot."""
         node = shutil.which("node")
         if node is None:
-            raise LocalBackendError("the editor's local backend needs Node.js 20 or newer (command `node`)")
+            raise LocalBackendError(tr("the editor's local backend needs Node.js 20 or newer (command `node`)"))
         if not SERVER_JS.is_file():
-            raise LocalBackendError("node_modules/decap-server is missing: run `npm ci` (make.py edit does)")
+            raise LocalBackendError(tr("node_modules/decap-server is missing: run `npm ci` (make.py edit does)"))
         if not (self.repo / "content").is_dir():
-            raise LocalBackendError(f"{self.repo} has no content/ folder to edit")
+            raise LocalBackendError(tr("{folder} has no content/ folder to edit", folder=self.repo))
         if _port_open(LOCAL_BACKEND_HOST, self.port):
             raise LocalBackendError(
-                f"{LOCAL_BACKEND_HOST}:{self.port} is already in use (is another `make.py edit` running?)"
+                tr(
+                    "{address} is already in use (is another `make.py edit` running?)",
+                    address=f"{LOCAL_BACKEND_HOST}:{self.port}",
+                )
             )
         env = {
             **os.environ,
@@ -99,7 +104,9 @@ class LocalBackend:
         while not _port_open(LOCAL_BACKEND_HOST, self.port):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise LocalBackendError(f"decap-server did not start on {LOCAL_BACKEND_HOST}:{self.port}")
+                raise LocalBackendError(
+                    tr("decap-server did not start on {address}", address=f"{LOCAL_BACKEND_HOST}:{self.port}")
+                )
             time.sleep(0.05)
 
     def stop(self) -> None:

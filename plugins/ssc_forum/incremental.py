@@ -52,6 +52,7 @@ from . import hooks, model, schema, subsites
 from .editloop import ErrorCollector, FileCache, LocalTrees, Snapshot, Trees, changed_fields, snapshot
 from .livedeps import FORUM_TYPES, Dependencies, Key, Token, item_key
 from .liveexports import ExportPieces
+from .messages import tr
 from .problems import ContentError
 
 logger = logging.getLogger(__name__)
@@ -137,8 +138,12 @@ class LiveSite:
             },
         )
 
-    def full_build(self, reason: str = "first build") -> Update:
-        """Build everything into a fresh folder, swap it in for the output; keep what was read."""
+    def full_build(self, reason: str | None = None) -> Update:
+        """Build everything into a fresh folder, swap it in for the output; keep what was read.
+
+        `reason` is printed beside the build's line, in the editor's language (default: the first build).
+        """
+        reason = reason or str(tr("first build"))
         from pelican import Pelican
 
         started = time.perf_counter()
@@ -192,9 +197,9 @@ class LiveSite:
             try:
                 rel = path.relative_to(self.content)
             except ValueError:
-                return f"{path.name} is not content (theme, plugin or settings)"
+                return str(tr("{name} is not content (theme, plugin or settings)", name=path.name))
             if len(rel.parts) != 2 or rel.parts[0] not in folders or rel.suffix != ".md":
-                return f"{rel.as_posix()} is not a session, speaker, case or page"
+                return str(tr("{path} is not a session, speaker, case or page", path=rel.as_posix()))
         return ""
 
     def update(self, changed: Iterable[Path] | None = None) -> Update:
@@ -202,7 +207,7 @@ class LiveSite:
         started = time.perf_counter()
         changed = list(changed) if changed is not None else []
         if self._stale or not self.recorder.forum_gens:
-            return self.full_build("no earlier build to start from")
+            return self.full_build(str(tr("no earlier build to start from")))
         reason = self._full_reason(changed)
         if reason:
             return self.full_build(reason)
@@ -228,13 +233,13 @@ class LiveSite:
             if a is None or b is None:
                 either = next(s for s in (a, b) if s is not None)  # added or removed: the one there is
                 if key[0] not in FORUM_TYPES or key[0] == "page" or {k for k, _ in either.values} & PICTURE_FIELDS:
-                    return self.full_build(f"{key[0]} {key[1]} ({key[2]}) was added or removed")
+                    return self.full_build(str(tr("{item} was added or removed", item=f"{key[0]} {key[1]} ({key[2]})")))
                 structural_langs.add(key[2])
                 changes[key] |= {"meta", "body"}
                 continue
             fields = changed_fields(a, b)
             if key[0] not in FORUM_TYPES or fields & PICTURE_FIELDS:
-                return self.full_build(f"{key[0]} {key[1]} ({key[2]}) changed")
+                return self.full_build(str(tr("{item} changed", item=f"{key[0]} {key[1]} ({key[2]})")))
             if fields & STRUCTURAL_FIELDS.get(key[0], frozenset()) or a.has_shortcodes != b.has_shortcodes:
                 structural_langs.add(key[2])
             if fields:
@@ -250,7 +255,7 @@ class LiveSite:
         recorder = self.recorder
         for rel, owner in recorder.owner.items():
             if owner == "pelican" and recorder.deps.get(rel, set()) & fired:
-                return self.full_build(f"{rel} shows what changed")
+                return self.full_build(str(tr("{path} shows what changed", path=rel)))
         langs = sorted({key[2] for key in changes}, key=lambda lang: lang != schema.LANGS[0])
         recorder.shortcode_items = {
             (r.ctype.name, r.slug, r.lang) for r in data.records if getattr(r, "shortcodes", ())
@@ -274,7 +279,13 @@ class LiveSite:
             time.perf_counter() - started,
             written=list(dict.fromkeys(recorder.written)),
             removed=removed,
-            reason=f"{len(changes)} record(s) changed, {self.files.rendered} file(s) read",
+            reason=str(
+                tr(
+                    "{count} record(s) changed, {read} file(s) read",
+                    count=len(changes),
+                    read=self.files.rendered,
+                )
+            ),
         )
 
     def _update_language(

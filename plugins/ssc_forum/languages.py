@@ -13,6 +13,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from .messages import Message, tr
 from .problems import ContentError, Problem
 
 SETTINGS_FILE = "pelicanconf.py"
@@ -31,21 +32,25 @@ class Language:
     dir: str
 
 
-def _row_problems(row: object) -> list[str]:
+def _row_problems(row: object) -> list[Message]:
+    fields = ", ".join(FIELDS)
     if not isinstance(row, dict):
-        return [f"must be a table with {', '.join(FIELDS)}"]
-    found = [f"needs {name!r} (text)" for name in FIELDS if not isinstance(row.get(name), str)]
-    found += [f"has {name!r}, which is not one of {', '.join(FIELDS)}" for name in sorted(set(row) - set(FIELDS))]
+        return [tr("must be a table with {fields}", fields=fields)]
+    found = [tr("needs {name!r} (text)", name=name) for name in FIELDS if not isinstance(row.get(name), str)]
+    found += [
+        tr("has {name!r}, which is not one of {fields}", name=name, fields=fields)
+        for name in sorted(set(row) - set(FIELDS))
+    ]
     if found:
         return found
     if not row["code"] or not row["name"].strip():
-        found.append("needs a code and a name")
+        found.append(tr("needs a code and a name"))
     if row["dir"] not in DIRECTIONS:
-        found.append(f"dir {row['dir']!r} is not one of {', '.join(DIRECTIONS)}")
+        found.append(tr("dir {value!r} is not one of {choices}", value=row["dir"], choices=", ".join(DIRECTIONS)))
     try:
         Locale.parse(row["locale"])
     except (UnknownLocaleError, ValueError):
-        found.append(f"locale {row['locale']!r} is not a locale Babel knows")
+        found.append(tr("locale {value!r} is not a locale Babel knows", value=row["locale"]))
     return found
 
 
@@ -57,7 +62,10 @@ def problems(settings: dict[str, Any], label: str = SETTINGS_FILE) -> list[Probl
             Problem(
                 label,
                 "LANGUAGES",
-                f"must be a list of languages, the main one first, each a table with {', '.join(FIELDS)}",
+                tr(
+                    "must be a list of languages, the main one first, each a table with {fields}",
+                    fields=", ".join(FIELDS),
+                ),
             )
         ]
     found = [
@@ -69,13 +77,13 @@ def problems(settings: dict[str, Any], label: str = SETTINGS_FILE) -> list[Probl
     prefixes = [row["prefix"] for row in table]
     subsites = sorted(settings.get("I18N_SUBSITES") or {})
     if len(set(codes)) != len(codes) or len(set(prefixes)) != len(prefixes):
-        found.append(Problem(label, "LANGUAGES", "names a language or a prefix twice"))
+        found.append(Problem(label, "LANGUAGES", tr("names a language or a prefix twice")))
     if prefixes[0] or not all(prefixes[1:]):
         found.append(
             Problem(
                 label,
                 "LANGUAGES",
-                'the main language (the first) has the prefix "", each other language a folder of its own',
+                tr('the main language (the first) has the prefix "", each other language a folder of its own'),
             )
         )
     if sorted(codes[1:]) != subsites or settings.get("DEFAULT_LANG") not in codes:
@@ -83,9 +91,13 @@ def problems(settings: dict[str, Any], label: str = SETTINGS_FILE) -> list[Probl
             Problem(
                 label,
                 "LANGUAGES",
-                f"lists {', '.join(codes)}, but the site is in "
-                f"{settings.get('DEFAULT_LANG')} with the sub-sites "
-                f"{', '.join(subsites) or '(none)'} (DEFAULT_LANG, I18N_SUBSITES)",
+                tr(
+                    "lists {codes}, but the site is in {default} with the sub-sites {subsites} "
+                    "(DEFAULT_LANG, I18N_SUBSITES)",
+                    codes=", ".join(codes),
+                    default=settings.get("DEFAULT_LANG"),
+                    subsites=", ".join(subsites) or "(none)",
+                ),
             )
         )
     return found

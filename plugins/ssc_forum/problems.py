@@ -30,7 +30,7 @@ class Problem:
     def text(self, lang: str | None = None) -> str:
         """The message alone, in `lang` (default: the current language), long quoted values cut."""
         # The one place messages are cut: a value quoted from a 200 KB line must not fill the terminal.
-        return _printable(shorten_quoted(render(self.message, lang)))
+        return printable(shorten_quoted(render(self.message, lang)))
 
     def field_label(self, lang: str | None = None) -> str:
         """`field 'day'` / `항목 'day'`, or "" for a problem of the whole file."""
@@ -42,7 +42,7 @@ class Problem:
         if self.field:
             where += f": {self.field_label(lang)}"
         # One line per problem, whatever a file name or a quoted value holds (a newline, an escape).
-        return _printable(f"{where}: {self.text(lang)}")
+        return printable(f"{where}: {self.text(lang)}")
 
     def __str__(self) -> str:
         return self.line_text()
@@ -65,8 +65,14 @@ def shorten_quoted(message: str) -> str:
     return message if len(message) <= MESSAGE_MAX else message[: MESSAGE_MAX - 1] + "…"
 
 
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+def printable(text: str, keep: str = "") -> str:
+    """`text` with every character that does not print written as its Python escape (`\\x1b`, `\\u202e`, `\\n`).
+
+    A terminal or a browser would act on an escape sequence or a direction override from a file
+    name or a quoted value; escaped, a problem stays one line and shows what the file holds.
+    `keep`: characters left as they are (the CI annotations keep CR and LF, which they encode).
+    """
+    return "".join(c if c.isprintable() or c in keep else repr(c)[1:-1] for c in text)
 
 
 class ContentError(SystemExit):

@@ -11,8 +11,15 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-SECTIONS = (("sessions", "sessions"), ("speakers", "speakers"), ("cases", "city cases"), ("news", "news items"))
-"""Folders of the built site counted in the summary, with their names in it."""
+from ssc_forum.messages import Message, tr
+
+SECTIONS: tuple[tuple[str, Message], ...] = (
+    ("sessions", tr("{count} sessions")),
+    ("speakers", tr("{count} speakers")),
+    ("cases", tr("{count} city cases")),
+    ("news", tr("{count} news items")),
+)
+"""Folders of the built site counted in the summary, with how the line names their number (editor's language)."""
 
 
 def count_pages(root: Path, languages: tuple[str, ...]) -> dict[str, int]:
@@ -26,17 +33,26 @@ def count_pages(root: Path, languages: tuple[str, ...]) -> dict[str, int]:
 
 
 def count_items(root: Path) -> dict[str, int]:
-    """Items of each section of the main-language site (each has `<section>/<slug>/index.html`)."""
-    return {label: len(list((root / folder).glob("*/index.html"))) for folder, label in SECTIONS}
+    """Items of each section of the main-language site (each has `<section>/<slug>/index.html`), by folder."""
+    return {folder: len(list((root / folder).glob("*/index.html"))) for folder, _ in SECTIONS}
 
 
 def summary_line(root: Path, languages: tuple[str, ...]) -> str:
-    """`Built: 52 pages in ko, 52 in en; 21 sessions, 40 speakers, 6 city cases, 2 news items (each language).`"""
+    """`Built: 52 pages in ko, 52 in en; 21 sessions, 40 speakers, 6 city cases, 2 news items (each language).`
+
+    In the editor's language (Korean by default), as every line a build prints for them.
+    """
     pages = count_pages(root, languages)
     first, *others = languages
-    page_part = ", ".join([f"{pages[first]} pages in {first}", *(f"{pages[lang]} in {lang}" for lang in others)])
-    items = ", ".join(f"{n} {label}" for label, n in count_items(root).items())
-    return f"Built: {page_part}; {items} (each language)."
+    page_part = ", ".join(
+        [
+            str(tr("{count} pages in {lang}", count=pages[first], lang=first)),
+            *(str(tr("{count} in {lang}", count=pages[lang], lang=lang)) for lang in others),
+        ]
+    )
+    counts = count_items(root)
+    items = ", ".join(str(tr(label.msgid, count=counts[folder])) for folder, label in SECTIONS)
+    return str(tr("Built: {pages}; {items} (each language).", pages=page_part, items=items))
 
 
 def quiet_pelican_summary() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ssc_forum.messages import Message, tr
 from ssc_forum.problems import ContentError, Problem
 
 LOGO_TYPES = (".svg", ".png", ".webp")
@@ -17,16 +18,16 @@ KOGL_TYPES = (1, 2, 3, 4)
 SETTINGS_FILE = "pelicanconf.py"
 
 
-def _logo_problem(logo: object, static: Path) -> str | None:
+def _logo_problem(logo: object, static: Path) -> Message | None:
     if not isinstance(logo, str) or not logo:
-        return f"logo {logo!r} is not a file name"
+        return tr("logo {logo!r} is not a file name", logo=logo)
     path = PurePosixPath(logo)
     if "://" in logo or logo.startswith("//") or path.is_absolute() or ".." in path.parts:
-        return f"logo {logo!r} must be a file under theme/static/, not an address or a path outside it"
+        return tr("logo {logo!r} must be a file under theme/static/, not an address or a path outside it", logo=logo)
     if path.suffix.lower() not in LOGO_TYPES:
-        return f"logo {logo!r} must be one of {', '.join(LOGO_TYPES)}"
+        return tr("logo {logo!r} must be one of {types}", logo=logo, types=", ".join(LOGO_TYPES))
     if not (static / path).is_file():
-        return f"logo {logo!r} is not a file under theme/static/"
+        return tr("logo {logo!r} is not a file under theme/static/", logo=logo)
     return None
 
 
@@ -36,19 +37,29 @@ def problems(settings: dict[str, Any], label: str = SETTINGS_FILE) -> list[Probl
     static = Path(settings["THEME"]) / "static"
     organisers = settings.get("ORGANISERS")
     if not isinstance(organisers, list) or not organisers:
-        found.append(Problem(label, "ORGANISERS", "must be a list of organisers, each {'name': ..., 'logo': ...}"))
+        found.append(
+            Problem(
+                label,
+                "ORGANISERS",
+                tr("must be a list of organisers, each {example}", example="{'name': ..., 'logo': ...}"),
+            )
+        )
         organisers = []
     for index, org in enumerate(organisers):
         where = f"ORGANISERS[{index}]"
         if not isinstance(org, dict) or not isinstance(org.get("name"), str) or not org["name"].strip():
-            found.append(Problem(label, where, "needs a 'name' (the organiser's name as text)"))
+            found.append(Problem(label, where, tr("needs a 'name' (the organiser's name as text)")))
             continue
         if org.get("logo") is not None and (message := _logo_problem(org["logo"], static)):
             found.append(Problem(label, where, message))
     kogl = settings.get("KOGL_TYPE")
     if kogl is not None and (isinstance(kogl, bool) or kogl not in KOGL_TYPES):
         found.append(
-            Problem(label, "KOGL_TYPE", f"{kogl!r} is not a Korea Open Government License type (1 to 4) or None")
+            Problem(
+                label,
+                "KOGL_TYPE",
+                tr("{value!r} is not a Korea Open Government License type (1 to 4) or None", value=kogl),
+            )
         )
     return found
 

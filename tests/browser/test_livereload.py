@@ -1,7 +1,8 @@
 """The live preview in Chromium: a save reloads the open page; a saved mistake is a dialog over the last good page.
 
 The preview runs as an editor starts it (`invoke livereload`, its own process) on a copy of the
-real content; the tests save files in that copy while a page is open.
+real content, with an editor's environment (no locale set: the messages are in Korean); the tests
+save files in that copy while a page is open.
 """
 
 from __future__ import annotations
@@ -12,21 +13,27 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from preview_helpers import PreviewProcess, copy_content, started
+from preview_helpers import PreviewProcess, copy_content, editor_environment, started
 
 from .browser_support import OpenPage, axe_violations, describe_violations
 
 SESSION = Path("sessions") / "keynote.ko.md"
 SESSION_URL = "/sessions/keynote/"
 TITLE = {"ko": "저장한 내용에 문제가 있습니다", "en": "What you saved has a problem"}
+WRONG_DAY = {
+    "ko": "항목 'day': '2020.09.23'은(는) 날짜 형식이 아닙니다. 2020-09-23처럼 연-월-일로 쓰세요",
+    "en": "field 'day': '2020.09.23' is not a date written YYYY-MM-DD",
+}
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PreviewProcess]:
     """A preview of a copy of the content, its first build done."""
     work = tmp_path_factory.mktemp("livereload-browser")
-    preview, events = started(copy_content(work / "content"), work / "output")
+    preview, events = started(copy_content(work / "content"), work / "output", env=editor_environment())
     events.close()
+    # The terminal speaks the editor's language too, the reason of the build included.
+    preview.wait_for_line(r"^사이트 전체를 다시 만들었습니다\([\d.]+초, 파일 \d+개 기록\) \(처음 만들기\)\.$")
     yield preview
     preview.stop()
 
@@ -65,7 +72,12 @@ def test_a_saved_mistake_is_a_dialog_over_the_last_good_page_until_fixed(
         expect(dialog.get_by_role("heading", level=2)).to_have_text(TITLE["ko"])
         expect(dialog.locator("li")).to_have_count(1)
         expect(dialog.locator("li code")).to_have_text(f"content/sessions/keynote.ko.md:{day_line}")
-        expect(dialog.locator("li")).to_contain_text("2020.09.23")
+        expect(dialog.locator("li code")).to_have_attribute(
+            "aria-label", f"content/sessions/keynote.ko.md, {day_line}번째 줄"
+        )
+        expect(dialog.locator("li .ssc-preview__message")).to_have_text(WRONG_DAY["ko"])
+        expect(dialog).to_have_attribute("lang", "ko")
+        live.wait_for_line(r"^다시 만들지 않았습니다: 문제가 1건 있습니다\. 문제가 없던 마지막 페이지를 계속 보여 주고")
         # Focus is in the dialog, which is modal: the page behind is the last good one, not reloaded.
         assert page.evaluate("document.activeElement.closest('dialog.ssc-preview') !== null")
         assert page.evaluate("window.notReloaded === true")
@@ -88,10 +100,12 @@ def test_a_saved_mistake_is_a_dialog_over_the_last_good_page_until_fixed(
         page.keyboard.press("Enter")
         expect(dialog).to_be_hidden()
 
-        # A page opened while the mistake stands shows it at once, in its language.
+        # A page opened while the mistake stands shows it at once, in the editor's language (the
+        # language of the problems and of the terminal), marked as such on the English page.
         other = open_page(live.origin + "/en" + SESSION_URL).page
-        expect(other.get_by_role("dialog", name=TITLE["en"])).to_be_visible(timeout=10_000)
-        expect(other.get_by_role("button", name="Close")).to_be_visible()
+        expect(other.get_by_role("dialog", name=TITLE["ko"])).to_be_visible(timeout=10_000)
+        expect(other.locator("dialog.ssc-preview")).to_have_attribute("lang", "ko")
+        expect(other.get_by_role("button", name="닫기")).to_be_visible()
 
         # Fixed with a change: both pages reload, show it, and the dialog is gone.
         _save(path, good + "\n고친 뒤에 덧붙인 문단입니다.\n")
@@ -102,6 +116,28 @@ def test_a_saved_mistake_is_a_dialog_over_the_last_good_page_until_fixed(
     finally:
         _save(path, good)
     assert not visit.console_errors, visit.console_errors
+
+
+def test_the_dialog_speaks_english_when_the_editors_locale_does(tmp_path: Path, open_page: OpenPage) -> None:
+    """`LANG=en_GB.UTF-8`: the dialog's words and the problem in it are English, then it goes once the file is fixed."""
+    content = copy_content(tmp_path / "content")
+    preview, events = started(content, tmp_path / "output", env=editor_environment(LANG="en_GB.UTF-8"))
+    events.close()
+    path = content / SESSION
+    good = path.read_text(encoding="utf-8")
+    try:
+        page = open_page(preview.origin + SESSION_URL).page
+        _save(path, _wrong_day(good, "2020.09.23"))
+        dialog = page.get_by_role("dialog", name=TITLE["en"])
+        expect(dialog).to_be_visible(timeout=10_000)
+        expect(dialog).to_have_attribute("lang", "en")
+        expect(dialog.locator("li .ssc-preview__message")).to_have_text(WRONG_DAY["en"])
+        expect(dialog.get_by_role("button", name="Close")).to_be_visible()
+        preview.wait_for_line(r"^Not rebuilt: 1 problem\(s\); the last good build is served")
+        _save(path, good)
+        expect(page.locator("dialog.ssc-preview")).to_have_count(0, timeout=10_000)
+    finally:
+        preview.stop()
 
 
 def test_a_mistake_undone_removes_the_dialog_without_a_reload(live: PreviewProcess, open_page: OpenPage) -> None:

@@ -6,18 +6,9 @@
   var doc = document;
   var script = doc.currentScript;
   var build = script.getAttribute("data-build");
-  var ko = (doc.documentElement.lang || "ko").slice(0, 2) !== "en";
-  var TEXT = ko ? {
-    title: "저장한 내용에 문제가 있습니다",
-    intro: "아래 문제를 고쳐서 저장하면 이 창은 저절로 닫히고 페이지를 다시 불러옵니다. 그때까지는 문제가 생기기 전의 페이지를 보여 줍니다.",
-    close: "닫기",
-    line: "줄"
-  } : {
-    title: "What you saved has a problem",
-    intro: "Fix the problems below and save: this box closes by itself and the page reloads. Until then, the page is the last one built without problems.",
-    close: "Close",
-    line: "line"
-  };
+  // The words come from the editors' catalogue, in the editor's language (the language of the
+  // problems in the dialog and of the terminal), whatever the language of the page behind it.
+  var TEXT = JSON.parse(script.getAttribute("data-text"));
   var KEY = "ssc-preview-dismissed";
   var dialog = null;
   var shown = "";
@@ -62,6 +53,7 @@
     stylesheet();
     shown = signature;
     dialog = element("dialog", "ssc-preview");
+    dialog.lang = TEXT.lang;
     dialog.setAttribute("aria-labelledby", "ssc-preview-title");
     dialog.setAttribute("aria-describedby", "ssc-preview-intro");
     dialog.tabIndex = -1;
@@ -75,7 +67,9 @@
       if (problem.file) {
         var where = problem.file + (problem.line ? ":" + problem.line : "");
         var place = element("code", "ssc-preview__where", where);
-        if (problem.line) { place.setAttribute("aria-label", problem.file + " " + TEXT.line + " " + problem.line); }
+        if (problem.line) {
+          place.setAttribute("aria-label", TEXT.where.replace("{file}", problem.file).replace("{line}", problem.line));
+        }
         item.appendChild(place);
         item.appendChild(doc.createTextNode(" "));
       }
