@@ -19,7 +19,7 @@ from icalendar import Calendar
 from lxml import etree
 from pelican.settings import read_settings
 
-from conftest import ROOT, build, soup
+from conftest import ROOT, build, soup, use_real_languages
 from fixture_site import SESSIONS, SPEAKERS, TRICKY_TITLE_EN, TRICKY_TITLE_KO, write_fixture_site
 from ssc_forum import model
 from ssc_forum.content import read_content
@@ -30,6 +30,8 @@ from ssc_forum.exports.schedule import schedule_data
 XSD = Path(__file__).resolve().parent / "fixtures" / "schedule.xsd"
 HOME = "https://forum.seoul.go.kr/ssc2020"
 SITENAMES = {"ko": "2020 서울 스마트시티 리더스 포럼", "en": "Seoul Smart City Leaders Forum 2020"}
+_REAL = read_settings(str(ROOT / "pelicanconf.py"))
+ORGANISERS = {"ko": _REAL["ORGANISERS"], "en": _REAL["I18N_SUBSITES"]["en"]["ORGANISERS"]}
 LANG_ROOT = {"ko": "", "en": "en/"}
 BY_SLUG = {s["slug"]: s for s in SESSIONS}
 NOTE = {
@@ -49,6 +51,7 @@ def programmes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[mode
     """The fixture programme in both languages, built from its content without a theme."""
     content = write_fixture_site(tmp_path_factory.mktemp("fixture-model"))
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+    use_real_languages()  # the words of the exports are the theme catalogues'
     read = read_content(settings)
     assert not read.problems, [str(p) for p in read.problems]
     out = {}
@@ -57,7 +60,13 @@ def programmes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[mode
             read, lang, ZoneInfo("Asia/Seoul"), now=datetime(2021, 1, 1, tzinfo=UTC), forced_phase="after"
         )
         site = Site.from_settings(
-            {"FORUM": {"home_url": HOME}, "SITEURL": "/en" if lang == "en" else "", "SITENAME": SITENAMES[lang]}, lang
+            {
+                "FORUM": {"home_url": HOME},
+                "SITEURL": "/en" if lang == "en" else "",
+                "SITENAME": SITENAMES[lang],
+                "ORGANISERS": ORGANISERS[lang],
+            },
+            lang,
         )
         out[lang] = (programme, site)
     return out
@@ -264,7 +273,8 @@ def test_jsonld_for_the_forum(programmes, lang):
     assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
     assert data["location"] == {"@type": "VirtualLocation", "url": site.url("")}
     assert data["inLanguage"] == lang
-    assert [o["name"] for o in data["organizer"]] == list(jsonld.ORGANISERS[lang])
+    # The sub-site's ORGANISERS setting, as the header and footer name them.
+    assert [o["name"] for o in data["organizer"]] == [org["name"] for org in ORGANISERS[lang]]
     assert len(data["subEvent"]) == len(SESSIONS)
     assert all(e["startDate"].endswith("+09:00") for e in data["subEvent"])
     # Sessions by reference only: the full node (performers, description) is on the session's page, same @id.

@@ -81,9 +81,9 @@ def test_the_language_switch_links_every_other_language_of_the_table() -> None:
         assert [a.get("dir") for a in links] == [("rtl" if code == "ar" else None) for code in expected]
 
 
-def test_dates_are_written_in_the_locale_of_the_table() -> None:
-    # timeformat.py still keeps its own patterns per language (Korean writes the weekday in parentheses);
-    # the locale it formats a language's dates in must be the table's.
+def test_dates_are_written_in_the_locale_of_the_table(real_languages) -> None:
+    # The patterns are the catalogues' (Korean writes the weekday in parentheses); the locale a language's
+    # dates are formatted in is the table's.
     from pelican.settings import read_settings
 
     from ssc_forum import timeformat

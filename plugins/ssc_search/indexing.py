@@ -134,6 +134,8 @@ class PagePreparer:
                 last.tail = (last.tail or "") + words
             else:
                 heading.text = (heading.text or "") + words
+        # Korean, the language (not the site's first): Kiwi analyses Korean text only; every other language
+        # keeps Pagefind's own word splitting and stemming.
         if lang == "ko":
             annotate_tree(bodies, self.analyser, terms)
         else:

@@ -19,12 +19,6 @@ from .. import schema
 from ..model import Programme, Session, Speaker
 from .common import Site, describe, iso
 
-# The organisers, as published on the forum's pages, in each language of the site.
-ORGANISERS = {
-    "ko": ("서울특별시", "서울디지털재단"),
-    "en": ("Seoul Metropolitan Government", "Seoul Digital Foundation"),
-}
-
 _ONLINE = "https://schema.org/OnlineEventAttendanceMode"
 # Scheduled, not MovedOnline: the 2020 forum was announced as an online event.
 _SCHEDULED = "https://schema.org/EventScheduled"
@@ -92,8 +86,9 @@ def _session(session: Session, site: Site) -> dict[str, Any]:
     return data
 
 
-def _organisers(lang: str) -> list[dict[str, str]]:
-    return [{"@type": "Organization", "name": name} for name in ORGANISERS.get(lang, ORGANISERS["en"])]
+def _organisers(site: Site) -> list[dict[str, str]]:
+    """The organisers as the sub-site names them (its `ORGANISERS` setting, as the header and footer do)."""
+    return [{"@type": "Organization", "name": name} for name in site.organisers]
 
 
 def event_data(programme: Programme, site: Site, description: str | None = None) -> dict[str, Any]:
@@ -110,7 +105,7 @@ def event_data(programme: Programme, site: Site, description: str | None = None)
         "eventAttendanceMode": _ONLINE,
         "eventStatus": _SCHEDULED,
         "location": _location(site.url("")),
-        "organizer": _organisers(programme.lang),
+        "organizer": _organisers(site),
     }
     if description:
         data["description"] = description
@@ -135,7 +130,7 @@ def _session_reference(session: Session, site: Site) -> dict[str, Any]:
 def session_data(session: Session, programme: Programme, site: Site) -> dict[str, Any]:
     """One session as a schema.org Event, part of the forum."""
     data = {"@context": "https://schema.org", **_session(session, site)}
-    data["organizer"] = _organisers(programme.lang)
+    data["organizer"] = _organisers(site)
     data["superEvent"] = {
         "@type": "Event",
         "@id": _event_id(site),
