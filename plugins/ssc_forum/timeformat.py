@@ -58,6 +58,8 @@ SPAN_IN_YEAR = N_("d MMMM – d MMMM y")
 SPAN_OF_YEARS = N_("d MMMM y – d MMMM y")
 # Translators: a day and a time of it.
 DATETIME = N_("%(day)s, %(time)s")
+# Translators: a time on another day than the event's, as the browser writes it after switching zones.
+OTHER_DAY = N_("%(day)s %(time)s")
 # Translators: a time zone's name, its abbreviation and its offset: Korea Standard Time (KST, UTC+09:00).
 ZONE_LABEL = N_("%(name)s (%(abbr)s, %(offset)s)")
 # CLDR calls Asia/Seoul "Korean Standard Time" (in Korean "대한민국 표준시"); the site says "Korea Standard Time",
@@ -163,7 +165,25 @@ def seconds_label(seconds: int) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
+def script_formats(lang: str) -> dict[str, str]:
+    """How forum.js writes dates in `lang`, for the `data-*` attributes of a page's time-zone switch.
+
+    The browser's locale (BCP 47, from the table's Babel locale) and the catalogue's patterns, their
+    places written `{day}` as the scripts substitute them: the script itself holds no language.
+    """
+    return {
+        "locale": locale_of(lang).replace("_", "-"),
+        "day": _pattern(DAY, lang),
+        "short-day": _pattern(SHORT_DAY, lang),
+        "time": _pattern(TIME, lang),
+        "datetime": _pattern(DATETIME, lang) % {"day": "{day}", "time": "{time}"},
+        "other-day": _pattern(OTHER_DAY, lang) % {"day": "{day}", "time": "{time}"},
+        "zone-label": _pattern(ZONE_LABEL, lang) % {"name": "{name}", "abbr": "{abbr}", "offset": "{offset}"},
+    }
+
+
 FILTERS = {
+    "script_formats": script_formats,
     "seconds_label": seconds_label,
     "day_label": day_label,
     "short_day_label": short_day_label,
