@@ -327,11 +327,12 @@ def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> lis
                 )
     except schema.FieldError as exc:
         raise ValueError(exc.message) from None
-    paths = [content / ctype.folder / f"{slug}.{lang}.md" for lang in schema.LANGS]
+    langs = site_languages()
+    paths = [content / ctype.folder / f"{slug}.{lang}.md" for lang in langs]
     existing = [p for p in paths if p.exists()]
     if existing:
         raise FileExistsError(tr("already there: {paths}", paths=", ".join(str(p) for p in existing)))
-    for lang, path in zip(schema.LANGS, paths, strict=True):
+    for lang, path in zip(langs, paths, strict=True):
         lines = []
         for f in ctype.fields:
             if f.name == "slug":
@@ -350,9 +351,17 @@ def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> lis
     return paths
 
 
+def site_languages() -> tuple[str, ...]:
+    """The codes of the site's languages, the main one first: the local settings' LANGUAGES table."""
+    from ssc_forum import languages
+
+    settings = _read_settings(CONFIG["settings_base"], CONFIG["content"])
+    return tuple(row.code for row in languages.from_settings(settings))
+
+
 def choice_fields() -> list[tuple[str, str, tuple[str, ...]]]:
     """Every field with fixed choices, `(content type, field, choices)`; the language is one of them."""
-    found = [("*", "lang", schema.LANGS)]
+    found = [("*", "lang", site_languages())]
     found += [(ct.name, f.name, f.choices) for ct in schema.CONTENT_TYPES for f in ct.fields if f.choices]
     return found
 
@@ -373,8 +382,8 @@ def _field_hint(f: schema.Field, lang: str) -> str:
     iterable=["field"],
     help={
         "kind": f"content type: {', '.join(schema.BY_NAME)}",
-        "slug": "the new record's slug (a-z, 0-9, hyphens), the same in both languages "
-        f"(one file per language: {', '.join(schema.LANGS)})",
+        "slug": "the new record's slug (a-z, 0-9, hyphens), the same in every language "
+        f"(one file per language: {', '.join(site_languages())})",
         "field": "a field to fill in, NAME=VALUE (repeat for more), e.g. --field day=2020-09-23; fields with "
         "choices: "
         + "; ".join(f"{ct} {name}: {', '.join(choices)}" for ct, name, choices in choice_fields() if ct != "*"),
@@ -413,7 +422,7 @@ def new(
         print(render(tr("Wrote {path}", path=path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)))
     empty = [f for f in ctype.fields if f.required and f.name not in values and f.name not in ("slug", "lang")]
     if empty:
-        print(render(tr("Fill in, in both files ({langs}):", langs=", ".join(schema.LANGS))))
+        print(render(tr("Fill in, in both files ({langs}):", langs=", ".join(site_languages()))))
         for f in empty:
             print(f"  {f.name.capitalize()}: {_field_hint(f, shown)}")
     if ctype is schema.CITY_CASE:

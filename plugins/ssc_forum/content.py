@@ -23,7 +23,20 @@ from typing import Any
 from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
-from . import addresses, characters, hooks, images, limits, markup, schema, shortcodes, statics, streams, subsites
+from . import (
+    addresses,
+    characters,
+    hooks,
+    images,
+    languages,
+    limits,
+    markup,
+    schema,
+    shortcodes,
+    statics,
+    streams,
+    subsites,
+)
 
 # ContentError and Problem are re-exported: callers long imported them from here.
 from .messages import Joined, Message, msgid, tr
@@ -822,6 +835,7 @@ def _read_content(settings: dict[str, Any]) -> Content:
         problems.extend(Problem(label, None, message) for label, message in found)
     programme_days = {d.values["date"] for d in days if "date" in d.values}
     unread: set[tuple[str, str]] = set()  # (folder, file name) of files that could not be read
+    langs = _site_langs(settings, problems)
 
     for ctype in schema.CONTENT_TYPES:
         folder = content_path / ctype.folder
@@ -851,6 +865,16 @@ def _read_content(settings: dict[str, Any]) -> Content:
                     read, ("fields", ctype.name, rel), partial(_fields_of, ctype, read, rel)
                 )
                 values, media, own, failed = dict(values), dict(media), list(found), set(failing)
+            if "lang" in values and values["lang"] not in langs:
+                own.append(
+                    Problem(
+                        rel,
+                        "lang",
+                        tr("{value!r} is not one of: {choices}", value=values.pop("lang"), choices=", ".join(langs)),
+                        read.lines.get("lang"),
+                    )
+                )
+                failed.add("lang")
             match = _FILE_LANG_RE.search(file.name)
             if match and "lang" in values and match.group(1) != values["lang"]:
                 own.append(
@@ -929,7 +953,7 @@ def _read_content(settings: dict[str, Any]) -> Content:
             else:
                 unread.add((ctype.folder, file.name))
 
-    _check_across(records, days, rooms, problems, programme_ok=not programme_problems, unread=unread)
+    _check_across(records, days, rooms, problems, langs, programme_ok=not programme_problems, unread=unread)
     problems.extend(images.check(records, content_path))  # photos: alt text and readable files
     return Content(records, days, rooms, problems, programme_ok=not programme_problems)
 
@@ -981,11 +1005,25 @@ def _stray_files(content_path: Path, programme: str, settings: dict[str, Any]) -
     return problems
 
 
+def _site_langs(settings: dict[str, Any], problems: list[Problem]) -> tuple[str, ...]:
+    """The content's languages: the settings' LANGUAGES, the main one first.
+
+    A wrong table is reported with the content's problems; the files are then checked against the
+    languages the sub-sites name.
+    """
+    found = languages.problems(settings)
+    if not found:
+        return tuple(row.code for row in languages.from_settings(settings))
+    problems.extend(found)
+    return (str(settings.get("DEFAULT_LANG")), *sorted(settings.get("I18N_SUBSITES") or {}))
+
+
 def _check_across(
     records: list[Record],
     days: list[DayRecord],
     rooms: list[RoomRecord],
     problems: list[Problem],
+    langs: tuple[str, ...],
     *,
     programme_ok: bool = True,
     unread: set[tuple[str, str]] | None = None,
@@ -1022,7 +1060,7 @@ def _check_across(
     for (_, slug), per_lang in sorted(langs_of.items()):
         some = next(iter(per_lang.values()))
         stem = _FILE_LANG_RE.sub("", Path(some.path).name)
-        for lang in schema.LANGS:
+        for lang in langs:
             if lang not in per_lang:
                 if (some.ctype.folder, f"{stem}.{lang}.md") in unread or (
                     some.ctype.folder,
@@ -1041,7 +1079,7 @@ def _check_across(
                         some.lines.get("lang"),
                     )
                 )
-        _check_twins(per_lang, problems)
+        _check_twins([per_lang[lang] for lang in langs if lang in per_lang], problems)
 
     # A duplicate is reported once, above; checking it further would only repeat the mistake.
     records = [r for r in records if not any(r is d for d in duplicates)]
@@ -1209,23 +1247,27 @@ def _mtime_ns(file: Path) -> int:
         return 0
 
 
-def _check_twins(per_lang: dict[str, Record], problems: list[Problem]) -> None:
+def _check_twins(ordered: list[Record], problems: list[Problem]) -> None:
     """Language-independent fields must say the same in every language of one item.
 
+    `ordered` holds the item's files in the order of the site's languages. Each field of each twin is
+    compared with the first file that could read it (the main language's, unless that one failed), so
+    with three languages or more every file is checked once, against one reference.
     A disagreement is reported on the file saved last (the one the editor has just changed),
     naming its twin and the twin's value; with equal times, on the later language's file.
     """
-    ordered = [per_lang[lang] for lang in schema.LANGS if lang in per_lang]
     if len(ordered) < 2:
         return
-    for twin in ordered[1:]:
-        main, other = (twin, ordered[0]) if twin.mtime_ns < ordered[0].mtime_ns else (ordered[0], twin)
-        for fdecl in main.ctype.fields:
-            if not fdecl.shared or fdecl.name in main.failed or fdecl.name in other.failed:
-                continue
+    for fdecl in ordered[0].ctype.fields:
+        if not fdecl.shared:
+            continue
+        readable = [rec for rec in ordered if fdecl.name not in rec.failed]
+        if fdecl.required:  # a missing required field is reported as such
+            readable = [rec for rec in readable if rec.values.get(fdecl.name) is not None]
+        for twin in readable[1:]:
+            reference = readable[0]
+            main, other = (twin, reference) if twin.mtime_ns < reference.mtime_ns else (reference, twin)
             mine, theirs = main.values.get(fdecl.name), other.values.get(fdecl.name)
-            if fdecl.required and (mine is None or theirs is None):
-                continue  # a missing required field is reported as such
             if mine != theirs:
                 problems.append(
                     Problem(

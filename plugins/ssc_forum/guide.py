@@ -262,9 +262,10 @@ def render(lang: str) -> str:
 
 def outputs() -> dict[str, str]:
     """Every generated file, relative to the docs folder, with its text."""
-    files = {f"content-types.{lang}.md": render(lang) for lang in schema.LANGS}
+    # The guide and its examples exist in the editors' languages, whatever languages the site is in.
+    files = {f"content-types.{lang}.md": render(lang) for lang in messages.LANGUAGES}
     for ct in schema.CONTENT_TYPES:
-        for lang in schema.LANGS:
+        for lang in messages.LANGUAGES:
             files[f"examples/{ct.folder}/example-{ct.name}.{lang}.md"] = example(ct, lang)
     return files
 

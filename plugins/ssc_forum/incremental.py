@@ -509,7 +509,8 @@ class LiveSite:
         for rel, owner in self.owner.items():
             if owner == "pelican" and self.deps.get(rel, set()) & fired:
                 return self.full_build(f"{rel} shows what changed")
-        langs = sorted({key[2] for key in changes}, key=lambda lang: lang != schema.LANGS[0])
+        main_lang = self.main_settings["DEFAULT_LANG"] if self.main_settings else None
+        langs = sorted({key[2] for key in changes}, key=lambda lang: (lang != main_lang, lang))
         self._shortcode_items = {(r.ctype.name, r.slug, r.lang) for r in data.records if getattr(r, "shortcodes", ())}
         self._written = []
         removed: list[str] = []

@@ -8,6 +8,7 @@ writing direction. The templates get the table as the Jinja global `LANGUAGES`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,3 +98,15 @@ def from_settings(settings: dict[str, Any]) -> tuple[Language, ...]:
     if found:
         raise ContentError(found)
     return tuple(Language(**row) for row in settings["LANGUAGES"])
+
+
+def prefix_of(settings: Mapping[str, Any], lang: str) -> str | None:
+    """The folder of `lang`'s site (`""` for the main site) in the settings' or a template context's `LANGUAGES`.
+
+    Rows may be the settings' tables or `Language`s (the templates' global); None when `lang` is not one.
+    """
+    for row in settings.get("LANGUAGES") or ():
+        code, prefix = (row.code, row.prefix) if isinstance(row, Language) else (row.get("code"), row.get("prefix"))
+        if code == lang:
+            return prefix
+    return None

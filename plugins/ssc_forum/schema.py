@@ -3,6 +3,13 @@
 Every content file is one record of one type. Validation, the editors' guide
 (`docs/`), the `invoke new` scaffolder and the tests all read these
 declarations, so a field is added or changed here and nowhere else.
+
+Two sets of languages meet here and are kept apart. The *site's* languages, in which content files
+are written (`Lang:`, one file per language), are the settings' `LANGUAGES` table
+(`languages.py`): nothing here names them, and the content check holds `Lang:` against the table.
+The `*_ko`/`*_en` texts (`help_ko`, `name_ko`, `label_ko`, `body_help_ko`, …) are the editors' guide
+and the editor's interface, which exist in the editors' languages, Korean and English
+(`messages.LANGUAGES`), whatever languages the site is in.
 """
 
 from __future__ import annotations
@@ -13,9 +20,6 @@ from datetime import date, time
 
 from . import limits
 from .messages import Message, tr
-
-LANGS: tuple[str, ...] = ("ko", "en")
-"""Every content file exists once per language; the first is the main site."""
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -66,10 +70,8 @@ def _parse_slugs(raw: str) -> tuple[str, ...]:
 
 
 def _parse_lang(raw: str) -> str:
-    value = raw.strip()
-    if value not in LANGS:
-        raise FieldError(tr("{value!r} is not one of: {choices}", value=value, choices=", ".join(LANGS)))
-    return value
+    # Which codes are the site's is the settings' LANGUAGES table: the content check holds the value against it.
+    return _parse_text(raw)
 
 
 def _parse_date(raw: str) -> date:
@@ -168,7 +170,13 @@ SLUG = Kind("slug", "ASCII slug: a-z, 0-9, hyphens", "영문 슬러그: a-z, 0-9
 SLUGS = Kind(
     "slugs", "slugs separated by commas", "쉼표로 구분한 슬러그 목록", "jung-hoon-lee, ying-long", _parse_slugs
 )
-LANG = Kind("lang", "language code: ko or en", "언어 코드: ko 또는 en", "ko", _parse_lang)
+LANG = Kind(
+    "lang",
+    "language code, one of the site's languages (LANGUAGES in pelicanconf.py)",
+    "언어 코드, 사이트 언어 중 하나(pelicanconf.py의 LANGUAGES)",
+    "ko",
+    _parse_lang,
+)
 DATE = Kind("date", "date, YYYY-MM-DD", "날짜, YYYY-MM-DD", "2020-09-23", _parse_date)
 TIME = Kind(
     "time", "time in Korea Standard Time, HH:MM (24-hour)", "한국 표준시, HH:MM(24시간제)", "16:00", _parse_time

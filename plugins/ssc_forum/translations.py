@@ -80,7 +80,7 @@ def N_(message: str) -> str:  # gettext's own name for a message marked for a ca
     return message
 
 
-def NP_(context: str, message: str) -> tuple[str, str]:  # noqa: N802 - N_ with a context, as pgettext is
+def NP_(context: str, message: str) -> tuple[str, str]:  # N_ with a context, as pgettext is
     """Mark `message` for the theme's catalogue with a context (a word the templates translate otherwise)."""
     return (context, message)
 

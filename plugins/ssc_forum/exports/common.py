@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from lxml import html
 
-from .. import schema, timeformat, translations
+from .. import languages, timeformat, translations
 from ..model import Programme, Session, Speaker
 from ..settings import forum_settings
 from ..translations import N_, NP_
@@ -61,6 +61,7 @@ class Site:
     base_url: str  # absolute, without a trailing slash
     uid_domain: str  # host and path of the home address: the right-hand side of every calendar UID
     organisers: tuple[str, ...] = ()  # who held the forum, named in the language (the sub-site's ORGANISERS)
+    prefix: str = ""  # the folder of the language's site under the main one (the settings' LANGUAGES)
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], lang: str, siteurl: str | None = None) -> Site:
@@ -77,13 +78,13 @@ class Site:
                 "ssc_forum: FORUM['home_url'] must be the public https:// address of the site "
                 f"(got {home!r}); calendars and schedules carry absolute addresses and stable ids built from it"
             )
+        prefix = languages.prefix_of(settings, lang)
+        if prefix is None:
+            raise ExportError(f"ssc_forum: {lang!r} is not a language of the settings' LANGUAGES")
         if siteurl is None:
             siteurl = settings.get("SITEURL") or ""
-        if _ABSOLUTE_RE.match(siteurl):
-            base = siteurl.rstrip("/")
-        else:
-            # i18n-subsites puts every language but the first under /<lang>.
-            base = home if lang == schema.LANGS[0] else f"{home}/{lang}"
+        # An absolute SITEURL is the base as it is; otherwise the home address, with the language's folder.
+        base = siteurl.rstrip("/") if _ABSOLUTE_RE.match(siteurl) else "/".join(filter(None, (home, prefix)))
         parts = urlsplit(home)
         return cls(
             lang=lang,
@@ -91,6 +92,7 @@ class Site:
             base_url=base,
             uid_domain=f"{parts.hostname}{parts.path}",
             organisers=tuple(str(org["name"]) for org in settings.get("ORGANISERS") or ()),
+            prefix=prefix,
         )
 
     def url(self, relative: str = "") -> str:

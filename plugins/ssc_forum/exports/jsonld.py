@@ -15,7 +15,6 @@ from typing import Any
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .. import schema
 from ..model import Programme, Session, Speaker
 from .common import Site, describe, iso
 
@@ -57,8 +56,8 @@ def _person(speaker: Speaker, site: Site) -> dict[str, Any]:
 def _root_url(site: Site, path: str) -> str:
     """The absolute address of a file at the root of the whole site (derived images serve both languages)."""
     base = site.base_url
-    if site.lang != schema.LANGS[0] and base.endswith(f"/{site.lang}"):
-        base = base[: -len(site.lang) - 1]  # i18n-subsites puts every language but the first under /<lang>
+    if site.prefix and base.endswith(f"/{site.prefix}"):
+        base = base[: -len(site.prefix) - 1]  # every language but the first has its folder
     return f"{base}/{path.lstrip('/')}"
 
 
