@@ -588,7 +588,7 @@ def tokens(c: Context, package: str | None = None) -> None:
 @task
 def docs(c: Context) -> None:
     """Rewrite the editors' field reference and example files in docs/ from the content-type declarations."""
-    for path in guide.write(ROOT / "docs"):
+    for path in guide.write(ROOT / "docs", site_languages()):
         print(f"Wrote {path.relative_to(ROOT)}")
 
 

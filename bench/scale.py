@@ -445,11 +445,11 @@ def growth_row(n: int, shape: Size, repeat: int) -> dict[str, float]:
             values, media = content._parse_fields(ctype.fields, meta, path, problems)
             records.append(content.Record(ctype, path, values, body, media))
         days = [
-            content.DayRecord(i, *content._parse_fields(schema.DAY_FIELDS, d, "programme.toml", problems))
+            content.DayRecord(i, *content._parse_fields(schema.day_fields(LANGS), d, "programme.toml", problems))
             for i, d in enumerate(prog.days, start=1)
         ]
         rooms = [
-            content.RoomRecord(*content._parse_fields(schema.ROOM_FIELDS, r, "programme.toml", problems))
+            content.RoomRecord(*content._parse_fields(schema.room_fields(LANGS), r, "programme.toml", problems))
             for r in prog.rooms
         ]
         return records, days, rooms, problems

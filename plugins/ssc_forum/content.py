@@ -275,8 +275,8 @@ def _toml_kind(value: Any, fields: tuple[schema.Field, ...]) -> Message | None:
     return None
 
 
-def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
-    """Read and check the programme file (days and rooms)."""
+def _read_programme(content_path: Path, filename: str, problems: list[Problem], langs: tuple[str, ...]):
+    """Read and check the programme file (days and rooms, named in each of the site's languages `langs`)."""
     path = f"{content_path.name}/{filename}"
     days: list[DayRecord] = []
     rooms: list[RoomRecord] = []
@@ -325,8 +325,8 @@ def _read_programme(content_path: Path, filename: str, problems: list[Problem]):
     for key in sorted(set(data) - {"days", "rooms"}):
         problems.append(Problem(path, key, tr("is not a section of the programme (allowed: days, rooms)")))
     sections: tuple[tuple[str, Any, list[Any]], ...] = (
-        ("days", schema.DAY_FIELDS, days),
-        ("rooms", schema.ROOM_FIELDS, rooms),
+        ("days", schema.day_fields(langs), days),
+        ("rooms", schema.room_fields(langs), rooms),
     )
     for key, fields, out in sections:
         entries = data.get(key)
@@ -779,7 +779,9 @@ def _fingerprint(content_path: Path, programme: str, settings: dict[str, Any] | 
             stats.append((rel, None, None, None))
     # Static files are checked with the content: a new link under images/ must be seen too.
     static = statics.fingerprint(settings) if settings is not None else ()
-    return (str(content_path.resolve()), tuple(stats), static)
+    # And against the site's languages: the same files are right for one table and wrong for another.
+    table = repr((settings.get("LANGUAGES"), settings.get("DEFAULT_LANG"))) if settings is not None else ""
+    return (str(content_path.resolve()), tuple(stats), static, table)
 
 
 def read_content(settings: dict[str, Any]) -> Content:
@@ -827,7 +829,8 @@ def _read_content(settings: dict[str, Any]) -> Content:
     records: list[Record] = []
     programme = forum_settings(settings)["programme"]
     programme_problems: list[Problem] = []
-    days, rooms = _read_programme(content_path, programme, programme_problems)
+    langs = _site_langs(settings, problems)
+    days, rooms = _read_programme(content_path, programme, programme_problems, langs)
     problems.extend(programme_problems)
     problems.extend(_stray_files(content_path, programme, settings))
     for tree in statics.trees(settings):
@@ -835,7 +838,6 @@ def _read_content(settings: dict[str, Any]) -> Content:
         problems.extend(Problem(label, None, message) for label, message in found)
     programme_days = {d.values["date"] for d in days if "date" in d.values}
     unread: set[tuple[str, str]] = set()  # (folder, file name) of files that could not be read
-    langs = _site_langs(settings, problems)
 
     for ctype in schema.CONTENT_TYPES:
         folder = content_path / ctype.folder
@@ -1058,7 +1060,8 @@ def _check_across(
         by_key[key] = rec
         langs_of[(rec.ctype.name, rec.slug)][rec.lang] = rec
     for (_, slug), per_lang in sorted(langs_of.items()):
-        some = next(iter(per_lang.values()))
+        # Reported on the file of the first language there is (the main one's, if it is there).
+        some = next((per_lang[lang] for lang in langs if lang in per_lang), next(iter(per_lang.values())))
         stem = _FILE_LANG_RE.sub("", Path(some.path).name)
         for lang in langs:
             if lang not in per_lang:

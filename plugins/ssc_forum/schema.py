@@ -15,8 +15,12 @@ and the editor's interface, which exist in the editors' languages, Korean and En
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
+from functools import cache
+
+from babel import Locale
 
 from . import limits
 from .messages import Message, tr
@@ -579,7 +583,42 @@ BY_FOLDER = {ct.folder: ct for ct in CONTENT_TYPES}
 
 # --- content/programme.toml: the event itself (days, rooms, streams) -------------------------
 
-DAY_FIELDS = (
+
+def _name_fields(langs: Sequence[str], help_en: str, help_ko: str) -> tuple[Field, ...]:
+    """`name_<code>` for each of the site's languages, helped in the editors' languages (Babel's names)."""
+    return tuple(
+        Field(
+            f"name_{code}",
+            TEXT,
+            True,
+            help_en.format(language=Locale.parse(code).get_display_name("en")),
+            help_ko.format(language=Locale.parse(code).get_display_name("ko")),
+        )
+        for code in langs
+    )
+
+
+@cache  # read for every build and check: the same few tuples of languages
+def day_fields(langs: tuple[str, ...]) -> tuple[Field, ...]:
+    """The fields of a day in the programme file, with its name in each of the site's languages `langs`."""
+    return (
+        *_DAY_FIELDS[:3],
+        *_name_fields(langs, "Name of the day's programme in {language}.", "그날 프로그램의 {language} 이름."),
+        *_DAY_FIELDS[3:],
+    )
+
+
+@cache
+def room_fields(langs: tuple[str, ...]) -> tuple[Field, ...]:
+    """The fields of a room in the programme file, with its name in each of the site's languages `langs`."""
+    return (
+        *_ROOM_FIELDS[:1],
+        *_name_fields(langs, "Name in {language}.", "{language} 이름."),
+        *_ROOM_FIELDS[1:],
+    )
+
+
+_DAY_FIELDS = (
     Field("date", DATE, True, "The day.", "날짜."),
     Field(
         "start",
@@ -589,15 +628,11 @@ DAY_FIELDS = (
         "그날 프로그램 시작 시각(한국 표준시).",
     ),
     Field("end", TIME, True, "When it ends (Korea Standard Time).", "그날 프로그램 종료 시각(한국 표준시)."),
-    Field("name_ko", TEXT, True, "Name of the day's programme in Korean.", "그날 프로그램의 한국어 이름."),
-    Field("name_en", TEXT, True, "Name of the day's programme in English.", "그날 프로그램의 영어 이름."),
     Field("streams", MEDIA, False, "Live streams for the whole day.", "그날 전체의 생중계."),
     Field("recording", MEDIA, False, "Recording of the whole day.", "그날 전체의 다시 보기 영상."),
 )
 
-ROOM_FIELDS = (
+_ROOM_FIELDS = (
     Field("slug", SLUG, True, "Stable ASCII id of the room.", "방의 영문 고유 이름."),
-    Field("name_ko", TEXT, True, "Name in Korean.", "한국어 이름."),
-    Field("name_en", TEXT, True, "Name in English.", "영어 이름."),
     Field("streams", MEDIA, False, "Live streams of this room.", "이 방의 생중계."),
 )
