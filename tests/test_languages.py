@@ -282,3 +282,14 @@ def test_each_twin_is_held_to_the_main_language_s_shared_fields(tmp_path: Path) 
     found = [str(p) for p in find_problems(three) if "in its twin" in str(p)]
     assert len(found) == 1 and found[0].startswith("content/sessions/opening.ja.md:6: field 'order': is 2"), found
     assert "in its twin content/sessions/opening.ko.md" in found[0], found
+
+
+def test_a_page_is_indexed_with_the_titles_of_all_its_twins(ja_site: Path) -> None:
+    import re
+
+    from ssc_search.indexing import AFTER, PagePreparer
+
+    rel = Path("ja/sessions/opening/index.html")
+    html = PagePreparer(ja_site)(rel, (ja_site / rel).read_text(encoding="utf-8"))
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    assert h1.startswith("開会式") and f"{AFTER}개회식" in h1 and f"{AFTER}Opening {AFTER}ceremony" in h1, h1
