@@ -20,7 +20,11 @@ repeats them by hand.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
 
 DAYS = [
     {"date": "2020-09-22", "start": "16:00", "end": "18:00", "name_ko": "리더스 세미나", "name_en": "Leaders Seminar"},
@@ -398,3 +402,35 @@ def write_fixture_site(root: Path, langs: tuple[str, ...] = LANGS) -> Path:
             }[lang],
         )
     return content
+
+
+# --- a third language --------------------------------------------------------------------------------------
+
+JA_LANGUAGE = {"code": "ja", "name": "日本語", "locale": "ja_JP", "prefix": "ja", "dir": "ltr"}
+JA_CATALOGUE = ROOT / "tests" / "fixtures" / "translations" / "ja" / "LC_MESSAGES" / "messages.po"
+JA_SUBSITE = {
+    "SITENAME": "ソウル・スマートシティ・リーダーズ・フォーラム2020",
+    "SITESUBTITLE": "包摂的スマートシティ",
+    "AUTHOR": "ソウル特別市 · ソウルデジタル財団",
+    "ORGANISERS": [{"name": "ソウル特別市", "logo": None}, {"name": "ソウルデジタル財団", "logo": None}],
+}
+THREE = ("ko", "en", "ja")
+
+
+def three_languages(base: Path) -> dict[str, Any]:
+    """The settings that add Japanese to the site: a row, a sub-site, the theme's catalogues with ja's (under `base`).
+
+    With `write_fixture_site(root, THREE)`, what a third language takes: settings, a catalogue and content.
+    """
+    from pelican.settings import read_settings
+
+    localedir = base / "translations"
+    shutil.copytree(ROOT / "theme" / "translations", localedir, ignore=shutil.ignore_patterns("*.mo"))
+    (localedir / "ja" / "LC_MESSAGES").mkdir(parents=True)
+    shutil.copy(JA_CATALOGUE, localedir / "ja" / "LC_MESSAGES" / "messages.po")
+    real = read_settings(str(ROOT / "pelicanconf.py"))
+    return {
+        "LANGUAGES": [*real["LANGUAGES"], JA_LANGUAGE],
+        "I18N_SUBSITES": {**real["I18N_SUBSITES"], "ja": JA_SUBSITE},
+        "I18N_GETTEXT_LOCALEDIR": str(localedir),
+    }

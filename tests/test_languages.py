@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from bs4 import BeautifulSoup
 from jinja2 import Environment, FileSystemLoader
 
 from conftest import ROOT, build, run_pelican, soup, use_real_languages
-from fixture_site import write_fixture_site
+from fixture_site import THREE, three_languages, write_fixture_site
 from ssc_forum import languages
 
 KO = {"code": "ko", "name": "한국어", "locale": "ko_KR", "prefix": "", "dir": "ltr"}
@@ -110,32 +109,7 @@ def test_korean_is_marked_on_the_pages_of_every_other_language(tmp_path) -> None
 
 # --- a third language: settings, a catalogue and content --------------------------------------------------
 
-JA = {"code": "ja", "name": "日本語", "locale": "ja_JP", "prefix": "ja", "dir": "ltr"}
-JA_CATALOGUE = ROOT / "tests" / "fixtures" / "translations" / "ja" / "LC_MESSAGES" / "messages.po"
-JA_SUBSITE = {
-    "SITENAME": "ソウル・スマートシティ・リーダーズ・フォーラム2020",
-    "SITESUBTITLE": "包摂的スマートシティ",
-    "AUTHOR": "ソウル特別市 · ソウルデジタル財団",
-    "ORGANISERS": [{"name": "ソウル特別市", "logo": None}, {"name": "ソウルデジタル財団", "logo": None}],
-}
-THREE = ("ko", "en", "ja")
 FOLDERS = {"ko": "", "en": "en", "ja": "ja"}
-
-
-def _three_languages(base: Path) -> dict:
-    """The settings that add Japanese to the fixture forum: a row, a sub-site and the theme's catalogues with ja."""
-    from pelican.settings import read_settings
-
-    localedir = base / "translations"
-    shutil.copytree(ROOT / "theme" / "translations", localedir, ignore=shutil.ignore_patterns("*.mo"))
-    (localedir / "ja" / "LC_MESSAGES").mkdir(parents=True)
-    shutil.copy(JA_CATALOGUE, localedir / "ja" / "LC_MESSAGES" / "messages.po")
-    real = read_settings(str(ROOT / "pelicanconf.py"))
-    return {
-        "LANGUAGES": [*real["LANGUAGES"], JA],
-        "I18N_SUBSITES": {**real["I18N_SUBSITES"], "ja": JA_SUBSITE},
-        "I18N_GETTEXT_LOCALEDIR": str(localedir),
-    }
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +121,7 @@ def ja_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         base / "output",
         PATH=str(content),
         FORUM={"phase": "after", "home_url": "https://example.org/forum"},
-        **_three_languages(base),
+        **three_languages(base),
     )
     use_real_languages()  # the build configured the formatters for its catalogues: back to the real site's
     return output
@@ -250,7 +224,7 @@ def test_the_content_check_takes_its_languages_from_the_table(tmp_path: Path) ->
     from ssc_forum.content import find_problems
 
     content = write_fixture_site(tmp_path, THREE)
-    three = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content), **_three_languages(tmp_path)})
+    three = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content), **three_languages(tmp_path)})
     assert [str(p) for p in find_problems(three)] == []
     # With the real table (ko, en) the Japanese files are refused, each with one line naming file and line.
     two = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
@@ -278,7 +252,7 @@ def test_each_twin_is_held_to_the_main_language_s_shared_fields(tmp_path: Path) 
     ja = content / "sessions" / "opening.ja.md"
     ja.write_text(ja.read_text(encoding="utf-8").replace("Order: 1", "Order: 2"), encoding="utf-8")
     os.utime(ja, ns=(ja.stat().st_atime_ns, ja.stat().st_mtime_ns + 10**9))  # saved last
-    three = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content), **_three_languages(tmp_path)})
+    three = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content), **three_languages(tmp_path)})
     found = [str(p) for p in find_problems(three) if "in its twin" in str(p)]
     assert len(found) == 1 and found[0].startswith("content/sessions/opening.ja.md:6: field 'order': is 2"), found
     assert "in its twin content/sessions/opening.ko.md" in found[0], found
