@@ -458,7 +458,7 @@ def growth_row(n: int, shape: Size, repeat: int) -> dict[str, float]:
 
     def across() -> list[Any]:
         found: list[Any] = []
-        content._check_across(records, days, rooms, found)
+        content._check_across(records, days, rooms, found, LANGS)
         return found
 
     t_across, found = _best_of(repeat, across)
