@@ -267,3 +267,21 @@ def test_a_page_is_indexed_with_the_titles_of_all_its_twins(ja_site: Path) -> No
     html = PagePreparer(ja_site)(rel, (ja_site / rel).read_text(encoding="utf-8"))
     h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
     assert h1.startswith("開会式") and f"{AFTER}개회식" in h1 and f"{AFTER}Opening {AFTER}ceremony" in h1, h1
+
+
+def test_a_language_without_its_catalogue_stops_the_build_with_one_line(tmp_path) -> None:
+    from pelican.settings import read_settings
+
+    from fixture_site import JA_LANGUAGE, JA_SUBSITE
+
+    real = read_settings(str(ROOT / "pelicanconf.py"))
+    table = json.dumps([*real["LANGUAGES"], JA_LANGUAGE], ensure_ascii=False)
+    subsites = json.dumps({**real["I18N_SUBSITES"], "ja": JA_SUBSITE}, ensure_ascii=False)
+    output = tmp_path / "output"
+    result = run_pelican(ROOT / "content", output, "-e", f"LANGUAGES={table}", f"I18N_SUBSITES={subsites}")
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    assert "pelicanconf.py: field 'LANGUAGES[2]': ja has no catalogue of the theme (" in log, log
+    assert "`python3 make.py translations` starts one" in log, log
+    assert "Traceback" not in log
+    assert not output.exists() or not any(output.iterdir()), "something was written"

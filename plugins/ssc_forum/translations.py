@@ -23,6 +23,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from . import languages
+from .problems import ContentError, Problem
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +111,9 @@ def configure(settings: Mapping[str, Any]) -> None:
     Japanese site in the same process) starts a new generation, which the formatters' caches key on.
     """
     global _current, _generation
+    missing = catalogue_problems(settings)
+    if missing:
+        raise ContentError(missing)
     found = SiteLanguages(
         locales={row.code: row.locale for row in languages.from_settings(dict(settings))},
         localedir=settings.get("I18N_GETTEXT_LOCALEDIR"),
@@ -120,6 +124,32 @@ def configure(settings: Mapping[str, Any]) -> None:
         _current = found
         _generation += 1
         catalogue.cache_clear()
+
+
+def catalogue_problems(settings: Mapping[str, Any], label: str = languages.SETTINGS_FILE) -> list[Problem]:
+    """The languages of the table (the source language aside) without a theme catalogue (empty when all have one).
+
+    Checked when a build starts, so that a language added to the table without its catalogue stops the
+    build with one line, not a page later with a traceback.
+    """
+    localedir = settings.get("I18N_GETTEXT_LOCALEDIR")
+    if not localedir:
+        return []
+    domain = settings.get("I18N_GETTEXT_DOMAIN", "messages")
+    source = settings.get("I18N_TEMPLATES_LANG", "en")
+    found = []
+    for i, row in enumerate(languages.from_settings(dict(settings))):
+        folder = Path(localedir) / row.code / "LC_MESSAGES"
+        if row.code != source and not any((folder / f"{domain}{suffix}").is_file() for suffix in (".po", ".mo")):
+            found.append(
+                Problem(
+                    label,
+                    f"LANGUAGES[{i}]",
+                    f"{row.code} has no catalogue of the theme ({folder / domain}.po): "
+                    "`python3 make.py translations` starts one",
+                )
+            )
+    return found
 
 
 def generation() -> int:
