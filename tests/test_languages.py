@@ -285,3 +285,16 @@ def test_a_language_without_its_catalogue_stops_the_build_with_one_line(tmp_path
     assert "`python3 make.py translations` starts one" in log, log
     assert "Traceback" not in log
     assert not output.exists() or not any(output.iterdir()), "something was written"
+
+
+def test_the_scripts_hold_no_language() -> None:
+    # Their words and date patterns come from data-* attributes the templates write from the catalogues.
+    import re
+
+    # search.js is left out: it drops Korean particles from Korean query words, an analysis of the language
+    # Korean (as the index's Kiwi is), not words of the interface; its messages come from data-* too.
+    for name in ("forum.js", "search-results.js"):
+        script = (ROOT / "theme" / "static" / "js" / name).read_text(encoding="utf-8")
+        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", script, flags=re.S)  # comments may show examples
+        assert not re.search(r"[\uac00-\ud7a3]", code), f"{name}: Korean text in the code"
+        assert not re.search(r"""["'](ko|en|ko-KR|en-GB|en-US)["']""", code), f"{name}: a language named in the code"
