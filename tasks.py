@@ -11,14 +11,18 @@ the publish target and the preview address can also be given by environment vari
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from invoke import Context, Exit, task
 
@@ -174,60 +178,85 @@ def livereload(c: Context, content: str | None = None, output: str | None = None
         os.execv(sys.executable, [sys.executable, *sys.argv])
 
 
-def _live_preview(content: str | None, output: str | None) -> str:
-    """Serve and keep up to date until stopped; "restart" when changed plugin code needs a new process."""
+def _live_preview(
+    content: str | None,
+    output: str | None,
+    *,
+    overrides: dict[str, Any] | None = None,
+    beside: Callable[[str], contextlib.AbstractContextManager[object]] | None = None,
+) -> str:
+    """Serve and keep up to date until stopped; "restart" when changed plugin code needs a new process.
+
+    `overrides` are settings given to every build; `beside(url)`, when given, is entered once the
+    preview's address is known and left after the preview stops: what runs next to it (`edit`'s
+    local backend, which answers that address only).
+    """
     from ssc_deploy.livepreview import Preview
 
     out = _path(output, "output")
-    preview = Preview(
-        CONFIG["settings_base"],
-        _path(content, "content"),
-        out,
-        watched=[_path(content, "content"), ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]],
-        plugins=ROOT / "plugins",
-        host=CONFIG["host"],
-        port=CONFIG["port"],
-    )
+    folder = _path(content, "content")
+    company = beside if beside is not None else (lambda url: contextlib.nullcontext())
+    preview: Preview | None = None
     outcome = "stopped"
     try:
-        print(f"Serving {out} at {preview.url} (Ctrl+C stops)", flush=True)
-        preview.start()  # serves the last build on disk, if any, while the first build runs
-        outcome = preview.watch()
+        preview = Preview(
+            CONFIG["settings_base"],
+            folder,
+            out,
+            watched=[folder, ROOT / "theme", ROOT / "plugins", CONFIG["settings_base"]],
+            plugins=ROOT / "plugins",
+            host=CONFIG["host"],
+            port=CONFIG["port"],
+            overrides=overrides,
+        )
+        with company(preview.url):
+            print(f"Serving {out} at {preview.url} (Ctrl+C stops)", flush=True)
+            preview.start()  # serves the last build on disk, if any, while the first build runs
+            outcome = preview.watch()
     except KeyboardInterrupt:
         pass
     finally:
-        preview.close()
-    if preview.nothing_to_serve:
+        if preview is not None:
+            preview.close()
+    if preview is not None and preview.nothing_to_serve:
         raise Exit("Build failed: nothing to serve.", code=1)
     return outcome
 
 
-@task(help={"output": "folder to build into (default: output)"})
-def edit(c: Context, output: str | None = None) -> None:
+def _interrupt(signum: int, _frame: object) -> None:
+    """A signal handler that stops the task as Ctrl+C does (KeyboardInterrupt, with every `finally` run)."""
+    raise KeyboardInterrupt
+
+
+@task(
+    help={
+        "content": "the content folder the editor writes into, named content (default: content)",
+        "output": "folder to build into (default: output)",
+        "backend_port": "port of the editor's local backend on 127.0.0.1 (default: EDITOR's local_backend_port, "
+        "8081; 0 takes a free one)",
+    }
+)
+def edit(c: Context, content: str | None = None, output: str | None = None, backend_port: int | None = None) -> None:
     """Edit in the browser: the editor at http://127.0.0.1:8000/admin/ beside the live preview.
 
     The editor's local backend (decap-server, from the pinned npm package) runs on
-    127.0.0.1:8081 and writes the files of content/ directly; the live preview notices each save
-    and the open page shows it a moment later. Nothing is committed: review the changes with
-    git (or hand them to someone who does) as with any edit. Ctrl+C stops both.
+    127.0.0.1:8081, answers only the preview's pages and writes the files of content/ directly;
+    the live preview notices each save and the open page shows it a moment later. Nothing is
+    committed: review the changes with git (or hand them to someone who does) as with any edit.
+    Ctrl+C stops both.
     """
+    from ssc_deploy import editing
     from ssc_editor.config import editor_settings
-    from ssc_editor.local import LocalBackend, LocalBackendError
 
-    port = editor_settings(_read_settings(CONFIG["settings_base"], CONFIG["content"]))["local_backend_port"]
-    backend = LocalBackend(ROOT, port=port)
-    try:
-        backend.start()
-    except LocalBackendError as exc:
-        raise Exit(f"edit: {exc}", code=1) from None
-    try:
-        print(
-            f"Editor: http://{CONFIG['host']}:{CONFIG['port']}/admin/ (saves go to content/ through {backend.url})",
-            flush=True,
-        )
-        outcome = _live_preview(None, output)
-    finally:
-        backend.stop()  # also before a restart: the new process starts its own
+    folder = editing.content_folder(_path(content, "content"))
+    editor = editor_settings(_read_settings(CONFIG["settings_base"], folder))
+    port = editing.local_backend_port(backend_port, editor)
+    overrides = editing.build_settings(editor, port)
+    # `kill` (SIGTERM) stops both as Ctrl+C does, rather than ending this process with the server left running.
+    signal.signal(signal.SIGTERM, _interrupt)
+    outcome = _live_preview(
+        content, output, overrides=overrides, beside=lambda url: editing.backend_beside(folder, port, url)
+    )
     if outcome == "restart":
         print("Plugin code changed: restarting to load it.", flush=True)
         os.execv(sys.executable, [sys.executable, *sys.argv])

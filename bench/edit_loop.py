@@ -63,7 +63,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(BENCH))
 
-import scale  # noqa: E402  (bench/ is on the path)
+import synthetic  # noqa: E402  (bench/ is on the path)
 
 POST_BUILD_PLUGINS = ("ssc_search", "ssc_publish", "ssc_theme")
 """Plugins that work on the finished tree; the edit loop runs them after the page is written."""
@@ -322,7 +322,7 @@ def measure_e2e(name: str, content: Path, work: Path, *, rounds: int) -> tuple[f
     return statistics.median(served), statistics.median(updates)
 
 
-def main_e2e(args: argparse.Namespace, sites: list[str], size: scale.Size, work: Path) -> list[str]:
+def main_e2e(args: argparse.Namespace, sites: list[str], size: synthetic.Size, work: Path) -> list[str]:
     """Every site: the preview's edits end to end, then a full build in this process. Returns the summary lines."""
     lines = []
     for name in sites:
@@ -330,7 +330,7 @@ def main_e2e(args: argparse.Namespace, sites: list[str], size: scale.Size, work:
         if name == "real":
             shutil.copytree(ROOT / "content", content)
         else:
-            scale.write_content(scale.make_programme(size), content)
+            synthetic.write_content(synthetic.make_programme(size), content)
         sessions = len(list((content / "sessions").glob("*.ko.md")))
         x_ms, u_ms = measure_e2e(name, content, work / name / "preview", rounds=2 if args.quick else 3)
         # The full build of the same (edited) content, as the edit-loop line times it, after the preview stopped.
@@ -375,9 +375,9 @@ def main(argv: list[str]) -> None:
     logging.getLogger("pelican").setLevel(logging.ERROR)
     sites = args.site or ["real", "scale"]
     if args.quick:
-        size = scale.Size(1, 3, 4, 10, 2, 3)
+        size = synthetic.Size(1, 3, 4, 10, 2, 3)
     else:
-        size = scale.Size(args.days, args.rooms, args.slots, args.speakers, 20, 3)
+        size = synthetic.Size(args.days, args.rooms, args.slots, args.speakers, 20, 3)
     print(f"Edit-loop benchmark: sites {', '.join(sites)}; Python {sys.version.split()[0]}")
     work = Path(tempfile.mkdtemp(prefix="ssc-edit-loop-"))
     lines = []
@@ -390,7 +390,7 @@ def main(argv: list[str]) -> None:
                 shutil.copytree(ROOT / "content", content)
             else:
                 started = time.perf_counter()
-                n = scale.write_content(scale.make_programme(size), content)
+                n = synthetic.write_content(synthetic.make_programme(size), content)
                 print(f"  scale: wrote {n} Markdown files in {time.perf_counter() - started:.1f} s", flush=True)
             sessions, inc_ms, full_ms = measure(name, content, work / name, warm_up=not (args.quick or args.no_warm_up))
             lines.append(f"edit-loop: sessions={sessions} incremental_ms={inc_ms:.0f} full_ms={full_ms:.0f}")

@@ -30,11 +30,11 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests" / "browser"), str(ROOT), str(BENCH)]
 
-import scale  # noqa: E402  (bench/ is on the path)
+import synthetic  # noqa: E402  (bench/ is on the path)
 
 POST_BUILD_PLUGINS = ("ssc_search", "ssc_publish", "ssc_theme")
-SCALE_SIZE = scale.Size(10, 8, 20, 1000, 20, 3)  # 1,600 sessions
-QUICK_SIZE = scale.Size(1, 3, 4, 10, 2, 3)
+SCALE_SIZE = synthetic.Size(10, 8, 20, 1000, 20, 3)  # 1,600 sessions
+QUICK_SIZE = synthetic.Size(1, 3, 4, 10, 2, 3)
 
 
 def index_bytes(bundle: Path) -> dict[str, int]:
@@ -94,7 +94,7 @@ def run_real_site(work: Path) -> tuple[int, int, dict[str, int]]:
     return total, found, index_bytes(output / "pagefind")
 
 
-def run_scale(work: Path, size: scale.Size) -> None:
+def run_scale(work: Path, size: synthetic.Size) -> None:
     """Index the synthetic programme with and without the Korean analysis; print time and weight."""
     from pelican.settings import read_settings
 
@@ -102,7 +102,7 @@ def run_scale(work: Path, size: scale.Size) -> None:
     from ssc_search.indexing import BUNDLE_DIR, PagePreparer, build_index
 
     content = work / "scale" / "content"
-    n_files = scale.write_content(scale.make_programme(size), content)
+    n_files = synthetic.write_content(synthetic.make_programme(size), content)
     plugins = [p for p in read_settings(str(CONFIG["settings_base"]))["PLUGINS"] if p not in POST_BUILD_PLUGINS]
     output = work / "scale" / "output"
     started = time.perf_counter()

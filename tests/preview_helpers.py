@@ -25,13 +25,27 @@ TIMEOUT_S = 120.0
 
 
 class PreviewProcess:
-    """`python -m invoke livereload --content CONTENT --output OUTPUT` on a free port; `stop()` ends it."""
+    """`python -m invoke livereload --content CONTENT --output OUTPUT` on a free port; `stop()` ends it.
 
-    def __init__(self, content: Path, output: Path, port: int = 0) -> None:
-        env = {**os.environ, "SSC_HOST": "127.0.0.1", "SSC_PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    `task` and `options` run another task that serves a live preview the same way (`edit`); `environ`
+    replaces the test run's environment (to run it in the editors' language, say).
+    """
+
+    def __init__(
+        self,
+        content: Path,
+        output: Path,
+        port: int = 0,
+        *,
+        task: str = "livereload",
+        options: tuple[str, ...] = (),
+        environ: dict[str, str] | None = None,
+    ) -> None:
+        base = os.environ if environ is None else environ
+        env = {**base, "SSC_HOST": "127.0.0.1", "SSC_PORT": str(port), "PYTHONUNBUFFERED": "1"}
         self.content, self.output = content, output
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "invoke", "livereload", "--content", str(content), "--output", str(output)],
+            [sys.executable, "-m", "invoke", task, "--content", str(content), "--output", str(output), *options],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

@@ -68,8 +68,7 @@ def test_markdown_rendered_ahead_is_used_only_for_files_not_saved_since(tmp_path
     from pelican.settings import read_settings
 
     from conftest import ROOT, copy_content
-    from ssc_forum import content as content_module
-    from ssc_forum import parallel
+    from ssc_forum import markdownfile, markup, parallel
 
     content = copy_content(tmp_path)
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
@@ -79,13 +78,13 @@ def test_markdown_rendered_ahead_is_used_only_for_files_not_saved_since(tmp_path
     kept, saved = sessions[0], sessions[1]
     text = saved.read_text(encoding="utf-8")
     saved.write_text(text.rstrip("\n") + "\n\nSaved after the rendering.\n", encoding="utf-8")
-    reader = content_module._reader(settings)
+    reader = markdownfile.reader_for(settings)
     ahead = prepared.readings[(str(kept), f"content/sessions/{kept.name}")][1]
-    assert prepared.known_ids(ahead.body) == content_module.markup.id_sequence(ahead.body)
+    assert prepared.known_ids(ahead.body) == markup.id_sequence(ahead.body)
 
     def read(file: Path) -> object:  # as the content reader asks the build's reader cache
         rel = f"content/sessions/{file.name}"
-        return prepared.read_file(file, rel, lambda: content_module._read_file(reader, file, rel))
+        return prepared.read_file(file, rel, lambda: markdownfile.read_file(reader, file, rel))
 
     assert read(kept) is ahead
     again = read(saved)

@@ -261,3 +261,64 @@ def test_the_local_backend_writes_into_the_folder_it_is_given_and_stops(tmp_path
     assert (tmp_path / "content" / "speakers" / "a.ko.md").read_text(encoding="utf-8") == "Title: A\n"
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0, "the backend still answers after its with block"
+
+
+@pytest.mark.skipif(NODE is None or not Path("/proc").is_dir(), reason="node and Linux's /proc are needed here")
+def test_the_local_backend_ends_with_the_process_that_started_it_even_when_that_is_killed(tmp_path: Path) -> None:
+    """`make.py edit` killed outright (SIGKILL) cannot stop decap-server: the kernel's parent-death signal does."""
+    import os
+    import signal
+    import sys
+    import time
+
+    from ssc_deploy.nginx import free_port
+
+    (tmp_path / "content").mkdir()
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from ssc_editor.local import LocalBackend\n"
+        f"backend = LocalBackend(Path({str(tmp_path)!r}), port={free_port()})\n"
+        "backend.start()\n"
+        "print(backend.process.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    starter = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert starter.stdout is not None
+    server = int(starter.stdout.readline())
+    assert "decap-server" in Path(f"/proc/{server}/cmdline").read_text(errors="replace")
+    starter.send_signal(signal.SIGKILL)
+    starter.wait()
+
+    def running(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 10
+    try:
+        while running(server):
+            assert time.monotonic() < deadline, "decap-server outlived the process that started it"
+            time.sleep(0.05)
+    finally:
+        if running(server):  # the test failed: leave nothing running behind it
+            os.kill(server, signal.SIGTERM)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--content", "docs"], "is no folder named content"),
+        (["--backend-port", "eighty"], "--backend-port eighty is no port number"),
+        (["--backend-port", "70000"], "--backend-port 70000 is no port number"),
+    ],
+)
+def test_the_edit_task_refuses_a_wrong_folder_or_port_in_one_line(options: list[str], message: str) -> None:
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", "edit", *options], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert done.stdout == "" and done.stderr.count("\n") == 1 and message in done.stderr, done.stderr

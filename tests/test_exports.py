@@ -461,7 +461,7 @@ def test_the_edit_loop_encodes_only_new_schedule_events(tmp_path: Path) -> None:
         first, second = {"guid": "a", "language": "en"}, {"guid": "b", "language": "en"}
         for event in (first, second, first, {**first}, second):
             # As schedule_json.render asks the build's export cache (`hooks.ExportCache`) for each event.
-            site.same_object(
+            site.pieces.same_object(
                 ("json-event", event["guid"], event["language"]),
                 event,
                 lambda event=event: encoded.append(event["guid"]) or event["guid"],

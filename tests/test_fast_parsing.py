@@ -1,6 +1,6 @@
 """The quick readers of rendered HTML give exactly the answers of the slower, general parse they replace.
 
-- `markup.elements` (html5lib's fragment parse, walked without BeautifulSoup) sees the elements and
+- `htmltree.elements` (html5lib's fragment parse, walked without BeautifulSoup) sees the elements and
   attributes that BeautifulSoup builds with html5lib inside a page's body;
 - `langmark.mark_korean` skips the full parse only for pages where it would mark nothing;
 - `shortcodes.leftovers` skips BeautifulSoup only for text that holds no "[" in any spelling;
@@ -18,7 +18,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from ssc_forum import langmark, markup, shortcodes, writer
+from ssc_forum import htmltree, langmark, markup, shortcodes, writer
 
 MARKUP_PIECES = [
     "<p>",
@@ -170,7 +170,7 @@ def _normalised(found: list[tuple[str, dict[str, str]]]) -> list[tuple[str, dict
 def test_markup_elements_are_beautifulsoups(seed: int) -> None:
     """Every element and attribute value, in order, as BeautifulSoup builds them with html5lib in a page."""
     for doc in _documents(MARKUP_PIECES, 1000, seed):
-        assert _normalised(markup.elements(doc)) == _normalised(_soup_elements(doc)), doc
+        assert _normalised(htmltree.elements(doc)) == _normalised(_soup_elements(doc)), doc
 
 
 def test_id_checks_from_one_parse() -> None:

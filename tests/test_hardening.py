@@ -1007,7 +1007,7 @@ def test_a_link_is_labelled_by_the_host_a_browser_opens():
 
 def test_github_annotations_print_no_terminal_sequences():
     from ssc_deploy import ci_reports
-    from ssc_forum.content import Problem
+    from ssc_forum.problems import Problem
 
     name = "content/sessions/\x1b]8;;https://evil.example\x07x\x1b[2J\u202egnp.md"
     (line,) = ci_reports.github_annotations([Problem(name, "title", "is \x1b[31mred\x9b", 3)])

@@ -149,7 +149,7 @@ def test_edits_in_a_loop_give_the_same_tree_as_a_full_build(live) -> None:
     # once and kept for the other pages; each page still counts as reading the pages it lists.
     page_slug = _field(page, "slug")
     for written in (f"en/sessions/{slug}/index.html", "en/speakers/index.html", "en/index.html"):
-        assert (("page", page_slug, "en"), "meta") in site.deps[written], written
+        assert (("page", page_slug, "en"), "meta") in site.recorder.deps[written], written
     _set_field(page, "title", _field(page, "title") + " (edited)")
     u = site.update([page])
     # The news pages show the footer too, and they are Pelican's own: a full build.

@@ -203,7 +203,8 @@ CASES: dict[str, tuple[Mutation, str, str, str | None]] = {
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_a_file_past_a_limit_is_refused_with_its_line(pristine, tmp_path, name):  # noqa: F811
-    from ssc_forum.content import ContentError, find_problems
+    from ssc_forum.content import find_problems
+    from ssc_forum.problems import ContentError
 
     content = _copy(pristine, tmp_path)
     mutate, rel, expected, needle = CASES[name]

@@ -20,7 +20,7 @@ from markdown import Markdown
 from pelican.settings import read_settings
 
 from conftest import ROOT, build
-from ssc_forum import markup
+from ssc_forum import htmltree, limits, markup
 
 MARKDOWN_DOC = """# Title & "quotes"
 
@@ -181,9 +181,9 @@ def test_written_text_reads_back_as_the_same_tree() -> None:
 
 
 def test_deep_nesting_is_written_without_recursion_and_refused_past_the_limit() -> None:
-    doc = "<span>" * markup.MAX_DEPTH + "x" + "</span>" * markup.MAX_DEPTH
+    doc = "<span>" * limits.MAX_ELEMENT_DEPTH + "x" + "</span>" * limits.MAX_ELEMENT_DEPTH
     assert markup.check_html(doc) == [] and markup.written(doc) == doc
-    assert markup.serialise(markup._tree("<span>" * 5000)) == "<span>" * 5000 + "</span>" * 5000
+    assert htmltree.serialise(htmltree.tree("<span>" * 5000)) == "<span>" * 5000 + "</span>" * 5000
     deeper = "<p>" + "<ul><li>" * 20_000 + "x"  # read by the standard's tree construction, minutes
     started = time.perf_counter()
     (finding,) = markup.check_html(deeper)
@@ -256,7 +256,7 @@ def test_the_quick_reading_agrees_with_the_full_one() -> None:
             assert (fast.findings, fast.ids) == (full.findings, full.ids), doc
             # The quick reading keeps the text; the full one may write it otherwise (`&nbsp;` as its
             # character): the same tree either way.
-            assert markup.serialise(markup._tree(full.written or doc)) == markup.serialise(markup._tree(doc)), doc
+            assert htmltree.serialise(htmltree.tree(full.written or doc)) == htmltree.serialise(htmltree.tree(doc)), doc
     assert quick > 30, quick  # both readings are exercised
     body = _markdown().convert(MARKDOWN_DOC)
     assert markup._quick(body) is not None or '"' in body  # Markdown's own output takes the quick way

@@ -12,7 +12,7 @@ from pelican.settings import read_settings
 
 from conftest import ROOT
 from fixture_site import write_fixture_site
-from ssc_forum import content, incremental, model, schema
+from ssc_forum import content, incremental, livedeps, model, schema
 
 
 def unfilled(types: tuple[schema.ContentType, ...]) -> list[str]:
@@ -54,7 +54,7 @@ def test_the_edit_loop_derives_its_field_sets_from_the_schema() -> None:
         "page": {"slug", "lang", "order"},
     } == incremental.STRUCTURAL_FIELDS
     assert {"photo", "image"} == incremental.PICTURE_FIELDS
-    assert set(incremental._KIND.values()) == {"session", "speaker", "case", "page"}
+    assert set(livedeps.KIND.values()) == {"session", "speaker", "case", "page"}
     # A reference to another record links the two: a change to it must re-render the language.
     for ctype in schema.MODEL_TYPES:
         for fdecl in ctype.fields:

@@ -96,7 +96,8 @@ def saved_files(roots: list[Path], *, ignore: list[Path], stop: threading.Event)
 class Preview:
     """A live site served on `host:port` with its event stream; `watch()` keeps it up to date.
 
-    `report` receives a line for the terminal for everything that happened (print by default).
+    `report` receives a line for the terminal for everything that happened (print by default);
+    `overrides` are settings given to every build (`make.py edit` names its local backend's port).
     """
 
     def __init__(
@@ -110,6 +111,7 @@ class Preview:
         host: str = "127.0.0.1",
         port: int = 8000,
         report: Callable[[str], None] | None = None,
+        overrides: dict[str, Any] | None = None,
     ) -> None:
         from ssc_forum.incremental import LiveSite
 
@@ -121,7 +123,7 @@ class Preview:
         self.plugins = Path(plugins).absolute()
         self.report = report or (lambda line: print(line, flush=True))
         self.channel = LiveChannel()
-        self.site = LiveSite(Path(settings_file), Path(content), self.output, trees=deploy)
+        self.site = LiveSite(Path(settings_file), Path(content), self.output, overrides, trees=deploy)
         self.server = make_server(self.output, host=host, port=port, live=self.channel)
         self._lock = threading.Lock()  # one update or post-build run at a time
         self._edits = 0  # counts updates, so that a post-build run waiting for a quiet moment sees a newer save

@@ -127,7 +127,8 @@ def collection_config(ct: schema.ContentType) -> dict[str, Any]:
         # The file name is the slug field as typed; the content check refuses one that is no slug.
         "slug": "{{fields.slug}}",
         "identifier_field": "title",
-        "summary": "{{title}} ({{slug}})",
+        # In a summary `{{slug}}` is Decap's identifier (the title again); the field is `{{fields.slug}}`.
+        "summary": "{{title}} ({{fields.slug}})",
         "i18n": True,
         "fields": fields,
     }

@@ -1,15 +1,20 @@
 """The editor's local backend: decap-server on 127.0.0.1, writing the files of a project's content/.
 
-`python3 make.py edit` runs it beside the live preview; the browser test runs it over a copy.
-The address is fixed (`PORT`) because the generated configuration names it (`local_backend`).
+`python3 make.py edit` runs it beside the live preview; the browser tests run it over a copy.
+The generated configuration names its address (`local_backend`), so the port is chosen before the
+build that writes `admin/config.yml` (`free_port` when any free one will do).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 from types import TracebackType
@@ -18,6 +23,23 @@ from .config import LOCAL_BACKEND_HOST, LOCAL_BACKEND_PORT
 
 PROJECT = Path(__file__).resolve().parents[2]
 SERVER_JS = PROJECT / "node_modules" / "decap-server" / "dist" / "index.js"
+
+
+def free_port(host: str = LOCAL_BACKEND_HOST) -> int:
+    """A port on `host` that nothing listens on now (the system's choice)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _end_with_parent() -> None:
+    """In the server's process before it runs node: Linux sends it SIGTERM when the process that started it ends.
+
+    So the server never outlives `make.py edit`, even when that is killed outright and cannot stop it.
+    (Strictly, when the thread that started it ends: `start()` is called from the task's main thread.)
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
 class LocalBackendError(RuntimeError):
@@ -67,7 +89,12 @@ class LocalBackend:
         }
         if self.origin:
             env["ORIGIN"] = self.origin
-        self.process = subprocess.Popen([node, str(SERVER_JS)], env=env, stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [node, str(SERVER_JS)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_end_with_parent if sys.platform == "linux" else None,
+        )
         deadline = time.monotonic() + 15
         while not _port_open(LOCAL_BACKEND_HOST, self.port):
             if self.process.poll() is not None or time.monotonic() > deadline:

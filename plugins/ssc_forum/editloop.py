@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import content as content_module
+from . import contentfiles
+from .records import Content
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Snapshot:
     has_shortcodes: bool
 
 
-def snapshot(data: content_module.Content) -> dict[tuple[str, str, str], Snapshot]:
+def snapshot(data: Content) -> dict[tuple[str, str, str], Snapshot]:
     """Each record by (content type, slug, language): what it contributes to the output."""
     return {
         (r.ctype.name, r.slug, r.lang): Snapshot(
@@ -73,12 +74,12 @@ class FileCache:
 
     def _digest(self, file: str) -> bytes:
         """The hash of the file's bytes; read again only when its stat changed since it was last read
-        or is not settled (`content.settled`)."""
-        signature = content_module.stat_signature(file)
+        or is not settled (`contentfiles.settled`)."""
+        signature = contentfiles.stat_signature(file)
         if signature is None:
             raise FileNotFoundError(file)
         known = self._digests.get(file)
-        if known is not None and known[0] == signature and content_module.settled(signature, known[1]):
+        if known is not None and known[0] == signature and contentfiles.settled(signature, known[1]):
             return known[2]
         read_at = time.time_ns()
         with open(file, "rb") as handle:

@@ -25,6 +25,7 @@ from . import (
     markup,
     model,
     shortcodes,
+    staticimages,
     subsites,
     timetable,
     translations,
@@ -326,7 +327,7 @@ class ForumGenerator(Generator):
             if hooks.of(self.settings).write_pictures:
                 images.write_all(p, Path(self.settings["PATH"]), Path(self.output_path))
             # Images of the content's folders: only clean copies, the pictures' sources not at all.
-            images.publish_static_images(
+            staticimages.publish_static_images(
                 p, self.context.get("staticfiles", []), Path(self.settings["PATH"]), Path(self.output_path)
             )
         # Pelican's own summary counts only its articles and pages; say what the forum wrote.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from . import markup, messages, schema, statics
+from . import htmlrules, languages, messages, schema, statics
 
 TEXT = {
     "en": {
@@ -231,17 +231,17 @@ def render(lang: str, site_langs: tuple[str, ...]) -> str:
         "",
         f"### {t['days']}",
         "",
-        *_field_rows(schema.day_fields(site_langs), lang, toml=True),
+        *_field_rows(languages.day_fields(site_langs), lang, toml=True),
         "",
         f"### {t['rooms']}",
         "",
-        *_field_rows(schema.room_fields(site_langs), lang, toml=True),
+        *_field_rows(languages.room_fields(site_langs), lang, toml=True),
         "",
         f"## {t['text']}",
         "",
         t["text_intro"],
         "",
-        "- " + t["html"].format(tags=", ".join(f"`{tag}`" for tag in sorted(markup.RAW_ALLOWED))),
+        "- " + t["html"].format(tags=", ".join(f"`{tag}`" for tag in sorted(htmlrules.RAW_ALLOWED))),
         "- " + t["resources"].format(types=", ".join(statics.IMAGE_TYPES)),
         "- " + t["characters"],
         "- " + t["static"],

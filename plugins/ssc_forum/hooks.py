@@ -33,7 +33,7 @@ class ReaderCache(Protocol):
     """Asked for each content file before it is read (the **read** phase)."""
 
     def read_file(self, file: Path, rel: str, read: Callable[[], Any], variant: str = "") -> Any:
-        """The reading of `file` (a `content.FileRead`): a kept one if still valid, else `read()`.
+        """The reading of `file` (a `records.FileRead`): a kept one if still valid, else `read()`.
 
         `variant` names the Markdown settings it is read with: a reading kept under others is not valid.
         """

@@ -2,8 +2,9 @@
 
 An editor names a file under `content/images/` (`Photo: images/people/jane-doe.jpg`, the same in
 both languages) and describes it in each language (`Photo_alt: …`). Before anything is written the
-file must exist, be a plain file, open as an image with Pillow and stay within `MAX_PIXELS`; a
-photo without its text alternative is a mistake too. Every such problem names the file and field.
+file must pass `imagefiles`' check (it exists, is a plain file, opens as an image, within its
+pixels); a photo without its text alternative is a mistake too. Every such problem names the file
+and field.
 
 At build time each source becomes a few widths (`Recipe`) in AVIF (when this Pillow can write it),
 WebP and a JPEG fallback (PNG when the source has transparency). Derived files are named from the
@@ -13,10 +14,8 @@ orientation is applied. Work is kept by source hash within one process, so the t
 repeated builds (livereload, tests) encode each photo once. Only the main site writes the files,
 into `images/derived/` of the site root, after its content has passed every check.
 
-Every other image under `content/images/` (one a page shows with `![…](/images/…)`) is published
-at its own address, but never as it is: it is decoded and written again in its own format, upright,
-without EXIF (a camera's GPS position and serial number), XMP, comments or colour profile
-(`clean_static`). A file the check cannot decode as such an image is refused before the build.
+Every other image under `content/images/` is published as a clean copy (`staticimages`); the check
+here refuses one that cannot be.
 """
 
 from __future__ import annotations
@@ -26,33 +25,23 @@ import io
 import os
 import re
 import stat
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError, features
+from PIL import Image
 
-from . import schema
-from .messages import Message, msgid, tr
+from . import imagefiles, schema
+from .imagefiles import Inspected
+from .messages import Message, tr
 from .problems import ContentError, Problem
-
-MAX_PIXELS = 40_000_000
-"""The largest source accepted (40 megapixels, more than any camera photo of a speaker needs).
-
-Checked from the file's header before decoding: a small file claiming a huge size (a
-decompression bomb) is refused instead of filling the memory of the build machine."""
-
-SOURCE_FOLDER = "images"
-"""The content folder every photo and image is read from (`content/images/`)."""
 
 OUTPUT_DIR = "images/derived"
 """Where derived files go, relative to the site root (shared by both languages)."""
 
 _VERSION = "1"  # part of every derived name: change it when the encoding below changes
 
-_FORMATS = ("JPEG", "PNG", "WEBP")  # what Pillow may read a source as (see schema.IMAGE_SUFFIXES)
 _MIME = {"avif": "image/avif", "webp": "image/webp", "jpg": "image/jpeg", "png": "image/png"}
 
 
@@ -110,104 +99,16 @@ class Picture:
     recipe: Recipe
 
 
-@dataclass(frozen=True)
-class _Inspected:
-    """What the check learnt about a source file."""
-
-    digest: str
-    width: int  # after EXIF orientation
-    height: int
-    alpha: bool
-
-
-# Kept between builds of one process; keyed so that any change of the file is seen.
-_INSPECTED: dict[tuple[str, int, int, int], _Inspected | Message] = {}
+# Kept between builds of one process, by source hash and recipe.
 _DERIVED: dict[tuple[str, str], dict[str, bytes]] = {}
-_CACHE_LIMIT = 512
-
-
-def avif_supported() -> bool:
-    """True when this Pillow can write AVIF."""
-    return bool(features.check("avif"))
 
 
 def _formats() -> tuple[str, ...]:
-    return ("avif", "webp") if avif_supported() else ("webp",)
-
-
-def _inspect(file: Path) -> _Inspected | Message:
-    """The source's hash, oriented size and transparency, or why it cannot be used."""
-    try:
-        st = file.lstat()
-    except FileNotFoundError:
-        return tr("does not exist: put the file under content/images/ or correct the path")
-    except OSError as exc:
-        return tr("cannot be read: {reason}", reason=str(exc.strerror or exc))
-    if stat.S_ISLNK(st.st_mode):
-        return tr("is a symbolic link: name the image file itself")
-    if not stat.S_ISREG(st.st_mode):
-        return tr("is not a file")
-    if st.st_nlink > 1:
-        return hard_link_problem(st.st_nlink)
-    key = (str(file), st.st_size, st.st_mtime_ns, st.st_ino)
-    if key not in _INSPECTED:
-        if len(_INSPECTED) > _CACHE_LIMIT:
-            _INSPECTED.clear()
-        _INSPECTED[key] = _open_and_check(file)
-    return _INSPECTED[key]
-
-
-def _open_and_check(file: Path, formats: tuple[str, ...] = _FORMATS) -> _Inspected | Message:
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        return tr("cannot be read: {reason}", reason=str(exc.strerror or exc))
-    try:
-        with warnings.catch_warnings():
-            # Pillow only warns between its own limit and twice that; here every bomb is an error.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=formats) as img:
-                frames = getattr(img, "n_frames", 1)
-                if img.width * img.height * frames > MAX_PIXELS:
-                    return _too_large(img.width * img.height * frames)
-                for frame in ImageSequence.Iterator(img):
-                    frame.load()  # a truncated or corrupt file fails here, not halfway through the build
-                img.seek(0)
-                orientation = img.getexif().get(0x0112, 1)
-                width, height = (img.height, img.width) if orientation in (5, 6, 7, 8) else img.size
-                alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        # Pillow refuses from the header alone; its message carries the size the header claims.
-        claimed = re.search(r"\((\d+) pixels\)", str(exc))
-        return _too_large(int(claimed.group(1)) if claimed else None)
-    except UnidentifiedImageError:
-        return tr("is not an image Pillow can read as JPEG, PNG or WebP")
-    except (OSError, ValueError, SyntaxError) as exc:  # Pillow's decoders report damage with these
-        return tr("cannot be read as an image ({reason}): save it again from an image program", reason=str(exc))
-    return _Inspected(hashlib.sha256(data).hexdigest(), width, height, alpha)
-
-
-def hard_link_problem(links: int) -> Message:
-    """Why a file with several names on the disk is refused (statics.py says it of every static file)."""
-    return tr(
-        "has {links} names on this disk (a hard link): it could be any file of the machine; put a copy of "
-        "the file itself here",
-        links=links,
-    )
-
-
-def _too_large(pixels: int | None) -> Message:
-    if pixels:
-        return tr(
-            "is too large to use ({pixels:,} pixels; at most {limit:,} pixels): save a smaller copy",
-            pixels=pixels,
-            limit=MAX_PIXELS,
-        )
-    return tr("is too large to use (at most {limit:,} pixels): save a smaller copy", limit=MAX_PIXELS)
+    return ("avif", "webp") if imagefiles.avif_supported() else ("webp",)
 
 
 class CheckedRecord(Protocol):
-    """What `check` reads of a content record (`content.Record`)."""
+    """What `check` reads of a content record (`records.Record`)."""
 
     ctype: schema.ContentType
     path: str
@@ -273,8 +174,8 @@ def check(records: Sequence[CheckedRecord], content_path: Path) -> list[Problem]
                     rec.lines.get(alt_field),
                 )
             )
-        found = _inspect(content_path / value)
-        if not isinstance(found, _Inspected):
+        found = imagefiles.inspect(content_path / value)
+        if not isinstance(found, Inspected):
             problems.append(
                 Problem(rec.path, field, tr("{value}: {problem}", value=value, problem=found), rec.lines.get(field))
             )
@@ -309,13 +210,13 @@ def _static_images_problems(content_path: Path, named: set) -> list[tuple[str, M
     several names are the static files' check's (statics.py): each problem is told once.
     """
     found = []
-    root = content_path / SOURCE_FOLDER
+    root = content_path / imagefiles.SOURCE_FOLDER
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(folder, name)
             rel = path.relative_to(content_path).as_posix()
-            if name.startswith(".") or rel in named or path.suffix.lower() not in STATIC_FORMATS:
+            if name.startswith(".") or rel in named or path.suffix.lower() not in imagefiles.STATIC_FORMATS:
                 continue
             try:
                 st = path.lstat()
@@ -323,7 +224,7 @@ def _static_images_problems(content_path: Path, named: set) -> list[tuple[str, M
                 continue
             if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
                 continue
-            message = static_problem(path)
+            message = imagefiles.static_problem(path)
             if message:
                 found.append((rel, message))
     return found
@@ -334,7 +235,7 @@ def _stem(source: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:40] or "image"
 
 
-def _plan(inspected: _Inspected, recipe: Recipe) -> list[tuple[int, int]]:
+def _plan(inspected: Inspected, recipe: Recipe) -> list[tuple[int, int]]:
     """The (width, height) of each rendition: the recipe's widths the source can fill, never enlarged."""
     if recipe.square:
         side = min(inspected.width, inspected.height)
@@ -352,8 +253,8 @@ def _name(source: str, digest: str, recipe: Recipe, width: int, ext: str) -> str
 
 def picture(source: str, alt: str, recipe: Recipe, content_path: Path) -> Picture:
     """The picture of a checked source (see `check`): its renditions' addresses and sizes, nothing encoded."""
-    inspected = _inspect(content_path / source)
-    if not isinstance(inspected, _Inspected):  # `check` reported it and stopped the build; not reached in a build
+    inspected = imagefiles.inspect(content_path / source)
+    if not isinstance(inspected, Inspected):  # `check` reported it and stopped the build; not reached in a build
         raise ValueError(f"{source}: {inspected}")
     sizes = _plan(inspected, recipe)
     fallback_ext = "png" if inspected.alpha else "jpg"
@@ -376,31 +277,6 @@ def picture(source: str, alt: str, recipe: Recipe, content_path: Path) -> Pictur
         digest=inspected.digest,
         recipe=recipe,
     )
-
-
-def _prepare(img: Image.Image) -> Image.Image:
-    """Upright, in sRGB-like RGB (or RGBA), without any of the source's metadata."""
-    img = ImageOps.exif_transpose(img)
-    icc = img.info.get("icc_profile")
-    has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
-    target = "RGBA" if has_alpha else "RGB"
-    if icc and features.check("littlecms2"):
-        # Convert from the embedded profile, then drop it: browsers show untagged images as sRGB.
-        from PIL import ImageCms
-
-        try:
-            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            # profileToProfile returns None only when converting in place, which this does not ask for.
-            img = cast(
-                Image.Image,
-                ImageCms.profileToProfile(img.convert(target), src, ImageCms.createProfile("sRGB"), outputMode=target),
-            )
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            img = img.convert(target)
-    else:
-        img = img.convert(target)
-    img.info = {}
-    return img
 
 
 def _encode(img: Image.Image, ext: str) -> bytes:
@@ -432,12 +308,12 @@ def derive(pic: Picture, content_path: Path) -> dict[str, bytes]:
                 )
             ]
         )
-    with Image.open(io.BytesIO(data), formats=_FORMATS) as opened:
+    with Image.open(io.BytesIO(data), formats=imagefiles.PICTURE_FORMATS) as opened:
         # A camera's JPEG is decoded at the smallest 1/2, 1/4 or 1/8 scale still twice the largest
         # rendition: the same result for the eye at a fraction of the time.
         need = 2 * max(pic.recipe.widths)
         opened.draft(None, (need, need))
-        base = _prepare(opened)
+        base = imagefiles.prepare(opened)
     files: dict[str, bytes] = {}
     sets = (*pic.sources, pic.fallback)
     box = (0.0, 0.0, float(base.width), float(base.height))
@@ -453,13 +329,13 @@ def derive(pic: Picture, content_path: Path) -> dict[str, bytes]:
         for sset in sets:
             rendition = sset.files[rendition_index]
             files[rendition.path] = _encode(resized.copy(), rendition.path.rsplit(".", 1)[1])
-    if len(_DERIVED) > _CACHE_LIMIT:
+    if len(_DERIVED) > imagefiles.CACHE_LIMIT:
         _DERIVED.clear()
     _DERIVED[key] = files
     return files
 
 
-def _shown(programme: ShowsPictures) -> list[Picture]:
+def shown(programme: ShowsPictures) -> list[Picture]:
     shown = [p.photo for p in programme.speakers] + [c.image for c in programme.cases]
     return [pic for pic in shown if pic is not None]
 
@@ -467,7 +343,7 @@ def _shown(programme: ShowsPictures) -> list[Picture]:
 def pictures(programme: ShowsPictures) -> list[Picture]:
     """Every picture the programme shows, each derivation once, in a stable order."""
     seen: dict[tuple[str, str], Picture] = {}
-    for pic in _shown(programme):
+    for pic in shown(programme):
         seen.setdefault((pic.digest, repr(pic.recipe)), pic)
     return [seen[k] for k in sorted(seen)]
 
@@ -484,134 +360,3 @@ def write_all(programme: ShowsPictures, content_path: Path, output_root: Path) -
             target.write_bytes(data)
             written.append(target)
     return written
-
-
-# --- every other image under content/images/: published only as a clean copy --------------------
-
-STATIC_FORMATS = {".avif": "AVIF", ".gif": "GIF", ".jpeg": "JPEG", ".jpg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
-"""The format an image published at its own address is written in, by its name (what its address promises)."""
-
-_STATIC_READ = ("AVIF", "GIF", "JPEG", "PNG", "WEBP")
-_CLEANED: dict[tuple[str, str], bytes] = {}
-
-
-def static_problem(path: Path) -> Message | None:
-    """Why an image file under the content's static folders cannot be published, or None.
-
-    It must decode as an image (any of the formats the site publishes: it is written again in
-    the one its name says) within `MAX_PIXELS` per frame. The answer is kept per file version.
-    """
-    fmt = STATIC_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        return None
-    if fmt == "AVIF" and not avif_supported():
-        return tr("is an AVIF image, which this build cannot read: save it as PNG, JPEG or WebP")
-    found = _inspect_static(path)
-    return None if isinstance(found, _Inspected) else found
-
-
-def _inspect_static(path: Path) -> Message | _Inspected:
-    try:
-        st = path.lstat()
-    except OSError as exc:
-        return tr("cannot be read: {reason}", reason=str(exc.strerror or exc))
-    key = (f"static:{path}", st.st_size, st.st_mtime_ns, st.st_ino)
-    if key not in _INSPECTED:
-        if len(_INSPECTED) > _CACHE_LIMIT:
-            _INSPECTED.clear()
-        found = _open_and_check(path, formats=_STATIC_READ)
-        if not isinstance(found, _Inspected) and msgid(found).startswith("is not an image Pillow can read"):
-            found = tr("is not an image the site can publish (PNG, JPEG, GIF, WebP or AVIF)")
-        _INSPECTED[key] = found
-    return _INSPECTED[key]
-
-
-def clean_static(data: bytes, suffix: str) -> bytes:
-    """An image written again in the format its name says: upright, every frame, no metadata.
-
-    Nothing of the source's EXIF, XMP, comments, text chunks or colour profile is kept (colours
-    are converted to sRGB first); an animated GIF or WebP keeps its frames, their durations and
-    its loop. Deterministic: the same bytes in give the same bytes out.
-    """
-    fmt = STATIC_FORMATS[suffix.lower()]
-    key = (hashlib.sha256(data).hexdigest(), fmt)
-    if key in _CLEANED:
-        return _CLEANED[key]
-    out = io.BytesIO()
-    with Image.open(io.BytesIO(data), formats=_STATIC_READ) as img:
-        frames = getattr(img, "n_frames", 1)
-        if frames > 1 and fmt in ("GIF", "WEBP"):
-            loop = int(img.info.get("loop", 0))
-            durations, cleaned = [], []
-            for frame in ImageSequence.Iterator(img):
-                durations.append(int(frame.info.get("duration", 100)))
-                cleaned.append(_prepare(frame.copy()))
-            options = {"quality": 90} if fmt == "WEBP" else {}
-            cleaned[0].save(
-                out, fmt, save_all=True, append_images=cleaned[1:], duration=durations, loop=loop, **options
-            )
-        else:
-            clean = _prepare(img)
-            if fmt == "JPEG":
-                clean.convert("RGB").save(out, "JPEG", quality=90, optimize=True, progressive=True)
-            elif fmt == "PNG":
-                clean.save(out, "PNG", optimize=True)
-            elif fmt == "WEBP":
-                clean.save(out, "WEBP", quality=90, method=4)
-            elif fmt == "AVIF":
-                clean.save(out, "AVIF", quality=80, speed=6, max_threads=1)
-            else:
-                clean.save(out, "GIF", optimize=True)
-    if len(_CLEANED) > _CACHE_LIMIT:
-        _CLEANED.clear()
-    _CLEANED[key] = out.getvalue()
-    return _CLEANED[key]
-
-
-def publish_static_images(programme: ShowsPictures, staticfiles: list, content_path: Path, output_root: Path) -> None:
-    """Take every image of the content's static folders out of Pelican's copying; write clean copies.
-
-    The sources of the programme's pictures are not published at all (only their derived
-    files); every other image is written at its own address by `clean_static`. A file is read
-    once and its bytes are what is checked and encoded, so a file swapped between the check
-    and the build publishes nothing it did not check: its copy is still decoded and re-encoded.
-    """
-    sources = {pic.source for pic in _shown(programme)}
-    content_root = content_path.resolve()
-    kept = []
-    for sc in staticfiles:
-        source = Path(getattr(sc, "source_path", "") or "")
-        rel = Path(getattr(sc, "relative_source_path", "") or "").as_posix()
-        try:
-            inside = source.resolve().is_relative_to(content_root)
-        except OSError:
-            inside = False
-        if not inside or source.suffix.lower() not in STATIC_FORMATS:
-            kept.append(sc)
-            continue
-        if rel in sources:
-            continue
-        target = output_root / sc.save_as
-        try:
-            if source.lstat().st_nlink > 1:
-                raise ValueError(hard_link_problem(source.lstat().st_nlink))
-            data = clean_static(source.read_bytes(), source.suffix)
-        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-            # Checked under images/ (changed since, then); a static folder of another name is not.
-            raise ContentError(
-                [
-                    Problem(
-                        f"{content_path.name}/{rel}",
-                        None,
-                        tr(
-                            "cannot be published as a clean copy ({reason}): images are "
-                            "published only without their metadata",
-                            reason=str(exc),
-                        ),
-                    )
-                ]
-            ) from None
-        if not (target.is_file() and target.read_bytes() == data):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-    staticfiles[:] = kept

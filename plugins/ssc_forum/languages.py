@@ -9,11 +9,13 @@ writing direction. The templates get the table as the Jinja global `LANGUAGES`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from . import schema
 from .problems import ContentError, Problem
 
 SETTINGS_FILE = "pelicanconf.py"
@@ -110,3 +112,31 @@ def prefix_of(settings: Mapping[str, Any], lang: str) -> str | None:
         if code == lang:
             return prefix
     return None
+
+
+@cache  # the same few tuples of languages, for every build and check
+def _named(fields: tuple[schema.Field, ...], langs: tuple[str, ...]) -> tuple[schema.Field, ...]:
+    """`fields` with `name_*` once per language (`name_ko`, …), helped with Babel's name of the language."""
+    out: list[schema.Field] = []
+    for f in fields:
+        names = [(code, Locale.parse(code)) for code in langs] if f.name == "name_*" else []
+        out += [
+            replace(
+                f,
+                name=f"name_{code}",
+                help_en=f.help_en.format(language=locale.get_display_name("en")),
+                help_ko=f.help_ko.format(language=locale.get_display_name("ko")),
+            )
+            for code, locale in names
+        ] or [f]
+    return tuple(out)
+
+
+def day_fields(langs: tuple[str, ...]) -> tuple[schema.Field, ...]:
+    """The fields of a day in the programme file, with its name in each of the site's languages `langs`."""
+    return _named(schema.DAY_FIELDS, langs)
+
+
+def room_fields(langs: tuple[str, ...]) -> tuple[schema.Field, ...]:
+    """The fields of a room in the programme file, with its name in each of the site's languages `langs`."""
+    return _named(schema.ROOM_FIELDS, langs)

@@ -19,6 +19,8 @@ and refused with its line when it goes past a limit:
 - in Markdown, how many footnotes (`MAX_FOOTNOTES`) and abbreviations (`MAX_ABBREVIATIONS`) a
   file has;
 - in the programme file, how deep arrays and inline tables are nested (`MAX_TOML_NESTING`);
+- in a rendered body, how deep its elements nest (`MAX_ELEMENT_DEPTH`), counted by `markup` before
+  the HTML is parsed;
 - and the years a date may name (`EARLIEST_YEAR`, `LATEST_YEAR`), checked where dates are read.
 
 The real archive's largest file is under 3 KB, its longest line about 500 characters, and its
@@ -42,6 +44,11 @@ MAX_NESTING = 16
 
 MAX_TOML_NESTING = 8
 """Levels of arrays and inline tables in the programme file (its values need two)."""
+
+MAX_ELEMENT_DEPTH = 100
+"""How deeply elements may nest in a rendered body. Markdown's deepest lists and quotes stay far below;
+the standard's tree construction looks through the open elements at each tag, so a deeper body would
+cost time growing with the square of its depth (1,000 nested lists: seconds) before being refused."""
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 """Years a date may name: the calendars count days and zone offsets around each date, and the

@@ -14,8 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import images, schema
-from .content import Content, Record
 from .images import Picture
+from .records import Content, Record
 from .streams import Media
 
 PHASES = ("before", "during", "after")

@@ -11,7 +11,7 @@ single-process build (tests/test_incremental.py).
 
 Before the build starts, the Markdown files are rendered, and each body checked for repeated
 ids, by this process and a forked worker (half each); the forum's content reader then finds each
-file's rendering ready (`content._read_file`, checked against the file's bytes), and the check its
+file's rendering ready (`markdownfile.read_file`, checked against the file's bytes), and the check its
 result. Each language site's pages are then written in turns by short-lived processes (`batches`).
 
 The build is given its hooks (`hooks.BuildHooks` in the settings): the Markdown rendered ahead as
@@ -46,8 +46,7 @@ from typing import Any
 
 from pelican import Pelican, signals
 
-from . import batches, hooks, markup, schema
-from . import content as content_module
+from . import batches, contentfiles, hooks, markdownfile, markup, schema
 from .settings import forum_settings, is_main_site
 
 logger = logging.getLogger(__name__)
@@ -103,7 +102,7 @@ class Prepared:
         found = self.readings.pop((str(file), rel), None)
         if found is not None:
             (settled_stat, digest), reading = found
-            if settled_stat is not None and content_module.stat_signature(file) == settled_stat:
+            if settled_stat is not None and contentfiles.stat_signature(file) == settled_stat:
                 return reading
             try:
                 if digest is not None and _digest(Path(file).read_bytes()) == digest:
@@ -129,22 +128,22 @@ class Prepared:
 def _read_some(share: tuple[list[tuple[Path, str]], dict[str, Any]]) -> list[tuple[Any, Any, Any]]:
     """Read these files: each one's FileRead, the ids of its body, and (its stat if settled, the hash of its bytes)."""
     files, settings = share
-    reader = content_module._reader(settings)
+    reader = markdownfile.reader_for(settings)
     out = []
     for file, rel in files:
         # Taken before reading: a file saved while it is read then differs when the reading is used.
-        read_at, signature = time.time_ns(), content_module.stat_signature(file)
+        read_at, signature = time.time_ns(), contentfiles.stat_signature(file)
         try:
             digest = _digest(file.read_bytes())
         except OSError:
             digest = None
-        read = content_module._read_file(reader, file, rel)
+        read = markdownfile.read_file(reader, file, rel)
         body = getattr(read, "body", "")
         out.append(
             (
                 read,
                 markup.id_sequence(body) if body else None,
-                (signature if content_module.settled(signature, read_at) else None, digest),
+                (signature if contentfiles.settled(signature, read_at) else None, digest),
             )
         )
     return out
@@ -158,7 +157,7 @@ def prepare_markdown(settings: dict[str, Any], workers: int = 2) -> Prepared | N
     todo: list[tuple[Path, str]] = []
     for ctype in schema.CONTENT_TYPES:
         folder = content_path / ctype.folder
-        for entry in content_module._markdown_entries(folder):
+        for entry in contentfiles.markdown_entries(folder):
             if entry.is_file(follow_symlinks=False) and not entry.name.startswith("."):
                 todo.append((folder / entry.name, f"{content_path.name}/{ctype.folder}/{entry.name}"))
     if len(todo) < 2 * workers:

@@ -4,23 +4,16 @@ Every content file is one record of one type. Validation, the editors' guide
 (`docs/`), the `invoke new` scaffolder and the tests all read these
 declarations, so a field is added or changed here and nowhere else.
 
-Two sets of languages meet here and are kept apart. The *site's* languages, in which content files
-are written (`Lang:`, one file per language), are the settings' `LANGUAGES` table
-(`languages.py`): nothing here names them, and the content check holds `Lang:` against the table.
-The `*_ko`/`*_en` texts (`help_ko`, `name_ko`, `label_ko`, `body_help_ko`, …) are the editors' guide
-and the editor's interface, which exist in the editors' languages, Korean and English
-(`messages.LANGUAGES`), whatever languages the site is in.
+The site's languages (`Lang:`, `name_*` of days and rooms) are the settings' `LANGUAGES` (`languages.py`),
+never named here. The `*_ko`/`*_en` texts (`help_ko`, `label_ko`, …) are the editors' guide and interface,
+in the editors' languages, Korean and English (`messages.LANGUAGES`), whatever languages the site is in.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
-from functools import cache
-
-from babel import Locale
 
 from . import limits
 from .messages import Message, tr
@@ -175,11 +168,7 @@ SLUGS = Kind(
     "slugs", "slugs separated by commas", "쉼표로 구분한 슬러그 목록", "jung-hoon-lee, ying-long", _parse_slugs
 )
 LANG = Kind(
-    "lang",
-    "language code, one of the site's languages (LANGUAGES in pelicanconf.py)",
-    "언어 코드, 사이트 언어 중 하나(pelicanconf.py의 LANGUAGES)",
-    "ko",
-    _parse_lang,
+    "lang", "a language code of LANGUAGES (pelicanconf.py)", "LANGUAGES(pelicanconf.py)의 언어 코드", "ko", _parse_lang
 )
 DATE = Kind("date", "date, YYYY-MM-DD", "날짜, YYYY-MM-DD", "2020-09-23", _parse_date)
 TIME = Kind(
@@ -583,42 +572,9 @@ BY_FOLDER = {ct.folder: ct for ct in CONTENT_TYPES}
 
 # --- content/programme.toml: the event itself (days, rooms, streams) -------------------------
 
-
-def _name_fields(langs: Sequence[str], help_en: str, help_ko: str) -> tuple[Field, ...]:
-    """`name_<code>` for each of the site's languages, helped in the editors' languages (Babel's names)."""
-    return tuple(
-        Field(
-            f"name_{code}",
-            TEXT,
-            True,
-            help_en.format(language=Locale.parse(code).get_display_name("en")),
-            help_ko.format(language=Locale.parse(code).get_display_name("ko")),
-        )
-        for code in langs
-    )
-
-
-@cache  # read for every build and check: the same few tuples of languages
-def day_fields(langs: tuple[str, ...]) -> tuple[Field, ...]:
-    """The fields of a day in the programme file, with its name in each of the site's languages `langs`."""
-    return (
-        *_DAY_FIELDS[:3],
-        *_name_fields(langs, "Name of the day's programme in {language}.", "그날 프로그램의 {language} 이름."),
-        *_DAY_FIELDS[3:],
-    )
-
-
-@cache
-def room_fields(langs: tuple[str, ...]) -> tuple[Field, ...]:
-    """The fields of a room in the programme file, with its name in each of the site's languages `langs`."""
-    return (
-        *_ROOM_FIELDS[:1],
-        *_name_fields(langs, "Name in {language}.", "{language} 이름."),
-        *_ROOM_FIELDS[1:],
-    )
-
-
-_DAY_FIELDS = (
+# Each has a name in every language of the site: `name_*` stands for `name_ko`, `name_en`, … (the settings'
+# LANGUAGES), which `languages.day_fields` and `languages.room_fields` put in its place.
+DAY_FIELDS = (
     Field("date", DATE, True, "The day.", "날짜."),
     Field(
         "start",
@@ -628,11 +584,13 @@ _DAY_FIELDS = (
         "그날 프로그램 시작 시각(한국 표준시).",
     ),
     Field("end", TIME, True, "When it ends (Korea Standard Time).", "그날 프로그램 종료 시각(한국 표준시)."),
+    Field("name_*", TEXT, True, "Name of the day's programme in {language}.", "그날 프로그램의 {language} 이름."),
     Field("streams", MEDIA, False, "Live streams for the whole day.", "그날 전체의 생중계."),
     Field("recording", MEDIA, False, "Recording of the whole day.", "그날 전체의 다시 보기 영상."),
 )
 
-_ROOM_FIELDS = (
+ROOM_FIELDS = (
     Field("slug", SLUG, True, "Stable ASCII id of the room.", "방의 영문 고유 이름."),
+    Field("name_*", TEXT, True, "Name in {language}.", "{language} 이름."),
     Field("streams", MEDIA, False, "Live streams of this room.", "이 방의 생중계."),
 )

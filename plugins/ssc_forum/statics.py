@@ -112,9 +112,9 @@ def check_tree(tree: StaticTree) -> tuple[list[tuple[str, Message]], list[str]]:
         ], published
     if stat.S_ISREG(top.st_mode):  # STATIC_PATHS may name a single file
         if top.st_nlink > 1:
-            from . import images
+            from . import imagefiles
 
-            return [(tree.label, images.hard_link_problem(top.st_nlink))], published
+            return [(tree.label, imagefiles.hard_link_problem(top.st_nlink))], published
         if tree.root.name.startswith("."):
             return [(tree.label, tr("is a hidden file: hidden files are never published"))], published
         if tree.content and tree.root.suffix.lower() in ACTIVE_TYPES:
@@ -173,9 +173,9 @@ def check_tree(tree: StaticTree) -> tuple[list[tuple[str, Message]], list[str]]:
             if stat.S_ISDIR(mode):
                 continue
             if links > 1:
-                from . import images
+                from . import imagefiles
 
-                problems.append((label, images.hard_link_problem(links)))
+                problems.append((label, imagefiles.hard_link_problem(links)))
                 continue
             suffix = os.path.splitext(name)[1].lower()
             if tree.content and tree.output.split("/")[0] == "images" and suffix not in IMAGE_TYPES:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ssc_forum.content import ContentError, Problem
+from ssc_forum.problems import ContentError, Problem
 
 LOGO_TYPES = (".svg", ".png", ".webp")
 KOGL_TYPES = (1, 2, 3, 4)

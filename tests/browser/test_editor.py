@@ -241,7 +241,7 @@ def test_the_editor_starts_under_its_own_content_security_policy(browser: Browse
         page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
         page.on("pageerror", lambda exc: problems.append(str(exc)))
         page.goto(f"http://127.0.0.1:{port}/ssc2020/admin/")
-        page.get_by_role("button", name="GitLab").wait_for()
+        page.get_by_role("button", name="GitLab으로 로그인", exact=True).wait_for()
         assert problems == []
     finally:
         context.close()
