@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Lighthouse scores (mobile) of the home, timetable, session and speaker pages, in both languages.
+"""Lighthouse scores of the home, programme, session, speaker and sources pages, both languages, mobile and desktop.
 
-    .venv/bin/python bench/lighthouse.py
+    .venv/bin/python bench/lighthouse.py [--form-factor mobile|desktop|both]
 
 Builds the site as it is published, with absolute addresses under /ssc2020/ (as
 publishconf.py does, but on http://127.0.0.1:PORT instead of the public host, which
@@ -44,7 +44,10 @@ from ssc_deploy.screenshots import CHROMIUM  # noqa: E402
 LIGHTHOUSE_VERSION = "12.2.3"  # 12.8 cannot be installed from a lock; 13 needs a newer node
 LIGHTHOUSE_CLI = BENCH / "node_modules" / "lighthouse" / "cli" / "index.js"
 OUT = BENCH / "out"
-KINDS = ("home", "timetable", "session", "speaker")
+KINDS = ("home", "timetable", "session", "speaker", "archive")
+# The sources page is a page like any other for the browser tests; here it is measured for its long lists of links.
+PATHS = {**PAGE_KINDS, "archive": "/archive/"}
+FORM_FACTORS = ("mobile", "desktop")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking"
 
@@ -74,8 +77,8 @@ def ensure_lighthouse() -> None:
     )
 
 
-def run_lighthouse(url: str, report: Path) -> dict:
-    """Run Lighthouse (mobile, default throttling) on `url`; returns the parsed JSON report."""
+def run_lighthouse(url: str, report: Path, form_factor: str = "mobile") -> dict:
+    """Run Lighthouse on `url` (mobile, or its desktop preset; default throttling); returns the parsed JSON report."""
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     subprocess.run(
         [
@@ -87,6 +90,7 @@ def run_lighthouse(url: str, report: Path) -> dict:
             f"--output-path={report}",
             f"--only-categories={','.join(CATEGORIES)}",
             f"--chrome-flags={CHROME_FLAGS}",
+            *(["--preset=desktop"] if form_factor == "desktop" else []),
         ],
         check=True,
         env=env,
@@ -111,7 +115,10 @@ def shortfalls(result: dict) -> list[str]:
 
 def main() -> int:
     """Build, serve, measure, print."""
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--form-factor", choices=(*FORM_FACTORS, "both"), default="both")
+    args = parser.parse_args()
+    form_factors = FORM_FACTORS if args.form_factor == "both" else (args.form_factor,)
     ensure_lighthouse()
     site = OUT / "site"
     shutil.rmtree(site, ignore_errors=True)
@@ -122,20 +129,21 @@ def main() -> int:
     server, origin = serve(site, SUBPATH)
     try:
         build_site(site, origin + SUBPATH, FEED_DOMAIN=origin + SUBPATH)
-        print(f"{'page':<16} " + " ".join(f"{c:>14}" for c in CATEGORIES))
+        print(f"{'page':<24} " + " ".join(f"{c:>14}" for c in CATEGORIES))
         notes: dict[str, list[str]] = {}
-        for lang in ("ko", "en"):
-            for kind in KINDS:
-                name = f"{lang}-{kind}"
-                url = f"{origin}{SUBPATH}{LANG_PREFIX[lang]}{PAGE_KINDS[kind]}"
-                result = run_lighthouse(url, reports / f"{name}.json")
-                scores = [result["categories"][c]["score"] for c in CATEGORIES]
-                print(
-                    f"{name:<16} " + " ".join(f"{'n/a' if s is None else round(s * 100):>14}" for s in scores),
-                    flush=True,
-                )
-                if found := shortfalls(result):
-                    notes[name] = found
+        for form_factor in form_factors:
+            for lang in ("ko", "en"):
+                for kind in KINDS:
+                    name = f"{lang}-{kind}-{form_factor}"
+                    url = f"{origin}{SUBPATH}{LANG_PREFIX[lang]}{PATHS[kind]}"
+                    result = run_lighthouse(url, reports / f"{name}.json", form_factor)
+                    scores = [result["categories"][c]["score"] for c in CATEGORIES]
+                    print(
+                        f"{name:<24} " + " ".join(f"{'n/a' if s is None else round(s * 100):>14}" for s in scores),
+                        flush=True,
+                    )
+                    if found := shortfalls(result):
+                        notes[name] = found
     finally:
         server.shutdown()
         server.server_close()

@@ -198,6 +198,16 @@ def test_catalogue_uses_the_agreed_terms(wrong, why):
     assert bad == [], f"{wrong!r} ({why}) in: {bad}"
 
 
+def test_catalogue_tells_the_city_cases_as_announced():
+    # The cases were Day 1's, known only from the announcement: the list says what was to be presented.
+    messages = {m.id: m.string for m in catalogue()}
+    assert (
+        messages["Inclusive smart-city cases announced for the forum."]
+        == "포럼에서 발표하기로 한 포용적 스마트도시 사례를 소개합니다."
+    )
+    assert [m.id for m in catalogue() for s in strings(m) if "발표된" in s] == []
+
+
 def test_catalogue_says_co_hosted_where_there_were_two_hosts():
     messages = {m.id: m.string for m in catalogue()}
     assert messages["Co-hosted by"] == "공동 주최"  # the identifier's label, before both organisers
@@ -407,6 +417,45 @@ def test_korean_particles_and_parentheses_are_attached(path):
     found = [m.group(0) for m in DETACHED_PARTICLE.finditer(text)]
     found += [m.group(0) for m in SPACE_BEFORE_PAREN.finditer(text)]
     assert found == [], f"{path.relative_to(ROOT)}: {found}"
+
+
+# A paragraph of prose ends as a sentence ends; one that stops on a particle was cut off in editing.
+SENTENCE_END = re.compile(r"[.?!:)」”’]$|다\.?$|니다$|\]\]$")
+
+
+def paragraphs(path: Path) -> list[tuple[int, str]]:
+    """A Markdown file's body paragraphs (not headings, lists, quotes or tables) with their first line's number."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = lines.index("") + 1  # after the header lines
+    found, block, first = [], [], 0
+    for number, line in enumerate([*lines[start:], ""], start + 1):
+        if line.strip():
+            if not block:
+                first = number
+            block.append(line.strip())
+            continue
+        if block and not re.match(r"[#>|\-*]|\d+\.|    ", block[0]):
+            found.append((first, " ".join(block)))
+        block = []
+    return found
+
+
+@pytest.mark.parametrize("path", KOREAN_CONTENT, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_korean_paragraph_ends_a_sentence(path):
+    cut = [
+        f"{path.relative_to(ROOT)}:{n}: …{text[-30:]!r}"
+        for n, text in paragraphs(path)
+        if not SENTENCE_END.search(text)
+    ]
+    assert cut == [], "a paragraph that stops mid-sentence:\n" + "\n".join(cut)
+
+
+def test_a_cut_off_paragraph_is_caught(tmp_path):
+    page = tmp_path / "page.ko.md"
+    page.write_text(
+        "Title: 예\n\n연사는 보도자료에 적힌 순서로 소개했습니다. 실제 발표 순서와\n\n## 제목\n\n끝난 문장입니다.\n"
+    )
+    assert [n for n, text in paragraphs(page) if not SENTENCE_END.search(text)] == [3]
 
 
 def test_a_detached_particle_and_a_spaced_parenthesis_are_caught():

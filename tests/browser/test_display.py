@@ -304,3 +304,96 @@ def test_dark_scheme_keeps_four_and_a_half_to_one(
     assert background == "rgb(19, 20, 22)", f"the dark surface (KRDS gray 95) is not applied: {background}"
     violations = axe_violations(page)
     assert not violations, "axe in the dark scheme:\n" + describe_violations(violations)
+
+
+# --- what the screenshots are looked at for: phones, short pages, card grids --------------------------
+
+NARROW = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+ONE_LINE_KINDS = ["home", "timetable", "sessions", "session", "speaker", "case", "page"]
+ONE_LINE_CASES = [(lang, kind) for lang in LANGS for kind in ONE_LINE_KINDS]
+
+# Every time range, "Day 2" label and "2일 차 · 세션 1" note shown, with the number of line boxes it was set in.
+_LINES = """() => [...document.querySelectorAll('main .time-span, main .day-number, main .index-note')]
+  .filter(el => el.checkVisibility())
+  .map(el => ({text: el.innerText.trim(),
+               lines: new Set([...el.getClientRects()].map(r => Math.round(r.top))).size}))"""
+
+
+@pytest.mark.parametrize(("lang", "kind"), ONE_LINE_CASES, ids=["-".join(c) for c in ONE_LINE_CASES])
+def test_time_ranges_and_day_labels_stay_on_one_line_on_a_phone(
+    lang: str, kind: str, subpath_site: Site, open_page: OpenPage
+) -> None:
+    """On phones 320 to 430 px wide, "16:00–19:00 KST", "Day 2" and "Day 2 · Session 1" are never split."""
+    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), **NARROW).page
+    broken = set()
+    for width in range(320, 431, 5):  # where a line breaks depends on the width: try every phone's
+        page.set_viewport_size({"width": width, "height": 740})
+        found = page.evaluate(_LINES)
+        assert found, "no time range or day label on the page"
+        broken |= {f"{f['text']!r} at {width} px" for f in found if f["lines"] != 1}
+    assert not broken, f"split over lines: {sorted(broken)}"
+
+
+_FOOTER = """() => ({bottom: document.querySelector('footer.site-footer').getBoundingClientRect().bottom,
+  height: innerHeight, scroll: document.scrollingElement.scrollHeight})"""
+
+
+@pytest.mark.parametrize("height", [900, 1600])
+@pytest.mark.parametrize("kind", ["404", "search"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_footer_ends_the_window_on_a_short_page(
+    lang: str, kind: str, height: int, subpath_site: Site, open_page: OpenPage
+) -> None:
+    """A page shorter than the window keeps its footer at the bottom, not halfway up with blank space below."""
+    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), viewport={"width": 1366, "height": height}).page
+    footer = page.evaluate(_FOOTER)
+    assert footer["scroll"] <= footer["height"], f"the page is not short at {height} px: {footer}"
+    assert abs(footer["bottom"] - footer["height"]) <= 1, f"the footer ends at {footer['bottom']} of {height} px"
+
+
+# Cards of one row of a grid: the offset of each card's heading from the card's top.
+_CARD_ROWS = """() => {
+  const rows = {};
+  for (const card of document.querySelectorAll('main .card-grid > .card')) {
+    const box = card.getBoundingClientRect();
+    const title = card.querySelector('.card-title').getBoundingClientRect();
+    (rows[Math.round(box.top)] ||= []).push(Math.round(title.top - box.top));
+  }
+  return Object.values(rows).filter(offsets => offsets.length > 1);
+}"""
+
+
+@pytest.mark.parametrize("kind", ["home", "speakers", "cases"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_cards_of_a_row_start_their_text_at_the_same_height(
+    lang: str, kind: str, subpath_site: Site, open_page: OpenPage
+) -> None:
+    """At 1366 px the cards of a row are top-aligned: their headings start at the same distance from the top."""
+    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), **DESKTOP).page
+    rows = page.evaluate(_CARD_ROWS)
+    assert rows, "no row of two cards or more"
+    uneven = [offsets for offsets in rows if len(set(offsets)) != 1]
+    assert not uneven, f"headings at different heights within a row: {uneven}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_motif_gives_way_to_the_content_on_a_phone(lang: str, subpath_site: Site, open_page: OpenPage) -> None:
+    """At 390 px the decorative motif is not drawn; at 1366 px it is, beside the hero's text and not over it."""
+    phone = open_page(subpath_site.url(PAGE_KINDS["home"], lang), **PHONE).page
+    assert not phone.evaluate("document.querySelector('.motif').checkVisibility()"), "the motif shows on a phone"
+    desktop = open_page(subpath_site.url(PAGE_KINDS["home"], lang), **DESKTOP).page
+    overlap = desktop.evaluate("""() => {
+      const m = document.querySelector('.motif').getBoundingClientRect();
+      const t = document.querySelector('.hero-text').getBoundingClientRect();
+      const overlap = m.left < t.right && t.left < m.right && m.top < t.bottom && t.top < m.bottom;
+      return {shown: m.width > 0, overlap};
+    }""")
+    assert overlap == {"shown": True, "overlap": False}, overlap
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_talk_title_is_quoted_as_the_text_quotes_titles(lang: str, subpath_site: Site, open_page: OpenPage) -> None:
+    """The speaker page's talk is set in ‘ ’, as the pages' own text sets titles (Chromium's default is “ ”)."""
+    page = open_page(subpath_site.url(PAGE_KINDS["speaker"], lang)).page
+    marks = page.evaluate("getComputedStyle(document.querySelector('.talk q')).quotes")
+    assert marks.split()[:2] == ['"‘"', '"’"'], marks
