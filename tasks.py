@@ -29,7 +29,7 @@ from ssc_deploy.project import option_path as _path
 from ssc_deploy.project import publish_target as _publish_target
 from ssc_deploy.project import read_settings as _read_settings
 from ssc_deploy.publishing import publish_site, rollback_site
-from ssc_deploy.scaffold import choice_fields, field_hint, scaffold
+from ssc_deploy.scaffold import choice_fields, field_hint, scaffold, site_languages
 
 # Called as tasks.X by the tests and the pipeline's scripts, beside the tasks.
 from ssc_deploy.project import content_problems  # noqa: F401  # isort: skip
@@ -310,8 +310,8 @@ def check(
     iterable=["field"],
     help={
         "kind": f"content type: {', '.join(schema.BY_NAME)}",
-        "slug": "the new record's slug (a-z, 0-9, hyphens), the same in both languages "
-        f"(one file per language: {', '.join(schema.LANGS)})",
+        "slug": "the new record's slug (a-z, 0-9, hyphens), the same in every language "
+        f"(one file per language: {', '.join(site_languages())})",
         "field": "a field to fill in, NAME=VALUE (repeat for more), e.g. --field day=2020-09-23; fields with "
         "choices: "
         + "; ".join(f"{ct} {name}: {', '.join(choices)}" for ct, name, choices in choice_fields() if ct != "*"),
@@ -350,7 +350,7 @@ def new(
         print(render(tr("Wrote {path}", path=path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)))
     empty = [f for f in ctype.fields if f.required and f.name not in values and f.name not in ("slug", "lang")]
     if empty:
-        print(render(tr("Fill in, in both files ({langs}):", langs=", ".join(schema.LANGS))))
+        print(render(tr("Fill in, in both files ({langs}):", langs=", ".join(site_languages()))))
         for f in empty:
             print(f"  {f.name.capitalize()}: {field_hint(f, shown)}")
     if ctype is schema.CITY_CASE:
@@ -394,7 +394,7 @@ def tokens(c: Context, package: str | None = None) -> None:
 @task
 def docs(c: Context) -> None:
     """Rewrite the editors' field reference and example files in docs/ from the content-type declarations."""
-    for path in guide.write(ROOT / "docs"):
+    for path in guide.write(ROOT / "docs", site_languages()):
         print(f"Wrote {path.relative_to(ROOT)}")
 
 

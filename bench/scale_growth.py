@@ -45,7 +45,7 @@ def growth_row(n: int, shape: Size, repeat: int) -> dict[str, float]:
 
     if str(PLUGINS_DIR) not in sys.path:
         sys.path.insert(0, str(PLUGINS_DIR))
-    from ssc_forum import crosscheck, model, schema, timetable
+    from ssc_forum import crosscheck, languages, model, timetable
     from ssc_forum.fields import parse_fields
     from ssc_forum.records import Content, DayRecord, Record, RoomRecord
 
@@ -69,17 +69,19 @@ def growth_row(n: int, shape: Size, repeat: int) -> dict[str, float]:
             values, media = parse_fields(ctype.fields, meta, path, problems)
             records.append(Record(ctype, path, values, body, media))
         days = [
-            DayRecord(i, *parse_fields(schema.DAY_FIELDS, d, "programme.toml", problems))
+            DayRecord(i, *parse_fields(languages.day_fields(LANGS), d, "programme.toml", problems))
             for i, d in enumerate(prog.days, start=1)
         ]
-        rooms = [RoomRecord(*parse_fields(schema.ROOM_FIELDS, r, "programme.toml", problems)) for r in prog.rooms]
+        rooms = [
+            RoomRecord(*parse_fields(languages.room_fields(LANGS), r, "programme.toml", problems)) for r in prog.rooms
+        ]
         return records, days, rooms, problems
 
     t_fields, (records, days, rooms, problems) = _best_of(repeat, fields)
 
     def across() -> list[Any]:
         found: list[Any] = []
-        crosscheck.check_across(records, days, rooms, found)
+        crosscheck.check_across(records, days, rooms, found, LANGS)
         return found
 
     t_across, found = _best_of(repeat, across)

@@ -144,6 +144,26 @@ def run_pelican(content: Path, output: Path, *extra: str) -> subprocess.Complete
     )
 
 
+def use_real_languages() -> None:
+    """Give the date formatters and exports the real site's languages and catalogues, as a build's start does.
+
+    For tests that call them outside a build (a build configures them from its own settings).
+    """
+    from pelican.settings import read_settings
+
+    from ssc_forum import translations
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    translations.compile_catalogues(settings["I18N_GETTEXT_LOCALEDIR"], settings["I18N_GETTEXT_DOMAIN"])
+    translations.configure(settings)
+
+
+@pytest.fixture
+def real_languages() -> None:
+    """`use_real_languages` for one test."""
+    use_real_languages()
+
+
 def copy_content(dest: Path) -> Path:
     """A private copy of the real content folder, for tests that change it."""
     target = dest / "content"

@@ -13,11 +13,18 @@
 
 The facts tests assert on are in `SESSIONS`, `SPEAKERS`, `CASES` and `DAYS`, so a test never
 repeats them by hand.
+
+`write_fixture_site(root, langs=("ko", "en", "ja"))` writes a Japanese twin of every file as well
+(the texts of `JA`; names and what `JA` lacks stay as in English) and names the days and rooms in Japanese.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
 
 DAYS = [
     {"date": "2020-09-22", "start": "16:00", "end": "18:00", "name_ko": "리더스 세미나", "name_en": "Leaders Seminar"},
@@ -217,12 +224,60 @@ CASES = [
 ]
 
 LANGS = ("ko", "en")
+"""The fixture's own languages: each text is a (ko, en) pair. A third language reads `JA`."""
+
+# Japanese for the Japanese twins, by the English text; a text not here (a person's name) stays as in English.
+JA = {
+    "Leaders Seminar": "リーダーズ・セミナー",
+    "Leaders Conference": "リーダーズ・カンファレンス",
+    "Main stage": "メインステージ",
+    "Side room": "サブルーム",
+    "Opening": "開会",
+    "Opening ceremony": "開会式",
+    "Welcome words that opened the forum.": "フォーラムの開会のあいさつ。",
+    "Part 1": "第1部",
+    "Part 2": "第2部",
+    "City case presentations": "都市事例発表",
+    "Two cities presented their inclusive smart-city cases.": "二つの都市が包摂的スマートシティの事例を発表しました。",
+    "Smart Seoul lab": "スマートソウル・ラボ",
+    "A lab held at the same time in the side room.": "同じ時間にサブルームで開かれたラボ。",
+    "Smart citizen talk concert": "スマート市民トークコンサート",
+    "A talk concert with citizens and experts.": "市民と専門家によるトークコンサート。",
+    "Keynote": "基調講演",
+    TRICKY_TITLE_EN: '誰もが<暮らせる>都市 & "すべての人"',
+    "The concept and prospects of the inclusive smart city.": "包摂的スマートシティの概念と展望。",
+    "Session 1": "セッション1",
+    "Session 2": "セッション2",
+    "Big data and the city": "ビッグデータと都市",
+    "How data helps solve city problems.": "データで都市の課題を解く方法。",
+    "Citizen participation lab": "市民参加ラボ",
+    "Tools that widen citizen participation.": "市民参加を広げる道具。",
+    "Closing": "閉会",
+    "Closing words of the forum.": "フォーラムの閉会のあいさつ。",
+    "Moderator": "司会",
+    "Researcher": "研究員",
+    "Director": "所長",
+    "Citizen": "市民",
+    "The inclusive smart city": "包摂的スマートシティ",
+    "Inclusive digital services in Helsinki": "ヘルシンキの包摂的デジタルサービス",
+    "Data partnerships in The Hague": "ハーグのデータ連携",
+    "Helsinki": "ヘルシンキ",
+    "The Hague": "ハーグ",
+    "Finland": "フィンランド",
+    "Netherlands": "オランダ",
+    "About the forum": "フォーラムについて",
+    "About the test forum.": "テスト用フォーラムの紹介。",
+    "Forum held": "フォーラム開催",
+    "The forum took place.": "フォーラムが開かれました。",
+}
 
 
 def _pick(value: object, lang: str) -> object:
-    """A (ko, en) pair gives the value of one language; anything else is the same in both."""
+    """A (ko, en) pair gives the value of one language (another language: `JA`'s, else the English)."""
     if isinstance(value, tuple):
-        return value[LANGS.index(lang)]
+        if lang in LANGS:
+            return value[LANGS.index(lang)]
+        return JA.get(value[1], value[1])
     return value
 
 
@@ -240,12 +295,15 @@ def _toml_value(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _programme_toml() -> str:
+def _programme_toml(langs: tuple[str, ...]) -> str:
     out = ["# Fixture programme: times are in Seoul.", ""]
     for table, rows in (("days", DAYS), ("rooms", ROOMS)):
         for row in rows:
             out.append(f"[[{table}]]")
-            out.extend(f"{key} = {_toml_value(value)}" for key, value in row.items())
+            named = dict(row)
+            for lang in langs:  # a name in each language of the site, after the fixture's own
+                named.setdefault(f"name_{lang}", JA.get(row["name_en"], row["name_en"]))
+            out.extend(f"{key} = {_toml_value(value)}" for key, value in named.items())
             out.append("")
     return "\n".join(out)
 
@@ -253,15 +311,16 @@ def _programme_toml() -> str:
 _BODY = {
     "ko": "## 내용\n\n{title} 세션의 내용입니다. 연사들이 *포용적* 스마트시티를 이야기했습니다.",
     "en": "## About\n\nWhat the {title} session was about. The speakers discussed the *inclusive* smart city.",
+    "ja": "## 概要\n\n{title}セッションの内容です。登壇者が*包摂的*スマートシティについて語りました。",
 }
 
 
-def write_fixture_site(root: Path) -> Path:
-    """Write the fixture forum's content folder under `root` and return it (`root/content`)."""
+def write_fixture_site(root: Path, langs: tuple[str, ...] = LANGS) -> Path:
+    """Write the fixture forum's content folder under `root` in `langs` and return it (`root/content`)."""
     content = root / "content"
     content.mkdir(parents=True, exist_ok=True)
-    (content / "programme.toml").write_text(_programme_toml(), encoding="utf-8")
-    for lang in LANGS:
+    (content / "programme.toml").write_text(_programme_toml(langs), encoding="utf-8")
+    for lang in langs:
         for s in SESSIONS:
             fields = {
                 "title": s["title"],
@@ -294,7 +353,7 @@ def write_fixture_site(root: Path) -> Path:
                 "talk": p.get("talk"),
                 "sort": p["sort"],
             }
-            bio = {"ko": "{name}의 짧은 소개.", "en": "A short biography of {name}."}[lang]
+            bio = {"ko": "{name}의 짧은 소개.", "en": "A short biography of {name}.", "ja": "{name}の略歴。"}[lang]
             _write_md(content / "speakers", p["slug"], lang, fields, bio.format(name=_pick(p["name"], lang)))
         for c in CASES:
             fields = {
@@ -305,7 +364,7 @@ def write_fixture_site(root: Path) -> Path:
                 "country": c["country"],
                 "session": c["session"],
             }
-            text = {"ko": "{city}의 사례.", "en": "The case of {city}."}[lang]
+            text = {"ko": "{city}의 사례.", "en": "The case of {city}.", "ja": "{city}の事例。"}[lang]
             _write_md(content / "cases", c["slug"], lang, fields, text.format(city=_pick(c["city"], lang)))
         _write_md(
             content / "pages",
@@ -318,7 +377,11 @@ def write_fixture_site(root: Path) -> Path:
                 "summary": ("시험용 포럼 소개.", "About the test forum."),
                 "order": 1,
             },
-            {"ko": "이틀 동안 두 방에서 열린 포럼입니다.", "en": "A forum held over two days in two rooms."}[lang],
+            {
+                "ko": "이틀 동안 두 방에서 열린 포럼입니다.",
+                "en": "A forum held over two days in two rooms.",
+                "ja": "二日間、二つの部屋で開かれたフォーラムです。",
+            }[lang],
         )
         _write_md(
             content / "news",
@@ -332,6 +395,42 @@ def write_fixture_site(root: Path) -> Path:
                 "category": "news",
                 "summary": ("포럼이 열렸습니다.", "The forum took place."),
             },
-            {"ko": "포럼이 온라인으로 열렸습니다.", "en": "The forum took place online."}[lang],
+            {
+                "ko": "포럼이 온라인으로 열렸습니다.",
+                "en": "The forum took place online.",
+                "ja": "フォーラムはオンラインで開かれました。",
+            }[lang],
         )
     return content
+
+
+# --- a third language --------------------------------------------------------------------------------------
+
+JA_LANGUAGE = {"code": "ja", "name": "日本語", "locale": "ja_JP", "prefix": "ja", "dir": "ltr"}
+JA_CATALOGUE = ROOT / "tests" / "fixtures" / "translations" / "ja" / "LC_MESSAGES" / "messages.po"
+JA_SUBSITE = {
+    "SITENAME": "ソウル・スマートシティ・リーダーズ・フォーラム2020",
+    "SITESUBTITLE": "包摂的スマートシティ",
+    "AUTHOR": "ソウル特別市 · ソウルデジタル財団",
+    "ORGANISERS": [{"name": "ソウル特別市", "logo": None}, {"name": "ソウルデジタル財団", "logo": None}],
+}
+THREE = ("ko", "en", "ja")
+
+
+def three_languages(base: Path) -> dict[str, Any]:
+    """The settings that add Japanese to the site: a row, a sub-site, the theme's catalogues with ja's (under `base`).
+
+    With `write_fixture_site(root, THREE)`, what a third language takes: settings, a catalogue and content.
+    """
+    from pelican.settings import read_settings
+
+    localedir = base / "translations"
+    shutil.copytree(ROOT / "theme" / "translations", localedir, ignore=shutil.ignore_patterns("*.mo"))
+    (localedir / "ja" / "LC_MESSAGES").mkdir(parents=True)
+    shutil.copy(JA_CATALOGUE, localedir / "ja" / "LC_MESSAGES" / "messages.po")
+    real = read_settings(str(ROOT / "pelicanconf.py"))
+    return {
+        "LANGUAGES": [*real["LANGUAGES"], JA_LANGUAGE],
+        "I18N_SUBSITES": {**real["I18N_SUBSITES"], "ja": JA_SUBSITE},
+        "I18N_GETTEXT_LOCALEDIR": str(localedir),
+    }

@@ -19,7 +19,7 @@ from icalendar import Calendar
 from lxml import etree
 from pelican.settings import read_settings
 
-from conftest import ROOT, build, soup
+from conftest import ROOT, build, soup, use_real_languages
 from fixture_site import SESSIONS, SPEAKERS, TRICKY_TITLE_EN, TRICKY_TITLE_KO, write_fixture_site
 from ssc_forum import model
 from ssc_forum.content import read_content
@@ -30,6 +30,9 @@ from ssc_forum.exports.schedule import schedule_data
 XSD = Path(__file__).resolve().parent / "fixtures" / "schedule.xsd"
 HOME = "https://forum.seoul.go.kr/ssc2020"
 SITENAMES = {"ko": "2020 서울 스마트시티 리더스 포럼", "en": "Seoul Smart City Leaders Forum 2020"}
+_REAL = read_settings(str(ROOT / "pelicanconf.py"))
+ORGANISERS = {"ko": _REAL["ORGANISERS"], "en": _REAL["I18N_SUBSITES"]["en"]["ORGANISERS"]}
+TABLE = {"LANGUAGES": _REAL["LANGUAGES"]}  # the languages' folders
 LANG_ROOT = {"ko": "", "en": "en/"}
 BY_SLUG = {s["slug"]: s for s in SESSIONS}
 NOTE = {
@@ -49,6 +52,7 @@ def programmes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[mode
     """The fixture programme in both languages, built from its content without a theme."""
     content = write_fixture_site(tmp_path_factory.mktemp("fixture-model"))
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+    use_real_languages()  # the words of the exports are the theme catalogues'
     read = read_content(settings)
     assert not read.problems, [str(p) for p in read.problems]
     out = {}
@@ -57,7 +61,14 @@ def programmes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[mode
             read, lang, ZoneInfo("Asia/Seoul"), now=datetime(2021, 1, 1, tzinfo=UTC), forced_phase="after"
         )
         site = Site.from_settings(
-            {"FORUM": {"home_url": HOME}, "SITEURL": "/en" if lang == "en" else "", "SITENAME": SITENAMES[lang]}, lang
+            {
+                **TABLE,
+                "FORUM": {"home_url": HOME},
+                "SITEURL": "/en" if lang == "en" else "",
+                "SITENAME": SITENAMES[lang],
+                "ORGANISERS": ORGANISERS[lang],
+            },
+            lang,
         )
         out[lang] = (programme, site)
     return out
@@ -91,20 +102,32 @@ def json_events(data: bytes) -> dict[str, dict]:
 
 def test_addresses_are_absolute_whatever_siteurl_is():
     forum = {"home_url": HOME + "/"}
-    assert Site.from_settings({"FORUM": forum, "SITEURL": ""}, "ko").url("sessions/a/") == f"{HOME}/sessions/a/"
-    assert Site.from_settings({"FORUM": forum, "SITEURL": "/en"}, "en").url("") == f"{HOME}/en/"
+    assert (
+        Site.from_settings({**TABLE, "FORUM": forum, "SITEURL": ""}, "ko").url("sessions/a/") == f"{HOME}/sessions/a/"
+    )
+    assert Site.from_settings({**TABLE, "FORUM": forum, "SITEURL": "/en"}, "en").url("") == f"{HOME}/en/"
     # A published or preview build with an absolute SITEURL uses it as it is.
-    preview = Site.from_settings({"FORUM": forum, "SITEURL": "http://localhost:8000/en"}, "en")
+    preview = Site.from_settings({**TABLE, "FORUM": forum, "SITEURL": "http://localhost:8000/en"}, "en")
     assert preview.url("schedule.xml") == "http://localhost:8000/en/schedule.xml"
     # UIDs come from the home address only, so they do not move with SITEURL.
     assert preview.uid_domain == "forum.seoul.go.kr/ssc2020"
 
 
+def test_each_language_s_addresses_are_under_its_folder_of_the_table():
+    forum = {"home_url": HOME}
+    ja = {"code": "ja", "name": "日本語", "locale": "ja_JP", "prefix": "nihongo", "dir": "ltr"}
+    table = {"LANGUAGES": [*_REAL["LANGUAGES"], ja], "FORUM": forum, "SITEURL": ""}
+    assert Site.from_settings(table, "ja").url("sessions/a/") == f"{HOME}/nihongo/sessions/a/"
+    assert Site.from_settings(table, "ko").url("") == f"{HOME}/"
+    with pytest.raises(ExportError, match="'de' is not a language of the settings' LANGUAGES"):
+        Site.from_settings(table, "de")
+
+
 def test_home_address_defaults_to_the_archive_and_must_be_absolute():
     # Builds that override FORUM (tests, previews) keep the public address.
-    assert Site.from_settings({"FORUM": {"phase": "after"}, "SITEURL": ""}, "en").url("") == f"{HOME}/en/"
+    assert Site.from_settings({**TABLE, "FORUM": {"phase": "after"}, "SITEURL": ""}, "en").url("") == f"{HOME}/en/"
     with pytest.raises(ExportError, match=r"FORUM\['home_url'\]"):
-        Site.from_settings({"FORUM": {"home_url": "/ssc2020"}, "SITEURL": ""}, "ko")
+        Site.from_settings({**TABLE, "FORUM": {"home_url": "/ssc2020"}, "SITEURL": ""}, "ko")
 
 
 # --- iCalendar ----------------------------------------------------------------------------------------
@@ -264,7 +287,8 @@ def test_jsonld_for_the_forum(programmes, lang):
     assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
     assert data["location"] == {"@type": "VirtualLocation", "url": site.url("")}
     assert data["inLanguage"] == lang
-    assert [o["name"] for o in data["organizer"]] == list(jsonld.ORGANISERS[lang])
+    # The sub-site's ORGANISERS setting, as the header and footer name them.
+    assert [o["name"] for o in data["organizer"]] == [org["name"] for org in ORGANISERS[lang]]
     assert len(data["subEvent"]) == len(SESSIONS)
     assert all(e["startDate"].endswith("+09:00") for e in data["subEvent"])
     # Sessions by reference only: the full node (performers, description) is on the session's page, same @id.
@@ -298,7 +322,7 @@ def test_jsonld_for_sessions(programmes, lang):
 
 def test_jsonld_filters_read_the_template_context(programmes):
     programme, _ = programmes["en"]
-    context = {"FORUM": {"home_url": HOME}, "SITENAME": SITENAMES["en"], "SITESUBTITLE": "Inclusive"}
+    context = {**TABLE, "FORUM": {"home_url": HOME}, "SITENAME": SITENAMES["en"], "SITESUBTITLE": "Inclusive"}
     event = script_json(jsonld.jsonld_event(context, programme, "/en"))
     assert event["name"] == SITENAMES["en"] and event["url"] == f"{HOME}/en/"
     session = script_json(jsonld.jsonld_session(context, programme.session("closing"), programme, "/en"))

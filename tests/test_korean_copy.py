@@ -250,24 +250,26 @@ def test_catalogue_keeps_every_placeholder():
         (date(2020, 9, 22), date(2020, 9, 22), "2020년 9월 22일(화)", "Tuesday 22 September 2020"),
     ],
 )
-def test_date_ranges_say_the_shared_year_and_month_once(start, end, ko, en):
+def test_date_ranges_say_the_shared_year_and_month_once(real_languages, start, end, ko, en):
     assert timeformat.date_range_label(start, end, "ko") == ko
     assert timeformat.date_range_label(start, end, "en") == en
 
 
-def test_zone_and_day_labels_per_language():
+def test_zone_and_day_labels_per_language(real_languages):
     when = datetime(2020, 9, 22, 16, 0, tzinfo=SEOUL)
     assert timeformat.day_label(when, "ko") == "2020년 9월 22일(화)"
     assert timeformat.short_day_label(when, "ko") == "9월 22일(화)"
     assert timeformat.zone_label(when, "ko") == "한국 표준시(KST, UTC+09:00)"
     assert timeformat.zone_label(when, "en") == "Korea Standard Time (KST, UTC+09:00)"
+    assert timeformat.datetime_label(when, "ko") == "2020년 9월 22일(화) 16:00"
+    assert timeformat.datetime_label(when, "en") == "Tuesday 22 September 2020, 16:00"
     london = datetime(2020, 9, 22, 8, 0, tzinfo=ZoneInfo("Europe/London"))
     assert timeformat.zone_name(london, "en") == "British Summer Time"
 
 
 @pytest.mark.parametrize("lang", [None, "", "de"])
-def test_a_page_without_its_language_fails_instead_of_printing_english(lang):
-    with pytest.raises(ValueError, match="no date format for language"):
+def test_a_page_without_its_language_fails_instead_of_printing_english(real_languages, lang):
+    with pytest.raises(ValueError, match="no locale for language"):
         timeformat.day_label(date(2020, 9, 22), lang)
 
 

@@ -110,7 +110,7 @@ def test_feed_links_in_pages_are_absolute() -> None:
             assert link["href"].startswith(SITE_URL + "/") and _resolves(link["href"]), page
 
 
-def test_the_sharing_image_is_drawn_at_build_in_the_sites_type_and_colours(tmp_path) -> None:
+def test_the_sharing_image_is_drawn_at_build_in_the_sites_type_and_colours(tmp_path, real_languages) -> None:
     """theme/img/share.png is what ssc_theme.sharing draws from the settings, the programme and the site's fonts:
     1200x630 as the tags say, on KRDS's primary 5, the theme in primary 60; new words make a new image."""
     from PIL import Image, ImageChops

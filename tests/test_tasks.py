@@ -75,8 +75,8 @@ def _metadata(path: Path) -> dict[str, str]:
 
 def test_new_writes_both_languages_with_the_schema_fields(tmp_path: Path) -> None:
     paths = tasks.scaffold("session", "smart-mobility", {"day": "2020-09-23", "kind": "session"}, tmp_path)
-    assert paths == [tmp_path / "sessions" / f"smart-mobility.{lang}.md" for lang in schema.LANGS]
-    for lang, path in zip(schema.LANGS, paths, strict=True):
+    assert paths == [tmp_path / "sessions" / f"smart-mobility.{lang}.md" for lang in tasks.site_languages()]
+    for lang, path in zip(tasks.site_languages(), paths, strict=True):
         meta = _metadata(path)
         assert set(meta) == set(schema.SESSION.required)  # optional fields are not written
         assert meta["slug"] == "smart-mobility" and meta["lang"] == lang
@@ -114,9 +114,11 @@ def test_scaffold_fails_the_check_until_filled_in() -> None:
     tasks.scaffold("speaker", "ada-lovelace", {}, content)
     problems = tasks.content_problems(content)
     named = {(Path(line.split(":")[0]).name, re.search(r"field '(\w+)'", line).group(1)) for line in problems}
-    expected = {(f"ada-lovelace.{lang}.md", name) for lang in schema.LANGS for name in ("title", "affiliation")}
+    expected = {
+        (f"ada-lovelace.{lang}.md", name) for lang in tasks.site_languages() for name in ("title", "affiliation")
+    }
     assert named == expected, problems
-    for lang in schema.LANGS:
+    for lang in tasks.site_languages():
         path = content / "speakers" / f"ada-lovelace.{lang}.md"
         text = path.read_text(encoding="utf-8")
         for name, value in [("Title", "Ada Lovelace"), ("Affiliation", "Analytical Engine")]:
@@ -163,7 +165,7 @@ def test_a_new_file_passes_the_check_once_filled(kind: str) -> None:
                 text = ("\n" + text).replace(f"\n{f.name.capitalize()}:\n", f"\n{f.name.capitalize()}: {value}\n")[1:]
         path.write_text(text, encoding="utf-8")
     if ctype is schema.CITY_CASE:  # as `new case` says: the session lists its cases
-        for lang in schema.LANGS:
+        for lang in tasks.site_languages():
             keynote = content / "sessions" / f"keynote.{lang}.md"
             keynote.write_text(
                 keynote.read_text(encoding="utf-8").replace("\nKind:", "\nCases: example-new\nKind:", 1),

@@ -102,16 +102,23 @@ def update_all() -> None:
     # (its creation date would change on every run) nor source locations (a template edit
     # would then rewrite it): a diff of it shows only strings that changed.
     theme = cfg.parent
+    # With the forum plugin's own messages of the site (date patterns, exports' labels), read in the
+    # same language's catalogue (babel.cfg's python section; NP_ is N_ with a context).
     pybabel(
         "extract",
         "--mapping-file",
         cfg.name,
+        "--keyword",
+        "NP_:1c,2",
+        "--add-comments",
+        "Translators:",
         "--output-file",
         str(pot.relative_to(theme)),
         "--no-location",
         "--sort-output",
         "--omit-header",
         ".",
+        str(ROOT / "plugins" / "ssc_forum"),
         cwd=theme,
     )
     add_schema_messages(pot)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ssc_forum import schema
+from ssc_forum import languages, schema
 from ssc_forum.messages import render, tr
+
+from .project import CONFIG, read_settings
 
 
 def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> list[Path]:
@@ -46,11 +48,12 @@ def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> lis
                 )
     except schema.FieldError as exc:
         raise ValueError(exc.message) from None
-    paths = [content / ctype.folder / f"{slug}.{lang}.md" for lang in schema.LANGS]
+    langs = site_languages()
+    paths = [content / ctype.folder / f"{slug}.{lang}.md" for lang in langs]
     existing = [p for p in paths if p.exists()]
     if existing:
         raise FileExistsError(tr("already there: {paths}", paths=", ".join(str(p) for p in existing)))
-    for lang, path in zip(schema.LANGS, paths, strict=True):
+    for lang, path in zip(langs, paths, strict=True):
         lines = []
         for f in ctype.fields:
             if f.name == "slug":
@@ -69,9 +72,15 @@ def scaffold(kind: str, slug: str, values: dict[str, str], content: Path) -> lis
     return paths
 
 
+def site_languages() -> tuple[str, ...]:
+    """The codes of the site's languages, the main one first: the local settings' LANGUAGES table."""
+    settings = read_settings(CONFIG["settings_base"], CONFIG["content"])
+    return tuple(row.code for row in languages.from_settings(settings))
+
+
 def choice_fields() -> list[tuple[str, str, tuple[str, ...]]]:
     """Every field with fixed choices, `(content type, field, choices)`; the language is one of them."""
-    found = [("*", "lang", schema.LANGS)]
+    found = [("*", "lang", site_languages())]
     found += [(ct.name, f.name, f.choices) for ct in schema.CONTENT_TYPES for f in ct.fields if f.choices]
     return found
 

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ssc_forum import languages
 from ssc_forum.messages import tr
 
 from .devserver import make_server
+from .project import CONFIG
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -43,7 +45,18 @@ CHROMIUM_ARGS = [
     # privacy check) but never leaves the machine and never waits on a network.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
-LANG_PREFIX = {"ko": "", "en": "/en"}
+
+
+def _site_languages() -> tuple[languages.Language, ...]:
+    from pelican.settings import read_settings
+
+    return languages.from_settings(read_settings(str(CONFIG["settings_base"])))
+
+
+# The site's languages, from the settings' table: each one's folder and the locale its visitors' browser has.
+_LANGUAGES = _site_languages()
+LANG_PREFIX = {row.code: f"/{row.prefix}" if row.prefix else "" for row in _LANGUAGES}
+BROWSER_LOCALE = {row.code: row.locale.replace("_", "-") for row in _LANGUAGES}
 VIEWPORTS: dict[str, tuple[int, int]] = {"desktop": (1366, 900), "mobile": (390, 844)}
 # Pages with a fixed address; the one item of each list kind is found in the built tree (see `page_paths`).
 FIXED: dict[str, str] = {
@@ -115,7 +128,8 @@ def _first_item(site: Path, folder: str, preferred: str | None) -> str | None:
     if preferred and (base / preferred / "index.html").is_file():
         return preferred
     # Any item of the folder: a directory holding a page (the language sub-site and assets are not items).
-    skip = {"en", "theme", "pagefind", "search", "sessions", "speakers", "cases", "news", "timetable", "feeds"}
+    skip = {"theme", "pagefind", "search", "sessions", "speakers", "cases", "news", "timetable", "feeds"}
+    skip |= {row.prefix for row in _LANGUAGES if row.prefix}
     names = sorted(p.parent.name for p in base.glob("*/index.html") if p.parent.name not in skip)
     return names[0] if names else None
 
@@ -137,7 +151,7 @@ def page_paths(site: Path, kinds: Iterable[str] = KINDS) -> dict[str, str]:
     return paths
 
 
-LANGS = ("ko", "en")
+LANGS = tuple(row.code for row in _LANGUAGES)
 
 
 def check_choices(
@@ -218,7 +232,7 @@ def _take_one(browser: Browser, origin: str, shot: Shot, folder: Path) -> Path:
     context = browser.new_context(
         viewport={"width": width, "height": height},
         device_scale_factor=1,
-        locale="ko-KR" if shot.lang == "ko" else "en-GB",
+        locale=BROWSER_LOCALE[shot.lang],
         timezone_id=LOCAL_ZONE if local else "Asia/Seoul",
         reduced_motion="reduce",
     )

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ssc_forum import schema
+from ssc_forum import languages, schema
 
 FORMAT = "pelican"
 """The name the custom file format is registered under (`static/pelican-format.js`)."""
@@ -137,6 +137,7 @@ def collection_config(ct: schema.ContentType) -> dict[str, Any]:
 def editor_config(settings: dict[str, Any]) -> dict[str, Any]:
     """The whole configuration Decap reads from `admin/config.yml`."""
     editor = editor_settings(settings)
+    codes = [row.code for row in languages.from_settings(settings)]
     backend = {k: v for k, v in editor["backend"].items() if v not in ("", None)}
     config: dict[str, Any] = {
         "locale": "ko",
@@ -144,7 +145,8 @@ def editor_config(settings: dict[str, Any]) -> dict[str, Any]:
         "publish_mode": editor["publish_mode"],
         "media_folder": "content/images",
         "public_folder": "images",
-        "i18n": {"structure": "multiple_files", "locales": list(schema.LANGS), "default_locale": schema.LANGS[0]},
+        # The site's languages (the settings' table), each a file; the interface stays Korean ("locale").
+        "i18n": {"structure": "multiple_files", "locales": codes, "default_locale": codes[0]},
         "slug": {"encoding": "ascii", "clean_accents": True},
         "collections": [collection_config(ct) for ct in schema.CONTENT_TYPES],
     }

@@ -79,11 +79,13 @@ def reserved(settings: dict[str, Any]) -> dict[str, str]:
         add(path, "static files")
     for path, what in TREE_OUTPUTS.items():
         add(path, what)
-    for lang in (*schema.LANGS, *(settings.get("I18N_SUBSITES") or {})):
-        if lang != schema.LANGS[0]:
-            add(lang, f"the {lang} site")
-        else:
-            names.setdefault(lang, "a language code")
+    # Each language's folder (the settings' LANGUAGES; a wrong row is the languages check's to report) and code.
+    for row in settings.get("LANGUAGES") or ():
+        if isinstance(row, dict) and isinstance(row.get("code"), str) and isinstance(row.get("prefix"), str):
+            add(row["prefix"], f"the {row['code']} site")
+            names.setdefault(row["code"], "a language code")
+    for lang in settings.get("I18N_SUBSITES") or {}:
+        add(lang, f"the {lang} site")
     return dict(sorted(names.items()))
 
 

@@ -1,6 +1,6 @@
 """Reading and validating the forum's content folder: the entry points of the **read** and **check** phases.
 
-Every file of every declared content type (both languages) and the programme file are read once
+Every file of every declared content type (in each of the site's languages) and the programme file are read once
 and checked against the declarations in `schema`. All problems are collected, so an editor sees
 every mistake of a build at once, each naming the file and the field. This module goes through
 the folder (`contentfiles`: its listing, what the build would skip), reads each file
@@ -24,6 +24,7 @@ from . import (
     crosscheck,
     hooks,
     images,
+    languages,
     limits,
     markup,
     schema,
@@ -104,6 +105,19 @@ def forget() -> None:
     _CACHE.clear()
 
 
+def _site_langs(settings: dict[str, Any], problems: list[Problem]) -> tuple[str, ...]:
+    """The content's languages: the settings' LANGUAGES, the main one first.
+
+    A wrong table is reported with the content's problems; the files are then checked against the
+    languages the sub-sites name.
+    """
+    found = languages.problems(settings)
+    if not found:
+        return tuple(row.code for row in languages.from_settings(settings))
+    problems.extend(found)
+    return (str(settings.get("DEFAULT_LANG")), *sorted(settings.get("I18N_SUBSITES") or {}))
+
+
 def _read_content(settings: dict[str, Any]) -> Content:
     content_path = Path(settings["PATH"])
     reader = reader_for(settings)
@@ -113,7 +127,8 @@ def _read_content(settings: dict[str, Any]) -> Content:
     records: list[Record] = []
     programme = forum_settings(settings)["programme"]
     programme_problems: list[Problem] = []
-    days, rooms = read_programme(content_path, programme, programme_problems)
+    langs = _site_langs(settings, problems)
+    days, rooms = read_programme(content_path, programme, programme_problems, langs)
     problems.extend(programme_problems)
     problems.extend(contentfiles.stray_files(content_path, programme, settings))
     for tree in statics.trees(settings):
@@ -150,6 +165,16 @@ def _read_content(settings: dict[str, Any]) -> Content:
                     read, ("fields", ctype.name, rel), partial(_fields_of, ctype, read, rel)
                 )
                 values, media, own, failed = dict(values), dict(media), list(found), set(failing)
+            if "lang" in values and values["lang"] not in langs:
+                own.append(
+                    Problem(
+                        rel,
+                        "lang",
+                        tr("{value!r} is not one of: {choices}", value=values.pop("lang"), choices=", ".join(langs)),
+                        read.lines.get("lang"),
+                    )
+                )
+                failed.add("lang")
             match = FILE_LANG_RE.search(file.name)
             if match and "lang" in values and match.group(1) != values["lang"]:
                 own.append(
@@ -228,7 +253,7 @@ def _read_content(settings: dict[str, Any]) -> Content:
             else:
                 unread.add((ctype.folder, file.name))
 
-    crosscheck.check_across(records, days, rooms, problems, programme_ok=not programme_problems, unread=unread)
+    crosscheck.check_across(records, days, rooms, problems, langs, programme_ok=not programme_problems, unread=unread)
     problems.extend(images.check(records, content_path))  # photos: alt text and readable files
     return Content(records, days, rooms, problems, programme_ok=not programme_problems)
 

@@ -73,7 +73,9 @@ def fingerprint(content_path: Path, programme: str, settings: dict[str, Any] | N
             stats.append((rel, None, None, None))
     # Static files are checked with the content: a new link under images/ must be seen too.
     static = statics.fingerprint(settings) if settings is not None else ()
-    return (str(content_path.resolve()), tuple(stats), static)
+    # And against the site's languages: the same files are right for one table and wrong for another.
+    table = repr((settings.get("LANGUAGES"), settings.get("DEFAULT_LANG"))) if settings is not None else ""
+    return (str(content_path.resolve()), tuple(stats), static, table)
 
 
 def plain_file(entry: os.DirEntry[str], rel: str) -> Problem | None:

@@ -34,11 +34,13 @@ def check_across(
     days: list[DayRecord],
     rooms: list[RoomRecord],
     problems: list[Problem],
+    langs: tuple[str, ...],
     *,
     programme_ok: bool = True,
     unread: set[tuple[str, str]] | None = None,
 ) -> None:
-    """Checks between files: slugs, twins, references, days, rooms and overlaps.
+    """Checks between files: slugs, twins (one in each of the site's languages `langs`), references, days,
+    rooms and overlaps.
 
     Each mistake is reported at its first cause: a broken programme file does not make every
     session's day wrong, an unreadable file does not leave its twin without one, and a field
@@ -68,9 +70,10 @@ def check_across(
         by_key[key] = rec
         langs_of[(rec.ctype.name, rec.slug)][rec.lang] = rec
     for (_, slug), per_lang in sorted(langs_of.items()):
-        some = next(iter(per_lang.values()))
+        # Reported on the file of the first language there is (the main one's, if it is there).
+        some = next((per_lang[lang] for lang in langs if lang in per_lang), next(iter(per_lang.values())))
         stem = FILE_LANG_RE.sub("", Path(some.path).name)
-        for lang in schema.LANGS:
+        for lang in langs:
             if lang not in per_lang:
                 if (some.ctype.folder, f"{stem}.{lang}.md") in unread or (
                     some.ctype.folder,
@@ -89,7 +92,7 @@ def check_across(
                         some.lines.get("lang"),
                     )
                 )
-        _check_twins(per_lang, problems)
+        _check_twins([per_lang[lang] for lang in langs if lang in per_lang], problems)
 
     # A duplicate is reported once, above; checking it further would only repeat the mistake.
     records = [r for r in records if not any(r is d for d in duplicates)]
@@ -250,23 +253,27 @@ def check_across(
                 latest = rec
 
 
-def _check_twins(per_lang: dict[str, Record], problems: list[Problem]) -> None:
+def _check_twins(ordered: list[Record], problems: list[Problem]) -> None:
     """Language-independent fields must say the same in every language of one item.
 
+    `ordered` holds the item's files in the order of the site's languages. Each field of each twin is
+    compared with the first file that could read it (the main language's, unless that one failed), so
+    with three languages or more every file is checked once, against one reference.
     A disagreement is reported on the file saved last (the one the editor has just changed),
     naming its twin and the twin's value; with equal times, on the later language's file.
     """
-    ordered = [per_lang[lang] for lang in schema.LANGS if lang in per_lang]
     if len(ordered) < 2:
         return
-    for twin in ordered[1:]:
-        main, other = (twin, ordered[0]) if twin.mtime_ns < ordered[0].mtime_ns else (ordered[0], twin)
-        for fdecl in main.ctype.fields:
-            if not fdecl.shared or fdecl.name in main.failed or fdecl.name in other.failed:
-                continue
+    for fdecl in ordered[0].ctype.fields:
+        if not fdecl.shared:
+            continue
+        readable = [rec for rec in ordered if fdecl.name not in rec.failed]
+        if fdecl.required:  # a missing required field is reported as such
+            readable = [rec for rec in readable if rec.values.get(fdecl.name) is not None]
+        for twin in readable[1:]:
+            reference = readable[0]
+            main, other = (twin, reference) if twin.mtime_ns < reference.mtime_ns else (reference, twin)
             mine, theirs = main.values.get(fdecl.name), other.values.get(fdecl.name)
-            if fdecl.required and (mine is None or theirs is None):
-                continue  # a missing required field is reported as such
             if mine != theirs:
                 problems.append(
                     Problem(

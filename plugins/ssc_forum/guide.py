@@ -8,10 +8,9 @@ declarations say, so the guide cannot fall behind the schema.
 from __future__ import annotations
 
 import string
-import sys
 from pathlib import Path
 
-from . import htmlrules, messages, schema, statics
+from . import htmlrules, languages, messages, schema, statics
 
 TEXT = {
     "en": {
@@ -196,8 +195,12 @@ def example(ctype: schema.ContentType, lang: str) -> str:
     return "\n".join(lines) + "\n\n" + body + "\n"
 
 
-def render(lang: str) -> str:
-    """The field reference in one language, as Markdown."""
+def render(lang: str, site_langs: tuple[str, ...]) -> str:
+    """The field reference in one of the editors' languages, as Markdown.
+
+    `site_langs` are the site's languages (the settings' LANGUAGES): the programme file names its days
+    and rooms in each.
+    """
     t = TEXT[lang]
     out = [f"# {t['title']}", "", t["intro"], ""]
     for ct in schema.CONTENT_TYPES:
@@ -228,11 +231,11 @@ def render(lang: str) -> str:
         "",
         f"### {t['days']}",
         "",
-        *_field_rows(schema.DAY_FIELDS, lang, toml=True),
+        *_field_rows(languages.day_fields(site_langs), lang, toml=True),
         "",
         f"### {t['rooms']}",
         "",
-        *_field_rows(schema.ROOM_FIELDS, lang, toml=True),
+        *_field_rows(languages.room_fields(site_langs), lang, toml=True),
         "",
         f"## {t['text']}",
         "",
@@ -260,26 +263,22 @@ def render(lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def outputs() -> dict[str, str]:
-    """Every generated file, relative to the docs folder, with its text."""
-    files = {f"content-types.{lang}.md": render(lang) for lang in schema.LANGS}
+def outputs(site_langs: tuple[str, ...]) -> dict[str, str]:
+    """Every generated file, relative to the docs folder, with its text, for a site in `site_langs`."""
+    # The guide and its examples exist in the editors' languages, whatever languages the site is in.
+    files = {f"content-types.{lang}.md": render(lang, site_langs) for lang in messages.LANGUAGES}
     for ct in schema.CONTENT_TYPES:
-        for lang in schema.LANGS:
+        for lang in messages.LANGUAGES:
             files[f"examples/{ct.folder}/example-{ct.name}.{lang}.md"] = example(ct, lang)
     return files
 
 
-def write(docs: Path) -> list[Path]:
-    """Write the generated files under `docs`; return their paths."""
+def write(docs: Path, site_langs: tuple[str, ...]) -> list[Path]:
+    """Write the generated files under `docs` for a site in `site_langs`; return their paths."""
     written = []
-    for rel, text in outputs().items():
+    for rel, text in outputs(site_langs).items():
         path = docs / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
-
-
-if __name__ == "__main__":
-    for written_path in write(Path(sys.argv[1] if len(sys.argv) > 1 else "docs")):
-        print(written_path)

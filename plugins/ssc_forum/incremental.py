@@ -256,7 +256,8 @@ class LiveSite:
         for rel, owner in recorder.owner.items():
             if owner == "pelican" and recorder.deps.get(rel, set()) & fired:
                 return self.full_build(str(tr("{path} shows what changed", path=rel)))
-        langs = sorted({key[2] for key in changes}, key=lambda lang: lang != schema.LANGS[0])
+        main_lang = self.main_settings["DEFAULT_LANG"] if self.main_settings else None
+        langs = sorted({key[2] for key in changes}, key=lambda lang: (lang != main_lang, lang))
         recorder.shortcode_items = {
             (r.ctype.name, r.slug, r.lang) for r in data.records if getattr(r, "shortcodes", ())
         }

@@ -8,11 +8,14 @@ writing direction. The templates get the table as the Jinja global `LANGUAGES`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from . import schema
 from .messages import Message, tr
 from .problems import ContentError, Problem
 
@@ -109,3 +112,43 @@ def from_settings(settings: dict[str, Any]) -> tuple[Language, ...]:
     if found:
         raise ContentError(found)
     return tuple(Language(**row) for row in settings["LANGUAGES"])
+
+
+def prefix_of(settings: Mapping[str, Any], lang: str) -> str | None:
+    """The folder of `lang`'s site (`""` for the main site) in the settings' or a template context's `LANGUAGES`.
+
+    Rows may be the settings' tables or `Language`s (the templates' global); None when `lang` is not one.
+    """
+    for row in settings.get("LANGUAGES") or ():
+        code, prefix = (row.code, row.prefix) if isinstance(row, Language) else (row.get("code"), row.get("prefix"))
+        if code == lang:
+            return prefix
+    return None
+
+
+@cache  # the same few tuples of languages, for every build and check
+def _named(fields: tuple[schema.Field, ...], langs: tuple[str, ...]) -> tuple[schema.Field, ...]:
+    """`fields` with `name_*` once per language (`name_ko`, …), helped with Babel's name of the language."""
+    out: list[schema.Field] = []
+    for f in fields:
+        names = [(code, Locale.parse(code)) for code in langs] if f.name == "name_*" else []
+        out += [
+            replace(
+                f,
+                name=f"name_{code}",
+                help_en=f.help_en.format(language=locale.get_display_name("en")),
+                help_ko=f.help_ko.format(language=locale.get_display_name("ko")),
+            )
+            for code, locale in names
+        ] or [f]
+    return tuple(out)
+
+
+def day_fields(langs: tuple[str, ...]) -> tuple[schema.Field, ...]:
+    """The fields of a day in the programme file, with its name in each of the site's languages `langs`."""
+    return _named(schema.DAY_FIELDS, langs)
+
+
+def room_fields(langs: tuple[str, ...]) -> tuple[schema.Field, ...]:
+    """The fields of a room in the programme file, with its name in each of the site's languages `langs`."""
+    return _named(schema.ROOM_FIELDS, langs)

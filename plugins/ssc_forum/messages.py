@@ -22,7 +22,10 @@ from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("ko", "en")
-"""The languages messages are written in; the first is the default."""
+"""The editors' languages, which these messages (and the editors' guide) are written in; the first is the default.
+
+Not the site's languages: those are the settings' `LANGUAGES` table (`languages.py`), which may name more.
+"""
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "editor"

@@ -25,6 +25,8 @@ def _configure(pelican) -> None:
     localedir = settings.get("I18N_GETTEXT_LOCALEDIR")
     if localedir:
         translations.compile_catalogues(localedir, settings.get("I18N_GETTEXT_DOMAIN", "messages"))
+    # Dates and exports read the same catalogues, in each language's locale from the table.
+    translations.configure(settings)
 
 
 def _generator(_pelican) -> type:

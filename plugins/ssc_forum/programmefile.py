@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import characters, limits, schema
+from . import characters, languages, limits, schema
 from .fields import parse_fields
 from .messages import Message, msgid, tr
 from .problems import Problem, shorten_quoted
@@ -67,9 +67,9 @@ def _toml_kind(value: Any, fields: tuple[schema.Field, ...]) -> Message | None:
 
 
 def read_programme(
-    content_path: Path, filename: str, problems: list[Problem]
+    content_path: Path, filename: str, problems: list[Problem], langs: tuple[str, ...]
 ) -> tuple[list[DayRecord], list[RoomRecord]]:
-    """Read and check the programme file (days and rooms)."""
+    """Read and check the programme file (days and rooms, named in each of the site's languages `langs`)."""
     path = f"{content_path.name}/{filename}"
     days: list[DayRecord] = []
     rooms: list[RoomRecord] = []
@@ -118,8 +118,8 @@ def read_programme(
     for key in sorted(set(data) - {"days", "rooms"}):
         problems.append(Problem(path, key, tr("is not a section of the programme (allowed: days, rooms)")))
     sections: tuple[tuple[str, Any, list[Any]], ...] = (
-        ("days", schema.DAY_FIELDS, days),
-        ("rooms", schema.ROOM_FIELDS, rooms),
+        ("days", languages.day_fields(langs), days),
+        ("rooms", languages.room_fields(langs), rooms),
     )
     for key, fields, out in sections:
         entries = data.get(key)

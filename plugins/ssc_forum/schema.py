@@ -3,6 +3,10 @@
 Every content file is one record of one type. Validation, the editors' guide
 (`docs/`), the `invoke new` scaffolder and the tests all read these
 declarations, so a field is added or changed here and nowhere else.
+
+The site's languages (`Lang:`, `name_*` of days and rooms) are the settings' `LANGUAGES` (`languages.py`),
+never named here. The `*_ko`/`*_en` texts (`help_ko`, `label_ko`, …) are the editors' guide and interface,
+in the editors' languages, Korean and English (`messages.LANGUAGES`), whatever languages the site is in.
 """
 
 from __future__ import annotations
@@ -13,9 +17,6 @@ from datetime import date, time
 
 from . import limits
 from .messages import Message, tr
-
-LANGS: tuple[str, ...] = ("ko", "en")
-"""Every content file exists once per language; the first is the main site."""
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -66,10 +67,8 @@ def _parse_slugs(raw: str) -> tuple[str, ...]:
 
 
 def _parse_lang(raw: str) -> str:
-    value = raw.strip()
-    if value not in LANGS:
-        raise FieldError(tr("{value!r} is not one of: {choices}", value=value, choices=", ".join(LANGS)))
-    return value
+    # Which codes are the site's is the settings' LANGUAGES table: the content check holds the value against it.
+    return _parse_text(raw)
 
 
 def _parse_date(raw: str) -> date:
@@ -168,7 +167,9 @@ SLUG = Kind("slug", "ASCII slug: a-z, 0-9, hyphens", "영문 슬러그: a-z, 0-9
 SLUGS = Kind(
     "slugs", "slugs separated by commas", "쉼표로 구분한 슬러그 목록", "jung-hoon-lee, ying-long", _parse_slugs
 )
-LANG = Kind("lang", "language code: ko or en", "언어 코드: ko 또는 en", "ko", _parse_lang)
+LANG = Kind(
+    "lang", "a language code of LANGUAGES (pelicanconf.py)", "LANGUAGES(pelicanconf.py)의 언어 코드", "ko", _parse_lang
+)
 DATE = Kind("date", "date, YYYY-MM-DD", "날짜, YYYY-MM-DD", "2020-09-23", _parse_date)
 TIME = Kind(
     "time", "time in Korea Standard Time, HH:MM (24-hour)", "한국 표준시, HH:MM(24시간제)", "16:00", _parse_time
@@ -571,6 +572,8 @@ BY_FOLDER = {ct.folder: ct for ct in CONTENT_TYPES}
 
 # --- content/programme.toml: the event itself (days, rooms, streams) -------------------------
 
+# Each has a name in every language of the site: `name_*` stands for `name_ko`, `name_en`, … (the settings'
+# LANGUAGES), which `languages.day_fields` and `languages.room_fields` put in its place.
 DAY_FIELDS = (
     Field("date", DATE, True, "The day.", "날짜."),
     Field(
@@ -581,15 +584,13 @@ DAY_FIELDS = (
         "그날 프로그램 시작 시각(한국 표준시).",
     ),
     Field("end", TIME, True, "When it ends (Korea Standard Time).", "그날 프로그램 종료 시각(한국 표준시)."),
-    Field("name_ko", TEXT, True, "Name of the day's programme in Korean.", "그날 프로그램의 한국어 이름."),
-    Field("name_en", TEXT, True, "Name of the day's programme in English.", "그날 프로그램의 영어 이름."),
+    Field("name_*", TEXT, True, "Name of the day's programme in {language}.", "그날 프로그램의 {language} 이름."),
     Field("streams", MEDIA, False, "Live streams for the whole day.", "그날 전체의 생중계."),
     Field("recording", MEDIA, False, "Recording of the whole day.", "그날 전체의 다시 보기 영상."),
 )
 
 ROOM_FIELDS = (
     Field("slug", SLUG, True, "Stable ASCII id of the room.", "방의 영문 고유 이름."),
-    Field("name_ko", TEXT, True, "Name in Korean.", "한국어 이름."),
-    Field("name_en", TEXT, True, "Name in English.", "영어 이름."),
+    Field("name_*", TEXT, True, "Name in {language}.", "{language} 이름."),
     Field("streams", MEDIA, False, "Live streams of this room.", "이 방의 생중계."),
 )

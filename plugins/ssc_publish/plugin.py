@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pelican import signals
 
+from ssc_forum import languages
 from ssc_forum.settings import finishes_tree
 
 from .fingerprint import fingerprint_tree
@@ -44,7 +45,7 @@ def finish_site(pelican_obj) -> None:
     renamed = fingerprint_tree(root, site_url)
     # The commit of the project whose code runs this build (content may be a copy elsewhere).
     write_version_file(root, build_revision(PROJECT))
-    urls = write_sitemap_and_robots(root, site_url)
+    urls = write_sitemap_and_robots(root, site_url, languages.from_settings(settings)[0].code)
     gzipped = precompress_tree(root)
     set_content_mtimes(root)
     log.info(
@@ -53,8 +54,8 @@ def finish_site(pelican_obj) -> None:
         urls,
         gzipped,
     )
-    languages = (settings["DEFAULT_LANG"], *sorted(settings.get("I18N_SUBSITES", {})))
-    print_summary(summary_line(root, languages))
+    codes = (settings["DEFAULT_LANG"], *sorted(settings.get("I18N_SUBSITES", {})))
+    print_summary(summary_line(root, codes))
 
 
 def register() -> None:

@@ -17,12 +17,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from ssc_forum import schema
-
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
-MAIN_LANG = schema.LANGS[0]  # the x-default of every page
-"""The language of the main site; `x-default` points at it."""
 
 
 @dataclass
@@ -71,7 +67,7 @@ def page_url(site_url: str, relpath: str) -> str:
     return f"{site_url.rstrip('/')}/{relpath}"
 
 
-def collect_entries(root: Path, site_url: str) -> dict[str, dict[str, str]]:
+def collect_entries(root: Path, site_url: str, main_lang: str) -> dict[str, dict[str, str]]:
     """Every indexable page's canonical address with its language alternates.
 
     A page is left out when it has no canonical link, says `noindex`, or names another page as
@@ -89,7 +85,7 @@ def collect_entries(root: Path, site_url: str) -> dict[str, dict[str, str]]:
         alternates = {k: v for k, v in head.alternates.items() if v}
         if head.lang:
             alternates.setdefault(head.lang, own)
-        alternates.setdefault("x-default", alternates.get(MAIN_LANG, own))
+        alternates.setdefault("x-default", alternates.get(main_lang, own))  # the main site's page
         entries[own] = alternates
     return entries
 
@@ -130,9 +126,12 @@ def render_robots(site_url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_sitemap_and_robots(root: Path, site_url: str) -> int:
-    """Write `sitemap.xml` and `robots.txt` at the root of the built site; return the number of URLs."""
-    entries = collect_entries(root, site_url)
+def write_sitemap_and_robots(root: Path, site_url: str, main_lang: str) -> int:
+    """Write `sitemap.xml` and `robots.txt` at the root of the built site; return the number of URLs.
+
+    `main_lang` is the main site's language (the first of the settings' LANGUAGES): `x-default` points at it.
+    """
+    entries = collect_entries(root, site_url, main_lang)
     (root / "sitemap.xml").write_text(render_sitemap(entries), encoding="utf-8")
     (root / "robots.txt").write_text(render_robots(site_url), encoding="utf-8")
     return len(entries)

@@ -103,7 +103,7 @@ _ENGLISH_WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
 class PagePreparer:
     """Turns each page into what Pagefind reads, and gathers the words the index knows.
 
-    In every page with a `data-pagefind-body`, the title of its twin in the other language is
+    In every page with a `data-pagefind-body`, the titles of its twins in the other languages are
     added to its own title as index-only words (so "Jung-Hoon Lee" finds 이정훈 on the Korean
     site, and 이정훈 finds Jung-Hoon Lee on the English one), and Korean pages get Kiwi's
     analysis (`korean.annotate_tree`). Every language's words are kept for `write_terms`,
@@ -126,7 +126,7 @@ class PagePreparer:
             return html
         terms = self.terms.setdefault(lang, set())
         heading = bodies[0].find(".//h1")
-        twin = self._twin_title(root, rel, lang)
+        twin = " ".join(self._twin_titles(root, rel, lang))
         if heading is not None and twin:
             last = heading[-1] if len(heading) else None
             words = "".join(f" {AFTER}{word}" for word in twin.split())
@@ -134,6 +134,8 @@ class PagePreparer:
                 last.tail = (last.tail or "") + words
             else:
                 heading.text = (heading.text or "") + words
+        # Korean, the language (not the site's first): Kiwi analyses Korean text only; every other language
+        # keeps Pagefind's own word splitting and stemming.
         if lang == "ko":
             annotate_tree(bodies, self.analyser, terms)
         else:
@@ -142,30 +144,34 @@ class PagePreparer:
                 terms.update(w for w in _ENGLISH_WORD.findall(text.lower()) if len(w) > 2)
         return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
-    def _twin_title(self, root: Any, rel: Path, lang: str) -> str:
-        """The `<h1>` text of the page's translation, read from the built tree ('' if none)."""
+    def _twin_titles(self, root: Any, rel: Path, lang: str) -> list[str]:
+        """The `<h1>` texts of the page's translations, in the order of its alternates, read from the built tree."""
         links = {link.get("hreflang"): link.get("href") or "" for link in root.xpath("//link[@rel='alternate']")}
         own = links.get(lang)
         others = [href for code, href in links.items() if code not in (lang, "x-default", None) and href]
         if not own or not others:
-            return ""
+            return []
         own_path = urlsplit(own).path
         folder = rel.as_posix().removesuffix("index.html")
         if not own_path.endswith(folder):
-            return ""
+            return []
         prefix = own_path[: len(own_path) - len(folder)]
-        twin_path = urlsplit(others[0]).path
-        if not twin_path.startswith(prefix):
-            return ""
-        twin_file = self.output_path / twin_path[len(prefix) :]
-        if twin_path.endswith("/"):
-            twin_file = twin_file / "index.html"
-        try:
-            twin_html = twin_file.read_text(encoding="utf-8")
-        except OSError:
-            return ""
-        found = _H1.search(twin_html)
-        return " ".join(lxml.html.fromstring(found.group(0)).text_content().split()) if found else ""
+        titles = []
+        for other in others:
+            twin_path = urlsplit(other).path
+            if not twin_path.startswith(prefix):
+                continue
+            twin_file = self.output_path / twin_path[len(prefix) :]
+            if twin_path.endswith("/"):
+                twin_file = twin_file / "index.html"
+            try:
+                twin_html = twin_file.read_text(encoding="utf-8")
+            except OSError:
+                continue
+            found = _H1.search(twin_html)
+            if found:
+                titles.append(" ".join(lxml.html.fromstring(found.group(0)).text_content().split()))
+        return titles
 
     def write_terms(self, bundle: Path) -> list[Path]:
         """Write `terms.<lang>.json` (the sorted list of the index's words) for each language."""

@@ -197,3 +197,62 @@ def test_the_video_loads_only_after_a_click(before_site, open_page):
     assert frame.get_attribute("allow") == "autoplay; encrypted-media; picture-in-picture; fullscreen"
     assert page.evaluate("document.activeElement.tagName") == "IFRAME"
     assert [u for u in visit.outside_requests() if "youtube-nocookie.com" not in u] == []
+
+
+@pytest.fixture(scope="module")
+def japanese_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The fixture programme with a third language, Japanese (tests/fixture_site.py), before the event."""
+    from conftest import use_real_languages
+    from fixture_site import THREE, three_languages, write_fixture_site
+
+    base = tmp_path_factory.mktemp("japanese-site")
+    content = write_fixture_site(base, THREE)
+    output = base / "output"
+    build_site(
+        output,
+        SUBPATH,
+        PATH=str(content),
+        FORUM={"phase": "before", "home_url": "https://example.org/forum", "programme": "programme.toml"},
+        PLUGINS=["pelican.plugins.i18n_subsites", "ssc_forum"],
+        **three_languages(base),
+    )
+    use_real_languages()  # the build configured the formatters with its catalogues
+    server, origin = serve(output, SUBPATH)
+    try:
+        yield Site(name="japanese", output=output, origin=origin, prefix=SUBPATH)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_third_language_s_times_switch_with_its_own_patterns(japanese_site, open_page):
+    # forum.js holds no language: the Japanese page's switch carries the catalogue's patterns and ja-JP.
+    url = f"{japanese_site.origin}{SUBPATH}/ja/sessions/opening/"
+    visit = open_page(url, timezone_id="Pacific/Honolulu", locale="ja-JP")
+    page = visit.page
+    when = page.locator('.facts dd time[data-tz="datetime"]').first
+    assert when.inner_text() == "2020年9月22日(火) 16:00"
+    page.locator("[data-tz-switch] button").first.click()
+    assert when.inner_text() == "2020年9月21日(月) 21:00"  # Honolulu, the day before
+    status = page.locator("[data-tz-status]").first.inner_text()
+    assert "Pacific/Honolulu）" in status and "（" in status, status  # the catalogue's zone label
+    page.locator("[data-tz-switch] button").first.click()
+    assert when.inner_text() == "2020年9月22日(火) 16:00"
+    # (Built without the theme's plugin, the page's fonts are missing: its console is not this test's.)
+    assert not [e for e in visit.console_errors if "404" not in e]
+
+
+def test_a_third_language_s_live_state_uses_its_words(japanese_site, browser):
+    context = browser.new_context(locale="ja-JP")
+    try:
+        page = context.new_page()
+        page.clock.install(time=datetime(2020, 9, 22, 6, 0, tzinfo=UTC))
+        page.goto(f"{japanese_site.origin}{SUBPATH}/ja/sessions/opening/")
+        state = page.locator(".session-media .live-state")
+        assert state.is_visible()
+        assert state.inner_text() == "開始: 1 時間後"  # the catalogue's words, Intl's Japanese
+        page.clock.set_fixed_time(datetime(2020, 9, 22, 7, 5, tzinfo=UTC))
+        page.clock.run_for(31_000)
+        assert state.inner_text() == "ライブ配信中"
+    finally:
+        context.close()

@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 
 from lxml import html
 
-from .. import schema
+from .. import languages, timeformat, translations
 from ..model import Programme, Session, Speaker
 from ..settings import forum_settings
+from ..translations import N_, NP_
 
 ACRONYM = "ssc2020"
 """The conference's acronym in schedule exports (c3voc pattern: lower-case, at least four characters)."""
@@ -34,16 +35,16 @@ uuid5(NAMESPACE_URL, "https://forum.seoul.go.kr/ssc2020"), computed once.
 
 _ABSOLUTE_RE = re.compile(r"^https?://[^/]+", re.IGNORECASE)
 
-_UNTIMED_NOTE = {
-    "ko": "이 세션의 정확한 시작·종료 시각은 공개되지 않았습니다. "
-    "여기에 적힌 시간은 그날 프로그램 전체의 진행 시간({start}~{end}, 한국 표준시)입니다.",
-    "en": "The exact start and end times of this session were not published. "
-    "The times given here are those of the whole day's programme ({start}–{end}, Korea Standard Time).",
-}
-
+# Messages of the theme's catalogues. The labels have a context: the pages' own "Recording" is a shorter word.
+# Translators: in calendars, schedules and JSON-LD, for a session of the real archive (times from its day).
+_UNTIMED_NOTE = N_(
+    "The exact start and end times of this session were not published. "
+    "The times given here are those of the whole day's programme (%(start)s–%(end)s, %(zone)s)."
+)
 _LABELS = {
-    "ko": {"recording": "다시 보기 영상", "day_recording": "그날 전체 다시 보기 영상", "stream": "생중계"},
-    "en": {"recording": "Recording", "day_recording": "Recording of the whole day", "stream": "Live stream"},
+    "recording": NP_("link in a calendar or schedule", "Recording"),
+    "day_recording": NP_("link in a calendar or schedule", "Recording of the whole day"),
+    "stream": NP_("link in a calendar or schedule", "Live stream"),
 }
 
 
@@ -59,6 +60,8 @@ class Site:
     title: str
     base_url: str  # absolute, without a trailing slash
     uid_domain: str  # host and path of the home address: the right-hand side of every calendar UID
+    organisers: tuple[str, ...] = ()  # who held the forum, named in the language (the sub-site's ORGANISERS)
+    prefix: str = ""  # the folder of the language's site under the main one (the settings' LANGUAGES)
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], lang: str, siteurl: str | None = None) -> Site:
@@ -75,19 +78,21 @@ class Site:
                 "ssc_forum: FORUM['home_url'] must be the public https:// address of the site "
                 f"(got {home!r}); calendars and schedules carry absolute addresses and stable ids built from it"
             )
+        prefix = languages.prefix_of(settings, lang)
+        if prefix is None:
+            raise ExportError(f"ssc_forum: {lang!r} is not a language of the settings' LANGUAGES")
         if siteurl is None:
             siteurl = settings.get("SITEURL") or ""
-        if _ABSOLUTE_RE.match(siteurl):
-            base = siteurl.rstrip("/")
-        else:
-            # i18n-subsites puts every language but the first under /<lang>.
-            base = home if lang == schema.LANGS[0] else f"{home}/{lang}"
+        # An absolute SITEURL is the base as it is; otherwise the home address, with the language's folder.
+        base = siteurl.rstrip("/") if _ABSOLUTE_RE.match(siteurl) else "/".join(filter(None, (home, prefix)))
         parts = urlsplit(home)
         return cls(
             lang=lang,
             title=str(settings.get("SITENAME") or ""),
             base_url=base,
             uid_domain=f"{parts.hostname}{parts.path}",
+            organisers=tuple(str(org["name"]) for org in settings.get("ORGANISERS") or ()),
+            prefix=prefix,
         )
 
     def url(self, relative: str = "") -> str:
@@ -141,13 +146,16 @@ def untimed_note(session: Session) -> str | None:
     """For a session whose own times were not published, the sentence that says so; else None."""
     if session.timed:
         return None
-    template = _UNTIMED_NOTE.get(session.lang, _UNTIMED_NOTE["en"])
-    return template.format(start=hhmm(session.day.start), end=hhmm(session.day.end))
+    return translations.translate(session.lang, _UNTIMED_NOTE) % {
+        "start": hhmm(session.day.start),
+        "end": hhmm(session.day.end),
+        "zone": timeformat.zone_name(session.day.start, session.lang),
+    }
 
 
 def label(lang: str, key: str) -> str:
     """A short label (recording, live stream, …) in the language."""
-    return _LABELS.get(lang, _LABELS["en"])[key]
+    return translations.translate(lang, _LABELS[key])
 
 
 _NOT_XML_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -15,15 +15,8 @@ from typing import Any
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .. import schema
 from ..model import Programme, Session, Speaker
 from .common import Site, describe, iso
-
-# The organisers, as published on the forum's pages, in each language of the site.
-ORGANISERS = {
-    "ko": ("서울특별시", "서울디지털재단"),
-    "en": ("Seoul Metropolitan Government", "Seoul Digital Foundation"),
-}
 
 _ONLINE = "https://schema.org/OnlineEventAttendanceMode"
 # Scheduled, not MovedOnline: the 2020 forum was announced as an online event.
@@ -63,8 +56,8 @@ def _person(speaker: Speaker, site: Site) -> dict[str, Any]:
 def _root_url(site: Site, path: str) -> str:
     """The absolute address of a file at the root of the whole site (derived images serve both languages)."""
     base = site.base_url
-    if site.lang != schema.LANGS[0] and base.endswith(f"/{site.lang}"):
-        base = base[: -len(site.lang) - 1]  # i18n-subsites puts every language but the first under /<lang>
+    if site.prefix and base.endswith(f"/{site.prefix}"):
+        base = base[: -len(site.prefix) - 1]  # every language but the first has its folder
     return f"{base}/{path.lstrip('/')}"
 
 
@@ -92,8 +85,9 @@ def _session(session: Session, site: Site) -> dict[str, Any]:
     return data
 
 
-def _organisers(lang: str) -> list[dict[str, str]]:
-    return [{"@type": "Organization", "name": name} for name in ORGANISERS.get(lang, ORGANISERS["en"])]
+def _organisers(site: Site) -> list[dict[str, str]]:
+    """The organisers as the sub-site names them (its `ORGANISERS` setting, as the header and footer do)."""
+    return [{"@type": "Organization", "name": name} for name in site.organisers]
 
 
 def event_data(programme: Programme, site: Site, description: str | None = None) -> dict[str, Any]:
@@ -110,7 +104,7 @@ def event_data(programme: Programme, site: Site, description: str | None = None)
         "eventAttendanceMode": _ONLINE,
         "eventStatus": _SCHEDULED,
         "location": _location(site.url("")),
-        "organizer": _organisers(programme.lang),
+        "organizer": _organisers(site),
     }
     if description:
         data["description"] = description
@@ -135,7 +129,7 @@ def _session_reference(session: Session, site: Site) -> dict[str, Any]:
 def session_data(session: Session, programme: Programme, site: Site) -> dict[str, Any]:
     """One session as a schema.org Event, part of the forum."""
     data = {"@context": "https://schema.org", **_session(session, site)}
-    data["organizer"] = _organisers(programme.lang)
+    data["organizer"] = _organisers(site)
     data["superEvent"] = {
         "@type": "Event",
         "@id": _event_id(site),

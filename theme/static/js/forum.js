@@ -2,12 +2,15 @@
    - Time zones: re-render every <time data-tz> in the visitor's zone and back; the choice is remembered.
    - Live state: "starts in" / "live now" from the times baked into the page (hidden otherwise).
    - Video facades: the YouTube iframe is created only when the visitor presses play.
-   - Phone menu: Escape closes the full-screen menu and gives the focus back to its button. */
+   - Phone menu: Escape closes the full-screen menu and gives the focus back to its button.
+   The words and date patterns of the page's language come from `data-*` attributes the templates write from
+   the catalogues and the languages' table: the time-zone switch carries the locale and the CLDR patterns
+   (`EEEE d MMMM y`, `{day}, {time}`, …), each live state its locale and words. */
 (function () {
   "use strict";
   var doc = document;
-  var lang = doc.documentElement.lang || "en";
-  var locale = lang === "ko" ? "ko-KR" : "en-GB";
+  var locale;  // the page's, from the element whose text is being written
+  var formats;  // the time-zone switch: its data-* attributes
   var EVENT_ZONE = "Asia/Seoul";
   var KEY = "ssc2020-time-zone";
 
@@ -28,9 +31,13 @@
   // British Summer Time (BST), not today's Greenwich Mean Time.
   function zoneName(date, zone) { return zonePart(date, zone, "long"); }
   function shortZone(date, zone) { return zonePart(date, zone, "short"); }
+  // `{name} ({abbr}, {offset})` with its places filled (a `$` in a value stays a `$`).
+  function fill(pattern, values) {
+    return pattern.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
+  }
   function zoneLabel(date, zone) {
     // As the page writes the event's zone: 한국 표준시(KST, UTC+09:00) / Korea Standard Time (KST, UTC+09:00).
-    return zoneName(date, zone) + (lang === "ko" ? "(" : " (") + shortZone(date, zone) + ", " + zone + ")";
+    return fill(formats.getAttribute("data-zone-label"), { name: zoneName(date, zone), abbr: shortZone(date, zone), offset: zone });
   }
   function partsOf(date, zone, opts) {
     var o = { timeZone: zone };
@@ -40,19 +47,30 @@
     for (var i = 0; i < parts.length; i++) { out[parts[i].type] = parts[i].value; }
     return out;
   }
-  // Korean dates as the build writes them: the weekday in parentheses, no space before it (2020년 9월 22일(화)).
-  function day(date, zone, withYear) {
-    if (lang === "ko") {
-      var p = partsOf(date, zone, { year: "numeric", month: "numeric", day: "numeric", weekday: "short" });
-      return (withYear ? p.year + "년 " : "") + p.month + "월 " + p.day + "일(" + p.weekday + ")";
+  // The fields of CLDR date patterns the catalogues use, as Intl's options: each is filled with Intl's part of
+  // that name, so a date reads as the build writes it (2020년 9월 22일(화), Tuesday 22 September 2020).
+  var FIELDS = {
+    y: ["year", "numeric"], yy: ["year", "2-digit"], yyyy: ["year", "numeric"],
+    M: ["month", "numeric"], MM: ["month", "2-digit"], MMM: ["month", "short"], MMMM: ["month", "long"],
+    d: ["day", "numeric"], dd: ["day", "2-digit"],
+    E: ["weekday", "short"], EE: ["weekday", "short"], EEE: ["weekday", "short"], EEEE: ["weekday", "long"],
+    H: ["hour", "numeric"], HH: ["hour", "2-digit"], m: ["minute", "numeric"], mm: ["minute", "2-digit"]
+  };
+  function pattern(date, zone, name) {
+    var tokens = formats.getAttribute("data-" + name).match(/'[^']*'|([A-Za-z])\1*|[^A-Za-z']+/g) || [];
+    var opts = { hourCycle: "h23" };
+    for (var i = 0; i < tokens.length; i++) {
+      var f = FIELDS[tokens[i]];
+      if (f) { opts[f[0]] = f[1]; }
     }
-    if (withYear) {  // Tuesday 22 September 2020, as the build writes it (Intl adds a comma after the weekday)
-      var q = partsOf(date, zone, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
-      return q.weekday + " " + q.day + " " + q.month + " " + q.year;
+    var p = partsOf(date, zone, opts);
+    var out = "";
+    for (var j = 0; j < tokens.length; j++) {
+      var t = tokens[j];
+      out += FIELDS[t] ? p[FIELDS[t][0]] : t.charAt(0) === "'" ? (t === "''" ? "'" : t.slice(1, -1)) : t;
     }
-    return fmt(date, zone, { weekday: "short", day: "numeric", month: "short" });
+    return out;
   }
-  var TIME = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
 
   // The date the page shows: its first time in the main text (a session's own day), else the programme's start.
   function refDate() {
@@ -73,13 +91,13 @@
       if (event) { el.textContent = el.getAttribute("data-event-text"); continue; }
       var when = new Date(el.getAttribute("datetime"));
       var style = el.getAttribute("data-tz");
-      if (style === "day") { el.textContent = day(when, zone, true); continue; }
-      var text = fmt(when, zone, TIME);
+      if (style === "day") { el.textContent = pattern(when, zone, "day"); continue; }
+      var text = pattern(when, zone, "time");
       // A day that wraps: the local date differs from the event's date, so say which day.
       var eventDay = fmt(when, EVENT_ZONE, { year: "numeric", month: "2-digit", day: "2-digit" });
       var localDay = fmt(when, zone, { year: "numeric", month: "2-digit", day: "2-digit" });
-      if (style === "datetime") { text = day(when, zone, true) + (lang === "ko" ? " " : ", ") + text; }
-      else if (eventDay !== localDay) { text = day(when, zone, false) + " " + text; }
+      if (style === "datetime") { text = fill(formats.getAttribute("data-datetime"), { day: pattern(when, zone, "day"), time: text }); }
+      else if (eventDay !== localDay) { text = fill(formats.getAttribute("data-other-day"), { day: pattern(when, zone, "short-day"), time: text }); }
       el.textContent = text;
     }
     // Every abbreviation, caption, label and footer line that names the zone names the one in use.
@@ -117,6 +135,8 @@
   function setupTimeZones() {
     var switches = doc.querySelectorAll("[data-tz-switch]");
     if (!switches.length || !window.Intl) { return; }
+    formats = switches[0];
+    locale = formats.getAttribute("data-locale");
     var mine = localZone();
     var stored = null;
     try { stored = window.localStorage.getItem(KEY); } catch (e) { stored = null; }
@@ -134,9 +154,11 @@
   function setupLiveStates() {
     var states = doc.querySelectorAll(".live-state[data-start]");
     if (!states.length) { return; }
-    var rel = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(locale, { numeric: "auto" }) : null;
-    var live = lang === "ko" ? "지금 생중계 중" : "Live now";
-    var starts = lang === "ko" ? "시작: " : "Starts ";
+    var first = states[0];
+    var rel = window.Intl && Intl.RelativeTimeFormat
+      ? new Intl.RelativeTimeFormat(first.getAttribute("data-locale"), { numeric: "auto" }) : null;
+    var live = first.getAttribute("data-live");
+    var starts = first.getAttribute("data-starts");
     function tick() {
       var now = Date.now();
       for (var i = 0; i < states.length; i++) {
@@ -148,7 +170,7 @@
         var mins = Math.round((start - now) / 60000);
         var text = mins < 60 ? rel && rel.format(mins, "minute") : mins < 2880 ? rel && rel.format(Math.round(mins / 60), "hour")
           : rel && rel.format(Math.round(mins / 1440), "day");
-        if (text) { el.textContent = starts + text; el.className = "live-state"; el.hidden = false; }
+        if (text) { el.textContent = fill(starts, { when: text }); el.className = "live-state"; el.hidden = false; }
       }
     }
     tick();
