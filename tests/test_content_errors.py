@@ -24,7 +24,10 @@ def s(content: Path, slug: str, lang: str = "en") -> Path:
 CASES = {
     "missing required field": (
         lambda c: edit(s(c, "keynote"), r"^Kind: .*\n", ""),
-        ["sessions/keynote.en.md: field 'kind': is required but missing"],
+        [
+            "sessions/keynote.en.md:9: field 'kind': is required but missing: "
+            "add the line 'Kind: …' above the first blank line"
+        ],
     ),
     "unknown field": (
         lambda c: edit(s(c, "keynote"), r"^Kind: ", "Colour: blue\nKind: "),
@@ -142,7 +145,7 @@ def test_all_problems_are_reported_at_once(tmp_path):
     assert result.returncode != 0
     assert "4 problem(s) in the content; nothing was written" in log
     for line in (
-        "sessions/keynote.en.md: field 'kind'",
+        "sessions/keynote.en.md:9: field 'kind'",
         "sessions/session-1-big-data.en.md:5: field 'day'",
         "speakers/ying-long.ko.md:5: field 'website'",
         "pages/venue.ko.md:3: field 'lang'",

@@ -48,8 +48,17 @@ def _fields_of(
     """A read file's fields parsed against its type: values, media, the problems and the fields that failed."""
     own: list[Problem] = []
     failed: set[str] = set()
+    # The header's lines are its fields, one each: it ends on the line after the last of them.
+    header_end = max(read.lines.values(), default=0) + 1
     values, media = parse_fields(
-        ctype.fields, read.raw or {}, rel, own, lines=read.lines, counts=read.counts, failed=failed
+        ctype.fields,
+        read.raw or {},
+        rel,
+        own,
+        lines=read.lines,
+        counts=read.counts,
+        failed=failed,
+        header_end=header_end,
     )
     return values, media, own, failed
 

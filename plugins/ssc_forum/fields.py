@@ -27,12 +27,14 @@ def parse_fields(
     lines: dict[str, int] | None = None,
     counts: dict[str, int] | None = None,
     failed: set[str] | None = None,
+    header_end: int | None = None,
 ) -> tuple[dict[str, Any], dict[str, tuple[streams.Media, ...]]]:
     """Parse raw metadata against declared fields; append every problem found.
 
     `lines` gives the line each field is written on, `counts` how often its name is written
     (to tell a field given twice from one running onto a second line); the names of fields
-    that were written but could not be read are added to `failed`.
+    that were written but could not be read are added to `failed`. `header_end`, for a Markdown
+    file, is the line where its header ends: a missing field is reported there, with the line to add.
     """
     lines = lines or {}
     declared = {f.name for f in fields}
@@ -63,8 +65,13 @@ def parse_fields(
     for fdecl in fields:
         value = raw.get(fdecl.name)
         if value is None:
-            if fdecl.required:
+            if fdecl.required and header_end is None:
                 problems.append(Problem(path, fdecl.name, tr("is required but missing")))
+            elif fdecl.required:
+                # Where the editor adds it: the line that ends the header, named with the line to write.
+                written = f"{fdecl.name.capitalize()}: …"
+                message = tr("is required but missing: add the line '{line}' above the first blank line", line=written)
+                problems.append(Problem(path, fdecl.name, message, header_end))
             continue
         if isinstance(value, list):
             if counts is not None and counts.get(fdecl.name, 0) <= 1:

@@ -102,7 +102,9 @@ class EditTask:
         )
         try:
             # The task speaks the editors' language, Korean, as it would to staff.
-            found = self.task.wait_for_line(r"^편집기 주소: (http://127\.0\.0\.1:\d+/admin/)\. 저장한 내용은 (http://\S+) 서버")
+            found = self.task.wait_for_line(
+                r"^편집기 주소: (http://127\.0\.0\.1:\d+/admin/)\. 저장한 내용은 (http://\S+) 서버"
+            )
             self.admin, self.backend = found.group(1), found.group(2)
             self.task.wait_for_line(r"^사이트 전체를 다시 만들었습니다\(")
         except BaseException:
