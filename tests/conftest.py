@@ -94,6 +94,8 @@ def build(output: Path, **overrides: Any) -> Path:
     from pelican import Pelican
     from pelican.settings import read_settings
 
+    from ssc_forum import subsites
+
     # The site as readers get it: without the preview's editor (admin/, no public page; tests/test_editor.py
     # and tests/browser/test_editor.py test it), unless a test asks for it.
     overrides.setdefault("EDITOR", False)
@@ -103,6 +105,9 @@ def build(output: Path, **overrides: Any) -> Path:
         str(ROOT / "pelicanconf.py"),
         override={"OUTPUT_PATH": str(output), "CACHE_PATH": str(output.parent / "cache"), **overrides},
     )
+    # Builds share this process: one that stopped (a test's deliberate mistake, a failed plugin) may
+    # have left i18n-subsites' queue of sub-sites behind, and this build would inherit its languages.
+    subsites.forget_unfinished()
     collector = ErrorCollector()
     logging.getLogger().addHandler(collector)
     try:
