@@ -37,8 +37,6 @@ from urllib.parse import urlsplit
 
 from wacz.main import main as wacz_main
 
-from ssc_deploy.deploy import sha256_file
-
 from . import warc
 from .captures import site_captures
 from .contenttypes import ContentTypes
@@ -227,7 +225,9 @@ def make_package(
         make_reproducible(raw, package, date=provenance.date)
         validate(package)
         checksum = work / f"{name}.sha256"
-        checksum.write_text(f"{sha256_file(package)}  {name}\n", encoding="utf-8")
+        with package.open("rb") as handle:  # what `sha256sum` prints
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        checksum.write_text(f"{digest}  {name}\n", encoding="utf-8")
         os.replace(package, final)
         os.replace(checksum, out_dir / checksum.name)
     return final
