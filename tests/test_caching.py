@@ -81,3 +81,20 @@ def test_caching_off_really_renders_every_part_again() -> None:
 @pytest.fixture(autouse=True)
 def _revision(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SSC_REVISION", "0" * 40)
+
+
+def test_the_languages_share_one_reading_of_the_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sub-sites reuse the main site's reading: each file is read and checked once a build, not once a language."""
+    from ssc_forum import content
+
+    readings: list[str] = []
+    real = content._read_content
+
+    def counted(settings: dict) -> object:
+        readings.append(str(settings.get("DEFAULT_LANG")))
+        return real(settings)
+
+    monkeypatch.setattr(content, "_read_content", counted)
+    content.forget()
+    build(tmp_path / "out", PLUGINS=_plugins())
+    assert readings == ["ko"], readings
