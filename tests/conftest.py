@@ -176,6 +176,16 @@ def copy_content(dest: Path) -> Path:
     return target
 
 
+def copy_with_dotted_day(dest: Path) -> Path:
+    """A copy of the real content with the Korean keynote's day written with dots (2020.09.23), a typical slip."""
+    content = copy_content(dest)
+    keynote = content / "sessions" / "keynote.ko.md"
+    keynote.write_text(
+        keynote.read_text(encoding="utf-8").replace("Day: 2020-09-23", "Day: 2020.09.23"), encoding="utf-8"
+    )
+    return content
+
+
 def soup(path: Path) -> BeautifulSoup:
     """Parse one written HTML file."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

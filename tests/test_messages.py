@@ -18,7 +18,7 @@ import pytest
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
-from conftest import ROOT, copy_content
+from conftest import ROOT, copy_content, copy_with_dotted_day
 from ssc_forum import messages
 from ssc_forum.content import find_problems
 from ssc_forum.problems import ContentError, Problem
@@ -135,12 +135,7 @@ def _check(content: Path, *args: str, **env: str) -> subprocess.CompletedProcess
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content with the Korean keynote's day written with dots, as the issue's editor wrote it."""
-    content = copy_content(tmp_path_factory.mktemp("broken"))
-    keynote = content / "sessions" / "keynote.ko.md"
-    keynote.write_text(
-        keynote.read_text(encoding="utf-8").replace("Day: 2020-09-23", "Day: 2020.09.23"), encoding="utf-8"
-    )
-    return content
+    return copy_with_dotted_day(tmp_path_factory.mktemp("broken"))
 
 
 KOREAN_LINE = (

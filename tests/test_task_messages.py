@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_content
+from conftest import ROOT, copy_with_dotted_day
 
 BASE_ENV = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root"), "COLUMNS": "400"}
 ENGLISH = [(("--lang", "en"), {}), ((), {"LANG": "en_GB.UTF-8"})]
@@ -45,12 +45,7 @@ def _last_line(done: subprocess.CompletedProcess) -> str:
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content with the Korean keynote's day written with dots."""
-    content = copy_content(tmp_path_factory.mktemp("broken"))
-    keynote = content / "sessions" / "keynote.ko.md"
-    keynote.write_text(
-        keynote.read_text(encoding="utf-8").replace("Day: 2020-09-23", "Day: 2020.09.23"), encoding="utf-8"
-    )
-    return content
+    return copy_with_dotted_day(tmp_path_factory.mktemp("broken"))
 
 
 KOREAN_PROBLEM = "항목 'day': '2020.09.23'은(는) 날짜 형식이 아닙니다"

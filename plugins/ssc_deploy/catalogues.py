@@ -20,6 +20,31 @@ def _pybabel(*args: str, cwd: Path = ROOT) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=cwd, check=True)
 
 
+def _update(pot: Path, folder: Path, lang: str, domain: str, *extra: str) -> None:
+    """Merge `pot` into one language's catalogue of `domain` under `folder` (made when missing).
+
+    No fuzzy matching: a guessed translation of a similar sentence is wrong more often than not.
+    Strings no longer used are dropped, not kept as comments: the catalogue is what is said, and
+    git keeps the history.
+    """
+    _pybabel(
+        "update",
+        "--init-missing",
+        "--ignore-pot-creation-date",
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+        *extra,
+        "--input-file",
+        str(pot),
+        "--output-dir",
+        str(folder),
+        "--locale",
+        lang,
+        "--domain",
+        domain,
+    )
+
+
 def editor_catalogue(locale_dir: Path | None = None) -> Path:
     """Extract the editors' messages (`tr("…")` of the plugins and tasks.py that print for them) into each .po.
 
@@ -53,22 +78,7 @@ def editor_catalogue(locale_dir: Path | None = None) -> Path:
     for lang in messages.LANGUAGES:
         if lang == "en":  # the ids are English
             continue
-        _pybabel(
-            "update",
-            "--init-missing",
-            "--ignore-pot-creation-date",
-            "--no-fuzzy-matching",
-            "--ignore-obsolete",
-            "--omit-header",
-            "--input-file",
-            str(pot),
-            "--output-dir",
-            str(folder),
-            "--locale",
-            lang,
-            "--domain",
-            messages.DOMAIN,
-        )
+        _update(pot, folder, lang, messages.DOMAIN, "--omit-header")
     return pot
 
 
@@ -125,23 +135,6 @@ def update_all() -> None:
     for lang in (row["code"] for row in settings["LANGUAGES"]):  # a catalogue per language of the table
         if lang == source_lang:
             continue
-        # No fuzzy matching: a guessed translation of a similar sentence is wrong more often than not.
-        # Strings the templates no longer use are dropped, not kept as comments: the catalogue is
-        # what the site says, and git keeps the history.
-        pybabel(
-            "update",
-            "--init-missing",
-            "--ignore-pot-creation-date",
-            "--no-fuzzy-matching",
-            "--ignore-obsolete",
-            "--input-file",
-            str(pot),
-            "--output-dir",
-            str(folder),
-            "--locale",
-            lang,
-            "--domain",
-            "messages",
-        )
+        _update(pot, folder, lang, "messages")
     pybabel("compile", "--directory", str(folder), "--domain", "messages", "--statistics")
     editor_catalogue()
