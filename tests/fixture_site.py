@@ -20,6 +20,7 @@ repeats them by hand.
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 from typing import Any
@@ -431,6 +432,8 @@ def three_languages(base: Path) -> dict[str, Any]:
     real = read_settings(str(ROOT / "pelicanconf.py"))
     return {
         "LANGUAGES": [*real["LANGUAGES"], JA_LANGUAGE],
-        "I18N_SUBSITES": {**real["I18N_SUBSITES"], "ja": JA_SUBSITE},
+        # A copy: i18n-subsites writes each sub-site's OUTPUT_PATH into its overrides and keeps it, so a
+        # second build in the same process would write Japanese into the first build's folder.
+        "I18N_SUBSITES": {**real["I18N_SUBSITES"], "ja": copy.deepcopy(JA_SUBSITE)},
         "I18N_GETTEXT_LOCALEDIR": str(localedir),
     }
