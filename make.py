@@ -17,14 +17,23 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import difflib
+import functools
 import hashlib
+import importlib.util
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import venv
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -39,6 +48,53 @@ NPM_STAMP_NAME = ".package-lock.sha256"
 NEEDS_NODE_MODULES = ("test", "edit")
 """Tasks that run npm packages: the tests, and the editor's local backend (decap-server)."""
 MIN_PYTHON = (3, 11)
+MESSAGES = ROOT / "plugins" / "ssc_forum" / "messages.py"
+"""The editors' messages (language, catalogue): a file of the standard library only, read by path here."""
+HELP_OPTIONS = ("-h", "--help", "help", "--list", "-l")
+
+
+@functools.cache
+def _messages() -> ModuleType:
+    """`ssc_forum.messages`, loaded from its file: importing the package would need Pelican, not installed yet."""
+    spec = importlib.util.spec_from_file_location("ssc_editor_messages", MESSAGES)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+def tr(msgid: str, **params: object) -> str:
+    """A line of make.py's own in the editor's language (Korean by default), `{name}` fields filled in."""
+    return _messages().tr(msgid, **params).render()
+
+
+def tr_help(msgid: str, **params: object) -> str:
+    """A line of the help (the help catalogue), as `tr`."""
+    return _messages().tr_help(msgid, **params).render()
+
+
+def use_language(args: list[str]) -> list[str]:
+    """Print make.py's lines (and the task's) in the language `--lang ko|en` (or `--lang=…`) names, if any.
+
+    The choice reaches the task's process as SSC_LANG, which the editors' messages read first, so
+    that a mistake on the command line is told in that language too. Returned: `args` without
+    it, for a help call (invoke would take `--lang` for an option of `--help`).
+    """
+    rest: list[str] = []
+    chosen: str | None = None
+    items = iter(args)
+    for arg in items:
+        if arg == "--lang":
+            chosen = next(items, None)
+        elif arg.startswith("--lang="):
+            chosen = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    if chosen is None or chosen not in _messages().LANGUAGES:
+        return args
+    os.environ[_messages().LANGUAGE_VARIABLE] = chosen
+    return rest
 
 
 def file_hash(*paths: Path) -> str:
@@ -77,9 +133,9 @@ def ensure_venv(venv_dir: Path = VENV, requirements: Path = REQUIREMENTS) -> Pat
     if venv_is_current(venv_dir, requirements):
         return python
     if not python.exists():
-        print(f"make.py: creating {venv_dir.name} ...", flush=True)
+        print("make.py: " + tr("creating {folder} ...", folder=venv_dir.name), flush=True)
         venv.EnvBuilder(with_pip=True, clear=False).create(venv_dir)
-    print(f"make.py: installing {requirements.name} ...", flush=True)
+    print("make.py: " + tr("installing {file} ...", file=requirements.name), flush=True)
     run([str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet", "-r", str(requirements)])
     (venv_dir / STAMP_NAME).write_text(file_hash(requirements) + "\n", encoding="utf-8")
     return python
@@ -126,7 +182,7 @@ def ensure_node_modules(root: Path = ROOT) -> None:
         return
     npm = shutil.which("npm")
     if npm is None:
-        sys.exit("make.py: package.json needs npm (Node.js 20 or newer); install it first.")
+        sys.exit("make.py: " + tr("package.json needs npm (Node.js 20 or newer); install it first."))
     # Packages that would download a browser of their own: the tests use the system's.
     env = {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1", "CHROMEDRIVER_SKIP_DOWNLOAD": "true"}
     print("make.py: npm ci ...", flush=True)
@@ -177,10 +233,11 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> None:
 
 
 def task_summaries(tasks_file: Path = TASKS) -> list[tuple[str, str]]:
-    """Every task in tasks.py as (name as typed, first sentence of its docstring), in file order.
+    """Every task in tasks.py as (name as typed, first paragraph of its docstring in the editor's language).
 
     Read from the source rather than imported, so that `--help` works before .venv exists.
     """
+    messages = _messages()
     tree = ast.parse(tasks_file.read_text(encoding="utf-8"))
     found: list[tuple[str, str]] = []
     for node in tree.body:
@@ -189,27 +246,96 @@ def task_summaries(tasks_file: Path = TASKS) -> list[tuple[str, str]]:
         decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
         if not any(isinstance(d, ast.Name) and d.id == "task" for d in decorators):
             continue
-        first_paragraph = (ast.get_docstring(node) or "").strip().split("\n\n", 1)[0]
-        summary = " ".join(first_paragraph.split())
-        found.append((node.name.replace("_", "-"), summary.split(". ", 1)[0].rstrip(".") + "."))
+        first = (messages.paragraphs(ast.get_docstring(node)) or [""])[0]
+        found.append((node.name.replace("_", "-"), messages.gettext(first, domain=messages.HELP_DOMAIN)))
     return found
 
 
 def usage(tasks_file: Path = TASKS) -> str:
     """What `python3 make.py --help` prints: how to call it and every task, one line each."""
-    lines = [(__doc__ or "").strip(), "", "Tasks:"]
+    width = _messages().display_width
+    commands = [
+        (f"{BINARY} build", tr_help("create or update .venv from requirements.txt, then build the site")),
+        (f"{BINARY} test " + tr_help("[ARGS]"), tr_help("the same .venv (and `npm ci` when needed), then every test")),
+        (
+            f"{BINARY} " + tr_help("TASK [ARGS]"),
+            tr_help("any other task, e.g. `{example}`", example=f"{BINARY} preview"),
+        ),
+        (f"{BINARY} " + tr_help("TASK") + " --help", tr_help("what a task does and its options")),
+    ]
+    column = max(width(command) for command, _ in commands)
+    columns = max(shutil.get_terminal_size().columns - 1, 40)
+    wrap = _messages().wrap
+    lines = [*wrap(tr_help("Set up and run the project on a machine that has only Python 3.11 or newer."), columns), ""]
+    lines += [f"    {command}{' ' * (column - width(command))}   {what}" for command, what in commands]
+    venv_note = tr_help(
+        "The virtual environment (.venv) is installed again only when requirements.txt changed since the last "
+        "install; `check` alone installs only requirements-check.txt, in seconds."
+    )
+    lines += ["", *wrap(venv_note, columns), "", tr_help("Tasks:")]
     summaries = task_summaries(tasks_file)
-    width = max((len(name) for name, _ in summaries), default=0)
-    lines += [f"  {name.ljust(width)}  {summary}" for name, summary in summaries]
-    lines += ["", f"A task's options: {BINARY} TASK --help   (e.g. {BINARY} new --help)"]
+    column = max((len(name) for name, _ in summaries), default=0)
+    room = max(shutil.get_terminal_size().columns - column - 5, 30)
+    for name, summary in summaries:
+        first, *more = wrap(summary, room) or [""]
+        lines += [f"  {name.ljust(column)}  {first}", *(" " * (column + 4) + line for line in more)]
+    lines += [
+        "",
+        tr_help(
+            "A task's options: {command}   (e.g. {example})",
+            command=f"{BINARY} {tr_help('TASK')} --help",
+            example=f"{BINARY} new --help",
+        ),
+    ]
+    if _messages().current_language() != "en":
+        lines.append(tr_help("In English: add --lang en, or set LANG=en_GB.UTF-8."))
     return "\n".join(lines)
 
 
-def run_task(argv: list[str]) -> int:
-    """Run one task with invoke, inside .venv, its help naming `python3 make.py TASK`."""
-    import importlib.util
+def explain_parse_error(text: str, task: str, options: list[str]) -> str:
+    """invoke's refusal of a task's command line (English, in its own terms) as a line for the editor.
 
-    from invoke import Collection, Program
+    `options` are the task's own, as typed (`--kind`); a misspelt one gets the close one named.
+    """
+    command = f"{BINARY} {task} --help"
+    if found := re.fullmatch(r"No idea what '(.+)' is!", text):
+        token = found.group(1)
+        if not token.startswith("-"):
+            return tr(
+                "{task}: {token!r} is not understood here. `{command}` lists its options.",
+                task=task,
+                token=token,
+                command=command,
+            )
+        close = difflib.get_close_matches(token.split("=", 1)[0], options, n=1)
+        hint = tr(" (did you mean {meant!r}?)", meant=close[0]) if close else ""
+        return tr(
+            "{task}: there is no option {option}{hint}. `{command}` lists its options.",
+            task=task,
+            option=token,
+            hint=hint,
+            command=command,
+        )
+    if found := re.fullmatch(r"'.+' did not receive required positional arguments: (.+)", text):
+        needed = ", ".join("--" + name.replace("_", "-") for name in re.findall(r"'([^']+)'", found.group(1)))
+        return tr("{task} needs {options}. `{command}` explains them.", task=task, options=needed, command=command)
+    if found := re.fullmatch(r"Flag <Argument: (\w+)[^>]*> needed value and was not given one!", text):
+        option = "--" + found.group(1).replace("_", "-")
+        return tr("{option} needs a value after it. `{command}` explains it.", option=option, command=command)
+    if found := re.fullmatch(r"invalid literal for int\(\) with base 10: (.+)", text):
+        return tr(
+            "{value} is not a number; write digits only. `{command}` explains the options.",
+            value=found.group(1),
+            command=command,
+        )
+    return text
+
+
+def run_task(argv: list[str]) -> int:
+    """Run one task with invoke, inside .venv, its help naming `python3 make.py TASK` in the editor's language."""
+    import inspect
+
+    from invoke import Collection, ParseError, Program
 
     # Read by path, as invoke itself finds it (only here: tasks.py needs the packages of .venv).
     spec = importlib.util.spec_from_file_location("tasks", TASKS)
@@ -217,19 +343,49 @@ def run_task(argv: list[str]) -> int:
     tasks = importlib.util.module_from_spec(spec)
     sys.modules["tasks"] = tasks
     spec.loader.exec_module(tasks)
+    from ssc_forum import messages
 
     class _Program(Program):
-        def print_task_help(self, name: str) -> None:
-            # invoke's own header reads "inv[oke] [--core-opts] TASK": not what an editor types.
-            import io
-            from contextlib import redirect_stdout
+        def parse_tasks(self) -> None:
+            # invoke says a mistake on the command line in English (and a wrong number as a traceback).
+            try:
+                super().parse_tasks()
+            except (ParseError, ValueError) as error:
+                task = self.core.unparsed[0] if self.core.unparsed else ""
+                context = self.parser.contexts.get(task)
+                options = [flag for flag in (context.flags if context else {}) if flag.startswith("--")]
+                raise ParseError(explain_parse_error(str(error), task, options)) from None
 
-            buffer = io.StringIO()
-            with redirect_stdout(buffer):
-                super().print_task_help(name)
-            text = buffer.getvalue().split("\n", 1)[1]
-            options = " [options]" if self.parser.contexts[name].help_tuples() else ""
-            print(f"Usage: {BINARY} {name}{options}\n{text}", end="")
+        def print_task_help(self, name: str) -> None:
+            # invoke's own reads "Usage: inv[oke] [--core-opts] TASK" and "Docstring:", in English.
+            tuples = self.parser.contexts[name].help_tuples()
+            options = tr_help(" [options]") if tuples else ""
+            print(tr_help("Usage: {command}", command=f"{BINARY} {name}{options}"), end="\n\n")
+            print(tr_help("What it does:"))
+            for line in messages.docstring(inspect.getdoc(self.collection[name])).splitlines():
+                print(f"{self.leading_indent}{line}" if line.strip() else "")
+            print("\n" + tr_help("Options:"))
+            if tuples:
+                self.print_columns(tuples)
+            else:
+                print(self.leading_indent + tr_help("none"), end="\n\n")
+
+        def print_columns(self, tuples: Sequence[tuple[str, str | None]]) -> None:
+            # invoke wraps with textwrap, which counts a Korean syllable as one column of the two it takes,
+            # and names an option's value by its type; a Korean reader gets the word in Korean.
+            words = {"STRING": tr_help("STRING"), "INT": tr_help("INT")}
+            tuples = [(re.sub(r"\b(STRING|INT)\b", lambda m: words[m.group(1)], spec), text) for spec, text in tuples]
+            width = messages.display_width
+            name_width = max(width(spec) for spec, _ in tuples)
+            indent = self.leading_indent + " " * (name_width + self.col_padding)
+            room = shutil.get_terminal_size().columns - len(indent) - 1
+            for spec, help_text in tuples:
+                chunks = messages.wrap(help_text or "", max(room, 30)) or [""]
+                padding = " " * (name_width + self.col_padding - width(spec))
+                print((self.leading_indent + spec + padding + chunks[0]).rstrip())
+                for chunk in chunks[1:]:
+                    print(indent + chunk)
+            print("")
 
     program = _Program(namespace=Collection.from_module(tasks), binary=BINARY, name="make.py", version="")
     try:
@@ -282,13 +438,30 @@ def pytest_args(args: list[str], workers: int | None = None) -> list[str]:
 def main(argv: list[str]) -> int:
     """Entry point: `build`, `test` or any invoke task, with its arguments."""
     if sys.version_info < MIN_PYTHON:
-        sys.exit(f"make.py: Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed.")
+        sys.exit(f"make.py: Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed.")  # before any other line
     if argv and argv[0] == IN_VENV:
         return run_task(argv[1:])
-    if not argv or argv[0] in ("-h", "--help", "help", "--list", "-l"):
+    if not argv or argv[0] in HELP_OPTIONS:
+        use_language(argv[1:])
         print(usage())
         return 0
     task, args = argv[0], argv[1:]
+    without_lang = use_language(args)
+    if "--help" in args or "-h" in args:
+        args = without_lang
+    names = ["test", *(name for name, _ in task_summaries())]
+    if task not in names:  # said at once, before minutes of installing
+        close = difflib.get_close_matches(task, names, n=1)
+        hint = tr(" (did you mean {meant!r}?)", meant=close[0]) if close else ""
+        sys.exit(
+            "make.py: "
+            + tr(
+                "there is no task {name!r}{hint}. `{command}` lists them.",
+                name=task,
+                hint=hint,
+                command=f"{BINARY} --help",
+            )
+        )
     python = ensure_venv(requirements=requirements_for(task))
     install_plugins()
     if task in NEEDS_NODE_MODULES:

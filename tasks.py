@@ -1,6 +1,9 @@
 """Tasks for the forum archive: build, preview, check, scaffold, translate and publish.
 
-Run `invoke --list` for the list and `invoke --help TASK` for a task's options.
+Run them as `python3 make.py TASK`: `python3 make.py --help` lists them, `python3 make.py TASK --help`
+gives a task's options, both in the editor's language (the docstrings and the options' help are
+messages of the editors' catalogue).
+
 Settings come from `pelicanconf.py` (local build) and `publishconf.py` (published build);
 the publish target and the preview address can also be given by environment variables:
 
@@ -35,14 +38,26 @@ from ssc_deploy.scaffold import choice_fields, field_hint, scaffold, site_langua
 from ssc_deploy.project import content_problems  # noqa: F401  # isort: skip
 from ssc_deploy.publishing import release_for, source_revision  # noqa: F401  # isort: skip
 from ssc_forum import guide, schema
-from ssc_forum.messages import render, tr
+from ssc_forum.messages import Message, render, tr, tr_help
 
 # What this file prints for the people who run the site (editors, whoever publishes) is written as
 # `tr("…")` and shown in their language (Korean by default). The tasks only developers run on the
 # project itself (`translations`, `docs`, `tokens`) print file names and tool output, in English.
 
 
-LANG_HELP = "language of the messages: ko or en (default: ko; en when LC_ALL, LC_MESSAGES or LANG starts with en)"
+# The options' help is written `tr_help("…")` (the help catalogue) and put into words when tasks.py is read: in the
+# language of the environment, or of `--lang` (make.py passes it on as SSC_LANG for `TASK --help`).
+LANG_HELP = tr_help(
+    "language of the messages: ko or en (default: ko; en when LC_ALL, LC_MESSAGES or LANG starts with en)"
+)
+CONTENT_HELP = tr_help("content folder (default: content)")
+OUTPUT_HELP = tr_help("folder to build into (default: output)")
+FOLDER_HELP = tr_help("folder (default: output)")
+
+
+def _help(**texts: Message) -> dict[str, str]:
+    """A task's option help as invoke takes it: plain strings, in the editor's language."""
+    return {name: render(text) for name, text in texts.items()}
 
 
 def _use_language(lang: str | None) -> None:
@@ -77,7 +92,7 @@ def _serve(output: Path, prefix: str) -> None:
 # --- building and previewing -----------------------------------------------------------------
 
 
-@task(help={"output": "folder to clean (default: output)"})
+@task(help=_help(output=tr_help("folder to clean (default: output)")))
 def clean(c: Context, output: str | None = None) -> None:
     """Remove the built site, left-over staging folders of failed or stopped builds, and the cache."""
     out = _path(output, "output")
@@ -90,13 +105,13 @@ def clean(c: Context, output: str | None = None) -> None:
 
 
 @task(
-    help={
-        "subpath": f"build for the site's real path ({SUBPATH}/), as `preview` and nginx serve it",
-        "publish": "build with publishconf.py (absolute addresses), as `publish` does, e.g. for a CI artifact",
-        "output": "folder to build into (default: output)",
-        "content": "content folder (default: content)",
-        "lang": LANG_HELP,
-    }
+    help=_help(
+        subpath=tr_help("build for the site's real path ({path}/), as `preview` and nginx serve it", path=SUBPATH),
+        publish=tr_help("build with publishconf.py (absolute addresses), as `publish` does, e.g. for a CI artifact"),
+        output=OUTPUT_HELP,
+        content=CONTENT_HELP,
+        lang=LANG_HELP,
+    )
 )
 def build(
     c: Context,
@@ -124,7 +139,7 @@ def build(
     deploy.install_tree(staging, out, keep_previous=False)
 
 
-@task(help={"subpath": f"build for {SUBPATH}/", "output": "folder (default: output)"})
+@task(help=_help(subpath=tr_help("build for {path}/", path=SUBPATH), output=FOLDER_HELP))
 def rebuild(c: Context, subpath: bool = False, output: str | None = None) -> None:
     """Clean, then build from scratch."""
     clean(c, output=output)
@@ -166,13 +181,13 @@ def _existing_static_paths(content: Path | None = None) -> list[str]:
     return [] if present == list(declared) else ["--extra-settings", f"STATIC_PATHS={json.dumps(present)}"]
 
 
-@task(help={"subpath": f"serve at {SUBPATH}/ (for a --subpath build)", "output": "folder (default: output)"})
+@task(help=_help(subpath=tr_help("serve at {path}/ (for a --subpath build)", path=SUBPATH), output=FOLDER_HELP))
 def serve(c: Context, subpath: bool = False, output: str | None = None) -> None:
     """Serve output/ at http://127.0.0.1:8000/ (SSC_HOST, SSC_PORT change it), with the 404 pages."""
     _serve(_path(output, "output"), SUBPATH if subpath else "")
 
 
-@task(help={"subpath": f"build and serve at {SUBPATH}/"})
+@task(help=_help(subpath=tr_help("build and serve at {path}/", path=SUBPATH)))
 def reserve(c: Context, subpath: bool = False) -> None:
     """Build, then serve."""
     build(c, subpath=subpath)
@@ -186,13 +201,7 @@ def preview(c: Context) -> None:
     serve(c, subpath=True)
 
 
-@task(
-    help={
-        "content": "content folder (default: content)",
-        "output": "folder to build into (default: output)",
-        "lang": LANG_HELP,
-    }
-)
+@task(help=_help(content=CONTENT_HELP, output=OUTPUT_HELP, lang=LANG_HELP))
 def livereload(c: Context, content: str | None = None, output: str | None = None, lang: str | None = None) -> None:
     """Serve the site at http://127.0.0.1:8000/ and bring the open page up to date whenever a file is saved.
 
@@ -218,13 +227,15 @@ def _interrupt(signum: int, _frame: object) -> None:
 
 
 @task(
-    help={
-        "content": "the content folder the editor writes into, named content (default: content)",
-        "output": "folder to build into (default: output)",
-        "backend_port": "port of the editor's local backend on 127.0.0.1 (default: EDITOR's local_backend_port, "
-        "8081; 0 takes a free one)",
-        "lang": LANG_HELP,
-    }
+    help=_help(
+        content=tr_help("the content folder the editor writes into, named content (default: content)"),
+        output=OUTPUT_HELP,
+        backend_port=tr_help(
+            "port of the editor's local backend on 127.0.0.1 (default: EDITOR's local_backend_port, 8081; "
+            "0 takes a free one)"
+        ),
+        lang=LANG_HELP,
+    )
 )
 def edit(
     c: Context,
@@ -271,13 +282,15 @@ CHECK_FORMATS = ("text", "github", "gitlab")
 
 
 @task(
-    help={
-        "content": "content folder (default: content)",
-        "format": "text (default), github (::error annotations on the pull request's lines) or gitlab "
-        "(a Code Quality report file for the merge request)",
-        "output": "the report file of --format gitlab (default: gl-code-quality-report.json)",
-        "lang": LANG_HELP,
-    }
+    help=_help(
+        content=CONTENT_HELP,
+        format=tr_help(
+            "text (default), github (::error annotations on the pull request's lines) or gitlab "
+            "(a Code Quality report file for the merge request)"
+        ),
+        output=tr_help("the report file of --format gitlab (default: gl-code-quality-report.json)"),
+        lang=LANG_HELP,
+    )
 )
 def check(
     c: Context, content: str | None = None, format: str = "text", output: str | None = None, lang: str | None = None
@@ -308,16 +321,20 @@ def check(
 
 @task(
     iterable=["field"],
-    help={
-        "kind": f"content type: {', '.join(schema.BY_NAME)}",
-        "slug": "the new record's slug (a-z, 0-9, hyphens), the same in every language "
-        f"(one file per language: {', '.join(site_languages())})",
-        "field": "a field to fill in, NAME=VALUE (repeat for more), e.g. --field day=2020-09-23; fields with "
-        "choices: "
-        + "; ".join(f"{ct} {name}: {', '.join(choices)}" for ct, name, choices in choice_fields() if ct != "*"),
-        "content": "content folder (default: content)",
-        "lang": LANG_HELP,
-    },
+    help=_help(
+        kind=tr_help("content type: {kinds}", kinds=", ".join(schema.BY_NAME)),
+        slug=tr_help(
+            "the new record's slug (a-z, 0-9, hyphens), the same in every language (one file per language: {langs})",
+            langs=", ".join(site_languages()),
+        ),
+        field=tr_help(
+            "a field to fill in, NAME=VALUE (repeat for more), e.g. --field day=2020-09-23; fields with choices: "
+            "{choices}",
+            choices="; ".join(f"{ct} {name}: {', '.join(ch)}" for ct, name, ch in choice_fields() if ct != "*"),
+        ),
+        content=CONTENT_HELP,
+        lang=LANG_HELP,
+    ),
 )
 def new(
     c: Context,
@@ -376,10 +393,10 @@ def translations(c: Context) -> None:
     message lacks its Korean); the .mo files are build products (the build compiles them too) and
     are not committed.
     """
-    catalogues.update_all()
+    catalogues.update_all(catalogues.task_docstrings(sys.modules[__name__]))
 
 
-@task(help={"package": "the krds-uiux package folder (default: node_modules/krds-uiux)"})
+@task(help=_help(package=tr_help("the krds-uiux package folder (default: node_modules/krds-uiux)")))
 def tokens(c: Context, package: str | None = None) -> None:
     """Rewrite theme/static/css/tokens.css: the KRDS design tokens the theme uses, from krds-uiux."""
     from ssc_theme.tokens import write_tokens
@@ -400,15 +417,16 @@ def docs(c: Context) -> None:
 
 # --- publishing ------------------------------------------------------------------------------
 @task(
-    help={
-        "target": "local folder the web server serves (else SSC_PUBLISH_DIR or PUBLISH_DIR)",
-        "rsync": "[user@host:]/path to publish to with rsync (else SSC_PUBLISH_RSYNC or PUBLISH_RSYNC)",
-        "content": "content folder (default: content)",
-        "allow_dirty": "publish an rsync release even with uncommitted changes (its name then ends in -dirty)",
-        "site": "publish this tree built by `build --publish` (e.g. the pipeline's tested artifact) instead of "
-        "building",
-        "lang": LANG_HELP,
-    }
+    help=_help(
+        target=tr_help("local folder the web server serves (else SSC_PUBLISH_DIR or PUBLISH_DIR)"),
+        rsync=tr_help("[user@host:]/path to publish to with rsync (else SSC_PUBLISH_RSYNC or PUBLISH_RSYNC)"),
+        content=CONTENT_HELP,
+        allow_dirty=tr_help("publish an rsync release even with uncommitted changes (its name then ends in -dirty)"),
+        site=tr_help(
+            "publish this tree built by `build --publish` (e.g. the pipeline's tested artifact) instead of building"
+        ),
+        lang=LANG_HELP,
+    )
 )
 def publish(
     c: Context,
@@ -422,7 +440,7 @@ def publish(
     """Build with publishconf.py, check everything, and only then replace the published site.
 
     A local folder is swapped in by one rename and the old site kept as <folder>.previous; an
-    rsync target gets a new release and its `current` link is switched. `invoke rollback` undoes it.
+    rsync target gets a new release and its `current` link is switched. `python3 make.py rollback` undoes it.
     One publish per target at a time: a second one is refused at once.
     """
     _use_language(lang)
@@ -437,7 +455,11 @@ def publish(
     print(render(tr("Published: {where}", where=where)))
 
 
-@task(help={"target": "local folder (as for publish)", "rsync": "rsync target (as for publish)", "lang": LANG_HELP})
+@task(
+    help=_help(
+        target=tr_help("local folder (as for publish)"), rsync=tr_help("rsync target (as for publish)"), lang=LANG_HELP
+    )
+)
 def rollback(c: Context, target: str | None = None, rsync: str | None = None, lang: str | None = None) -> None:
     """Serve the site published before the last one again (run it twice to come back).
 
@@ -448,7 +470,7 @@ def rollback(c: Context, target: str | None = None, rsync: str | None = None, la
         print(line)
 
 
-@task(help={"port": "port on 127.0.0.1 (default 8080)", "no_build": "serve output/ as it is"})
+@task(help=_help(port=tr_help("port on 127.0.0.1 (default 8080)"), no_build=tr_help("serve output/ as it is")))
 def nginx(c: Context, port: int = 8080, no_build: bool = False) -> None:
     """Build for /ssc2020/ and serve output/ with nginx and the shipped configuration, in the foreground."""
     import tempfile
@@ -470,16 +492,19 @@ def nginx(c: Context, port: int = 8080, no_build: bool = False) -> None:
 
 
 @task(
-    help={
-        "url": "the live site's address (the Korean home), e.g. https://forum.seoul.go.kr/ssc2020/",
-        "revision": "the commit that was published (else SSC_REVISION, GITHUB_SHA or CI_COMMIT_SHA)",
-        "wait": "keep trying for this many seconds while the site is not right yet (default 0)",
-        "lang": LANG_HELP,
-    }
+    help=_help(
+        url=tr_help("the live site's address (the Korean home), e.g. https://forum.seoul.go.kr/ssc2020/"),
+        revision=tr_help("the commit that was published (else SSC_REVISION, GITHUB_SHA or CI_COMMIT_SHA)"),
+        wait=tr_help("keep trying for this many seconds while the site is not right yet (default 0)"),
+        lang=LANG_HELP,
+    )
 )
 def smoke(c: Context, url: str, revision: str | None = None, wait: int = 0, lang: str | None = None) -> None:
     """Check the live site after a publish: both language homes and their assets answer, and
-    version.txt names the published commit. A non-zero exit lists what is wrong."""
+    version.txt names the published commit.
+
+    A non-zero exit lists what is wrong.
+    """
     from ssc_deploy import smoke as live
     from ssc_publish.revision import ENV_VARS
 
@@ -499,11 +524,7 @@ def smoke(c: Context, url: str, revision: str | None = None, wait: int = 0, lang
 
 
 @task(
-    help={
-        "output": "folder for the package (default: output-archive)",
-        "content": "content folder (default: content)",
-        "lang": LANG_HELP,
-    }
+    help=_help(output=tr_help("folder for the package (default: output-archive)"), content=CONTENT_HELP, lang=LANG_HELP)
 )
 def archive(c: Context, output: str | None = None, content: str | None = None, lang: str | None = None) -> None:
     """Write one WACZ web archive of the published site, for archives and libraries; prints its path last.
@@ -525,14 +546,14 @@ SHOTS_OUTPUT = ROOT / "output-shots"
 
 
 @task(
-    help={
-        "folder": "where the PNG files go (default: output-shots)",
-        "site": "an already built site to photograph (default: build one now)",
-        "kind": "only this page kind (repeatable; default: every kind)",
-        "lang": "only this language, ko or en (repeatable; default: both)",
-        "viewport": "only desktop (1366x900) or mobile (390x844) (repeatable; default: both)",
-        "scheme": "only light, dark or contrast (prefers-contrast: more) (repeatable; default: all three)",
-    },
+    help=_help(
+        folder=tr_help("where the PNG files go (default: output-shots)"),
+        site=tr_help("an already built site to photograph (default: build one now)"),
+        kind=tr_help("only this page kind (repeatable; default: every kind)"),
+        lang=tr_help("only this language, ko or en (repeatable; default: both)"),
+        viewport=tr_help("only desktop (1366x900) or mobile (390x844) (repeatable; default: both)"),
+        scheme=tr_help("only light, dark or contrast (prefers-contrast: more) (repeatable; default: all three)"),
+    ),
     iterable=["kind", "lang", "viewport", "scheme"],
 )
 def shots(

@@ -19,6 +19,7 @@ from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
 from conftest import ROOT, copy_content, copy_with_dotted_day
+from ssc_deploy import catalogues
 from ssc_forum import messages
 from ssc_forum.content import find_problems
 from ssc_forum.problems import ContentError, Problem
@@ -29,17 +30,13 @@ KEYWORDS = {"tr": None}
 
 
 def _ids_in_code() -> set[str]:
-    """Every `tr("…")` id of the plugins and tasks.py, read by Babel as `python3 make.py translations` reads them."""
-    found = {str(msg) for _, _, msg, _, _ in extract_from_dir(str(PLUGIN), keywords=KEYWORDS)}
-    deploy = ROOT / "plugins" / "ssc_deploy"  # publishing's own lines
-    found |= {str(msg) for _, _, msg, _, _ in extract_from_dir(str(deploy), keywords=KEYWORDS)}
-    theme = ROOT / "plugins" / "ssc_theme"  # the identity settings' check
-    found |= {str(msg) for _, _, msg, _, _ in extract_from_dir(str(theme), keywords=KEYWORDS)}
-    # `edit`'s and `archive`'s own refusals, and the line a build ends with
-    for single in ("ssc_editor/local.py", "ssc_archive/provenance.py", "ssc_publish/summary.py"):
-        path = ROOT / "plugins" / single
-        found |= {str(msg) for _, msg, _, _ in extract_from_file("python", str(path), keywords=KEYWORDS)}
-    found |= {str(msg) for _, msg, _, _ in extract_from_file("python", str(ROOT / "tasks.py"), keywords=KEYWORDS)}
+    """Every `tr("…")` id of the editors' sources, as `python3 make.py translations` reads them."""
+    found: set[str] = set()
+    for source in catalogues.EDITOR_SOURCES:
+        if source.is_dir():
+            found |= {str(msg) for _, _, msg, _, _ in extract_from_dir(str(source), keywords=KEYWORDS)}
+        else:
+            found |= {str(msg) for _, msg, _, _ in extract_from_file("python", str(source), keywords=KEYWORDS)}
     return found
 
 

@@ -7,9 +7,12 @@ edit would then rewrite them), so a diff shows only messages that changed.
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 
 from ssc_forum import schema
 
@@ -45,62 +48,105 @@ def _update(pot: Path, folder: Path, lang: str, domain: str, *extra: str) -> Non
     )
 
 
-def editor_catalogue(locale_dir: Path | None = None) -> Path:
-    """Extract the editors' messages (`tr("…")` of the plugins and tasks.py that print for them) into each .po.
+EDITOR_SOURCES = (
+    ROOT / "plugins" / "ssc_forum",
+    ROOT / "plugins" / "ssc_deploy",
+    ROOT / "plugins" / "ssc_theme",  # the identity settings' check
+    ROOT / "plugins" / "ssc_editor" / "local.py",  # `edit`'s local backend
+    ROOT / "plugins" / "ssc_publish" / "summary.py",  # the line a build ends with
+    ROOT / "plugins" / "ssc_archive" / "provenance.py",  # `archive`'s commit and date
+    ROOT / "tasks.py",
+    ROOT / "make.py",  # a mistyped task or option
+)
+"""Where the editors' messages (`tr("…")`) are written: folders and single files, as Babel extracts them."""
 
-    The ids are the English texts; `plugins/ssc_forum/locale/<lang>/LC_MESSAGES/editor.po` holds the
-    other languages. Like the theme's template, `editor.pot` has no header and no locations, so
-    its diff shows only messages that changed; the .po is read as it is (no .mo to compile).
+HELP_SOURCES = (ROOT / "tasks.py", ROOT / "make.py")
+"""Where the help's lines (`tr_help("…")`) are written; the tasks' docstrings are the rest of the help."""
+
+KEYWORDS = {"editor": "tr", "help": "tr_help"}
+"""The function each catalogue's messages are written with, by catalogue (gettext domain)."""
+
+
+def task_docstrings(module: ModuleType) -> list[str]:
+    """The docstrings of the tasks defined in `module` (tasks.py): their descriptions in `--help`."""
+    from invoke import Task
+
+    return [inspect.getdoc(value) or "" for value in vars(module).values() if isinstance(value, Task)]
+
+
+def docstring_ids(docstrings: Iterable[str]) -> set[str]:
+    """The help catalogue's ids of docstrings: one per paragraph (`messages.paragraphs`), as make.py looks them up."""
+    from ssc_forum import messages
+
+    return {paragraph for text in docstrings for paragraph in messages.paragraphs(text)}
+
+
+def editor_catalogues(locale_dir: Path | None = None, docstrings: Iterable[str] = ()) -> list[Path]:
+    """Extract the editors' messages and the tasks' help into their templates and merge them into each .po.
+
+    `editor` holds `tr("…")` of `EDITOR_SOURCES`; `help` holds `tr_help("…")` of `HELP_SOURCES`
+    and the paragraphs of `docstrings`. The ids are the English texts;
+    `plugins/ssc_forum/locale/<lang>/LC_MESSAGES/<domain>.po` holds the other languages. Like the
+    theme's template, a `.pot` here has no header and no locations, so its diff shows only
+    messages that changed; the .po files are read as they are (no .mo to compile).
     """
     from ssc_forum import messages
 
     folder = locale_dir or CONFIG["editor_locale"]
-    pot = folder / f"{messages.DOMAIN}.pot"
-    plugin = folder.parent
-    _pybabel(
-        "extract",
-        "--no-default-keywords",
-        "--keyword",
-        "tr",
-        "--no-location",
-        "--sort-output",
-        "--omit-header",
-        "--output-file",
-        str(pot),
-        str(plugin),
-        str(ROOT / "plugins" / "ssc_deploy"),
-        str(ROOT / "plugins" / "ssc_theme"),  # the identity settings' check
-        str(ROOT / "plugins" / "ssc_editor" / "local.py"),  # `edit`'s local backend
-        str(ROOT / "plugins" / "ssc_publish" / "summary.py"),  # the line a build ends with
-        str(ROOT / "plugins" / "ssc_archive" / "provenance.py"),  # `archive`'s commit and date
-        str(ROOT / "tasks.py"),
-    )
-    for lang in messages.LANGUAGES:
-        if lang == "en":  # the ids are English
-            continue
-        _update(pot, folder, lang, messages.DOMAIN, "--omit-header")
-    return pot
+    written = []
+    for domain, sources, extra in (
+        (messages.DOMAIN, EDITOR_SOURCES, set()),
+        (messages.HELP_DOMAIN, HELP_SOURCES, docstring_ids(docstrings)),
+    ):
+        pot = folder / f"{domain}.pot"
+        _pybabel(
+            "extract",
+            "--no-default-keywords",
+            "--keyword",
+            KEYWORDS[domain],
+            "--no-location",
+            "--sort-output",
+            "--omit-header",
+            "--output-file",
+            str(pot),
+            *(str(source) for source in sources),
+        )
+        _add_messages(pot, extra)
+        for lang in messages.LANGUAGES:
+            if lang == "en":  # the ids are English
+                continue
+            _update(pot, folder, lang, domain, "--omit-header")
+        written.append(pot)
+    return written
+
+
+def _add_messages(pot: Path, ids: Iterable[str]) -> None:
+    """Add message ids that extraction cannot see to a catalogue template, written back as pybabel writes it."""
+    from babel.messages.pofile import read_po, write_po
+
+    with pot.open("rb") as handle:
+        catalogue = read_po(handle)
+    for msgid in ids:
+        if msgid not in catalogue:
+            catalogue.add(msgid)
+    with pot.open("wb") as handle:
+        write_po(handle, catalogue, no_location=True, omit_header=True, sort_output=True)
 
 
 def add_schema_messages(pot: Path) -> None:
     """Add the schema's interface labels (the session kinds) to a catalogue template extracted from the theme.
 
     The templates translate them from a variable (`_(SESSION_KIND_LABELS[kind])`), which extraction
-    cannot see; the template is written back as pybabel writes it (sorted, no header, no locations).
+    cannot see.
     """
-    from babel.messages.pofile import read_po, write_po
-
-    with pot.open("rb") as handle:
-        catalogue = read_po(handle)
-    for label in schema.SESSION_KIND_LABELS.values():
-        if label not in catalogue:
-            catalogue.add(label)
-    with pot.open("wb") as handle:
-        write_po(handle, catalogue, no_location=True, omit_header=True, sort_output=True)
+    _add_messages(pot, schema.SESSION_KIND_LABELS.values())
 
 
-def update_all() -> None:
-    """Extract the theme's strings, merge them into each language's .po and compile them; then the editors'."""
+def update_all(task_docs: Iterable[str] = ()) -> None:
+    """Extract the theme's strings, merge them into each language's .po and compile them; then the editors'.
+
+    `task_docs` are the tasks' docstrings, which the help catalogue holds paragraph by paragraph.
+    """
     cfg, folder = CONFIG["babel_cfg"], CONFIG["translations"]
     pot = folder / "messages.pot"
     settings = read_settings(CONFIG["settings_base"], CONFIG["content"])
@@ -137,4 +183,4 @@ def update_all() -> None:
             continue
         _update(pot, folder, lang, "messages")
     pybabel("compile", "--directory", str(folder), "--domain", "messages", "--statistics")
-    editor_catalogue()
+    editor_catalogues(docstrings=task_docs)

@@ -15,7 +15,9 @@ preview's overlay all print the same `Message`).
 
 from __future__ import annotations
 
+import ast
 import os
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +31,12 @@ Not the site's languages: those are the settings' `LANGUAGES` table (`languages.
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "editor"
+HELP_DOMAIN = "help"
+"""The catalogue of the tasks' help (`python3 make.py --help`, `TASK --help`), written `tr_help("…")`.
+
+Beside `editor`, which holds what the tools say while they work (the guides list each of those
+with its Korean): the help describes the commands, and has no place in that list.
+"""
 _LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 LANGUAGE_VARIABLE = "SSC_LANG"
 _chosen: list[str] = []  # set by `use_language` (a task's --lang), else the locale decides
@@ -58,26 +66,59 @@ def current_language() -> str:
     return _chosen[0] if _chosen else language_from_environment()
 
 
+def read_catalogue(po_path: Path) -> dict[str, str]:
+    """The translated messages of a .po file as written by pybabel: `{msgid: msgstr}`, fuzzy ones left out.
+
+    A small reader of our own rather than Babel's: `python3 make.py --help` speaks the editor's
+    language on a machine where .venv (and so Babel) is not installed yet. It reads what pybabel
+    writes and this catalogue uses: `msgid`/`msgstr` with continued quoted lines and flags; no
+    plurals or contexts (a test reads the whole catalogue with Babel's reader too and compares).
+    """
+    found: dict[str, str] = {}
+    entry: dict[str, list[str]] = {}
+    key = ""
+    fuzzy = False
+
+    def finish() -> None:
+        msgid, msgstr = "".join(entry.get("msgid", [])), "".join(entry.get("msgstr", []))
+        if msgid and msgstr and not fuzzy:
+            found[msgid] = msgstr
+
+    for raw in po_path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line:
+            finish()
+            entry, key, fuzzy = {}, "", False
+        elif line.startswith("#,"):
+            fuzzy = fuzzy or "fuzzy" in line[2:].replace(" ", "").split(",")
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            entry.setdefault(key, []).append(ast.literal_eval(line))
+        else:
+            key, _, rest = line.partition(" ")
+            if key == "msgid" and entry.get("msgstr"):  # an entry not closed by a blank line
+                finish()
+                entry, fuzzy = {}, False
+            entry[key] = [ast.literal_eval(rest)]
+    finish()
+    return found
+
+
 @cache
-def _translations(lang: str) -> dict[str, str]:
-    # Read from the .po itself (Babel's reader) rather than a compiled .mo: the check runs from a
-    # fresh clone before any build, and only when there is something to say.
-    po_path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not po_path.is_file():
-        return {}
-    from babel.messages.pofile import read_po
-
-    with po_path.open("rb") as po_file:
-        catalogue = read_po(po_file, locale=lang)
-    return {str(m.id): str(m.string) for m in catalogue if m.id and m.string and not m.fuzzy}
+def _translations(lang: str, domain: str = DOMAIN) -> dict[str, str]:
+    # Read from the .po itself rather than a compiled .mo: the check runs from a fresh clone
+    # before any build, and only when there is something to say.
+    po_path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
+    return read_catalogue(po_path) if po_path.is_file() else {}
 
 
-def gettext(msgid: str, lang: str | None = None) -> str:
+def gettext(msgid: str, lang: str | None = None, domain: str = DOMAIN) -> str:
     """The text of a message id in `lang` (default: the current language); the id itself if untranslated."""
     lang = lang or current_language()
     if lang == "en":
         return msgid
-    return _translations(lang).get(msgid, msgid)
+    return _translations(lang, domain).get(msgid, msgid)
 
 
 @dataclass(frozen=True)
@@ -86,13 +127,14 @@ class Message:
 
     msgid: str
     params: tuple[tuple[str, object], ...] = ()
+    domain: str = DOMAIN
 
     def render(self, lang: str | None = None) -> str:
         """The message in `lang` (default: the current language), its parameters filled in."""
         values = {
             name: (value.render(lang) if isinstance(value, Message | Joined) else value) for name, value in self.params
         }
-        text = gettext(self.msgid, lang)
+        text = gettext(self.msgid, lang, self.domain)
         try:
             return text.format(**values)
         except (KeyError, IndexError, ValueError):  # a translation naming a parameter wrongly
@@ -122,6 +164,11 @@ def tr(msgid: str, /, **params: object) -> Message:
     return Message(msgid, tuple(params.items()))
 
 
+def tr_help(msgid: str, /, **params: object) -> Message:
+    """A line of a task's help (`HELP_DOMAIN`), written as `tr`'s messages are."""
+    return Message(msgid, tuple(params.items()), HELP_DOMAIN)
+
+
 def render(text: str | Message, lang: str | None = None) -> str:
     """A message or a plain string as printed in `lang` (default: the current language)."""
     return text.render(lang) if isinstance(text, Message) else str(text)
@@ -130,3 +177,48 @@ def render(text: str | Message, lang: str | None = None) -> str:
 def msgid(text: str | Message) -> str:
     """The English id of a message (a plain string is its own id): what code compares."""
     return text.msgid if isinstance(text, Message) else text
+
+
+def paragraphs(docstring: str | None) -> list[str]:
+    """A docstring's paragraphs as catalogue message ids: each on one line, its wrapping undone.
+
+    How the tasks' descriptions (`python3 make.py --help`, `TASK --help`) are looked up: a
+    paragraph is translated whole, so rewrapping the English never loses its Korean.
+    """
+    text = (docstring or "").expandtabs()
+    lines = text.splitlines()
+    # inspect.cleandoc's rule, without importing inspect here (make.py reads this file before .venv)
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
+    margin = min(indents, default=0)
+    body = "\n".join([lines[0].strip(), *(line[margin:] for line in lines[1:])]) if lines else ""
+    return [" ".join(block.split()) for block in body.split("\n\n") if block.strip()]
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` broken at spaces into lines of at most `width` columns (a longer word keeps its own line).
+
+    textwrap counts characters, and a Korean line of 90 characters takes 180 columns.
+    """
+    lines: list[str] = []
+    for word in text.split():
+        if lines and display_width(lines[-1]) + 1 + display_width(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def docstring(text: str | None, lang: str | None = None, width: int = 96) -> str:
+    """A task's docstring in `lang` (default: the current language): each paragraph translated and wrapped.
+
+    English (the ids' language) is the docstring as written.
+    """
+    lang = lang or current_language()
+    if lang == "en":
+        return (text or "").strip()
+    return "\n\n".join("\n".join(wrap(gettext(p, lang, HELP_DOMAIN), width)) for p in paragraphs(text))
