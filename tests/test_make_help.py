@@ -16,6 +16,7 @@ import string
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -33,17 +34,22 @@ HANGUL = re.compile(r"[가-힣]")
 TASK_NAMES = sorted(Collection.from_module(tasks).task_names)
 
 
-def _make_help(*args: str, python: tuple[str, ...] = (sys.executable,), **env: str) -> str:
-    done = subprocess.run(
-        [*python, str(ROOT / "make.py"), "--help", *args],
+def _make(*args: str, python: tuple[str, ...] = (sys.executable,), script: Path = ROOT / "make.py", **env: str):
+    """`python3 make.py ARGS` in a terminal without the suite's language (`env`: its locale)."""
+    return subprocess.run(
+        [*python, str(script), *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
-        cwd=ROOT,
-        env={**BASE_ENV, **env},
-        timeout=60,
+        cwd=script.parent,
+        env={**BASE_ENV, "SSC_REVISION": os.environ["SSC_REVISION"], **env},
+        timeout=120,
         check=False,
     )
+
+
+def _make_help(*args: str, python: tuple[str, ...] = (sys.executable,), **env: str) -> str:
+    done = _make("--help", *args, python=python, **env)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     return done.stdout
@@ -148,16 +154,7 @@ def test_a_tasks_help_is_english_when_asked(make: ModuleType, korean_terminal: N
 
 
 def test_lang_en_reaches_the_tasks_help_through_make() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "make.py"), "check", "--help", "--lang", "en"],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        env={**BASE_ENV, "SSC_REVISION": os.environ["SSC_REVISION"]},
-        timeout=120,
-        check=False,
-    )
+    done = _make("check", "--help", "--lang", "en")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Usage: python3 make.py check [options]"), done.stdout
 
@@ -193,16 +190,7 @@ def test_an_unknown_task_is_refused_before_anything_is_installed(tmp_path) -> No
         (("--lang", "en"), {}, "make.py: there is no task 'buidl' (did you mean 'build'?)."),
         ((), {"LANG": "en_GB.UTF-8"}, "make.py: there is no task 'buidl' (did you mean 'build'?)."),
     ]:
-        done = subprocess.run(
-            [sys.executable, "-S", str(copy), "buidl", *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            cwd=tmp_path,
-            env={**BASE_ENV, **env},
-            timeout=60,
-            check=False,
-        )
+        done = _make("buidl", *args, python=(sys.executable, "-S"), script=copy, **env)
         assert done.returncode == 1 and said in done.stderr, done.stderr
     assert not (tmp_path / ".venv").exists()
 
