@@ -38,6 +38,7 @@ content with the same plugins (tests/test_incremental.py).
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 import time
@@ -148,6 +149,7 @@ class LiveSite:
 
         started = time.perf_counter()
         staging = self.trees.staging_dir(self.output, "live")
+        gc.unfreeze()  # what the last full build kept is to be replaced: let the collector see it again
         self.recorder.clear(staging)
         self._shortcodes.clear()
         self.pieces.clear()
@@ -182,6 +184,12 @@ class LiveSite:
         self.recorder.root = self.output
         self.records = snapshot(content_module.read_content(settings))
         self._stale = False
+        # The site just built stays in memory for the edits to come: hundreds of thousands of objects that
+        # every full collection would walk again (at 1,600 sessions about 120 ms, in nearly every update).
+        # Frozen, they are out of its way; what an edit replaces is freed as ever, unless in a cycle, and
+        # those wait for the next full build.
+        gc.collect()
+        gc.freeze()
         return Update("full", time.perf_counter() - started, written=sorted(self.recorder.deps), reason=reason)
 
     def _items_with_shortcodes(self, settings: dict[str, Any]) -> set[Key]:
