@@ -14,8 +14,6 @@ the publish target and the preview address can also be given by environment vari
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import shutil
 import signal
@@ -27,7 +25,8 @@ from pathlib import Path
 from invoke import Context, Exit, task
 
 from ssc_deploy import catalogues, deploy, webarchive
-from ssc_deploy.project import CONFIG, ROOT, SUBPATH, build_site, content_problem_list
+from ssc_deploy.devserver import serve_until_stopped
+from ssc_deploy.project import CONFIG, ROOT, SUBPATH, build_site, content_problem_list, existing_static_paths
 from ssc_deploy.project import option_path as _path
 from ssc_deploy.project import publish_target as _publish_target
 from ssc_deploy.project import read_settings as _read_settings
@@ -69,24 +68,6 @@ def _use_language(lang: str | None) -> None:
             render(tr("--lang {value!r}: one of {choices}", value=lang, choices=", ".join(messages.LANGUAGES))), code=2
         )
     messages.use_language(lang)
-
-
-def _serve(output: Path, prefix: str) -> None:
-    from ssc_deploy.devserver import make_server
-
-    server = make_server(output, prefix=prefix, host=CONFIG["host"], port=CONFIG["port"])
-    # The request lines go to a logger (quiet in tests); whoever runs a preview by hand sees them.
-    requests = logging.getLogger("ssc_deploy.devserver")
-    requests.setLevel(logging.INFO)
-    requests.addHandler(logging.StreamHandler())
-    url = f"http://{CONFIG['host']}:{CONFIG['port']}{prefix}/"
-    print(render(tr("Serving {folder} at {url} (Ctrl+C stops)", folder=output, url=url)))
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
 
 
 # --- building and previewing -----------------------------------------------------------------
@@ -160,31 +141,17 @@ def regenerate(c: Context) -> None:
             str(CONFIG["settings_base"]),
             "-o",
             str(CONFIG["output"]),
-            *_existing_static_paths(),
+            *existing_static_paths(CONFIG["content"]),
         ],
         cwd=ROOT,
         check=False,
     )
 
 
-def _existing_static_paths(content: Path | None = None) -> list[str]:
-    """Pelican's options naming only the static folders that exist (none: no option).
-
-    Pelican's autoreload warns about every static folder it cannot watch, and the real content has
-    no `images/` (no portraits are published): a warning an editor would take for a fault. The
-    content folder itself is watched whole, so a folder made later starts a rebuild; its files are
-    copied as static files once `regenerate` is started again.
-    """
-    content = content or CONFIG["content"]
-    declared = _read_settings(CONFIG["settings_base"], content).get("STATIC_PATHS") or []
-    present = [p for p in declared if (content / p).exists()]
-    return [] if present == list(declared) else ["--extra-settings", f"STATIC_PATHS={json.dumps(present)}"]
-
-
 @task(help=_help(subpath=tr_help("serve at {path}/ (for a --subpath build)", path=SUBPATH), output=FOLDER_HELP))
 def serve(c: Context, subpath: bool = False, output: str | None = None) -> None:
     """Serve output/ at http://127.0.0.1:8000/ (SSC_HOST, SSC_PORT change it), with the 404 pages."""
-    _serve(_path(output, "output"), SUBPATH if subpath else "")
+    serve_until_stopped(_path(output, "output"), SUBPATH if subpath else "", CONFIG["host"], CONFIG["port"])
 
 
 @task(help=_help(subpath=tr_help("build and serve at {path}/", path=SUBPATH)))

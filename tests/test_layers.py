@@ -3,7 +3,7 @@
 Read from the code itself (Python's `ast`): no module of `plugins/` assigns to an attribute of
 something it imported (a module, or a class or object taken from elsewhere), except the wrappers
 that say why Pelican offers no hook for them; no import of the forum plugin closes a circle; and
-no module of the forum plugin or of the benchmarks is longer than 600 lines.
+no module of the plugins, the tasks or the benchmarks is longer than 600 lines.
 """
 
 from __future__ import annotations
@@ -136,10 +136,10 @@ def test_the_forum_plugin_has_no_import_circle() -> None:
 MODULE_LINES_MAX = 600
 
 
-def test_no_module_of_the_forum_plugin_or_the_benchmarks_is_over_600_lines() -> None:
+def test_no_module_of_the_plugins_the_tasks_or_the_benchmarks_is_over_600_lines() -> None:
     """A module that grows past this is split by concern, each part named for what it holds."""
-    modules = sorted([*(PLUGINS / "ssc_forum").rglob("*.py"), *(ROOT / "bench").glob("*.py")])
-    assert len(modules) > 40, "the modules were not found"
+    modules = sorted([*PLUGINS.rglob("*.py"), *(ROOT / "bench").glob("*.py"), ROOT / "tasks.py", ROOT / "make.py"])
+    assert len(modules) > 80, "the modules were not found"
     long = {
         path.relative_to(ROOT).as_posix(): lines
         for path in modules

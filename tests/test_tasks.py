@@ -22,6 +22,7 @@ from publish_helpers import REPO, STALE, copy_content, snapshot, subpath_output,
 
 import tasks
 from ssc_deploy import deploy, devserver
+from ssc_deploy.project import existing_static_paths
 from ssc_forum import schema
 
 # The publishing builds are made once per process (publish_helpers): their tests share one pytest-xdist worker.
@@ -187,10 +188,10 @@ def test_regenerate_watches_only_static_folders_that_exist(tmp_path: Path) -> No
     content = tmp_path / "content"
     shutil.copytree(REPO / "content", content)
     assert not (content / "images").exists(), "the real content has no images folder"
-    options = tasks._existing_static_paths(content)
+    options = existing_static_paths(content)
     assert options == ["--extra-settings", "STATIC_PATHS=[]"]
     (content / "images").mkdir()
-    assert tasks._existing_static_paths(content) == []
+    assert existing_static_paths(content) == []
     (content / "images").rmdir()
     # Pelican's autoreload with those options: it builds and says nothing about a folder it cannot watch.
     proc = subprocess.Popen(

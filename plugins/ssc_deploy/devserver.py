@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ssc_forum.messages import current_language, tr
+from ssc_forum.messages import current_language, render, tr
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -357,3 +357,19 @@ def make_server(
     """
     handler = type("Handler", (PreviewHandler,), {"prefix": prefix.rstrip("/"), "live": live})
     return PreviewServer((host, port), functools.partial(handler, directory=str(root)))
+
+
+def serve_until_stopped(output: Path, prefix: str, host: str, port: int) -> None:
+    """Serve the tree at `output` under `prefix` until Ctrl+C, printing each request (the `serve` task)."""
+    server = make_server(output, prefix=prefix, host=host, port=port)
+    # The request lines go to a logger (quiet in tests); whoever runs a preview by hand sees them.
+    log.setLevel(logging.INFO)
+    log.addHandler(logging.StreamHandler())
+    url = f"http://{host}:{port}{prefix}/"
+    print(render(tr("Serving {folder} at {url} (Ctrl+C stops)", folder=output, url=url)))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -154,3 +154,16 @@ def publish_target(target: str | None, rsync: str | None) -> tuple[Path | None, 
             code=2,
         )
     return (Path(target).absolute() if target else None), rsync
+
+
+def existing_static_paths(content: Path) -> list[str]:
+    """Pelican's options naming only the static folders that exist (none: no option).
+
+    Pelican's autoreload warns about every static folder it cannot watch, and the real content has
+    no `images/` (no portraits are published): a warning an editor would take for a fault. The
+    content folder itself is watched whole, so a folder made later starts a rebuild; its files are
+    copied as static files once `regenerate` is started again.
+    """
+    declared = read_settings(CONFIG["settings_base"], content).get("STATIC_PATHS") or []
+    present = [p for p in declared if (content / p).exists()]
+    return [] if present == list(declared) else ["--extra-settings", f"STATIC_PATHS={json.dumps(present)}"]
