@@ -438,7 +438,16 @@ def pytest_args(args: list[str], workers: int | None = None) -> list[str]:
 def main(argv: list[str]) -> int:
     """Entry point: `build`, `test` or any invoke task, with its arguments."""
     if sys.version_info < MIN_PYTHON:
-        sys.exit(f"make.py: Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed.")  # before any other line
+        version = ".".join(map(str, MIN_PYTHON))
+        try:  # the messages' file may not even load on a Python this old: then in English
+            said = tr(
+                "Python {version} or newer is needed; this is Python {found}.",
+                version=version,
+                found=".".join(map(str, sys.version_info[:3])),
+            )
+        except Exception:
+            said = f"Python {version} or newer is needed."
+        sys.exit("make.py: " + said)
     if argv and argv[0] == IN_VENV:
         return run_task(argv[1:])
     if not argv or argv[0] in HELP_OPTIONS:

@@ -246,3 +246,20 @@ def test_wrapping_counts_two_columns_for_a_korean_syllable() -> None:
     assert messages.wrap("가나 다라 마", 5) == ["가나", "다라", "마"]
     assert messages.wrap("ab cd", 5) == ["ab cd"]
     assert messages.wrap("아주긴낱말하나 a", 4) == ["아주긴낱말하나", "a"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("ko", "make.py: Python 99.0 이상이 필요합니다. 지금 쓰는 것은 Python "),
+        ("en", "make.py: Python 99.0 or newer is needed; this is Python "),
+    ],
+)
+def test_a_python_too_old_is_told_in_the_editors_language(
+    lang: str, said: str, make: ModuleType, korean_terminal: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSC_LANG", lang)
+    monkeypatch.setattr(make, "MIN_PYTHON", (99, 0))
+    with pytest.raises(SystemExit) as stop:
+        make.main(["check"])
+    assert str(stop.value.code).startswith(said), stop.value.code
