@@ -300,6 +300,19 @@ def test_pre_commit_config_is_valid_and_its_hook_stops_a_broken_commit(broken_co
     done = subprocess.run([*entry, "--content", str(content)], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert done.returncode != 0
     assert f"content/sessions/keynote.en.md:{line}: field 'day'" in done.stdout + done.stderr
+    # As a Korean editor's commit meets it: no language chosen, so the hook speaks Korean.
+    korean = {k: v for k, v in os.environ.items() if k not in ("SSC_LANG", "LC_ALL", "LC_MESSAGES")}
+    done = subprocess.run(
+        [*entry, "--content", str(content)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        timeout=120,
+        env={**korean, "LANG": "C.UTF-8"},
+    )
+    assert done.returncode != 0
+    assert f"content/sessions/keynote.en.md:{line}: 항목 'day'" in done.stdout + done.stderr
     done = subprocess.run(entry, capture_output=True, text=True, cwd=REPO, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
 
