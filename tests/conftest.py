@@ -119,8 +119,14 @@ def build(output: Path, **overrides: Any) -> Path:
     return output
 
 
-def run_pelican(content: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
-    """Build through the command line, as editors and CI do; returns the finished process."""
+def run_pelican(
+    content: Path, output: Path, *extra: str, lang: str | None = "en", **env: str
+) -> subprocess.CompletedProcess:
+    """Build through the command line, as editors and CI do; returns the finished process.
+
+    In English by default, as the rest of the suite; `lang=None` leaves the language to the locale
+    (Korean unless `env` gives an English one), as in an editor's terminal.
+    """
     return subprocess.run(
         [
             sys.executable,
@@ -143,8 +149,9 @@ def run_pelican(content: Path, output: Path, *extra: str) -> subprocess.Complete
             "COLUMNS": "400",
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
-            "SSC_LANG": "en",
             "SSC_REVISION": os.environ["SSC_REVISION"],
+            **({"SSC_LANG": lang} if lang else {}),
+            **env,
         },
     )
 

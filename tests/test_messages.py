@@ -18,7 +18,7 @@ import pytest
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
-from conftest import ROOT, copy_content, copy_with_dotted_day
+from conftest import ROOT, copy_content, copy_with_dotted_day, run_pelican
 from ssc_deploy import catalogues
 from ssc_forum import messages
 from ssc_forum.content import find_problems
@@ -184,25 +184,7 @@ def test_ci_annotations_show_the_korean_text(broken: Path, tmp_path: Path) -> No
 
 
 def test_a_build_stopped_by_a_mistake_says_so_in_korean(broken: Path, tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            str(broken),
-            "-s",
-            str(ROOT / "pelicanconf.py"),
-            "-o",
-            str(tmp_path / "o"),
-            "--fatal",
-            "errors",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "COLUMNS": "400", "SSC_REVISION": os.environ["SSC_REVISION"]},
-    )
+    done = run_pelican(broken, tmp_path / "o", lang=None)
     log = done.stdout + done.stderr
     assert done.returncode != 0
     assert "오류: 콘텐츠에 문제가 1건 있어 아무것도 만들지 않았습니다." in log and KOREAN_LINE in log, log

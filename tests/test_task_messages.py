@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_with_dotted_day
+from conftest import ROOT, copy_with_dotted_day, run_pelican
 
 BASE_ENV = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root"), "COLUMNS": "400"}
 ENGLISH = [(("--lang", "en"), {}), ((), {"LANG": "en_GB.UTF-8"})]
@@ -134,27 +134,7 @@ def test_a_misspelt_choice_is_refused_in_either_language() -> None:
 
 
 def _pelican(tmp_path: Path, *extra: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            str(ROOT / "content"),
-            "-s",
-            str(ROOT / "pelicanconf.py"),
-            "-o",
-            str(tmp_path / "output"),
-            "--fatal",
-            "errors",
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**BASE_ENV, "SSC_REVISION": os.environ["SSC_REVISION"], **env},
-        check=False,
-    )
+    return run_pelican(ROOT / "content", tmp_path / "output", *extra, lang=None, **env)
 
 
 @pytest.mark.parametrize(
