@@ -9,26 +9,23 @@ allowed) pass.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_hardening import _copy, _settings, append, page, pristine, session, set_field  # noqa: F401  (pristine: fixture)
+from test_hardening import (  # noqa: F401  (pristine: fixture)
+    Mutation,
+    _copy,
+    _programme,
+    _settings,
+    append,
+    page,
+    pristine,
+    session,
+    set_field,
+)
 
 from conftest import build
 from ssc_forum import limits
-
-Mutation = Callable[[Path], None]
-
-
-def _programme(old: str, new: str) -> Mutation:
-    def mutate(c: Path) -> None:
-        path = c / "programme.toml"
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-    return mutate
 
 
 def _deep_list(levels: int) -> str:
