@@ -125,6 +125,7 @@ def test_the_sharing_image_is_drawn_at_build_in_the_sites_type_and_colours(tmp_p
         "SITESUBTITLE": "포용적 스마트도시",
         "THEME": "theme",
         "ORGANISERS": [{"name": "서울특별시"}, {"name": "서울디지털재단"}],
+        "LANGUAGES": [{"code": "ko"}, {"code": "en"}],
         "I18N_SUBSITES": {
             "en": {
                 "SITENAME": "Seoul Smart City Leaders Forum 2020",
@@ -141,3 +142,7 @@ def test_the_sharing_image_is_drawn_at_build_in_the_sites_type_and_colours(tmp_p
     assert (0x0B, 0x50, 0xD0) in colours, "the theme is not written in KRDS primary 60"
     other = sharing.draw({**settings, "SITESUBTITLE": "다른 주제"}, root / "theme" / "fonts", days)
     assert ImageChops.difference(drawn, other).getbbox() is not None
+    # The languages come from the table: the same names with the sub-site left out are drawn once.
+    alone = sharing.draw({**settings, "LANGUAGES": [{"code": "ko"}]}, root / "theme" / "fonts", days)
+    assert ImageChops.difference(drawn, alone).getbbox() is not None
+    assert alone.crop((64, 100, 1100, 140)).getcolors(1 << 16) == [(1036 * 40, (0xEC, 0xF2, 0xFE))]

@@ -123,8 +123,14 @@ def forum_days(programme_file: Path) -> tuple[date, date]:
 
 
 def draw(settings: dict[str, Any], fonts: Path, days: tuple[date, date]) -> Image.Image:
-    """The sharing image for the site of `settings` (its Korean names, the English sub-site's beside them)."""
-    english = {**settings, **(settings.get("I18N_SUBSITES") or {}).get("en", {})}
+    """The sharing image for the site of `settings`: in the main language, the second's names beside them.
+
+    The languages are the first two rows of the settings' `LANGUAGES` (the second's names from its
+    sub-site's settings); a site in one language says everything once.
+    """
+    codes = [row["code"] for row in settings.get("LANGUAGES") or ()] or [settings.get("DEFAULT_LANG", "ko")]
+    main, second = codes[0], (codes[1] if len(codes) > 1 else None)
+    other = {**settings, **(settings.get("I18N_SUBSITES") or {}).get(second, {})} if second else None
     image = Image.new("RGB", SIZE, PAPER)
     pen = ImageDraw.Draw(image)
     width = SIZE[0] - 2 * MARGIN
@@ -136,22 +142,24 @@ def draw(settings: dict[str, Any], fonts: Path, days: tuple[date, date]) -> Imag
     _mark(pen, MARGIN, 52, 52)
     name = _fitted(fonts, "bold", 40, settings["SITENAME"], width - 72)
     pen.text((MARGIN + 72, 54), settings["SITENAME"], font=name, fill=INK)
-    name_en = _fitted(fonts, "regular", 26, english["SITENAME"], width - 72)
-    pen.text((MARGIN + 72, 106), english["SITENAME"], font=name_en, fill=MUTED)
+    if other:
+        name_other = _fitted(fonts, "regular", 26, other["SITENAME"], width - 72)
+        pen.text((MARGIN + 72, 106), other["SITENAME"], font=name_other, fill=MUTED)
 
     theme = _fitted(fonts, "bold", 88, settings["SITESUBTITLE"], column)
     pen.text((MARGIN, 196), settings["SITESUBTITLE"], font=theme, fill=ACCENT)
-    theme_en = _font(fonts, "regular", 32)
+    theme_other = _font(fonts, "regular", 32)
     y = 310
-    for line in _wrapped(english["SITESUBTITLE"], theme_en, column)[:2]:
-        pen.text((MARGIN, y), line, font=theme_en, fill=INK)
+    for line in _wrapped(other["SITESUBTITLE"], theme_other, column)[:2] if other else ():
+        pen.text((MARGIN, y), line, font=theme_other, fill=INK)
         y += 42
 
     start, end = days
-    dates_ko = date_range_label(start, end, "ko")
-    dates_en = date_range_label(start, end, "en")
-    pen.text((MARGIN, 438), dates_ko, font=_fitted(fonts, "bold", 30, dates_ko, column), fill=INK)
-    pen.text((MARGIN, 480), dates_en, font=_fitted(fonts, "regular", 26, dates_en, column), fill=MUTED)
+    dates = date_range_label(start, end, main)
+    pen.text((MARGIN, 438), dates, font=_fitted(fonts, "bold", 30, dates, column), fill=INK)
+    if second:
+        dates_other = date_range_label(start, end, second)
+        pen.text((MARGIN, 480), dates_other, font=_fitted(fonts, "regular", 26, dates_other, column), fill=MUTED)
     organisers = " · ".join(org["name"] for org in settings.get("ORGANISERS") or ())
     if organisers:
         pen.text((MARGIN, 548), organisers, font=_fitted(fonts, "bold", 24, organisers, column), fill=INK)
