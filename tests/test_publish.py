@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -337,6 +338,27 @@ def test_second_lock_of_a_target_is_refused_at_once_naming_the_holder(tmp_path: 
     )
     with deploy.publish_lock(lock):  # released with its holder
         pass
+    assert lock.read_text(encoding="utf-8") == "", "a clean release leaves no owner line behind"
+
+
+def test_a_refusal_never_names_a_holder_that_is_gone(tmp_path: Path) -> None:
+    """Between taking the lock and writing its line, the new holder's file still holds a killed one's line."""
+    import fcntl
+
+    lock = deploy.lock_path(tmp_path / "ssc2020")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    lock.write_text(f"pid {dead.stdout.strip()}, since 2020-09-22 07:00:00 UTC\n", encoding="utf-8")
+    holder = os.open(lock, os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)  # taken, its line not yet written
+    writes = threading.Timer(0.05, lambda: os.pwrite(holder, f"pid {os.getpid()}, since now\n".encode(), 0))
+    writes.start()
+    try:
+        with pytest.raises(deploy.PublishBusy) as busy, deploy.publish_lock(lock):
+            pass
+    finally:
+        writes.join()
+        os.close(holder)
+    assert f"(pid {os.getpid()}, since now" in str(busy.value), busy.value
 
 
 def _marker(tree: Path) -> str | None:

@@ -43,12 +43,27 @@ def rsync_lock_path(target: str, beside: Path) -> Path:
     return beside.absolute().with_name(f".rsync-{key}{LOCK_SUFFIX}")
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
 def _lock_owner(path: Path) -> str:
-    """'pid N, since T' as the holder wrote it (it writes right after taking the lock)."""
+    """'pid N, since T' as the holder wrote it (it writes right after taking the lock).
+
+    Read until it names a living process: just after a holder took the lock the file may still be
+    empty, or hold the line of a holder that was killed (a clean release empties it).
+    """
     for _ in range(20):
         with contextlib.suppress(OSError):
             text = path.read_text(encoding="utf-8").strip()
-            if text:
+            found = re.match(r"pid (\d+)", text)
+            if found and _pid_alive(int(found.group(1))):
                 return text
         time.sleep(0.01)
     return "owner unknown"
@@ -74,7 +89,10 @@ def publish_lock(path: Path) -> Iterator[None]:
         since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, since {since}\n".encode(), 0)
-        yield
+        try:
+            yield
+        finally:  # still holding the lock: the next rival reads no line of a holder that is gone
+            os.ftruncate(fd, 0)
     finally:
         os.close(fd)
 
