@@ -161,7 +161,12 @@ from ssc_deploy import deploy, sanity
 def build(staging):
     shutil.copytree(tree, staging, dirs_exist_ok=True)
     (staging / "published-by.txt").write_text(marker, encoding="utf-8")
-    time.sleep(float(hold))
+    if hold.startswith("/"):  # a file the test makes once the build may end (at most a minute)
+        deadline = time.monotonic() + 60
+        while not Path(hold).exists() and time.monotonic() < deadline:
+            time.sleep(0.005)
+    else:
+        time.sleep(float(hold))
 
 if mode == "stop-while-deleting":
     def half_rmtree(path, *args, **kwargs):
@@ -184,9 +189,11 @@ print(f"Published: {done.where}", flush=True)
 
 
 def start_child_publish(
-    tree: Path, target: Path, marker: str, hold: float, mode: str = "normal"
+    tree: Path, target: Path, marker: str, hold: float | Path, mode: str = "normal"
 ) -> subprocess.Popen[str]:
     """Publish a marked copy of `tree` into `target` with `deploy.publish`, in a new Python process.
+
+    Its build ends `hold` seconds after the copy, or, when `hold` is a path, once that file exists.
 
     It imports only the publishing code (quick to start), prints 'Published: ...' or 'Not
     published: ...' like the task, and exits 0 or 1. `mode` "stop-while-deleting" makes it

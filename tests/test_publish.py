@@ -344,9 +344,18 @@ def _marker(tree: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def _round(live: Path, names: tuple[str, str], hold: float) -> tuple[str, str]:
-    """Two publishes into `live` started together; (winner's marker, refused one's output)."""
-    children = {name: start_child_publish(published().live, live, name, hold) for name in names}
+def _round(live: Path, names: tuple[str, str], release: Path) -> tuple[str, str]:
+    """Two publishes into `live` started together; (winner's marker, refused one's output).
+
+    Whichever takes the lock holds it in its build until the file `release` exists, which is made
+    once the other has ended (refused at once) or after 30 s: the two overlap on any machine, and
+    no round waits longer than the refusal takes. Should both get the lock, both end up published.
+    """
+    children = {name: start_child_publish(published().live, live, name, release) for name in names}
+    deadline = time.monotonic() + 30
+    while all(child.poll() is None for child in children.values()) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    release.touch()
     results = {name: (child.wait(timeout=60), child.stdout.read()) for name, child in children.items()}
     won = [name for name, (code, _out) in results.items() if code == 0]
     lost = [name for name, (code, _out) in results.items() if code != 0]
@@ -372,7 +381,7 @@ def test_two_publishes_into_one_target_one_is_refused_every_time(tmp_path: Path)
     rounds = 10
     for number in range(1, rounds + 1):
         served_before = _marker(live)
-        winner, _refused = _round(live, (f"round-{number}a", f"round-{number}b"), hold=1.0)
+        winner, _refused = _round(live, (f"round-{number}a", f"round-{number}b"), tmp_path / f"release-{number}")
         assert deploy.verify_manifest(live) == [], f"round {number}: the served tree is not whole"
         assert _marker(live) == winner
         previous = deploy.previous_path(live)
