@@ -229,19 +229,6 @@ def test_paragraphs_keep_a_readable_measure(lang: str, kind: str, subpath_site: 
     )
 
 
-HIGH_CONTRAST_CASES = [(lang, kind) for lang in LANGS for kind in ("home", "session", "timetable", "search")]
-
-
-@pytest.mark.parametrize(("lang", "kind"), HIGH_CONTRAST_CASES, ids=["-".join(c) for c in HIGH_CONTRAST_CASES])
-def test_high_contrast_mode(lang: str, kind: str, subpath_site: Site, open_page: OpenPage) -> None:
-    """With prefers-contrast: more the KRDS high-contrast colours apply, and axe still finds nothing."""
-    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), contrast="more").page
-    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert background == "rgb(0, 0, 0)", f"the high-contrast surface is not applied: {background}"
-    violations = axe_violations(page)
-    assert not violations, "axe in high-contrast mode:\n" + describe_violations(violations)
-
-
 # Contrast of each card's border against what is behind the card, and against the card itself.
 _BORDERS = """() => {
   const rgb = s => (s.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
@@ -284,26 +271,17 @@ SCHEME_CASES = [(lang, kind) for lang in LANGS for kind in SCHEME_KINDS]
 def test_high_contrast_reaches_seven_to_one_and_shows_borders(
     lang: str, kind: str, subpath_site: Site, open_page: OpenPage
 ) -> None:
-    """prefers-contrast: more: every text at least 7:1 (axe's enhanced contrast rule, WCAG AAA), every box's
-    border at least 3:1 against what is behind it and against the box."""
+    """prefers-contrast: more: the KRDS high-contrast surface applies, every text at least 7:1 (axe's enhanced
+    contrast rule, WCAG AAA), every box's border at least 3:1 against what is behind it and against the box.
+
+    axe's whole rule set in this scheme runs on every page kind in tests/browser/test_engines.py."""
     page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), contrast="more").page
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(0, 0, 0)", f"the high-contrast surface is not applied: {background}"
     violations = _axe_rules(page, ["color-contrast-enhanced"])
     assert not violations, "text under 7:1 in high contrast:\n" + describe_violations(violations)
     faint = [b for b in page.evaluate(_BORDERS) if b["ratio"] < 3]
     assert not faint, f"borders under 3:1 in high contrast: {faint}"
-
-
-@pytest.mark.parametrize(("lang", "kind"), SCHEME_CASES, ids=["-".join(c) for c in SCHEME_CASES])
-def test_dark_scheme_keeps_four_and_a_half_to_one(
-    lang: str, kind: str, subpath_site: Site, open_page: OpenPage
-) -> None:
-    """prefers-color-scheme: dark: the KRDS-based dark colours apply, every text at least 4.5:1, and axe
-    finds nothing else."""
-    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), color_scheme="dark").page
-    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert background == "rgb(19, 20, 22)", f"the dark surface (KRDS gray 95) is not applied: {background}"
-    violations = axe_violations(page)
-    assert not violations, "axe in the dark scheme:\n" + describe_violations(violations)
 
 
 # --- what the screenshots are looked at for: phones, short pages, card grids --------------------------
