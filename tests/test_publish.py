@@ -22,13 +22,13 @@ from publish_helpers import (
     REPO,
     SITE_URL,
     STALE,
+    StepRuns,
     copy_build,
     copy_content,
     make_old_tree,
     published,
     snapshot,
     start_child_publish,
-    start_child_steps,
     workdir,
 )
 
@@ -656,9 +656,16 @@ def _served_pair(live: Path) -> tuple[str | None, str | None]:
     return _marker(live), _marker(deploy.previous_path(live))
 
 
+@pytest.fixture
+def step_runs() -> Iterator[StepRuns]:
+    """Publishes and rollbacks killed after a chosen step, each its own process (see `StepRuns`)."""
+    with StepRuns() as runs:
+        yield runs
+
+
 @pytest.mark.parametrize("atomic", [True, False], ids=["renameat2", "three-renames"])
 def test_a_publish_killed_at_any_step_leaves_rollback_pointing_at_the_site_served_before(
-    tmp_path: Path, atomic: bool
+    tmp_path: Path, atomic: bool, step_runs: StepRuns
 ) -> None:
     tree = _tiny_site(tmp_path / "tree")
     steps = 0
@@ -666,10 +673,7 @@ def test_a_publish_killed_at_any_step_leaves_rollback_pointing_at_the_site_serve
         live = tmp_path / f"k{pause_after}" / "ssc2020"
         for name in ("A", "B"):
             deploy.publish(target=live, rsync=None, beside=live, build=copy_build(tree, name), check=lambda t: [])
-        child = start_child_steps("publish", tree, live, "C", pause_after, atomic=atomic)
-        line = child.stdout.readline()
-        child.kill()
-        child.wait()
+        line = step_runs.run("publish", tree, live, "C", pause_after, atomic=atomic)
         if line.startswith("DONE"):
             steps = int(line.split()[1])
             assert pause_after > steps and _served_pair(live) == ("C", "B")
@@ -696,16 +700,15 @@ def test_a_publish_killed_at_any_step_leaves_rollback_pointing_at_the_site_serve
 
 
 @pytest.mark.parametrize("atomic", [True, False], ids=["renameat2", "three-renames"])
-def test_a_rollback_killed_at_any_step_leaves_both_sites_whole(tmp_path: Path, atomic: bool) -> None:
+def test_a_rollback_killed_at_any_step_leaves_both_sites_whole(
+    tmp_path: Path, atomic: bool, step_runs: StepRuns
+) -> None:
     tree = _tiny_site(tmp_path / "tree")
     for pause_after in range(1, 100):
         live = tmp_path / f"k{pause_after}" / "ssc2020"
         for name in ("A", "B"):
             deploy.publish(target=live, rsync=None, beside=live, build=copy_build(tree, name), check=lambda t: [])
-        child = start_child_steps("rollback", tree, live, "", pause_after, atomic=atomic)
-        line = child.stdout.readline()
-        child.kill()
-        child.wait()
+        line = step_runs.run("rollback", tree, live, "", pause_after, atomic=atomic)
         if line.startswith("DONE"):
             assert _served_pair(live) == ("A", "B")
             break
