@@ -13,13 +13,14 @@ host is caught (the request is recorded) and nothing leaves the machine.
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from ssc_deploy.screenshots import CHROMIUM, CHROMIUM_ARGS
 
@@ -167,6 +168,39 @@ def open_page(browser: Browser) -> Iterator[OpenPage]:
         if settle:
             page.wait_for_load_state("networkidle")
         return visit
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """`shared_page(url, **context_options)`: `url` loaded in a page kept for the module, one per set of options.
+
+    For tests that only look at a loaded page (its layout, its styles, its menu opened and closed): a
+    new page costs a renderer process of its own (about a quarter of a second each), loading another
+    address into a kept page a fraction of that. Each call loads `url` anew (a new document, as
+    `open_page` gives), in a context made with exactly those options (the window's size set back to
+    theirs, should a test have changed it); what the context keeps from page to page (the HTTP
+    cache; the site stores nothing until a reader switches the time zone, which these tests do not)
+    is what a reader going from page to page keeps too.
+    """
+    pages: dict[str, Page] = {}
+    contexts: list[BrowserContext] = []
+
+    def _open(url: str, **options: Any) -> Page:
+        key = json.dumps(options, sort_keys=True)
+        if key not in pages:
+            context = browser.new_context(**{"bypass_csp": True, **options})
+            context.set_default_timeout(TIMEOUT_MS)
+            contexts.append(context)
+            pages[key] = context.new_page()
+        page = pages[key]
+        if "viewport" in options:  # as made, whatever size the last test set
+            page.set_viewport_size(options["viewport"])
+        page.goto(url, wait_until="load")
+        return page
 
     yield _open
     for context in contexts:
