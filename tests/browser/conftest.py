@@ -205,3 +205,49 @@ def shared_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def shared_visit(browser: Browser) -> Iterator[OpenPage]:
+    """`shared_visit(url, settle=False, **context_options)`: `open_page`'s visit, in a kept page per set of options.
+
+    As `shared_page`, for tests that look at the page and at what it asked for: each call loads
+    `url` anew and records from then on, into a new `Visit`, every request, response, failure and
+    console error, as `open_page` does. The kept page's HTTP cache is off (DevTools' Network
+    domain), so every page fetches all it needs, as on a first visit. Tests that settle leave no
+    request behind for the next one.
+    """
+    kept: dict[str, tuple[Page, list[Visit]]] = {}
+    contexts: list[BrowserContext] = []
+
+    def _open(url: str, settle: bool = False, **options: Any) -> Visit:
+        key = json.dumps(options, sort_keys=True)
+        if key not in kept:
+            context = browser.new_context(**{"bypass_csp": True, **options})
+            context.set_default_timeout(TIMEOUT_MS)
+            contexts.append(context)
+            page = context.new_page()
+            devtools = context.new_cdp_session(page)
+            devtools.send("Network.enable")
+            devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            visits: list[Visit] = []
+            page.on("request", lambda request: visits[-1].requests.append(request.url))
+            page.on("response", lambda response: visits[-1].responses.append(response))
+            page.on(
+                "response",
+                lambda r: visits[-1].failures.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+            )
+            page.on("requestfailed", lambda r: visits[-1].failures.append(f"{r.failure} {r.url}"))
+            page.on("console", lambda m: visits[-1].console_errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: visits[-1].console_errors.append(str(e)))
+            kept[key] = (page, visits)
+        page, visits = kept[key]
+        visits.append(Visit(page))
+        page.goto(url, wait_until="load")
+        if settle:
+            page.wait_for_load_state("networkidle")
+        return visits[-1]
+
+    yield _open
+    for context in contexts:
+        context.close()
