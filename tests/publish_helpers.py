@@ -9,13 +9,11 @@ from __future__ import annotations
 import atexit
 import functools
 import os
-import queue
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,7 +162,12 @@ from ssc_deploy import deploy, sanity
 def build(staging):
     shutil.copytree(tree, staging, dirs_exist_ok=True)
     (staging / "published-by.txt").write_text(marker, encoding="utf-8")
-    time.sleep(float(hold))
+    if hold.startswith("/"):  # a file the test makes once the build may end (at most a minute)
+        deadline = time.monotonic() + 60
+        while not Path(hold).exists() and time.monotonic() < deadline:
+            time.sleep(0.005)
+    else:
+        time.sleep(float(hold))
 
 if mode == "stop-while-deleting":
     def half_rmtree(path, *args, **kwargs):
@@ -187,9 +190,11 @@ print(f"Published: {done.where}", flush=True)
 
 
 def start_child_publish(
-    tree: Path, target: Path, marker: str, hold: float, mode: str = "normal"
+    tree: Path, target: Path, marker: str, hold: float | Path, mode: str = "normal"
 ) -> subprocess.Popen[str]:
     """Publish a marked copy of `tree` into `target` with `deploy.publish`, in a new Python process.
+
+    Its build ends `hold` seconds after the copy, or, when `hold` is a path, once that file exists.
 
     It imports only the publishing code (quick to start), prints 'Published: ...' or 'Not
     published: ...' like the task, and exits 0 or 1. `mode` "stop-while-deleting" makes it
@@ -214,120 +219,6 @@ def start_child_publish(
         stderr=subprocess.STDOUT,
         text=True,
     )
-
-
-_PUBLISH_SERVER = """
-import os, shutil, sys, time, traceback
-from pathlib import Path
-
-sys.path.insert(0, sys.argv[1])
-site_url = sys.argv[2]
-from ssc_deploy import deploy, sanity  # imported once: every publish below is a fork of this process
-
-
-def publish(tree, target, marker, hold):
-    def build(staging):
-        shutil.copytree(tree, staging, dirs_exist_ok=True)
-        (staging / "published-by.txt").write_text(marker, encoding="utf-8")
-        deadline = time.monotonic() + 60  # the file the test makes once the build may end (at most a minute)
-        while not Path(hold).exists() and time.monotonic() < deadline:
-            time.sleep(0.005)
-
-    try:
-        done = deploy.publish(target=Path(target), rsync=None, beside=Path(target), build=build,
-                              check=lambda staged: sanity.check_tree(staged, site_url))
-    except deploy.PublishError as exc:
-        print(f"{marker}\\tNot published: {exc}", flush=True)
-        return 1
-    print(f"{marker}\\tPublished: {done.where}", flush=True)
-    return 0
-
-
-for request in sys.stdin:
-    tree, target, hold, *markers = request.rstrip("\\n").split("\\t")
-    children = {}
-    for marker in markers:  # started one right after the other
-        pid = os.fork()
-        if pid == 0:
-            try:
-                code = publish(tree, target, marker, hold)
-            except BaseException:
-                print(marker + "\\tFAILED " + traceback.format_exc().replace("\\n", " | "), flush=True)
-                code = 2
-            os._exit(code)
-        children[pid] = marker
-    for marker in markers:
-        print(f"{marker}\\tPID {next(p for p, m in children.items() if m == marker)}", flush=True)
-    while children:  # each exit said as it happens
-        pid, status = os.wait()
-        print(f"{children.pop(pid)}\\tEXIT {os.waitstatus_to_exitcode(status)}", flush=True)
-"""
-
-
-class ConcurrentPublishes:
-    """Publishes of marked copies of a tree into one target, started together, each its own process.
-
-    Each publish is forked from one process that imported the publishing code once (a new
-    interpreter per publish spent most of a round importing). Its build copies the tree, marks the
-    copy and then holds (with the publish lock, if it has it) until the file `release` exists. It
-    says 'Published: ...' or 'Not published: ...' like the task. Use as a context manager.
-    """
-
-    def __init__(self) -> None:
-        self.server = subprocess.Popen(
-            [sys.executable, "-c", _PUBLISH_SERVER, str(REPO / "plugins"), SITE_URL],
-            cwd=REPO,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.server.stdout is not None
-        for line in self.server.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def __enter__(self) -> ConcurrentPublishes:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.kill()
-        self.server.wait()
-        assert self.server.stdin is not None
-        self.server.stdin.close()
-
-    def round(
-        self, tree: Path, target: Path, markers: tuple[str, ...], release: Path, first_end: float = 30.0
-    ) -> dict[str, tuple[int, int, str]]:
-        """Publish once per marker, all at once; {marker: (pid, exit code, what it said)}.
-
-        `release` is made as soon as one publish has ended, or after `first_end` seconds.
-        """
-        assert self.server.stdin is not None
-        self.server.stdin.write("\t".join((str(tree), str(target), str(release), *markers)) + "\n")
-        self.server.stdin.flush()
-        pids: dict[str, int] = {}
-        codes: dict[str, int] = {}
-        said: dict[str, list[str]] = {marker: [] for marker in markers}
-        deadline = time.monotonic() + first_end
-        while len(codes) < len(markers):
-            try:
-                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()) if not release.exists() else 120)
-            except queue.Empty:
-                release.touch()
-                continue
-            marker, text = line.split("\t", 1)
-            if text.startswith("PID "):
-                pids[marker] = int(text.split()[1])
-            elif text.startswith("EXIT "):
-                codes[marker] = int(text.split()[1])
-                release.touch()
-            else:
-                said[marker].append(text)
-        return {marker: (pids[marker], codes[marker], "\n".join(said[marker])) for marker in markers}
 
 
 # --- a publish or rollback killed between any two changes it makes on disk ---------------------

@@ -22,7 +22,6 @@ from publish_helpers import (
     REPO,
     SITE_URL,
     STALE,
-    ConcurrentPublishes,
     StepRuns,
     copy_build,
     copy_content,
@@ -345,22 +344,27 @@ def _marker(tree: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def _round(publishes: ConcurrentPublishes, live: Path, names: tuple[str, str], release: Path) -> tuple[str, str]:
+def _round(live: Path, names: tuple[str, str], release: Path) -> tuple[str, str]:
     """Two publishes into `live` started together; (winner's marker, refused one's output).
 
     Whichever takes the lock holds it in its build until the file `release` exists, which is made
     once the other has ended (refused at once) or after 30 s: the two overlap on any machine, and
     no round waits longer than the refusal takes. Should both get the lock, both end up published.
     """
-    results = publishes.round(published().live, live, names, release)
-    won = [name for name, (_pid, code, _out) in results.items() if code == 0]
-    lost = [name for name, (_pid, code, _out) in results.items() if code != 0]
+    children = {name: start_child_publish(published().live, live, name, release) for name in names}
+    deadline = time.monotonic() + 30
+    while all(child.poll() is None for child in children.values()) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    release.touch()
+    results = {name: (child.wait(timeout=60), child.stdout.read()) for name, child in children.items()}
+    won = [name for name, (code, _out) in results.items() if code == 0]
+    lost = [name for name, (code, _out) in results.items() if code != 0]
     assert len(won) == 1 and len(lost) == 1, results
-    winner_pid = results[won[0]][0]
+    winner_pid = children[won[0]].pid
     assert re.search(
-        rf"Not published: another publish of this target is running \(pid {winner_pid}, since ", results[lost[0]][2]
+        rf"Not published: another publish of this target is running \(pid {winner_pid}, since ", results[lost[0]][1]
     ), results
-    return won[0], results[lost[0]][2]
+    return won[0], results[lost[0]][1]
 
 
 def test_two_publishes_into_one_target_one_is_refused_every_time(tmp_path: Path) -> None:
@@ -375,17 +379,15 @@ def test_two_publishes_into_one_target_one_is_refused_every_time(tmp_path: Path)
     assert first.previous is None and _marker(live) == "round-0"
     started = time.monotonic()
     rounds = 10
-    with ConcurrentPublishes() as publishes:
-        for number in range(1, rounds + 1):
-            served_before = _marker(live)
-            names = (f"round-{number}a", f"round-{number}b")
-            winner, _refused = _round(publishes, live, names, tmp_path / f"release-{number}")
-            assert deploy.verify_manifest(live) == [], f"round {number}: the served tree is not whole"
-            assert _marker(live) == winner
-            previous = deploy.previous_path(live)
-            assert deploy.verify_manifest(previous) == []
-            assert _marker(previous) == served_before, f"round {number}: .previous is not the site served before"
-            assert not _staging_leftovers(live.parent)
+    for number in range(1, rounds + 1):
+        served_before = _marker(live)
+        winner, _refused = _round(live, (f"round-{number}a", f"round-{number}b"), tmp_path / f"release-{number}")
+        assert deploy.verify_manifest(live) == [], f"round {number}: the served tree is not whole"
+        assert _marker(live) == winner
+        previous = deploy.previous_path(live)
+        assert deploy.verify_manifest(previous) == []
+        assert _marker(previous) == served_before, f"round {number}: .previous is not the site served before"
+        assert not _staging_leftovers(live.parent)
     print(f"{rounds} rounds of two concurrent publishes in {time.monotonic() - started:.1f} s")
 
 
