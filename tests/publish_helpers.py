@@ -10,6 +10,7 @@ import atexit
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -161,7 +162,12 @@ from ssc_deploy import deploy, sanity
 def build(staging):
     shutil.copytree(tree, staging, dirs_exist_ok=True)
     (staging / "published-by.txt").write_text(marker, encoding="utf-8")
-    time.sleep(float(hold))
+    if hold.startswith("/"):  # a file the test makes once the build may end (at most a minute)
+        deadline = time.monotonic() + 60
+        while not Path(hold).exists() and time.monotonic() < deadline:
+            time.sleep(0.005)
+    else:
+        time.sleep(float(hold))
 
 if mode == "stop-while-deleting":
     def half_rmtree(path, *args, **kwargs):
@@ -184,9 +190,11 @@ print(f"Published: {done.where}", flush=True)
 
 
 def start_child_publish(
-    tree: Path, target: Path, marker: str, hold: float, mode: str = "normal"
+    tree: Path, target: Path, marker: str, hold: float | Path, mode: str = "normal"
 ) -> subprocess.Popen[str]:
     """Publish a marked copy of `tree` into `target` with `deploy.publish`, in a new Python process.
+
+    Its build ends `hold` seconds after the copy, or, when `hold` is a path, once that file exists.
 
     It imports only the publishing code (quick to start), prints 'Published: ...' or 'Not
     published: ...' like the task, and exits 0 or 1. `mode` "stop-while-deleting" makes it
@@ -215,72 +223,106 @@ def start_child_publish(
 
 # --- a publish or rollback killed between any two changes it makes on disk ---------------------
 
-_CHILD_STEPS = """
-import os, shutil, sys, time
+_STEPS_SERVER = """
+import os, shutil, sys, time, traceback
 from pathlib import Path
 
-plugins, action, tree, target, marker, pause_after, atomic = sys.argv[1:]
-sys.path.insert(0, plugins)
-from ssc_deploy import deploy, swap
+sys.path.insert(0, sys.argv[1])
+from ssc_deploy import deploy, swap  # imported once: every run below is a fork of this process
 
-done = 0
 
-def counted(func):
-    def step(*args, **kwargs):
-        global done
-        result = func(*args, **kwargs)
-        done += 1
-        if done == int(pause_after):
-            print(f"PAUSED {done}", flush=True)
-            time.sleep(60)
-        return result
-    return step
+def run(action, tree, target, marker, pause_after, atomic):
+    done = 0
 
-# Every call that changes something on disk is a step; the child stops after the chosen one.
-for name in ("rename", "replace", "unlink", "rmdir", "mkdir", "symlink"):
-    setattr(os, name, counted(getattr(os, name)))
-exchange_call = swap._renameat2_exchange if atomic == "1" else (lambda a, b: False)
-swap._renameat2_exchange = counted(exchange_call)
+    def counted(func):
+        def step(*args, **kwargs):
+            nonlocal done
+            result = func(*args, **kwargs)
+            done += 1
+            if done == pause_after:
+                print(f"PAUSED {done} {os.getpid()}", flush=True)
+                time.sleep(60)
+            return result
+        return step
 
-live = Path(target)
-if action == "publish":
-    def build(staging):
-        shutil.copytree(tree, staging, dirs_exist_ok=True)
-        (staging / "published-by.txt").write_text(marker, encoding="utf-8")
+    # Every call that changes something on disk is a step; the run stops after the chosen one.
+    for name in ("rename", "replace", "unlink", "rmdir", "mkdir", "symlink"):
+        setattr(os, name, counted(getattr(os, name)))
+    exchange_call = swap._renameat2_exchange if atomic else (lambda a, b: False)
+    swap._renameat2_exchange = counted(exchange_call)
 
-    deploy.publish(target=live, rsync=None, beside=live, build=build, check=lambda staged: [])
-else:
-    with deploy.publish_lock(deploy.lock_path(live)):
-        deploy.rollback_tree(live)
-print(f"DONE {done}", flush=True)
+    live = Path(target)
+    if action == "publish":
+        def build(staging):
+            shutil.copytree(tree, staging, dirs_exist_ok=True)
+            (staging / "published-by.txt").write_text(marker, encoding="utf-8")
+
+        deploy.publish(target=live, rsync=None, beside=live, build=build, check=lambda staged: [])
+    else:
+        with deploy.publish_lock(deploy.lock_path(live)):
+            deploy.rollback_tree(live)
+    print(f"DONE {done} {os.getpid()}", flush=True)
+
+
+for request in sys.stdin:
+    action, tree, target, marker, pause_after, atomic = request.rstrip("\\n").split("\\t")
+    pid = os.fork()
+    if pid == 0:
+        try:
+            run(action, tree, target, marker, int(pause_after), atomic == "1")
+        except BaseException:
+            print("FAILED " + traceback.format_exc().replace("\\n", " | "), flush=True)
+            os._exit(1)
+        os._exit(0)
+    os.waitpid(pid, 0)  # until it ends by itself or is killed
+    print(f"ENDED {pid}", flush=True)
 """
 
 
-def start_child_steps(
-    action: str, tree: Path, target: Path, marker: str, pause_after: int, atomic: bool = True
-) -> subprocess.Popen[str]:
-    """Run a publish (of a marked copy of `tree`) or a rollback of `target` in a new Python process.
+class StepRuns:
+    """Publishes (of a marked copy of a tree) or rollbacks of a target, each stopped after a chosen step.
 
-    Every call that changes the disk (rename, replace, unlink, rmdir, mkdir, symlink, the
-    exchange of two trees) is counted; after call number `pause_after` the child prints
-    `PAUSED n` and waits to be killed; if it gets to the end first it prints `DONE n` (the
-    number of such calls). `atomic=False` makes the exchange fall back to three renames.
+    Every call that changes the disk (rename, replace, unlink, rmdir, mkdir, symlink, the exchange
+    of two trees) is counted; after call number `pause_after` the run prints `PAUSED n` and waits
+    to be killed; if it gets to the end first it prints `DONE n` (the number of such calls).
+    `atomic=False` makes the exchange fall back to three renames. Each run is its own process,
+    forked from one that imported the publishing code once (a new interpreter per run spent most
+    of the tests' time importing); `run` kills a paused one with SIGKILL, as before, and returns
+    once it is gone. Use as a context manager: the forking process ends with it.
     """
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            _CHILD_STEPS,
-            str(REPO / "plugins"),
-            action,
-            str(tree),
-            str(target),
-            marker,
-            str(pause_after),
-            "1" if atomic else "0",
-        ],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+
+    def __init__(self) -> None:
+        self.server = subprocess.Popen(
+            [sys.executable, "-c", _STEPS_SERVER, str(REPO / "plugins")],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def __enter__(self) -> StepRuns:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.server.stdin is not None
+        self.server.kill()
+        self.server.wait()
+        self.server.stdin.close()
+        if self.server.stdout is not None:
+            self.server.stdout.close()
+
+    def run(self, action: str, tree: Path, target: Path, marker: str, pause_after: int, atomic: bool = True) -> str:
+        """One run stopped after step `pause_after` (killed there) or finished; its line, `PAUSED n` or `DONE n`."""
+        assert self.server.stdin is not None and self.server.stdout is not None
+        fields = (action, str(tree), str(target), marker, str(pause_after), "1" if atomic else "0")
+        self.server.stdin.write("\t".join(fields) + "\n")
+        self.server.stdin.flush()
+        line = self.server.stdout.readline()
+        assert line, "the forking process ended"
+        words = line.split()
+        if line.startswith("PAUSED"):
+            os.kill(int(words[2]), signal.SIGKILL)
+        ended = self.server.stdout.readline()
+        assert ended.startswith("ENDED"), (line, ended)
+        return " ".join(words[:2]) if line.startswith(("PAUSED", "DONE")) else line

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -256,20 +256,28 @@ def test_saves_are_seen_in_folders_and_in_a_single_file_replaced_by_a_rename(tmp
     def follow() -> None:
         seen.extend(path for batch in saved_files([folder, settings], ignore=[], stop=stop) for path in batch)
 
+    def until(done: Callable[[], bool], touch: Callable[[], object] | None = None) -> None:
+        """Poll (touching again each time, if asked) until `done`, for at most 10 s."""
+        deadline = time.monotonic() + 10
+        while not done():
+            assert time.monotonic() < deadline, seen
+            if touch:
+                touch()
+            time.sleep(0.02)
+
     watcher = threading.Thread(target=follow)
     watcher.start()
     try:
-        time.sleep(0.3)  # the watch is set up
+        # The watch is set up once a file written in the folder is seen (waited for, not slept on).
+        probe = folder / "probe.ko.md"
+        until(lambda: probe in seen, lambda: probe.write_text(str(time.monotonic()), encoding="utf-8"))
         for n in range(3):  # saved as many editors do: a new file renamed over the old one
             new = tmp_path / f".pelicanconf.py.{n}"
             new.write_text(f"A = {n}\n", encoding="utf-8")
             os.replace(new, settings)
-            time.sleep(0.3)
+            until(lambda n=n: seen.count(settings) >= n + 1)  # each save seen before the next one
         (folder / "keynote.ko.md").write_text("b", encoding="utf-8")
-        deadline = time.monotonic() + 10
-        while seen.count(settings) < 3 or folder / "keynote.ko.md" not in seen:
-            assert time.monotonic() < deadline, seen
-            time.sleep(0.05)
+        until(lambda: folder / "keynote.ko.md" in seen)
     finally:
         stop.set()
         watcher.join(timeout=10)

@@ -346,6 +346,8 @@ def test_fingerprinted_assets_are_cached_for_a_year_and_everything_else_revalida
 def _build_pair(base: Path) -> tuple[Path, Path, str, str]:
     """Two builds of one content, the second with one session's text changed.
 
+    The first is the group's `invoke build --subpath` of the real content (`subpath_output`, made
+    once per process and only read here); the second builds a copy of that content with the change.
     Returns both trees, the changed page's address and an unchanged page's address.
     """
     from invoke import Context
@@ -355,8 +357,7 @@ def _build_pair(base: Path) -> tuple[Path, Path, str, str]:
 
     content = base / "content"
     shutil.copytree(REPO / "content", content)
-    first = base / "first"
-    tasks.build(Context(), subpath=True, output=str(first), content=str(content))
+    first = subpath_output()
     session = sorted((content / "sessions").glob("*.ko.md"))[0]
     text = session.read_text(encoding="utf-8")
     # A paragraph said twice: no new character, so the subset fonts (and the style sheet naming

@@ -23,13 +23,13 @@ from publish_helpers import (
     REPO,
     SITE_URL,
     STALE,
+    StepRuns,
     copy_build,
     copy_content,
     make_old_tree,
     published,
     snapshot,
     start_child_publish,
-    start_child_steps,
     workdir,
 )
 
@@ -366,9 +366,18 @@ def _marker(tree: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def _round(live: Path, names: tuple[str, str], hold: float) -> tuple[str, str]:
-    """Two publishes into `live` started together; (winner's marker, refused one's output)."""
-    children = {name: start_child_publish(published().live, live, name, hold) for name in names}
+def _round(live: Path, names: tuple[str, str], release: Path) -> tuple[str, str]:
+    """Two publishes into `live` started together; (winner's marker, refused one's output).
+
+    Whichever takes the lock holds it in its build until the file `release` exists, which is made
+    once the other has ended (refused at once) or after 30 s: the two overlap on any machine, and
+    no round waits longer than the refusal takes. Should both get the lock, both end up published.
+    """
+    children = {name: start_child_publish(published().live, live, name, release) for name in names}
+    deadline = time.monotonic() + 30
+    while all(child.poll() is None for child in children.values()) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    release.touch()
     results = {name: (child.wait(timeout=60), child.stdout.read()) for name, child in children.items()}
     won = [name for name, (code, _out) in results.items() if code == 0]
     lost = [name for name, (code, _out) in results.items() if code != 0]
@@ -394,7 +403,7 @@ def test_two_publishes_into_one_target_one_is_refused_every_time(tmp_path: Path)
     rounds = 10
     for number in range(1, rounds + 1):
         served_before = _marker(live)
-        winner, _refused = _round(live, (f"round-{number}a", f"round-{number}b"), hold=1.0)
+        winner, _refused = _round(live, (f"round-{number}a", f"round-{number}b"), tmp_path / f"release-{number}")
         assert deploy.verify_manifest(live) == [], f"round {number}: the served tree is not whole"
         assert _marker(live) == winner
         previous = deploy.previous_path(live)
@@ -669,9 +678,16 @@ def _served_pair(live: Path) -> tuple[str | None, str | None]:
     return _marker(live), _marker(deploy.previous_path(live))
 
 
+@pytest.fixture
+def step_runs() -> Iterator[StepRuns]:
+    """Publishes and rollbacks killed after a chosen step, each its own process (see `StepRuns`)."""
+    with StepRuns() as runs:
+        yield runs
+
+
 @pytest.mark.parametrize("atomic", [True, False], ids=["renameat2", "three-renames"])
 def test_a_publish_killed_at_any_step_leaves_rollback_pointing_at_the_site_served_before(
-    tmp_path: Path, atomic: bool
+    tmp_path: Path, atomic: bool, step_runs: StepRuns
 ) -> None:
     tree = _tiny_site(tmp_path / "tree")
     steps = 0
@@ -679,10 +695,7 @@ def test_a_publish_killed_at_any_step_leaves_rollback_pointing_at_the_site_serve
         live = tmp_path / f"k{pause_after}" / "ssc2020"
         for name in ("A", "B"):
             deploy.publish(target=live, rsync=None, beside=live, build=copy_build(tree, name), check=lambda t: [])
-        child = start_child_steps("publish", tree, live, "C", pause_after, atomic=atomic)
-        line = child.stdout.readline()
-        child.kill()
-        child.wait()
+        line = step_runs.run("publish", tree, live, "C", pause_after, atomic=atomic)
         if line.startswith("DONE"):
             steps = int(line.split()[1])
             assert pause_after > steps and _served_pair(live) == ("C", "B")
@@ -709,16 +722,15 @@ def test_a_publish_killed_at_any_step_leaves_rollback_pointing_at_the_site_serve
 
 
 @pytest.mark.parametrize("atomic", [True, False], ids=["renameat2", "three-renames"])
-def test_a_rollback_killed_at_any_step_leaves_both_sites_whole(tmp_path: Path, atomic: bool) -> None:
+def test_a_rollback_killed_at_any_step_leaves_both_sites_whole(
+    tmp_path: Path, atomic: bool, step_runs: StepRuns
+) -> None:
     tree = _tiny_site(tmp_path / "tree")
     for pause_after in range(1, 100):
         live = tmp_path / f"k{pause_after}" / "ssc2020"
         for name in ("A", "B"):
             deploy.publish(target=live, rsync=None, beside=live, build=copy_build(tree, name), check=lambda t: [])
-        child = start_child_steps("rollback", tree, live, "", pause_after, atomic=atomic)
-        line = child.stdout.readline()
-        child.kill()
-        child.wait()
+        line = step_runs.run("rollback", tree, live, "", pause_after, atomic=atomic)
         if line.startswith("DONE"):
             assert _served_pair(live) == ("A", "B")
             break

@@ -149,6 +149,8 @@ class Visit:
 
 
 OpenPage = Callable[..., Visit]
+SharedPage = Callable[..., Page]
+"""`shared_page(url, **context_options)` (tests/browser/conftest.py): a kept page, `url` loaded anew."""
 
 
 # --- axe -----------------------------------------------------------------------------------

@@ -13,13 +13,14 @@ host is caught (the request is recorded) and nothing leaves the machine.
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from ssc_deploy.screenshots import CHROMIUM, CHROMIUM_ARGS
 
@@ -167,6 +168,85 @@ def open_page(browser: Browser) -> Iterator[OpenPage]:
         if settle:
             page.wait_for_load_state("networkidle")
         return visit
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """`shared_page(url, **context_options)`: `url` loaded in a page kept for the module, one per set of options.
+
+    For tests that only look at a loaded page (its layout, its styles, its menu opened and closed): a
+    new page costs a renderer process of its own (about a quarter of a second each), loading another
+    address into a kept page a fraction of that. Each call loads `url` anew (a new document, as
+    `open_page` gives), in a context made with exactly those options (the window's size set back to
+    theirs, should a test have changed it); what the context keeps from page to page (the HTTP
+    cache; the site stores nothing until a reader switches the time zone, which these tests do not)
+    is what a reader going from page to page keeps too.
+    """
+    pages: dict[str, Page] = {}
+    contexts: list[BrowserContext] = []
+
+    def _open(url: str, **options: Any) -> Page:
+        key = json.dumps(options, sort_keys=True)
+        if key not in pages:
+            context = browser.new_context(**{"bypass_csp": True, **options})
+            context.set_default_timeout(TIMEOUT_MS)
+            contexts.append(context)
+            pages[key] = context.new_page()
+        page = pages[key]
+        if "viewport" in options:  # as made, whatever size the last test set
+            page.set_viewport_size(options["viewport"])
+        page.goto(url, wait_until="load")
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def shared_visit(browser: Browser) -> Iterator[OpenPage]:
+    """`shared_visit(url, settle=False, **context_options)`: `open_page`'s visit, in a kept page per set of options.
+
+    As `shared_page`, for tests that look at the page and at what it asked for: each call loads
+    `url` anew and records from then on, into a new `Visit`, every request, response, failure and
+    console error, as `open_page` does. The kept page's HTTP cache is off (DevTools' Network
+    domain), so every page fetches all it needs, as on a first visit. Tests that settle leave no
+    request behind for the next one.
+    """
+    kept: dict[str, tuple[Page, list[Visit]]] = {}
+    contexts: list[BrowserContext] = []
+
+    def _open(url: str, settle: bool = False, **options: Any) -> Visit:
+        key = json.dumps(options, sort_keys=True)
+        if key not in kept:
+            context = browser.new_context(**{"bypass_csp": True, **options})
+            context.set_default_timeout(TIMEOUT_MS)
+            contexts.append(context)
+            page = context.new_page()
+            devtools = context.new_cdp_session(page)
+            devtools.send("Network.enable")
+            devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            visits: list[Visit] = []
+            page.on("request", lambda request: visits[-1].requests.append(request.url))
+            page.on("response", lambda response: visits[-1].responses.append(response))
+            page.on(
+                "response",
+                lambda r: visits[-1].failures.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+            )
+            page.on("requestfailed", lambda r: visits[-1].failures.append(f"{r.failure} {r.url}"))
+            page.on("console", lambda m: visits[-1].console_errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: visits[-1].console_errors.append(str(e)))
+            kept[key] = (page, visits)
+        page, visits = kept[key]
+        visits.append(Visit(page))
+        page.goto(url, wait_until="load")
+        if settle:
+            page.wait_for_load_state("networkidle")
+        return visits[-1]
 
     yield _open
     for context in contexts:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .browser_support import LANGS, PAGE_KINDS, OpenPage, Site, axe_violations, describe_violations
+from .browser_support import LANGS, PAGE_KINDS, OpenPage, SharedPage, Site, axe_violations, describe_violations
 
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 # The site's own subset of Pretendard GOV, or the installed Noto CJK fallback for a glyph it lacks.
@@ -75,9 +75,9 @@ _MOTION = """() => {
 
 
 @pytest.mark.parametrize("kind", list(PAGE_KINDS))
-def test_reduced_motion_is_honoured(kind: str, subpath_site: Site, open_page: OpenPage) -> None:
+def test_reduced_motion_is_honoured(kind: str, subpath_site: Site, shared_page: SharedPage) -> None:
     """With prefers-reduced-motion: reduce, nothing transitions or animates, scrolling is instant."""
-    page = open_page(subpath_site.url(PAGE_KINDS[kind], "ko"), reduced_motion="reduce").page
+    page = shared_page(subpath_site.url(PAGE_KINDS[kind], "ko"), reduced_motion="reduce")
     page.keyboard.press("Tab")  # a focused control must not animate either
     motion = page.evaluate(_MOTION)
     assert not motion["moving"], "moves despite reduced motion:\n  " + "\n  ".join(motion["moving"][:20])
@@ -129,13 +129,13 @@ REFLOW_CASES = [(size, lang, kind) for size in REFLOWS for lang in LANGS for kin
 
 
 @pytest.mark.parametrize(("size", "lang", "kind"), REFLOW_CASES, ids=["-".join(c) for c in REFLOW_CASES])
-def test_reflow_without_loss(size: str, lang: str, kind: str, subpath_site: Site, open_page: OpenPage) -> None:
+def test_reflow_without_loss(size: str, lang: str, kind: str, subpath_site: Site, shared_page: SharedPage) -> None:
     """No horizontal scrolling of the page, and no text of main off-screen or clipped.
 
     Text inside a horizontally scrollable box (a wide table) is allowed: WCAG exempts
     content that needs two dimensions.
     """
-    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), **REFLOWS[size]).page
+    page = shared_page(subpath_site.url(PAGE_KINDS[kind], lang), **REFLOWS[size])
     result = page.evaluate(_REFLOW)
     problems = list(result["problems"])
     if result["scrollWidth"] > result["width"] + 1:
@@ -174,9 +174,11 @@ _HEADER = """() => {
 
 
 @pytest.mark.parametrize(("lang", "kind"), LAYOUT_CASES, ids=_IDS)
-def test_header_is_compact_with_a_one_row_menu(lang: str, kind: str, subpath_site: Site, open_page: OpenPage) -> None:
+def test_header_is_compact_with_a_one_row_menu(
+    lang: str, kind: str, subpath_site: Site, shared_page: SharedPage
+) -> None:
     """At 1366x900 the header, menu included, is at most 140 px tall and the menu is one row."""
-    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), **DESKTOP).page
+    page = shared_page(subpath_site.url(PAGE_KINDS[kind], lang), **DESKTOP)
     header = page.evaluate(_HEADER)
     assert 4 <= header["items"] <= 7, f"the main menu shows {header['items']} links"
     assert len(header["tops"]) == 1, f"the main menu wraps into rows at {header['tops']}"
@@ -185,10 +187,10 @@ def test_header_is_compact_with_a_one_row_menu(lang: str, kind: str, subpath_sit
 
 @pytest.mark.parametrize(("lang", "kind"), LAYOUT_CASES, ids=_IDS)
 def test_h1_near_the_top_on_a_phone_without_javascript(
-    lang: str, kind: str, subpath_site: Site, open_page: OpenPage
+    lang: str, kind: str, subpath_site: Site, shared_page: SharedPage
 ) -> None:
     """At 390x844 without JavaScript the menu is folded away and the h1 starts within 200 px."""
-    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), java_script_enabled=False, **PHONE).page
+    page = shared_page(subpath_site.url(PAGE_KINDS[kind], lang), java_script_enabled=False, **PHONE)
     top = page.evaluate("document.querySelector('h1').getBoundingClientRect().top")
     assert top <= 200, f"the h1 starts {top} px down"
     visible = page.evaluate("[...document.querySelectorAll('header nav a')].filter(a => a.checkVisibility()).length")
@@ -220,26 +222,13 @@ _MEASURE = """() => [...document.querySelectorAll('main p')].filter(p => p.check
     [(lang, kind) for lang in LANGS for kind in PAGE_KINDS],
     ids=[f"{lang}-{kind}" for lang in LANGS for kind in PAGE_KINDS],
 )
-def test_paragraphs_keep_a_readable_measure(lang: str, kind: str, subpath_site: Site, open_page: OpenPage) -> None:
+def test_paragraphs_keep_a_readable_measure(lang: str, kind: str, subpath_site: Site, shared_page: SharedPage) -> None:
     """At 1366 px no paragraph of the main text is wider than 40em of its own font size."""
-    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), **DESKTOP).page
+    page = shared_page(subpath_site.url(PAGE_KINDS[kind], lang), **DESKTOP)
     wide = page.evaluate(_MEASURE)
     assert not wide, "paragraphs wider than 40em:\n  " + "\n  ".join(
         f"{p['ems']:.1f}em ({p['width']:.0f} px) {p['text']!r}" for p in wide
     )
-
-
-HIGH_CONTRAST_CASES = [(lang, kind) for lang in LANGS for kind in ("home", "session", "timetable", "search")]
-
-
-@pytest.mark.parametrize(("lang", "kind"), HIGH_CONTRAST_CASES, ids=["-".join(c) for c in HIGH_CONTRAST_CASES])
-def test_high_contrast_mode(lang: str, kind: str, subpath_site: Site, open_page: OpenPage) -> None:
-    """With prefers-contrast: more the KRDS high-contrast colours apply, and axe still finds nothing."""
-    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), contrast="more").page
-    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert background == "rgb(0, 0, 0)", f"the high-contrast surface is not applied: {background}"
-    violations = axe_violations(page)
-    assert not violations, "axe in high-contrast mode:\n" + describe_violations(violations)
 
 
 # Contrast of each card's border against what is behind the card, and against the card itself.
@@ -282,28 +271,19 @@ SCHEME_CASES = [(lang, kind) for lang in LANGS for kind in SCHEME_KINDS]
 
 @pytest.mark.parametrize(("lang", "kind"), SCHEME_CASES, ids=["-".join(c) for c in SCHEME_CASES])
 def test_high_contrast_reaches_seven_to_one_and_shows_borders(
-    lang: str, kind: str, subpath_site: Site, open_page: OpenPage
+    lang: str, kind: str, subpath_site: Site, shared_page: SharedPage
 ) -> None:
-    """prefers-contrast: more: every text at least 7:1 (axe's enhanced contrast rule, WCAG AAA), every box's
-    border at least 3:1 against what is behind it and against the box."""
-    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), contrast="more").page
+    """prefers-contrast: more: the KRDS high-contrast surface applies, every text at least 7:1 (axe's enhanced
+    contrast rule, WCAG AAA), every box's border at least 3:1 against what is behind it and against the box.
+
+    axe's whole rule set in this scheme runs on every page kind in tests/browser/test_engines.py."""
+    page = shared_page(subpath_site.url(PAGE_KINDS[kind], lang), contrast="more")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(0, 0, 0)", f"the high-contrast surface is not applied: {background}"
     violations = _axe_rules(page, ["color-contrast-enhanced"])
     assert not violations, "text under 7:1 in high contrast:\n" + describe_violations(violations)
     faint = [b for b in page.evaluate(_BORDERS) if b["ratio"] < 3]
     assert not faint, f"borders under 3:1 in high contrast: {faint}"
-
-
-@pytest.mark.parametrize(("lang", "kind"), SCHEME_CASES, ids=["-".join(c) for c in SCHEME_CASES])
-def test_dark_scheme_keeps_four_and_a_half_to_one(
-    lang: str, kind: str, subpath_site: Site, open_page: OpenPage
-) -> None:
-    """prefers-color-scheme: dark: the KRDS-based dark colours apply, every text at least 4.5:1, and axe
-    finds nothing else."""
-    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), color_scheme="dark").page
-    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert background == "rgb(19, 20, 22)", f"the dark surface (KRDS gray 95) is not applied: {background}"
-    violations = axe_violations(page)
-    assert not violations, "axe in the dark scheme:\n" + describe_violations(violations)
 
 
 # --- what the screenshots are looked at for: phones, short pages, card grids --------------------------
@@ -321,10 +301,10 @@ _LINES = """() => [...document.querySelectorAll('main .time-span, main .day-numb
 
 @pytest.mark.parametrize(("lang", "kind"), ONE_LINE_CASES, ids=["-".join(c) for c in ONE_LINE_CASES])
 def test_time_ranges_and_day_labels_stay_on_one_line_on_a_phone(
-    lang: str, kind: str, subpath_site: Site, open_page: OpenPage
+    lang: str, kind: str, subpath_site: Site, shared_page: SharedPage
 ) -> None:
     """On phones 320 to 430 px wide, "16:00–19:00 KST", "Day 2" and "Day 2 · Session 1" are never split."""
-    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), **NARROW).page
+    page = shared_page(subpath_site.url(PAGE_KINDS[kind], lang), **NARROW)
     broken = set()
     for width in range(320, 431, 5):  # where a line breaks depends on the width: try every phone's
         page.set_viewport_size({"width": width, "height": 740})
@@ -342,10 +322,10 @@ _FOOTER = """() => ({bottom: document.querySelector('footer.site-footer').getBou
 @pytest.mark.parametrize("kind", ["404", "search"])
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_footer_ends_the_window_on_a_short_page(
-    lang: str, kind: str, height: int, subpath_site: Site, open_page: OpenPage
+    lang: str, kind: str, height: int, subpath_site: Site, shared_page: SharedPage
 ) -> None:
     """A page shorter than the window keeps its footer at the bottom, not halfway up with blank space below."""
-    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), viewport={"width": 1366, "height": height}).page
+    page = shared_page(subpath_site.url(PAGE_KINDS[kind], lang), viewport={"width": 1366, "height": height})
     footer = page.evaluate(_FOOTER)
     assert footer["scroll"] <= footer["height"], f"the page is not short at {height} px: {footer}"
     assert abs(footer["bottom"] - footer["height"]) <= 1, f"the footer ends at {footer['bottom']} of {height} px"
@@ -366,10 +346,10 @@ _CARD_ROWS = """() => {
 @pytest.mark.parametrize("kind", ["home", "speakers", "cases"])
 @pytest.mark.parametrize("lang", LANGS)
 def test_cards_of_a_row_start_their_text_at_the_same_height(
-    lang: str, kind: str, subpath_site: Site, open_page: OpenPage
+    lang: str, kind: str, subpath_site: Site, shared_page: SharedPage
 ) -> None:
     """At 1366 px the cards of a row are top-aligned: their headings start at the same distance from the top."""
-    page = open_page(subpath_site.url(PAGE_KINDS[kind], lang), **DESKTOP).page
+    page = shared_page(subpath_site.url(PAGE_KINDS[kind], lang), **DESKTOP)
     rows = page.evaluate(_CARD_ROWS)
     assert rows, "no row of two cards or more"
     uneven = [offsets for offsets in rows if len(set(offsets)) != 1]

@@ -23,6 +23,9 @@ SCHEMES: dict[str, dict[str, str]] = {
     "contrast": {"contrast": "more"},
 }
 
+# The page's surface in each scheme that has its own: KRDS gray 95 in the dark, black in high contrast.
+SURFACES = {"dark": "rgb(19, 20, 22)", "contrast": "rgb(0, 0, 0)"}
+
 # What each scheme makes true, asked of the page itself: proof that the switch took effect.
 QUERIES = {
     "light": "matchMedia('(prefers-color-scheme: light)').matches && !matchMedia('(prefers-contrast: more)').matches",
@@ -80,6 +83,9 @@ def test_no_engine_finds_a_violation(lang: str, kind: str, subpath_site: Site, o
     for scheme, media in SCHEMES.items():
         page.emulate_media(**{"color_scheme": "light", "contrast": "no-preference", **media})
         assert page.evaluate(QUERIES[scheme]), f"{scheme} is not in effect"
+        if scheme in SURFACES:  # the scheme's own colours apply, not only the media query
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert background == SURFACES[scheme], f"{page.url}: the {scheme} surface is not applied: {background}"
         report = _findings(page)
         if report:
             reports.append(f"{page.url} ({scheme}):\n{report}")

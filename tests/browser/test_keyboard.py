@@ -16,6 +16,7 @@ from .browser_support import (
     LANGS,
     PAGE_KINDS,
     OpenPage,
+    SharedPage,
     Site,
     axe_violations,
     describe_violations,
@@ -119,11 +120,11 @@ WALKS = [(lang, kind) for lang in LANGS for kind in PAGE_KINDS]
 
 @pytest.mark.parametrize(("lang", "kind"), WALKS, ids=["-".join(w) for w in WALKS])
 def test_tab_reaches_everything_with_visible_focus(
-    lang: str, kind: str, subpath_site: Site, open_page: OpenPage
+    lang: str, kind: str, subpath_site: Site, shared_page: SharedPage
 ) -> None:
     """Tab reaches every control once, each with a visible focus indicator, and comes round."""
-    visit = open_page(subpath_site.url(PAGE_KINDS[kind], lang))
-    focusables, steps, came_round = tab_walk(visit.page)
+    page = shared_page(subpath_site.url(PAGE_KINDS[kind], lang))
+    focusables, steps, came_round = tab_walk(page)
     problems = []
     if not came_round:
         tail = ", ".join(s["what"] for s in steps[-5:])
@@ -139,7 +140,7 @@ def test_tab_reaches_everything_with_visible_focus(
     for state in steps:
         if state["id"] in unfocused and (why := focus_problem(state, unfocused[state["id"]])):
             problems.append(f"{state['what']}: {why}")
-    assert not problems, visit.page.url + "\n  " + "\n  ".join(problems)
+    assert not problems, page.url + "\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .browser_support import LANGS, PAGE_KINDS, OpenPage, Site, facade_pages
+from .browser_support import LANGS, PAGE_KINDS, OpenPage, SharedPage, Site, facade_pages
 
 TIME = re.compile(r"\b(?:[01]\d|2[0-3]):[0-5]\d\b")
 
@@ -27,10 +27,12 @@ NOJS_CASES = [(lang, kind) for lang in LANGS for kind in PAGE_KINDS]
 
 
 @pytest.mark.parametrize(("lang", "kind"), NOJS_CASES, ids=["-".join(c) for c in NOJS_CASES])
-def test_page_reads_without_javascript(lang: str, kind: str, subpath_site: Site, open_page: OpenPage) -> None:
+def test_page_reads_without_javascript(
+    lang: str, kind: str, subpath_site: Site, open_page: OpenPage, shared_page: SharedPage
+) -> None:
     """Every line and link the page shows with JavaScript is there without it."""
     url = subpath_site.url(PAGE_KINDS[kind], lang)
-    with_js = open_page(url).page.evaluate(_CONTENT)
+    with_js = shared_page(url).evaluate(_CONTENT)
     without = open_page(url, java_script_enabled=False)
     plain = without.page.evaluate(_CONTENT)
     missing_lines = [line for line in with_js["lines"] if line not in plain["lines"]]

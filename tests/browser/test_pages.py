@@ -31,10 +31,13 @@ CASES = [(variant, lang, kind) for variant in VARIANTS for lang in LANGS for kin
 
 
 @pytest.mark.parametrize(("variant", "lang", "kind"), CASES, ids=["-".join(c) for c in CASES])
-def test_page_in_browser(variant: str, lang: str, kind: str, sites: dict[str, Site], open_page: OpenPage) -> None:
-    """The page loads cleanly, privately, lightly, and axe finds no violation."""
+def test_page_in_browser(variant: str, lang: str, kind: str, sites: dict[str, Site], shared_visit: OpenPage) -> None:
+    """The page loads cleanly, privately, lightly, and axe finds no violation.
+
+    Loaded into a kept page (`shared_visit`, its HTTP cache off): a first visit's requests, each time.
+    """
     site = sites[variant]
-    visit = open_page(site.url(PAGE_KINDS[kind], lang), settle=True)
+    visit = shared_visit(site.url(PAGE_KINDS[kind], lang), settle=True)
     page = visit.page
     problems: list[str] = []
 

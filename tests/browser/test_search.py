@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser_support import LANG_PREFIX, LANGS, PAGE_KINDS, VARIANTS, OpenPage, Site, url_path
+from .browser_support import LANG_PREFIX, LANGS, PAGE_KINDS, VARIANTS, OpenPage, SharedPage, Site, url_path
 from .search_queries import QUERIES, TOP, run_queries, top_results
 
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
@@ -95,11 +95,11 @@ def test_query_set_finds_each_page_among_the_first_five(lang: str, subpath_site:
     ],
 )
 def test_results_show_kind_and_highlighted_content(
-    lang: str, query: str, kind: str, excerpt_word: str, subpath_site: Site, open_page: OpenPage
+    lang: str, query: str, kind: str, excerpt_word: str, subpath_site: Site, shared_page: SharedPage
 ) -> None:
     """Each result says what it is; its excerpt is the page's content, the word the query found
     in it highlighted whole (a compound for its part), without the index-only words or furniture."""
-    page = open_page(subpath_site.url(PAGE_KINDS["search"], lang)).page
+    page = shared_page(subpath_site.url(PAGE_KINDS["search"], lang))
     top_results(page, query)
     items = page.locator("#search-results li")
     assert items.count() >= 1
@@ -137,10 +137,10 @@ FIRST_CASES = [
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_page_about_a_thing_comes_first(lang: str, subpath_site: Site, open_page: OpenPage) -> None:
+def test_page_about_a_thing_comes_first(lang: str, subpath_site: Site, shared_page: SharedPage) -> None:
     """A speaker's own page comes first for their name, a session's or case's for its title words,
     before the pages that only mention them."""
-    page = open_page(subpath_site.url(PAGE_KINDS["search"], lang)).page
+    page = shared_page(subpath_site.url(PAGE_KINDS["search"], lang))
     prefix = f"{subpath_site.prefix}{LANG_PREFIX[lang]}"
     wrong = [
         (query, path, found[:2])
@@ -192,10 +192,10 @@ def test_search_without_results(lang: str, subpath_site: Site, open_page: OpenPa
     ],
 )
 def test_typo_shows_the_nearest_word(
-    lang: str, typo: str, word: str, slug: str, subpath_site: Site, open_page: OpenPage
+    lang: str, typo: str, word: str, slug: str, subpath_site: Site, shared_page: SharedPage
 ) -> None:
     """A word the index does not know is answered with the nearest word it knows, said so."""
-    page = open_page(subpath_site.url(PAGE_KINDS["search"], lang)).page
+    page = shared_page(subpath_site.url(PAGE_KINDS["search"], lang))
     found = top_results(page, typo)
     status = page.locator("[role=status]").inner_text()
     assert typo in status and word in status.lower(), status
