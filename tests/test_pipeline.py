@@ -376,26 +376,6 @@ def test_preview_server_keeps_its_request_lines_out_of_the_output(served_release
     assert "GET /ssc2020/" not in out + err
 
 
-# --- every task explains itself ------------------------------------------------------------------
-
-
-def test_every_task_answers_help_through_make_py() -> None:
-    listed = subprocess.run(
-        [sys.executable, "-m", "invoke", "--list"], capture_output=True, text=True, cwd=REPO, check=True
-    ).stdout
-    names = re.findall(r"^\s{2}(\w[\w-]*)", listed, re.M)
-    assert {"new", "check", "smoke", "build", "publish"} <= set(names)
-    for name in names:
-        done = subprocess.run(
-            [sys.executable, str(REPO / "make.py"), name, "--help"],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            timeout=60,
-        )
-        assert done.returncode == 0 and f"Usage: python3 make.py {name}" in done.stdout, (name, done.stderr)
-
-
 def test_the_docs_show_one_way_to_start_an_item() -> None:
     docs = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
     calls = [(p.name, m) for p in docs for m in re.findall(r"make\.py new\b[^\n`]*", p.read_text(encoding="utf-8"))]
