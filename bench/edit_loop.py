@@ -198,7 +198,7 @@ class _Preview:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.append(line.rstrip("\n"))
-            found = re.search(r"at (http://[\d.]+:\d+)/", line)
+            found = re.search(r"(http://[\d.]+:\d+)/", line)  # the serving line, in either language
             if found:
                 self.origin = found.group(1)
                 break

@@ -7,6 +7,7 @@ mode as a user would and read what it printed.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -16,14 +17,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(script: str, *args: str, timeout: int = 240) -> str:
-    """Run a benchmark script from the project's root; fail with its output unless it exits 0."""
+    """Run a benchmark script from the project's root; fail with its output unless it exits 0.
+
+    As a developer runs it: without the suite's `SSC_LANG=en`, so what it starts speaks Korean (a
+    benchmark that read an English line of the preview once waited for it for ever).
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("SSC_LANG", "LC_ALL", "LC_MESSAGES")}
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / script), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=timeout,
         check=False,
+        env={**env, "LANG": "C.UTF-8"},
     )
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, f"bench/{script} {' '.join(args)} exited {proc.returncode}:\n{output[-4000:]}"
