@@ -185,7 +185,7 @@ def ensure_node_modules(root: Path = ROOT) -> None:
         sys.exit("make.py: " + tr("package.json needs npm (Node.js 20 or newer); install it first."))
     # Packages that would download a browser of their own: the tests use the system's.
     env = {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1", "CHROMEDRIVER_SKIP_DOWNLOAD": "true"}
-    print("make.py: npm ci ...", flush=True)
+    print("make.py: " + tr("installing the npm packages (npm ci) ..."), flush=True)
     run([npm, "ci", "--no-audit", "--no-fund"], env=env)
     stamp = root / "node_modules" / NPM_STAMP_NAME
     stamp.write_text(file_hash(root / "package.json", root / "package-lock.json") + "\n", encoding="utf-8")
