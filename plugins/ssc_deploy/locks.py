@@ -43,16 +43,6 @@ def rsync_lock_path(target: str, beside: Path) -> Path:
     return beside.absolute().with_name(f".rsync-{key}{LOCK_SUFFIX}")
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, another user's
-        return True
-    return True
-
-
 def _lock_owner(path: Path) -> str:
     """'pid N, since T' as the holder wrote it (it writes right after taking the lock).
 
@@ -63,7 +53,7 @@ def _lock_owner(path: Path) -> str:
         with contextlib.suppress(OSError):
             text = path.read_text(encoding="utf-8").strip()
             found = re.match(r"pid (\d+)", text)
-            if found and _pid_alive(int(found.group(1))):
+            if found and alive(int(found.group(1))):
                 return text
         time.sleep(0.01)
     return "owner unknown"
