@@ -18,11 +18,11 @@ import json
 import os
 import shutil
 import signal
-import tempfile
 from collections.abc import Iterator, Mapping
 from glob import escape as glob_escape
 from pathlib import Path
 
+from ssc_forum.editloop import readable_temp_dir
 from ssc_forum.messages import tr
 
 from .errors import PublishError, Unfinished
@@ -37,18 +37,11 @@ _RENAME_EXCHANGE = 2
 def staging_dir(beside: Path, label: str) -> Path:
     """A fresh, empty directory next to `beside`, on the same file system so it can be renamed over it.
 
-    `mkdtemp` makes it private (0700); it is opened up as a normal directory would be, so a web
-    server or link checker running as another user can read the tree once it is swapped in.
+    Readable as an ordinary folder is (`readable_temp_dir`), for a web server running as another user.
     """
-    beside = beside.absolute()
-    beside.parent.mkdir(parents=True, exist_ok=True)
     # The owner's pid is in the name: a later publish can tell a folder left by a killed
     # process (removed) from one that a running build is still writing (left alone).
-    path = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{label}-{os.getpid()}-", dir=beside.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    path.chmod(0o777 & ~umask)
-    return path
+    return readable_temp_dir(beside.absolute().parent, f"{STAGING_PREFIX}{label}-{os.getpid()}-")
 
 
 def _renameat2_exchange(a: Path, b: Path) -> bool:

@@ -139,6 +139,20 @@ class Trees(Protocol):
         """Put the tree at `new` in place of `target`."""
 
 
+def readable_temp_dir(parent: Path, prefix: str) -> Path:
+    """A fresh, empty folder in `parent` (made if missing), named `prefix…`, readable as an ordinary folder is.
+
+    `mkdtemp` makes it private (0700); it is opened up as the umask would make a new folder, so a
+    web server or link checker running as another user can read the tree once it is swapped in.
+    """
+    parent.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(0o777 & ~umask)
+    return path
+
+
 class LocalTrees:
     """The plain way, for tests and benchmarks: build beside the output, then rename it in place of the old one.
 
@@ -148,12 +162,7 @@ class LocalTrees:
 
     def staging_dir(self, beside: Path, label: str) -> Path:
         """A fresh folder beside `beside`, readable as an ordinary folder is."""
-        beside.parent.mkdir(parents=True, exist_ok=True)
-        path = Path(tempfile.mkdtemp(prefix=f".{beside.name}-{label}-", dir=beside.parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        path.chmod(0o777 & ~umask)
-        return path
+        return readable_temp_dir(beside.parent, f".{beside.name}-{label}-")
 
     def install_tree(self, new: Path, target: Path, *, keep_previous: bool) -> Path | None:
         """Rename `new` to `target`; the old tree is deleted (`keep_previous` is not offered here)."""
