@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -185,13 +186,8 @@ def paragraphs(docstring: str | None) -> list[str]:
     How the tasks' descriptions (`python3 make.py --help`, `TASK --help`) are looked up: a
     paragraph is translated whole, so rewrapping the English never loses its Korean.
     """
-    text = (docstring or "").expandtabs()
-    lines = text.splitlines()
-    # inspect.cleandoc's rule, without importing inspect here (make.py reads this file before .venv)
-    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
-    margin = min(indents, default=0)
-    body = "\n".join([lines[0].strip(), *(line[margin:] for line in lines[1:])]) if lines else ""
-    return [" ".join(block.split()) for block in body.split("\n\n") if block.strip()]
+    # Blank lines part the paragraphs; joining each one's words undoes its wrapping and indentation.
+    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", docstring or "") if block.strip()]
 
 
 def display_width(text: str) -> int:
