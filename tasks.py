@@ -2,7 +2,7 @@
 
 Run them as `python3 make.py TASK`: `python3 make.py --help` lists them, `python3 make.py TASK --help`
 gives a task's options, both in the editor's language (the docstrings and the options' help are
-messages of the editors' catalogue).
+messages of the help catalogue, `help.po`).
 
 Settings come from `pelicanconf.py` (local build) and `publishconf.py` (published build);
 the publish target and the preview address can also be given by environment variables:
@@ -44,8 +44,8 @@ from ssc_forum.messages import Message, render, tr, tr_help
 # project itself (`translations`, `docs`, `tokens`) print file names and tool output, in English.
 
 
-# The options' help is written `tr_help("…")` (the help catalogue) and put into words when tasks.py is read: in the
-# language of the environment, or of `--lang` (make.py passes it on as SSC_LANG for `TASK --help`).
+# The options' help is written `tr_help("…")` (the help catalogue) and put into words when tasks.py is
+# read: in the language of the environment, or of `--lang` (make.py passes it on as SSC_LANG).
 LANG_HELP = tr_help(
     "language of the messages: ko or en (default: ko; en when LC_ALL, LC_MESSAGES or LANG starts with en)"
 )
