@@ -232,23 +232,29 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> None:
         sys.exit(code)
 
 
-def task_summaries(tasks_file: Path = TASKS) -> list[tuple[str, str]]:
-    """Every task in tasks.py as (name as typed, first paragraph of its docstring in the editor's language).
+def task_docstrings(tasks_file: Path = TASKS) -> list[tuple[str, str]]:
+    """Every task in tasks.py as (name as typed, its docstring), in file order.
 
-    Read from the source rather than imported, so that `--help` works before .venv exists.
+    Read from the source rather than imported, so that it works before .venv exists.
     """
-    messages = _messages()
     tree = ast.parse(tasks_file.read_text(encoding="utf-8"))
     found: list[tuple[str, str]] = []
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef):
             continue
         decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
-        if not any(isinstance(d, ast.Name) and d.id == "task" for d in decorators):
-            continue
-        first = (messages.paragraphs(ast.get_docstring(node)) or [""])[0]
-        found.append((node.name.replace("_", "-"), messages.gettext(first, domain=messages.HELP_DOMAIN)))
+        if any(isinstance(d, ast.Name) and d.id == "task" for d in decorators):
+            found.append((node.name.replace("_", "-"), ast.get_docstring(node) or ""))
     return found
+
+
+def task_summaries(tasks_file: Path = TASKS) -> list[tuple[str, str]]:
+    """Every task as (name as typed, first paragraph of its docstring in the editor's language)."""
+    messages = _messages()
+    return [
+        (name, messages.gettext((messages.paragraphs(doc) or [""])[0], domain=messages.HELP_DOMAIN))
+        for name, doc in task_docstrings(tasks_file)
+    ]
 
 
 def usage(tasks_file: Path = TASKS) -> str:
@@ -458,7 +464,7 @@ def main(argv: list[str]) -> int:
     without_lang = use_language(args)
     if "--help" in args or "-h" in args:
         args = without_lang
-    names = ["test", *(name for name, _ in task_summaries())]
+    names = ["test", *(name for name, _ in task_docstrings())]
     if task not in names:  # said at once, before minutes of installing
         close = difflib.get_close_matches(task, names, n=1)
         hint = tr(" (did you mean {meant!r}?)", meant=close[0]) if close else ""
